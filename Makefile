@@ -1,0 +1,91 @@
+# cairn: plain Makefile.
+#   make                    build libcairn.a and the cairn binary
+#   make DEVELOPER=1        warnings are errors
+#   make SANITIZE=address,undefined   build with sanitizers
+#   make test               unit and end-to-end tests, ends with "N passed, N failed"
+#   make bench              benchmarks, each printing a ratio against a peer or a limit
+#   make demo               install what is missing, build, and run the demo
+#   make deps               install the Debian packages cairn needs (when missing)
+
+CC ?= cc
+PKGS := libcrypto jansson sqlite3
+CFLAGS ?= -O2 -g
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Isrc -I. -MMD -MP -pthread \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcrypto -ljansson -lsqlite3) -pthread -lm
+
+WARNINGS := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wno-unused-parameter -Wvla
+ifdef DEVELOPER
+WARNINGS += -Werror
+endif
+ifdef SANITIZE
+SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+ALL_CFLAGS = $(BASE_CFLAGS) $(WARNINGS) $(SAN_FLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+
+LIB_SRCS := $(sort $(wildcard src/*/*.c))
+CLI_SRCS := $(sort $(wildcard cli/*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=build/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=build/%.o)
+UNIT_OBJS := $(UNIT_SRCS:%.c=build/%.o)
+EXAMPLE_SRCS := $(sort $(wildcard examples/*.c))
+EXAMPLES := $(EXAMPLE_SRCS:%.c=build/%)
+
+VERSION := $(shell cat VERSION)
+
+# Short build lines; V=1 shows the full commands.
+ifndef V
+QUIET_CC = @echo '   CC $@';
+QUIET_AR = @echo '   AR $@';
+QUIET_LINK = @echo ' LINK $@';
+endif
+
+all: cairn libcairn.a
+
+# Rebuild everything when the flags change, as git does with GIT-CFLAGS.
+build/FLAGS: FORCE
+	@mkdir -p build
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(VERSION)' > build/FLAGS.new
+	@if cmp -s build/FLAGS.new build/FLAGS; then rm build/FLAGS.new; \
+	 else mv build/FLAGS.new build/FLAGS; echo "    * new build flags"; fi
+
+build/%.o: %.c build/FLAGS
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -DCAIRN_VERSION='"$(VERSION)"' -c -o $@ $<
+
+libcairn.a: $(LIB_OBJS)
+	@rm -f $@
+	$(QUIET_AR)ar rcs $@ $^
+
+cairn: $(CLI_OBJS) libcairn.a
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) libcairn.a $(LIBS)
+
+build/tests/unit-tests: $(UNIT_OBJS) libcairn.a
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) libcairn.a $(LIBS)
+
+build/examples/%: examples/%.c libcairn.a build/FLAGS
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< libcairn.a $(LIBS)
+
+test: cairn build/tests/unit-tests $(EXAMPLES)
+	@sh tests/run.sh
+
+bench: cairn
+	@sh bench/run.sh
+
+deps:
+	@sh scripts/install-deps.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/demo.sh
+
+clean:
+	rm -rf build cairn libcairn.a tests/e2e/trash.* bench/work
+
+.PHONY: all test bench deps demo clean FORCE
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

@@ -1,0 +1,116 @@
+/* Shared helpers of the command-line front end; see cli/cli.h. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cairn/error.h"
+#include "cairn/workspace.h"
+#include "cli/cli.h"
+
+const struct cli_command *cli_find_command(const char *name)
+{
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+int cli_help(const char *usage)
+{
+	fputs(usage, stdout);
+	return 0;
+}
+
+static void print_synopsis(const char *usage)
+{
+	/* The first line of a usage text is its synopsis. */
+	const char *nl = strchr(usage, '\n');
+	fprintf(stderr, "%.*s\n", nl ? (int)(nl - usage) : (int)strlen(usage), usage);
+}
+
+int cli_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cairn: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	print_synopsis(usage);
+	return 2;
+}
+
+int cli_bad_option(const char *usage)
+{
+	print_synopsis(usage);
+	return 2;
+}
+
+void cli_reset_getopt(void)
+{
+	optind = 0; /* glibc: 0 re-initializes getopt completely */
+	opterr = 0;
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts,
+	       const struct option *longopts)
+{
+	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+
+	if (c == '?') {
+		if (optopt)
+			fprintf(stderr, "cairn: error: option '-%c' %s\n", optopt,
+				strchr(shortopts, optopt) ? "needs a value" : "is not known");
+		else
+			fprintf(stderr, "cairn: error: option '%s' is not known or needs a value\n",
+				argv[optind - 1]);
+	} else if (c == ':') {
+		fprintf(stderr, "cairn: error: option '%s' needs a value\n", argv[optind - 1]);
+		c = '?';
+	}
+	return c;
+}
+
+int cli_fail(cairn_ctx *ctx, int rc)
+{
+	const char *msg = cairn_errmsg(ctx);
+	fprintf(stderr, "cairn: error: %s\n", *msg ? msg : cairn_strerror(rc));
+	return cairn_exit_status(rc);
+}
+
+cairn_ctx *cli_new_context(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	if (!ctx) {
+		fputs("cairn: fatal: out of memory\n", stderr);
+		exit(1);
+	}
+	return ctx;
+}
+
+cairn_ctx *cli_open_workspace(int *status)
+{
+	cairn_ctx *ctx = cli_new_context();
+	int rc = cairn_workspace_open(ctx, NULL);
+
+	if (rc) {
+		*status = cli_fail(ctx, rc);
+		cairn_ctx_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+int cli_parse_uint(const char *usage, const char *opt, const char *s,
+		   unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	if (!*s || *s == '-' || (*out = strtoull(s, &end, 10), errno) || *end)
+		return cli_usage_error(usage, "%s expects a non-negative integer, not '%s'",
+				       opt, s);
+	return 0;
+}

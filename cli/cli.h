@@ -1,0 +1,58 @@
+/*
+ * Shared pieces of the command-line front end: the command table entry,
+ * --help handling, error reporting with exit codes, and opening the
+ * workspace. Every command lives in its own cli/cmd-<name>.c.
+ */
+#ifndef CAIRN_CLI_H
+#define CAIRN_CLI_H
+
+#include <getopt.h>
+#include "cairn/ctx.h"
+
+struct cli_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+/* The command table (cli/main.c). */
+extern const struct cli_command cli_commands[];
+const struct cli_command *cli_find_command(const char *name);
+
+/* Prints usage to stdout and returns 0 (for --help), or to stderr with a
+ * hint and returns 2 (for a usage error). */
+int cli_help(const char *usage);
+int cli_usage_error(const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* After cli_getopt() returned '?' (and reported the option): prints the
+ * synopsis and returns 2. */
+int cli_bad_option(const char *usage);
+
+/* Resets getopt so that a command can parse its own argv. */
+void cli_reset_getopt(void);
+/* Runs getopt_long; reports unknown options and missing arguments as usage
+ * errors (returns '?'), handles "-h"/"--help" by returning 'h'. */
+int cli_getopt(int argc, char **argv, const char *shortopts,
+	       const struct option *longopts);
+
+/* Prints "cairn: error: <message>" and returns the exit status for rc. */
+int cli_fail(cairn_ctx *ctx, int rc);
+/* Creates a context and opens the workspace; on failure prints the error,
+ * stores the exit status in *status and returns NULL. */
+cairn_ctx *cli_open_workspace(int *status);
+/* Creates a context without a workspace (exits on out of memory). */
+cairn_ctx *cli_new_context(void);
+
+/* Parses a non-negative decimal integer option value or reports a usage error. */
+int cli_parse_uint(const char *usage, const char *opt, const char *s,
+		   unsigned long long *out);
+
+/* The commands. */
+int cmd_init(int argc, char **argv);
+int cmd_object(int argc, char **argv);
+int cmd_fsck(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * JSON helpers over jansson: reading files with errors that name the file,
+ * line and column, and writing values compactly or indented.
+ *
+ * Values are jansson's json_t; the usual reference counting applies (the
+ * caller owns what these functions return and releases it with json_decref).
+ */
+#ifndef CAIRN_JSON_H
+#define CAIRN_JSON_H
+
+#include <stdio.h>
+#include <jansson.h>
+#include "cairn/buf.h"
+#include "cairn/ctx.h"
+
+/* Parses the file at path into *out. */
+int cairn_json_load_file(cairn_ctx *ctx, const char *path, json_t **out);
+/* Parses len bytes of text; what names the source in error messages. */
+int cairn_json_load_text(cairn_ctx *ctx, const char *what, const char *text,
+			 size_t len, json_t **out);
+/* Appends v to b: indented with sorted keys when pretty, else one compact line. */
+void cairn_json_append(cairn_buf *b, const json_t *v, int pretty);
+/* Writes v to f followed by a newline; returns 0 or -1 on a write error. */
+int cairn_json_print(FILE *f, const json_t *v, int pretty);
+
+#endif

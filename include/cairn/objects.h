@@ -1,0 +1,97 @@
+/*
+ * The object store: immutable blobs named by the SHA-256 of their content,
+ * under .cairn/objects/<first two hex>/<remaining 62 hex>.
+ *
+ * Writes stream (memory use does not grow with object size) and are atomic:
+ * content goes to an anonymous or temporary file that is fsynced and then
+ * linked or renamed to its final name, so a crash at any moment leaves either
+ * no object or a complete one. Identical content is stored once. Every stored
+ * object is also recorded in the metadata store (hash, size, time) so that it
+ * can be listed without walking the directory.
+ *
+ * Functions need an open workspace on ctx. Safe for concurrent use by many
+ * processes; one ctx per thread.
+ */
+#ifndef CAIRN_OBJECTS_H
+#define CAIRN_OBJECTS_H
+
+#include <stdint.h>
+#include "cairn/ctx.h"
+#include "cairn/hash.h"
+
+struct cairn_object_put_result {
+	char hash[CAIRN_HEX_LEN + 1];
+	uint64_t size;
+	int existed; /* 1 when the content was already stored */
+};
+
+/* Stores the file at path (streaming it). */
+int cairn_object_put_file(cairn_ctx *ctx, const char *path,
+			  struct cairn_object_put_result *res);
+/* Stores everything readable from fd until end of file (a pipe or a file). */
+int cairn_object_put_fd(cairn_ctx *ctx, int fd, const char *what,
+			struct cairn_object_put_result *res);
+/* Stores len bytes from memory. */
+int cairn_object_put_buf(cairn_ctx *ctx, const void *data, size_t len,
+			 struct cairn_object_put_result *res);
+
+/* Expands a unique hex prefix (4 or more characters) to the full hash.
+ * CAIRN_ENOTFOUND when nothing matches, CAIRN_EAMBIGUOUS when several do. */
+int cairn_object_resolve(cairn_ctx *ctx, const char *prefix,
+			 char hash[CAIRN_HEX_LEN + 1]);
+/* Sets out to the path of the object's file (which may not exist). */
+void cairn_object_path(cairn_ctx *ctx, const char *hash, cairn_buf *out);
+/* 1 when the object's file exists. */
+int cairn_object_exists(cairn_ctx *ctx, const char *hash);
+/* Streams the object's content to fd. */
+int cairn_object_write_to_fd(cairn_ctx *ctx, const char *hash, int fd);
+
+/* How cairn_object_checkout() may materialize an object (DVC's link types). */
+enum cairn_link_type {
+	CAIRN_LINK_REFLINK,  /* copy-on-write clone */
+	CAIRN_LINK_HARDLINK, /* a second name for the stored file (read-only) */
+	CAIRN_LINK_SYMLINK,  /* a symbolic link into the store */
+	CAIRN_LINK_COPY      /* an independent copy */
+};
+/* Parses "reflink", "hardlink", "symlink" or "copy"; -1 when unknown. */
+int cairn_link_type_parse(const char *s);
+const char *cairn_link_type_name(enum cairn_link_type t);
+
+/*
+ * Writes the object to dest (atomically: a temporary name in dest's directory,
+ * then rename). Tries each type in order (types, ntypes) and falls back to the
+ * next when the file system refuses it; a copy always works. *used receives
+ * the type that was used (may be NULL). dest is replaced if it exists.
+ */
+int cairn_object_checkout(cairn_ctx *ctx, const char *hash, const char *dest,
+			  const enum cairn_link_type *types, int ntypes,
+			  enum cairn_link_type *used);
+
+struct cairn_object_info {
+	char hash[CAIRN_HEX_LEN + 1];
+	uint64_t size;
+	int64_t created_ms;
+};
+/* Calls fn for every recorded object in hash order; a non-zero return from fn
+ * stops the walk and is returned. */
+int cairn_object_list(cairn_ctx *ctx,
+		      int (*fn)(const struct cairn_object_info *info, void *arg),
+		      void *arg);
+
+/* fsck: re-hash every object file and compare with the store's records. */
+struct cairn_fsck_report {
+	uint64_t objects_checked;
+	uint64_t bytes_checked;
+	uint64_t corrupt;     /* content does not match its name */
+	uint64_t missing;     /* recorded, but the file is gone */
+	uint64_t unrecorded;  /* valid file with no record (recorded by fsck) */
+	uint64_t stray;       /* files in objects/ that are not objects */
+};
+/* Calls problem(kind, hash_or_path, detail, arg) for each problem found:
+ * kind is "corrupt", "missing", "unrecorded" or "stray". */
+int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
+	       void (*problem)(const char *kind, const char *what,
+			       const char *detail, void *arg),
+	       void *arg);
+
+#endif

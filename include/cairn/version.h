@@ -1,0 +1,10 @@
+/* The version of libcairn and of the libraries it is built on. */
+#ifndef CAIRN_VERSION_H
+#define CAIRN_VERSION_H
+
+/* "0.1.0": the VERSION file at build time. */
+const char *cairn_version(void);
+/* The SQLite library version in use. */
+const char *cairn_sqlite_version(void);
+
+#endif

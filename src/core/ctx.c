@@ -1,0 +1,116 @@
+/* cairn_ctx: the per-thread handle with the last error and the open stores. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cairn/error.h"
+#include "core/ctx-internal.h"
+#include "store/db.h"
+
+cairn_ctx *cairn_ctx_new(void)
+{
+	cairn_ctx *ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return NULL;
+	cairn_buf_init(&ctx->msg);
+	return ctx;
+}
+
+void cairn_ctx_free(cairn_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	cairn_db_close(ctx->db);
+	cairn_buf_release(&ctx->msg);
+	free(ctx->root);
+	free(ctx->dir);
+	free(ctx);
+}
+
+const char *cairn_errmsg(const cairn_ctx *ctx)
+{
+	return ctx->msg.buf;
+}
+
+int cairn_errcode(const cairn_ctx *ctx)
+{
+	return ctx->code;
+}
+
+void cairn_error_clear(cairn_ctx *ctx)
+{
+	ctx->code = CAIRN_OK;
+	cairn_buf_reset(&ctx->msg);
+}
+
+int cairn_verror(cairn_ctx *ctx, int code, const char *fmt, va_list ap)
+{
+	ctx->code = code;
+	cairn_buf_reset(&ctx->msg);
+	cairn_buf_vaddf(&ctx->msg, fmt, ap);
+	return code;
+}
+
+int cairn_error(cairn_ctx *ctx, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	cairn_verror(ctx, code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int cairn_error_errno(cairn_ctx *ctx, const char *fmt, ...)
+{
+	int saved = errno;
+	int code = saved == ENOENT ? CAIRN_ENOTFOUND :
+		   saved == ENOMEM ? CAIRN_ENOMEM : CAIRN_EIO;
+	va_list ap;
+
+	va_start(ap, fmt);
+	cairn_verror(ctx, code, fmt, ap);
+	va_end(ap);
+	cairn_buf_addf(&ctx->msg, ": %s", strerror(saved));
+	errno = saved;
+	return code;
+}
+
+int cairn_error_prefix(cairn_ctx *ctx, const char *fmt, ...)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	cairn_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	cairn_buf_adds(&b, ": ");
+	cairn_buf_add(&b, ctx->msg.buf, ctx->msg.len);
+	cairn_buf_release(&ctx->msg);
+	ctx->msg = b;
+	return ctx->code;
+}
+
+int cairn__ctx_need_workspace(cairn_ctx *ctx)
+{
+	if (ctx->dir)
+		return 0;
+	return cairn_error(ctx, CAIRN_ENOWORKSPACE,
+			   "no workspace is open (run 'cairn init' first)");
+}
+
+int cairn__ctx_db(cairn_ctx *ctx, struct cairn_db **db)
+{
+	int rc;
+
+	if (!ctx->db) {
+		cairn_buf path = CAIRN_BUF_INIT;
+		if ((rc = cairn__ctx_need_workspace(ctx)))
+			return rc;
+		cairn_buf_addf(&path, "%s/cairn.db", ctx->dir);
+		rc = cairn_db_open(ctx, path.buf, 0, &ctx->db);
+		cairn_buf_release(&path);
+		if (rc)
+			return rc;
+	}
+	*db = ctx->db;
+	return 0;
+}

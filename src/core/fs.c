@@ -1,0 +1,166 @@
+/* File-system helpers with their error handling done once; see fs.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cairn/error.h"
+#include "cairn/fs.h"
+
+ssize_t cairn_read_full(int fd, void *buf, size_t len)
+{
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = read(fd, (char *)buf + done, len - done);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+int cairn_write_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int cairn_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int cairn_mkdir_p(cairn_ctx *ctx, const char *dir, mode_t mode)
+{
+	char *p = cairn_xstrdup(dir);
+	int rc = 0;
+
+	for (char *s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char saved = *s;
+			*s = '\0';
+			if (mkdir(p, mode) < 0 && errno != EEXIST) {
+				rc = cairn_error_errno(ctx, "cannot create directory '%s'", p);
+				break;
+			}
+			*s = saved;
+			if (!saved)
+				break;
+		}
+	}
+	if (!rc && !cairn_is_dir(dir))
+		rc = cairn_error(ctx, CAIRN_EIO, "'%s' exists and is not a directory", dir);
+	free(p);
+	return rc;
+}
+
+int cairn_fsync_dir(cairn_ctx *ctx, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return cairn_error_errno(ctx, "cannot open directory '%s'", path);
+	if (fsync(fd) < 0 && errno != EINVAL) {
+		int rc = cairn_error_errno(ctx, "cannot sync directory '%s'", path);
+		close(fd);
+		return rc;
+	}
+	close(fd);
+	return 0;
+}
+
+int cairn_read_file(cairn_ctx *ctx, const char *path, cairn_buf *b)
+{
+	char chunk[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return cairn_error_errno(ctx, "cannot open '%s'", path);
+	while ((n = cairn_read_full(fd, chunk, sizeof(chunk))) > 0)
+		cairn_buf_add(b, chunk, (size_t)n);
+	if (n < 0) {
+		int rc = cairn_error_errno(ctx, "cannot read '%s'", path);
+		close(fd);
+		return rc;
+	}
+	close(fd);
+	return 0;
+}
+
+static void dir_of(const char *path, cairn_buf *out)
+{
+	const char *slash = strrchr(path, '/');
+	cairn_buf_reset(out);
+	if (!slash)
+		cairn_buf_addch(out, '.');
+	else if (slash == path)
+		cairn_buf_addch(out, '/');
+	else
+		cairn_buf_add(out, path, (size_t)(slash - path));
+}
+
+int cairn_write_file_atomic(cairn_ctx *ctx, const char *path, const void *data,
+			    size_t len, mode_t mode)
+{
+	cairn_buf tmp = CAIRN_BUF_INIT, dir = CAIRN_BUF_INIT;
+	int fd, rc = 0;
+
+	cairn_buf_addf(&tmp, "%s.tmp-XXXXXX", path);
+	fd = mkstemp(tmp.buf);
+	if (fd < 0) {
+		rc = cairn_error_errno(ctx, "cannot create a temporary file for '%s'", path);
+		goto out;
+	}
+	if (cairn_write_full(fd, data, len) < 0 || fchmod(fd, mode) < 0 ||
+	    fsync(fd) < 0) {
+		rc = cairn_error_errno(ctx, "cannot write '%s'", tmp.buf);
+		close(fd);
+		unlink(tmp.buf);
+		goto out;
+	}
+	close(fd);
+	if (rename(tmp.buf, path) < 0) {
+		rc = cairn_error_errno(ctx, "cannot rename '%s' to '%s'", tmp.buf, path);
+		unlink(tmp.buf);
+		goto out;
+	}
+	dir_of(path, &dir);
+	rc = cairn_fsync_dir(ctx, dir.buf);
+out:
+	cairn_buf_release(&tmp);
+	cairn_buf_release(&dir);
+	return rc;
+}
+
+void cairn_path_join(cairn_buf *out, const char *a, const char *b)
+{
+	cairn_buf_reset(out);
+	if (*b == '/' || !*a) {
+		cairn_buf_adds(out, b);
+		return;
+	}
+	cairn_buf_adds(out, a);
+	if (*b) {
+		if (out->len && out->buf[out->len - 1] != '/')
+			cairn_buf_addch(out, '/');
+		cairn_buf_adds(out, b);
+	}
+}

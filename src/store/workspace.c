@@ -1,0 +1,207 @@
+/* Workspace creation and discovery (.cairn/ found by walking up, or CAIRN_DIR);
+ * see include/cairn/workspace.h. */
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cairn/error.h"
+#include "cairn/fs.h"
+#include "cairn/id.h"
+#include "cairn/json.h"
+#include "cairn/workspace.h"
+#include "core/ctx-internal.h"
+#include "store/db.h"
+
+static int file_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+/* A workspace is complete once its config exists: init writes it last. */
+static int is_workspace(const char *dotdir)
+{
+	cairn_buf p = CAIRN_BUF_INIT;
+	int ok;
+
+	cairn_buf_addf(&p, "%s/config", dotdir);
+	ok = cairn_is_dir(dotdir) && file_exists(p.buf);
+	cairn_buf_release(&p);
+	return ok;
+}
+
+static void set_paths(cairn_ctx *ctx, const char *root)
+{
+	cairn_buf dir = CAIRN_BUF_INIT;
+
+	free(ctx->root);
+	free(ctx->dir);
+	cairn_db_close(ctx->db);
+	ctx->db = NULL;
+	ctx->root = cairn_xstrdup(root);
+	cairn_path_join(&dir, root, CAIRN_DIRNAME);
+	ctx->dir = cairn_buf_detach(&dir, NULL);
+}
+
+static int absolute(cairn_ctx *ctx, const char *path, cairn_buf *out)
+{
+	char *real = realpath(path, NULL);
+	if (!real)
+		return cairn_error_errno(ctx, "cannot resolve '%s'", path);
+	cairn_buf_reset(out);
+	cairn_buf_adds(out, real);
+	free(real);
+	return 0;
+}
+
+/* Splits a CAIRN_DIR value into the root (the directory holding .cairn). */
+static void root_of_cairn_dir(const char *value, cairn_buf *root)
+{
+	size_t n;
+	cairn_buf_reset(root);
+	cairn_buf_adds(root, value);
+	while (root->len > 1 && root->buf[root->len - 1] == '/')
+		cairn_buf_setlen(root, root->len - 1);
+	n = root->len;
+	if (n >= sizeof(CAIRN_DIRNAME) - 1 &&
+	    !strcmp(root->buf + n - (sizeof(CAIRN_DIRNAME) - 1), CAIRN_DIRNAME) &&
+	    (n == sizeof(CAIRN_DIRNAME) - 1 || root->buf[n - sizeof(CAIRN_DIRNAME)] == '/')) {
+		cairn_buf_setlen(root, n - (sizeof(CAIRN_DIRNAME) - 1));
+		if (!root->len)
+			cairn_buf_addch(root, '.');
+		else if (root->len > 1)
+			cairn_buf_setlen(root, root->len - 1);
+	}
+}
+
+/* Walks up from the absolute directory in root to the nearest one holding a
+ * workspace; 1 (root set to it) when found, 0 when none. */
+static int find_up(cairn_buf *root)
+{
+	cairn_buf dot = CAIRN_BUF_INIT;
+	int found = 0;
+
+	for (;;) {
+		cairn_path_join(&dot, root->buf, CAIRN_DIRNAME);
+		if (is_workspace(dot.buf)) {
+			found = 1;
+			break;
+		}
+		if (!strcmp(root->buf, "/"))
+			break;
+		char *slash = strrchr(root->buf, '/');
+		cairn_buf_setlen(root, slash == root->buf ? 1 : (size_t)(slash - root->buf));
+	}
+	cairn_buf_release(&dot);
+	return found;
+}
+
+int cairn_workspace_open(cairn_ctx *ctx, const char *start_dir)
+{
+	cairn_buf root = CAIRN_BUF_INIT, dot = CAIRN_BUF_INIT;
+	const char *env = getenv("CAIRN_DIR");
+	int rc = 0;
+
+	if (env && *env) {
+		root_of_cairn_dir(env, &root);
+		cairn_path_join(&dot, root.buf, CAIRN_DIRNAME);
+		if (!is_workspace(dot.buf)) {
+			rc = cairn_error(ctx, CAIRN_ENOWORKSPACE,
+					 "CAIRN_DIR is '%s', which holds no cairn workspace (create one with 'cairn init %s')",
+					 env, root.buf);
+			goto out;
+		}
+		if ((rc = absolute(ctx, root.buf, &root)))
+			goto out;
+		set_paths(ctx, root.buf);
+		goto out;
+	}
+
+	if ((rc = absolute(ctx, start_dir ? start_dir : ".", &root)))
+		goto out;
+	if (find_up(&root)) {
+		set_paths(ctx, root.buf);
+		goto out;
+	}
+	rc = cairn_error(ctx, CAIRN_ENOWORKSPACE,
+			 "not in a cairn workspace (or any parent directory): run 'cairn init' to create one here, or set CAIRN_DIR");
+out:
+	cairn_buf_release(&root);
+	cairn_buf_release(&dot);
+	return rc;
+}
+
+static int write_config(cairn_ctx *ctx, const char *dotdir)
+{
+	cairn_buf path = CAIRN_BUF_INIT, text = CAIRN_BUF_INIT;
+	char id[CAIRN_ID_LEN + 1], ts[32];
+	json_t *cfg;
+	int rc;
+
+	cairn_id_new(id);
+	cairn_format_time(cairn_now_ms(), ts);
+	cfg = json_pack("{s:i, s:s, s:s, s:s}", "format", 1, "workspace_id", id,
+			"created_at", ts, "link_types", "reflink,copy");
+	cairn_json_append(&text, cfg, 1);
+	cairn_buf_addch(&text, '\n');
+	cairn_buf_addf(&path, "%s/config", dotdir);
+	rc = cairn_write_file_atomic(ctx, path.buf, text.buf, text.len, 0644);
+	json_decref(cfg);
+	cairn_buf_release(&path);
+	cairn_buf_release(&text);
+	return rc;
+}
+
+int cairn_workspace_init(cairn_ctx *ctx, const char *dir, int nested,
+			 enum cairn_init_result *result)
+{
+	cairn_buf root = CAIRN_BUF_INIT, p = CAIRN_BUF_INIT;
+	cairn_db *db = NULL;
+	int rc;
+
+	*result = CAIRN_INIT_EXISTED;
+	root_of_cairn_dir(dir, &root);
+	if ((rc = cairn_mkdir_p(ctx, root.buf, 0777)) || (rc = absolute(ctx, root.buf, &root)))
+		goto out;
+	cairn_buf_add(&p, root.buf, root.len);
+	if (find_up(&p) && (!nested || !strcmp(p.buf, root.buf))) {
+		if (strcmp(p.buf, root.buf))
+			*result = CAIRN_INIT_ENCLOSED;
+		set_paths(ctx, p.buf);
+		goto out;
+	}
+	cairn_buf_reset(&p);
+	set_paths(ctx, root.buf);
+
+	/* Everything before the config is idempotent; the config, written
+	 * last and atomically, is what marks the workspace as complete. */
+	cairn_buf_addf(&p, "%s/objects", ctx->dir);
+	if ((rc = cairn_mkdir_p(ctx, p.buf, 0777)))
+		goto out;
+	cairn_buf_reset(&p);
+	cairn_buf_addf(&p, "%s/cairn.db", ctx->dir);
+	if ((rc = cairn_db_open(ctx, p.buf, 1, &db)))
+		goto out;
+	cairn_db_close(db);
+	if ((rc = write_config(ctx, ctx->dir)) || (rc = cairn_fsync_dir(ctx, ctx->dir)) ||
+	    (rc = cairn_fsync_dir(ctx, root.buf)))
+		goto out;
+	*result = CAIRN_INIT_CREATED;
+out:
+	cairn_buf_release(&root);
+	cairn_buf_release(&p);
+	return rc;
+}
+
+const char *cairn_workspace_root(const cairn_ctx *ctx)
+{
+	return ctx->root;
+}
+
+const char *cairn_workspace_dir(const cairn_ctx *ctx)
+{
+	return ctx->dir;
+}

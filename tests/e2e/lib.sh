@@ -1,0 +1,126 @@
+# The end-to-end test library, in the style of git's t/test-lib.sh.
+#
+# A script sources this file, then calls test_expect_success 'what' 'body'
+# for each test and test_done at the end. Each script runs in a fresh
+# directory tests/e2e/trash.<script>/ (removed when every test passed), with
+# the freshly built cairn first on PATH and no CAIRN_DIR. Each body runs in a
+# subshell with `set -e`, so its first failing command fails the test.
+#
+# Helpers: test_must_fail CMD (fails, but did not crash), test_expect_code N CMD,
+# test_cmp EXPECTED ACTUAL, test_grep PATTERN FILE, test_have TOOL,
+# test_skip_all REASON, test_free_port.
+# Set TEST_VERBOSE=1 to see every body's output.
+
+set -u
+TEST_NAME=$(basename "$0" .sh)
+TEST_DIRECTORY=$(cd "$(dirname "$0")" && pwd)
+SRC_ROOT=$(cd "$TEST_DIRECTORY/../.." && pwd)
+DATASETS=${CAIRN_DATASETS:-$SRC_ROOT/examples/data}
+SHARED_DATASETS=$(cd "$SRC_ROOT/../shared/datasets" 2>/dev/null && pwd || echo "")
+TRASH="$TEST_DIRECTORY/trash.$TEST_NAME"
+
+PATH="$SRC_ROOT:$PATH"
+export PATH
+unset CAIRN_DIR CAIRN_LOG CAIRN_LOG_FORMAT
+export HOME="$TRASH" LC_ALL=C TZ=UTC
+export GIT_AUTHOR_NAME=cairn-test GIT_AUTHOR_EMAIL=test@example.invalid
+export GIT_COMMITTER_NAME=cairn-test GIT_COMMITTER_EMAIL=test@example.invalid
+
+rm -rf "$TRASH"
+mkdir -p "$TRASH" || exit 1
+cd "$TRASH" || exit 1
+
+test_count=0
+test_passed=0
+test_failed=0
+test_skipped=0
+
+test_expect_success() {
+	test_count=$((test_count + 1))
+	local desc="$1" body="$2" log="$TRASH/.test-$test_count.log" rc
+	( set -e; eval "$body" ) </dev/null >"$log" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		test_passed=$((test_passed + 1))
+		echo "ok $test_count - $desc"
+		[ "${TEST_VERBOSE:-}" = 1 ] && sed 's/^/    /' "$log"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $desc (exit $rc)"
+		echo "$body" | sed 's/^/    > /'
+		sed 's/^/    | /' "$log" | tail -n 40
+	fi
+	cd "$TRASH"
+	return 0
+}
+
+test_skip() {
+	test_count=$((test_count + 1))
+	test_skipped=$((test_skipped + 1))
+	echo "ok $test_count # SKIP $1 ($2)"
+}
+
+test_skip_all() {
+	echo "1..0 # SKIP $TEST_NAME: $1"
+	echo "# $TEST_NAME: 0 passed, 0 failed, 1 skipped"
+	cd "$TEST_DIRECTORY" && rm -rf "$TRASH"
+	exit 0
+}
+
+test_done() {
+	echo "# $TEST_NAME: $test_passed passed, $test_failed failed, $test_skipped skipped"
+	if [ $test_failed -eq 0 ]; then
+		cd "$TEST_DIRECTORY" && rm -rf "$TRASH"
+		exit 0
+	fi
+	echo "# kept $TRASH"
+	exit 1
+}
+
+# Runs the command; fails when it succeeded or was killed by a signal (a crash),
+# since a clean error is what is expected.
+test_must_fail() {
+	"$@"
+	local rc=$?
+	if [ $rc -eq 0 ]; then
+		echo "test_must_fail: '$*' succeeded" >&2
+		return 1
+	elif [ $rc -gt 128 ]; then
+		echo "test_must_fail: '$*' died of signal $((rc - 128))" >&2
+		return 1
+	fi
+	return 0
+}
+
+test_expect_code() {
+	local want=$1 rc
+	shift
+	"$@"
+	rc=$?
+	if [ $rc -ne "$want" ]; then
+		echo "test_expect_code: '$*' exited $rc, expected $want" >&2
+		return 1
+	fi
+	return 0
+}
+
+test_cmp() {
+	diff -u "$1" "$2"
+}
+
+test_grep() {
+	if ! grep -E -e "$1" "$2" >/dev/null; then
+		echo "test_grep: no line of '$2' matches '$1'; it holds:" >&2
+		sed 's/^/    /' "$2" >&2
+		return 1
+	fi
+}
+
+test_have() {
+	command -v "$1" >/dev/null 2>&1
+}
+
+# Prints a TCP port on 127.0.0.1 that nothing listens on now.
+test_free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
