@@ -8,11 +8,11 @@
 #   make deps               install the Debian packages cairn needs (when missing)
 
 CC ?= cc
-PKGS := libcrypto jansson sqlite3
+PKGS := libcrypto jansson sqlite3 libcurl libpq
 CFLAGS ?= -O2 -g
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Isrc -I. -MMD -MP -pthread \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcrypto -ljansson -lsqlite3) -pthread -lm
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcrypto -ljansson -lsqlite3 -lcurl -lpq) -pthread -lm
 
 WARNINGS := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-unused-parameter -Wvla
@@ -71,8 +71,34 @@ build/examples/%: examples/%.c libcairn.a build/FLAGS
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< libcairn.a $(LIBS)
 
-test: cairn build/tests/unit-tests $(EXAMPLES)
+test: cairn build/tests/unit-tests $(EXAMPLES) fuzzers
 	@sh tests/run.sh
+
+# Fuzz targets (fuzz/fuzz-*.c) need clang's libFuzzer; they are built from the
+# library sources with their own flags. `make test` replays a short run of
+# each (tests/e2e/t0005-fuzz.sh); `make fuzz` runs each for FUZZ_SECONDS.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZERS := $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz-*.c))
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+build/fuzz/%: fuzz/%.c $(LIB_SRCS) build/FLAGS
+	@mkdir -p $(dir $@)
+	$(QUIET_LINK)$(FUZZ_CC) $(FUZZ_FLAGS) $(filter-out -MMD -MP,$(BASE_CFLAGS)) \
+		-DCAIRN_VERSION='"$(VERSION)"' -o $@ $< $(LIB_SRCS) $(LIBS)
+
+fuzzers:
+	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory $(FUZZERS); \
+	else echo "    * $(FUZZ_CC) not found: fuzz targets not built"; fi
+
+fuzz: fuzzers
+	@for f in $(FUZZERS); do \
+		name=$${f#build/fuzz/fuzz-}; mkdir -p build/fuzz/corpus-$$name; \
+		echo "fuzzing $$name for $(FUZZ_SECONDS)s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			build/fuzz/corpus-$$name fuzz/corpus/$$name || exit 1; \
+	done
 
 bench: cairn
 	@sh bench/run.sh
@@ -87,5 +113,5 @@ demo: deps
 clean:
 	rm -rf build cairn libcairn.a tests/e2e/trash.* bench/work
 
-.PHONY: all test bench deps demo clean FORCE
+.PHONY: all test bench deps demo clean fuzz fuzzers FORCE
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

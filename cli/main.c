@@ -13,6 +13,8 @@
  * docs/commands/ and its test in tests/e2e/. */
 const struct cli_command cli_commands[] = {
 	{ "init", cmd_init, "create a workspace (.cairn/) in the current directory" },
+	{ "object", cmd_object, "store, read and list content-addressed objects (plumbing)" },
+	{ "fsck", cmd_fsck, "verify the object store" },
 	{ "version", cmd_version, "show the versions of cairn and its libraries" },
 	{ "help", cmd_help, "show help for cairn or one of its commands" },
 	{ NULL, NULL, NULL }

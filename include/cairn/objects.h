@@ -16,6 +16,7 @@
 #define CAIRN_OBJECTS_H
 
 #include <stdint.h>
+#include "cairn/buf.h"
 #include "cairn/ctx.h"
 #include "cairn/hash.h"
 
@@ -28,22 +29,24 @@ struct cairn_object_put_result {
 /* Stores the file at path (streaming it). */
 int cairn_object_put_file(cairn_ctx *ctx, const char *path,
 			  struct cairn_object_put_result *res);
-/* Stores everything readable from fd until end of file (a pipe or a file). */
+/* Stores everything readable from fd until end of file (a pipe or a file;
+ * a regular file from its current offset). what names it in messages. */
 int cairn_object_put_fd(cairn_ctx *ctx, int fd, const char *what,
 			struct cairn_object_put_result *res);
 /* Stores len bytes from memory. */
 int cairn_object_put_buf(cairn_ctx *ctx, const void *data, size_t len,
 			 struct cairn_object_put_result *res);
 
-/* Expands a unique hex prefix (4 or more characters) to the full hash.
- * CAIRN_ENOTFOUND when nothing matches, CAIRN_EAMBIGUOUS when several do. */
+/* Expands a unique hex prefix (4 or more characters, either case) to the full
+ * hash. CAIRN_EINVAL when prefix is not 4 to 64 hex digits, CAIRN_ENOTFOUND
+ * when nothing matches, CAIRN_EAMBIGUOUS when several do. */
 int cairn_object_resolve(cairn_ctx *ctx, const char *prefix,
 			 char hash[CAIRN_HEX_LEN + 1]);
 /* Sets out to the path of the object's file (which may not exist). */
 void cairn_object_path(cairn_ctx *ctx, const char *hash, cairn_buf *out);
 /* 1 when the object's file exists. */
 int cairn_object_exists(cairn_ctx *ctx, const char *hash);
-/* Streams the object's content to fd. */
+/* Streams the object's content to fd (without re-verifying it: fsck does). */
 int cairn_object_write_to_fd(cairn_ctx *ctx, const char *hash, int fd);
 
 /* How cairn_object_checkout() may materialize an object (DVC's link types). */
@@ -53,15 +56,29 @@ enum cairn_link_type {
 	CAIRN_LINK_SYMLINK,  /* a symbolic link into the store */
 	CAIRN_LINK_COPY      /* an independent copy */
 };
+#define CAIRN_LINK_MAX 8
+
 /* Parses "reflink", "hardlink", "symlink" or "copy"; -1 when unknown. */
 int cairn_link_type_parse(const char *s);
 const char *cairn_link_type_name(enum cairn_link_type t);
+/* Parses a comma-separated list such as "reflink,copy" into types (at most
+ * CAIRN_LINK_MAX); the error names the unknown type. */
+int cairn_link_types_parse(cairn_ctx *ctx, const char *list,
+			   enum cairn_link_type types[CAIRN_LINK_MAX], int *n);
+/* The workspace's link_types setting in .cairn/config ("reflink,copy" when
+ * unset). */
+int cairn_workspace_link_types(cairn_ctx *ctx, enum cairn_link_type types[CAIRN_LINK_MAX],
+			       int *n);
 
 /*
  * Writes the object to dest (atomically: a temporary name in dest's directory,
  * then rename). Tries each type in order (types, ntypes) and falls back to the
- * next when the file system refuses it; a copy always works. *used receives
- * the type that was used (may be NULL). dest is replaced if it exists.
+ * next when the file system refuses it; a copy always works, but is only tried
+ * when listed (CAIRN_EIO when every listed type is refused). *used receives
+ * the type that was used (may be NULL). dest is replaced if it exists (a
+ * symbolic link there is replaced, not followed); its directory must exist.
+ * Hard and symbolic links share the stored, read-only file: editing such a
+ * dest in place would corrupt the store.
  */
 int cairn_object_checkout(cairn_ctx *ctx, const char *hash, const char *dest,
 			  const enum cairn_link_type *types, int ntypes,
@@ -82,13 +99,17 @@ int cairn_object_list(cairn_ctx *ctx,
 struct cairn_fsck_report {
 	uint64_t objects_checked;
 	uint64_t bytes_checked;
-	uint64_t corrupt;     /* content does not match its name */
+	uint64_t corrupt;     /* content does not match its name or its recorded
+				 size, or the file cannot be read */
 	uint64_t missing;     /* recorded, but the file is gone */
 	uint64_t unrecorded;  /* valid file with no record (recorded by fsck) */
 	uint64_t stray;       /* files in objects/ that are not objects */
 };
 /* Calls problem(kind, hash_or_path, detail, arg) for each problem found:
- * kind is "corrupt", "missing", "unrecorded" or "stray". */
+ * kind is "corrupt", "missing", "unrecorded" or "stray" (what is the hash, or
+ * the path for "stray"); problem may be NULL. Fills report and returns
+ * CAIRN_ECORRUPT when any object is corrupt or missing, 0 otherwise (notes
+ * and strays do not fail), or another code when the check itself failed. */
 int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
 	       void (*problem)(const char *kind, const char *what,
 			       const char *detail, void *arg),

@@ -44,9 +44,13 @@ void cairn_error_clear(cairn_ctx *ctx)
 
 int cairn_verror(cairn_ctx *ctx, int code, const char *fmt, va_list ap)
 {
+	cairn_buf msg = CAIRN_BUF_INIT;
+
+	/* Formatted aside first: the arguments may point into the old message. */
+	cairn_buf_vaddf(&msg, fmt, ap);
+	cairn_buf_release(&ctx->msg);
+	ctx->msg = msg;
 	ctx->code = code;
-	cairn_buf_reset(&ctx->msg);
-	cairn_buf_vaddf(&ctx->msg, fmt, ap);
 	return code;
 }
 

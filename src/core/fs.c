@@ -53,7 +53,8 @@ int cairn_mkdir_p(cairn_ctx *ctx, const char *dir, mode_t mode)
 	char *p = cairn_xstrdup(dir);
 	int rc = 0;
 
-	for (char *s = p + 1; ; s++) {
+	/* Start past a leading "/", but not past the end of an empty path. */
+	for (char *s = *p ? p + 1 : p; ; s++) {
 		if (*s == '/' || *s == '\0') {
 			char saved = *s;
 			*s = '\0';

@@ -286,18 +286,26 @@ fail:
 static int set_wal(cairn_db *db)
 {
 	sqlite3_stmt *s;
-	int rc, is_wal = 0;
+	int is_wal;
 
-	/* Changing the journal mode needs an exclusive lock: only do it once. */
-	if (sqlite3_prepare_v2(db->h, "PRAGMA journal_mode", -1, &s, NULL) != SQLITE_OK)
-		return db_error(db, "cannot read the journal mode");
-	if (sqlite3_step(s) == SQLITE_ROW)
-		is_wal = !strcmp((const char *)sqlite3_column_text(s, 0), "wal");
-	sqlite3_finalize(s);
-	if (is_wal)
-		return 0;
-	rc = cairn_db_exec(db, "PRAGMA journal_mode = WAL");
-	return rc;
+	/* Changing the journal mode needs an exclusive lock: only do it once.
+	 * SQLite does not wait for that lock (the busy timeout does not apply),
+	 * so when several processes open a new database at once, the losers
+	 * retry until one of them has switched it. */
+	for (int waited_ms = 0; ; waited_ms += 10) {
+		is_wal = 0;
+		if (sqlite3_prepare_v2(db->h, "PRAGMA journal_mode", -1, &s, NULL) != SQLITE_OK)
+			return db_error(db, "cannot read the journal mode");
+		if (sqlite3_step(s) == SQLITE_ROW)
+			is_wal = !strcmp((const char *)sqlite3_column_text(s, 0), "wal");
+		sqlite3_finalize(s);
+		if (is_wal ||
+		    sqlite3_exec(db->h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) == SQLITE_OK)
+			return 0;
+		if ((sqlite3_errcode(db->h) & 0xff) != SQLITE_BUSY || waited_ms >= BUSY_TIMEOUT_MS)
+			return db_error(db, "cannot switch to WAL mode");
+		sqlite3_sleep(10);
+	}
 }
 
 int cairn_db_open(cairn_ctx *ctx, const char *path, int create, cairn_db **out)

@@ -47,7 +47,10 @@ int cairn_stmt_bind_double(cairn_stmt *st, int idx, double v);
 int cairn_stmt_bind_null(cairn_stmt *st, int idx);
 int cairn_stmt_bind_blob(cairn_stmt *st, int idx, const void *p, size_t n);
 
-/* 1 when a row is ready, 0 when done, -1 on error (message on the ctx). */
+/* 1 when a row is ready, 0 when done, -1 on error (message on the ctx).
+ * A SELECT that returned a row keeps its read transaction open until it is
+ * stepped to the end or reset: reset it before writing on the same
+ * connection, or SQLite cannot upgrade the lock and fails at once. */
 int cairn_stmt_step(cairn_stmt *st);
 /* Steps a statement that returns no rows; 0 or an error code. */
 int cairn_stmt_run(cairn_stmt *st);

@@ -80,8 +80,8 @@ test_done() {
 # Runs the command; fails when it succeeded or was killed by a signal (a crash),
 # since a clean error is what is expected.
 test_must_fail() {
-	"$@"
-	local rc=$?
+	local rc=0
+	"$@" || rc=$?
 	if [ $rc -eq 0 ]; then
 		echo "test_must_fail: '$*' succeeded" >&2
 		return 1
@@ -93,10 +93,9 @@ test_must_fail() {
 }
 
 test_expect_code() {
-	local want=$1 rc
+	local want=$1 rc=0
 	shift
-	"$@"
-	rc=$?
+	"$@" || rc=$?
 	if [ $rc -ne "$want" ]; then
 		echo "test_expect_code: '$*' exited $rc, expected $want" >&2
 		return 1

@@ -7,10 +7,24 @@
 extern const struct unit_test buf_tests[];
 extern const struct unit_test id_tests[];
 extern const struct unit_test ref_tests[];
+extern const struct unit_test objects_tests[];
+extern const struct unit_test hash_tests[];
+extern const struct unit_test json_tests[];
+extern const struct unit_test fs_tests[];
+extern const struct unit_test log_tests[];
+extern const struct unit_test db_tests[];
+extern const struct unit_test workspace_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
 	id_tests, \
-	ref_tests,
+	ref_tests, \
+	objects_tests, \
+	hash_tests, \
+	json_tests, \
+	fs_tests, \
+	log_tests, \
+	db_tests, \
+	workspace_tests, \
 
 #endif

@@ -1,0 +1,82 @@
+#!/bin/bash
+# Every command that needs a workspace, run where there is none, exits 3 and
+# says how to create one. The commands come from `cairn help`, so new ones are
+# covered at once; the table below gives each a plausible argument list.
+. "$(dirname "$0")/lib.sh"
+
+# Commands that need no workspace.
+no_workspace_needed=" init help version "
+
+# Argument lists to try for a command, one per line (none: no arguments).
+args_for() {
+	case "$1" in
+	object)
+		echo "list"
+		echo "list --json"
+		echo "get 9cc1c345c71bcc9b486b74cbf6063fa66f4bb5e0f603a4b3c3471ec2e5e8e355"
+		echo "put $DATASETS/iris.csv"
+		echo "put -"
+		;;
+	fsck)
+		echo ""
+		echo "--json"
+		;;
+	data)
+		echo "list"
+		echo "add $DATASETS/iris.csv"
+		echo "show iris"
+		;;
+	*)
+		echo ""
+		;;
+	esac
+}
+
+# The trash directory lies inside the source tree; use one under /tmp so
+# that no .cairn can be above it.
+outside=$(mktemp -d "${TMPDIR:-/tmp}/cairn-outside.XXXXXX")
+commands=$(cairn help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')
+
+test_expect_success 'no workspace above the test directory' '
+	test -n "$commands" &&
+	d=$outside &&
+	while [ "$d" != / ]; do test ! -e "$d/.cairn"; d=$(dirname "$d"); done &&
+	test ! -e /.cairn
+'
+
+for cmd in $commands; do
+	case "$no_workspace_needed" in *" $cmd "*) continue ;; esac
+	while IFS= read -r args; do
+		test_expect_success "cairn $cmd${args:+ $args} outside a workspace exits 3" "
+			(cd '$outside' && test_expect_code 3 cairn $cmd $args >'$TRASH/out' 2>'$TRASH/err') &&
+			test_grep \"cairn init\" err &&
+			test_grep '^cairn: error: ' err &&
+			test \$(wc -l <err) -eq 1 &&
+			test ! -s out &&
+			test -z \"\$(ls -A '$outside')\"
+		"
+	done <<<"$(args_for "$cmd")"
+
+	test_expect_success "cairn -C DIR $cmd exits 3 without a workspace in DIR" "
+		test_expect_code 3 cairn -C '$outside' $cmd $(args_for "$cmd" | head -n 1) 2>err &&
+		test_grep 'cairn init' err
+	"
+
+	test_expect_success "cairn $cmd with CAIRN_DIR naming no workspace exits 3" "
+		mkdir -p empty &&
+		CAIRN_DIR='$TRASH/empty' test_expect_code 3 cairn $cmd $(args_for "$cmd" | head -n 1) 2>err &&
+		test_grep 'CAIRN_DIR' err &&
+		test_grep 'cairn init' err &&
+		test ! -e empty/.cairn
+	"
+done
+
+test_expect_success 'the commands that need no workspace work outside one' '
+	(cd "$outside" && cairn help >/dev/null && cairn version >/dev/null) &&
+	test -z "$(ls -A "$outside")" &&
+	(cd "$outside" && cairn init >/dev/null) &&
+	test -f "$outside/.cairn/config"
+'
+
+rm -rf "$outside"
+test_done

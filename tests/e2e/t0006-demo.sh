@@ -1,0 +1,26 @@
+#!/bin/bash
+# The demo (make demo): runs start to finish, twice, on the real datasets.
+. "$(dirname "$0")/lib.sh"
+
+test -f "$SRC_ROOT/examples/data/iris.csv" || test_skip_all "examples/data is missing"
+
+test_expect_success 'the demo runs and shows each step' '
+	CAIRN_DEMO_DIR="$TRASH/demo" sh "$SRC_ROOT/scripts/demo.sh" >out 2>err &&
+	test_grep "^Initialized cairn workspace in $TRASH/demo/project/.cairn" out &&
+	test_grep "^9cc1c345c71bcc9b486b74cbf6063fa66f4bb5e0f603a4b3c3471ec2e5e8e355$" out &&
+	test_grep "^9574730b03aba241d899c4a97511c5061b19358fab89510774fb6c24168345c4$" out &&
+	test_grep "^sepal_length,sepal_width" out &&
+	test_grep "identical to data/diamonds.csv" out &&
+	test_grep "^checked 2 objects .*: 0 corrupt, 0 missing" out &&
+	test_grep "^corrupt 9cc1c345" out &&
+	test_grep "fsck exited 6" out
+'
+
+test_expect_success 'the demo runs again from scratch' '
+	CAIRN_DEMO_DIR="$TRASH/demo" sh "$SRC_ROOT/scripts/demo.sh" >out2 2>err &&
+	test_grep "^Initialized cairn workspace" out2 &&
+	test $(cairn -C demo/project object list | wc -l) -eq 2 &&
+	cairn -C demo/project fsck
+'
+
+test_done
