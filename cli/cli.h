@@ -54,5 +54,6 @@ int cmd_object(int argc, char **argv);
 int cmd_fsck(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_data(int argc, char **argv);
 
 #endif

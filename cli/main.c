@@ -13,6 +13,7 @@
  * docs/commands/ and its test in tests/e2e/. */
 const struct cli_command cli_commands[] = {
 	{ "init", cmd_init, "create a workspace (.cairn/) in the current directory" },
+	{ "data", cmd_data, "version, catalog, profile, check and derive datasets" },
 	{ "object", cmd_object, "store, read and list content-addressed objects (plumbing)" },
 	{ "fsck", cmd_fsck, "verify the object store" },
 	{ "version", cmd_version, "show the versions of cairn and its libraries" },

@@ -14,6 +14,10 @@ extern const struct unit_test fs_tests[];
 extern const struct unit_test log_tests[];
 extern const struct unit_test db_tests[];
 extern const struct unit_test workspace_tests[];
+extern const struct unit_test csv_tests[];
+extern const struct unit_test value_tests[];
+extern const struct unit_test frame_tests[];
+extern const struct unit_test profile_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -26,5 +30,9 @@ extern const struct unit_test workspace_tests[];
 	log_tests, \
 	db_tests, \
 	workspace_tests, \
+	csv_tests, \
+	value_tests, \
+	profile_tests, \
+	frame_tests,
 
 #endif

@@ -1,0 +1,446 @@
+/* Adding files and directories as dataset versions, loading a version as a
+ * frame or profile, and checking one out; see include/cairn/dataset.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cairn/dataset.h"
+#include "cairn/error.h"
+#include "cairn/fs.h"
+#include "cairn/json.h"
+#include "cairn/profile.h"
+#include "cairn/workspace.h"
+#include "core/ctx-internal.h"
+#include "data/dataset-internal.h"
+#include "store/db.h"
+
+/* Files changed less than this long before hashing are not trusted to the
+ * stat cache: a write within the timestamp granularity could go unseen. */
+#define RACY_MS 1000
+
+const char *cairn_dataset_format_from_name(const char *path)
+{
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+
+	if (!dot || (slash && dot < slash))
+		return NULL;
+	if (!strcasecmp(dot, ".csv"))
+		return "csv";
+	if (!strcasecmp(dot, ".tsv") || !strcasecmp(dot, ".tab"))
+		return "tsv";
+	if (!strcasecmp(dot, ".jsonl") || !strcasecmp(dot, ".ndjson"))
+		return "jsonl";
+	return NULL;
+}
+
+struct profile_job {
+	pthread_t thread;
+	const char *path, *name, *format;
+	struct cairn_csv_options csv;
+	json_t *profile;
+	cairn_ctx *ctx;
+	int rc;
+};
+
+static void *profile_thread(void *arg)
+{
+	struct profile_job *j = arg;
+
+	if (!strcmp(j->format, "jsonl")) {
+		struct cairn_frame_options fo = { j->csv, CAIRN_FORMAT_JSONL };
+		struct cairn_frame *f;
+		j->rc = cairn_frame_load(j->ctx, j->path, j->name, &fo, &f);
+		if (!j->rc) {
+			j->profile = cairn_profile_frame(f);
+			cairn_frame_free(f);
+		}
+	} else {
+		cairn_csv *r;
+		j->rc = cairn_profile_csv_file(j->ctx, j->path, j->name, &j->csv, 2, &j->profile);
+		/* Record what the reader detected, so that the version loads the same way. */
+		if (!j->rc && !(j->rc = cairn_csv_open(j->ctx, j->path, j->name, &j->csv, &r))) {
+			char delim[2] = { cairn_csv_delimiter(r), '\0' };
+			json_object_set_new(j->profile, "reader",
+					    json_pack("{s:s, s:b}", "delimiter", delim,
+						      "header", cairn_csv_has_header(r)));
+			j->csv.delimiter = delim[0];
+			cairn_csv_close(r);
+		}
+	}
+	return NULL;
+}
+
+/* Reuses the profile and schema of any version with the same content. */
+static int profile_by_hash(cairn_ctx *ctx, const char *hash, struct cairn__new_version *nv,
+			   json_t **schema, int *found)
+{
+	cairn_stmt *st;
+	cairn_db *db;
+	int rc, row;
+
+	*found = 0;
+	if ((rc = cairn__ctx_db(ctx, &db)) ||
+	    (rc = cairn_db_prepare(db, "SELECT format, rows, cols, schema, profile FROM dataset_versions"
+				       " WHERE hash = ? AND kind = 'file' AND profile IS NOT NULL LIMIT 1", &st)) ||
+	    (rc = cairn_stmt_bind_text(st, 1, hash)))
+		return rc;
+	row = cairn_stmt_step(st);
+	if (row < 0)
+		return cairn_errcode(ctx);
+	if (row == 1) {
+		snprintf(nv->format, sizeof(nv->format), "%s", cairn_stmt_text(st, 0));
+		nv->rows = cairn_stmt_int64(st, 1);
+		nv->cols = cairn_stmt_int64(st, 2);
+		*schema = json_loads(cairn_stmt_text(st, 3), 0, NULL);
+		snprintf(nv->profile, sizeof(nv->profile), "%s", cairn_stmt_text(st, 4));
+		*found = *schema != NULL;
+	}
+	cairn_stmt_reset(st);
+	return 0;
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* The latest version when its content is hash; *existed tells. */
+static int check_latest(cairn_ctx *ctx, const char *name, const char *hash,
+			struct cairn_dataset_version *out, int *existed)
+{
+	struct cairn_dataset_version latest;
+	int rc, found;
+
+	*existed = 0;
+	if ((rc = cairn__dataset_latest(ctx, name, &latest, &found)))
+		return rc;
+	if (found && !strcmp(latest.hash, hash)) {
+		*existed = 1;
+		if (out)
+			*out = latest;
+		else
+			cairn_dataset_version_release(&latest);
+	} else if (found) {
+		cairn_dataset_version_release(&latest);
+	}
+	return 0;
+}
+
+int cairn_dataset_add_file(cairn_ctx *ctx, const char *path, const struct cairn_dataset_add *opts,
+			   struct cairn_dataset_version *out, int *existed)
+{
+	struct cairn__new_version nv = { .kind = "file", .files = 1, .rows = -1, .cols = -1 };
+	struct profile_job job = { 0 };
+	struct cairn_object_put_result put;
+	struct stat before, after;
+	const char *format;
+	json_t *schema = NULL;
+	char *abspath = NULL;
+	int rc, hit = 0, reused = 0, job_started = 0;
+	int64_t start_ms = cairn_now_ms();
+
+	*existed = 0;
+	if ((rc = cairn__ctx_need_workspace(ctx)) || (rc = cairn_name_check(ctx, "dataset name", opts->name)))
+		return rc;
+	if (stat(path, &before) < 0)
+		return cairn_error_errno(ctx, "cannot add '%s'", path);
+	if (!S_ISREG(before.st_mode))
+		return cairn_error(ctx, CAIRN_EINVAL, "cannot add '%s': not a regular file", path);
+	if (!(abspath = realpath(path, NULL)))
+		return cairn_error_errno(ctx, "cannot resolve '%s'", path);
+
+	format = opts->format_hint ? opts->format_hint : cairn_dataset_format_from_name(path);
+	if ((rc = cairn__statcache_lookup(ctx, abspath, &before, put.hash, &hit)))
+		goto out;
+	if (hit) {
+		put.size = (uint64_t)before.st_size;
+		if ((rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed)
+			goto out;
+		if ((rc = profile_by_hash(ctx, put.hash, &nv, &schema, &reused)))
+			goto out;
+	}
+	if (!reused && opts->tabular != 0 && (format || opts->tabular == 1 || before.st_size > 0)) {
+		job.path = path;
+		job.name = opts->source ? opts->source : path;
+		job.format = format ? format : "csv";
+		job.csv = opts->csv;
+		if (format && !strcmp(format, "tsv") && !job.csv.delimiter)
+			job.csv.delimiter = '\t';
+		job.ctx = cairn_ctx_new();
+		if (!job.ctx) {
+			rc = cairn_error(ctx, CAIRN_ENOMEM, "out of memory");
+			goto out;
+		}
+		if (pthread_create(&job.thread, NULL, profile_thread, &job)) {
+			rc = cairn_error(ctx, CAIRN_EINTERNAL, "cannot start a thread");
+			goto out;
+		}
+		job_started = 1;
+	}
+	if (!hit && (rc = cairn_object_put_file(ctx, path, &put)))
+		goto out;
+	if (job_started) {
+		pthread_join(job.thread, NULL);
+		job_started = 0;
+	}
+	if (stat(path, &after) < 0 || !same_file(&before, &after)) {
+		rc = cairn_error(ctx, CAIRN_EIO, "'%s' changed while it was being added; add it again",
+				 path);
+		goto out;
+	}
+	if (!hit && start_ms - (int64_t)before.st_mtim.tv_sec * 1000 > RACY_MS &&
+	    (rc = cairn__statcache_store(ctx, abspath, &before, put.hash)))
+		goto out;
+	if (!hit && ((rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed))
+		goto out;
+
+	if (job.ctx && job.rc) {
+		if (format || opts->tabular == 1) {
+			rc = cairn_error(ctx, cairn_errcode(job.ctx), "%s", cairn_errmsg(job.ctx));
+			goto out;
+		}
+		/* Content of no known format that does not parse: an opaque file. */
+	} else if (job.profile) {
+		struct cairn_object_put_result pp;
+		char *text = json_dumps(job.profile, JSON_COMPACT | JSON_SORT_KEYS);
+		rc = cairn_object_put_buf(ctx, text, strlen(text), &pp);
+		free(text);
+		if (rc)
+			goto out;
+		memcpy(nv.profile, pp.hash, sizeof(nv.profile));
+		schema = cairn_profile_schema(job.profile);
+		nv.rows = (int64_t)json_integer_value(json_object_get(job.profile, "rows"));
+		nv.cols = (int64_t)json_array_size(schema);
+		snprintf(nv.format, sizeof(nv.format), "%s",
+			 format ? format : job.csv.delimiter == '\t' ? "tsv" : "csv");
+	}
+	memcpy(nv.hash, put.hash, sizeof(nv.hash));
+	nv.size = put.size;
+	nv.schema = schema;
+	rc = cairn__dataset_insert(ctx, &nv, opts, out);
+out:
+	if (job_started)
+		pthread_join(job.thread, NULL);
+	json_decref(job.profile);
+	cairn_ctx_free(job.ctx);
+	json_decref(schema);
+	free(abspath);
+	return rc;
+}
+
+struct manifest_walk {
+	cairn_ctx *ctx;
+	json_t *entries;
+	uint64_t size;
+};
+
+static int cmp_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds every regular file under dir/rel to the manifest, in byte order. */
+static int walk(struct manifest_walk *w, const char *root, const char *rel)
+{
+	cairn_buf dir = CAIRN_BUF_INIT, path = CAIRN_BUF_INIT, child = CAIRN_BUF_INIT;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	cairn_path_join(&dir, root, rel);
+	if (!(d = opendir(dir.buf))) {
+		rc = cairn_error_errno(w->ctx, "cannot read directory '%s'", dir.buf);
+		goto out;
+	}
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    !strcmp(de->d_name, CAIRN_DIRNAME))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			names = cairn_xrealloc(names, cap * sizeof(*names));
+		}
+		names[n++] = cairn_xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_strings);
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct stat st;
+		cairn_buf_reset(&child);
+		if (*rel)
+			cairn_buf_addf(&child, "%s/", rel);
+		cairn_buf_adds(&child, names[i]);
+		cairn_path_join(&path, root, child.buf);
+		if (stat(path.buf, &st) < 0) {
+			rc = cairn_error_errno(w->ctx, "cannot add '%s'", path.buf);
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = walk(w, root, child.buf);
+		} else if (S_ISREG(st.st_mode)) {
+			struct cairn_object_put_result put;
+			if (!(rc = cairn_object_put_file(w->ctx, path.buf, &put))) {
+				json_array_append_new(w->entries,
+					json_pack("{s:s, s:s, s:I}", "path", child.buf, "hash", put.hash,
+						  "size", (json_int_t)put.size));
+				w->size += put.size;
+			}
+		} else {
+			rc = cairn_error(w->ctx, CAIRN_EINVAL,
+					 "cannot add '%s': not a regular file or directory", path.buf);
+		}
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	cairn_buf_release(&dir);
+	cairn_buf_release(&path);
+	cairn_buf_release(&child);
+	return rc;
+}
+
+int cairn_dataset_add_dir(cairn_ctx *ctx, const char *path, const struct cairn_dataset_add *opts,
+			  struct cairn_dataset_version *out, int *existed)
+{
+	struct cairn__new_version nv = { .kind = "dir", .rows = -1, .cols = -1 };
+	struct manifest_walk w = { ctx, json_array(), 0 };
+	struct cairn_object_put_result put;
+	json_t *manifest = NULL;
+	char *text = NULL;
+	int rc;
+
+	*existed = 0;
+	if ((rc = cairn__ctx_need_workspace(ctx)) || (rc = cairn_name_check(ctx, "dataset name", opts->name)))
+		goto out;
+	if (!cairn_is_dir(path)) {
+		rc = cairn_error(ctx, CAIRN_EINVAL, "cannot add '%s': not a directory", path);
+		goto out;
+	}
+	if ((rc = walk(&w, path, "")))
+		goto out;
+	if (!json_array_size(w.entries)) {
+		rc = cairn_error(ctx, CAIRN_EINVAL, "cannot add '%s': the directory holds no files", path);
+		goto out;
+	}
+	manifest = json_pack("{s:i, s:O}", "format", 1, "files", w.entries);
+	text = json_dumps(manifest, JSON_COMPACT | JSON_SORT_KEYS);
+	if ((rc = cairn_object_put_buf(ctx, text, strlen(text), &put)) ||
+	    (rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed)
+		goto out;
+	memcpy(nv.hash, put.hash, sizeof(nv.hash));
+	nv.size = w.size;
+	nv.files = (int64_t)json_array_size(w.entries);
+	rc = cairn__dataset_insert(ctx, &nv, opts, out);
+out:
+	free(text);
+	json_decref(manifest);
+	json_decref(w.entries);
+	return rc;
+}
+
+int cairn_dataset_load_profile(cairn_ctx *ctx, const struct cairn_dataset_version *v, json_t **out)
+{
+	cairn_buf path = CAIRN_BUF_INIT;
+	int rc;
+
+	if (!*v->profile)
+		return cairn_error(ctx, CAIRN_EINVAL, "%s@%lld is not tabular data: it has no profile",
+				   v->name, (long long)v->version);
+	cairn_object_path(ctx, v->profile, &path);
+	rc = cairn_json_load_file(ctx, path.buf, out);
+	cairn_buf_release(&path);
+	return rc;
+}
+
+int cairn_dataset_load_frame(cairn_ctx *ctx, const struct cairn_dataset_version *v,
+			     struct cairn_frame **out)
+{
+	struct cairn_frame_options fo = { { 0, -1, 0, 0 }, -1 };
+	cairn_buf path = CAIRN_BUF_INIT, name = CAIRN_BUF_INIT;
+	json_t *profile = NULL, *reader;
+	int rc;
+
+	if (!*v->format || strcmp(v->kind, "file"))
+		return cairn_error(ctx, CAIRN_EINVAL, "%s@%lld is not tabular data", v->name,
+				   (long long)v->version);
+	if ((rc = cairn_dataset_load_profile(ctx, v, &profile)))
+		return rc;
+	fo.format = !strcmp(v->format, "jsonl") ? CAIRN_FORMAT_JSONL : CAIRN_FORMAT_CSV;
+	reader = json_object_get(profile, "reader");
+	if (reader) {
+		const char *d = json_string_value(json_object_get(reader, "delimiter"));
+		fo.csv.delimiter = d && *d ? *d : 0;
+		fo.csv.header = json_is_true(json_object_get(reader, "header"));
+	}
+	cairn_object_path(ctx, v->hash, &path);
+	cairn_buf_addf(&name, "%s@%lld", v->name, (long long)v->version);
+	rc = cairn_frame_load(ctx, path.buf, name.buf, &fo, out);
+	json_decref(profile);
+	cairn_buf_release(&path);
+	cairn_buf_release(&name);
+	return rc;
+}
+
+/* A manifest path must stay inside the checkout directory. */
+static int safe_relative(const char *p)
+{
+	if (!*p || *p == '/')
+		return 0;
+	for (const char *s = p; *s; ) {
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (!n || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+			return 0;
+		s += n + (e ? 1 : 0);
+		if (!e)
+			break;
+	}
+	return 1;
+}
+
+int cairn_dataset_checkout(cairn_ctx *ctx, const struct cairn_dataset_version *v,
+			   const char *path, const enum cairn_link_type *types, int ntypes)
+{
+	cairn_buf mpath = CAIRN_BUF_INIT, dest = CAIRN_BUF_INIT;
+	json_t *manifest = NULL, *files, *e;
+	size_t i;
+	int rc;
+
+	if (strcmp(v->kind, "dir"))
+		return cairn_object_checkout(ctx, v->hash, path, types, ntypes, NULL);
+	cairn_object_path(ctx, v->hash, &mpath);
+	if ((rc = cairn_json_load_file(ctx, mpath.buf, &manifest)))
+		goto out;
+	files = json_object_get(manifest, "files");
+	json_array_foreach(files, i, e) {
+		const char *rel = json_string_value(json_object_get(e, "path"));
+		const char *hash = json_string_value(json_object_get(e, "hash"));
+		char *slash;
+		if (!rel || !hash || !safe_relative(rel) || !cairn_is_sha256_hex(hash)) {
+			rc = cairn_error(ctx, CAIRN_ECORRUPT, "the manifest of %s@%lld has a bad entry %zu",
+					 v->name, (long long)v->version, i);
+			goto out;
+		}
+		cairn_path_join(&dest, path, rel);
+		slash = strrchr(dest.buf, '/');
+		if (slash) {
+			*slash = '\0';
+			rc = cairn_mkdir_p(ctx, dest.buf, 0777);
+			*slash = '/';
+			if (rc)
+				goto out;
+		}
+		if ((rc = cairn_object_checkout(ctx, hash, dest.buf, types, ntypes, NULL)))
+			goto out;
+	}
+out:
+	json_decref(manifest);
+	cairn_buf_release(&mpath);
+	cairn_buf_release(&dest);
+	return rc;
+}

@@ -1,0 +1,115 @@
+/* Fetching an HTTP(S) URL to a file with libcurl; see include/cairn/acquire.h. */
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <string.h>
+#include <unistd.h>
+#include "cairn/acquire.h"
+#include "cairn/error.h"
+#include "cairn/fs.h"
+#include "cairn/progress.h"
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+
+static void curl_setup(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+struct sink {
+	int fd;
+	int err;
+	struct cairn_progress progress;
+};
+
+static size_t write_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct sink *s = arg;
+	if (cairn_write_full(s->fd, data, size * n) < 0) {
+		s->err = errno;
+		return 0;
+	}
+	return size * n;
+}
+
+static int on_progress(void *arg, curl_off_t total, curl_off_t now, curl_off_t ut, curl_off_t un)
+{
+	struct sink *s = arg;
+	s->progress.total = total > 0 ? (uint64_t)total : 0;
+	cairn_progress_update(&s->progress, (uint64_t)now);
+	return 0;
+}
+
+int cairn_fetch_url(cairn_ctx *ctx, const char *url, const struct cairn_fetch_options *opts,
+		    const char *dest_path, json_t **info)
+{
+	char errbuf[CURL_ERROR_SIZE] = "";
+	struct sink sink = { -1, 0, { 0 } };
+	long status = 0;
+	char *final_url = NULL, *ctype = NULL;
+	CURLcode res;
+	CURL *c;
+	int rc = 0;
+
+	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))
+		return cairn_error(ctx, CAIRN_EINVAL, "cannot fetch '%s': only http and https URLs are supported", url);
+	pthread_once(&curl_once, curl_setup);
+	sink.fd = open(dest_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (sink.fd < 0)
+		return cairn_error_errno(ctx, "cannot create '%s'", dest_path);
+	if (!(c = curl_easy_init())) {
+		close(sink.fd);
+		return cairn_error(ctx, CAIRN_ENOMEM, "cannot start an HTTP client");
+	}
+	cairn_progress_start(&sink.progress, "Downloading", 0, 1);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#endif
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, opts && opts->connect_timeout_s ? opts->connect_timeout_s : 30L);
+	if (opts && opts->timeout_s)
+		curl_easy_setopt(c, CURLOPT_TIMEOUT, opts->timeout_s);
+	/* A transfer that stalls (under 1 byte/s for 60 s) fails. */
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+	curl_easy_setopt(c, CURLOPT_FAILONERROR, 0L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "cairn");
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, &sink);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	res = curl_easy_perform(c);
+	cairn_progress_end(&sink.progress);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	if (res != CURLE_OK) {
+		if (sink.err) {
+			errno = sink.err;
+			rc = cairn_error_errno(ctx, "cannot write '%s'", dest_path);
+		} else {
+			rc = cairn_error(ctx, CAIRN_EIO, "cannot fetch '%s': %s", url,
+					 *errbuf ? errbuf : curl_easy_strerror(res));
+		}
+	} else if (status < 200 || status > 299) {
+		rc = cairn_error(ctx, status == 404 || status == 410 ? CAIRN_ENOTFOUND : CAIRN_EIO,
+				 "cannot fetch '%s': the server answered HTTP %ld", url, status);
+	} else if (fsync(sink.fd) < 0) {
+		rc = cairn_error_errno(ctx, "cannot write '%s'", dest_path);
+	}
+	if (!rc && info) {
+		curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &final_url);
+		curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ctype);
+		*info = json_pack("{s:s, s:i}", "url", final_url ? final_url : url, "status", (int)status);
+		if (ctype)
+			json_object_set_new(*info, "content_type", json_string(ctype));
+	}
+	curl_easy_cleanup(c);
+	close(sink.fd);
+	return rc;
+}
