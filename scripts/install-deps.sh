@@ -30,6 +30,7 @@ PACKAGES="
 	curl
 	clang
 	libclang-rt-14-dev
+	postgresql
 "
 
 set -eu

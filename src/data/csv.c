@@ -100,11 +100,12 @@ static int fill(cairn_csv *r)
 		r->pos = 0;
 	}
 	if (r->len + 1 >= r->cap) {
-		if (r->cap > r->max_record)
+		/* The buffer holds only the unfinished record now. */
+		if (r->len >= r->max_record)
 			return rec_error(r, CAIRN_EPARSE,
 					 "the record is longer than %zu bytes (the limit); is this a text file with line breaks?",
 					 r->max_record);
-		r->cap *= 2;
+		r->cap = r->cap * 2 < r->max_record + 2 ? r->cap * 2 : r->max_record + 2;
 		r->buf = cairn_xrealloc(r->buf, r->cap);
 	}
 	if (r->mem) {

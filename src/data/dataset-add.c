@@ -11,6 +11,7 @@
 #include "cairn/error.h"
 #include "cairn/fs.h"
 #include "cairn/json.h"
+#include "cairn/log.h"
 #include "cairn/profile.h"
 #include "cairn/workspace.h"
 #include "core/ctx-internal.h"
@@ -157,6 +158,7 @@ int cairn_dataset_add_file(cairn_ctx *ctx, const char *path, const struct cairn_
 	if ((rc = cairn__statcache_lookup(ctx, abspath, &before, put.hash, &hit)))
 		goto out;
 	if (hit) {
+		cairn_log_debug("'%s' is unchanged since it was hashed (stat cache): %.12s", path, put.hash);
 		put.size = (uint64_t)before.st_size;
 		if ((rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed)
 			goto out;
