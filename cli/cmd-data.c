@@ -12,6 +12,8 @@ static const struct cli_command data_commands[] = {
 	{ "describe", data_describe, "set the description of a version" },
 	{ "search", data_search, "find versions by name, description, tag or column" },
 	{ "checkout", data_checkout, "write a version out to the work tree" },
+	{ "profile", data_profile, "show a version's profile, or write it as HTML" },
+	{ "diff", data_diff, "compare two versions: rows, columns, means, nulls, categories" },
 	{ NULL, NULL, NULL }
 };
 

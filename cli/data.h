@@ -16,6 +16,8 @@ int data_tag(int argc, char **argv);
 int data_describe(int argc, char **argv);
 int data_search(int argc, char **argv);
 int data_checkout(int argc, char **argv);
+int data_profile(int argc, char **argv);
+int data_diff(int argc, char **argv);
 
 /* Prints one line about a version: "iris@2  150 rows x 5 cols  3.8 KiB  ...". */
 void data_print_version_line(const struct cairn_dataset_version *v);
