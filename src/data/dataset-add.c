@@ -109,6 +109,29 @@ static int same_file(const struct stat *a, const struct stat *b)
 	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
+/* Stores path's hash in the stat cache, unless the file changed so recently
+ * that a later change could keep its size and timestamp. */
+static int remember(cairn_ctx *ctx, const char *abspath, const struct stat *st,
+		    int64_t start_ms, const char *hash)
+{
+	if (start_ms - (int64_t)st->st_mtim.tv_sec * 1000 <= RACY_MS)
+		return 0;
+	return cairn__statcache_store(ctx, abspath, st, hash);
+}
+
+/* 1 when the latest version of name has exactly size bytes. */
+static int latest_has_size(cairn_ctx *ctx, const char *name, uint64_t size)
+{
+	struct cairn_dataset_version latest;
+	int found = 0, same;
+
+	if (cairn__dataset_latest(ctx, name, &latest, &found) || !found)
+		return 0;
+	same = latest.size == size && !strcmp(latest.kind, "file");
+	cairn_dataset_version_release(&latest);
+	return same;
+}
+
 /* The latest version when its content is hash; *existed tells. */
 static int check_latest(cairn_ctx *ctx, const char *name, const char *hash,
 			struct cairn_dataset_version *out, int *existed)
@@ -141,7 +164,7 @@ int cairn_dataset_add_file(cairn_ctx *ctx, const char *path, const struct cairn_
 	const char *format;
 	json_t *schema = NULL;
 	char *abspath = NULL;
-	int rc, hit = 0, reused = 0, job_started = 0;
+	int rc, have_hash = 0, reused = 0, job_started = 0;
 	int64_t start_ms = cairn_now_ms();
 
 	*existed = 0;
@@ -155,13 +178,24 @@ int cairn_dataset_add_file(cairn_ctx *ctx, const char *path, const struct cairn_
 		return cairn_error_errno(ctx, "cannot resolve '%s'", path);
 
 	format = opts->format_hint ? opts->format_hint : cairn_dataset_format_from_name(path);
-	if ((rc = cairn__statcache_lookup(ctx, abspath, &before, put.hash, &hit)))
+	if ((rc = cairn__statcache_lookup(ctx, abspath, &before, put.hash, &have_hash)))
 		goto out;
-	if (hit) {
+	if (have_hash) {
 		cairn_log_debug("'%s' is unchanged since it was hashed (stat cache): %.12s", path, put.hash);
 		put.size = (uint64_t)before.st_size;
 		if ((rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed)
 			goto out;
+		if ((rc = profile_by_hash(ctx, put.hash, &nv, &schema, &reused)))
+			goto out;
+	}
+	if (!have_hash && latest_has_size(ctx, opts->name, (uint64_t)before.st_size)) {
+		/* Probably the same content again: hash (and store) it first, and
+		 * parse it only when it turns out to be new. */
+		if ((rc = cairn_object_put_file(ctx, path, &put)) ||
+		    (rc = remember(ctx, abspath, &before, start_ms, put.hash)) ||
+		    (rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed)
+			goto out;
+		have_hash = 1;
 		if ((rc = profile_by_hash(ctx, put.hash, &nv, &schema, &reused)))
 			goto out;
 	}
@@ -183,7 +217,7 @@ int cairn_dataset_add_file(cairn_ctx *ctx, const char *path, const struct cairn_
 		}
 		job_started = 1;
 	}
-	if (!hit && (rc = cairn_object_put_file(ctx, path, &put)))
+	if (!have_hash && (rc = cairn_object_put_file(ctx, path, &put)))
 		goto out;
 	if (job_started) {
 		pthread_join(job.thread, NULL);
@@ -194,10 +228,9 @@ int cairn_dataset_add_file(cairn_ctx *ctx, const char *path, const struct cairn_
 				 path);
 		goto out;
 	}
-	if (!hit && start_ms - (int64_t)before.st_mtim.tv_sec * 1000 > RACY_MS &&
-	    (rc = cairn__statcache_store(ctx, abspath, &before, put.hash)))
+	if (!have_hash && (rc = remember(ctx, abspath, &before, start_ms, put.hash)))
 		goto out;
-	if (!hit && ((rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed))
+	if (!have_hash && ((rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed))
 		goto out;
 
 	if (job.ctx && job.rc) {
