@@ -180,8 +180,12 @@ static void push(struct cairn__qsketch *q, int h, const double *v, size_t n)
 static void keep(struct cairn__qsketch *q, double x)
 {
 	uint64_t r = 0;
+	int h = q->s;
 
-	push(q, q->s, &x, 1);
+	if (q->lv[h] && q->lvn[h] + 1 < CAIRN__QS_CAP)
+		q->lv[h][q->lvn[h]++] = x;
+	else
+		push(q, h, &x, 1);
 	q->skip = q->after;
 	if (--q->groups == 0) {
 		if (q->s < 62)
@@ -289,7 +293,7 @@ void cairn__qsketch_summary(struct cairn__qsketch *q, struct cairn__qsummary *ou
 		uint64_t *sw;
 		if (!n)
 			continue;
-		cairn__sort_doubles(q->lv[h], n);
+		sort_level(q, h);
 		while (i < k || j < n) {
 			if (j == n || (i < k && v[i] <= lv[j])) {
 				tv[o] = v[i];
