@@ -8,11 +8,11 @@
 #   make deps               install the Debian packages cairn needs (when missing)
 
 CC ?= cc
-PKGS := libcrypto jansson sqlite3 libcurl libpq
+PKGS := libcrypto jansson sqlite3 libcurl libpq yaml-0.1
 CFLAGS ?= -O2 -g
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Isrc -I. -MMD -MP -pthread \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcrypto -ljansson -lsqlite3 -lcurl -lpq) -pthread -lm
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcrypto -ljansson -lsqlite3 -lcurl -lpq -lyaml) -pthread -lm
 
 WARNINGS := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-unused-parameter -Wvla

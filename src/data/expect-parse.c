@@ -146,9 +146,20 @@ static int parse_number(const yaml_node_t *n, double *v, int *is_int)
 	return cairn_parse_float(s, len, v) && !isnan(*v);
 }
 
+/* A quoted scalar that would be a number without its quotes. */
+static int quoted_number(const yaml_node_t *n)
+{
+	double v;
+	return n->type == YAML_SCALAR_NODE && !is_plain(n) &&
+	       cairn_parse_float(text(n), n->data.scalar.length, &v) && !isnan(v);
+}
+
 static int get_number(struct parse *p, const yaml_node_t *n, const char *key, double *out)
 {
 	int is_int;
+	if (quoted_number(n))
+		return fail(p, n, "'%s' must be a number, not the string '%s' (drop the quotes)",
+			    key, text(n));
 	if (!parse_number(n, out, &is_int))
 		return fail(p, n, "'%s' must be a number", key);
 	return 0;
@@ -179,6 +190,9 @@ static int get_bound(struct parse *p, const yaml_node_t *n, const char *key,
 	memset(b, 0, sizeof(*b));
 	if (n->type == YAML_SCALAR_NODE && is_null(n))
 		return 0;
+	if (quoted_number(n))
+		return fail(p, n, "'%s' must be a number, not the string '%s' (drop the quotes)",
+			    key, text(n));
 	if (n->type == YAML_SCALAR_NODE && parse_number(n, &b->v, &b->is_int)) {
 		b->set = 1;
 		return 0;

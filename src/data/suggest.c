@@ -8,7 +8,7 @@
 #include "cairn/value.h"
 
 #define DEFAULT_MARGIN 0.1
-#define DEFAULT_CATEGORIES 20
+#define DEFAULT_CATEGORIES 50
 
 static void add(json_t *exps, json_t *notes, json_t *e, char *note)
 {
