@@ -12,6 +12,11 @@ static const struct cli_command data_commands[] = {
 	{ "describe", data_describe, "set the description of a version" },
 	{ "search", data_search, "find versions by name, description, tag or column" },
 	{ "checkout", data_checkout, "write a version out to the work tree" },
+	{ "split", data_split, "split a version into train/test (or more) parts, optionally stratified" },
+	{ "sample", data_sample, "draw a sample of rows, optionally stratified" },
+	{ "augment", data_augment, "add synthetic rows: SMOTE (SMOTE-NC) or Gaussian noise" },
+	{ "suggest", data_suggest, "write an expectation suite inferred from a version's profile" },
+	{ "check", data_check, "check a version against an expectation suite" },
 	{ "profile", data_profile, "show a version's profile, or write it as HTML" },
 	{ "diff", data_diff, "compare two versions: rows, columns, means, nulls, categories" },
 	{ NULL, NULL, NULL }

@@ -16,6 +16,11 @@ int data_tag(int argc, char **argv);
 int data_describe(int argc, char **argv);
 int data_search(int argc, char **argv);
 int data_checkout(int argc, char **argv);
+int data_split(int argc, char **argv);
+int data_sample(int argc, char **argv);
+int data_augment(int argc, char **argv);
+int data_suggest(int argc, char **argv);
+int data_check(int argc, char **argv);
 int data_profile(int argc, char **argv);
 int data_diff(int argc, char **argv);
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The demo behind `make demo`: a fresh workspace in build/demo/, real datasets
-# from examples/data/ stored by content, read back, listed and verified, and a
-# damaged copy that fsck catches. Uses the freshly built ./cairn; safe to run
+# from examples/data/ stored by content, read back, listed and verified, a
+# damaged copy that fsck catches; then the same data as versioned datasets:
+# schema and profile, an HTML report, quality checks, splits and samples. Uses the freshly built ./cairn; safe to run
 # again (it starts from scratch each time). CAIRN_DEMO_DIR=DIR puts the demo's
 # files in DIR instead of build/demo (DIR is emptied first).
 set -eu
@@ -99,5 +100,43 @@ if [ "$status" -ne 6 ]; then
 fi
 echo "fsck exited $status: corrupt data (see docs/exit-codes.md)"
 
+say "8. Datasets: versioned by content, parsed, catalogued and profiled"
+run data add data/iris.csv
+run data add data/diamonds.csv --description "ggplot2 diamonds: prices of 53,940 diamonds"
+run data add data/iris.csv
+run data show diamonds
+
+say "9. The profile stored with each version, as text and as an HTML report"
+run data profile iris
+run data profile diamonds --html "$DEMO/diamonds-profile.html"
+
+say "10. Quality: suggest a suite from the profile, then check the data against it"
+run data suggest iris --out "$DEMO/iris-suite.yml"
+run data check iris --suite "$DEMO/iris-suite.yml"
+cat >"$DEMO/diamonds-suite.yml" <<'YAML'
+suite: diamonds-sanity
+expectations:
+  - expect: between
+    column: price
+    min: 300
+    max: 15000
+  - expect: greater_than
+    column: x
+    than: z
+YAML
+echo "A hand-written suite that the data does not meet:"
+sed 's/^/  /' "$DEMO/diamonds-suite.yml"
+status=0
+run data check diamonds --suite "$DEMO/diamonds-suite.yml" || status=$?
+echo "data check exited $status: some expectations failed"
+
+say "11. Derived versions remember where they came from"
+run data split iris --ratios 0.8,0.2 --stratify species --seed 42
+run data sample diamonds --n 1000 --stratify cut --seed 7 --name diamonds-1k
+run data show iris-train
+run data diff iris iris-test
+run data list
+
 say "Done. The demo workspace is in $DEMO/project; try, for example:"
-echo "  cd $DEMO/project && $CAIRN object list --json"
+echo "  cd $DEMO/project && $CAIRN data list --json"
+echo "  open $DEMO/diamonds-profile.html in a browser"

@@ -18,7 +18,9 @@ int cairn_json_load_file(cairn_ctx *ctx, const char *path, json_t **out);
 /* Parses len bytes of text; what names the source in error messages. */
 int cairn_json_load_text(cairn_ctx *ctx, const char *what, const char *text,
 			 size_t len, json_t **out);
-/* Appends v to b: indented with sorted keys when pretty, else one compact line. */
+/* Appends v to b with sorted keys: indented when pretty, else one compact
+ * line. Reals are written in their shortest exact form ("0.8", not
+ * "0.80000000000000004"); NaN and infinities, which JSON lacks, as null. */
 void cairn_json_append(cairn_buf *b, const json_t *v, int pretty);
 /* Writes v to f followed by a newline; returns 0 or -1 on a write error. */
 int cairn_json_print(FILE *f, const json_t *v, int pretty);

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "cairn/format.h"
 
 enum cairn_type {
 	CAIRN_TYPE_NULL = 0, /* only for a single value: no column has this type */
@@ -45,8 +46,5 @@ enum cairn_type cairn_value_type(const char *s, size_t len, int quoted);
  * integer and float make float, NULL gives the other, anything else string. */
 enum cairn_type cairn_type_join(enum cairn_type a, enum cairn_type b);
 
-/* Writes the shortest text that reads back as exactly v ("1.5", "0.1",
- * "1e+300", "nan", "inf"); out must hold 32 bytes. Returns the length. */
-size_t cairn_format_double(double v, char out[32]);
 
 #endif

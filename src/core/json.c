@@ -1,5 +1,8 @@
 /* JSON reading and writing over jansson; see include/cairn/json.h. */
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
+#include "cairn/format.h"
 #include "cairn/error.h"
 #include "cairn/fs.h"
 #include "cairn/json.h"
@@ -28,17 +31,134 @@ int cairn_json_load_file(cairn_ctx *ctx, const char *path, json_t **out)
 	return rc;
 }
 
-void cairn_json_append(cairn_buf *b, const json_t *v, int pretty)
+static void append_string(cairn_buf *b, const char *s, size_t len)
 {
-	size_t flags = pretty ? (JSON_INDENT(2) | JSON_SORT_KEYS) : JSON_COMPACT;
-	char *s = json_dumps(v, flags | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
+	static const char hex[] = "0123456789abcdef";
 
-	if (!s) {
-		cairn_buf_adds(b, "null");
+	cairn_buf_addch(b, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': cairn_buf_adds(b, "\\\""); break;
+		case '\\': cairn_buf_adds(b, "\\\\"); break;
+		case '\n': cairn_buf_adds(b, "\\n"); break;
+		case '\r': cairn_buf_adds(b, "\\r"); break;
+		case '\t': cairn_buf_adds(b, "\\t"); break;
+		case '\b': cairn_buf_adds(b, "\\b"); break;
+		case '\f': cairn_buf_adds(b, "\\f"); break;
+		default:
+			if (c < 0x20) {
+				cairn_buf_adds(b, "\\u00");
+				cairn_buf_addch(b, hex[c >> 4]);
+				cairn_buf_addch(b, hex[c & 15]);
+			} else {
+				cairn_buf_addch(b, (char)c);
+			}
+		}
+	}
+	cairn_buf_addch(b, '"');
+}
+
+static void newline(cairn_buf *b, int pretty, int depth)
+{
+	if (!pretty)
+		return;
+	cairn_buf_addch(b, '\n');
+	for (int i = 0; i < depth; i++)
+		cairn_buf_adds(b, "  ");
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void append_value(cairn_buf *b, const json_t *v, int pretty, int depth)
+{
+	char num[32];
+	size_t n, i;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		const char **keys;
+		const char *key;
+		json_t *val;
+		n = json_object_size(v);
+		if (!n) {
+			cairn_buf_adds(b, "{}");
+			return;
+		}
+		keys = cairn_xmalloc(n * sizeof(*keys));
+		i = 0;
+		json_object_foreach((json_t *)v, key, val)
+			keys[i++] = key;
+		qsort(keys, n, sizeof(*keys), cmp_keys);
+		cairn_buf_addch(b, '{');
+		for (i = 0; i < n; i++) {
+			if (i)
+				cairn_buf_addch(b, ',');
+			newline(b, pretty, depth + 1);
+			append_string(b, keys[i], strlen(keys[i]));
+			cairn_buf_adds(b, pretty ? ": " : ":");
+			append_value(b, json_object_get(v, keys[i]), pretty, depth + 1);
+		}
+		newline(b, pretty, depth);
+		cairn_buf_addch(b, '}');
+		free(keys);
 		return;
 	}
-	cairn_buf_adds(b, s);
-	free(s);
+	case JSON_ARRAY:
+		n = json_array_size(v);
+		if (!n) {
+			cairn_buf_adds(b, "[]");
+			return;
+		}
+		cairn_buf_addch(b, '[');
+		for (i = 0; i < n; i++) {
+			if (i)
+				cairn_buf_addch(b, ',');
+			newline(b, pretty, depth + 1);
+			append_value(b, json_array_get(v, i), pretty, depth + 1);
+		}
+		newline(b, pretty, depth);
+		cairn_buf_addch(b, ']');
+		return;
+	case JSON_STRING:
+		append_string(b, json_string_value(v), json_string_length(v));
+		return;
+	case JSON_INTEGER:
+		cairn_buf_addf(b, "%lld", (long long)json_integer_value(v));
+		return;
+	case JSON_REAL: {
+		double d = json_real_value(v);
+		if (!isfinite(d)) {
+			cairn_buf_adds(b, "null"); /* JSON has no NaN or infinity */
+			return;
+		}
+		n = cairn_format_double(d, num);
+		cairn_buf_add(b, num, n);
+		/* Keep it a real when read back: "2" would be an integer. */
+		if (!strpbrk(num, ".eE"))
+			cairn_buf_adds(b, ".0");
+		return;
+	}
+	case JSON_TRUE:
+		cairn_buf_adds(b, "true");
+		return;
+	case JSON_FALSE:
+		cairn_buf_adds(b, "false");
+		return;
+	default:
+		cairn_buf_adds(b, "null");
+	}
+}
+
+void cairn_json_append(cairn_buf *b, const json_t *v, int pretty)
+{
+	if (!v)
+		cairn_buf_adds(b, "null");
+	else
+		append_value(b, v, pretty, 0);
 }
 
 int cairn_json_print(FILE *f, const json_t *v, int pretty)

@@ -241,9 +241,10 @@ int cairn_dataset_add_file(cairn_ctx *ctx, const char *path, const struct cairn_
 		/* Content of no known format that does not parse: an opaque file. */
 	} else if (job.profile) {
 		struct cairn_object_put_result pp;
-		char *text = json_dumps(job.profile, JSON_COMPACT | JSON_SORT_KEYS);
-		rc = cairn_object_put_buf(ctx, text, strlen(text), &pp);
-		free(text);
+		cairn_buf text = CAIRN_BUF_INIT;
+		cairn_json_append(&text, job.profile, 0);
+		rc = cairn_object_put_buf(ctx, text.buf, text.len, &pp);
+		cairn_buf_release(&text);
 		if (rc)
 			goto out;
 		memcpy(nv.profile, pp.hash, sizeof(nv.profile));
@@ -346,7 +347,7 @@ int cairn_dataset_add_dir(cairn_ctx *ctx, const char *path, const struct cairn_d
 	struct manifest_walk w = { ctx, json_array(), 0 };
 	struct cairn_object_put_result put;
 	json_t *manifest = NULL;
-	char *text = NULL;
+	cairn_buf text = CAIRN_BUF_INIT;
 	int rc;
 
 	*existed = 0;
@@ -363,8 +364,8 @@ int cairn_dataset_add_dir(cairn_ctx *ctx, const char *path, const struct cairn_d
 		goto out;
 	}
 	manifest = json_pack("{s:i, s:O}", "format", 1, "files", w.entries);
-	text = json_dumps(manifest, JSON_COMPACT | JSON_SORT_KEYS);
-	if ((rc = cairn_object_put_buf(ctx, text, strlen(text), &put)) ||
+	cairn_json_append(&text, manifest, 0);
+	if ((rc = cairn_object_put_buf(ctx, text.buf, text.len, &put)) ||
 	    (rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed)
 		goto out;
 	memcpy(nv.hash, put.hash, sizeof(nv.hash));
@@ -372,7 +373,7 @@ int cairn_dataset_add_dir(cairn_ctx *ctx, const char *path, const struct cairn_d
 	nv.files = (int64_t)json_array_size(w.entries);
 	rc = cairn__dataset_insert(ctx, &nv, opts, out);
 out:
-	free(text);
+	cairn_buf_release(&text);
 	json_decref(manifest);
 	json_decref(w.entries);
 	return rc;

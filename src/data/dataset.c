@@ -324,7 +324,7 @@ int cairn__dataset_insert(cairn_ctx *ctx, const struct cairn__new_version *nv,
 {
 	char id[CAIRN_ID_LEN + 1];
 	int64_t now = cairn_now_ms(), version = 1;
-	char *schema = NULL, *params = NULL;
+	cairn_buf schema = CAIRN_BUF_INIT, params = CAIRN_BUF_INIT;
 	cairn_stmt *st;
 	cairn_db *db;
 	int rc, row;
@@ -332,8 +332,12 @@ int cairn__dataset_insert(cairn_ctx *ctx, const struct cairn__new_version *nv,
 	if ((rc = cairn__ctx_db(ctx, &db)))
 		return rc;
 	cairn_id_new(id);
-	schema = nv->schema ? json_dumps(nv->schema, JSON_COMPACT) : NULL;
-	params = json_dumps(opts->params ? opts->params : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+	if (nv->schema)
+		cairn_json_append(&schema, nv->schema, 0);
+	if (opts->params)
+		cairn_json_append(&params, opts->params, 0);
+	else
+		cairn_buf_adds(&params, "{}");
 	if ((rc = cairn_db_begin(db)))
 		goto out;
 	if ((rc = cairn_db_prepare(db, "INSERT OR IGNORE INTO datasets(name, description, created_ms)"
@@ -364,11 +368,11 @@ int cairn__dataset_insert(cairn_ctx *ctx, const struct cairn__new_version *nv,
 	    (rc = cairn_stmt_bind_int64(st, 8, nv->files)) ||
 	    (rc = nv->rows >= 0 ? cairn_stmt_bind_int64(st, 9, nv->rows) : cairn_stmt_bind_null(st, 9)) ||
 	    (rc = nv->cols >= 0 ? cairn_stmt_bind_int64(st, 10, nv->cols) : cairn_stmt_bind_null(st, 10)) ||
-	    (rc = schema ? cairn_stmt_bind_text(st, 11, schema) : cairn_stmt_bind_null(st, 11)) ||
+	    (rc = schema.len ? cairn_stmt_bind_text(st, 11, schema.buf) : cairn_stmt_bind_null(st, 11)) ||
 	    (rc = *nv->profile ? cairn_stmt_bind_text(st, 12, nv->profile) : cairn_stmt_bind_null(st, 12)) ||
 	    (rc = cairn_stmt_bind_text(st, 13, opts->source)) ||
 	    (rc = cairn_stmt_bind_text(st, 14, opts->source_kind)) ||
-	    (rc = cairn_stmt_bind_text(st, 15, params)) ||
+	    (rc = cairn_stmt_bind_text(st, 15, params.buf)) ||
 	    (rc = cairn_stmt_bind_text(st, 16, opts->description ? opts->description : "")) ||
 	    (rc = cairn_stmt_bind_int64(st, 17, now)) ||
 	    (rc = cairn_stmt_bind_text(st, 18, cairn__current_user())) ||
@@ -392,7 +396,7 @@ int cairn__dataset_insert(cairn_ctx *ctx, const struct cairn__new_version *nv,
 fail:
 	cairn_db_rollback(db);
 out:
-	free(schema);
-	free(params);
+	cairn_buf_release(&schema);
+	cairn_buf_release(&params);
 	return rc;
 }

@@ -18,6 +18,8 @@ extern const struct unit_test csv_tests[];
 extern const struct unit_test value_tests[];
 extern const struct unit_test frame_tests[];
 extern const struct unit_test profile_tests[];
+extern const struct unit_test expect_tests[];
+extern const struct unit_test derive_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -33,6 +35,8 @@ extern const struct unit_test profile_tests[];
 	csv_tests, \
 	value_tests, \
 	profile_tests, \
+	expect_tests, \
+	derive_tests, \
 	frame_tests,
 
 #endif
