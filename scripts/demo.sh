@@ -27,9 +27,16 @@ say() {
 	printf '\n== %s\n' "$*"
 }
 
-# Shows a cairn command as the user would type it.
+# Shows a cairn command as the user would type it (quoting words with spaces).
 show() {
-	printf '$ cairn %s\n' "$*"
+	line='$ cairn'
+	for word in "$@"; do
+		case "$word" in
+		*" "*) line="$line \"$word\"" ;;
+		*) line="$line $word" ;;
+		esac
+	done
+	printf '%s\n' "$line"
 }
 
 # Shows a cairn command, then runs it.

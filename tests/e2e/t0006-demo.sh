@@ -13,13 +13,18 @@ test_expect_success 'the demo runs and shows each step' '
 	test_grep "identical to data/diamonds.csv" out &&
 	test_grep "^checked 2 objects .*: 0 corrupt, 0 missing" out &&
 	test_grep "^corrupt 9cc1c345" out &&
-	test_grep "fsck exited 6" out
+	test_grep "fsck exited 6" out &&
+	test_grep "^Added diamonds@1 .*53940 rows x 10 columns" out &&
+	test_grep "^All 17 expectations passed$" out &&
+	test_grep "^Created iris-train@1 \(120 rows, derived from iris@1\)$" out &&
+	test_grep "^  derived from iris@1$" out &&
+	test -s "$TRASH/demo/diamonds-profile.html"
 '
 
 test_expect_success 'the demo runs again from scratch' '
 	CAIRN_DEMO_DIR="$TRASH/demo" sh "$SRC_ROOT/scripts/demo.sh" >out2 2>err &&
 	test_grep "^Initialized cairn workspace" out2 &&
-	test $(cairn -C demo/project object list | wc -l) -eq 2 &&
+	test $(cairn -C demo/project data list --json | grep -c "\"ref\"") -eq 5 &&
 	cairn -C demo/project fsck
 '
 
