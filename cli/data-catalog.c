@@ -84,14 +84,34 @@ static int parse_simple(int argc, char **argv, const char *usage, int *json)
 	return 0;
 }
 
-static int finish_collect(struct collect *c, const char *empty)
+/* The common body of list and search: options, one walk over versions with
+ * walk(ctx, arg, on_version, collect), then a table or a JSON array. */
+static int collect_versions(int argc, char **argv, const char *usage, int min_args,
+			    int max_args, const char *arg_error,
+			    int (*walk)(cairn_ctx *ctx, const char *arg, cairn_dataset_fn fn, void *fnarg),
+			    const char *empty)
 {
-	if (c->json)
-		cairn_json_print(stdout, c->array, 1);
-	else if (!c->n)
+	struct collect col = { 0, NULL, 0 };
+	cairn_ctx *ctx;
+	int rc, status = 0;
+
+	if ((rc = parse_simple(argc, argv, usage, &col.json)))
+		return rc < 0 ? 0 : rc;
+	if (argc - optind < min_args || argc - optind > max_args)
+		return cli_usage_error(usage, "%s", arg_error);
+	if (!(ctx = cli_open_workspace(&status)))
+		return status;
+	col.array = json_array();
+	rc = walk(ctx, optind < argc ? argv[optind] : NULL, on_version, &col);
+	if (rc)
+		status = cli_fail(ctx, rc);
+	else if (col.json)
+		cairn_json_print(stdout, col.array, 1);
+	else if (!col.n)
 		printf("%s\n", empty);
-	json_decref(c->array);
-	return 0;
+	json_decref(col.array);
+	cairn_ctx_free(ctx);
+	return status;
 }
 
 int data_list(int argc, char **argv)
@@ -105,31 +125,10 @@ int data_list(int argc, char **argv)
 		"Options:\n"
 		"  --json      print as JSON (an array of versions)\n"
 		"  -h, --help  this help\n";
-	struct collect col = { 0, json_array(), 0 };
-	cairn_ctx *ctx;
-	int rc, status = 0;
 
-	if ((rc = parse_simple(argc, argv, usage, &col.json))) {
-		json_decref(col.array);
-		return rc < 0 ? 0 : rc;
-	}
-	if (argc - optind > 1) {
-		json_decref(col.array);
-		return cli_usage_error(usage, "list takes at most one dataset name");
-	}
-	if (!(ctx = cli_open_workspace(&status))) {
-		json_decref(col.array);
-		return status;
-	}
-	rc = cairn_dataset_list(ctx, optind < argc ? argv[optind] : NULL, on_version, &col);
-	if (rc) {
-		json_decref(col.array);
-		status = cli_fail(ctx, rc);
-	} else {
-		finish_collect(&col, "No datasets yet: add one with 'cairn data add FILE'.");
-	}
-	cairn_ctx_free(ctx);
-	return status;
+	return collect_versions(argc, argv, usage, 0, 1, "list takes at most one dataset name",
+				cairn_dataset_list,
+				"No datasets yet: add one with 'cairn data add FILE'.");
 }
 
 int data_search(int argc, char **argv)
@@ -143,31 +142,9 @@ int data_search(int argc, char **argv)
 		"Options:\n"
 		"  --json      print as JSON (an array of versions)\n"
 		"  -h, --help  this help\n";
-	struct collect col = { 0, json_array(), 0 };
-	cairn_ctx *ctx;
-	int rc, status = 0;
 
-	if ((rc = parse_simple(argc, argv, usage, &col.json))) {
-		json_decref(col.array);
-		return rc < 0 ? 0 : rc;
-	}
-	if (argc - optind != 1) {
-		json_decref(col.array);
-		return cli_usage_error(usage, "search takes one TEXT");
-	}
-	if (!(ctx = cli_open_workspace(&status))) {
-		json_decref(col.array);
-		return status;
-	}
-	rc = cairn_dataset_search(ctx, argv[optind], on_version, &col);
-	if (rc) {
-		json_decref(col.array);
-		status = cli_fail(ctx, rc);
-	} else {
-		finish_collect(&col, "No dataset version matches.");
-	}
-	cairn_ctx_free(ctx);
-	return status;
+	return collect_versions(argc, argv, usage, 1, 1, "search takes one TEXT",
+				cairn_dataset_search, "No dataset version matches.");
 }
 
 static void print_show(const struct cairn_dataset_version *v)
