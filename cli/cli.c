@@ -1,5 +1,7 @@
 /* Shared helpers of the command-line front end; see cli/cli.h. */
 #include <errno.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,4 +115,40 @@ int cli_parse_uint(const char *usage, const char *opt, const char *s,
 		return cli_usage_error(usage, "%s expects a non-negative integer, not '%s'",
 				       opt, s);
 	return 0;
+}
+
+#define MAX_TEMPS 16
+static char temp_paths[MAX_TEMPS][4096];
+static volatile sig_atomic_t ntemps;
+
+static void remove_temps(int sig)
+{
+	for (int i = 0; i < ntemps; i++)
+		unlink(temp_paths[i]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void cli_remove_on_signal(const char *path)
+{
+	size_t len = strlen(path);
+
+	if (ntemps == MAX_TEMPS || len >= sizeof(temp_paths[0]))
+		return;
+	memcpy(temp_paths[ntemps], path, len + 1);
+	if (!ntemps) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = remove_temps;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+	}
+	ntemps++;
+}
+
+void cli_forget_temps(void)
+{
+	ntemps = 0;
 }

@@ -44,6 +44,15 @@ cairn_ctx *cli_open_workspace(int *status);
 /* Creates a context without a workspace (exits on out of memory). */
 cairn_ctx *cli_new_context(void);
 
+/*
+ * Temporary files that an interrupted command must not leave behind: paths
+ * registered here are removed if SIGINT, SIGTERM or SIGHUP arrives (the
+ * signal then ends the process as usual). Paths are copied; at most 16.
+ * cli_forget_temps() drops them all once the command has cleaned up itself.
+ */
+void cli_remove_on_signal(const char *path);
+void cli_forget_temps(void);
+
 /* Parses a non-negative decimal integer option value or reports a usage error. */
 int cli_parse_uint(const char *usage, const char *opt, const char *s,
 		   unsigned long long *out);

@@ -182,6 +182,7 @@ int data_add(int argc, char **argv)
 		if ((rc = cairn_mkdir_p(ctx, tmp.buf, 0777)))
 			goto fail;
 		cairn_buf_addf(&tmp, "/acquire-%s", id);
+		cli_remove_on_signal(tmp.buf);
 		have_tmp = 1;
 		if (source) {
 			add.source_kind = "url";
@@ -250,6 +251,7 @@ fail:
 out:
 	if (have_tmp)
 		unlink(tmp.buf);
+	cli_forget_temps();
 	json_decref(info);
 	json_decref(params);
 	cairn_ctx_free(ctx);

@@ -57,6 +57,7 @@ static int derive_outputs(cairn_ctx *ctx, const struct cairn_dataset_version *sr
 		cairn_buf_reset(&paths[i]);
 		cairn_buf_addf(&paths[i], "%s/tmp/derive-%s-%zu.%s", cairn_workspace_dir(ctx), id, i,
 			       src->format);
+		cli_remove_on_signal(paths[i].buf);
 		fd = open(paths[i].buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (fd < 0) {
 			rc = cairn_error_errno(ctx, "cannot create '%s'", paths[i].buf);
@@ -108,6 +109,7 @@ static int derive_outputs(cairn_ctx *ctx, const struct cairn_dataset_version *sr
 out:
 	for (size_t i = 0; i < written; i++)
 		unlink(paths[i].buf);
+	cli_forget_temps();
 	for (size_t i = 0; i < nouts; i++)
 		cairn_buf_release(&paths[i]);
 	free(paths);

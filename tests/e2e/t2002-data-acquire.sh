@@ -69,6 +69,17 @@ test_expect_success 'a failing command records nothing' '
 	test_expect_code 4 cairn data show broken 2>/dev/null
 '
 
+test_expect_success 'an interrupted add leaves no temporary file' '
+	cairn data add --from-cmd "printf \"a,b\\n\"; sleep 2" --name slow &
+	pid=$! &&
+	sleep 0.5 &&
+	test -n "$(ls .cairn/tmp)" &&
+	kill -TERM $pid &&
+	{ wait $pid; test $? -eq 143; } &&
+	test -z "$(ls .cairn/tmp)" &&
+	test_expect_code 4 cairn data show slow 2>/dev/null
+'
+
 test_expect_success 'a SQL query against an SQLite file' '
 	sqlite3 shop.db "CREATE TABLE items(id INTEGER, name TEXT, price REAL);
 		INSERT INTO items VALUES (1, \"tea, green\", 2.5), (2, NULL, 3), (3, \"\", 4.25);" &&
