@@ -55,10 +55,18 @@ awk -v a="$t_add" -v d="$t_dgst" -v g="$t_again" -v mib="$mib" 'BEGIN {
 		mib, g / 1e3, g / 50e3
 }'
 
-if python3 -c "import pandas" 2>/dev/null; then
+# Debian's python3-pandas is for Debian's python3, which may not be first on PATH.
+py=
+for candidate in python3 /usr/bin/python3; do
+	if "$candidate" -c "import pandas" 2>/dev/null; then
+		py=$candidate
+		break
+	fi
+done
+if [ -n "$py" ]; then
 	pandas=()
 	for i in $(seq $runs); do
-		pandas+=("$(timed python3 -c "import pandas as pd; pd.read_csv('big.csv').describe()")")
+		pandas+=("$(timed "$py" -c "import pandas as pd; pd.read_csv('big.csv').describe()")")
 	done
 	t_pd=$(best "${pandas[@]}")
 	awk -v a="$t_add" -v p="$t_pd" -v mib="$mib" 'BEGIN {
