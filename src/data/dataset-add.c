@@ -305,7 +305,8 @@ static int walk(struct manifest_walk *w, const char *root, const char *rel)
 		names[n++] = cairn_xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_strings);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_strings);
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct stat st;
 		cairn_buf_reset(&child);
