@@ -44,14 +44,17 @@ static inline void cairn__hll_add(struct cairn__hll *h, uint64_t hash)
 	h->reg[i] = r > old ? r : old;
 }
 
-/* A 64-bit mix of a 64-bit value (the MurmurHash3 finalizer). */
+/* A 64-bit mix of a 64-bit value for cairn__hll_add(): the MurmurHash3
+ * finalizer without its last xor-shift, which changes none of the top 33
+ * bits, those of the index and of every rank up to 19 (estimates checked the
+ * same). Cheaper mixes (one multiplication, or one round) are not good
+ * enough: several percent off, up to 60%, on integer-valued doubles. */
 static inline uint64_t cairn__hash64(uint64_t x)
 {
 	x ^= x >> 33;
 	x *= 0xff51afd7ed558ccdULL;
 	x ^= x >> 33;
 	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
 	return x;
 }
 

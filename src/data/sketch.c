@@ -6,54 +6,122 @@
 #include "data/sketch.h"
 
 #define EXACT ((uint32_t)CAIRN_PROFILE_EXACT_ROWS)
+#define CAP CAIRN__QS_CAP
+#define PHASE ((uint64_t)CAIRN__QS_PHASE)
+#define SEED 0x636169726eULL
 
 /* Doubles as unsigned integers in the same order (for radix sorting). */
 static inline uint64_t sort_key(double d)
 {
 	uint64_t u;
 	memcpy(&u, &d, sizeof(u));
-	return u >> 63 ? ~u : u | (1ull << 63);
+	return u ^ ((uint64_t)((int64_t)u >> 63) | (1ull << 63));
 }
 
 static inline double from_key(uint64_t u)
 {
 	double d;
-	u = u >> 63 ? u & ~(1ull << 63) : ~u;
+	u ^= (uint64_t)((int64_t)~u >> 63) | (1ull << 63);
 	memcpy(&d, &u, sizeof(d));
 	return d;
 }
 
-/* LSD radix sort on bytes, skipping the bytes every key shares; k and t hold
- * n keys each, the result ends in a. */
-static void radix_sort(double *a, size_t n, uint64_t *k, uint64_t *t)
-{
-	uint32_t cnt[8][256];
+/* Byte d (0: the lowest) of key i, read from memory where the machine
+ * allows (one load instead of a load, a shift and a mask). */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define KEY_BYTE(k, i, d) (((const unsigned char *)(k))[8 * (i) + (d)])
+#else
+#define KEY_BYTE(k, i, d) (((k)[i] >> (8 * (d))) & 255)
+#endif
 
-	memset(cnt, 0, sizeof(cnt));
-	for (size_t i = 0; i < n; i++) {
-		uint64_t u = sort_key(a[i]);
-		k[i] = u;
-		for (int d = 0; d < 8; d++)
-			cnt[d][(u >> (8 * d)) & 255]++;
+/* One pass of LSD radix sort: k to t by byte d, counts in c. */
+static void radix_pass(const uint64_t *k, uint64_t *t, size_t n, uint32_t *c, int d)
+{
+	uint32_t pos = 0;
+	size_t i;
+
+	for (int b = 0; b < 256; b++) {
+		uint32_t m = c[b];
+		c[b] = pos;
+		pos += m;
 	}
-	for (int d = 0; d < 8; d++) {
-		uint32_t pos = 0, *c = cnt[d];
+	for (i = 0; i + 2 <= n; i += 2) {
+		t[c[KEY_BYTE(k, i, d)]++] = k[i];
+		t[c[KEY_BYTE(k, i + 1, d)]++] = k[i + 1];
+	}
+	if (i < n)
+		t[c[KEY_BYTE(k, i, d)]++] = k[i];
+}
+
+/* LSD radix sort of n keys on bytes from..7 (cnt: the counts of each byte's
+ * values), skipping the bytes every key shares; t holds n keys; returns where
+ * the result is (k or t). */
+static uint64_t *radix_passes(uint64_t *k, uint64_t *t, size_t n, uint32_t cnt[8][256],
+			      int from)
+{
+	for (int d = from; d < 8; d++) {
 		uint64_t *swap;
-		if (c[(k[0] >> (8 * d)) & 255] == n)
+		if (cnt[d][(k[0] >> (8 * d)) & 255] == n)
 			continue;
-		for (int b = 0; b < 256; b++) {
-			uint32_t m = c[b];
-			c[b] = pos;
-			pos += m;
-		}
-		for (size_t i = 0; i < n; i++)
-			t[c[(k[i] >> (8 * d)) & 255]++] = k[i];
+		radix_pass(k, t, n, cnt[d], d);
 		swap = k;
 		k = t;
 		t = swap;
 	}
+	return k;
+}
+
+/* Insertion sort of keys that are nearly sorted; 0 when that takes more
+ * than about 4 moves a key (k is then a permutation of what it was). */
+static int finish_sort(uint64_t *k, size_t n)
+{
+	size_t moves = 0;
+
+	for (size_t i = 1; i < n; i++) {
+		uint64_t u = k[i];
+		size_t j = i;
+		if (u >= k[i - 1])
+			continue;
+		do {
+			k[j] = k[j - 1];
+			j--;
+		} while (j > 0 && k[j - 1] > u);
+		k[j] = u;
+		moves += i - j;
+		if (moves > 4 * n)
+			return 0;
+	}
+	return 1;
+}
+
+/* Sorts a[0..n) with k and t holding n keys each. Radix sort on the top four
+ * bytes of the keys (sign, exponent, the first 20 bits of the mantissa) puts
+ * every value next to the ones within a millionth of it, and an insertion
+ * sort finishes; only when that finds many ties is the low half sorted too.
+ * Half the passes of a full radix sort for most columns. */
+static void sort_doubles(double *a, size_t n, uint64_t *k, uint64_t *t)
+{
+	uint32_t cnt[8][256];
+	uint64_t *r;
+
+	memset(cnt[4], 0, 4 * sizeof(cnt[0]));
+	for (size_t i = 0; i < n; i++) {
+		k[i] = sort_key(a[i]);
+		cnt[4][KEY_BYTE(k, i, 4)]++;
+		cnt[5][KEY_BYTE(k, i, 5)]++;
+		cnt[6][KEY_BYTE(k, i, 6)]++;
+		cnt[7][KEY_BYTE(k, i, 7)]++;
+	}
+	r = radix_passes(k, t, n, cnt, 4);
+	if (!finish_sort(r, n)) {
+		memset(cnt, 0, sizeof(cnt));
+		for (size_t i = 0; i < n; i++)
+			for (int d = 0; d < 8; d++)
+				cnt[d][KEY_BYTE(r, i, d)]++;
+		r = radix_passes(r, r == k ? t : k, n, cnt, 0);
+	}
 	for (size_t i = 0; i < n; i++)
-		a[i] = from_key(k[i]);
+		a[i] = from_key(r[i]);
 }
 
 static void insertion_sort(double *a, size_t n)
@@ -76,7 +144,7 @@ void cairn__sort_doubles(double *a, size_t n)
 		return;
 	}
 	k = cairn_xmalloc(2 * n * sizeof(*k));
-	radix_sort(a, n, k, k + n);
+	sort_doubles(a, n, k, k + n);
 	free(k);
 }
 
@@ -88,6 +156,9 @@ void cairn__qsketch_init(struct cairn__qsketch *q)
 void cairn__qsketch_release(struct cairn__qsketch *q)
 {
 	free(q->buf);
+	for (uint32_t c = 0; c < q->nchunks; c++)
+		free(q->chunk[c]);
+	free(q->sample);
 	free(q->scratch);
 	for (int h = 0; h < CAIRN__QS_LEVELS; h++)
 		free(q->lv[h]);
@@ -103,40 +174,34 @@ static uint64_t next_random(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
+/* --- compactors ---------------------------------------------------------- */
+
 static void push(struct cairn__qsketch *q, int h, const double *v, size_t n);
 
-/* Sorts level h: levels above the sampler's hold two sorted runs (halves
- * of compacted levels), merged in one pass; others are radix sorted. */
-static void sort_level(struct cairn__qsketch *q, int h)
+/* Merges the sorted run v[0..n) into level h (sorted), from the back so that
+ * it needs no room but the level's own. */
+static void merge_into_level(struct cairn__qsketch *q, int h, const double *v, size_t n)
 {
-	double *v = q->lv[h], *out;
-	uint32_t n = q->lvn[h], mid = 0, i, j, o;
+	size_t i = q->lvn[h], j = n, k = i + n;
+	double *a;
 
-	for (i = 1; i < n; i++) {
-		if (v[i] < v[i - 1]) {
-			if (mid)
-				break;
-			mid = i;
-		}
+	if (k > q->lvcap[h]) {
+		q->lvcap[h] = k <= CAP ? CAP : k <= 2 * CAP ? 2 * CAP : (uint32_t)k;
+		q->lv[h] = cairn_xrealloc(q->lv[h], q->lvcap[h] * sizeof(double));
 	}
-	if (!mid)
-		return;
-	if (!q->scratch)
-		q->scratch = cairn_xmalloc(2 * CAIRN__QS_CAP * sizeof(uint64_t));
-	if (i < n || n > CAIRN__QS_CAP) {
-		if (n > CAIRN__QS_CAP)
-			cairn__sort_doubles(v, n);
-		else
-			radix_sort(v, n, q->scratch, q->scratch + CAIRN__QS_CAP);
+	a = q->lv[h];
+	q->lvn[h] = (uint32_t)k;
+	if (!i || a[i - 1] <= v[0]) { /* the common case: all of v goes after */
+		memcpy(a + i, v, n * sizeof(double));
 		return;
 	}
-	out = (double *)(void *)q->scratch;
-	for (i = 0, j = mid, o = 0; i < mid || j < n;)
-		out[o++] = j == n || (i < mid && v[i] <= v[j]) ? v[i++] : v[j++];
-	memcpy(v, out, n * sizeof(double));
+	while (j > 0 && i > 0)
+		a[--k] = a[i - 1] > v[j - 1] ? a[--i] : v[--j];
+	memcpy(a, v, j * sizeof(double)); /* what is left of v goes first */
 }
 
-/* Sorts a full level and moves every other value up. */
+/* Level h is full: every other value (alternately the odd and the even ones)
+ * moves up with twice the weight; an odd value out, the largest, stays. */
 static void compact(struct cairn__qsketch *q, int h)
 {
 	double *v = q->lv[h], last;
@@ -144,9 +209,7 @@ static void compact(struct cairn__qsketch *q, int h)
 
 	if (h + 1 >= CAIRN__QS_LEVELS)
 		return; /* 2^63 values: cannot happen */
-	sort_level(q, h);
 	last = v[n - 1];
-	/* An odd value out (after merges) stays behind: the largest. */
 	for (uint32_t i = q->parity[h]; i + keep < n; i += 2)
 		v[j++] = v[i];
 	q->parity[h] ^= 1;
@@ -157,45 +220,122 @@ static void compact(struct cairn__qsketch *q, int h)
 	q->lvn[h] = keep;
 }
 
+/* Adds the sorted run v[0..n) at level h. */
 static void push(struct cairn__qsketch *q, int h, const double *v, size_t n)
 {
-	while (n) {
-		size_t room, take;
-		if (!q->lv[h])
-			q->lv[h] = cairn_xmalloc(CAIRN__QS_CAP * sizeof(double));
-		if (h >= q->nlevels)
-			q->nlevels = h + 1;
-		room = CAIRN__QS_CAP - q->lvn[h];
-		take = n < room ? n : room;
-		memcpy(q->lv[h] + q->lvn[h], v, take * sizeof(double));
-		q->lvn[h] += (uint32_t)take;
-		v += take;
-		n -= take;
-		if (q->lvn[h] == CAIRN__QS_CAP)
-			compact(q, h);
+	if (!n)
+		return;
+	if (h >= q->nlevels)
+		q->nlevels = h + 1;
+	merge_into_level(q, h, v, n);
+	if (q->lvn[h] >= CAP)
+		compact(q, h);
+}
+
+/* --- exact values ------------------------------------------------------- */
+
+static uint64_t exact_count(const struct cairn__qsketch *q)
+{
+	return (uint64_t)q->nchunks * CAIRN__QS_CHUNK + q->nbuf;
+}
+
+/* Room for at least one more exact value (the caller checks the limit). */
+static void exact_room(struct cairn__qsketch *q)
+{
+	uint64_t room;
+
+	if (q->nbuf < q->capbuf)
+		return;
+	if (q->buf)
+		q->chunk[q->nchunks++] = q->buf; /* full: CAIRN__QS_CHUNK values */
+	q->nbuf = 0;
+	room = EXACT - exact_count(q);
+	q->capbuf = (uint32_t)(room < CAIRN__QS_CHUNK ? room : CAIRN__QS_CHUNK);
+	q->buf = cairn_xmalloc(q->capbuf * sizeof(double));
+}
+
+static void exact_add(struct cairn__qsketch *q, double x)
+{
+	exact_room(q);
+	q->buf[q->nbuf++] = x;
+}
+
+/* Calls f(q2, run, n) for each run of exact values of q, in order. */
+static void exact_runs(const struct cairn__qsketch *q, struct cairn__qsketch *q2,
+		       void (*f)(struct cairn__qsketch *, const double *, size_t))
+{
+	for (uint32_t c = 0; c < q->nchunks; c++)
+		f(q2, q->chunk[c], CAIRN__QS_CHUNK);
+	if (q->nbuf)
+		f(q2, q->buf, q->nbuf);
+}
+
+static void exact_add_run(struct cairn__qsketch *q, const double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		exact_add(q, v[i]);
+}
+
+/* Frees the exact values (the chunks and buf). */
+static void exact_free(struct cairn__qsketch *q)
+{
+	for (uint32_t c = 0; c < q->nchunks; c++)
+		free(q->chunk[c]);
+	free(q->buf);
+	q->buf = NULL;
+	q->nbuf = q->capbuf = q->nchunks = 0;
+}
+
+/* --- sampler ------------------------------------------------------------- */
+
+/* Sorts the values the sampler kept and merges them into their level. */
+static void flush_sample(struct cairn__qsketch *q)
+{
+	if (!q->nsample)
+		return;
+	if (!q->scratch)
+		q->scratch = cairn_xmalloc(2 * CAP * sizeof(uint64_t));
+	if (q->nsample < 64)
+		insertion_sort(q->sample, q->nsample);
+	else
+		sort_doubles(q->sample, q->nsample, q->scratch, q->scratch + CAP);
+	push(q, q->s, q->sample, q->nsample);
+	q->nsample = 0;
+}
+
+/* Draws which value of the next group of 2^s is kept, with s random bits
+ * from a pool refilled 64 at a time. */
+static void draw(struct cairn__qsketch *q)
+{
+	uint64_t r = 0;
+
+	if (q->s) {
+		if (q->nbits < q->s) {
+			q->bits = next_random(&q->rng);
+			q->nbits = 64;
+		}
+		r = q->bits & ((1ull << q->s) - 1);
+		q->bits >>= q->s;
+		q->nbits -= q->s;
 	}
+	q->skip += r;
+	q->after = (1ull << q->s) - 1 - r;
 }
 
 /* Keeps x (the chosen value of its group) and draws the next group's. */
 static void keep(struct cairn__qsketch *q, double x)
 {
-	uint64_t r = 0;
-	int h = q->s;
-
-	if (q->lv[h] && q->lvn[h] + 1 < CAIRN__QS_CAP)
-		q->lv[h][q->lvn[h]++] = x;
-	else
-		push(q, h, &x, 1);
+	q->sample[q->nsample++] = x;
+	if (q->nsample == CAP)
+		flush_sample(q);
 	q->skip = q->after;
 	if (--q->groups == 0) {
+		flush_sample(q); /* at the weight of the phase that ends */
 		if (q->s < 62)
 			q->s++;
-		q->groups = CAIRN__QS_PHASE;
+		q->groups = PHASE;
 	}
-	if (q->s)
-		r = next_random(&q->rng) >> (64 - q->s);
-	q->skip += r;
-	q->after = (1ull << q->s) - 1 - r;
+	draw(q);
 }
 
 static void feed(struct cairn__qsketch *q, double x)
@@ -206,31 +346,67 @@ static void feed(struct cairn__qsketch *q, double x)
 		keep(q, x);
 }
 
+/* feed() of n values, jumping from one kept value to the next. */
+static void feed_run(struct cairn__qsketch *q, const double *v, size_t n)
+{
+	size_t i = 0;
+
+	while (q->skip < n - i) {
+		i += q->skip;
+		q->skip = 0;
+		keep(q, v[i++]);
+	}
+	q->skip -= n - i;
+}
+
+/* The phase the stream is in after pos values: phase s ends after
+ * PHASE * (2^(s+1) - 1) values. */
+static int phase_of(uint64_t pos)
+{
+	int s = 0;
+
+	while (s < 62 && PHASE * ((2ull << s) - 1) <= pos)
+		s++;
+	return s;
+}
+
+/* Starts sampling as if the stream were at position pos, with the groups of
+ * its phase counted from position from (the values in between are sampled
+ * at this phase's rate too). */
+static void start_sampler(struct cairn__qsketch *q, uint64_t from, uint64_t pos)
+{
+	int s = phase_of(pos);
+	uint64_t end = PHASE * ((2ull << s) - 1);
+
+	q->approx = 1;
+	q->rng = SEED;
+	q->nbits = 0;
+	q->s = s;
+	q->groups = ((end - from) + (1ull << s) - 1) >> s;
+	q->skip = q->after = 0;
+	q->sample = cairn_xmalloc(CAP * sizeof(double));
+	q->nsample = 0;
+	draw(q);
+}
+
+/* The exact values are too many: they are sampled at the rate of the phase
+ * the stream has reached, so that few of them need sorting. */
 static void to_approx(struct cairn__qsketch *q)
 {
-	double *v = q->buf;
-	uint32_t n = q->nbuf;
+	struct cairn__qsketch exact = *q;
 
 	q->buf = NULL;
-	q->nbuf = q->capbuf = 0;
-	q->approx = 1;
-	q->s = 0;
-	q->groups = CAIRN__QS_PHASE;
-	q->skip = q->after = 0;
-	q->rng = 0x636169726e;
-	for (uint32_t i = 0; i < n; i++)
-		feed(q, v[i]);
-	free(v);
+	q->nbuf = q->capbuf = q->nchunks = 0;
+	start_sampler(q, 0, exact_count(&exact));
+	exact_runs(&exact, q, feed_run);
+	exact_free(&exact);
 }
 
 void cairn__qsketch_add_slow(struct cairn__qsketch *q, double x)
 {
 	if (!q->approx) {
-		if (q->nbuf < EXACT) {
-			uint32_t cap = q->capbuf ? q->capbuf * 2 : 1024;
-			q->capbuf = cap < EXACT ? cap : EXACT;
-			q->buf = cairn_xrealloc(q->buf, q->capbuf * sizeof(double));
-			q->buf[q->nbuf++] = x;
+		if (exact_count(q) < EXACT) {
+			exact_add(q, x);
 			return;
 		}
 		to_approx(q);
@@ -238,29 +414,119 @@ void cairn__qsketch_add_slow(struct cairn__qsketch *q, double x)
 	feed(q, x);
 }
 
+/* Moves the sampler on by n values that entered otherwise (unsampled): the
+ * phase is the one the stream is in after them, and a new group starts. */
+static void skip_sampler(struct cairn__qsketch *q, uint64_t n)
+{
+	int s = q->s;
+	uint64_t end = PHASE * ((2ull << s) - 1), left = q->groups << s;
+	uint64_t pos = (left < end ? end - left : 0) + n; /* where the stream is, roughly */
+
+	if (phase_of(pos) > s) {
+		flush_sample(q); /* at the weight of the phase that ends */
+		s = phase_of(pos);
+	}
+	q->s = s;
+	end = PHASE * ((2ull << s) - 1);
+	q->groups = pos < end ? (end - pos + (1ull << s) - 1) >> s : 1;
+	q->skip = q->after = 0;
+	draw(q);
+}
+
+/* Adds the weighted sorted values v, w (total weight total > CAP / 2) as one
+ * compaction of them would leave them: with W = 2^h, the least power of two
+ * that leaves at most CAP / 2 values, the value at the middle rank of every
+ * W ranks, at level h (off by at most W / 2 ranks, under 1/CAP of them), and
+ * the last total mod W ranks by the bits of their number, as their middle
+ * value. One pass, however many the values. */
+static void add_compacted(struct cairn__qsketch *q, const double *v, const uint64_t *w,
+			  size_t k, uint64_t total)
+{
+	int h = 0;
+	uint64_t n, rest, cum = 0, r;
+	double *run;
+	size_t i = 0, o = 0;
+
+	while ((total >> h) > CAP / 2)
+		h++;
+	n = total >> h;
+	rest = total - (n << h);
+	run = cairn_xmalloc((n ? n : 1) * sizeof(*run));
+	for (uint64_t m = 0; m < n; m++) {
+		r = (m << h) + (1ull << (h - 1)); /* the middle rank of the m-th W ranks */
+		while (cum + w[i] <= r)
+			cum += w[i++];
+		run[o++] = v[i];
+	}
+	push(q, h, run, o);
+	if (rest) {
+		r = (n << h) + rest / 2;
+		while (cum + w[i] <= r)
+			cum += w[i++];
+		for (int b = 0; b < h; b++)
+			if (rest >> b & 1)
+				push(q, b, &v[i], 1);
+	}
+	free(run);
+}
+
+void cairn__qsketch_add_counts(struct cairn__qsketch *q, const double *v, const uint64_t *w,
+			       size_t k)
+{
+	uint64_t total = 0, bits = 0;
+	double *run;
+
+	for (size_t i = 0; i < k; i++) {
+		total += w[i];
+		bits |= w[i];
+	}
+	if (!total)
+		return;
+	if (!q->approx && exact_count(q) + total <= EXACT) {
+		for (size_t i = 0; i < k; i++)
+			for (uint64_t r = 0; r < w[i]; r++)
+				exact_add(q, v[i]);
+		return;
+	}
+	if (!q->approx)
+		to_approx(q);
+	if (total > CAP / 2) {
+		add_compacted(q, v, w, k, total);
+	} else {
+		/* A count is a sum of powers of two: v enters level h once for
+		 * each bit h of its count, so every level receives a sorted run. */
+		run = cairn_xmalloc((k ? k : 1) * sizeof(*run));
+		for (int h = 0; h < 64 && bits >> h; h++) {
+			size_t n = 0;
+			for (size_t i = 0; i < k; i++)
+				if (w[i] >> h & 1)
+					run[n++] = v[i];
+			push(q, h, run, n);
+		}
+		free(run);
+	}
+	skip_sampler(q, total);
+}
+
 void cairn__qsketch_merge(struct cairn__qsketch *into, struct cairn__qsketch *from)
 {
-	if (!into->approx && !from->approx && (uint64_t)into->nbuf + from->nbuf <= EXACT) {
-		if (into->nbuf + from->nbuf > into->capbuf) {
-			into->capbuf = into->nbuf + from->nbuf;
-			into->buf = cairn_xrealloc(into->buf, into->capbuf * sizeof(double));
-		}
-		if (from->nbuf)
-			memcpy(into->buf + into->nbuf, from->buf, from->nbuf * sizeof(double));
-		into->nbuf += from->nbuf;
+	if (!into->approx && !from->approx && exact_count(into) + exact_count(from) <= EXACT) {
+		exact_runs(from, into, exact_add_run);
 	} else {
 		if (!into->approx)
 			to_approx(into);
 		if (!from->approx) {
-			for (uint32_t i = 0; i < from->nbuf; i++)
-				feed(into, from->buf[i]);
+			exact_runs(from, into, feed_run);
 		} else {
+			flush_sample(from);
 			for (int h = 0; h < from->nlevels; h++)
 				push(into, h, from->lv[h], from->lvn[h]);
 		}
 	}
 	cairn__qsketch_release(from);
 }
+
+/* --- summaries ----------------------------------------------------------- */
 
 void cairn__qsketch_summary(struct cairn__qsketch *q, struct cairn__qsummary *out)
 {
@@ -270,14 +536,19 @@ void cairn__qsketch_summary(struct cairn__qsketch *q, struct cairn__qsummary *ou
 
 	memset(out, 0, sizeof(*out));
 	if (!q->approx) {
-		cairn__sort_doubles(q->buf, q->nbuf);
-		out->k = q->nbuf;
-		out->total = q->nbuf;
-		out->v = cairn_xmalloc((q->nbuf ? q->nbuf : 1) * sizeof(double));
+		size_t n = 0;
+		k = exact_count(q);
+		out->v = cairn_xmalloc((k ? k : 1) * sizeof(double));
+		for (uint32_t c = 0; c < q->nchunks; c++, n += CAIRN__QS_CHUNK)
+			memcpy(out->v + n, q->chunk[c], CAIRN__QS_CHUNK * sizeof(double));
 		if (q->nbuf)
-			memcpy(out->v, q->buf, q->nbuf * sizeof(double));
+			memcpy(out->v + n, q->buf, q->nbuf * sizeof(double));
+		cairn__sort_doubles(out->v, k);
+		out->k = k;
+		out->total = k;
 		return;
 	}
+	flush_sample(q);
 	for (int h = 0; h < q->nlevels; h++)
 		k += q->lvn[h];
 	v = cairn_xmalloc((k ? k : 1) * sizeof(*v));
@@ -293,7 +564,6 @@ void cairn__qsketch_summary(struct cairn__qsketch *q, struct cairn__qsummary *ou
 		uint64_t *sw;
 		if (!n)
 			continue;
-		sort_level(q, h);
 		while (i < k || j < n) {
 			if (j == n || (i < k && v[i] <= lv[j])) {
 				tv[o] = v[i];
@@ -318,6 +588,17 @@ void cairn__qsketch_summary(struct cairn__qsketch *q, struct cairn__qsummary *ou
 	out->approx = 1;
 }
 
+void cairn__qsummary_counts(struct cairn__qsummary *out, double *v, uint64_t *w, size_t k)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 1; i < k; i++)
+		w[i] += w[i - 1];
+	out->v = v;
+	out->cum = w;
+	out->k = k;
+	out->total = k ? w[k - 1] : 0;
+}
+
 void cairn__qsummary_release(struct cairn__qsummary *s)
 {
 	free(s->v);
@@ -325,8 +606,7 @@ void cairn__qsummary_release(struct cairn__qsummary *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* The value at 0-based position pos of the weighted sequence. */
-static double at(const struct cairn__qsummary *s, uint64_t pos)
+double cairn__qsummary_at(const struct cairn__qsummary *s, uint64_t pos)
 {
 	size_t lo = 0, hi = s->k - 1;
 
@@ -352,10 +632,10 @@ double cairn__qsummary_quantile(const struct cairn__qsummary *s, double p)
 	pos = p * (double)(s->total - 1);
 	i = (uint64_t)pos;
 	frac = pos - (double)i;
-	a = at(s, i);
+	a = cairn__qsummary_at(s, i);
 	if (frac <= 0 || i + 1 >= s->total)
 		return a;
-	b = at(s, i + 1);
+	b = cairn__qsummary_at(s, i + 1);
 	r = a + (b - a) * frac;
 	if (!isfinite(r))
 		r = a * (1 - frac) + b * frac;

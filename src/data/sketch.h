@@ -3,16 +3,23 @@
  *
  * Up to CAIRN_PROFILE_EXACT_ROWS values it keeps every value, so quantiles
  * and histograms are exact (and the same whatever the split). Beyond, it is a
- * hierarchy of compactors (levels of at most CAIRN__QS_CAP values; a value at
- * level h stands for 2^h values; a full level is sorted and every other value,
- * alternately the odd and the even ones, moves up) fed by a stratified sampler:
- * the stream is cut into phases of CAIRN__QS_PHASE groups, groups of 2^s
- * values in phase s, and one value drawn at random from each group enters at
- * level s. Dropping a value costs a decrement, so adding is O(1) amortized
- * however long the column; only about CAIRN__QS_PHASE values per doubling of
- * the stream are ever sorted. The rank error is well under 1% (about 0.3/
- * sqrt(CAIRN__QS_PHASE) from sampling plus at most levels/CAP from compaction,
- * usually far less).
+ * hierarchy of compactors (a value at level h stands for 2^h values; each
+ * level is kept sorted; a level that reaches CAIRN__QS_CAP values moves every
+ * other value, alternately the odd and the even ones, up a level) fed by a
+ * stratified sampler: the stream is cut into phases of CAIRN__QS_PHASE
+ * groups, groups of 2^s values in phase s, and one value drawn at random from
+ * each group enters at level s. Dropping a value costs a decrement, so adding
+ * is O(1) amortized however long the column. The values kept by the sampler
+ * are sorted once, CAIRN__QS_CAP at a time, and merged into their level;
+ * nothing is sorted twice, so only about CAIRN__QS_PHASE values per doubling
+ * of the stream are ever sorted. The rank error is well under 1% (about
+ * 0.3/sqrt(CAIRN__QS_PHASE) from sampling plus at most levels/CAP from
+ * compaction, usually far less).
+ *
+ * When the exact buffer overflows, its values are sampled at the rate of the
+ * phase the stream has reached (groups of 4 at 100,000 values). A sketch
+ * also takes exact counts of distinct values (cairn__qsketch_add_counts),
+ * which enter the compactors unsampled.
  *
  * The random draws come from a fixed-seed generator, so a sketch is a
  * deterministic function of its input order and merge order: the same file
@@ -31,10 +38,15 @@
 #define CAIRN__QS_CAP 4096
 #define CAIRN__QS_PHASE 16384
 #define CAIRN__QS_LEVELS 64
+#define CAIRN__QS_CHUNK 8192 /* the exact values are kept in chunks: no copies as they grow */
+#define CAIRN__QS_CHUNKS ((CAIRN_PROFILE_EXACT_ROWS + CAIRN__QS_CHUNK - 1) / CAIRN__QS_CHUNK)
 
 struct cairn__qsketch {
-	double *buf;         /* exact: every value, unsorted */
+	/* exact: every value, unsorted, in full chunks and then buf */
+	double *buf;         /* the chunk being filled */
 	uint32_t nbuf, capbuf;
+	double *chunk[CAIRN__QS_CHUNKS];
+	uint32_t nchunks;    /* full ones, of CAIRN__QS_CHUNK values each */
 	int approx;
 	/* sampler (approximate) */
 	uint64_t skip;       /* values to drop before the next one kept */
@@ -42,12 +54,16 @@ struct cairn__qsketch {
 	uint64_t groups;     /* groups left in this phase, the current one included */
 	int s;               /* kept values enter level s (weight 2^s) */
 	uint64_t rng;
-	/* compactors (approximate) */
+	uint64_t bits;       /* random bits not used yet, nbits of them */
+	int nbits;
+	double *sample;      /* values kept at level s, not yet sorted */
+	uint32_t nsample;
+	/* compactors (approximate), each level sorted ascending */
 	int nlevels;
 	double *lv[CAIRN__QS_LEVELS];
-	uint32_t lvn[CAIRN__QS_LEVELS];
+	uint32_t lvn[CAIRN__QS_LEVELS], lvcap[CAIRN__QS_LEVELS];
 	uint8_t parity[CAIRN__QS_LEVELS];
-	uint64_t *scratch;   /* for sorting levels */
+	uint64_t *scratch;   /* radix sort keys, 2 * CAIRN__QS_CAP */
 };
 
 /* A sorted, weighted view of a sketch for queries. */
@@ -62,6 +78,12 @@ struct cairn__qsummary {
 void cairn__qsketch_init(struct cairn__qsketch *q);
 void cairn__qsketch_release(struct cairn__qsketch *q);
 void cairn__qsketch_add_slow(struct cairn__qsketch *q, double x);
+/* Adds exact counts: v[0..k) ascending finite values, w[i] the count of
+ * v[i]. While the sketch stays within CAIRN_PROFILE_EXACT_ROWS values they
+ * join the exact ones; beyond, they enter the compactors unsampled, as
+ * weighted values, and the sampler moves on past them. */
+void cairn__qsketch_add_counts(struct cairn__qsketch *q, const double *v, const uint64_t *w,
+			       size_t k);
 /* Adds from's values after into's; from is left empty (released). */
 void cairn__qsketch_merge(struct cairn__qsketch *into, struct cairn__qsketch *from);
 
@@ -79,13 +101,18 @@ static inline void cairn__qsketch_add(struct cairn__qsketch *q, double x)
 	cairn__qsketch_add_slow(q, x);
 }
 
-/* Builds the summary of q (q itself is unchanged but for the order of its
- * values); release it with cairn__qsummary_release(). */
+/* Builds the summary of q (afterwards q holds the same values, rearranged);
+ * release it with cairn__qsummary_release(). */
 void cairn__qsketch_summary(struct cairn__qsketch *q, struct cairn__qsummary *out);
+/* A summary of exact counts (v[0..k) ascending, w[i] the count of v[i]); it
+ * takes v and w, which must come from malloc(). */
+void cairn__qsummary_counts(struct cairn__qsummary *out, double *v, uint64_t *w, size_t k);
 void cairn__qsummary_release(struct cairn__qsummary *s);
 /* The p-quantile (0 <= p <= 1), interpolating linearly between the two
  * closest ranks (numpy's default) over the weighted values. */
 double cairn__qsummary_quantile(const struct cairn__qsummary *s, double p);
+/* The value at 0-based position pos of the weighted sequence. */
+double cairn__qsummary_at(const struct cairn__qsummary *s, uint64_t pos);
 /* The weight of the values below x. */
 uint64_t cairn__qsummary_below(const struct cairn__qsummary *s, double x);
 

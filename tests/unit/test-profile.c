@@ -12,6 +12,7 @@
 #include "cairn/value.h"
 #include "data/fastnum.h"
 #include "data/profile-internal.h"
+#include "data/sketch.h"
 #include "tests/unit/suites.h"
 
 #define CHECK_NEAR(a, b, tol) \
@@ -656,6 +657,281 @@ static void test_profile_types_agree_with_values(void)
 	}
 }
 
+/* What cairn__fast_decimal() takes is a plain decimal with exactly fd digits
+ * after its point, with the value cairn_parse_float() gives (but +0 for -0)
+ * and m = the value * 10^fd; must: a decimal it has to take. */
+static void check_fast_decimal(const char *s, int fd, int must)
+{
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8 };
+	const char *point = strchr(s, '.');
+	size_t len = strlen(s);
+	double d = 0, pd = 0;
+	int64_t m = 0;
+
+	if (!cairn__fast_decimal_fd(s, len, fd, &d, &m)) {
+		if (must)
+			unit_fail(__FILE__, __LINE__, "\"%s\" (%d digits): not taken", s, fd);
+		return;
+	}
+	if (!point || strlen(point + 1) != (size_t)fd || !cairn_parse_float(s, len, &pd) ||
+	    cairn_value_type(s, len, 0) != CAIRN_TYPE_FLOAT || (pd += 0.0, memcmp(&pd, &d, sizeof(d))) ||
+	    (double)m / pow10[fd] != d)
+		unit_fail(__FILE__, __LINE__, "\"%s\" (%d digits): %.17g, m %lld", s, fd, d,
+			  (long long)m);
+}
+
+static void test_profile_fast_decimals_agree(void)
+{
+	static const struct { const char *s; int fd, must; } cases[] = {
+		{ "0.6692", 4, 1 }, { "-1.2345", 4, 1 }, { "+3.5", 1, 1 }, { ".5", 1, 1 },
+		{ "-.25", 2, 1 }, { "-0.0000", 4, 1 }, { "00.50", 2, 1 }, { "123.", 0, 0 },
+		{ "12345678901234.5", 1, 1 }, { "123456789012345.5", 1, 0 }, { "1.2345678", 7, 1 },
+		{ "1.23456789", 8, 1 }, { "1.2345", 3, 0 }, { "1.2345", 5, 0 }, { "1,2345", 4, 0 },
+		{ "-", 1, 0 }, { "-.", 0, 0 }, { ".", 1, 0 }, { "1.2a45", 4, 0 }, { "1.23\x80" "5", 4, 0 },
+		{ "--1.5", 1, 0 }, { "+-1.5", 1, 0 }, { "1.5e3", 3, 0 }, { " 1.5", 1, 0 }, { "1e.5", 1, 0 },
+	};
+	uint64_t x = 11;
+	char buf[32];
+
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+		if (cases[k].fd)
+			check_fast_decimal(cases[k].s, cases[k].fd, cases[k].must);
+	for (int k = 0; k < 300000; k++) {
+		int len = 0, n, fd, must = 1;
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		fd = 1 + (int)((x >> 20) % 8);
+		if (x >> 63)
+			buf[len++] = "-+"[(x >> 62) & 1];
+		n = (int)((x >> 40) % 9);
+		for (int j = 0; j < n; j++)
+			buf[len++] = (char)('0' + (x >> (3 * j)) % 10);
+		buf[len++] = '.';
+		n = fd + (k % 7 == 0 ? (int)((x >> 30) % 3) - 1 : 0);
+		for (int j = 0; j < n; j++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			if ((x >> 33) % 50) {
+				buf[len++] = (char)('0' + (x >> 40) % 10);
+			} else { /* now and then a stray byte */
+				buf[len++] = "/:.e\x80 -a"[(x >> 45) % 8];
+				must = 0;
+			}
+		}
+		buf[len] = '\0';
+		check_fast_decimal(buf, fd, must && n == fd && len <= 16 && len > 1 + !!(x >> 63));
+	}
+}
+
+static int cmp_double_asc(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Decimals with a fixed number of digits after the point are counted by
+ * value past the first 10,000 distinct texts: what comes of them must be the
+ * same summary as of any numbers, exact where it says so. */
+static void test_profile_decimals_counted(void)
+{
+	const char *name = "v";
+	size_t n = 150000;
+	double *sorted = malloc(n * sizeof(*sorted));
+	char (*text)[32] = malloc(n * sizeof(*text));
+	long double sum = 0, sq = 0;
+	double mean, std;
+	uint64_t x = 5;
+	size_t distinct = 1;
+
+	for (size_t i = 0; i < n; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		if (i % 997 == 0) /* beyond the counted range */
+			snprintf(text[i], sizeof(text[i]), "%.4f", 30000 + (double)(x >> 44) / 1e4);
+		else if (i % 1009 == 0) /* other digits after the point */
+			snprintf(text[i], sizeof(text[i]), "%.2f", (double)((int64_t)(x >> 50) - 8192) / 100);
+		else if (i % 5003 == 0)
+			snprintf(text[i], sizeof(text[i]), "-0.0000");
+		else if (i % 3 == 0) /* a value 50,000 times: counts past a byte */
+			snprintf(text[i], sizeof(text[i]), "1.5000");
+		else
+			snprintf(text[i], sizeof(text[i]), "%.4f",
+				 (double)((int64_t)((x >> 33) % 400001) - 200000) / 1e4);
+		CHECK(cairn_parse_float(text[i], strlen(text[i]), &sorted[i]));
+		sorted[i] += 0.0;
+		sum += sorted[i];
+	}
+	mean = (double)(sum / n);
+	for (size_t i = 0; i < n; i++)
+		sq += ((long double)sorted[i] - mean) * ((long double)sorted[i] - mean);
+	std = sqrt((double)(sq / (n - 1)));
+	qsort(sorted, n, sizeof(*sorted), cmp_double_asc);
+	for (size_t i = 1; i < n; i++)
+		distinct += sorted[i] != sorted[i - 1];
+
+	/* in one profiler, and in three parts merged */
+	for (int parts = 1; parts <= 3; parts += 2) {
+		struct cairn_profiler *p[3];
+		json_t *prof, *c;
+		for (int k = 0; k < parts; k++)
+			p[k] = cairn_profiler_new(1, &name);
+		for (size_t i = 0; i < n; i++)
+			add_value(p[i * parts / n], text[i]);
+		for (int k = 1; k < parts; k++)
+			cairn_profiler_merge(p[0], p[k]);
+		prof = cairn_profiler_finish(p[0]);
+		cairn_profiler_free(p[0]);
+		c = column(prof, "v");
+		CHECK_STR(str(c, "type"), "float");
+		CHECK_INT(integer(c, "count"), ==, (long long)n);
+		CHECK(json_is_true(json_object_get(c, "approx")));
+		CHECK_NEAR(num(c, "min"), sorted[0], 0);
+		CHECK_NEAR(num(c, "max"), sorted[n - 1], 0);
+		CHECK_NEAR(num(c, "mean"), mean, 1e-12 * fabs(std));
+		CHECK_NEAR(num(c, "std"), std, 1e-12 * std);
+		CHECK_NEAR((double)integer(c, "distinct"), (double)distinct, 0.03 * (double)distinct);
+		if (worst_rank_error(c, sorted, n) > 0.001)
+			unit_fail(__FILE__, __LINE__, "%d parts: rank error %.5f > 0.1%%", parts,
+				  worst_rank_error(c, sorted, n));
+		json_decref(prof);
+	}
+	free(sorted);
+	free(text);
+}
+
+/* Up to 100,000 values, decimals counted by value give the exact profile:
+ * the same as a frame's, whose numbers take another way. */
+static void test_profile_decimals_exact(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	cairn_buf text = CAIRN_BUF_INIT;
+	struct cairn_frame *f = NULL;
+	json_t *from_csv = NULL, *from_frame = NULL;
+	char *a = NULL, *b = NULL;
+	uint64_t x = 3;
+
+	cairn_buf_adds(&text, "v,w\n");
+	for (int i = 0; i < 60000; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		cairn_buf_addf(&text, "%.3f,%s\n", (double)((int64_t)((x >> 33) % 30001) - 15000) / 1e3,
+			       i % 7 ? "1.25" : "-0.5");
+	}
+	from_csv = profile_text(ctx, text.buf, text.len, 1);
+	CHECK_OK(ctx, cairn_frame_load_mem(ctx, text.buf, text.len, "p.csv", NULL, &f));
+	if (!f || !from_csv)
+		goto out;
+	from_frame = cairn_profile_frame(f);
+	a = dump(from_csv);
+	b = dump(from_frame);
+	CHECK_STR(b, a);
+	CHECK(!json_object_get(column(from_csv, "v"), "approx"));
+	CHECK(json_is_true(json_object_get(column(from_csv, "v"), "distinct_approx")));
+out:
+	free(a);
+	free(b);
+	json_decref(from_csv);
+	json_decref(from_frame);
+	cairn_frame_free(f);
+	cairn_buf_release(&text);
+	cairn_ctx_free(ctx);
+}
+
+/* Texts of every length from 1 to 40 bytes that share prefixes and
+ * suffixes (the keys of the count table change at 8 and 16 bytes), and
+ * quoted null markers, which are values. */
+static void test_profile_category_keys(void)
+{
+	static const char nulls_csv[] = "s,n\nNA,1\n\"NA\",NA\n\"NA\",\"2\"\nx,1\n";
+	const char *name = "s";
+	struct cairn_profiler *p = cairn_profiler_new(1, &name);
+	char t[3][64][48];
+	int ntext = 0;
+	json_t *prof, *c, *top;
+	cairn_ctx *ctx = cairn_ctx_new();
+
+	for (int len = 1; len <= 40; len++) {
+		memset(t[0][len], 'a', (size_t)len);
+		memcpy(t[1][len], t[0][len], (size_t)len);
+		memcpy(t[2][len], t[0][len], (size_t)len);
+		t[1][len][len - 1] = len % 2 ? 'b' : '\x01';
+		t[2][len][0] = 'c';
+		t[0][len][len] = t[1][len][len] = t[2][len][len] = '\0';
+	}
+	/* text k (0..119) k + 1 times: the 50 most frequent are k = 119..70 */
+	for (int v = 0; v < 3; v++) {
+		for (int len = 1; len <= 40; len++, ntext++) {
+			for (int r = 0; r <= ntext; r++)
+				add_value(p, t[v][len]);
+		}
+	}
+	prof = cairn_profiler_finish(p);
+	cairn_profiler_free(p);
+	c = column(prof, "s");
+	CHECK_INT(integer(c, "distinct"), ==, 120);
+	top = json_object_get(c, "top");
+	CHECK_INT(json_array_size(top), ==, 50);
+	for (int k = 0; k < 50; k++) {
+		int want = 119 - k;
+		json_t *e = json_array_get(top, (size_t)k);
+		CHECK_STR(str(e, "value"), t[want / 40][want % 40 + 1]);
+		CHECK_INT(integer(e, "count"), ==, want + 1);
+	}
+	json_decref(prof);
+
+	/* "NA" quoted is a value; unquoted, a null */
+	prof = profile_text(ctx, nulls_csv, sizeof(nulls_csv) - 1, 1);
+	if (prof) {
+		cairn_buf tt = CAIRN_BUF_INIT;
+		c = column(prof, "s");
+		CHECK_INT(integer(c, "nulls"), ==, 1);
+		top_text(c, &tt);
+		CHECK_STR(tt.buf, "NA:2,x:1");
+		c = column(prof, "n");
+		CHECK_STR(str(c, "type"), "string");
+		CHECK_INT(integer(c, "nulls"), ==, 1);
+		top_text(c, &tt);
+		CHECK_STR(tt.buf, "1:2,2:1");
+		cairn_buf_release(&tt);
+		json_decref(prof);
+	}
+	cairn_ctx_free(ctx);
+}
+
+/* cairn__sort_doubles() sorts radix first by the top half of the keys,
+ * then finishes; with many ties there (values within a millionth of each
+ * other, in random order) it sorts the low half too. */
+static void test_profile_sort_doubles(void)
+{
+	size_t n = 20000;
+	double *a = malloc(n * sizeof(*a)), *b = malloc(n * sizeof(*b));
+	uint64_t x = 17;
+
+	for (int kind = 0; kind < 3; kind++) {
+		for (size_t i = 0; i < n; i++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			if (kind == 0) /* any sign and size, a few infinities and zeros */
+				a[i] = i % 1000 == 0 ? (i % 3000 ? -INFINITY : INFINITY) :
+				       i % 777 == 0 ? (i % 2 ? -0.0 : 0.0) :
+				       ldexp((double)(int64_t)(x >> 11) / 4503599627370496.0,
+					     (int)(x % 200) - 100);
+			else if (kind == 1) /* milliseconds within four minutes: ties */
+				a[i] = 1.7e12 + (double)((x >> 20) % 240000);
+			else /* sorted already, but for a few */
+				a[i] = (double)i + (i % 5000 == 0 ? -3.5 : 0);
+		}
+		memcpy(b, a, n * sizeof(*a));
+		cairn__sort_doubles(a, n);
+		qsort(b, n, sizeof(*b), cmp_double_asc);
+		for (size_t i = 0; i < n; i++) {
+			if (a[i] != b[i] || (i && a[i] == 0 && a[i - 1] == 0 && signbit(a[i]) &&
+					     !signbit(a[i - 1]))) {
+				unit_fail(__FILE__, __LINE__, "kind %d: [%zu] %.17g vs %.17g", kind, i,
+					  a[i], b[i]);
+				break;
+			}
+		}
+	}
+	free(a);
+	free(b);
+}
+
 static void test_profile_error_names_line(void)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
@@ -709,6 +985,11 @@ const struct unit_test profile_tests[] = {
 	{ "profile_distinct_estimate", test_profile_distinct_estimate },
 	{ "profile_frame_equals_csv", test_profile_frame_equals_csv },
 	{ "profile_fast_numbers_agree", test_profile_fast_numbers_agree },
+	{ "profile_fast_decimals_agree", test_profile_fast_decimals_agree },
+	{ "profile_decimals_counted", test_profile_decimals_counted },
+	{ "profile_decimals_exact", test_profile_decimals_exact },
+	{ "profile_category_keys", test_profile_category_keys },
+	{ "profile_sort_doubles", test_profile_sort_doubles },
 	{ "profile_types_agree_with_values", test_profile_types_agree_with_values },
 	{ "profile_error_names_line", test_profile_error_names_line },
 	{ "profile_schema", test_profile_schema },
