@@ -319,11 +319,12 @@ out:
 int data_describe(int argc, char **argv)
 {
 	static const char usage[] =
-		"usage: cairn data describe REF TEXT\n"
+		"usage: cairn data describe REF TEXT [--json]\n"
 		"\n"
 		"Sets the description of a dataset version ('' clears it).\n"
 		"\n"
 		"Options:\n"
+		"  --json      print {ref, description} as JSON\n"
 		"  -h, --help  this help\n";
 	struct cairn_dataset_version v;
 	cairn_ctx *ctx;
@@ -338,10 +339,18 @@ int data_describe(int argc, char **argv)
 	if ((rc = cairn_dataset_resolve(ctx, argv[optind], &v))) {
 		status = cli_fail(ctx, rc);
 	} else {
-		if ((rc = cairn_dataset_describe(ctx, &v, argv[optind + 1])))
+		if ((rc = cairn_dataset_describe(ctx, &v, argv[optind + 1]))) {
 			status = cli_fail(ctx, rc);
-		else
+		} else if (json) {
+			char ref[CAIRN_NAME_MAX + 32];
+			json_t *o;
+			snprintf(ref, sizeof(ref), "%s@%lld", v.name, (long long)v.version);
+			o = json_pack("{s:s, s:s}", "ref", ref, "description", argv[optind + 1]);
+			cairn_json_print(stdout, o, 1);
+			json_decref(o);
+		} else {
 			printf("Described %s@%lld\n", v.name, (long long)v.version);
+		}
 		cairn_dataset_version_release(&v);
 	}
 	cairn_ctx_free(ctx);

@@ -30,7 +30,8 @@ test_expect_success 'tags are set, replaced and removed' '
 '
 
 test_expect_success 'describe and show' '
-	cairn data describe iris@2 "first 100 rows" &&
+	cairn data describe iris@2 "first 100 rows" --json >d.json &&
+	python3 -c "import json; assert json.load(open(\"d.json\")) == {\"ref\": \"iris@2\", \"description\": \"first 100 rows\"}" &&
 	cairn data show iris@2 >out &&
 	test_grep "^  description  first 100 rows$" out &&
 	test_grep "^  shape        100 rows x 5 columns$" out &&
