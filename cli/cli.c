@@ -152,3 +152,29 @@ void cli_forget_temps(void)
 {
 	ntemps = 0;
 }
+
+static int dispatch_usage(FILE *out, const char *name, const char *intro,
+			  const struct cli_command *table)
+{
+	fprintf(out, "usage: cairn %s SUBCOMMAND [ARGS]\n\n%s\nSubcommands:\n", name, intro);
+	for (const struct cli_command *c = table; c->name; c++)
+		fprintf(out, "  %-12s %s\n", c->name, c->summary);
+	fprintf(out, "\nRun 'cairn %s SUBCOMMAND --help' for its options.\n", name);
+	return out == stdout ? 0 : 2;
+}
+
+int cli_dispatch(const char *name, const char *intro, const struct cli_command *table,
+		 int argc, char **argv)
+{
+	if (argc < 2)
+		return dispatch_usage(stderr, name, intro, table);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return dispatch_usage(stdout, name, intro, table);
+	for (const struct cli_command *c = table; c->name; c++)
+		if (!strcmp(c->name, argv[1])) {
+			cli_reset_getopt();
+			return c->fn(argc - 1, argv + 1);
+		}
+	fprintf(stderr, "cairn: error: '%s' is not a 'cairn %s' subcommand\n", argv[1], name);
+	return dispatch_usage(stderr, name, intro, table);
+}

@@ -53,6 +53,14 @@ cairn_ctx *cli_new_context(void);
 void cli_remove_on_signal(const char *path);
 void cli_forget_temps(void);
 
+/*
+ * Runs the subcommand argv[1] of command name from table (ended by a NULL
+ * name): intro is printed above the subcommand list by --help (exit 0) and
+ * after a usage error (exit 2).
+ */
+int cli_dispatch(const char *name, const char *intro, const struct cli_command *table,
+		 int argc, char **argv);
+
 /* Parses a non-negative decimal integer option value or reports a usage error. */
 int cli_parse_uint(const char *usage, const char *opt, const char *s,
 		   unsigned long long *out);
@@ -64,5 +72,7 @@ int cmd_fsck(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_data(int argc, char **argv);
+int cmd_runs(int argc, char **argv);
+int cmd_log(int argc, char **argv);
 
 #endif

@@ -22,32 +22,11 @@ static const struct cli_command data_commands[] = {
 	{ NULL, NULL, NULL }
 };
 
-static int usage(FILE *out)
-{
-	fputs("usage: cairn data SUBCOMMAND [ARGS]\n"
-	      "\n"
-	      "Datasets are named, and each version (NAME@1, NAME@2, ...) is immutable\n"
-	      "and content-addressed. References: NAME (the latest version), NAME@N,\n"
-	      "NAME@latest, NAME@<hash prefix>, or a version id prefix.\n"
-	      "\n"
-	      "Subcommands:\n", out);
-	for (const struct cli_command *c = data_commands; c->name; c++)
-		fprintf(out, "  %-10s %s\n", c->name, c->summary);
-	fputs("\nRun 'cairn data SUBCOMMAND --help' for its options.\n", out);
-	return out == stdout ? 0 : 2;
-}
-
 int cmd_data(int argc, char **argv)
 {
-	if (argc < 2)
-		return usage(stderr);
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return usage(stdout);
-	for (const struct cli_command *c = data_commands; c->name; c++)
-		if (!strcmp(c->name, argv[1])) {
-			cli_reset_getopt();
-			return c->fn(argc - 1, argv + 1);
-		}
-	fprintf(stderr, "cairn: error: '%s' is not a 'cairn data' subcommand\n", argv[1]);
-	return usage(stderr);
+	return cli_dispatch("data",
+			    "Datasets are named, and each version (NAME@1, NAME@2, ...) is immutable\n"
+			    "and content-addressed. References: NAME (the latest version), NAME@N,\n"
+			    "NAME@latest, NAME@<hash prefix>, or a version id prefix.\n",
+			    data_commands, argc, argv);
 }

@@ -14,6 +14,8 @@
 const struct cli_command cli_commands[] = {
 	{ "init", cmd_init, "create a workspace (.cairn/) in the current directory" },
 	{ "data", cmd_data, "version, catalog, profile, check and derive datasets" },
+	{ "runs", cmd_runs, "list, show, search and compare tracked runs" },
+	{ "log", cmd_log, "log a metric, param, tag, artifact or input to a run" },
 	{ "object", cmd_object, "store, read and list content-addressed objects (plumbing)" },
 	{ "fsck", cmd_fsck, "verify the object store" },
 	{ "version", cmd_version, "show the versions of cairn and its libraries" },

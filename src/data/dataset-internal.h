@@ -32,7 +32,6 @@ int cairn__dataset_latest(cairn_ctx *ctx, const char *name,
 			  struct cairn_dataset_version *out, int *found);
 int cairn__dataset_by_id(cairn_ctx *ctx, const char *id, struct cairn_dataset_version *out);
 /* The login name of the user running cairn. */
-const char *cairn__current_user(void);
 
 /*
  * The stat cache: the hash of a file whose path, device, inode, size and

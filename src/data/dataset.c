@@ -2,7 +2,6 @@
  * directories, loading and checking out; see include/cairn/dataset.h. */
 #include <errno.h>
 #include <stdio.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,6 +12,7 @@
 #include "cairn/json.h"
 #include "cairn/profile.h"
 #include "core/ctx-internal.h"
+#include "core/who.h"
 #include "data/dataset-internal.h"
 #include "store/db.h"
 
@@ -305,17 +305,6 @@ int cairn_dataset_resolve(cairn_ctx *ctx, const char *ref, struct cairn_dataset_
 	}
 	return cairn_error(ctx, CAIRN_ENOTFOUND, "no version of dataset '%s' matches '%s'",
 			   r.name, ref);
-}
-
-const char *cairn__current_user(void)
-{
-	const char *u = getenv("USER");
-	struct passwd *pw;
-
-	if (u && *u)
-		return u;
-	pw = getpwuid(getuid());
-	return pw ? pw->pw_name : "unknown";
 }
 
 int cairn__dataset_insert(cairn_ctx *ctx, const struct cairn__new_version *nv,

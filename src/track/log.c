@@ -1,0 +1,424 @@
+/* Logging to a run: params, metrics, tags, artifacts and inputs; see
+ * include/cairn/run.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "cairn/buf.h"
+#include "cairn/dataset.h"
+#include "cairn/error.h"
+#include "cairn/fs.h"
+#include "cairn/objects.h"
+#include "track/run-internal.h"
+
+int cairn_run_log_param(cairn_run *run, const char *key, const char *value)
+{
+	cairn_stmt *st;
+	int rc, row;
+
+	if ((rc = cairn__run_check_key(run->ctx, "param", key)))
+		return rc;
+	if (strlen(value) > 6000)
+		return cairn_error(run->ctx, CAIRN_EINVAL, "param '%s': value longer than 6000 characters",
+				   key);
+	if ((rc = cairn_db_begin(run->db)))
+		return rc;
+	if ((rc = cairn_db_prepare(run->db, "SELECT value FROM run_params WHERE run = ? AND key = ?", &st)) ||
+	    (rc = cairn_stmt_bind_int64(st, 1, run->seq)) ||
+	    (rc = cairn_stmt_bind_text(st, 2, key)))
+		goto fail;
+	row = cairn_stmt_step(st);
+	if (row == 1) {
+		if (strcmp(cairn_stmt_text(st, 0), value))
+			rc = cairn_error(run->ctx, CAIRN_EEXIST, "param '%s' of run %s is already '%s'"
+					 " (params are write-once; cannot set '%s')",
+					 key, run->id, cairn_stmt_text(st, 0), value);
+		cairn_stmt_reset(st);
+		if (rc)
+			goto fail;
+		cairn_db_rollback(run->db);
+		return 0;
+	}
+	cairn_stmt_reset(st);
+	if (row < 0) {
+		rc = CAIRN_EDB;
+		goto fail;
+	}
+	if ((rc = cairn_db_prepare(run->db, "INSERT INTO run_params(run, key, value) VALUES (?, ?, ?)", &st)) ||
+	    (rc = cairn_stmt_bind_int64(st, 1, run->seq)) ||
+	    (rc = cairn_stmt_bind_text(st, 2, key)) ||
+	    (rc = cairn_stmt_bind_text(st, 3, value)) ||
+	    (rc = cairn_stmt_run(st)))
+		goto fail;
+	return cairn_db_commit(run->db);
+fail:
+	cairn_db_rollback(run->db);
+	return rc;
+}
+
+static int bind_value(cairn_stmt *st, int idx, double v)
+{
+	return isnan(v) ? cairn_stmt_bind_null(st, idx) : cairn_stmt_bind_double(st, idx, v);
+}
+
+/* Keeps run_latest_metrics at the point with the highest step, then the
+ * latest timestamp (MLflow's rule). */
+static int update_latest(cairn_run *run, const struct cairn_metric *m, int64_t ts)
+{
+	cairn_stmt *st;
+	int rc;
+
+	if ((rc = cairn_db_prepare(run->db,
+				   "INSERT INTO run_latest_metrics(run, key, value, step, timestamp_ms)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(run, key) DO UPDATE SET"
+				   " value = excluded.value, step = excluded.step,"
+				   " timestamp_ms = excluded.timestamp_ms"
+				   " WHERE excluded.step > step OR (excluded.step = step AND"
+				   " excluded.timestamp_ms >= timestamp_ms)", &st)) ||
+	    (rc = cairn_stmt_bind_int64(st, 1, run->seq)) ||
+	    (rc = cairn_stmt_bind_text(st, 2, m->key)) ||
+	    (rc = bind_value(st, 3, m->value)) ||
+	    (rc = cairn_stmt_bind_int64(st, 4, m->step)) ||
+	    (rc = cairn_stmt_bind_int64(st, 5, ts)))
+		return rc;
+	return cairn_stmt_run(st);
+}
+
+/* 1 when a (with time ta) is later than b (time tb) by the latest rule. */
+static int later(const struct cairn_metric *a, int64_t ta, const struct cairn_metric *b, int64_t tb)
+{
+	return a->step > b->step || (a->step == b->step && ta >= tb);
+}
+
+int cairn_run_log_metrics(cairn_run *run, const struct cairn_metric *points, size_t n)
+{
+	/* The latest point of each key in this batch: few keys, linear search. */
+	struct { const struct cairn_metric *m; int64_t ts; } *latest = NULL;
+	size_t nlatest = 0, i, j;
+	int64_t now = cairn_now_ms();
+	cairn_stmt *st;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if ((rc = cairn__run_check_key(run->ctx, "metric", points[i].key)))
+			return rc;
+	if (!(latest = calloc(n ? n : 1, sizeof(*latest))))
+		return cairn_error(run->ctx, CAIRN_ENOMEM, "out of memory");
+	if ((rc = cairn_db_begin(run->db)))
+		goto out;
+	for (i = 0; i < n; i++) {
+		const struct cairn_metric *m = &points[i];
+		int64_t ts = m->timestamp_ms ? m->timestamp_ms : now;
+		if ((rc = cairn_db_prepare(run->db, "INSERT INTO run_metrics(run, key, step, timestamp_ms,"
+						    " value) VALUES (?, ?, ?, ?, ?)", &st)) ||
+		    (rc = cairn_stmt_bind_int64(st, 1, run->seq)) ||
+		    (rc = cairn_stmt_bind_text(st, 2, m->key)) ||
+		    (rc = cairn_stmt_bind_int64(st, 3, m->step)) ||
+		    (rc = cairn_stmt_bind_int64(st, 4, ts)) ||
+		    (rc = bind_value(st, 5, m->value)) ||
+		    (rc = cairn_stmt_run(st)))
+			goto fail;
+		for (j = 0; j < nlatest && strcmp(latest[j].m->key, m->key); j++)
+			;
+		if (j == nlatest)
+			latest[nlatest++].m = NULL;
+		if (!latest[j].m || later(m, ts, latest[j].m, latest[j].ts)) {
+			latest[j].m = m;
+			latest[j].ts = ts;
+		}
+	}
+	for (j = 0; j < nlatest; j++)
+		if ((rc = update_latest(run, latest[j].m, latest[j].ts)))
+			goto fail;
+	rc = cairn_db_commit(run->db);
+	goto out;
+fail:
+	cairn_db_rollback(run->db);
+out:
+	free(latest);
+	return rc;
+}
+
+int cairn_run_log_metric(cairn_run *run, const char *key, double value, int64_t step)
+{
+	struct cairn_metric m = { key, value, step, 0 };
+
+	return cairn_run_log_metrics(run, &m, 1);
+}
+
+int cairn_run_set_tag(cairn_run *run, const char *key, const char *value)
+{
+	cairn_stmt *st;
+	int rc;
+
+	if ((rc = cairn__run_check_key(run->ctx, "tag", key)))
+		return rc;
+	if (!value) {
+		if ((rc = cairn_db_prepare(run->db, "DELETE FROM run_tags WHERE run = ? AND key = ?", &st)) ||
+		    (rc = cairn_stmt_bind_int64(st, 1, run->seq)) ||
+		    (rc = cairn_stmt_bind_text(st, 2, key)))
+			return rc;
+		return cairn_stmt_run(st);
+	}
+	if ((rc = cairn_db_prepare(run->db, "INSERT OR REPLACE INTO run_tags(run, key, value)"
+					    " VALUES (?, ?, ?)", &st)) ||
+	    (rc = cairn_stmt_bind_int64(st, 1, run->seq)) ||
+	    (rc = cairn_stmt_bind_text(st, 2, key)) ||
+	    (rc = cairn_stmt_bind_text(st, 3, value)))
+		return rc;
+	return cairn_stmt_run(st);
+}
+
+int cairn_run_log_input(cairn_run *run, const char *dataset_ref, const char *context)
+{
+	static const char *const contexts[] = { "train", "test", "validation", "other" };
+	struct cairn_dataset_version v = { 0 };
+	cairn_stmt *st;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < 4 && strcmp(context, contexts[i]); i++)
+		;
+	if (i == 4)
+		return cairn_error(run->ctx, CAIRN_EINVAL, "input context '%s' is not one of train, test,"
+				   " validation, other", context);
+	if ((rc = cairn_dataset_resolve(run->ctx, dataset_ref, &v)))
+		return rc;
+	if ((rc = cairn_db_begin(run->db)))
+		goto out;
+	if ((rc = cairn_db_prepare(run->db, "INSERT OR IGNORE INTO run_inputs(run, version_id, context)"
+					    " VALUES (?, ?, ?)", &st)) ||
+	    (rc = cairn_stmt_bind_int64(st, 1, run->seq)) ||
+	    (rc = cairn_stmt_bind_text(st, 2, v.id)) ||
+	    (rc = cairn_stmt_bind_text(st, 3, context)) ||
+	    (rc = cairn_stmt_run(st)) ||
+	    (rc = cairn__lineage_add(run->db, "run", run->id, "used", "dataset_version", v.id)))
+		goto fail;
+	rc = cairn_db_commit(run->db);
+	goto out;
+fail:
+	cairn_db_rollback(run->db);
+out:
+	cairn_dataset_version_release(&v);
+	return rc;
+}
+
+/*
+ * Artifacts.
+ */
+
+/* Checks and normalizes a run-relative path into out (no trailing '/'). */
+static int artifact_path(cairn_ctx *ctx, const char *path, cairn_buf *out)
+{
+	const char *p = path, *end;
+
+	cairn_buf_reset(out);
+	if (*path == '/')
+		return cairn_error(ctx, CAIRN_EINVAL, "artifact path '%s' must be relative to the run",
+				   path);
+	while (*p) {
+		size_t n;
+		end = strchrnul(p, '/');
+		n = (size_t)(end - p);
+		if ((n == 1 && *p == '.') || (n == 2 && !strncmp(p, "..", 2)))
+			return cairn_error(ctx, CAIRN_EINVAL, "artifact path '%s' holds '.' or '..'", path);
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)p[i] < 0x20)
+				return cairn_error(ctx, CAIRN_EINVAL, "artifact path '%s' holds a control"
+						   " character", path);
+		if (n) {
+			if (out->len)
+				cairn_buf_addch(out, '/');
+			cairn_buf_add(out, p, n);
+		}
+		p = *end ? end + 1 : end;
+	}
+	if (!out->len)
+		return cairn_error(ctx, CAIRN_EINVAL, "artifact path '%s' is empty", path);
+	return 0;
+}
+
+struct stored { char *path; char hash[CAIRN_HEX_LEN + 1]; uint64_t size; };
+struct stored_list { struct stored *v; size_t n, cap; };
+
+static int add_stored(cairn_ctx *ctx, struct stored_list *l, const char *path,
+		      const struct cairn_object_put_result *res)
+{
+	if (l->n == l->cap) {
+		struct stored *v = realloc(l->v, (l->cap = l->cap ? 2 * l->cap : 16) * sizeof(*v));
+		if (!v)
+			return cairn_error(ctx, CAIRN_ENOMEM, "out of memory");
+		l->v = v;
+	}
+	if (!(l->v[l->n].path = strdup(path)))
+		return cairn_error(ctx, CAIRN_ENOMEM, "out of memory");
+	memcpy(l->v[l->n].hash, res->hash, sizeof(res->hash));
+	l->v[l->n++].size = res->size;
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Stores the file or the tree at src, recording each file under dest. */
+static int store_tree(cairn_ctx *ctx, const char *src, const char *dest, struct stored_list *l)
+{
+	struct cairn_object_put_result res;
+	cairn_buf s = CAIRN_BUF_INIT, d = CAIRN_BUF_INIT;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+	struct dirent *e;
+	struct stat st;
+	DIR *dir;
+	int rc = 0;
+
+	if (stat(src, &st))
+		return cairn_error_errno(ctx, "cannot read '%s'", src);
+	if (S_ISREG(st.st_mode)) {
+		if ((rc = cairn_object_put_file(ctx, src, &res)))
+			return rc;
+		return add_stored(ctx, l, dest, &res);
+	}
+	if (!S_ISDIR(st.st_mode))
+		return cairn_error(ctx, CAIRN_EINVAL, "'%s' is neither a file nor a directory", src);
+	if (!(dir = opendir(src)))
+		return cairn_error_errno(ctx, "cannot open directory '%s'", src);
+	while ((e = readdir(dir))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (n == cap) {
+			char **v = realloc(names, (cap = cap ? 2 * cap : 16) * sizeof(*names));
+			if (!v) {
+				rc = cairn_error(ctx, CAIRN_ENOMEM, "out of memory");
+				break;
+			}
+			names = v;
+		}
+		if (!(names[n] = strdup(e->d_name))) {
+			rc = cairn_error(ctx, CAIRN_ENOMEM, "out of memory");
+			break;
+		}
+		n++;
+	}
+	closedir(dir);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
+	for (i = 0; i < n && !rc; i++) {
+		cairn_path_join(&s, src, names[i]);
+		cairn_buf_reset(&d);
+		cairn_buf_addf(&d, "%s/%s", dest, names[i]);
+		rc = store_tree(ctx, s.buf, d.buf, l);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	cairn_buf_release(&s);
+	cairn_buf_release(&d);
+	return rc;
+}
+
+static int record_artifacts(cairn_run *run, const char *dest, const struct stored_list *l)
+{
+	cairn_buf lineage_id = CAIRN_BUF_INIT;
+	int64_t now = cairn_now_ms();
+	cairn_stmt *st;
+	int rc;
+
+	if ((rc = cairn_db_begin(run->db)))
+		return rc;
+	/* A directory logged again replaces what was below it. */
+	if ((rc = cairn_db_prepare(run->db, "DELETE FROM run_artifacts WHERE run = ? AND"
+					    " (path = ? OR substr(path, 1, length(?) + 1) = ? || '/')", &st)) ||
+	    (rc = cairn_stmt_bind_int64(st, 1, run->seq)) ||
+	    (rc = cairn_stmt_bind_text(st, 2, dest)) ||
+	    (rc = cairn_stmt_bind_text(st, 3, dest)) ||
+	    (rc = cairn_stmt_bind_text(st, 4, dest)) ||
+	    (rc = cairn_stmt_run(st)))
+		goto fail;
+	for (size_t i = 0; i < l->n; i++) {
+		if ((rc = cairn_db_prepare(run->db, "INSERT OR REPLACE INTO run_artifacts(run, path, hash,"
+						    " size, created_ms) VALUES (?, ?, ?, ?, ?)", &st)) ||
+		    (rc = cairn_stmt_bind_int64(st, 1, run->seq)) ||
+		    (rc = cairn_stmt_bind_text(st, 2, l->v[i].path)) ||
+		    (rc = cairn_stmt_bind_text(st, 3, l->v[i].hash)) ||
+		    (rc = cairn_stmt_bind_int64(st, 4, (int64_t)l->v[i].size)) ||
+		    (rc = cairn_stmt_bind_int64(st, 5, now)) ||
+		    (rc = cairn_stmt_run(st)))
+			goto fail;
+	}
+	cairn_buf_addf(&lineage_id, "%s/%s", run->id, dest);
+	if ((rc = cairn__lineage_add(run->db, "run", run->id, "generated", "artifact", lineage_id.buf)))
+		goto fail;
+	rc = cairn_db_commit(run->db);
+	goto out;
+fail:
+	cairn_db_rollback(run->db);
+out:
+	cairn_buf_release(&lineage_id);
+	return rc;
+}
+
+static void release_stored(struct stored_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].path);
+	free(l->v);
+}
+
+int cairn_run_log_artifact(cairn_run *run, const char *path, const char *dest)
+{
+	struct stored_list l = { 0 };
+	cairn_buf d = CAIRN_BUF_INIT;
+	int rc;
+
+	if (!dest) {
+		size_t n = strlen(path);
+		while (n > 1 && path[n - 1] == '/')
+			n--;
+		const char *base = path + n;
+		while (base > path && base[-1] != '/')
+			base--;
+		cairn_buf_add(&d, base, (size_t)(path + n - base));
+		dest = d.buf;
+		if (!*dest || !strcmp(dest, ".") || !strcmp(dest, "..") || !strcmp(dest, "/")) {
+			rc = cairn_error(run->ctx, CAIRN_EINVAL, "artifact '%s' needs a destination path"
+					 " inside the run", path);
+			goto out;
+		}
+	}
+	{
+		cairn_buf norm = CAIRN_BUF_INIT;
+		if (!(rc = artifact_path(run->ctx, dest, &norm)) &&
+		    !(rc = store_tree(run->ctx, path, norm.buf, &l))) {
+			if (!l.n)
+				rc = cairn_error(run->ctx, CAIRN_EINVAL, "directory '%s' holds no files", path);
+			else
+				rc = record_artifacts(run, norm.buf, &l);
+		}
+		cairn_buf_release(&norm);
+	}
+out:
+	release_stored(&l);
+	cairn_buf_release(&d);
+	return rc;
+}
+
+int cairn_run_log_artifact_buf(cairn_run *run, const void *data, size_t len, const char *dest)
+{
+	struct cairn_object_put_result res;
+	struct stored_list l = { 0 };
+	cairn_buf norm = CAIRN_BUF_INIT;
+	int rc;
+
+	if (!(rc = artifact_path(run->ctx, dest, &norm)) &&
+	    !(rc = cairn_object_put_buf(run->ctx, data, len, &res)) &&
+	    !(rc = add_stored(run->ctx, &l, norm.buf, &res)))
+		rc = record_artifacts(run, norm.buf, &l);
+	release_stored(&l);
+	cairn_buf_release(&norm);
+	return rc;
+}

@@ -1,0 +1,31 @@
+/*
+ * The inside of a cairn_run handle, for the tracking modules only.
+ */
+#ifndef CAIRN_TRACK_RUN_INTERNAL_H
+#define CAIRN_TRACK_RUN_INTERNAL_H
+
+#include <stdint.h>
+#include "cairn/run.h"
+#include "store/db.h"
+
+struct cairn_run {
+	cairn_ctx *ctx;
+	cairn_db *db;
+	int64_t seq;                 /* runs.seq: the key of every per-run row */
+	char id[CAIRN_ID_LEN + 1];
+};
+
+/* Finds the run for ref: its full id and its seq. */
+int cairn__run_lookup(cairn_ctx *ctx, cairn_db *db, const char *ref,
+		      char id[CAIRN_ID_LEN + 1], int64_t *seq);
+
+/* Checks a metric, param or tag key: 1 to 250 characters, no control
+ * characters (MLflow's limit; keys appear in filters and file names). */
+int cairn__run_check_key(cairn_ctx *ctx, const char *what, const char *key);
+
+/* Records a lineage edge (src_type src_id relation dst_type dst_id) inside
+ * the caller's transaction; an existing edge is kept. */
+int cairn__lineage_add(cairn_db *db, const char *src_type, const char *src_id,
+		       const char *relation, const char *dst_type, const char *dst_id);
+
+#endif
