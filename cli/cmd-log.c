@@ -59,82 +59,87 @@ static int parse_value(const char *s, double *out)
 	return end == s || *end ? -1 : 0;
 }
 
+/* 1 when s is a whole number such as "-1e-3" or "-inf" (a value, not an option). */
+static int is_number(const char *s)
+{
+	double v;
+
+	return !parse_value(s, &v);
+}
+
 int cmd_log(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "run", required_argument, NULL, 'r' },
-		{ "step", required_argument, NULL, 's' },
-		{ "path", required_argument, NULL, 'p' },
-		{ "context", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *run_ref = NULL, *dest = NULL, *context = NULL, *step_arg = NULL;
-	int c, rc = 0, status = 0, k, nkinds = (int)(sizeof(kinds) / sizeof(kinds[0]));
+	static const char *const names[] = { "--run", "--step", "--path", "--context" };
+	const char *opt[4] = { NULL, NULL, NULL, NULL }; /* run, step, path, context */
+	const char *pos[4];
+	int npos = 0, rc = 0, status = 0, k, nkinds = (int)(sizeof(kinds) / sizeof(kinds[0]));
 	int64_t step = 0;
 	double value = 0;
 	cairn_run *run = NULL;
 	cairn_ctx *ctx;
-	char **args;
 
-	while ((c = cli_getopt(argc, argv, "+h", opts)) != -1) {
-		switch (c) {
-		case 'r': run_ref = optarg; break;
-		case 's': step_arg = optarg; break;
-		case 'p': dest = optarg; break;
-		case 'c': context = optarg; break;
-		case 'h': return cli_help(usage);
-		default: return cli_bad_option(usage);
+	/* Parsed by hand: a negative metric value such as -0.5 is an argument,
+	 * not an option, and options may come before or after the arguments. */
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int o;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+			return cli_help(usage);
+		if (!strcmp(a, "--")) {
+			while (++i < argc && npos < 4)
+				pos[npos++] = argv[i];
+			if (i < argc)
+				return cli_usage_error(usage, "too many arguments");
+			break;
 		}
+		if (a[0] == '-' && a[1] && !is_number(a)) {
+			size_t n = strcspn(a, "=");
+			for (o = 0; o < 4 && (strlen(names[o]) != n || strncmp(a, names[o], n)); o++)
+				;
+			if (o == 4)
+				return cli_usage_error(usage, "option '%.*s' is not known", (int)n, a);
+			if (a[n] == '=')
+				opt[o] = a + n + 1;
+			else if (i + 1 < argc)
+				opt[o] = argv[++i];
+			else
+				return cli_usage_error(usage, "option '%s' needs a value", a);
+			continue;
+		}
+		if (npos == 4)
+			return cli_usage_error(usage, "too many arguments");
+		pos[npos++] = a;
 	}
-	if (optind >= argc)
+	if (!npos)
 		return cli_usage_error(usage, "expected what to log: metric, param, tag, artifact or input");
-	for (k = 0; k < nkinds && strcmp(kinds[k].name, argv[optind]); k++)
+	for (k = 0; k < nkinds && strcmp(kinds[k].name, pos[0]); k++)
 		;
 	if (k == nkinds)
 		return cli_usage_error(usage, "cannot log '%s' (metric, param, tag, artifact or input)",
-				       argv[optind]);
-	/* Options may also follow the subcommand's arguments. */
-	optind++;
-	{
-		int sub_argc = argc - optind + 1;
-		char **sub_argv = argv + optind - 1;
-		cli_reset_getopt();
-		while ((c = cli_getopt(sub_argc, sub_argv, "h", opts)) != -1) {
-			switch (c) {
-			case 'r': run_ref = optarg; break;
-			case 's': step_arg = optarg; break;
-			case 'p': dest = optarg; break;
-			case 'c': context = optarg; break;
-			case 'h': return cli_help(usage);
-			default: return cli_bad_option(usage);
-			}
-		}
-		if (sub_argc - optind != kinds[k].nargs)
-			return cli_usage_error(usage, "log %s takes %s", kinds[k].name,
-					       kinds[k].nargs == 2 ? "KEY VALUE" :
-					       kinds[k].what == ARTIFACT ? "one PATH" : "one DATASET_REF");
-		args = sub_argv + optind;
-	}
-	if (step_arg && (kinds[k].what != METRIC || parse_step(step_arg, &step)))
+				       pos[0]);
+	if (npos - 1 != kinds[k].nargs)
+		return cli_usage_error(usage, "log %s takes %s", kinds[k].name,
+				       kinds[k].nargs == 2 ? "KEY VALUE" :
+				       kinds[k].what == ARTIFACT ? "one PATH" : "one DATASET_REF");
+	if (opt[1] && (kinds[k].what != METRIC || parse_step(opt[1], &step)))
 		return cli_usage_error(usage, kinds[k].what != METRIC ? "--step applies to metrics only"
-				       : "--step '%s' is not an integer", step_arg);
-	if (dest && kinds[k].what != ARTIFACT)
+				       : "--step '%s' is not an integer", opt[1]);
+	if (opt[2] && kinds[k].what != ARTIFACT)
 		return cli_usage_error(usage, "--path applies to artifacts only");
-	if (context && kinds[k].what != INPUT)
+	if (opt[3] && kinds[k].what != INPUT)
 		return cli_usage_error(usage, "--context applies to inputs only");
-	if (kinds[k].what == METRIC && parse_value(args[1], &value))
-		return cli_usage_error(usage, "metric '%s': '%s' is not a number", args[0], args[1]);
+	if (kinds[k].what == METRIC && parse_value(pos[2], &value))
+		return cli_usage_error(usage, "metric '%s': '%s' is not a number", pos[1], pos[2]);
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
-	if ((rc = run_ref ? cairn_run_attach(ctx, run_ref, &run) : cairn_run_from_env(ctx, &run)))
+	if ((rc = opt[0] ? cairn_run_attach(ctx, opt[0], &run) : cairn_run_from_env(ctx, &run)))
 		goto out;
 	switch (kinds[k].what) {
-	case METRIC: rc = cairn_run_log_metric(run, args[0], value, step); break;
-	case PARAM: rc = cairn_run_log_param(run, args[0], args[1]); break;
-	case TAG: rc = cairn_run_set_tag(run, args[0], args[1]); break;
-	case ARTIFACT: rc = cairn_run_log_artifact(run, args[0], dest); break;
-	case INPUT: rc = cairn_run_log_input(run, args[0], context ? context : "other"); break;
+	case METRIC: rc = cairn_run_log_metric(run, pos[1], value, step); break;
+	case PARAM: rc = cairn_run_log_param(run, pos[1], pos[2]); break;
+	case TAG: rc = cairn_run_set_tag(run, pos[1], pos[2]); break;
+	case ARTIFACT: rc = cairn_run_log_artifact(run, pos[1], opt[2]); break;
+	case INPUT: rc = cairn_run_log_input(run, pos[1], opt[3] ? opt[3] : "other"); break;
 	}
 out:
 	if (rc)

@@ -26,6 +26,15 @@ args_for() {
 		echo "add $DATASETS/iris.csv"
 		echo "show iris"
 		;;
+	runs)
+		echo "list"
+		echo "show 01m8"
+		echo "experiments --json"
+		;;
+	log)
+		echo "metric loss 0.5 --run 01m8"
+		echo "param lr 0.1"
+		;;
 	*)
 		echo ""
 		;;

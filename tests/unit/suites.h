@@ -20,6 +20,7 @@ extern const struct unit_test frame_tests[];
 extern const struct unit_test profile_tests[];
 extern const struct unit_test expect_tests[];
 extern const struct unit_test derive_tests[];
+extern const struct unit_test run_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -37,6 +38,7 @@ extern const struct unit_test derive_tests[];
 	profile_tests, \
 	expect_tests, \
 	derive_tests, \
+	run_tests, \
 	frame_tests,
 
 #endif
