@@ -8,11 +8,14 @@
 #   make deps               install the Debian packages cairn needs (when missing)
 
 CC ?= cc
-PKGS := libcrypto jansson sqlite3 libcurl libpq yaml-0.1
+# Linked libraries, and libraries loaded with dlopen() by the few commands
+# that need them (src/core/dynlib.h): only their headers are used at build time.
+PKGS := libcrypto jansson sqlite3 yaml-0.1
+LOADED_PKGS := libcurl libpq
 CFLAGS ?= -O2 -g
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Isrc -I. -MMD -MP -pthread \
-	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcrypto -ljansson -lsqlite3 -lcurl -lpq -lyaml) -pthread -lm
+	$(shell pkg-config --cflags $(PKGS) $(LOADED_PKGS) 2>/dev/null)
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcrypto -ljansson -lsqlite3 -lyaml) -ldl -pthread -lm
 
 WARNINGS := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-unused-parameter -Wvla
@@ -34,6 +37,8 @@ CLI_OBJS := $(CLI_SRCS:%.c=build/%.o)
 UNIT_OBJS := $(UNIT_SRCS:%.c=build/%.o)
 EXAMPLE_SRCS := $(sort $(wildcard examples/*.c))
 EXAMPLES := $(EXAMPLE_SRCS:%.c=build/%)
+# C programs of the benchmarks that link libcairn (gen-csv.c stands alone).
+BENCH_PROGS := $(patsubst %.c,build/%,$(filter-out bench/gen-csv.c,$(wildcard bench/*.c)))
 
 VERSION := $(shell cat VERSION)
 
@@ -67,8 +72,14 @@ cairn: $(CLI_OBJS) libcairn.a
 build/tests/unit-tests: $(UNIT_OBJS) libcairn.a
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) libcairn.a $(LIBS)
 
+# Programs that link libcairn: the examples and the benchmarks' C programs.
+LINK_PROGRAM = @mkdir -p $(dir $@)
 build/examples/%: examples/%.c libcairn.a build/FLAGS
-	@mkdir -p $(dir $@)
+	$(LINK_PROGRAM)
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< libcairn.a $(LIBS)
+
+build/bench/%: bench/%.c libcairn.a build/FLAGS
+	$(LINK_PROGRAM)
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< libcairn.a $(LIBS)
 
 test: cairn build/tests/unit-tests $(EXAMPLES) fuzzers
@@ -100,7 +111,7 @@ fuzz: fuzzers
 			build/fuzz/corpus-$$name fuzz/corpus/$$name || exit 1; \
 	done
 
-bench: cairn
+bench: cairn $(BENCH_PROGS)
 	@sh bench/run.sh
 
 deps:

@@ -1,5 +1,4 @@
 /* Fetching an HTTP(S) URL to a file with libcurl; see include/cairn/acquire.h. */
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -9,13 +8,7 @@
 #include "cairn/error.h"
 #include "cairn/fs.h"
 #include "cairn/progress.h"
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-
-static void curl_setup(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
+#include "core/curl-loader.h"
 
 struct sink {
 	int fd;
@@ -49,52 +42,54 @@ int cairn_fetch_url(cairn_ctx *ctx, const char *url, const struct cairn_fetch_op
 	long status = 0;
 	char *final_url = NULL, *ctype = NULL;
 	CURLcode res;
+	const struct cairn__curl_api *curl;
 	CURL *c;
 	int rc = 0;
 
 	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))
 		return cairn_error(ctx, CAIRN_EINVAL, "cannot fetch '%s': only http and https URLs are supported", url);
-	pthread_once(&curl_once, curl_setup);
+	if ((rc = cairn__curl(ctx, "fetching a URL", &curl)))
+		return rc;
 	sink.fd = open(dest_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (sink.fd < 0)
 		return cairn_error_errno(ctx, "cannot create '%s'", dest_path);
-	if (!(c = curl_easy_init())) {
+	if (!(c = curl->easy_init())) {
 		close(sink.fd);
 		return cairn_error(ctx, CAIRN_ENOMEM, "cannot start an HTTP client");
 	}
 	cairn_progress_start(&sink.progress, "Downloading", 0, 1);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+	curl->easy_setopt(c, CURLOPT_URL, url);
+	curl->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl->easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 #endif
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, opts && opts->connect_timeout_s ? opts->connect_timeout_s : 30L);
+	curl->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, opts && opts->connect_timeout_s ? opts->connect_timeout_s : 30L);
 	if (opts && opts->timeout_s)
-		curl_easy_setopt(c, CURLOPT_TIMEOUT, opts->timeout_s);
+		curl->easy_setopt(c, CURLOPT_TIMEOUT, opts->timeout_s);
 	/* A transfer that stalls (under 1 byte/s for 60 s) fails. */
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
-	curl_easy_setopt(c, CURLOPT_FAILONERROR, 0L);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "cairn");
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, &sink);
-	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	res = curl_easy_perform(c);
+	curl->easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl->easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+	curl->easy_setopt(c, CURLOPT_FAILONERROR, 0L);
+	curl->easy_setopt(c, CURLOPT_USERAGENT, "cairn");
+	curl->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl->easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
+	curl->easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+	curl->easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl->easy_setopt(c, CURLOPT_XFERINFODATA, &sink);
+	curl->easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	res = curl->easy_perform(c);
 	cairn_progress_end(&sink.progress);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	if (res != CURLE_OK) {
 		if (sink.err) {
 			errno = sink.err;
 			rc = cairn_error_errno(ctx, "cannot write '%s'", dest_path);
 		} else {
 			rc = cairn_error(ctx, CAIRN_EIO, "cannot fetch '%s': %s", url,
-					 *errbuf ? errbuf : curl_easy_strerror(res));
+					 *errbuf ? errbuf : curl->easy_strerror(res));
 		}
 	} else if (status < 200 || status > 299) {
 		rc = cairn_error(ctx, status == 404 || status == 410 ? CAIRN_ENOTFOUND : CAIRN_EIO,
@@ -103,13 +98,13 @@ int cairn_fetch_url(cairn_ctx *ctx, const char *url, const struct cairn_fetch_op
 		rc = cairn_error_errno(ctx, "cannot write '%s'", dest_path);
 	}
 	if (!rc && info) {
-		curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &final_url);
-		curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ctype);
+		curl->easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &final_url);
+		curl->easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ctype);
 		*info = json_pack("{s:s, s:i}", "url", final_url ? final_url : url, "status", (int)status);
 		if (ctype)
 			json_object_set_new(*info, "content_type", json_string(ctype));
 	}
-	curl_easy_cleanup(c);
+	curl->easy_cleanup(c);
 	close(sink.fd);
 	return rc;
 }

@@ -327,6 +327,11 @@ int cairn_db_open(cairn_ctx *ctx, const char *path, int create, cairn_db **out)
 	}
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
+	/* Most cairn processes are short (`cairn log metric` in a loop): the last
+	 * one to close would checkpoint and delete the WAL each time, two fsyncs
+	 * and a file re-created by the next. Writers checkpoint as the WAL grows
+	 * (every 1000 pages) instead. */
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	/* In WAL mode NORMAL keeps the database consistent across crashes; a
 	 * power loss may forget the last commits, never half of one. */
 	if ((rc = set_wal(db)) ||

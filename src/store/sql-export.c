@@ -1,7 +1,6 @@
 /* Running a user's SQL query against PostgreSQL (libpq) or an SQLite file
  * and writing the rows as CSV; see include/cairn/acquire.h. */
 #include <fcntl.h>
-#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +9,7 @@
 #include "cairn/csv.h"
 #include "cairn/error.h"
 #include "cairn/fs.h"
+#include "store/pq-loader.h"
 
 int cairn_sql_is_postgres(const char *dsn)
 {
@@ -89,12 +89,12 @@ out:
 	return rc;
 }
 
-static int pg_error(cairn_ctx *ctx, PGconn *c, const char *what)
+static int pg_error(cairn_ctx *ctx, const struct cairn__pq_api *pq, PGconn *c, const char *what)
 {
 	cairn_buf msg = CAIRN_BUF_INIT;
 	int rc;
 
-	cairn_buf_adds(&msg, PQerrorMessage(c));
+	cairn_buf_adds(&msg, pq->error_message(c));
 	cairn_buf_rtrim(&msg);
 	rc = cairn_error(ctx, CAIRN_EIO, "PostgreSQL %s: %s", what, msg.buf);
 	cairn_buf_release(&msg);
@@ -103,40 +103,45 @@ static int pg_error(cairn_ctx *ctx, PGconn *c, const char *what)
 
 static int pg_export(cairn_ctx *ctx, const char *dsn, const char *query, struct csv_out *o)
 {
-	PGconn *c = PQconnectdb(dsn);
+	const struct cairn__pq_api *pq;
 	PGresult *res = NULL;
-	int rc = 0, header = 0;
+	int rc, header = 0;
+	PGconn *c;
 
-	if (PQstatus(c) != CONNECTION_OK) {
-		rc = pg_error(ctx, c, "connection failed");
+	if ((rc = cairn__pq(ctx, "a PostgreSQL query", &pq)))
+		return rc;
+	c = pq->connectdb(dsn);
+
+	if (pq->status(c) != CONNECTION_OK) {
+		rc = pg_error(ctx, pq, c, "connection failed");
 		goto out;
 	}
 	/* Read-only: an acquisition query must never change the source. */
-	res = PQexec(c, "BEGIN TRANSACTION READ ONLY");
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		rc = pg_error(ctx, c, "cannot begin a read-only transaction");
+	res = pq->exec(c, "BEGIN TRANSACTION READ ONLY");
+	if (pq->result_status(res) != PGRES_COMMAND_OK) {
+		rc = pg_error(ctx, pq, c, "cannot begin a read-only transaction");
 		goto out;
 	}
-	PQclear(res);
+	pq->clear(res);
 	res = NULL;
-	if (!PQsendQuery(c, query) || !PQsetSingleRowMode(c)) {
-		rc = pg_error(ctx, c, "query failed");
+	if (!pq->send_query(c, query) || !pq->set_single_row_mode(c)) {
+		rc = pg_error(ctx, pq, c, "query failed");
 		goto out;
 	}
-	while ((res = PQgetResult(c))) {
-		ExecStatusType s = PQresultStatus(res);
+	while ((res = pq->get_result(c))) {
+		ExecStatusType s = pq->result_status(res);
 		if (s == PGRES_SINGLE_TUPLE || (s == PGRES_TUPLES_OK && !header)) {
-			int ncols = PQnfields(res);
+			int ncols = pq->nfields(res);
 			if (!header) {
 				for (int i = 0; i < ncols; i++)
-					add_field(o, i, PQfname(res, i), strlen(PQfname(res, i)), 0);
+					add_field(o, i, pq->fname(res, i), strlen(pq->fname(res, i)), 0);
 				cairn_buf_addch(&o->b, '\n');
 				header = 1;
 			}
-			for (int r = 0; r < PQntuples(res); r++) {
+			for (int r = 0; r < pq->ntuples(res); r++) {
 				for (int i = 0; i < ncols; i++)
-					add_field(o, i, PQgetvalue(res, r, i), (size_t)PQgetlength(res, r, i),
-						  PQgetisnull(res, r, i));
+					add_field(o, i, pq->getvalue(res, r, i), (size_t)pq->getlength(res, r, i),
+						  pq->getisnull(res, r, i));
 				cairn_buf_addch(&o->b, '\n');
 			}
 			if ((rc = flush(o, 0)))
@@ -144,7 +149,7 @@ static int pg_export(cairn_ctx *ctx, const char *dsn, const char *query, struct 
 		} else if (s != PGRES_TUPLES_OK) {
 			if (!rc) {
 				cairn_buf msg = CAIRN_BUF_INIT;
-				cairn_buf_adds(&msg, PQresultErrorMessage(res));
+				cairn_buf_adds(&msg, pq->result_error_message(res));
 				cairn_buf_rtrim(&msg);
 				if (s == PGRES_COMMAND_OK)
 					rc = cairn_error(ctx, CAIRN_EINVAL,
@@ -155,12 +160,12 @@ static int pg_export(cairn_ctx *ctx, const char *dsn, const char *query, struct 
 				cairn_buf_release(&msg);
 			}
 		}
-		PQclear(res);
+		pq->clear(res);
 	}
 	res = NULL;
 out:
-	PQclear(res);
-	PQfinish(c);
+	pq->clear(res);
+	pq->finish(c);
 	return rc;
 }
 
