@@ -20,8 +20,11 @@ static const char usage[] =
 	"  unrecorded  a valid object file with no record, left by an interrupted\n"
 	"              put; fsck records it (a note, not a failure)\n"
 	"  stray       a file in .cairn/objects/ that is not an object\n"
-	"and ends with a summary. It exits 0 when no object is corrupt or\n"
-	"missing, and 6 when some are.\n"
+	"  dangling    a dataset version or run artifact whose object is not\n"
+	"              stored\n"
+	"  database    a problem found by the metadata store's integrity check\n"
+	"and ends with a summary. It exits 0 when nothing is corrupt, missing,\n"
+	"dangling or damaged, and 6 otherwise.\n"
 	"\n"
 	"Options:\n"
 	"  --json      print the report as JSON\n"
@@ -38,7 +41,8 @@ static void on_problem(const char *kind, const char *what, const char *detail, v
 
 	if (o->json) {
 		json_t *list = json_object_get(o->lists, kind);
-		const char *key = !strcmp(kind, "stray") ? "path" : "hash";
+		const char *key = !strcmp(kind, "stray") ? "path" :
+				  !strcmp(kind, "dangling") || !strcmp(kind, "database") ? "record" : "hash";
 		if (list)
 			json_array_append_new(list, json_pack("{s:s, s:s}", key, what,
 							      "detail", detail));
@@ -84,8 +88,8 @@ int cmd_fsck(int argc, char **argv)
 		return status;
 	if (o.json) {
 		cairn_progress_set_enabled(0);
-		o.lists = json_pack("{s:[], s:[], s:[], s:[]}", "corrupt", "missing",
-				    "unrecorded", "stray");
+		o.lists = json_pack("{s:[], s:[], s:[], s:[], s:[], s:[]}", "corrupt", "missing",
+				    "unrecorded", "stray", "dangling", "database");
 	}
 	rc = cairn_fsck(ctx, &r, on_problem, &o);
 	if (rc && rc != CAIRN_ECORRUPT) {
@@ -94,22 +98,28 @@ int cmd_fsck(int argc, char **argv)
 		goto out;
 	}
 	if (o.json) {
-		json_t *v = json_pack("{s:b, s:I, s:I, s:O, s:O, s:O, s:O}", "ok", !rc,
+		json_t *v = json_pack("{s:b, s:I, s:I, s:O, s:O, s:O, s:O, s:O, s:O}", "ok", !rc,
 				      "objects_checked", (json_int_t)r.objects_checked,
 				      "bytes_checked", (json_int_t)r.bytes_checked,
 				      "corrupt", json_object_get(o.lists, "corrupt"),
 				      "missing", json_object_get(o.lists, "missing"),
 				      "unrecorded", json_object_get(o.lists, "unrecorded"),
-				      "stray", json_object_get(o.lists, "stray"));
+				      "stray", json_object_get(o.lists, "stray"),
+				      "dangling", json_object_get(o.lists, "dangling"),
+				      "database", json_object_get(o.lists, "database"));
 		cairn_json_print(stdout, v, 1);
 		json_decref(v);
 	} else {
 		cairn_buf_addf(&line, "checked %llu object%s (", (unsigned long long)r.objects_checked,
 			       r.objects_checked == 1 ? "" : "s");
 		add_amount(&line, r.bytes_checked);
-		cairn_buf_addf(&line, "): %llu corrupt, %llu missing, %llu unrecorded, %llu stray\n",
+		cairn_buf_addf(&line, "): %llu corrupt, %llu missing, %llu unrecorded, %llu stray",
 			       (unsigned long long)r.corrupt, (unsigned long long)r.missing,
 			       (unsigned long long)r.unrecorded, (unsigned long long)r.stray);
+		if (r.dangling || r.database)
+			cairn_buf_addf(&line, ", %llu dangling, %llu database",
+				       (unsigned long long)r.dangling, (unsigned long long)r.database);
+		cairn_buf_addch(&line, '\n');
 		fputs(line.buf, stdout);
 	}
 	fflush(stdout);

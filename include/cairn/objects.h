@@ -104,12 +104,19 @@ struct cairn_fsck_report {
 	uint64_t missing;     /* recorded, but the file is gone */
 	uint64_t unrecorded;  /* valid file with no record (recorded by fsck) */
 	uint64_t stray;       /* files in objects/ that are not objects */
+	uint64_t dangling;    /* records (dataset versions, run artifacts) whose
+				 object is not stored */
+	uint64_t database;    /* problems found by the metadata store's own
+				 integrity check */
 };
-/* Calls problem(kind, hash_or_path, detail, arg) for each problem found:
- * kind is "corrupt", "missing", "unrecorded" or "stray" (what is the hash, or
- * the path for "stray"); problem may be NULL. Fills report and returns
- * CAIRN_ECORRUPT when any object is corrupt or missing, 0 otherwise (notes
- * and strays do not fail), or another code when the check itself failed. */
+/* Calls problem(kind, what, detail, arg) for each problem found: kind is
+ * "corrupt", "missing", "unrecorded" or "stray" (what is the hash, or the
+ * path for "stray"), "dangling" (what names the record: "dataset iris@2",
+ * "run ID artifact PATH") or "database" (what is "metadata"); problem may be
+ * NULL. Fills report and returns CAIRN_ECORRUPT when any object is corrupt
+ * or missing, a record dangles or the database is damaged, 0 otherwise
+ * (notes and strays do not fail), or another code when the check itself
+ * failed. */
 int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
 	       void (*problem)(const char *kind, const char *what,
 			       const char *detail, void *arg),

@@ -197,6 +197,58 @@ static int fsck_missing(struct fsck *f)
 	return rc < 0 ? cairn_errcode(f->ctx) : 0;
 }
 
+/* The metadata store's own integrity check (PRAGMA quick_check: structure,
+ * not index contents, which would take long on a large store). */
+static int fsck_database(struct fsck *f, cairn_db *db)
+{
+	cairn_stmt *st;
+	int rc, row;
+
+	if ((rc = cairn_db_prepare(db, "PRAGMA quick_check", &st)))
+		return rc;
+	while ((row = cairn_stmt_step(st)) == 1) {
+		if (!strcmp(cairn_stmt_text(st, 0), "ok"))
+			continue;
+		f->r->database++;
+		fsck_problem(f, "database", "metadata", cairn_stmt_text(st, 0));
+	}
+	cairn_stmt_reset(st);
+	return row < 0 ? cairn_errcode(f->ctx) : 0;
+}
+
+/* Records whose content object is not stored: the data they name is lost. */
+static int fsck_dangling(struct fsck *f, cairn_db *db)
+{
+	cairn_buf what = CAIRN_BUF_INIT, detail = CAIRN_BUF_INIT;
+	cairn_stmt *st;
+	int rc, row;
+
+	if ((rc = cairn_db_prepare(db,
+				   "SELECT 'dataset ' || name || '@' || version, hash, 'content'"
+				   " FROM dataset_versions"
+				   " UNION ALL SELECT 'dataset ' || name || '@' || version, profile, 'profile'"
+				   " FROM dataset_versions WHERE profile IS NOT NULL"
+				   " UNION ALL SELECT 'run ' || r.id || ' artifact ' || a.path, a.hash, 'content'"
+				   " FROM run_artifacts a JOIN runs r ON r.seq = a.run"
+				   " ORDER BY 1, 3", &st)))
+		return rc;
+	while ((row = cairn_stmt_step(st)) == 1) {
+		const char *hex = cairn_stmt_text(st, 1);
+		if (cairn_object_exists(f->ctx, hex))
+			continue;
+		f->r->dangling++;
+		cairn_buf_reset(&what);
+		cairn_buf_reset(&detail);
+		cairn_buf_adds(&what, cairn_stmt_text(st, 0));
+		cairn_buf_addf(&detail, "its %s, object %s, is not stored", cairn_stmt_text(st, 2), hex);
+		fsck_problem(f, "dangling", what.buf, detail.buf);
+	}
+	cairn_stmt_reset(st);
+	cairn_buf_release(&what);
+	cairn_buf_release(&detail);
+	return row < 0 ? cairn_errcode(f->ctx) : 0;
+}
+
 static void plural(cairn_buf *b, uint64_t n, const char *what)
 {
 	cairn_buf_addf(b, "%s%llu %s%s", b->len ? ", " : "", (unsigned long long)n, what,
@@ -254,15 +306,20 @@ int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
 		else
 			fsck_stray(&f, path.buf, "not an object fan-out directory");
 	}
-	if (rc || (rc = fsck_missing(&f)))
+	if (rc || (rc = fsck_missing(&f)) || (rc = fsck_dangling(&f, db)) ||
+	    (rc = fsck_database(&f, db)))
 		goto out;
-	if (report->corrupt || report->missing) {
+	if (report->corrupt || report->missing || report->dangling || report->database) {
 		cairn_buf msg = CAIRN_BUF_INIT;
 		if (report->corrupt)
 			plural(&msg, report->corrupt, "corrupt object");
 		if (report->missing)
 			plural(&msg, report->missing, "missing object");
-		rc = cairn_error(ctx, CAIRN_ECORRUPT, "the object store is damaged: %s", msg.buf);
+		if (report->dangling)
+			plural(&msg, report->dangling, "record without its object");
+		if (report->database)
+			plural(&msg, report->database, "metadata store problem");
+		rc = cairn_error(ctx, CAIRN_ECORRUPT, "the store is damaged: %s", msg.buf);
 		cairn_buf_release(&msg);
 	}
 out:

@@ -83,6 +83,27 @@ else
 	test_skip 'an object without a record is recorded again (a note)' 'sqlite3 not installed'
 fi
 
+example=$SRC_ROOT/build/examples/track-example
+if [ -x "$example" ]; then
+	test_expect_success 'a run artifact whose object is gone is a dangling record' '
+		run=$("$example" 1) &&
+		hash=$(cairn runs artifacts $run --json | python3 -c "import json, sys; print(json.load(sys.stdin)[0][\"hash\"])") &&
+		obj=.cairn/objects/$(echo $hash | cut -c1-2)/$(echo $hash | cut -c3-) &&
+		mv $obj saved-object &&
+		test_expect_code 6 cairn fsck >out 2>err &&
+		test_grep "^missing $hash: " out &&
+		test_grep "^dangling run $run artifact summary.txt: its content, object $hash, is not stored" out &&
+		test_grep "1 missing object, 1 record without its object" err &&
+		cairn fsck --json >out.json || true &&
+		python3 -c "import json, sys; d = json.load(open(\"out.json\")); assert not d[\"ok\"] and d[\"dangling\"][0][\"record\"] == \"run $run artifact summary.txt\"" &&
+		mv saved-object $obj &&
+		cairn fsck >out &&
+		test_grep "0 corrupt, 0 missing" out
+	'
+else
+	test_skip 'a run artifact whose object is gone is a dangling record' 'track-example not built'
+fi
+
 test_expect_success 'fsck --help, and usage errors' '
 	cairn fsck --help >out &&
 	test_grep "^usage: cairn fsck" out &&
