@@ -21,7 +21,7 @@ test_expect_success 'setup' '
 # one transaction: 5,000 batches are 10,000 points.
 test_expect_success '8 concurrent cairn run processes each log 10,000 points' '
 	for i in 1 2 3 4 5 6 7 8; do
-		(cairn run -q --name worker-$i --experiment load -- "$example" 5000 >out-$i 2>err-$i;
+		(cairn -q run --name worker-$i --experiment load -- "$example" 5000 >out-$i 2>err-$i;
 		 echo $? >status-$i) &
 	done &&
 	wait &&
