@@ -74,5 +74,9 @@ int cmd_version(int argc, char **argv);
 int cmd_data(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
 int cmd_log(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_reproduce(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
+int cmd_lineage(int argc, char **argv);
 
 #endif

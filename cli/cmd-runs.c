@@ -10,6 +10,8 @@ static const struct cli_command runs_commands[] = {
 	{ "tag", runs_tag, "set or remove tags of a run" },
 	{ "note", runs_note, "set the free-text note of a run" },
 	{ "experiments", runs_experiments, "list experiments and their run counts" },
+	{ "search", runs_search, "find runs by params, metrics, tags and attributes (MLflow filters)" },
+	{ "compare", runs_compare, "show runs side by side, marking the values that differ" },
 	{ NULL, NULL, NULL }
 };
 

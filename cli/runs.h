@@ -7,6 +7,7 @@
 #define CAIRN_CLI_RUNS_H
 
 #include <jansson.h>
+#include "cairn/buf.h"
 
 int runs_list(int argc, char **argv);
 int runs_show(int argc, char **argv);
@@ -15,9 +16,14 @@ int runs_get_artifact(int argc, char **argv);
 int runs_tag(int argc, char **argv);
 int runs_note(int argc, char **argv);
 int runs_experiments(int argc, char **argv);
+int runs_search(int argc, char **argv);
+int runs_compare(int argc, char **argv);
 
 /* Prints the table header and one line per run summary (cairn_run_list's
  * objects): id, status, start, duration, experiment, name. */
 void runs_print_table(const json_t *runs);
+/* Appends a duration in ms ("-" unless an integer), a value ("-" for NULL). */
+void runs_format_duration(const json_t *ms, cairn_buf *out);
+void runs_format_value(const json_t *v, cairn_buf *out);
 
 #endif

@@ -2,7 +2,9 @@
 # The demo behind `make demo`: a fresh workspace in build/demo/, real datasets
 # from examples/data/ stored by content, read back, listed and verified, a
 # damaged copy that fsck catches; then the same data as versioned datasets:
-# schema and profile, an HTML report, quality checks, splits and samples. Uses the freshly built ./cairn; safe to run
+# schema and profile, an HTML report, quality checks, splits and samples;
+# then a training script run as tracked runs, searched, compared, traced in
+# the lineage and reproduced. Uses the freshly built ./cairn; safe to run
 # again (it starts from scratch each time). CAIRN_DEMO_DIR=DIR puts the demo's
 # files in DIR instead of build/demo (DIR is emptied first).
 set -eu
@@ -144,6 +146,38 @@ run data show iris-train
 run data diff iris iris-test
 run data list
 
+say "12. Tracked runs: a training script run twice, with different params"
+# The project is a git repository: each run records the commit it ran from.
+export PATH="$ROOT:$PATH" GIT_AUTHOR_NAME=demo GIT_AUTHOR_EMAIL=demo@example.invalid \
+	GIT_COMMITTER_NAME=demo GIT_COMMITTER_EMAIL=demo@example.invalid
+cp "$ROOT/examples/train-centroid.sh" train.sh
+printf '/*\n!/train.sh\n!/.gitignore\n' >.gitignore
+git init -q . && git add train.sh .gitignore && git commit -qm "a nearest-centroid classifier"
+echo "train.sh logs with 'cairn log' (params, inputs, metrics, a model artifact):"
+grep '^cairn log\|	cairn log' train.sh | sed 's/^[[:space:]]*/  /'
+run run --name centroid-euclidean --experiment iris -- sh train.sh iris-train iris-test euclidean
+run run --name centroid-manhattan --experiment iris -- sh train.sh iris-train iris-test manhattan
+run runs list --experiment iris
+first=$("$CAIRN" runs search "attributes.run_name = 'centroid-euclidean'" --json |
+	sed -n 's/^ *"id": "\(.*\)",$/\1/p' | head -n 1)
+second=$("$CAIRN" runs search "attributes.run_name = 'centroid-manhattan'" --json |
+	sed -n 's/^ *"id": "\(.*\)",$/\1/p' | head -n 1)
+
+say "13. Search with MLflow's filter grammar, compare side by side"
+run runs search "metrics.accuracy > 0.8 and params.distance LIKE '%an'" --order-by "metrics.accuracy DESC"
+run runs compare "$first" "$second"
+run metrics history "$first" class_recall
+
+say "14. Lineage: where the model came from, what came of the data"
+run lineage "$first/model/model.txt"
+run lineage iris --down --depth 2
+run lineage "$first" --format openlineage | head -n 2 | cut -c1-160
+
+say "15. Reproduce a run from its commit, inputs and params: same bytes?"
+run reproduce -q "$first"
+run runs show "$first"
+
 say "Done. The demo workspace is in $DEMO/project; try, for example:"
 echo "  cd $DEMO/project && $CAIRN data list --json"
+echo "  cd $DEMO/project && $CAIRN runs show $first --json"
 echo "  open $DEMO/diamonds-profile.html in a browser"

@@ -11,7 +11,9 @@
  *
  * Every version records where it came from (source and source kind: file,
  * dir, url, cmd, sql or derived), the parameters that made it, who made it
- * and when. A derived version has lineage edges `derived_from` to its inputs.
+ * and when. A derived version has lineage edges `derived_from` to its inputs;
+ * a version made inside a tracked run has an edge (run generated
+ * dataset_version) from that run.
  *
  * All changes are single transactions: a failed add leaves no version.
  */
@@ -74,6 +76,11 @@ struct cairn_dataset_add {
 	struct cairn_csv_options csv; /* for tabular content */
 	int tabular;                 /* 1 parse as a table, 0 never, -1 by content/extension */
 	const char *format_hint;     /* "csv", "tsv", "jsonl" or NULL (from the name) */
+	/* The full id of the run that makes this version (see run.h's
+	 * cairn_run_resolve), or NULL. A new version records the lineage edge
+	 * (run generated dataset_version) in its transaction; content equal to
+	 * the latest version records nothing. CAIRN_ENOTFOUND when no such run. */
+	const char *generated_by_run;
 };
 
 /*

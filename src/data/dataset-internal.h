@@ -22,8 +22,9 @@ struct cairn__new_version {
 	char profile[CAIRN_HEX_LEN + 1];
 };
 
-/* Records a new version (and its dataset, and its lineage edges) in one
- * transaction; out (may be NULL) receives it. */
+/* Records a new version (and its dataset, its derived_from edges and the
+ * generated edge from opts->generated_by_run) in one transaction; out (may
+ * be NULL) receives it. */
 int cairn__dataset_insert(cairn_ctx *ctx, const struct cairn__new_version *nv,
 			  const struct cairn_dataset_add *opts,
 			  struct cairn_dataset_version *out);

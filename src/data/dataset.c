@@ -367,6 +367,27 @@ int cairn__dataset_insert(cairn_ctx *ctx, const struct cairn__new_version *nv,
 	    (rc = cairn_stmt_bind_text(st, 18, cairn__current_user())) ||
 	    (rc = cairn_stmt_run(st)))
 		goto fail;
+	if (opts->generated_by_run) {
+		if ((rc = cairn_db_prepare(db, "SELECT 1 FROM runs WHERE id = ?", &st)) ||
+		    (rc = cairn_stmt_bind_text(st, 1, opts->generated_by_run)))
+			goto fail;
+		row = cairn_stmt_step(st);
+		cairn_stmt_reset(st);
+		if (row != 1) {
+			rc = row < 0 ? cairn_errcode(ctx) : cairn_error(ctx, CAIRN_ENOTFOUND,
+				"no run '%s' to record as the maker of %s", opts->generated_by_run,
+				opts->name);
+			goto fail;
+		}
+		if ((rc = cairn_db_prepare(db, "INSERT OR IGNORE INTO lineage(src_type, src_id, relation,"
+					       " dst_type, dst_id, created_ms) VALUES ('run', ?,"
+					       " 'generated', 'dataset_version', ?, ?)", &st)) ||
+		    (rc = cairn_stmt_bind_text(st, 1, opts->generated_by_run)) ||
+		    (rc = cairn_stmt_bind_text(st, 2, id)) ||
+		    (rc = cairn_stmt_bind_int64(st, 3, now)) ||
+		    (rc = cairn_stmt_run(st)))
+			goto fail;
+	}
 	for (size_t i = 0; i < opts->nderived; i++) {
 		if ((rc = cairn_db_prepare(db, "INSERT OR IGNORE INTO lineage(src_type, src_id, relation,"
 					       " dst_type, dst_id, created_ms) VALUES ('dataset_version', ?,"

@@ -136,6 +136,9 @@ static const struct cairn_migration migrations[] = {
 	  "  PRIMARY KEY (run, path)"
 	  ") WITHOUT ROWID;"
 	  "CREATE INDEX run_artifacts_by_hash ON run_artifacts(hash);" },
+	{ 4, "search indexes over run params and tags",
+	  "CREATE INDEX run_params_by_value ON run_params(key, value);"
+	  "CREATE INDEX run_tags_by_value ON run_tags(key, value);" },
 };
 
 const struct cairn_migration *cairn__migrations(int *n)

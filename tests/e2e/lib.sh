@@ -23,6 +23,9 @@ PATH="$SRC_ROOT:$PATH"
 export PATH
 unset CAIRN_DIR CAIRN_LOG CAIRN_LOG_FORMAT
 export HOME="$TRASH" LC_ALL=C TZ=UTC
+# The trash directories lie inside cairn's own repository: git commands run
+# in a test must not find that repository above them.
+export GIT_CEILING_DIRECTORIES="$TEST_DIRECTORY"
 export GIT_AUTHOR_NAME=cairn-test GIT_AUTHOR_EMAIL=test@example.invalid
 export GIT_COMMITTER_NAME=cairn-test GIT_COMMITTER_EMAIL=test@example.invalid
 

@@ -30,10 +30,28 @@ args_for() {
 		echo "list"
 		echo "show 01m8"
 		echo "experiments --json"
+		echo "search metrics.acc=0.5 --order-by metrics.acc"
+		echo "compare 01m8 01m9 --json"
 		;;
 	log)
 		echo "metric loss 0.5 --run 01m8"
 		echo "param lr 0.1"
+		;;
+	run)
+		echo "-- true"
+		echo "--param lr=0.1 --json -- sh -c exit"
+		;;
+	reproduce)
+		echo "01m8"
+		echo "01m8 --json --keep"
+		;;
+	lineage)
+		echo "iris --down --format openlineage"
+		echo "01m8/model.json --depth 2 --format json"
+		;;
+	metrics)
+		echo "history 01m8 loss"
+		echo "history 01m8 loss --svg plot.svg"
 		;;
 	*)
 		echo ""

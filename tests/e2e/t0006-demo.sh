@@ -18,7 +18,13 @@ test_expect_success 'the demo runs and shows each step' '
 	test_grep "^All 17 expectations passed$" out &&
 	test_grep "^Created iris-train@1 \(120 rows, derived from iris@1\)$" out &&
 	test_grep "^  derived from iris@1$" out &&
-	test -s "$TRASH/demo/diamonds-profile.html"
+	test -s "$TRASH/demo/diamonds-profile.html" &&
+	test_grep "^cairn: run [0-9a-z]* FINISHED" err &&
+	test_grep "^accuracy 0.9" out &&
+	test_grep "^\* distance  *euclidean  *manhattan$" out &&
+	test_grep "^    └── used iris-train@1$" out &&
+	test_grep "^  identical  model/model.txt$" out &&
+	test_grep "^Reproduced: the run finished and every artifact is identical.$" out
 '
 
 test_expect_success 'the demo runs again from scratch' '

@@ -20,7 +20,12 @@ extern const struct unit_test frame_tests[];
 extern const struct unit_test profile_tests[];
 extern const struct unit_test expect_tests[];
 extern const struct unit_test derive_tests[];
+extern const struct unit_test filter_tests[];
+extern const struct unit_test svgplot_tests[];
 extern const struct unit_test run_tests[];
+extern const struct unit_test sysinfo_tests[];
+extern const struct unit_test exec_tests[];
+extern const struct unit_test lineage_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -38,7 +43,12 @@ extern const struct unit_test run_tests[];
 	profile_tests, \
 	expect_tests, \
 	derive_tests, \
+	filter_tests, \
+	svgplot_tests, \
 	run_tests, \
+	sysinfo_tests, \
+	exec_tests, \
+	lineage_tests, \
 	frame_tests,
 
 #endif

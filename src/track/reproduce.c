@@ -1,0 +1,474 @@
+/* Reproducing a run: its commit in a temporary git worktree, its diff, its
+ * input datasets, its command again as a new run, and the comparison of the
+ * artifacts; see include/cairn/reproduce.h. */
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cairn/dataset.h"
+#include "cairn/error.h"
+#include "cairn/exec.h"
+#include "cairn/fs.h"
+#include "cairn/log.h"
+#include "cairn/objects.h"
+#include "cairn/reproduce.h"
+#include "cairn/run.h"
+#include "track/codever-internal.h"
+#include "track/run-internal.h"
+
+struct repro {
+	cairn_ctx *ctx;
+	json_t *orig;           /* cairn_run_show of the original */
+	const char *id;         /* its id */
+	const char *repo;       /* info.code.repository */
+	const char *commit;
+	cairn_buf tmp;          /* the temporary directory */
+	cairn_buf worktree;     /* tmp/src */
+	cairn_buf inputs;       /* tmp/inputs */
+	int worktree_added;
+	int diff_applied;
+	json_t *inputs_report;
+};
+
+static const char *str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) && errno != ENOENT ? -1 : 0;
+}
+
+static void remove_tree(const char *path)
+{
+	if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) && errno != ENOENT)
+		cairn_log_warn("cannot remove '%s': %s", path, strerror(errno));
+}
+
+/* Checks that the original run can be reproduced, and finds its code. */
+static int check_original(struct repro *r)
+{
+	const json_t *info = json_object_get(r->orig, "info");
+	const json_t *code = json_object_get(info, "code");
+	const json_t *cmd = json_object_get(info, "command");
+
+	if (!strcmp(str(r->orig, "status"), "RUNNING"))
+		return cairn_error(r->ctx, CAIRN_EINVAL, "run %s is still RUNNING: reproduce it once it"
+				   " has ended", r->id);
+	if (!json_is_array(cmd) || !json_array_size(cmd))
+		return cairn_error(r->ctx, CAIRN_EINVAL, "run %s recorded no command: only runs started"
+				   " with 'cairn run' can be reproduced", r->id);
+	if (!json_is_object(code) || !str(code, "repository"))
+		return cairn_error(r->ctx, CAIRN_EINVAL, "run %s recorded no code version (it did not run"
+				   " in a git repository): cannot reproduce it", r->id);
+	if (!str(code, "commit"))
+		return cairn_error(r->ctx, CAIRN_EINVAL, "run %s ran in repository '%s' before its first"
+				   " commit: cannot reproduce it", r->id, str(code, "repository"));
+	r->repo = str(code, "repository");
+	r->commit = str(code, "commit");
+	if (!cairn_is_dir(r->repo))
+		return cairn_error(r->ctx, CAIRN_ENOTFOUND, "cannot find repository '%s' of run %s",
+				   r->repo, r->id);
+	return 0;
+}
+
+static int add_worktree(struct repro *r)
+{
+	const char *args[] = { "worktree", "add", "--detach", "--quiet", r->worktree.buf, r->commit,
+			       NULL };
+	cairn_buf err = CAIRN_BUF_INIT;
+	int st, rc = 0;
+
+	if ((st = cairn__git(r->repo, args, NULL, -1, NULL, &err)) != 0)
+		rc = cairn_error(r->ctx, CAIRN_EIO, "cannot check out commit %.12s of"
+				 " '%s': %s", r->commit, r->repo,
+				 st < 0 ? strerror(errno) : cairn__git_first_line(&err));
+	else
+		r->worktree_added = 1;
+	cairn_buf_release(&err);
+	return rc;
+}
+
+static void remove_worktree(struct repro *r)
+{
+	const char *rm[] = { "worktree", "remove", "--force", r->worktree.buf, NULL };
+	const char *prune[] = { "worktree", "prune", NULL };
+
+	if (r->worktree_added && cairn__git(r->repo, rm, NULL, -1, NULL, NULL) != 0) {
+		remove_tree(r->worktree.buf);
+		cairn__git(r->repo, prune, NULL, -1, NULL, NULL);
+	}
+	remove_tree(r->tmp.buf);
+}
+
+/* Applies the recorded diff when the tree was dirty; refuses when it does
+ * not apply. */
+static int apply_diff(struct repro *r)
+{
+	const json_t *code = json_object_get(json_object_get(r->orig, "info"), "code");
+	const json_t *skipped = json_object_get(code, "untracked_skipped");
+	const char *args[] = { "apply", "--binary", "--whitespace=nowarn", NULL, NULL };
+	cairn_buf patch = CAIRN_BUF_INIT, err = CAIRN_BUF_INIT;
+	json_t *a;
+	size_t i;
+	int st, rc = 0, found = 0;
+
+	if (!json_is_true(json_object_get(code, "dirty")))
+		return 0;
+	json_array_foreach(json_object_get(r->orig, "artifacts"), i, a)
+		if (!strcmp(str(a, "path"), "code/diff.patch"))
+			found = 1;
+	/* Without a diff, the tree may only have been dirty by untracked files
+	 * too large to record. */
+	if (!found && (json_object_get(code, "diff") || !json_array_size(skipped))) {
+		rc = cairn_error(r->ctx, CAIRN_ENOTFOUND, "run %s ran on changes to commit %.12s but"
+				 " its diff (artifact code/diff.patch) is missing: cannot reproduce"
+				 " its code", r->id, r->commit);
+		goto out;
+	}
+	if (json_array_size(skipped))
+		cairn_log_warn("run %s left %zu large untracked file%s out of its diff (e.g. '%s'):"
+			       " the reproduction runs without them", r->id, json_array_size(skipped),
+			       json_array_size(skipped) == 1 ? "" : "s",
+			       json_string_value(json_array_get(skipped, 0)));
+	if (!found)
+		goto out;
+	cairn_path_join(&patch, r->tmp.buf, "diff.patch");
+	if ((rc = cairn_run_get_artifact(r->ctx, r->id, "code/diff.patch", patch.buf)))
+		goto out;
+	args[3] = patch.buf;
+	if ((st = cairn__git(r->worktree.buf, args, NULL, -1, NULL, &err)) != 0) {
+		rc = cairn_error(r->ctx, CAIRN_EIO, "cannot apply the recorded changes of run %s"
+				 " (code/diff.patch) to commit %.12s: %s; refusing to run other code",
+				 r->id, r->commit, st < 0 ? strerror(errno) : cairn__git_first_line(&err));
+		goto out;
+	}
+	r->diff_applied = 1;
+out:
+	cairn_buf_release(&patch);
+	cairn_buf_release(&err);
+	return rc;
+}
+
+/* The base name of a version's source, or its dataset name. */
+static void file_name(const struct cairn_dataset_version *v, cairn_buf *out)
+{
+	const char *s = v->source && !strcmp(v->source_kind, "file") ? v->source : "";
+	size_t n = strlen(s);
+	const char *base;
+
+	while (n && s[n - 1] == '/')
+		n--;
+	base = s + n;
+	while (base > s && base[-1] != '/')
+		base--;
+	cairn_buf_reset(out);
+	if (s + n > base)
+		cairn_buf_add(out, base, (size_t)(s + n - base));
+	else
+		cairn_buf_adds(out, v->name);
+}
+
+/* Writes version v to dest (a file, or a directory tree), making parents. */
+static int checkout_to(struct repro *r, const struct cairn_dataset_version *v, const char *dest,
+		       const enum cairn_link_type *types, int ntypes)
+{
+	char *parent = cairn_xstrdup(dest), *slash = strrchr(parent, '/');
+	int rc = 0;
+
+	if (slash && slash != parent) {
+		*slash = '\0';
+		rc = cairn_mkdir_p(r->ctx, parent, 0777);
+	}
+	free(parent);
+	if (!rc && !strcmp(v->kind, "dir"))
+		rc = cairn_mkdir_p(r->ctx, dest, 0777);
+	return rc ? rc : cairn_dataset_checkout(r->ctx, v, dest, types, ntypes);
+}
+
+/* Writes the run's input versions to inputs/NAME@N/ and to the paths the
+ * original run found them at in the repository. */
+static int materialize_inputs(struct repro *r)
+{
+	const json_t *where = json_object_get(json_object_get(r->orig, "info"), "input_paths");
+	enum cairn_link_type types[CAIRN_LINK_MAX];
+	cairn_buf dest = CAIRN_BUF_INIT, name = CAIRN_BUF_INIT;
+	json_t *in;
+	size_t i;
+	int ntypes, rc;
+
+	if ((rc = cairn_workspace_link_types(r->ctx, types, &ntypes)) ||
+	    (rc = cairn_mkdir_p(r->ctx, r->inputs.buf, 0777)))
+		return rc;
+	json_array_foreach(json_object_get(r->orig, "inputs"), i, in) {
+		struct cairn_dataset_version v = { 0 };
+		const char *ref = str(in, "dataset"), *rel = str(where, ref);
+		json_t *paths = json_array();
+
+		if ((rc = cairn_dataset_resolve(r->ctx, str(in, "version_id"), &v))) {
+			json_decref(paths);
+			cairn_error_prefix(r->ctx, "cannot find input %s of run %s", ref, r->id);
+			break;
+		}
+		cairn_buf_reset(&dest);
+		cairn_buf_addf(&dest, "%s/%s", r->inputs.buf, ref);
+		if (strcmp(v.kind, "dir")) {
+			file_name(&v, &name);
+			cairn_buf_addf(&dest, "/%s", name.buf);
+		}
+		if (!(rc = checkout_to(r, &v, dest.buf, types, ntypes))) {
+			json_array_append_new(paths, json_string(dest.buf));
+			if (rel) {
+				cairn_path_join(&dest, r->worktree.buf, rel);
+				if (!(rc = checkout_to(r, &v, dest.buf, types, ntypes)))
+					json_array_append_new(paths, json_string(dest.buf));
+			}
+		}
+		json_array_append_new(r->inputs_report, json_pack("{s:s, s:o}", "dataset", ref,
+								  "paths", paths));
+		cairn_dataset_version_release(&v);
+		if (rc)
+			break;
+	}
+	cairn_buf_release(&dest);
+	cairn_buf_release(&name);
+	return rc;
+}
+
+/* The recorded command with arguments under the original repository
+ * pointed at the worktree (NULL terminated; free with free_argv). */
+static char **command_argv(struct repro *r)
+{
+	const json_t *cmd = json_object_get(json_object_get(r->orig, "info"), "command");
+	size_t n = json_array_size(cmd), len = strlen(r->repo), i;
+	char **argv = cairn_xcalloc(n + 1, sizeof(*argv));
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	for (i = 0; i < n; i++) {
+		const char *a = json_string_value(json_array_get(cmd, i));
+		if (!a)
+			a = "";
+		if (!strncmp(a, r->repo, len) && (a[len] == '/' || !a[len])) {
+			cairn_buf_addf(&b, "%s%s", r->worktree.buf, a + len);
+			argv[i] = cairn_buf_detach(&b, NULL);
+		} else {
+			argv[i] = cairn_xstrdup(a);
+		}
+	}
+	return argv;
+}
+
+static void free_argv(char **argv)
+{
+	for (size_t i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/* Starts the new run and links it to the original. */
+static int start_run(struct repro *r, cairn_run **out)
+{
+	struct cairn_run_options o = { 0 };
+	cairn_buf name = CAIRN_BUF_INIT;
+	cairn_run *run = NULL;
+	int rc;
+
+	cairn_buf_addf(&name, "%.240s-repro", str(r->orig, "name"));
+	o.experiment = str(r->orig, "experiment");
+	o.name = name.buf;
+	if ((rc = cairn_run_start(r->ctx, &o, &run)))
+		goto out;
+	if ((rc = cairn_run_set_info(run, "reproduced_from", json_string(r->id))) ||
+	    (rc = cairn_run_set_tag(run, "cairn.reproduced_from", r->id)) ||
+	    (rc = cairn_db_begin(run->db)))
+		goto fail;
+	if ((rc = cairn__lineage_add(run->db, "run", run->id, "reproduces", "run", r->id))) {
+		cairn_db_rollback(run->db);
+		goto fail;
+	}
+	if ((rc = cairn_db_commit(run->db)))
+		goto fail;
+	*out = run;
+	run = NULL;
+	goto out;
+fail:
+	cairn_run_end(run, CAIRN_RUN_FAILED, cairn_errmsg(r->ctx));
+out:
+	cairn_run_free(run);
+	cairn_buf_release(&name);
+	return rc;
+}
+
+/* Runs the command as the new run; fills the report's run fields. */
+static int rerun(struct repro *r, const struct cairn_reproduce_options *opts, json_t *report)
+{
+	const json_t *info = json_object_get(r->orig, "info");
+	const json_t *cli_params = json_object_get(info, "cli_params");
+	const char *prefix = str(json_object_get(info, "code"), "path");
+	struct cairn_exec_param *params = NULL;
+	struct cairn_exec_options eo = { 0 };
+	struct cairn_exec_result res;
+	cairn_buf cwd = CAIRN_BUF_INIT, env_entry = CAIRN_BUF_INIT;
+	char *env[2] = { NULL, NULL }, **argv = NULL;
+	cairn_run *run = NULL;
+	const char *key;
+	json_t *v;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = start_run(r, &run)))
+		return rc;
+	json_object_set_new(report, "run", json_string(cairn_run_id(run)));
+	params = cairn_xcalloc(json_object_size(cli_params) + 1, sizeof(*params));
+	json_object_foreach((json_t *)cli_params, key, v)
+		if (json_is_string(v)) {
+			params[n].key = key;
+			params[n++].value = json_string_value(v);
+		}
+	cairn_path_join(&cwd, r->worktree.buf, prefix ? prefix : "");
+	cairn_buf_addf(&env_entry, "CAIRN_INPUTS_DIR=%s", r->inputs.buf);
+	env[0] = env_entry.buf;
+	argv = command_argv(r);
+	eo.argv = argv;
+	eo.cwd = cwd.buf;
+	eo.params = params;
+	eo.nparams = n;
+	eo.env = env;
+	eo.quiet = opts->quiet;
+	if (opts->started)
+		opts->started(r->id, cairn_run_id(run), r->worktree.buf, opts->arg);
+	if (!(rc = cairn_exec_run(run, &eo, &res))) {
+		json_object_set_new(report, "status", json_string(cairn_run_status_name(res.status)));
+		json_object_set_new(report, "exit_status", json_integer(res.exit_status));
+		json_object_set_new(report, "message", json_string(res.message));
+	}
+	free_argv(argv);
+	free(params);
+	cairn_buf_release(&cwd);
+	cairn_buf_release(&env_entry);
+	cairn_run_free(run);
+	return rc;
+}
+
+static int excluded(const char *path)
+{
+	return !strncmp(path, "logs/", 5) || !strncmp(path, "code/", 5);
+}
+
+/* Compares the artifacts and metrics of the two runs into the report. */
+static int compare(struct repro *r, json_t *report)
+{
+	json_t *now = NULL, *arts = json_array(), *metrics = json_array(), *a, *b, *by_path;
+	json_int_t counts[4] = { 0, 0, 0, 0 };  /* identical, different, missing, new */
+	const char *key;
+	size_t i;
+	int rc;
+
+	if ((rc = cairn_run_show(r->ctx, str(report, "run"), &now))) {
+		json_decref(arts);
+		json_decref(metrics);
+		return rc;
+	}
+	by_path = json_object();
+	json_array_foreach(json_object_get(now, "artifacts"), i, b)
+		json_object_set(by_path, str(b, "path"), b);
+	json_array_foreach(json_object_get(r->orig, "artifacts"), i, a) {
+		const char *path = str(a, "path"), *result;
+		if (excluded(path))
+			continue;
+		b = json_object_get(by_path, path);
+		result = !b ? "missing" : !strcmp(str(a, "hash"), str(b, "hash")) ? "identical" :
+			 "different";
+		counts[!b ? 2 : *result == 'i' ? 0 : 1]++;
+		json_array_append_new(arts, json_pack("{s:s, s:s, s:s, s:o}", "path", path,
+						      "result", result, "original_hash", str(a, "hash"),
+						      "hash", b ? json_string(str(b, "hash")) : json_null()));
+		json_object_del(by_path, path);
+	}
+	json_object_foreach(by_path, key, b) {
+		if (excluded(key))
+			continue;
+		counts[3]++;
+		json_array_append_new(arts, json_pack("{s:s, s:s, s:n, s:s}", "path", key, "result", "new",
+						      "original_hash", "hash", str(b, "hash")));
+	}
+	json_object_foreach(json_object_get(r->orig, "metrics"), key, a) {
+		b = json_object_get(json_object_get(now, "metrics"), key);
+		json_array_append_new(metrics, json_pack("{s:s, s:O, s:O}", "key", key, "original", a,
+							 "value", b ? b : json_null()));
+	}
+	json_object_set_new(report, "artifacts", arts);
+	json_object_set_new(report, "metrics", metrics);
+	json_object_set_new(report, "identical", json_integer(counts[0]));
+	json_object_set_new(report, "different", json_integer(counts[1]));
+	json_object_set_new(report, "missing", json_integer(counts[2]));
+	json_object_set_new(report, "new", json_integer(counts[3]));
+	json_object_set_new(report, "reproduced",
+			    json_boolean(!strcmp(str(now, "status"), "FINISHED") && !counts[1] &&
+					 !counts[2]));
+	json_decref(by_path);
+	json_decref(now);
+	return 0;
+}
+
+int cairn_reproduce(cairn_ctx *ctx, const char *ref, const struct cairn_reproduce_options *opts,
+		    json_t **out)
+{
+	static const struct cairn_reproduce_options defaults;
+	struct repro r = { 0 };
+	const char *tmpdir = getenv("TMPDIR");
+	json_t *report = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!opts)
+		opts = &defaults;
+	r.ctx = ctx;
+	cairn_buf_init(&r.tmp);
+	cairn_buf_init(&r.worktree);
+	cairn_buf_init(&r.inputs);
+	r.inputs_report = json_array();
+	if ((rc = cairn_run_show(ctx, ref, &r.orig)))
+		goto out;
+	r.id = str(r.orig, "id");
+	if ((rc = check_original(&r)))
+		goto out;
+	cairn_buf_addf(&r.tmp, "%s/cairn-reproduce-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!mkdtemp(r.tmp.buf)) {
+		rc = cairn_error_errno(ctx, "cannot create a directory in '%s'",
+				       tmpdir && *tmpdir ? tmpdir : "/tmp");
+		cairn_buf_reset(&r.tmp);
+		goto out;
+	}
+	cairn_path_join(&r.worktree, r.tmp.buf, "src");
+	cairn_path_join(&r.inputs, r.tmp.buf, "inputs");
+	if ((rc = add_worktree(&r)) || (rc = apply_diff(&r)) || (rc = materialize_inputs(&r)))
+		goto out;
+	report = json_object();
+	json_object_set_new(report, "original", json_string(r.id));
+	json_object_set_new(report, "commit", json_string(r.commit));
+	json_object_set_new(report, "diff_applied", json_boolean(r.diff_applied));
+	json_object_set_new(report, "workdir", opts->keep ? json_string(r.tmp.buf) : json_null());
+	json_object_set(report, "inputs", r.inputs_report);
+	if ((rc = rerun(&r, opts, report)) || (rc = compare(&r, report)))
+		goto out;
+	*out = report;
+	report = NULL;
+out:
+	/* A failure leaves nothing to look at: the directory goes even with keep. */
+	if (r.tmp.len && (!opts->keep || !*out))
+		remove_worktree(&r);
+	json_decref(report);
+	json_decref(r.inputs_report);
+	json_decref(r.orig);
+	cairn_buf_release(&r.tmp);
+	cairn_buf_release(&r.worktree);
+	cairn_buf_release(&r.inputs);
+	return rc;
+}
