@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/error.h"
+#include "cairn/run.h"
 #include "cairn/workspace.h"
 #include "cli/cli.h"
 
@@ -177,4 +178,36 @@ int cli_dispatch(const char *name, const char *intro, const struct cli_command *
 		}
 	fprintf(stderr, "cairn: error: '%s' is not a 'cairn %s' subcommand\n", argv[1], name);
 	return dispatch_usage(stderr, name, intro, table);
+}
+
+int cli_parse_json_only(int argc, char **argv, const char *usage, int *json)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
+		switch (c) {
+		case 'j': *json = 1; break;
+		case 'h': cli_help(usage); return -1;
+		default: return cli_bad_option(usage);
+		}
+	}
+	return 0;
+}
+
+int cli_current_run(cairn_ctx *ctx, char id[CAIRN_ID_LEN + 1], const char **run)
+{
+	const char *env = getenv("CAIRN_RUN_ID");
+
+	*run = NULL;
+	if (!env || !*env)
+		return 0;
+	if (cairn_run_resolve(ctx, env, id))
+		return cairn_error_prefix(ctx, "CAIRN_RUN_ID");
+	*run = id;
+	return 0;
 }

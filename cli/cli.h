@@ -8,6 +8,7 @@
 
 #include <getopt.h>
 #include "cairn/ctx.h"
+#include "cairn/id.h"
 
 struct cli_command {
 	const char *name;
@@ -60,6 +61,16 @@ void cli_forget_temps(void);
  */
 int cli_dispatch(const char *name, const char *intro, const struct cli_command *table,
 		 int argc, char **argv);
+
+/* Parses the options of a command whose only option is --json (and --help):
+ * 0 to go on (optind at the first argument), -1 when help was shown (exit 0),
+ * else a usage error's exit status. */
+int cli_parse_json_only(int argc, char **argv, const char *usage, int *json);
+
+/* The run this command runs under: CAIRN_RUN_ID (set by 'cairn run'),
+ * expanded to its full id in id, and *run pointing at id; *run is NULL
+ * outside a run. A CAIRN_RUN_ID that names no run is an error. */
+int cli_current_run(cairn_ctx *ctx, char id[CAIRN_ID_LEN + 1], const char **run);
 
 /* Parses a non-negative decimal integer option value or reports a usage error. */
 int cli_parse_uint(const char *usage, const char *opt, const char *s,

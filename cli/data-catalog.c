@@ -63,27 +63,6 @@ static int on_version(const struct cairn_dataset_version *v, void *arg)
 	return 0;
 }
 
-/* Parses --json and --help for the simple subcommands: 0 to go on, -1 when
- * help was shown (exit 0), else a usage error's exit status. */
-static int parse_simple(int argc, char **argv, const char *usage, int *json)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int c;
-
-	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'j': *json = 1; break;
-		case 'h': cli_help(usage); return -1;
-		default: return cli_bad_option(usage);
-		}
-	}
-	return 0;
-}
-
 /* The common body of list and search: options, one walk over versions with
  * walk(ctx, arg, on_version, collect), then a table or a JSON array. */
 static int collect_versions(int argc, char **argv, const char *usage, int min_args,
@@ -95,7 +74,7 @@ static int collect_versions(int argc, char **argv, const char *usage, int min_ar
 	cairn_ctx *ctx;
 	int rc, status = 0;
 
-	if ((rc = parse_simple(argc, argv, usage, &col.json)))
+	if ((rc = cli_parse_json_only(argc, argv, usage, &col.json)))
 		return rc < 0 ? 0 : rc;
 	if (argc - optind < min_args || argc - optind > max_args)
 		return cli_usage_error(usage, "%s", arg_error);
@@ -212,7 +191,7 @@ int data_show(int argc, char **argv)
 	cairn_ctx *ctx;
 	int json = 0, rc, status = 0;
 
-	if ((rc = parse_simple(argc, argv, usage, &json)))
+	if ((rc = cli_parse_json_only(argc, argv, usage, &json)))
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return cli_usage_error(usage, "show takes one dataset reference");
@@ -330,7 +309,7 @@ int data_describe(int argc, char **argv)
 	cairn_ctx *ctx;
 	int json = 0, rc, status = 0;
 
-	if ((rc = parse_simple(argc, argv, usage, &json)))
+	if ((rc = cli_parse_json_only(argc, argv, usage, &json)))
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 2)
 		return cli_usage_error(usage, "describe takes a dataset reference and a text");

@@ -9,44 +9,6 @@
 #include "cli/cli.h"
 #include "cli/runs.h"
 
-/* Parses --json and --help: 0 to go on, -1 when help was shown (exit 0),
- * else a usage error's exit status. */
-static int parse_json_only(int argc, char **argv, const char *usage, int *json)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int c;
-
-	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'j': *json = 1; break;
-		case 'h': cli_help(usage); return -1;
-		default: return cli_bad_option(usage);
-		}
-	}
-	return 0;
-}
-
-static void format_duration(const json_t *ms, char out[32])
-{
-	double s;
-
-	if (!json_is_integer(ms)) {
-		snprintf(out, 32, "-");
-		return;
-	}
-	s = (double)json_integer_value(ms) / 1000.0;
-	if (s < 60)
-		snprintf(out, 32, "%.1fs", s);
-	else if (s < 3600)
-		snprintf(out, 32, "%dm%02ds", (int)s / 60, (int)s % 60);
-	else
-		snprintf(out, 32, "%dh%02dm", (int)s / 3600, (int)s % 3600 / 60);
-}
-
 static const char *str(const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
@@ -61,13 +23,15 @@ void runs_print_table(const json_t *runs)
 	printf("%-26s  %-8s  %-16s  %8s  %-16s  %s\n", "RUN", "STATUS", "STARTED", "DURATION",
 	       "EXPERIMENT", "NAME");
 	json_array_foreach(runs, i, r) {
-		char start[32], dur[32];
+		cairn_buf dur = CAIRN_BUF_INIT;
+		char start[32];
 		snprintf(start, sizeof(start), "%s", str(r, "start_time"));
 		start[16] = '\0';
 		start[10] = ' ';
-		format_duration(json_object_get(r, "duration_ms"), dur);
-		printf("%-26s  %-8s  %-16s  %8s  %-16s  %s\n", str(r, "id"), str(r, "status"), start, dur,
-		       str(r, "experiment"), str(r, "name"));
+		runs_format_duration(json_object_get(r, "duration_ms"), &dur);
+		printf("%-26s  %-8s  %-16s  %8s  %-16s  %s\n", str(r, "id"), str(r, "status"), start,
+		       dur.buf, str(r, "experiment"), str(r, "name"));
+		cairn_buf_release(&dur);
 	}
 }
 
@@ -162,10 +126,10 @@ static void print_map(const char *title, const json_t *map)
 static void print_run(const json_t *r)
 {
 	json_t *info = json_object_get(r, "info"), *v, *x;
-	char dur[32];
+	cairn_buf dur = CAIRN_BUF_INIT;
 	size_t i;
 
-	format_duration(json_object_get(r, "duration_ms"), dur);
+	runs_format_duration(json_object_get(r, "duration_ms"), &dur);
 	printf("run %s\n", str(r, "id"));
 	printf("  name         %s\n", str(r, "name"));
 	printf("  experiment   %s\n", str(r, "experiment"));
@@ -173,7 +137,8 @@ static void print_run(const json_t *r)
 	       str(r, "message"));
 	printf("  started      %s by %s on %s\n", str(r, "start_time"), str(r, "user"), str(r, "host"));
 	if (json_is_string(json_object_get(r, "end_time")))
-		printf("  ended        %s (%s)\n", str(r, "end_time"), dur);
+		printf("  ended        %s (%s)\n", str(r, "end_time"), dur.buf);
+	cairn_buf_release(&dur);
 	if (json_is_string(json_object_get(r, "parent")))
 		printf("  parent       %s\n", str(r, "parent"));
 	if (json_array_size(x = json_object_get(r, "children"))) {
@@ -221,7 +186,7 @@ static int show_one(int argc, char **argv, const char *usage,
 	cairn_ctx *ctx;
 	json_t *v;
 
-	if ((rc = parse_json_only(argc, argv, usage, &json)))
+	if ((rc = cli_parse_json_only(argc, argv, usage, &json)))
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return cli_usage_error(usage, "expected one RUN");
@@ -296,7 +261,7 @@ int runs_get_artifact(int argc, char **argv)
 	int json = 0, rc, status = 0;
 	cairn_ctx *ctx;
 
-	if ((rc = parse_json_only(argc, argv, usage, &json)))
+	if ((rc = cli_parse_json_only(argc, argv, usage, &json)))
 		return rc < 0 ? 0 : rc;
 	if (json)
 		return cli_usage_error(usage, "get-artifact shows nothing: --json does not apply");
@@ -381,7 +346,7 @@ int runs_note(int argc, char **argv)
 	cairn_run *run = NULL;
 	cairn_ctx *ctx;
 
-	if ((rc = parse_json_only(argc, argv, usage, &json)))
+	if ((rc = cli_parse_json_only(argc, argv, usage, &json)))
 		return rc < 0 ? 0 : rc;
 	if (json)
 		return cli_usage_error(usage, "note shows nothing: --json does not apply");
@@ -412,7 +377,7 @@ int runs_experiments(int argc, char **argv)
 	json_t *v, *e;
 	size_t i;
 
-	if ((rc = parse_json_only(argc, argv, usage, &json)))
+	if ((rc = cli_parse_json_only(argc, argv, usage, &json)))
 		return rc < 0 ? 0 : rc;
 	if (argc != optind)
 		return cli_usage_error(usage, "experiments takes no arguments");

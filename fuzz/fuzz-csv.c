@@ -9,7 +9,7 @@
 #include <string.h>
 #include "cairn/csv.h"
 #include "cairn/ctx.h"
-#include "data/utf8.h"
+#include "core/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

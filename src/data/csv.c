@@ -12,7 +12,7 @@
 #include "cairn/csv.h"
 #include "cairn/error.h"
 #include "cairn/fs.h"
-#include "data/utf8.h"
+#include "core/utf8.h"
 
 #define CHUNK ((size_t)1 << 20)
 #define SNIFF_LINES 20

@@ -9,7 +9,7 @@
 #include <strings.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "data/utf8.h"
+#include "core/utf8.h"
 #include "track/filter-internal.h"
 
 #define MAX_KEY 250

@@ -21,8 +21,7 @@ static json_t *time_or_null(int64_t ms, int is_null)
 	return json_string(t);
 }
 
-/* NaN has no JSON form: it is shown as null. */
-static json_t *metric_value(cairn_stmt *st, int col)
+json_t *cairn__metric_json(cairn_stmt *st, int col)
 {
 	double v;
 
@@ -32,11 +31,7 @@ static json_t *metric_value(cairn_stmt *st, int col)
 	return isfinite(v) ? json_real(v) : json_string(v > 0 ? "Infinity" : "-Infinity");
 }
 
-/* The summary columns, selected as
- * r.id, r.name, e.name, r.status, r.start_ms, r.end_ms, r.user, r.parent_id. */
-#define SUMMARY_COLUMNS "r.id, r.name, e.name, r.status, r.start_ms, r.end_ms, r.user, r.parent_id"
-
-static json_t *summary_json(cairn_stmt *st)
+json_t *cairn__run_summary_json(cairn_stmt *st)
 {
 	json_t *o = json_object();
 	int ended = !cairn_stmt_is_null(st, 5);
@@ -57,18 +52,29 @@ static json_t *summary_json(cairn_stmt *st)
 	return o;
 }
 
-/* Fills obj[key] with {k: v} from a (key, value) query bound to seq. */
-static int key_values(cairn_db *db, const char *sql, int64_t seq, json_t *obj, int metrics)
+int cairn__run_add_data(cairn_db *db, int64_t seq, json_t *run)
 {
+	static const struct { const char *name, *sql; int metric; } parts[] = {
+		{ "params", "SELECT key, value FROM run_params WHERE run = ? ORDER BY key", 0 },
+		{ "metrics", "SELECT key, value FROM run_latest_metrics WHERE run = ? ORDER BY key", 1 },
+		{ "tags", "SELECT key, value FROM run_tags WHERE run = ? ORDER BY key", 0 },
+	};
 	cairn_stmt *st;
 	int rc, row;
 
-	if ((rc = cairn_db_prepare(db, sql, &st)) || (rc = cairn_stmt_bind_int64(st, 1, seq)))
-		return rc;
-	while ((row = cairn_stmt_step(st)) == 1)
-		json_object_set_new(obj, cairn_stmt_text(st, 0), metrics ? metric_value(st, 1)
-				    : json_string(cairn_stmt_text(st, 1)));
-	return row < 0 ? CAIRN_EDB : 0;
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		json_t *obj = json_object();
+		json_object_set_new(run, parts[i].name, obj);
+		if ((rc = cairn_db_prepare(db, parts[i].sql, &st)) ||
+		    (rc = cairn_stmt_bind_int64(st, 1, seq)))
+			return rc;
+		while ((row = cairn_stmt_step(st)) == 1)
+			json_object_set_new(obj, cairn_stmt_text(st, 0), parts[i].metric
+					    ? cairn__metric_json(st, 1) : json_string(cairn_stmt_text(st, 1)));
+		if (row < 0)
+			return CAIRN_EDB;
+	}
+	return 0;
 }
 
 static int artifacts_of(cairn_db *db, int64_t seq, json_t **out)
@@ -103,14 +109,14 @@ int cairn_run_show(cairn_ctx *ctx, const char *ref, json_t **out)
 	if ((rc = cairn__ctx_db(ctx, &db)) || (rc = cairn_run_reap_dead(ctx)) ||
 	    (rc = cairn__run_lookup(ctx, db, ref, id, &seq)))
 		return rc;
-	if ((rc = cairn_db_prepare(db, "SELECT " SUMMARY_COLUMNS ", r.host, r.note, r.message, r.info"
+	if ((rc = cairn_db_prepare(db, "SELECT " CAIRN__RUN_SUMMARY_COLUMNS ", r.host, r.note, r.message, r.info"
 				       " FROM runs r JOIN experiments e ON e.id = r.experiment_id"
 				       " WHERE r.seq = ?", &st)) ||
 	    (rc = cairn_stmt_bind_int64(st, 1, seq)))
 		return rc;
 	if ((row = cairn_stmt_step(st)) != 1)
 		return row == 0 ? cairn_error(ctx, CAIRN_ENOTFOUND, "no run '%s'", ref) : CAIRN_EDB;
-	o = summary_json(st);
+	o = cairn__run_summary_json(st);
 	json_object_set_new(o, "host", json_string(cairn_stmt_text(st, 8)));
 	json_object_set_new(o, "note", json_string(cairn_stmt_text(st, 9)));
 	json_object_set_new(o, "message", json_string(cairn_stmt_text(st, 10)));
@@ -120,15 +126,7 @@ int cairn_run_show(cairn_ctx *ctx, const char *ref, json_t **out)
 	if (rc)
 		goto fail;
 	json_object_set_new(o, "info", info);
-	json_object_set_new(o, "params", x = json_object());
-	if ((rc = key_values(db, "SELECT key, value FROM run_params WHERE run = ? ORDER BY key", seq, x, 0)))
-		goto fail;
-	json_object_set_new(o, "tags", x = json_object());
-	if ((rc = key_values(db, "SELECT key, value FROM run_tags WHERE run = ? ORDER BY key", seq, x, 0)))
-		goto fail;
-	json_object_set_new(o, "metrics", x = json_object());
-	if ((rc = key_values(db, "SELECT key, value FROM run_latest_metrics WHERE run = ? ORDER BY key",
-			     seq, x, 1)))
+	if ((rc = cairn__run_add_data(db, seq, o)))
 		goto fail;
 	json_object_set_new(o, "inputs", x = json_array());
 	if ((rc = cairn_db_prepare(db, "SELECT d.name || '@' || d.version, d.id, i.context"
@@ -174,7 +172,7 @@ int cairn_run_list(cairn_ctx *ctx, const struct cairn_run_list_options *opts, js
 		opts = &all;
 	if ((rc = cairn__ctx_db(ctx, &db)) || (rc = cairn_run_reap_dead(ctx)))
 		return rc;
-	if ((rc = cairn_db_prepare(db, "SELECT " SUMMARY_COLUMNS
+	if ((rc = cairn_db_prepare(db, "SELECT " CAIRN__RUN_SUMMARY_COLUMNS
 				       " FROM runs r JOIN experiments e ON e.id = r.experiment_id"
 				       " WHERE (?1 IS NULL OR e.name = ?1) AND (?2 IS NULL OR r.status = ?2)"
 				       " ORDER BY r.id DESC LIMIT ?3", &st)) ||
@@ -185,7 +183,7 @@ int cairn_run_list(cairn_ctx *ctx, const struct cairn_run_list_options *opts, js
 		return rc;
 	*out = json_array();
 	while ((row = cairn_stmt_step(st)) == 1)
-		json_array_append_new(*out, summary_json(st));
+		json_array_append_new(*out, cairn__run_summary_json(st));
 	if (row < 0) {
 		json_decref(*out);
 		*out = NULL;
@@ -303,7 +301,7 @@ int cairn_run_metric_history(cairn_ctx *ctx, const char *ref, const char *key, j
 		return rc;
 	*out = json_array();
 	while ((row = cairn_stmt_step(st)) == 1) {
-		json_t *v = metric_value(st, 1);
+		json_t *v = cairn__metric_json(st, 1);
 		json_array_append_new(*out, json_pack("{s:I, s:o, s:I}",
 						      "step", (json_int_t)cairn_stmt_int64(st, 0),
 						      "value", v,

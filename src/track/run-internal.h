@@ -28,4 +28,17 @@ int cairn__run_check_key(cairn_ctx *ctx, const char *what, const char *key);
 int cairn__lineage_add(cairn_db *db, const char *src_type, const char *src_id,
 		       const char *relation, const char *dst_type, const char *dst_id);
 
+/* The columns of a run summary, selected from runs r joined with
+ * experiments e, in the order cairn__run_summary_json() reads them. */
+#define CAIRN__RUN_SUMMARY_COLUMNS \
+	"r.id, r.name, e.name, r.status, r.start_ms, r.end_ms, r.user, r.parent_id"
+/* The summary object of cairn_run_list() from a row of those columns. */
+json_t *cairn__run_summary_json(cairn_stmt *st);
+/* A metric value column as JSON: NaN (stored as NULL) has no JSON form and
+ * is null; infinities are the strings "Infinity" and "-Infinity". */
+json_t *cairn__metric_json(cairn_stmt *st, int col);
+/* Sets run["params"], run["metrics"] (latest values) and run["tags"] of the
+ * run seq. */
+int cairn__run_add_data(cairn_db *db, int64_t seq, json_t *run);
+
 #endif

@@ -470,70 +470,6 @@ int cairn_runs_order_key(cairn_ctx *ctx, const char *order, const char **part, c
 	return 0;
 }
 
-/* NaN (stored as NULL) has no JSON form: null. */
-static json_t *metric_json(cairn_stmt *st, int col)
-{
-	double v;
-
-	if (cairn_stmt_is_null(st, col))
-		return json_null();
-	v = cairn_stmt_double(st, col);
-	return isfinite(v) ? json_real(v) : json_string(v > 0 ? "Infinity" : "-Infinity");
-}
-
-#define SUMMARY_COLUMNS "r.id, r.name, e.name, r.status, r.start_ms, r.end_ms, r.user, r.parent_id"
-
-/* The summary of cairn_run_list from the columns SUMMARY_COLUMNS. */
-static json_t *summary_json(cairn_stmt *st)
-{
-	json_t *o = json_object();
-	int ended = !cairn_stmt_is_null(st, 5);
-	int64_t start = cairn_stmt_int64(st, 4), end = cairn_stmt_int64(st, 5);
-	char t[32];
-
-	json_object_set_new(o, "id", json_string(cairn_stmt_text(st, 0)));
-	json_object_set_new(o, "name", json_string(cairn_stmt_text(st, 1)));
-	json_object_set_new(o, "experiment", json_string(cairn_stmt_text(st, 2)));
-	json_object_set_new(o, "status", json_string(cairn_stmt_text(st, 3)));
-	json_object_set_new(o, "start_ms", json_integer(start));
-	cairn_format_time(start, t);
-	json_object_set_new(o, "start_time", json_string(t));
-	json_object_set_new(o, "end_ms", ended ? json_integer(end) : json_null());
-	if (ended)
-		cairn_format_time(end, t);
-	json_object_set_new(o, "end_time", ended ? json_string(t) : json_null());
-	json_object_set_new(o, "duration_ms", ended ? json_integer(end - start) : json_null());
-	json_object_set_new(o, "user", json_string(cairn_stmt_text(st, 6)));
-	json_object_set_new(o, "parent", cairn_stmt_is_null(st, 7) ? json_null()
-				: json_string(cairn_stmt_text(st, 7)));
-	return o;
-}
-
-/* Sets run["params"], run["metrics"] and run["tags"] for the run seq. */
-static int add_run_data(cairn_db *db, int64_t seq, json_t *run)
-{
-	static const struct { const char *name, *sql; int metric; } parts[] = {
-		{ "params", "SELECT key, value FROM run_params WHERE run = ? ORDER BY key", 0 },
-		{ "metrics", "SELECT key, value FROM run_latest_metrics WHERE run = ? ORDER BY key", 1 },
-		{ "tags", "SELECT key, value FROM run_tags WHERE run = ? ORDER BY key", 0 },
-	};
-	cairn_stmt *st;
-	int rc, row;
-
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		json_t *obj = json_object();
-		json_object_set_new(run, parts[i].name, obj);
-		if ((rc = cairn_db_prepare(db, parts[i].sql, &st)) ||
-		    (rc = cairn_stmt_bind_int64(st, 1, seq)))
-			return rc;
-		while ((row = cairn_stmt_step(st)) == 1)
-			json_object_set_new(obj, cairn_stmt_text(st, 0), parts[i].metric ? metric_json(st, 1)
-					    : json_string(cairn_stmt_text(st, 1)));
-		if (row < 0)
-			return CAIRN_EDB;
-	}
-	return 0;
-}
 
 static int bind_all(const struct cairn__search_sql *q, cairn_stmt *st)
 {
@@ -700,7 +636,7 @@ int cairn_runs_search(cairn_ctx *ctx, const struct cairn_runs_search_options *op
 		if ((rc = cairn_db_prepare(db, q.sql.buf, &st)) || (rc = bind_all(&q, st)))
 			goto out;
 		while ((row = cairn_stmt_step(st)) == 1) {
-			json_array_append_new(runs, summary_json(st));
+			json_array_append_new(runs, cairn__run_summary_json(st));
 			if (n == alloc) {
 				alloc = alloc ? 2 * alloc : 64;
 				seqs = cairn_xrealloc(seqs, alloc * sizeof(*seqs));
@@ -718,7 +654,7 @@ int cairn_runs_search(cairn_ctx *ctx, const struct cairn_runs_search_options *op
 			break;
 	}
 	for (size_t i = 0; opts->with_data && i < n && !rc; i++)
-		rc = add_run_data(db, seqs[i], json_array_get(runs, i));
+		rc = cairn__run_add_data(db, seqs[i], json_array_get(runs, i));
 	if (!rc) {
 		*out = runs;
 		runs = NULL;
@@ -807,7 +743,7 @@ int cairn_runs_compare(cairn_ctx *ctx, const char *const *refs, size_t n, json_t
 				rc = cairn_error(ctx, CAIRN_EINVAL, "run %s is given twice ('%s')", id, refs[i]);
 				goto out;
 			}
-		if ((rc = cairn_db_prepare(db, "SELECT " SUMMARY_COLUMNS " FROM runs r JOIN experiments e"
+		if ((rc = cairn_db_prepare(db, "SELECT " CAIRN__RUN_SUMMARY_COLUMNS " FROM runs r JOIN experiments e"
 					       " ON e.id = r.experiment_id WHERE r.seq = ?", &st)) ||
 		    (rc = cairn_stmt_bind_int64(st, 1, seq)))
 			goto out;
@@ -815,10 +751,10 @@ int cairn_runs_compare(cairn_ctx *ctx, const char *const *refs, size_t n, json_t
 			rc = row == 0 ? cairn_error(ctx, CAIRN_ENOTFOUND, "no run '%s'", refs[i]) : CAIRN_EDB;
 			goto out;
 		}
-		r = summary_json(st);
+		r = cairn__run_summary_json(st);
 		cairn_stmt_reset(st);
 		json_array_append_new(runs, r);
-		if ((rc = add_run_data(db, seq, r)))
+		if ((rc = cairn__run_add_data(db, seq, r)))
 			goto out;
 	}
 

@@ -1,6 +1,6 @@
 /* UTF-8 validation (RFC 3629: no overlongs, no surrogates, at most U+10FFFF). */
-#ifndef CAIRN_DATA_UTF8_H
-#define CAIRN_DATA_UTF8_H
+#ifndef CAIRN_CORE_UTF8_H
+#define CAIRN_CORE_UTF8_H
 
 #include <stddef.h>
 

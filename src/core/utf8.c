@@ -1,5 +1,5 @@
 /* UTF-8 validation; see src/data/utf8.h. */
-#include "data/utf8.h"
+#include "core/utf8.h"
 
 int cairn_utf8_valid(const char *str, size_t len, size_t *bad)
 {
