@@ -56,9 +56,10 @@ static void test_run_start_end(void)
 	CHECK_STR(json_string_value(json_object_get(v, "status")), "FAILED");
 	CHECK_STR(json_string_value(json_object_get(v, "message")), "exit status 3");
 	json_decref(v);
+	cairn_run_free(child);
 	o.parent = "zzzz";
 	CHECK_ERR(ctx, cairn_run_start(ctx, &o, &child), CAIRN_ENOTFOUND, "no run");
-	cairn_run_free(child);
+	CHECK(child == NULL);
 	cairn_run_free(run);
 	cairn_ctx_free(ctx);
 }
