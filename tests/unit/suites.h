@@ -23,6 +23,7 @@ extern const struct unit_test derive_tests[];
 extern const struct unit_test filter_tests[];
 extern const struct unit_test svgplot_tests[];
 extern const struct unit_test run_tests[];
+extern const struct unit_test preprocess_tests[];
 extern const struct unit_test sysinfo_tests[];
 extern const struct unit_test exec_tests[];
 extern const struct unit_test lineage_tests[];
@@ -46,6 +47,7 @@ extern const struct unit_test lineage_tests[];
 	filter_tests, \
 	svgplot_tests, \
 	run_tests, \
+	preprocess_tests, \
 	sysinfo_tests, \
 	exec_tests, \
 	lineage_tests, \

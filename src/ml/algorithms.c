@@ -1,0 +1,39 @@
+/* The table of learning algorithms and task names; see include/cairn/learner.h. */
+#include <string.h>
+#include <strings.h>
+#include "cairn/learner.h"
+#include "ml/algorithms.h"
+
+/* Adding an algorithm: its src/ml/algo-<name>.c, one extern in
+ * ml/algorithms.h and one row here. */
+static const struct cairn_algorithm *const algorithms[] = {
+	NULL
+};
+
+const struct cairn_algorithm *const *cairn_algorithms(void)
+{
+	return algorithms;
+}
+
+const struct cairn_algorithm *cairn_algorithm_find(const char *name)
+{
+	for (size_t i = 0; algorithms[i]; i++)
+		if (!strcmp(algorithms[i]->name, name))
+			return algorithms[i];
+	return NULL;
+}
+
+static const char *const task_names[] = { "classification", "regression", "clustering" };
+
+const char *cairn_task_name(enum cairn_task t)
+{
+	return (unsigned)t < 3 ? task_names[t] : "unknown";
+}
+
+int cairn_task_parse(const char *s)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcasecmp(s, task_names[i]))
+			return i;
+	return -1;
+}

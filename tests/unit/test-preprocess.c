@@ -1,0 +1,103 @@
+/* Unit tests for preprocessing (src/ml/preprocess.c). */
+#include <math.h>
+#include <stdlib.h>
+#include "cairn/error.h"
+#include "cairn/preprocess.h"
+#include "tests/unit/suites.h"
+
+static struct cairn_frame *frame(cairn_ctx *ctx, const char *text)
+{
+	struct cairn_frame *f = NULL;
+
+	CHECK_OK(ctx, cairn_frame_load_mem(ctx, text, strlen(text), "t.csv", NULL, &f));
+	return f;
+}
+
+static const char train_csv[] =
+	"x,color,y\n"
+	"1,red,a\n"
+	"3,blue,b\n"
+	",red,a\n"
+	"5,green,b\n";
+
+static void test_prep_fit_transform(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	struct cairn_frame *f = frame(ctx, train_csv), *g;
+	struct cairn_prep_options o = { .target = "y", .task = -1, .scale = 1, .onehot = 1 };
+	struct cairn_matrix x;
+	cairn_prep *p, *q;
+	double *y;
+	json_t *spec;
+
+	CHECK_OK(ctx, cairn_prep_fit(ctx, f, NULL, 0, &o, &p));
+	CHECK_INT(cairn_prep_task(p), ==, CAIRN_TASK_CLASSIFICATION);
+	CHECK_INT(cairn_prep_nclasses(p), ==, 2);
+	CHECK_STR(cairn_prep_class(p, 1), "b");
+	/* x, then color one-hot in sorted order. */
+	CHECK_INT(cairn_prep_nfeatures(p), ==, 4);
+	CHECK_STR(cairn_prep_feature(p, 1), "color=blue");
+	CHECK_STR(cairn_prep_feature(p, 3), "color=red");
+	CHECK_OK(ctx, cairn_prep_transform(ctx, p, f, NULL, 0, &x, &y));
+	CHECK_INT(x.rows, ==, 4);
+	/* mean 3, population std sqrt(8/3); the missing x is imputed to 0 after scaling. */
+	CHECK(fabs(x.v[0] - (1 - 3) / sqrt(8.0 / 3)) < 1e-6);
+	CHECK(x.v[2 * 4] == 0);
+	CHECK(x.v[1 * 4 + 1] == 1 && x.v[1 * 4 + 3] == 0);
+	CHECK(y[0] == 0 && y[1] == 1);
+	free(x.v);
+	free(y);
+	/* The spec round-trips; an unseen category is all zeros. */
+	spec = cairn_prep_json(p);
+	CHECK_OK(ctx, cairn_prep_from_json(ctx, spec, &q));
+	g = frame(ctx, "color,x\npurple,3\n");
+	CHECK_OK(ctx, cairn_prep_transform(ctx, q, g, NULL, 0, &x, NULL));
+	CHECK(x.v[0] == 0 && x.v[1] == 0 && x.v[2] == 0 && x.v[3] == 0);
+	free(x.v);
+	cairn_frame_free(g);
+	g = frame(ctx, "color,z\nred,3\n");
+	CHECK_ERR(ctx, cairn_prep_transform(ctx, q, g, NULL, 0, &x, NULL), CAIRN_ENOTFOUND, "'x'");
+	cairn_frame_free(g);
+	g = frame(ctx, "x,color,y\n1,red,c\n");
+	CHECK_ERR(ctx, cairn_prep_transform(ctx, q, g, NULL, 0, &x, &y), CAIRN_EPARSE,
+		  "class 'c' was not seen in training");
+	cairn_frame_free(g);
+	json_decref(spec);
+	cairn_prep_free(q);
+	cairn_prep_free(p);
+	cairn_frame_free(f);
+	cairn_ctx_free(ctx);
+}
+
+static void test_prep_bad_input(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	struct cairn_prep_options o = { .target = "y", .task = -1 };
+	struct cairn_frame *f;
+	cairn_prep *p;
+
+	f = frame(ctx, "x,y\n1,a\n2,a\n");
+	CHECK_ERR(ctx, cairn_prep_fit(ctx, f, NULL, 0, &o, &p), CAIRN_EINVAL, "constant");
+	o.target = "nope";
+	CHECK_ERR(ctx, cairn_prep_fit(ctx, f, NULL, 0, &o, &p), CAIRN_ENOTFOUND, "nope");
+	cairn_frame_free(f);
+	o.target = "y";
+	f = frame(ctx, "x,y\n1,a\n2,b\n3,a\n4,b\n5,a\n6,b\n7,a\n8,b\n9,a\nten,b\n11,a\n");
+	CHECK_ERR(ctx, cairn_prep_fit(ctx, f, NULL, 0, &o, &p), CAIRN_EPARSE,
+		  "data row 10: 'ten' is not a number");
+	cairn_frame_free(f);
+	f = frame(ctx, "x,y\n1,2.5\n2,3.5\n3,4.5\n");
+	CHECK_OK(ctx, cairn_prep_fit(ctx, f, NULL, 0, &o, &p));
+	CHECK_INT(cairn_prep_task(p), ==, CAIRN_TASK_REGRESSION);
+	cairn_prep_free(p);
+	o.task = CAIRN_TASK_CLUSTERING;
+	CHECK_ERR(ctx, cairn_prep_fit(ctx, f, NULL, 0, &o, &p), CAIRN_EINVAL, "no target");
+	cairn_frame_free(f);
+	cairn_ctx_free(ctx);
+}
+
+const struct unit_test preprocess_tests[] = {
+	{ "prep_fit_transform", test_prep_fit_transform },
+	{ "prep_bad_input", test_prep_bad_input },
+	{ NULL, NULL }
+};
