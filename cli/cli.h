@@ -84,6 +84,8 @@ int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_data(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_reproduce(int argc, char **argv);

@@ -104,7 +104,7 @@ static int write_svg(cairn_ctx *ctx, const char *path, const char *id, const cha
 	double *x = calloc(n ? n : 1, sizeof(*x)), *y = calloc(n ? n : 1, sizeof(*y));
 	cairn_buf title = CAIRN_BUF_INIT, svg = CAIRN_BUF_INIT;
 	struct cairn_svgplot plot = { 0 };
-	struct cairn_svgplot_series s = { NULL, x, y, n };
+	struct cairn_svgplot_series s = { .label = NULL, .x = x, .y = y, .n = n };
 	int rc;
 
 	if (!x || !y) {

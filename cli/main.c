@@ -20,6 +20,8 @@ const struct cli_command cli_commands[] = {
 	{ "reproduce", cmd_reproduce, "run a run again from its code, data and params, and compare" },
 	{ "metrics", cmd_metrics, "show the history of a run's metric: values, sparkline, SVG plot" },
 	{ "lineage", cmd_lineage, "show where a run, dataset version or artifact came from, and what came of it" },
+	{ "train", cmd_train, "train a built-in algorithm on a dataset as a tracked run" },
+	{ "predict", cmd_predict, "predict a file or dataset version with a model package" },
 	{ "object", cmd_object, "store, read and list content-addressed objects (plumbing)" },
 	{ "fsck", cmd_fsck, "verify the object store" },
 	{ "version", cmd_version, "show the versions of cairn and its libraries" },

@@ -26,6 +26,9 @@ int cairn_read_file(cairn_ctx *ctx, const char *path, cairn_buf *b);
 /* Replaces path with data atomically: temporary file, fsync, rename, fsync dir. */
 int cairn_write_file_atomic(cairn_ctx *ctx, const char *path, const void *data,
 			    size_t len, mode_t mode);
+/* Removes path and, for a directory, everything below it (links are removed,
+ * not followed). A path that does not exist is fine. 0, or -1 with errno. */
+int cairn_remove_tree(const char *path);
 /* Sets b to a "/" b (a alone when b is empty, b alone when it is absolute). */
 void cairn_path_join(cairn_buf *out, const char *a, const char *b);
 /* 1 when path names an existing directory. */

@@ -1,5 +1,6 @@
 /* File-system helpers with their error handling done once; see fs.h. */
 #include <errno.h>
+#include <ftw.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,4 +165,17 @@ void cairn_path_join(cairn_buf *out, const char *a, const char *b)
 			cairn_buf_addch(out, '/');
 		cairn_buf_adds(out, b);
 	}
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) && errno != ENOENT ? -1 : 0;
+}
+
+int cairn_remove_tree(const char *path)
+{
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) && errno != ENOENT ? -1 : 0;
 }

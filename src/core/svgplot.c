@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 #include "cairn/svgplot.h"
+#include "core/utf8.h"
 
 #define MARGIN_LEFT 76
 #define MARGIN_RIGHT 24
@@ -10,7 +11,7 @@
 #define TICKS 6
 /* Beyond this the width of a range overflows; such points are clipped. */
 #define LIMIT 1e300
-/* A series with at most this many points also shows each point as a dot. */
+/* A (solid) series with at most this many points also shows each point as a dot. */
 #define DOTS_UP_TO 40
 
 static const char *const palette[] = {
@@ -77,10 +78,25 @@ static void add_number(cairn_buf *out, const struct axis *a, double v)
 		cairn_buf_addf(out, "%.6g", v);
 }
 
-static void add_escaped(cairn_buf *out, const char *s)
+void cairn_svgplot_escape(cairn_buf *out, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
+	while (*s) {
+		unsigned char c = (unsigned char)*s;
+		size_t len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2, bad;
+
+		if (c >= 0x80) {
+			/* A multi-byte character as it is, or U+FFFD for a bad byte
+			 * (a NUL ends the sequence early and makes it bad). */
+			if (strnlen(s, len) == len && cairn_utf8_valid(s, len, &bad)) {
+				cairn_buf_add(out, s, len);
+				s += len;
+			} else {
+				cairn_buf_adds(out, "\xef\xbf\xbd");
+				s++;
+			}
+			continue;
+		}
+		switch (c) {
 		case '&': cairn_buf_adds(out, "&amp;"); break;
 		case '<': cairn_buf_adds(out, "&lt;"); break;
 		case '>': cairn_buf_adds(out, "&gt;"); break;
@@ -88,12 +104,23 @@ static void add_escaped(cairn_buf *out, const char *s)
 		case '\'': cairn_buf_adds(out, "&apos;"); break;
 		default:
 			/* XML 1.0 has no control characters but tab and newline. */
-			if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n')
+			if (c < 0x20 && c != '\t' && c != '\n')
 				cairn_buf_addch(out, ' ');
 			else
-				cairn_buf_addch(out, *s);
+				cairn_buf_addch(out, c);
 		}
+		s++;
 	}
+}
+
+/* Characters of s (UTF-8), to size a legend box. */
+static size_t text_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
 }
 
 static int finite_point(const struct cairn_svgplot_series *s, size_t i)
@@ -123,10 +150,19 @@ static double clamp(double v)
 }
 
 static void draw_series(cairn_buf *out, const struct frame *f,
-			const struct cairn_svgplot_series *s, const char *color)
+			const struct cairn_svgplot_series *s, unsigned style, const char *color)
 {
 	size_t i = 0, j;
 
+	if (style & CAIRN_SVGPLOT_DOTS) {
+		cairn_buf_addf(out, "<g fill=\"%s\" fill-opacity=\"0.55\" stroke=\"none\">\n", color);
+		for (i = 0; i < s->n; i++)
+			if (finite_point(s, i))
+				cairn_buf_addf(out, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"2\"/>\n",
+					       clamp(px(f, s->x[i])), clamp(py(f, s->y[i])));
+		cairn_buf_adds(out, "</g>\n");
+		return;
+	}
 	while (i < s->n) {
 		if (!finite_point(s, i)) {
 			i++;
@@ -135,18 +171,75 @@ static void draw_series(cairn_buf *out, const struct frame *f,
 		for (j = i; j < s->n && finite_point(s, j); j++)
 			;
 		if (j - i > 1) {
-			cairn_buf_addf(out, "<polyline stroke=\"%s\" points=\"", color);
+			cairn_buf_addf(out, "<polyline stroke=\"%s\"%s points=\"", color,
+				       style & CAIRN_SVGPLOT_DASHED ? " stroke-dasharray=\"6 4\"" : "");
 			for (size_t k = i; k < j; k++)
 				cairn_buf_addf(out, "%s%.2f,%.2f", k > i ? " " : "",
 					       clamp(px(f, s->x[k])), clamp(py(f, s->y[k])));
 			cairn_buf_adds(out, "\"/>\n");
 		}
-		if (j - i == 1 || s->n <= DOTS_UP_TO)
+		if (j - i == 1 || (s->n <= DOTS_UP_TO && !(style & CAIRN_SVGPLOT_DASHED)))
 			for (size_t k = i; k < j; k++)
 				cairn_buf_addf(out, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"2.5\" fill=\"%s\""
 					       " stroke=\"none\"/>\n", clamp(px(f, s->x[k])),
 					       clamp(py(f, s->y[k])), color);
 		i = j;
+	}
+}
+
+static unsigned series_style(const struct cairn_svgplot *plot, size_t k)
+{
+	return plot->styles ? plot->styles[k] : 0;
+}
+
+static const char *series_color(const struct cairn_svgplot *plot, size_t k)
+{
+	if (plot->colors && plot->colors[k])
+		return plot->colors[k];
+	return palette[k % (sizeof(palette) / sizeof(palette[0]))];
+}
+
+/* The legend entries: at the top right as they always were, or in a box in
+ * a bottom corner sized for the longest label (about 7 pixels a
+ * character at this font size). */
+static void draw_legend(cairn_buf *out, const struct cairn_svgplot *plot, const struct frame *f,
+			const struct cairn_svgplot_series *series, size_t n)
+{
+	size_t k, labels = 0, longest = 0;
+	double x0 = f->left + f->width - 150, y0 = f->top;
+
+	for (k = 0; k < n; k++)
+		if (series[k].label) {
+			labels++;
+			if (text_chars(series[k].label) > longest)
+				longest = text_chars(series[k].label);
+		}
+	if (!labels)
+		return;
+	if (plot->legend != CAIRN_SVGPLOT_LEGEND_TOP_RIGHT) {
+		double w = 44 + 7 * (double)longest, h = 18 * (double)labels + 8;
+		x0 = plot->legend == CAIRN_SVGPLOT_LEGEND_BOTTOM_LEFT ? f->left + 8
+								      : f->left + f->width - 8 - w;
+		y0 = f->top + f->height - 8 - h;
+		cairn_buf_addf(out, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\""
+			       " fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>\n",
+			       x0, y0, w, h);
+		x0 += 8;
+		y0 += 2;
+	}
+	labels = 0;
+	for (k = 0; k < n; k++) {
+		double y;
+		if (!series[k].label)
+			continue;
+		y = y0 + 16 + 18 * (double)labels++;
+		cairn_buf_addf(out, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\""
+			       " stroke-width=\"2\"%s/>\n<text x=\"%.2f\" y=\"%.2f\">",
+			       x0, y - 4, x0 + 20, y - 4, series_color(plot, k),
+			       series_style(plot, k) & CAIRN_SVGPLOT_DASHED ? " stroke-dasharray=\"6 4\"" : "",
+			       x0 + 26, y);
+		cairn_svgplot_escape(out, series[k].label);
+		cairn_buf_adds(out, "</text>\n");
 	}
 }
 
@@ -156,7 +249,7 @@ void cairn_svgplot_render(const struct cairn_svgplot *plot,
 	int w = plot->width > 0 ? plot->width : 720, h = plot->height > 0 ? plot->height : 420;
 	double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
 	int fixed_x = plot->x_min < plot->x_max, fixed_y = plot->y_min < plot->y_max;
-	size_t i, k, labels = 0;
+	size_t i, k;
 	struct frame f;
 
 	for (k = 0; k < n; k++)
@@ -186,7 +279,7 @@ void cairn_svgplot_render(const struct cairn_svgplot *plot,
 		       w, h, w, h);
 	if (plot->title) {
 		cairn_buf_adds(out, "<title>");
-		add_escaped(out, plot->title);
+		cairn_svgplot_escape(out, plot->title);
 		cairn_buf_adds(out, "</title>\n");
 	}
 	cairn_buf_addf(out, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n"
@@ -234,39 +327,27 @@ void cairn_svgplot_render(const struct cairn_svgplot *plot,
 	cairn_buf_adds(out, "<g clip-path=\"url(#plot-area)\" fill=\"none\" stroke-width=\"1.5\""
 		       " stroke-linejoin=\"round\">\n");
 	for (k = 0; k < n; k++)
-		draw_series(out, &f, &series[k], palette[k % (sizeof(palette) / sizeof(palette[0]))]);
+		draw_series(out, &f, &series[k], series_style(plot, k), series_color(plot, k));
 	cairn_buf_adds(out, "</g>\n");
 
 	if (plot->title) {
 		cairn_buf_addf(out, "<text x=\"%.2f\" y=\"26\" text-anchor=\"middle\" font-size=\"15\""
 			       " font-weight=\"bold\">", f.left + f.width / 2);
-		add_escaped(out, plot->title);
+		cairn_svgplot_escape(out, plot->title);
 		cairn_buf_adds(out, "</text>\n");
 	}
 	if (plot->x_label) {
 		cairn_buf_addf(out, "<text x=\"%.2f\" y=\"%d\" text-anchor=\"middle\">",
 			       f.left + f.width / 2, h - 12);
-		add_escaped(out, plot->x_label);
+		cairn_svgplot_escape(out, plot->x_label);
 		cairn_buf_adds(out, "</text>\n");
 	}
 	if (plot->y_label) {
 		cairn_buf_addf(out, "<text transform=\"translate(16 %.2f) rotate(-90)\""
 			       " text-anchor=\"middle\">", f.top + f.height / 2);
-		add_escaped(out, plot->y_label);
+		cairn_svgplot_escape(out, plot->y_label);
 		cairn_buf_adds(out, "</text>\n");
 	}
-	for (k = 0; k < n; k++) {
-		const char *color = palette[k % (sizeof(palette) / sizeof(palette[0]))];
-		double y;
-		if (!series[k].label)
-			continue;
-		y = f.top + 16 + 18 * (double)labels++;
-		cairn_buf_addf(out, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\""
-			       " stroke-width=\"2\"/>\n<text x=\"%.2f\" y=\"%.2f\">",
-			       f.left + f.width - 150, y - 4, f.left + f.width - 130, y - 4, color,
-			       f.left + f.width - 124, y);
-		add_escaped(out, series[k].label);
-		cairn_buf_adds(out, "</text>\n");
-	}
+	draw_legend(out, plot, &f, series, n);
 	cairn_buf_adds(out, "</svg>\n");
 }

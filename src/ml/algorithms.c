@@ -7,6 +7,14 @@
 /* Adding an algorithm: its src/ml/algo-<name>.c, one extern in
  * ml/algorithms.h and one row here. */
 static const struct cairn_algorithm *const algorithms[] = {
+	&cairn__algo_xgboost,
+	&cairn__algo_random_forest,
+	&cairn__algo_logistic,
+	&cairn__algo_linear_svm,
+	&cairn__algo_linear,
+	&cairn__algo_kmeans,
+	&cairn__algo_knn,
+	&cairn__algo_naive_bayes,
 	NULL
 };
 

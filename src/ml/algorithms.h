@@ -6,4 +6,13 @@
 
 #include "cairn/learner.h"
 
+extern const struct cairn_algorithm cairn__algo_xgboost;
+extern const struct cairn_algorithm cairn__algo_random_forest;
+extern const struct cairn_algorithm cairn__algo_logistic;
+extern const struct cairn_algorithm cairn__algo_linear_svm;
+extern const struct cairn_algorithm cairn__algo_linear;
+extern const struct cairn_algorithm cairn__algo_kmeans;
+extern const struct cairn_algorithm cairn__algo_knn;
+extern const struct cairn_algorithm cairn__algo_naive_bayes;
+
 #endif

@@ -254,12 +254,13 @@ static int fit_target(cairn_ctx *ctx, cairn_prep *p, const struct cairn_frame *f
 	p->numeric_classes = col->type != CAIRN_TYPE_STRING;
 	distinct_texts(f, t, rows, nrows, p->numeric_classes, &v, &n, &mode);
 	if (n < 2) {
+		int rc = cairn_error(ctx, CAIRN_EINVAL, "target column '%s' of '%s' is constant ('%s'"
+				     " in every training row): there is nothing to learn", col->name,
+				     f->name, n ? v[0] : "");
 		for (size_t i = 0; i < n; i++)
 			free(v[i]);
 		free(v);
-		return cairn_error(ctx, CAIRN_EINVAL, "target column '%s' of '%s' is constant ('%s'"
-				   " in every training row): there is nothing to learn", col->name,
-				   f->name, n ? "" : "");
+		return rc;
 	}
 	if (task < 0) {
 		/* Text and booleans are classes; integers with few values too. */

@@ -37,17 +37,9 @@ static const char *str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) && errno != ENOENT ? -1 : 0;
-}
-
 static void remove_tree(const char *path)
 {
-	if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) && errno != ENOENT)
+	if (cairn_remove_tree(path))
 		cairn_log_warn("cannot remove '%s': %s", path, strerror(errno));
 }
 

@@ -53,6 +53,12 @@ args_for() {
 		echo "history 01m8 loss"
 		echo "history 01m8 loss --svg plot.svg"
 		;;
+	train)
+		echo "--data iris --target species --algo logistic"
+		;;
+	predict)
+		echo "01m8 --data $DATASETS/iris.csv"
+		;;
 	*)
 		echo ""
 		;;

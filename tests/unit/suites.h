@@ -24,9 +24,18 @@ extern const struct unit_test filter_tests[];
 extern const struct unit_test svgplot_tests[];
 extern const struct unit_test run_tests[];
 extern const struct unit_test preprocess_tests[];
+extern const struct unit_test yaml_tests[];
 extern const struct unit_test sysinfo_tests[];
 extern const struct unit_test exec_tests[];
 extern const struct unit_test lineage_tests[];
+extern const struct unit_test linear_tests[];
+extern const struct unit_test kmeans_tests[];
+extern const struct unit_test knn_tests[];
+extern const struct unit_test naive_bayes_tests[];
+extern const struct unit_test learners_cv_tests[];
+extern const struct unit_test evaluate_tests[];
+extern const struct unit_test plots_tests[];
+extern const struct unit_test xgboost_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -48,9 +57,18 @@ extern const struct unit_test lineage_tests[];
 	svgplot_tests, \
 	run_tests, \
 	preprocess_tests, \
+	yaml_tests, \
 	sysinfo_tests, \
 	exec_tests, \
 	lineage_tests, \
-	frame_tests,
+	linear_tests, \
+	kmeans_tests, \
+	knn_tests, \
+	naive_bayes_tests, \
+	learners_cv_tests, \
+	xgboost_tests, \
+	frame_tests, \
+	evaluate_tests, \
+	plots_tests,
 
 #endif

@@ -1,0 +1,178 @@
+/* cairn predict: batch predictions of a model package for a file or a
+ * dataset version. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cairn/csv.h"
+#include "cairn/dataset.h"
+#include "cairn/error.h"
+#include "cairn/format.h"
+#include "cairn/fs.h"
+#include "cairn/json.h"
+#include "cairn/model.h"
+#include "cli/cli.h"
+
+static const char usage[] =
+	"usage: cairn predict MODELREF --data FILE|REF [--out FILE] [--proba]\n"
+	"\n"
+	"Predicts every row of FILE (CSV, TSV or JSON lines) or of the dataset\n"
+	"version REF with the model package MODELREF: a package directory, a run\n"
+	"(its artifact 'model') or RUN/PATH. The model's preprocessing is applied\n"
+	"first: columns are found by name (others are ignored), a category not\n"
+	"seen in training is handled, a word in a numeric column is an error.\n"
+	"\n"
+	"Output, one row per input row, in the input's order: a column\n"
+	"'prediction' (the class label, the value, or the cluster), and with\n"
+	"--proba one column 'proba_CLASS' per class. CSV, or JSON lines when the\n"
+	"input is JSON lines or FILE ends in .jsonl. Written to FILE atomically\n"
+	"(--out), or to standard output.\n"
+	"\n"
+	"Options:\n"
+	"  --data FILE|REF  the rows to predict\n"
+	"  --out FILE       write here instead of standard output\n"
+	"  --proba          add the class probabilities (classification)\n"
+	"  -h, --help       this help\n";
+
+/* Loads FILE when it exists, else the dataset version REF. */
+static int load_input(cairn_ctx *ctx, const char *what, struct cairn_frame **f)
+{
+	struct cairn_dataset_version v = { 0 };
+	struct stat st;
+	int rc;
+
+	if (!stat(what, &st))
+		return cairn_frame_load(ctx, what, NULL, NULL, f);
+	if ((rc = cairn_dataset_resolve(ctx, what, &v))) {
+		cairn_error_prefix(ctx, "no file '%s', and no dataset version", what);
+		return rc;
+	}
+	rc = cairn_dataset_load_frame(ctx, &v, f);
+	cairn_dataset_version_release(&v);
+	return rc;
+}
+
+static void add_number(cairn_buf *b, double v)
+{
+	char num[32];
+
+	cairn_format_double(v, num);
+	cairn_buf_adds(b, num);
+}
+
+/* The output text: CSV or JSON lines. */
+static void format_rows(const cairn_prep *prep, const double *pred, size_t n, size_t nout,
+			int proba, int jsonl, cairn_buf *b)
+{
+	enum cairn_task task = cairn_prep_task(prep);
+	int nclasses = cairn_prep_nclasses(prep);
+
+	if (!jsonl) {
+		cairn_buf_adds(b, "prediction");
+		for (int c = 0; proba && c < nclasses; c++) {
+			cairn_buf field = CAIRN_BUF_INIT;
+			cairn_buf_addf(&field, "proba_%s", cairn_prep_class(prep, c));
+			cairn_buf_addch(b, ',');
+			cairn_csv_append_field(b, field.buf, field.len, ',', 1);
+			cairn_buf_release(&field);
+		}
+		cairn_buf_addch(b, '\n');
+	}
+	for (size_t i = 0; i < n; i++) {
+		const double *row = pred + i * nout;
+		json_t *o = jsonl ? json_object() : NULL;
+		if (task == CAIRN_TASK_CLASSIFICATION) {
+			int best = 0;
+			for (int c = 1; c < nclasses; c++)
+				if (row[c] > row[best])
+					best = c;
+			const char *label = cairn_prep_class(prep, best);
+			if (o)
+				json_object_set_new(o, "prediction", json_string(label));
+			else
+				cairn_csv_append_field(b, label, strlen(label), ',', 1);
+			for (int c = 0; proba && c < nclasses; c++) {
+				if (o) {
+					cairn_buf k = CAIRN_BUF_INIT;
+					cairn_buf_addf(&k, "proba_%s", cairn_prep_class(prep, c));
+					json_object_set_new(o, k.buf, json_real(row[c]));
+					cairn_buf_release(&k);
+				} else {
+					cairn_buf_addch(b, ',');
+					add_number(b, row[c]);
+				}
+			}
+		} else if (o)
+			json_object_set_new(o, "prediction", task == CAIRN_TASK_CLUSTERING
+					    ? json_integer((json_int_t)row[0]) : json_real(row[0]));
+		else
+			add_number(b, row[0]);
+		if (o) {
+			cairn_json_append(b, o, 0);
+			json_decref(o);
+		}
+		cairn_buf_addch(b, '\n');
+	}
+}
+
+int cmd_predict(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "proba", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *data = NULL, *out = NULL;
+	int c, proba = 0, rc, status = 0, jsonl;
+	struct cairn_frame *f = NULL;
+	cairn_buf text = CAIRN_BUF_INIT;
+	cairn_model *m = NULL;
+	double *pred = NULL;
+	size_t nout;
+	cairn_ctx *ctx;
+
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
+		switch (c) {
+		case 'd': data = optarg; break;
+		case 'o': out = optarg; break;
+		case 'p': proba = 1; break;
+		case 'h': return cli_help(usage);
+		default: return cli_bad_option(usage);
+		}
+	}
+	if (argc - optind != 1 || !data)
+		return cli_usage_error(usage, "predict needs MODELREF and --data");
+	if (!(ctx = cli_open_workspace(&status)))
+		return status;
+	if ((rc = cairn_model_open(ctx, argv[optind], &m)) || (rc = load_input(ctx, data, &f)) ||
+	    (rc = cairn_model_predict(ctx, m, f, NULL, 0, &pred, &nout)))
+		goto fail;
+	if (proba && cairn_prep_task(cairn_model_prep(m)) != CAIRN_TASK_CLASSIFICATION) {
+		rc = cairn_error(ctx, CAIRN_EINVAL, "--proba needs a classification model (this one"
+				 " does %s)", cairn_task_name(cairn_prep_task(cairn_model_prep(m))));
+		goto fail;
+	}
+	jsonl = f->format == CAIRN_FORMAT_JSONL || (out && strlen(out) > 6 &&
+						    !strcmp(out + strlen(out) - 6, ".jsonl"));
+	format_rows(cairn_model_prep(m), pred, f->nrows, nout, proba, jsonl, &text);
+	if (out)
+		rc = cairn_write_file_atomic(ctx, out, text.buf, text.len, 0644);
+	else if (cairn_write_full(STDOUT_FILENO, text.buf, text.len) < 0)
+		rc = cairn_error_errno(ctx, "cannot write the predictions");
+	if (rc)
+		goto fail;
+	goto done;
+fail:
+	status = cli_fail(ctx, rc);
+done:
+	cairn_buf_release(&text);
+	free(pred);
+	cairn_frame_free(f);
+	cairn_model_free(m);
+	cairn_ctx_free(ctx);
+	return status;
+}

@@ -1,0 +1,222 @@
+/* cairn train: fit a built-in algorithm on a dataset version as a tracked run. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cairn/error.h"
+#include "cairn/json.h"
+#include "cairn/learner.h"
+#include "cairn/progress.h"
+#include "cairn/train.h"
+#include "cli/cli.h"
+
+static const char usage[] =
+	"usage: cairn train --data REF [--target COL] --algo ALGO [--param KEY=VALUE]...\n"
+	"                   [--test REF | --test-split FRACTION] [--seed N] [--cv K]\n"
+	"                   [--task TASK] [--name NAME] [--experiment NAME] [--threads N]\n"
+	"                   [--json]\n"
+	"\n"
+	"Trains ALGO on the dataset version REF as a tracked run: params, inputs,\n"
+	"per-iteration metrics (train loss per boosting round, ...), final metrics\n"
+	"on the training and test rows, and the model package as the run's\n"
+	"artifact 'model' (MLmodel, model file, preprocessing, training profile,\n"
+	"metrics, lineage). Preprocessing is fitted on the training rows only.\n"
+	"The task (classification, regression, clustering) is inferred from the\n"
+	"target: text, booleans and integers with few values are classes.\n"
+	"\n"
+	"Algorithms: xgboost, random_forest, logistic, linear_svm, linear, kmeans,\n"
+	"knn, naive_bayes ('cairn train --algo ALGO --help-params' lists params).\n"
+	"\n"
+	"Options:\n"
+	"  --data REF            the training data (a dataset reference)\n"
+	"  --target COL          the column to predict (none for clustering)\n"
+	"  --algo ALGO           the algorithm\n"
+	"  --param KEY=VALUE     an algorithm param (repeatable)\n"
+	"  --test REF            evaluate on this dataset version\n"
+	"  --test-split F        hold out this fraction of REF (stratified for\n"
+	"                        classification) to evaluate on\n"
+	"  --seed N              the seed of splits, folds and the algorithm (0)\n"
+	"  --cv K                also K-fold cross-validate on the training rows\n"
+	"  --task TASK           classification, regression or clustering\n"
+	"  --name NAME           the run's name\n"
+	"  --experiment NAME     the run's experiment\n"
+	"  --threads N           threads for the algorithm (0: its default)\n"
+	"  --help-params         list ALGO's params and exit\n"
+	"  --json                print {run_id, metrics} as JSON\n"
+	"  -h, --help            this help\n"
+	"\n"
+	"Exit status: 0 trained; 1 failure; 2 usage (unknown algorithm or param,\n"
+	"bad value); 3 no workspace; 4 no such dataset or column; 5 bad data (a\n"
+	"word in a numeric column, ...). A failure after the run started ends the\n"
+	"run FAILED with the message.\n";
+
+static int print_params(const char *name)
+{
+	const struct cairn_algorithm *a = cairn_algorithm_find(name);
+	static const char *const types[] = { "int", "float", "string", "bool" };
+
+	if (!a)
+		return cli_usage_error(usage, "unknown algorithm '%s'", name);
+	printf("%s (%s%s%s)\n", a->name,
+	       a->tasks & CAIRN_TASK_BIT(CAIRN_TASK_CLASSIFICATION) ? "classification " : "",
+	       a->tasks & CAIRN_TASK_BIT(CAIRN_TASK_REGRESSION) ? "regression " : "",
+	       a->tasks & CAIRN_TASK_BIT(CAIRN_TASK_CLUSTERING) ? "clustering" : "");
+	for (size_t i = 0; i < a->nparams; i++) {
+		const struct cairn_param_spec *p = &a->params[i];
+		printf("  %-22s %-6s default %-8s %s\n", p->name, types[p->type],
+		       p->default_value ? p->default_value : "-", p->help ? p->help : "");
+	}
+	return 0;
+}
+
+/* The metrics worth a line: accuracy, f1, AUC, R², RMSE, silhouette, ... */
+static void print_summary(const char *run_id, const json_t *metrics)
+{
+	static const char *const keys[] = { "accuracy", "balanced_accuracy", "roc_auc", "log_loss",
+					     "r2", "rmse", "mae", "silhouette", "inertia" };
+	static const char *const parts[] = { "train", "test" };
+
+	printf("Trained run %s\n", run_id);
+	for (size_t p = 0; p < 2; p++) {
+		const json_t *m = json_object_get(metrics, parts[p]);
+		if (!m)
+			continue;
+		printf("  %-6s", parts[p]);
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			const json_t *v = json_object_get(m, keys[k]);
+			if (json_is_object(v))
+				v = json_object_get(v, "macro");
+			if (json_is_number(v))
+				printf("  %s %.4g", keys[k], json_number_value(v));
+		}
+		printf("\n");
+	}
+	printf("The model package is the run's artifact 'model' (cairn runs get-artifact %s model).\n",
+	       run_id);
+}
+
+int cmd_train(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "target", required_argument, NULL, 't' },
+		{ "algo", required_argument, NULL, 'a' },
+		{ "param", required_argument, NULL, 'p' },
+		{ "test", required_argument, NULL, 'T' },
+		{ "test-split", required_argument, NULL, 'S' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "cv", required_argument, NULL, 'c' },
+		{ "task", required_argument, NULL, 'k' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "experiment", required_argument, NULL, 'e' },
+		{ "threads", required_argument, NULL, 'j' },
+		{ "help-params", no_argument, NULL, 'P' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cairn_train_options o = { 0 };
+	struct cairn_train_result res = { 0 };
+	json_t *params = json_object();
+	unsigned long long u;
+	int c, json = 0, help_params = 0, rc, status = 0;
+	cairn_ctx *ctx;
+	char *end;
+
+	o.task = -1;
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
+		switch (c) {
+		case 'd': o.data = optarg; break;
+		case 't': o.target = optarg; break;
+		case 'a': o.algo = optarg; break;
+		case 'p': {
+			char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg) {
+				status = cli_usage_error(usage, "--param '%s' is not KEY=VALUE", optarg);
+				goto out;
+			}
+			*eq = '\0';
+			json_object_set_new(params, optarg, json_string(eq + 1));
+			*eq = '=';
+			break;
+		}
+		case 'T': o.test = optarg; break;
+		case 'S':
+			o.test_split = strtod(optarg, &end);
+			if (end == optarg || *end || !(o.test_split > 0 && o.test_split < 1)) {
+				status = cli_usage_error(usage, "--test-split '%s' is not a fraction between"
+							 " 0 and 1", optarg);
+				goto out;
+			}
+			break;
+		case 's':
+			if ((status = cli_parse_uint(usage, "--seed", optarg, &u)))
+				goto out;
+			o.seed = u;
+			break;
+		case 'c':
+			if ((status = cli_parse_uint(usage, "--cv", optarg, &u)))
+				goto out;
+			if (u < 2 || u > 100) {
+				status = cli_usage_error(usage, "--cv takes 2 to 100 folds");
+				goto out;
+			}
+			o.cv = (int)u;
+			break;
+		case 'k':
+			if ((o.task = cairn_task_parse(optarg)) < 0) {
+				status = cli_usage_error(usage, "unknown task '%s' (classification,"
+							 " regression or clustering)", optarg);
+				goto out;
+			}
+			break;
+		case 'n': o.name = optarg; break;
+		case 'e': o.experiment = optarg; break;
+		case 'j':
+			if ((status = cli_parse_uint(usage, "--threads", optarg, &u)))
+				goto out;
+			o.threads = (int)u;
+			break;
+		case 'P': help_params = 1; break;
+		case 'J': json = 1; break;
+		case 'h': status = cli_help(usage); goto out;
+		default: status = cli_bad_option(usage); goto out;
+		}
+	}
+	if (help_params) {
+		status = o.algo ? print_params(o.algo) : cli_usage_error(usage, "--help-params needs --algo");
+		goto out;
+	}
+	if (optind != argc) {
+		status = cli_usage_error(usage, "train takes no arguments ('%s')", argv[optind]);
+		goto out;
+	}
+	if (!o.data || !o.algo) {
+		status = cli_usage_error(usage, "train needs --data and --algo");
+		goto out;
+	}
+	if (o.test && o.test_split > 0) {
+		status = cli_usage_error(usage, "--test and --test-split exclude each other");
+		goto out;
+	}
+	o.params = params;
+	if (json)
+		cairn_progress_set_enabled(0);
+	if (!(ctx = cli_open_workspace(&status)))
+		goto out;
+	rc = cairn_train(ctx, &o, &res);
+	if (rc) {
+		if (*res.run_id)
+			fprintf(stderr, "cairn: run %s FAILED\n", res.run_id);
+		status = cli_fail(ctx, rc);
+	} else if (json) {
+		json_t *v = json_pack("{s:s, s:O}", "run_id", res.run_id, "metrics", res.metrics);
+		cairn_json_print(stdout, v, 1);
+		json_decref(v);
+	} else
+		print_summary(res.run_id, res.metrics);
+	json_decref(res.metrics);
+	cairn_ctx_free(ctx);
+out:
+	json_decref(params);
+	return status;
+}

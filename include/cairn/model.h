@@ -1,0 +1,67 @@
+/*
+ * The model package: a directory that holds everything needed to use a
+ * trained model and to trace it back.
+ *
+ *     MLmodel           YAML manifest (MLflow's layout): flavors (cairn
+ *                       always; MLflow's xgboost flavor for XGBoost models),
+ *                       signature (input columns and types, the output),
+ *                       run_id, model_uuid, utc_time_created
+ *     model.*           the algorithm's own model file(s)
+ *     preprocess.json   the fitted preprocessing (include/cairn/preprocess.h)
+ *     profile.json      the training data's profile (the drift reference)
+ *     metrics.json      the evaluation metrics at training time
+ *     lineage.json      data versions, code version, params, run
+ *
+ * A package is written to a new directory in one step (a temporary sibling
+ * renamed into place), so a reader never sees half of one.
+ *
+ * A model reference (MODELREF) names a package: a directory holding an
+ * MLmodel, or a run (id or prefix) whose artifact "model" is one, or
+ * RUN/PATH for a package logged elsewhere in the run.
+ */
+#ifndef CAIRN_MODEL_H
+#define CAIRN_MODEL_H
+
+#include <jansson.h>
+#include "cairn/ctx.h"
+#include "cairn/frame.h"
+#include "cairn/learner.h"
+#include "cairn/preprocess.h"
+
+struct cairn_model_info {
+	const struct cairn_algorithm *algo;
+	const void *model;
+	const cairn_prep *prep;
+	const char *run_id;     /* may be NULL */
+	const json_t *params;   /* the resolved params (may be NULL) */
+	const json_t *metrics;  /* may be NULL */
+	const json_t *profile;  /* may be NULL */
+	const json_t *lineage;  /* may be NULL */
+};
+
+/* Writes the package to dir, which must not exist. */
+int cairn_model_save(cairn_ctx *ctx, const struct cairn_model_info *info, const char *dir);
+
+typedef struct cairn_model cairn_model;
+
+/* Loads the package in directory dir. */
+int cairn_model_load(cairn_ctx *ctx, const char *dir, cairn_model **out);
+/* Resolves a MODELREF and loads it (a run's package is copied out of the
+ * object store into a temporary directory first, removed afterwards). */
+int cairn_model_open(cairn_ctx *ctx, const char *ref, cairn_model **out);
+void cairn_model_free(cairn_model *m);
+
+const struct cairn_algorithm *cairn_model_algorithm(const cairn_model *m);
+const cairn_prep *cairn_model_prep(const cairn_model *m);
+const void *cairn_model_learner(const cairn_model *m);
+/* The MLmodel manifest as JSON (borrowed). */
+const json_t *cairn_model_manifest(const cairn_model *m);
+
+/*
+ * Predicts rows[0..nrows) of f (rows NULL: all): *out (allocated) holds
+ * nrows * *noutputs values (see learner.h for their meaning).
+ */
+int cairn_model_predict(cairn_ctx *ctx, const cairn_model *m, const struct cairn_frame *f,
+			const size_t *rows, size_t nrows, double **out, size_t *noutputs);
+
+#endif

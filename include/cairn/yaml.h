@@ -1,0 +1,29 @@
+/*
+ * YAML as JSON values: reading a YAML document (libyaml) into a jansson value,
+ * and writing a JSON value as block-style YAML, for files such as MLmodel
+ * that other tools read and write.
+ *
+ * Reading: mappings become objects, sequences arrays; a plain scalar becomes
+ * null (~, null, empty), a boolean (true/false), an integer, a real or a
+ * string; a quoted scalar is always a string. Anchors and aliases are
+ * resolved by libyaml. Errors name the file, line and column.
+ *
+ * Writing: keys in sorted order; strings quoted (JSON escapes, which YAML
+ * double-quoted scalars accept) unless they are plain words that read back
+ * as the same string.
+ */
+#ifndef CAIRN_YAML_H
+#define CAIRN_YAML_H
+
+#include <jansson.h>
+#include "cairn/buf.h"
+#include "cairn/ctx.h"
+
+/* Parses the first document of text (what names it in errors). */
+int cairn_yaml_load_text(cairn_ctx *ctx, const char *what, const char *text, size_t len,
+			 json_t **out);
+int cairn_yaml_load_file(cairn_ctx *ctx, const char *path, json_t **out);
+/* Appends v (an object) as a YAML document. */
+void cairn_yaml_append(cairn_buf *b, const json_t *v);
+
+#endif

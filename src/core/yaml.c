@@ -1,0 +1,217 @@
+/* YAML documents as JSON values, with libyaml; see include/cairn/yaml.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+#include "cairn/error.h"
+#include "cairn/fs.h"
+#include "cairn/json.h"
+#include "cairn/yaml.h"
+
+static json_t *plain_scalar(const char *s, size_t len)
+{
+	char *end;
+	long long i;
+	double d;
+
+	if (!len || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL"))
+		return json_null();
+	if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE"))
+		return json_true();
+	if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE"))
+		return json_false();
+	errno = 0;
+	i = strtoll(s, &end, 10);
+	if (end == s + len && !errno && (s[0] != '0' || len == 1))
+		return json_integer(i);
+	d = strtod(s, &end);
+	if (end == s + len && strspn(s, "+-0123456789.eE") == len)
+		return json_real(d);
+	return json_stringn(s, len);
+}
+
+static json_t *convert(yaml_document_t *doc, yaml_node_t *n, int depth)
+{
+	json_t *v;
+
+	if (!n || depth > 64)
+		return NULL;
+	switch (n->type) {
+	case YAML_SCALAR_NODE:
+		if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+			return plain_scalar((const char *)n->data.scalar.value, n->data.scalar.length);
+		return json_stringn((const char *)n->data.scalar.value, n->data.scalar.length);
+	case YAML_SEQUENCE_NODE:
+		v = json_array();
+		for (yaml_node_item_t *it = n->data.sequence.items.start;
+		     it < n->data.sequence.items.top; it++) {
+			json_t *e = convert(doc, yaml_document_get_node(doc, *it), depth + 1);
+			if (!e) {
+				json_decref(v);
+				return NULL;
+			}
+			json_array_append_new(v, e);
+		}
+		return v;
+	case YAML_MAPPING_NODE:
+		v = json_object();
+		for (yaml_node_pair_t *pr = n->data.mapping.pairs.start;
+		     pr < n->data.mapping.pairs.top; pr++) {
+			yaml_node_t *k = yaml_document_get_node(doc, pr->key);
+			json_t *e;
+			if (!k || k->type != YAML_SCALAR_NODE ||
+			    !(e = convert(doc, yaml_document_get_node(doc, pr->value), depth + 1))) {
+				json_decref(v);
+				return NULL;
+			}
+			json_object_setn_new(v, (const char *)k->data.scalar.value, k->data.scalar.length, e);
+		}
+		return v;
+	default:
+		return NULL;
+	}
+}
+
+int cairn_yaml_load_text(cairn_ctx *ctx, const char *what, const char *text, size_t len,
+			 json_t **out)
+{
+	yaml_parser_t y;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	int rc = 0;
+
+	*out = NULL;
+	if (!yaml_parser_initialize(&y))
+		return cairn_error(ctx, CAIRN_ENOMEM, "out of memory");
+	yaml_parser_set_input_string(&y, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&y, &doc)) {
+		rc = cairn_error(ctx, CAIRN_EPARSE, "cannot parse '%s' line %zu column %zu: %s", what,
+				 y.problem_mark.line + 1, y.problem_mark.column + 1,
+				 y.problem ? y.problem : "invalid YAML");
+		yaml_parser_delete(&y);
+		return rc;
+	}
+	if (!(root = yaml_document_get_root_node(&doc)))
+		rc = cairn_error(ctx, CAIRN_EPARSE, "'%s' is empty", what);
+	else if (!(*out = convert(&doc, root, 0)))
+		rc = cairn_error(ctx, CAIRN_EPARSE, "'%s' holds a YAML construct cairn cannot read"
+				 " (a non-scalar key, or nesting deeper than 64)", what);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&y);
+	return rc;
+}
+
+int cairn_yaml_load_file(cairn_ctx *ctx, const char *path, json_t **out)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	if (!(rc = cairn_read_file(ctx, path, &b)))
+		rc = cairn_yaml_load_text(ctx, path, b.buf, b.len, out);
+	cairn_buf_release(&b);
+	return rc;
+}
+
+/* 1 when s can be written plain and reads back as the same string. */
+static int plain_ok(const char *s)
+{
+	size_t n = strlen(s);
+	json_t *back;
+	int same;
+
+	if (!n || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-") != n ||
+	    s[0] == '-' || s[0] == '.')
+		return 0;
+	back = plain_scalar(s, n);
+	same = json_is_string(back) && !strcmp(json_string_value(back), s);
+	json_decref(back);
+	return same;
+}
+
+static void append_scalar(cairn_buf *b, const json_t *v)
+{
+	if (json_is_string(v) && plain_ok(json_string_value(v)))
+		cairn_buf_adds(b, json_string_value(v));
+	else
+		cairn_json_append(b, v, 0);
+}
+
+static void append_value(cairn_buf *b, const json_t *v, int indent);
+
+static void append_key(cairn_buf *b, const char *key, int indent)
+{
+	json_t *k = json_string(key);
+
+	cairn_buf_addf(b, "%*s", indent, "");
+	append_scalar(b, k);
+	cairn_buf_addch(b, ':');
+	json_decref(k);
+}
+
+static int is_container(const json_t *v)
+{
+	return (json_is_object(v) && json_object_size(v)) || (json_is_array(v) && json_array_size(v));
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void append_value(cairn_buf *b, const json_t *v, int indent)
+{
+	if (json_is_object(v) && json_object_size(v)) {
+		size_t n = json_object_size(v), i = 0;
+		const char **keys = malloc(n * sizeof(*keys));
+		const char *key;
+		json_t *e;
+		if (!keys)
+			abort();
+		json_object_foreach((json_t *)v, key, e)
+			keys[i++] = key;
+		qsort(keys, n, sizeof(*keys), cmp_keys);
+		for (i = 0; i < n; i++) {
+			e = json_object_get(v, keys[i]);
+			append_key(b, keys[i], indent);
+			if (is_container(e)) {
+				cairn_buf_addch(b, '\n');
+				append_value(b, e, indent + 2);
+			} else {
+				cairn_buf_addch(b, ' ');
+				append_value(b, e, indent);
+			}
+		}
+		free(keys);
+		return;
+	}
+	if (json_is_array(v) && json_array_size(v)) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(v, i, e) {
+			cairn_buf_addf(b, "%*s- ", indent, "");
+			if (is_container(e)) {
+				/* A nested block: its first line continues after "- ". */
+				cairn_buf nested = CAIRN_BUF_INIT;
+				append_value(&nested, e, indent + 2);
+				cairn_buf_adds(b, nested.buf + indent + 2);
+				cairn_buf_release(&nested);
+			} else
+				append_value(b, e, indent);
+		}
+		return;
+	}
+	if (json_is_object(v))
+		cairn_buf_adds(b, "{}\n");
+	else if (json_is_array(v))
+		cairn_buf_adds(b, "[]\n");
+	else {
+		append_scalar(b, v);
+		cairn_buf_addch(b, '\n');
+	}
+}
+
+void cairn_yaml_append(cairn_buf *b, const json_t *v)
+{
+	append_value(b, v, 0);
+}

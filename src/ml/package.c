@@ -1,0 +1,285 @@
+/* The model package: writing, loading, resolving a MODELREF and predicting;
+ * see include/cairn/model.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "cairn/buf.h"
+#include "cairn/error.h"
+#include "cairn/fs.h"
+#include "cairn/id.h"
+#include "cairn/json.h"
+#include "cairn/model.h"
+#include "cairn/run.h"
+#include "cairn/version.h"
+#include "cairn/yaml.h"
+
+struct cairn_model {
+	const struct cairn_algorithm *algo;
+	void *learner;
+	cairn_prep *prep;
+	json_t *manifest;
+};
+
+/* MLflow's column types for cairn's value types. */
+static const char *mlflow_type(const char *cairn_type)
+{
+	static const char *const map[][2] = {
+		{ "float", "double" }, { "int", "long" }, { "bool", "boolean" },
+		{ "string", "string" }, { "datetime", "datetime" },
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(map[i][0], cairn_type))
+			return map[i][1];
+	return "string";
+}
+
+static json_t *signature(const cairn_prep *p)
+{
+	json_t *inputs = json_array(), *in = cairn_prep_inputs(p), *c, *out;
+	cairn_buf a = CAIRN_BUF_INIT, b = CAIRN_BUF_INIT;
+	const char *otype;
+	size_t i;
+
+	json_array_foreach(in, i, c)
+		json_array_append_new(inputs, json_pack("{s:s, s:s, s:b}",
+			"name", json_string_value(json_object_get(c, "name")),
+			"type", mlflow_type(json_string_value(json_object_get(c, "type"))),
+			"required", 1));
+	json_decref(in);
+	switch (cairn_prep_task(p)) {
+	case CAIRN_TASK_REGRESSION: otype = "double"; break;
+	case CAIRN_TASK_CLUSTERING: otype = "long"; break;
+	default: otype = "string"; break;
+	}
+	out = json_pack("[{s:s, s:s, s:b}]", "name", "prediction", "type", otype, "required", 1);
+	/* MLflow keeps the column specs as JSON text inside the YAML. */
+	cairn_json_append(&a, inputs, 0);
+	cairn_json_append(&b, out, 0);
+	json_decref(inputs);
+	json_decref(out);
+	c = json_pack("{s:s, s:s, s:n}", "inputs", a.buf, "outputs", b.buf, "params");
+	cairn_buf_release(&a);
+	cairn_buf_release(&b);
+	return c;
+}
+
+static void random_hex(char *out, size_t nbytes)
+{
+	unsigned char r[32];
+
+	if (nbytes > sizeof(r) || getrandom(r, nbytes, 0) != (ssize_t)nbytes)
+		for (size_t i = 0; i < nbytes; i++)
+			r[i] = (unsigned char)(cairn_now_ms() >> (i % 8) ^ (i * 131));
+	for (size_t i = 0; i < nbytes; i++)
+		snprintf(out + 2 * i, 3, "%02x", r[i]);
+}
+
+static json_t *manifest(const struct cairn_model_info *info, json_t *files)
+{
+	char uuid[65], t[32];
+	json_t *flavors, *m;
+	time_t now = (time_t)(cairn_now_ms() / 1000);
+	struct tm tm;
+
+	random_hex(uuid, 16);
+	gmtime_r(&now, &tm);
+	strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S", &tm);
+	flavors = json_pack("{s:{s:s, s:s, s:O, s:s, s:s}}", "cairn",
+			    "algorithm", info->algo->name,
+			    "task", cairn_task_name(cairn_prep_task(info->prep)),
+			    "model_files", files,
+			    "preprocess", "preprocess.json",
+			    "cairn_version", cairn_version());
+	if (!strcmp(info->algo->name, "xgboost") || !strcmp(info->algo->name, "random_forest"))
+		/* MLflow's xgboost flavor loads model.json as a Booster: exact for
+		 * numeric features, which reach the booster unchanged. */
+		json_object_set_new(flavors, "xgboost", json_pack("{s:n, s:s, s:s, s:s}",
+			"code", "data", "model.json", "model_class", "xgboost.core.Booster",
+			"model_format", "json"));
+	m = json_pack("{s:s, s:o, s:s, s:o, s:s}", "artifact_path", "model", "flavors", flavors,
+		      "model_uuid", uuid, "signature", signature(info->prep),
+		      "utc_time_created", t);
+	json_object_set_new(m, "run_id", info->run_id ? json_string(info->run_id) : json_null());
+	return m;
+}
+
+static int write_json(cairn_ctx *ctx, const char *dir, const char *name, const json_t *v)
+{
+	cairn_buf path = CAIRN_BUF_INIT, text = CAIRN_BUF_INIT;
+	int rc;
+
+	cairn_path_join(&path, dir, name);
+	cairn_json_append(&text, v, 1);
+	cairn_buf_addch(&text, '\n');
+	rc = cairn_write_file_atomic(ctx, path.buf, text.buf, text.len, 0644);
+	cairn_buf_release(&path);
+	cairn_buf_release(&text);
+	return rc;
+}
+
+int cairn_model_save(cairn_ctx *ctx, const struct cairn_model_info *info, const char *dir)
+{
+	cairn_buf tmp = CAIRN_BUF_INIT, path = CAIRN_BUF_INIT, yaml = CAIRN_BUF_INIT;
+	json_t *files = json_array(), *m = NULL, *prep = cairn_prep_json(info->prep);
+	struct stat st;
+	int rc;
+
+	if (!stat(dir, &st)) {
+		rc = cairn_error(ctx, CAIRN_EEXIST, "'%s' already exists", dir);
+		goto out;
+	}
+	cairn_buf_addf(&tmp, "%s.tmp-XXXXXX", dir);
+	if (!mkdtemp(tmp.buf)) {
+		rc = cairn_error_errno(ctx, "cannot create a directory beside '%s'", dir);
+		goto out;
+	}
+	if ((rc = info->algo->save(ctx, info->model, tmp.buf, files)) ||
+	    (rc = write_json(ctx, tmp.buf, "preprocess.json", prep)) ||
+	    (info->metrics && (rc = write_json(ctx, tmp.buf, "metrics.json", info->metrics))) ||
+	    (info->profile && (rc = write_json(ctx, tmp.buf, "profile.json", info->profile))) ||
+	    (info->lineage && (rc = write_json(ctx, tmp.buf, "lineage.json", info->lineage))) ||
+	    (info->params && (rc = write_json(ctx, tmp.buf, "params.json", info->params))))
+		goto fail;
+	m = manifest(info, files);
+	cairn_yaml_append(&yaml, m);
+	cairn_path_join(&path, tmp.buf, "MLmodel");
+	if ((rc = cairn_write_file_atomic(ctx, path.buf, yaml.buf, yaml.len, 0644)))
+		goto fail;
+	if (rename(tmp.buf, dir)) {
+		rc = cairn_error_errno(ctx, "cannot move the package to '%s'", dir);
+		goto fail;
+	}
+	goto out;
+fail:
+	cairn_remove_tree(tmp.buf);
+out:
+	json_decref(files);
+	json_decref(m);
+	json_decref(prep);
+	cairn_buf_release(&tmp);
+	cairn_buf_release(&path);
+	cairn_buf_release(&yaml);
+	return rc;
+}
+
+void cairn_model_free(cairn_model *m)
+{
+	if (!m)
+		return;
+	if (m->learner)
+		m->algo->free(m->learner);
+	cairn_prep_free(m->prep);
+	json_decref(m->manifest);
+	free(m);
+}
+
+int cairn_model_load(cairn_ctx *ctx, const char *dir, cairn_model **out)
+{
+	cairn_buf path = CAIRN_BUF_INIT;
+	cairn_model *m = calloc(1, sizeof(*m));
+	json_t *spec = NULL;
+	const char *algo;
+	int rc;
+
+	*out = NULL;
+	if (!m)
+		return cairn_error(ctx, CAIRN_ENOMEM, "out of memory");
+	cairn_path_join(&path, dir, "MLmodel");
+	if ((rc = cairn_yaml_load_file(ctx, path.buf, &m->manifest)))
+		goto fail;
+	algo = json_string_value(json_object_get(json_object_get(json_object_get(m->manifest, "flavors"),
+								 "cairn"), "algorithm"));
+	if (!algo) {
+		rc = cairn_error(ctx, CAIRN_EPARSE, "'%s' has no cairn flavor (flavors: cairn:"
+				 " algorithm:): import it with 'cairn models import'", path.buf);
+		goto fail;
+	}
+	if (!(m->algo = cairn_algorithm_find(algo))) {
+		rc = cairn_error(ctx, CAIRN_EPARSE, "'%s' names an unknown algorithm '%s'", path.buf, algo);
+		goto fail;
+	}
+	cairn_buf_reset(&path);
+	cairn_path_join(&path, dir, "preprocess.json");
+	if ((rc = cairn_json_load_file(ctx, path.buf, &spec)) ||
+	    (rc = cairn_prep_from_json(ctx, spec, &m->prep)) ||
+	    (rc = m->algo->load(ctx, dir, &m->learner)))
+		goto fail;
+	*out = m;
+	goto out;
+fail:
+	cairn_error_prefix(ctx, "cannot load the model in '%s'", dir);
+	cairn_model_free(m);
+out:
+	json_decref(spec);
+	cairn_buf_release(&path);
+	return rc;
+}
+
+int cairn_model_open(cairn_ctx *ctx, const char *ref, cairn_model **out)
+{
+	cairn_buf manifest = CAIRN_BUF_INIT, tmp = CAIRN_BUF_INIT, pkg = CAIRN_BUF_INIT;
+	cairn_buf run = CAIRN_BUF_INIT;
+	const char *slash = strchr(ref, '/');
+	const char *tmpdir = getenv("TMPDIR");
+	struct stat st;
+	int rc;
+
+	*out = NULL;
+	cairn_path_join(&manifest, ref, "MLmodel");
+	if (!stat(manifest.buf, &st)) {
+		rc = cairn_model_load(ctx, ref, out);
+		goto out;
+	}
+	/* RUN or RUN/PATH: the package logged by a run. */
+	cairn_buf_add(&run, ref, slash ? (size_t)(slash - ref) : strlen(ref));
+	cairn_buf_addf(&tmp, "%s/cairn-model-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!mkdtemp(tmp.buf)) {
+		rc = cairn_error_errno(ctx, "cannot create a temporary directory");
+		goto out;
+	}
+	cairn_path_join(&pkg, tmp.buf, "model");
+	rc = cairn_run_get_artifact(ctx, run.buf, slash ? slash + 1 : "model", pkg.buf);
+	if (rc == CAIRN_ENOTFOUND && !slash && stat(ref, &st))
+		cairn_error_prefix(ctx, "no model '%s' (a package directory, a run id or RUN/PATH)", ref);
+	if (!rc)
+		rc = cairn_model_load(ctx, pkg.buf, out);
+	cairn_remove_tree(tmp.buf);
+out:
+	cairn_buf_release(&manifest);
+	cairn_buf_release(&tmp);
+	cairn_buf_release(&pkg);
+	cairn_buf_release(&run);
+	return rc;
+}
+
+const struct cairn_algorithm *cairn_model_algorithm(const cairn_model *m) { return m->algo; }
+const cairn_prep *cairn_model_prep(const cairn_model *m) { return m->prep; }
+const void *cairn_model_learner(const cairn_model *m) { return m->learner; }
+const json_t *cairn_model_manifest(const cairn_model *m) { return m->manifest; }
+
+int cairn_model_predict(cairn_ctx *ctx, const cairn_model *m, const struct cairn_frame *f,
+			const size_t *rows, size_t nrows, double **out, size_t *noutputs)
+{
+	struct cairn_matrix x = { 0 };
+	int rc;
+
+	*out = NULL;
+	if (!rows)
+		nrows = f->nrows;
+	*noutputs = m->algo->outputs(m->learner);
+	if ((rc = cairn_prep_transform(ctx, m->prep, f, rows, nrows, &x, NULL)))
+		return rc;
+	if (!(*out = malloc((nrows ? nrows : 1) * *noutputs * sizeof(double))))
+		rc = cairn_error(ctx, CAIRN_ENOMEM, "out of memory for %zu predictions", nrows);
+	else if ((rc = m->algo->predict(ctx, m->learner, &x, *out))) {
+		free(*out);
+		*out = NULL;
+	}
+	free(x.v);
+	return rc;
+}
