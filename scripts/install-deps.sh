@@ -7,6 +7,9 @@
 #   --check   only list the missing packages; exit 1 when there are any
 #
 # A new capability that needs a package adds it to PACKAGES below, and only there.
+# Some are for the tests only: postgresql (a real server for SQL acquisition),
+# clang (fuzzing), python3-xgboost (cairn's XGBoost models must equal
+# Python's, byte for byte).
 
 PACKAGES="
 	build-essential
@@ -26,6 +29,7 @@ PACKAGES="
 	libgit2-dev
 	git
 	python3
+	python3-xgboost
 	time
 	curl
 	clang
