@@ -1,12 +1,14 @@
 /* Shared helpers of the command-line front end; see cli/cli.h. */
 #include <errno.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/error.h"
+#include "cairn/dataset.h"
 #include "cairn/run.h"
 #include "cairn/workspace.h"
 #include "cli/cli.h"
@@ -210,4 +212,24 @@ int cli_current_run(cairn_ctx *ctx, char id[CAIRN_ID_LEN + 1], const char **run)
 		return cairn_error_prefix(ctx, "CAIRN_RUN_ID");
 	*run = id;
 	return 0;
+}
+
+int cli_load_data(cairn_ctx *ctx, const char *what, struct cairn_frame **f, int *is_dataset)
+{
+	struct cairn_dataset_version v = { 0 };
+	struct stat st;
+	int rc;
+
+	if (is_dataset)
+		*is_dataset = 0;
+	if (!stat(what, &st))
+		return cairn_frame_load(ctx, what, NULL, NULL, f);
+	if ((rc = cairn_dataset_resolve(ctx, what, &v))) {
+		cairn_error_prefix(ctx, "no file '%s', and no dataset version", what);
+		return rc;
+	}
+	if (!(rc = cairn_dataset_load_frame(ctx, &v, f)) && is_dataset)
+		*is_dataset = 1;
+	cairn_dataset_version_release(&v);
+	return rc;
 }

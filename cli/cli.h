@@ -72,6 +72,11 @@ int cli_parse_json_only(int argc, char **argv, const char *usage, int *json);
  * outside a run. A CAIRN_RUN_ID that names no run is an error. */
 int cli_current_run(cairn_ctx *ctx, char id[CAIRN_ID_LEN + 1], const char **run);
 
+/* Loads the rows named by what: the file at that path when one exists, else
+ * the dataset version it references. *is_dataset (may be NULL) says which. */
+struct cairn_frame;
+int cli_load_data(cairn_ctx *ctx, const char *what, struct cairn_frame **f, int *is_dataset);
+
 /* Parses a non-negative decimal integer option value or reports a usage error. */
 int cli_parse_uint(const char *usage, const char *opt, const char *s,
 		   unsigned long long *out);
@@ -86,6 +91,7 @@ int cmd_data(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
+int cmd_evaluate(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_reproduce(int argc, char **argv);

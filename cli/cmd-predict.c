@@ -36,24 +36,6 @@ static const char usage[] =
 	"  --proba          add the class probabilities (classification)\n"
 	"  -h, --help       this help\n";
 
-/* Loads FILE when it exists, else the dataset version REF. */
-static int load_input(cairn_ctx *ctx, const char *what, struct cairn_frame **f)
-{
-	struct cairn_dataset_version v = { 0 };
-	struct stat st;
-	int rc;
-
-	if (!stat(what, &st))
-		return cairn_frame_load(ctx, what, NULL, NULL, f);
-	if ((rc = cairn_dataset_resolve(ctx, what, &v))) {
-		cairn_error_prefix(ctx, "no file '%s', and no dataset version", what);
-		return rc;
-	}
-	rc = cairn_dataset_load_frame(ctx, &v, f);
-	cairn_dataset_version_release(&v);
-	return rc;
-}
-
 static void add_number(cairn_buf *b, double v)
 {
 	char num[32];
@@ -148,7 +130,7 @@ int cmd_predict(int argc, char **argv)
 		return cli_usage_error(usage, "predict needs MODELREF and --data");
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
-	if ((rc = cairn_model_open(ctx, argv[optind], &m)) || (rc = load_input(ctx, data, &f)) ||
+	if ((rc = cairn_model_open(ctx, argv[optind], &m)) || (rc = cli_load_data(ctx, data, &f, NULL)) ||
 	    (rc = cairn_model_predict(ctx, m, f, NULL, 0, &pred, &nout)))
 		goto fail;
 	if (proba && cairn_prep_task(cairn_model_prep(m)) != CAIRN_TASK_CLASSIFICATION) {

@@ -22,6 +22,7 @@ const struct cli_command cli_commands[] = {
 	{ "lineage", cmd_lineage, "show where a run, dataset version or artifact came from, and what came of it" },
 	{ "train", cmd_train, "train a built-in algorithm on a dataset as a tracked run" },
 	{ "predict", cmd_predict, "predict a file or dataset version with a model package" },
+	{ "evaluate", cmd_evaluate, "the metrics and plots of a model on labelled data" },
 	{ "object", cmd_object, "store, read and list content-addressed objects (plumbing)" },
 	{ "fsck", cmd_fsck, "verify the object store" },
 	{ "version", cmd_version, "show the versions of cairn and its libraries" },

@@ -56,7 +56,7 @@ args_for() {
 	train)
 		echo "--data iris --target species --algo logistic"
 		;;
-	predict)
+	predict|evaluate)
 		echo "01m8 --data $DATASETS/iris.csv"
 		;;
 	*)

@@ -1,0 +1,31 @@
+/*
+ * Evaluating a model package on labelled data: predictions, every metric of
+ * its task (include/cairn/evaluate.h), metrics per slice of a column, and
+ * the SVG plots (include/cairn/plots.h) written to a directory.
+ */
+#ifndef CAIRN_MODEL_EVAL_H
+#define CAIRN_MODEL_EVAL_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include "cairn/ctx.h"
+#include "cairn/frame.h"
+#include "cairn/model.h"
+
+struct cairn_model_eval_options {
+	const char *by;          /* a column of f: metrics per value, or NULL */
+	const char *plots_dir;   /* write roc.svg, pr.svg, confusion.svg,
+				    residuals.svg, importance.svg here, or NULL */
+	uint64_t seed;           /* of the silhouette's sample */
+};
+
+/*
+ * Evaluates m on every row of f, which must hold the model's input columns
+ * and, unless it is a clustering model, its target. *out is the metrics
+ * object, with "slices" when opts->by is set and "plots" (the file names
+ * written) when opts->plots_dir is set.
+ */
+int cairn_model_evaluate(cairn_ctx *ctx, const cairn_model *m, const struct cairn_frame *f,
+			 const struct cairn_model_eval_options *opts, json_t **out);
+
+#endif

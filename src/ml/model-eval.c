@@ -1,0 +1,146 @@
+/* Evaluating a model package on labelled data, with slices and plots; see
+ * include/cairn/model-eval.h. */
+#include <stdlib.h>
+#include <string.h>
+#include "cairn/buf.h"
+#include "cairn/error.h"
+#include "cairn/evaluate.h"
+#include "cairn/fs.h"
+#include "cairn/model-eval.h"
+#include "cairn/plots.h"
+
+typedef int (*plot_fn)(cairn_ctx *ctx, const struct cairn_eval_data *d, const char *title,
+		       cairn_buf *out);
+
+static int write_plot(cairn_ctx *ctx, const char *dir, const char *name, const cairn_buf *svg,
+		      json_t *written)
+{
+	cairn_buf path = CAIRN_BUF_INIT;
+	int rc;
+
+	cairn_path_join(&path, dir, name);
+	if (!(rc = cairn_write_file_atomic(ctx, path.buf, svg->buf, svg->len, 0644)))
+		json_array_append_new(written, json_string(name));
+	cairn_buf_release(&path);
+	return rc;
+}
+
+static int write_plots(cairn_ctx *ctx, const cairn_model *m, const struct cairn_eval_data *d,
+		       const char *dir, json_t *written)
+{
+	static const struct { const char *name; plot_fn fn; enum cairn_task task; } plots[] = {
+		{ "roc.svg", cairn_plot_roc, CAIRN_TASK_CLASSIFICATION },
+		{ "pr.svg", cairn_plot_pr, CAIRN_TASK_CLASSIFICATION },
+		{ "confusion.svg", cairn_plot_confusion, CAIRN_TASK_CLASSIFICATION },
+		{ "residuals.svg", cairn_plot_residuals, CAIRN_TASK_REGRESSION },
+	};
+	const struct cairn_algorithm *algo = cairn_model_algorithm(m);
+	const cairn_prep *prep = cairn_model_prep(m);
+	cairn_buf svg = CAIRN_BUF_INIT;
+	int rc;
+
+	if ((rc = cairn_mkdir_p(ctx, dir, 0777)))
+		return rc;
+	for (size_t i = 0; i < sizeof(plots) / sizeof(plots[0]) && !rc; i++) {
+		if (plots[i].task != d->task)
+			continue;
+		cairn_buf_reset(&svg);
+		if (!(rc = plots[i].fn(ctx, d, NULL, &svg)))
+			rc = write_plot(ctx, dir, plots[i].name, &svg, written);
+	}
+	if (!rc && algo->importance) {
+		size_t n = cairn_prep_nfeatures(prep);
+		double *value = calloc(n ? n : 1, sizeof(double));
+		const char **names = malloc((n ? n : 1) * sizeof(*names));
+		if (!value || !names)
+			abort();
+		for (size_t i = 0; i < n; i++)
+			names[i] = cairn_prep_feature(prep, i);
+		if (!(rc = algo->importance(ctx, cairn_model_learner(m), n, value))) {
+			cairn_buf_reset(&svg);
+			cairn_plot_importance(value, names, n, NULL, &svg);
+			rc = write_plot(ctx, dir, "importance.svg", &svg, written);
+		}
+		free(value);
+		free(names);
+	}
+	cairn_buf_release(&svg);
+	return rc;
+}
+
+int cairn_model_evaluate(cairn_ctx *ctx, const cairn_model *m, const struct cairn_frame *f,
+			 const struct cairn_model_eval_options *opts, json_t **out)
+{
+	static const struct cairn_model_eval_options none;
+	const cairn_prep *prep = cairn_model_prep(m);
+	struct cairn_eval_data d = { 0 };
+	struct cairn_matrix x = { 0 };
+	double *y = NULL, *pred = NULL;
+	const char **names = NULL, **keys = NULL;
+	cairn_buf cell = CAIRN_BUF_INIT;
+	size_t nout, by;
+	int rc;
+
+	*out = NULL;
+	if (!opts)
+		opts = &none;
+	if ((rc = cairn_prep_transform(ctx, prep, f, NULL, 0, &x, &y)) ||
+	    (rc = cairn_model_predict(ctx, m, f, NULL, 0, &pred, &nout)))
+		goto out;
+	d.task = cairn_prep_task(prep);
+	d.n = f->nrows;
+	d.y = y;
+	d.pred = pred;
+	d.nclasses = cairn_prep_nclasses(prep);
+	if (d.nclasses) {
+		if (!(names = malloc((size_t)d.nclasses * sizeof(*names))))
+			abort();
+		for (int c = 0; c < d.nclasses; c++)
+			names[c] = cairn_prep_class(prep, c);
+		d.class_names = names;
+	}
+	d.x = &x;
+	d.seed = opts->seed;
+	if ((rc = cairn_evaluate(ctx, &d, out)))
+		goto out;
+	if (opts->by) {
+		json_t *slices = NULL;
+		if ((rc = cairn_frame_need_col(ctx, f, opts->by, &by)))
+			goto out;
+		if (!(keys = calloc(f->nrows ? f->nrows : 1, sizeof(*keys))))
+			abort();
+		/* Every row's slice text, kept in one buffer: offsets first. */
+		size_t *off = malloc((f->nrows ? f->nrows : 1) * sizeof(size_t));
+		if (!off)
+			abort();
+		for (size_t r = 0; r < f->nrows; r++) {
+			off[r] = cell.len;
+			if (f->cols[by].valid[r])
+				cairn_frame_cell_text(f, r, by, &cell);
+			cairn_buf_addch(&cell, '\0');
+		}
+		for (size_t r = 0; r < f->nrows; r++)
+			keys[r] = f->cols[by].valid[r] ? cell.buf + off[r] : NULL;
+		free(off);
+		if ((rc = cairn_evaluate_slices(ctx, &d, keys, &slices)))
+			goto out;
+		json_object_set_new(*out, "slices", slices);
+	}
+	if (opts->plots_dir) {
+		json_t *written = json_array();
+		json_object_set_new(*out, "plots", written);
+		rc = write_plots(ctx, m, &d, opts->plots_dir, written);
+	}
+out:
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	free(keys);
+	free(names);
+	free(x.v);
+	free(y);
+	free(pred);
+	cairn_buf_release(&cell);
+	return rc;
+}
