@@ -83,6 +83,7 @@ int cli_parse_uint(const char *usage, const char *opt, const char *s,
 
 /* The commands. */
 int cmd_init(int argc, char **argv);
+int cmd_models(int argc, char **argv);
 int cmd_object(int argc, char **argv);
 int cmd_fsck(int argc, char **argv);
 int cmd_help(int argc, char **argv);
@@ -91,6 +92,7 @@ int cmd_data(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_run(int argc, char **argv);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cairn/buf.h"
 #include "cairn/error.h"
 #include "cairn/json.h"
 #include "cairn/learner.h"
@@ -13,7 +14,9 @@ static const char usage[] =
 	"usage: cairn train --data REF [--target COL] --algo ALGO [--param KEY=VALUE]...\n"
 	"                   [--test REF | --test-split FRACTION] [--seed N] [--cv K]\n"
 	"                   [--task TASK] [--name NAME] [--experiment NAME] [--threads N]\n"
-	"                   [--json]\n"
+	"                   [--init-model MODELREF] [--members MODELREF,MODELREF,...]\n"
+	"                   [--unlabeled REF --self-training-threshold P\n"
+	"                    [--self-training-rounds N]] [--json]\n"
 	"\n"
 	"Trains ALGO on the dataset version REF as a tracked run: params, inputs,\n"
 	"per-iteration metrics (train loss per boosting round, ...), final metrics\n"
@@ -24,7 +27,8 @@ static const char usage[] =
 	"target: text, booleans and integers with few values are classes.\n"
 	"\n"
 	"Algorithms: xgboost, random_forest, logistic, linear_svm, linear, kmeans,\n"
-	"knn, naive_bayes ('cairn train --algo ALGO --help-params' lists params).\n"
+	"knn, naive_bayes, ensemble ('cairn train --algo ALGO --help-params' lists\n"
+	"params).\n"
 	"\n"
 	"Options:\n"
 	"  --data REF            the training data (a dataset reference)\n"
@@ -40,6 +44,14 @@ static const char usage[] =
 	"  --name NAME           the run's name\n"
 	"  --experiment NAME     the run's experiment\n"
 	"  --threads N           threads for the algorithm (0: its default)\n"
+	"  --init-model MODELREF continue boosting this xgboost model for\n"
+	"                        n_estimators more rounds, with its preprocessing\n"
+	"  --members M1,M2,...   the models of --algo ensemble (soft or hard\n"
+	"                        --param voting); --data is evaluated, not fitted\n"
+	"  --unlabeled REF       self-training: add the rows of REF predicted with\n"
+	"                        a probability >= --self-training-threshold P,\n"
+	"                        with their predicted labels, and refit, until\n"
+	"                        no row is added or after N rounds (10)\n"
 	"  --help-params         list ALGO's params and exit\n"
 	"  --json                print {run_id, metrics} as JSON\n"
 	"  -h, --help            this help\n"
@@ -109,6 +121,11 @@ int cmd_train(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "experiment", required_argument, NULL, 'e' },
 		{ "threads", required_argument, NULL, 'j' },
+		{ "init-model", required_argument, NULL, 'I' },
+		{ "members", required_argument, NULL, 'M' },
+		{ "unlabeled", required_argument, NULL, 'U' },
+		{ "self-training-threshold", required_argument, NULL, 'H' },
+		{ "self-training-rounds", required_argument, NULL, 'R' },
 		{ "help-params", no_argument, NULL, 'P' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
@@ -117,6 +134,8 @@ int cmd_train(int argc, char **argv)
 	struct cairn_train_options o = { 0 };
 	struct cairn_train_result res = { 0 };
 	json_t *params = json_object();
+	char *members_text = NULL, **members = NULL;
+	size_t nmembers = 0;
 	unsigned long long u;
 	int c, json = 0, help_params = 0, rc, status = 0;
 	cairn_ctx *ctx;
@@ -176,6 +195,43 @@ int cmd_train(int argc, char **argv)
 				goto out;
 			o.threads = (int)u;
 			break;
+		case 'I': o.init_model = optarg; break;
+		case 'M':
+			free(members_text);
+			free(members);
+			members_text = cairn_xstrdup(optarg);
+			members = cairn_xcalloc(strlen(optarg) / 2 + 2, sizeof(*members));
+			nmembers = 0;
+			for (char *p = members_text, *comma; p; p = comma ? comma + 1 : NULL) {
+				if ((comma = strchr(p, ',')))
+					*comma = '\0';
+				if (!*p) {
+					status = cli_usage_error(usage, "--members '%s' has an empty "
+								 "model reference", optarg);
+					goto out;
+				}
+				members[nmembers++] = p;
+			}
+			break;
+		case 'U': o.unlabeled = optarg; break;
+		case 'H':
+			o.self_training_threshold = strtod(optarg, &end);
+			if (end == optarg || *end || !(o.self_training_threshold > 0 &&
+						       o.self_training_threshold <= 1)) {
+				status = cli_usage_error(usage, "--self-training-threshold '%s' is not a"
+							 " probability in (0, 1]", optarg);
+				goto out;
+			}
+			break;
+		case 'R':
+			if ((status = cli_parse_uint(usage, "--self-training-rounds", optarg, &u)))
+				goto out;
+			if (u < 1 || u > 1000) {
+				status = cli_usage_error(usage, "--self-training-rounds takes 1 to 1000");
+				goto out;
+			}
+			o.self_training_rounds = (int)u;
+			break;
 		case 'P': help_params = 1; break;
 		case 'J': json = 1; break;
 		case 'h': status = cli_help(usage); goto out;
@@ -198,6 +254,22 @@ int cmd_train(int argc, char **argv)
 		status = cli_usage_error(usage, "--test and --test-split exclude each other");
 		goto out;
 	}
+	if (!o.unlabeled != !o.self_training_threshold) {
+		status = cli_usage_error(usage, "--unlabeled and --self-training-threshold go "
+					 "together");
+		goto out;
+	}
+	if (o.self_training_rounds && !o.unlabeled) {
+		status = cli_usage_error(usage, "--self-training-rounds needs --unlabeled");
+		goto out;
+	}
+	if (!strcmp(o.algo, "ensemble") != !!nmembers) {
+		status = cli_usage_error(usage, nmembers ? "--members needs --algo ensemble" :
+					 "--algo ensemble needs --members");
+		goto out;
+	}
+	o.members = (const char *const *)members;
+	o.nmembers = nmembers;
 	o.params = params;
 	if (json)
 		cairn_progress_set_enabled(0);
@@ -217,6 +289,8 @@ int cmd_train(int argc, char **argv)
 	json_decref(res.metrics);
 	cairn_ctx_free(ctx);
 out:
+	free(members);
+	free(members_text);
 	json_decref(params);
 	return status;
 }

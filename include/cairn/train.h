@@ -31,6 +31,25 @@ struct cairn_train_options {
 	const char *parent;        /* parent run, or NULL ($CAIRN_RUN_ID when set) */
 	int threads;               /* 0: the algorithm's default */
 	int quiet;                 /* no progress on stderr */
+
+	/* Kinds of learning besides one fit on data (each NULL/0 when unused). */
+
+	/* Warm start: a MODELREF of an xgboost model to continue boosting for
+	 * n_estimators more rounds; its preprocessing is reused, not refitted,
+	 * so that the features line up. The run uses the model (a param
+	 * init_model, and a lineage edge to the artifact when it is a run's). */
+	const char *init_model;
+	/* algo "ensemble": the member MODELREFs (at least 2), combined by the
+	 * param voting; nothing is fitted, data and test are evaluated. */
+	const char *const *members;
+	size_t nmembers;
+	/* Self-training (classification): after the fit, rows of this dataset
+	 * version predicted with a top probability >= threshold join the
+	 * training rows with their predicted labels and the model is refitted,
+	 * until a round adds no row or after rounds rounds (0: 10). */
+	const char *unlabeled;
+	double self_training_threshold;
+	int self_training_rounds;
 };
 
 struct cairn_train_result {

@@ -38,6 +38,9 @@ static json_t *convert(yaml_document_t *doc, yaml_node_t *n, int depth)
 		return NULL;
 	switch (n->type) {
 	case YAML_SCALAR_NODE:
+		/* A "\0" escape: C strings, and so keys and most consumers, end there. */
+		if (memchr(n->data.scalar.value, 0, n->data.scalar.length))
+			return NULL;
 		if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
 			return plain_scalar((const char *)n->data.scalar.value, n->data.scalar.length);
 		return json_stringn((const char *)n->data.scalar.value, n->data.scalar.length);
@@ -60,6 +63,7 @@ static json_t *convert(yaml_document_t *doc, yaml_node_t *n, int depth)
 			yaml_node_t *k = yaml_document_get_node(doc, pr->key);
 			json_t *e;
 			if (!k || k->type != YAML_SCALAR_NODE ||
+			    memchr(k->data.scalar.value, 0, k->data.scalar.length) ||
 			    !(e = convert(doc, yaml_document_get_node(doc, pr->value), depth + 1))) {
 				json_decref(v);
 				return NULL;
@@ -95,7 +99,7 @@ int cairn_yaml_load_text(cairn_ctx *ctx, const char *what, const char *text, siz
 		rc = cairn_error(ctx, CAIRN_EPARSE, "'%s' is empty", what);
 	else if (!(*out = convert(&doc, root, 0)))
 		rc = cairn_error(ctx, CAIRN_EPARSE, "'%s' holds a YAML construct cairn cannot read"
-				 " (a non-scalar key, or nesting deeper than 64)", what);
+				 " (a non-scalar key, a NUL character, or nesting deeper than 64)", what);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&y);
 	return rc;
@@ -129,23 +133,68 @@ static int plain_ok(const char *s)
 	return same;
 }
 
+/* A YAML double-quoted scalar. Besides JSON's escapes, the characters YAML
+ * reads as line breaks (U+0085, U+2028, U+2029) or forbids (C1 controls,
+ * U+FEFF, U+FFFE, U+FFFF) are escaped, or they would not read back as
+ * themselves. */
+static void append_quoted(cairn_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	cairn_buf_addch(b, '"');
+	while (*p) {
+		unsigned cp = 0, len = 1;
+		if (*p == '"' || *p == '\\') {
+			cairn_buf_addch(b, '\\');
+			cairn_buf_addch(b, *p++);
+			continue;
+		}
+		if (*p < 0x20 || *p == 0x7f) {
+			cairn_buf_addf(b, "\\x%02x", *p++);
+			continue;
+		}
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			cp = p[1], len = 2;
+		else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
+			cp = 0x2000 | (p[2] - 0x80), len = 3;
+		else if (p[0] == 0xef && ((p[1] == 0xbb && p[2] == 0xbf) ||
+					  (p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf))))
+			cp = ((unsigned)(p[1] & 0x3f) << 6 | (p[2] & 0x3f)) | 0xf000, len = 3;
+		if (cp) {
+			cairn_buf_addf(b, "\\u%04x", cp);
+			p += len;
+			continue;
+		}
+		cairn_buf_addch(b, *p++);
+	}
+	cairn_buf_addch(b, '"');
+}
+
 static void append_scalar(cairn_buf *b, const json_t *v)
 {
 	if (json_is_string(v) && plain_ok(json_string_value(v)))
 		cairn_buf_adds(b, json_string_value(v));
+	else if (json_is_string(v))
+		append_quoted(b, json_string_value(v));
 	else
 		cairn_json_append(b, v, 0);
 }
 
 static void append_value(cairn_buf *b, const json_t *v, int indent);
 
+/* YAML allows implicit keys of at most 1024 characters: a longer key is
+ * written as an explicit one ("? key" then ": value" on the next line). */
 static void append_key(cairn_buf *b, const char *key, int indent)
 {
 	json_t *k = json_string(key);
+	cairn_buf text = CAIRN_BUF_INIT;
 
-	cairn_buf_addf(b, "%*s", indent, "");
-	append_scalar(b, k);
-	cairn_buf_addch(b, ':');
+	append_scalar(&text, k);
+	if (text.len > 1000)
+		cairn_buf_addf(b, "%*s? %s\n%*s:", indent, "", text.buf, indent, "");
+	else
+		cairn_buf_addf(b, "%*s%s:", indent, "", text.buf);
+	cairn_buf_release(&text);
 	json_decref(k);
 }
 

@@ -15,6 +15,7 @@ static const struct cairn_algorithm *const algorithms[] = {
 	&cairn__algo_kmeans,
 	&cairn__algo_knn,
 	&cairn__algo_naive_bayes,
+	&cairn__algo_ensemble,
 	NULL
 };
 

@@ -14,5 +14,6 @@ extern const struct cairn_algorithm cairn__algo_linear;
 extern const struct cairn_algorithm cairn__algo_kmeans;
 extern const struct cairn_algorithm cairn__algo_knn;
 extern const struct cairn_algorithm cairn__algo_naive_bayes;
+extern const struct cairn_algorithm cairn__algo_ensemble;
 
 #endif

@@ -17,6 +17,7 @@
 #include "cairn/run.h"
 #include "cairn/version.h"
 #include "cairn/yaml.h"
+#include "ml/ensemble.h"
 
 struct cairn_model {
 	const struct cairn_algorithm *algo;
@@ -272,6 +273,15 @@ int cairn_model_predict(cairn_ctx *ctx, const cairn_model *m, const struct cairn
 	if (!rows)
 		nrows = f->nrows;
 	*noutputs = m->algo->outputs(m->learner);
+	if (cairn__is_ensemble(m->algo)) {
+		/* Each member applies its own preprocessing to the rows. */
+		*out = cairn_xmalloc((nrows ? nrows : 1) * *noutputs * sizeof(double));
+		if ((rc = cairn__ensemble_predict(ctx, m->learner, f, rows, nrows, *out))) {
+			free(*out);
+			*out = NULL;
+		}
+		return rc;
+	}
 	if ((rc = cairn_prep_transform(ctx, m->prep, f, rows, nrows, &x, NULL)))
 		return rc;
 	if (!(*out = malloc((nrows ? nrows : 1) * *noutputs * sizeof(double))))

@@ -612,22 +612,25 @@ json_t *cairn_prep_json(const cairn_prep *p)
 	return o;
 }
 
-/* Reads a string array into a new array of copies; -1 when v is not one. */
+/* Reads a string array into a new array of copies; -1 (and nothing
+ * allocated) when v is not one. */
 static int read_strings(const json_t *v, char ***out, size_t *n)
 {
 	size_t i;
 	json_t *e;
 
+	*out = NULL;
+	*n = 0;
 	if (!json_is_array(v))
 		return -1;
+	json_array_foreach(v, i, e)
+		if (!json_is_string(e))
+			return -1;
 	*n = json_array_size(v);
 	if (!(*out = calloc(*n ? *n : 1, sizeof(**out))))
 		abort();
-	json_array_foreach(v, i, e) {
-		if (!json_is_string(e))
-			return -1;
+	json_array_foreach(v, i, e)
 		(*out)[i] = xstrdup(json_string_value(e));
-	}
 	return 0;
 }
 
@@ -658,9 +661,11 @@ int cairn_prep_from_json(cairn_ctx *ctx, const json_t *spec, cairn_prep **out)
 		p->target_type = (enum cairn_type)type;
 		p->numeric_classes = type != CAIRN_TYPE_STRING;
 		if (p->task == CAIRN_TASK_CLASSIFICATION) {
-			if (read_strings(json_object_get(t, "classes"), &p->classes, &n) || n < 2)
+			if (read_strings(json_object_get(t, "classes"), &p->classes, &n))
 				goto bad;
 			p->nclasses = (int)n;
+			if (n < 2 || n > 1000)
+				goto bad;
 		}
 	}
 	if (!(p->cols = calloc(json_array_size(cols) + 1, sizeof(*p->cols))))

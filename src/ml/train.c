@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "cairn/buf.h"
 #include "cairn/dataset.h"
 #include "cairn/error.h"
@@ -15,6 +16,8 @@
 #include "cairn/run.h"
 #include "cairn/train.h"
 #include "data/rng.h"
+#include "ml/ensemble.h"
+#include "track/run-internal.h"
 
 /* Everything one training holds, released by train_release. */
 struct train {
@@ -29,6 +32,10 @@ struct train {
 	size_t *test_rows, ntest;             /* held-out rows (of ftest or fdata) */
 	cairn_prep *prep;
 	void *model;
+	cairn_model *init;                    /* --init-model */
+	char *init_dir;                       /* its model file, for the algorithm */
+	struct cairn_dataset_version unlabeled;
+	struct cairn_frame *funlabeled;
 	json_t *metrics;                      /* {train: {...}, test: {...}, cv: {...}} */
 	/* Per-iteration metrics, logged in batches. */
 	struct cairn_metric *points;
@@ -150,30 +157,50 @@ out:
 	return rc;
 }
 
-/* Fits preprocessing and model on rows of f; the caller frees *prep, *model. */
+static int prep_copy(cairn_ctx *ctx, const cairn_prep *p, cairn_prep **out)
+{
+	json_t *spec = cairn_prep_json(p);
+	int rc = cairn_prep_from_json(ctx, spec, out);
+
+	json_decref(spec);
+	return rc;
+}
+
+/* Fits the model on a matrix made by prep (continuing --init-model). */
+static int fit_matrix(struct train *t, const cairn_prep *prep, const struct cairn_matrix *x,
+		      const double *y, int log_iterations, void **model)
+{
+	struct cairn_train_data d = { 0 };
+
+	d.x = x;
+	d.y = y;
+	d.task = cairn_prep_task(prep);
+	d.nclasses = cairn_prep_nclasses(prep);
+	d.seed = t->o->seed;
+	d.threads = t->o->threads;
+	d.init_model_dir = t->init_dir;
+	return t->algo->fit(t->ctx, &d, t->params, log_iterations ? on_iteration : NULL, t, model);
+}
+
+/* Fits preprocessing (or copies --init-model's) and model on rows of f; the
+ * caller frees *prep, *model. */
 static int fit_on(struct train *t, const struct cairn_prep_options *po, const size_t *rows,
 		  size_t nrows, cairn_prep **prep, void **model, int log_iterations)
 {
-	struct cairn_train_data d = { 0 };
 	struct cairn_matrix x = { 0 };
 	double *y = NULL;
 	int rc;
 
 	*model = NULL;
-	if ((rc = cairn_prep_fit(t->ctx, t->fdata, rows, nrows, po, prep)))
+	if ((rc = t->init ? prep_copy(t->ctx, cairn_model_prep(t->init), prep)
+			  : cairn_prep_fit(t->ctx, t->fdata, rows, nrows, po, prep)))
 		return rc;
 	if (!(t->algo->tasks & CAIRN_TASK_BIT(cairn_prep_task(*prep))))
 		return cairn_error(t->ctx, CAIRN_EINVAL, "%s does not do %s", t->algo->name,
 				   cairn_task_name(cairn_prep_task(*prep)));
 	if ((rc = cairn_prep_transform(t->ctx, *prep, t->fdata, rows, nrows, &x, &y)))
 		return rc;
-	d.x = &x;
-	d.y = y;
-	d.task = cairn_prep_task(*prep);
-	d.nclasses = cairn_prep_nclasses(*prep);
-	d.seed = t->o->seed;
-	d.threads = t->o->threads;
-	rc = t->algo->fit(t->ctx, &d, t->params, log_iterations ? on_iteration : NULL, t, model);
+	rc = fit_matrix(t, *prep, &x, y, log_iterations, model);
 	free(x.v);
 	free(y);
 	return rc;
@@ -193,7 +220,10 @@ static int evaluate_on(struct train *t, const cairn_prep *prep, const void *mode
 		return rc;
 	if (!(pred = malloc((x.rows ? x.rows : 1) * t->algo->outputs(model) * sizeof(double))))
 		abort();
-	if ((rc = t->algo->predict(t->ctx, model, &x, pred)))
+	/* An ensemble's members each apply their own preprocessing to f. */
+	if ((rc = cairn__is_ensemble(t->algo) ?
+		  cairn__ensemble_predict(t->ctx, model, f, rows, x.rows, pred) :
+		  t->algo->predict(t->ctx, model, &x, pred)))
 		goto out;
 	e.task = cairn_prep_task(prep);
 	e.n = x.rows;
@@ -306,8 +336,18 @@ static int save_package(struct train *t)
 	json_array_append_new(inputs, input_json(&t->data, "train"));
 	if (t->ftest)
 		json_array_append_new(inputs, input_json(&t->test, "test"));
+	if (t->funlabeled)
+		json_array_append_new(inputs, input_json(&t->unlabeled, "other"));
 	lineage = json_pack("{s:s, s:o, s:O, s:s}", "run_id", cairn_run_id(t->run), "data", inputs,
 			    "params", t->params, "algorithm", t->algo->name);
+	if (t->o->init_model)
+		json_object_set_new(lineage, "init_model", json_string(t->o->init_model));
+	if (t->o->nmembers) {
+		json_t *members = json_array();
+		for (size_t i = 0; i < t->o->nmembers; i++)
+			json_array_append_new(members, json_string(t->o->members[i]));
+		json_object_set_new(lineage, "members", members);
+	}
 	if (cairn_dataset_load_profile(t->ctx, &t->data, &profile))
 		cairn_error_clear(t->ctx);   /* no profile: the package goes without */
 	cairn_buf_addf(&tmp, "%s/cairn-train-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
@@ -335,6 +375,215 @@ out:
 	return rc;
 }
 
+/* Records that the run used the model package ref when it is a run's
+ * artifact (a package directory outside the store has no lineage node). */
+static int link_model(struct train *t, const char *ref)
+{
+	cairn_buf manifest = CAIRN_BUF_INIT, run = CAIRN_BUF_INIT, dst = CAIRN_BUF_INIT;
+	const char *slash = strchr(ref, '/');
+	char id[CAIRN_ID_LEN + 1];
+	struct stat st;
+	int rc = 0;
+
+	cairn_path_join(&manifest, ref, "MLmodel");
+	if (!stat(manifest.buf, &st))
+		goto out;
+	cairn_buf_add(&run, ref, slash ? (size_t)(slash - ref) : strlen(ref));
+	if ((rc = cairn_run_resolve(t->ctx, run.buf, id)))
+		goto out;
+	cairn_buf_addf(&dst, "%s/%s", id, slash ? slash + 1 : "model");
+	if ((rc = cairn_db_begin(t->run->db)))
+		goto out;
+	if ((rc = cairn__lineage_add(t->run->db, "run", cairn_run_id(t->run), "used", "artifact",
+				     dst.buf))) {
+		cairn_db_rollback(t->run->db);
+		goto out;
+	}
+	rc = cairn_db_commit(t->run->db);
+out:
+	cairn_buf_release(&manifest);
+	cairn_buf_release(&run);
+	cairn_buf_release(&dst);
+	return rc;
+}
+
+/* Checks a fixed preprocessing (of --init-model or the ensemble) against
+ * --target and makes po use its target and task. */
+static int use_fixed_prep(struct train *t, const cairn_prep *p, const char *what,
+			  struct cairn_prep_options *po)
+{
+	const char *target = cairn_prep_target(p);
+	int rc;
+
+	if (t->o->target && (!target || strcmp(t->o->target, target)))
+		return cairn_error(t->ctx, CAIRN_EINVAL, "%s predicts '%s', not --target '%s'", what,
+				   target ? target : "(no target)", t->o->target);
+	if (!t->o->target && target && (rc = cairn_run_log_param(t->run, "target", target)))
+		return rc;
+	po->target = target;
+	po->task = (int)cairn_prep_task(p);
+	return 0;
+}
+
+/* --init-model: the xgboost model to continue, its model file written
+ * aside for the algorithm (which loads init_model_dir/model.json). */
+static int open_init_model(struct train *t, struct cairn_prep_options *po)
+{
+	const char *ref = t->o->init_model, *tmpdir = getenv("TMPDIR");
+	const struct cairn_algorithm *a;
+	cairn_buf dir = CAIRN_BUF_INIT, what = CAIRN_BUF_INIT;
+	json_t *files = json_array();
+	int rc;
+
+	if (strcmp(t->algo->name, "xgboost")) {
+		rc = cairn_error(t->ctx, CAIRN_EINVAL, "--init-model continues an xgboost model, "
+				 "not %s", t->algo->name);
+		goto out;
+	}
+	if ((rc = cairn_model_open(t->ctx, ref, &t->init)))
+		goto out;
+	a = cairn_model_algorithm(t->init);
+	if (strcmp(a->name, "xgboost")) {
+		rc = cairn_error(t->ctx, CAIRN_EINVAL, "cannot continue '%s': it is a %s model, not "
+				 "xgboost", ref, a->name);
+		goto out;
+	}
+	cairn_buf_addf(&what, "--init-model '%s'", ref);
+	if ((rc = use_fixed_prep(t, cairn_model_prep(t->init), what.buf, po)))
+		goto out;
+	cairn_buf_addf(&dir, "%s/cairn-init-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!mkdtemp(dir.buf)) {
+		rc = cairn_error_errno(t->ctx, "cannot create a temporary directory");
+		goto out;
+	}
+	t->init_dir = cairn_buf_detach(&dir, NULL);
+	if ((rc = a->save(t->ctx, cairn_model_learner(t->init), t->init_dir, files)) ||
+	    (rc = cairn_run_log_param(t->run, "init_model", ref)))
+		goto out;
+	rc = link_model(t, ref);
+out:
+	json_decref(files);
+	cairn_buf_release(&dir);
+	cairn_buf_release(&what);
+	return rc;
+}
+
+/* --algo ensemble: the members, opened and combined; t->prep is the
+ * ensemble's (its first member's). */
+static int build_ensemble(struct train *t, struct cairn_prep_options *po)
+{
+	const struct cairn_train_options *o = t->o;
+	cairn_model **members = cairn_xcalloc(o->nmembers ? o->nmembers : 1, sizeof(*members));
+	cairn_buf list = CAIRN_BUF_INIT;
+	int rc = 0;
+
+	for (size_t i = 0; i < o->nmembers && !rc; i++) {
+		cairn_buf_addf(&list, "%s%s", i ? "," : "", o->members[i]);
+		if (!(rc = cairn_model_open(t->ctx, o->members[i], &members[i])))
+			rc = link_model(t, o->members[i]);
+	}
+	if (rc || (rc = cairn_run_log_param(t->run, "members", list.buf)) ||
+	    (rc = cairn__ensemble_new(t->ctx, members, o->nmembers,
+				      cairn_param_str(t->params, "voting"), &t->model)))
+		goto fail;
+	free(members);
+	members = NULL;
+	if (!(rc = prep_copy(t->ctx, cairn__ensemble_prep(t->model), &t->prep)))
+		rc = use_fixed_prep(t, t->prep, "the ensemble", po);
+	goto out;
+fail:
+	for (size_t i = 0; i < o->nmembers; i++)
+		cairn_model_free(members[i]);
+out:
+	free(members);
+	cairn_buf_release(&list);
+	return rc;
+}
+
+/*
+ * Self-training: rows of --unlabeled that the model predicts with a top
+ * probability of at least the threshold join the training rows with their
+ * predicted class (for good: a row is labeled once), and the model is
+ * refitted on the lot; the preprocessing stays the one fitted on the
+ * labeled rows. Stops when a round adds no row, or after the last round.
+ */
+static int self_train(struct train *t)
+{
+	const struct cairn_train_options *o = t->o;
+	int rounds = o->self_training_rounds > 0 ? o->self_training_rounds : 10, rc;
+	struct cairn_matrix xl = { 0 }, xu = { 0 }, xa = { 0 };
+	double *yl = NULL, *ya = NULL, *pred = NULL;
+	unsigned char *added = NULL;
+	size_t k, nadded = 0;
+	char s[32];
+
+	if (cairn_prep_task(t->prep) != CAIRN_TASK_CLASSIFICATION)
+		return cairn_error(t->ctx, CAIRN_EINVAL, "--unlabeled: self-training needs "
+				   "classification, not %s", cairn_task_name(cairn_prep_task(t->prep)));
+	snprintf(s, sizeof(s), "%g", o->self_training_threshold);
+	if ((rc = cairn_run_log_param(t->run, "self_training_threshold", s)))
+		return rc;
+	snprintf(s, sizeof(s), "%d", rounds);
+	if ((rc = cairn_run_log_param(t->run, "self_training_rounds", s)))
+		return rc;
+	if ((rc = cairn_prep_transform(t->ctx, t->prep, t->fdata, t->train_rows, t->ntrain, &xl,
+				       &yl)) ||
+	    (rc = cairn_prep_transform(t->ctx, t->prep, t->funlabeled, NULL, 0, &xu, NULL))) {
+		cairn_error_prefix(t->ctx, "--unlabeled '%s'", o->unlabeled);
+		goto out;
+	}
+	k = (size_t)cairn_prep_nclasses(t->prep);
+	pred = cairn_xmalloc((xu.rows ? xu.rows : 1) * k * sizeof(*pred));
+	added = cairn_xcalloc(xu.rows ? xu.rows : 1, 1);
+	xa.cols = xl.cols;
+	xa.v = cairn_xmalloc((xl.rows + xu.rows) * xl.cols * sizeof(*xa.v));
+	ya = cairn_xmalloc((xl.rows + xu.rows) * sizeof(*ya));
+	memcpy(xa.v, xl.v, xl.rows * xl.cols * sizeof(*xa.v));
+	memcpy(ya, yl, xl.rows * sizeof(*ya));
+	for (int r = 1; r <= rounds; r++) {
+		size_t n = 0;
+		void *model = NULL;
+
+		if ((rc = t->algo->predict(t->ctx, t->model, &xu, pred)))
+			goto out;
+		for (size_t i = 0; i < xu.rows; i++) {
+			const double *p = pred + i * k;
+			size_t best = 0, at = xl.rows + nadded;
+			if (added[i])
+				continue;
+			for (size_t c = 1; c < k; c++)
+				if (p[c] > p[best])
+					best = c;
+			if (!(p[best] >= o->self_training_threshold))
+				continue;
+			added[i] = 1;
+			memcpy(xa.v + at * xa.cols, xu.v + i * xu.cols, xa.cols * sizeof(*xa.v));
+			ya[at] = (double)best;
+			nadded++;
+			n++;
+		}
+		if ((rc = cairn_run_log_metric(t->run, "self_training_added", (double)n, r)))
+			goto out;
+		if (!n)
+			break;
+		xa.rows = xl.rows + nadded;
+		if ((rc = fit_matrix(t, t->prep, &xa, ya, 0, &model)))
+			goto out;
+		t->algo->free(t->model);
+		t->model = model;
+	}
+	rc = cairn_run_log_metric(t->run, "self_training_labeled", (double)nadded, 0);
+out:
+	free(xl.v);
+	free(xu.v);
+	free(xa.v);
+	free(yl);
+	free(ya);
+	free(pred);
+	free(added);
+	return rc;
+}
+
 /* Everything after the run has started; a failure ends the run FAILED. */
 static int train_in_run(struct train *t)
 {
@@ -342,7 +591,7 @@ static int train_in_run(struct train *t)
 	struct cairn_prep_options po = { 0 };
 	const char *key;
 	json_t *v;
-	int rc;
+	int rc, ensemble;
 
 	if (!(t->algo = cairn_algorithm_find(o->algo))) {
 		cairn_buf names = CAIRN_BUF_INIT;
@@ -354,6 +603,7 @@ static int train_in_run(struct train *t)
 		cairn_buf_release(&names);
 		return rc;
 	}
+	ensemble = cairn__is_ensemble(t->algo);
 	if ((rc = cairn_params_resolve(t->ctx, t->algo, o->params, &t->params)))
 		return rc;
 	if ((rc = cairn_run_log_param(t->run, "algorithm", t->algo->name)) ||
@@ -362,6 +612,21 @@ static int train_in_run(struct train *t)
 	json_object_foreach(t->params, key, v)
 		if ((rc = cairn_run_log_param(t->run, key, json_string_value(v))))
 			return rc;
+	po.target = o->target;
+	po.task = o->task;
+	po.scale = t->algo->wants_scaling;
+	po.onehot = t->algo->wants_onehot;
+	po.keep_missing = t->algo->handles_missing;
+	if (ensemble != !!o->nmembers)
+		return cairn_error(t->ctx, CAIRN_EINVAL, ensemble ? "--algo ensemble needs "
+				   "--members" : "--members needs --algo ensemble");
+	if (ensemble && (o->init_model || o->unlabeled || o->cv))
+		return cairn_error(t->ctx, CAIRN_EINVAL, "an ensemble is not fitted: --%s does not "
+				   "apply", o->init_model ? "init-model" : o->unlabeled ?
+				   "unlabeled" : "cv");
+	if ((ensemble && (rc = build_ensemble(t, &po))) ||
+	    (o->init_model && (rc = open_init_model(t, &po))))
+		return rc;
 	if ((rc = cairn_dataset_resolve(t->ctx, o->data, &t->data)) ||
 	    (rc = cairn_run_log_input(t->run, o->data, "train")) ||
 	    (rc = cairn_dataset_load_frame(t->ctx, &t->data, &t->fdata)))
@@ -370,11 +635,15 @@ static int train_in_run(struct train *t)
 			(rc = cairn_run_log_input(t->run, o->test, "test")) ||
 			(rc = cairn_dataset_load_frame(t->ctx, &t->test, &t->ftest))))
 		return rc;
-	po.target = o->target;
-	po.task = o->task;
-	po.scale = t->algo->wants_scaling;
-	po.onehot = t->algo->wants_onehot;
-	po.keep_missing = t->algo->handles_missing;
+	if (o->unlabeled) {
+		if (!(o->self_training_threshold > 0 && o->self_training_threshold <= 1))
+			return cairn_error(t->ctx, CAIRN_EINVAL, "--unlabeled needs a "
+					   "--self-training-threshold in (0, 1]");
+		if ((rc = cairn_dataset_resolve(t->ctx, o->unlabeled, &t->unlabeled)) ||
+		    (rc = cairn_run_log_input(t->run, o->unlabeled, "other")) ||
+		    (rc = cairn_dataset_load_frame(t->ctx, &t->unlabeled, &t->funlabeled)))
+			return rc;
+	}
 	if (o->test_split > 0) {
 		char s[32];
 		snprintf(s, sizeof(s), "%g", o->test_split);
@@ -393,12 +662,14 @@ static int train_in_run(struct train *t)
 	t->metrics = json_object();
 	if (o->cv && (rc = cross_validate(t, &po)))
 		return rc;
-	cairn_progress_start(&t->progress, "training", 0, 0);
-	rc = fit_on(t, &po, t->train_rows, t->ntrain, &t->prep, &t->model, 1);
-	cairn_progress_end(&t->progress);
-	flush_points(t);
-	if (rc)
-		return rc;
+	if (!ensemble) {
+		cairn_progress_start(&t->progress, "training", 0, 0);
+		rc = fit_on(t, &po, t->train_rows, t->ntrain, &t->prep, &t->model, 1);
+		cairn_progress_end(&t->progress);
+		flush_points(t);
+		if (rc || (o->unlabeled && (rc = self_train(t))))
+			return rc;
+	}
 	{
 		json_t *m = NULL;
 		if ((rc = evaluate_on(t, t->prep, t->model, t->fdata, t->train_rows, t->ntrain, &m)))
@@ -452,7 +723,13 @@ int cairn_train(cairn_ctx *ctx, const struct cairn_train_options *o, struct cair
 	if (t.model)
 		t.algo->free(t.model);
 	cairn_prep_free(t.prep);
+	cairn_model_free(t.init);
+	if (t.init_dir)
+		cairn_remove_tree(t.init_dir);
+	free(t.init_dir);
 	cairn_frame_free(t.fdata);
+	cairn_frame_free(t.funlabeled);
+	cairn_dataset_version_release(&t.unlabeled);
 	cairn_frame_free(t.ftest);
 	cairn_dataset_version_release(&t.data);
 	cairn_dataset_version_release(&t.test);

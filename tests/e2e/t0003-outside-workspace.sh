@@ -53,9 +53,11 @@ args_for() {
 		echo "history 01m8 loss"
 		echo "history 01m8 loss --svg plot.svg"
 		;;
+	sweep) echo "--data iris --target species --algo knn --grid n_neighbors=1,3" ;;
 	train)
 		echo "--data iris --target species --algo logistic"
 		;;
+	models) echo "import model.json --signature a:double" ;;
 	predict|evaluate)
 		echo "01m8 --data $DATASETS/iris.csv"
 		;;

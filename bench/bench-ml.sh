@@ -1,0 +1,102 @@
+#!/bin/bash
+# XGBoost through cairn against Python's pandas + xgboost on a 1,000,000-row
+# x 20-feature CSV (bench/gen-ml.c; binary target from a noisy linear rule),
+# both with 100 rounds of tree_method=hist and 2 threads:
+#   - train end to end: `cairn data add` + `cairn train --algo xgboost` vs
+#     pd.read_csv + DMatrix + xgb.train (train logloss per round, as cairn
+#     records it) + save_model (goal: cairn at most 1x Python's time);
+#   - batch prediction: `cairn predict MODEL --data big.csv --out p.csv` vs
+#     pd.read_csv + predict + to_csv of the same model (goal: at most 1x).
+# Best of BENCH_ML_RUNS (default 2), measured in this run, the file in the
+# page cache. Skipped with a line when Debian's python3 lacks pandas or
+# xgboost.
+cd "$(dirname "$0")/.." || exit 1
+root=$PWD
+cairn=$root/cairn
+work=$root/bench/work/ml
+rows=${BENCH_ML_ROWS:-1000000}
+runs=${BENCH_ML_RUNS:-2}
+threads=2
+
+[ -x "$cairn" ] || { echo "ml: $cairn not built" >&2; exit 1; }
+# Debian's python3-pandas and python3-xgboost are for Debian's python3, which
+# may not be first on PATH.
+py=
+for candidate in python3 /usr/bin/python3; do
+	if "$candidate" -c "import pandas, xgboost" 2>/dev/null; then
+		py=$candidate
+		break
+	fi
+done
+if [ -z "$py" ]; then
+	echo "xgboost train and predict vs Python: SKIP (python3 with pandas and xgboost is not installed)"
+	exit 0
+fi
+
+rm -rf "$work"
+mkdir -p "$work" && cd "$work" || exit 1
+trap 'cd "$root" && rm -rf "$work"' EXIT
+unset CAIRN_DIR CAIRN_RUN_ID
+
+cc -O2 -o gen-ml "$root/bench/gen-ml.c" -lm || exit 1
+./gen-ml "$rows" >big.csv || exit 1
+touch -d "1 minute ago" big.csv
+sync
+
+cat >train.py <<EOF
+import sys
+import pandas as pd
+import xgboost as xgb
+df = pd.read_csv("big.csv")
+d = xgb.DMatrix(df.drop(columns="y"), label=df["y"], nthread=$threads)
+params = {"objective": "binary:logistic", "eval_metric": "logloss", "tree_method": "hist",
+          "nthread": $threads, "max_depth": 6, "eta": 0.3, "max_bin": 256, "seed": 0}
+b = xgb.train(params, d, 100, evals=[(d, "train")], verbose_eval=False)
+b.save_model(sys.argv[1])
+EOF
+cat >predict.py <<EOF
+import sys
+import pandas as pd
+import xgboost as xgb
+b = xgb.Booster(model_file=sys.argv[1])
+b.set_param({"nthread": $threads})
+df = pd.read_csv("big.csv")
+p = b.predict(xgb.DMatrix(df[[c for c in df.columns if c != "y"]], nthread=$threads))
+pd.DataFrame({"prediction": (p > 0.5).astype(int), "proba_0": 1 - p, "proba_1": p}).to_csv(sys.argv[2], index=False)
+EOF
+
+timed() { # prints microseconds
+	local start end
+	start=$(date +%s%N)
+	"$@" >/dev/null || { echo "benchmark command failed: $*" >&2; exit 1; }
+	end=$(date +%s%N)
+	echo $(((end - start) / 1000))
+}
+best() { printf "%s\n" "$@" | sort -n | head -n 1; }
+cairn_train() {
+	rm -rf .cairn && "$cairn" init >/dev/null &&
+	"$cairn" data add big.csv >/dev/null &&
+	"$cairn" train --data big --target y --algo xgboost --param n_estimators=100 \
+		--param tree_method=hist --threads $threads --json >train.json
+}
+
+ct=() pt=() cp=() pp=()
+for i in $(seq "$runs"); do
+	ct+=("$(timed cairn_train)")
+	pt+=("$(timed "$py" train.py py-model.json)")
+done
+run=$("$py" -c 'import json; print(json.load(open("train.json"))["run_id"])')
+for i in $(seq "$runs"); do
+	cp+=("$(timed "$cairn" predict "$run" --data big.csv --out c-pred.csv)")
+	pp+=("$(timed "$py" predict.py py-model.json p-pred.csv)")
+done
+[ "$(wc -l <c-pred.csv)" -eq $((rows + 1)) ] || { echo "ml: cairn predict wrote the wrong row count" >&2; exit 1; }
+
+awk -v c="$(best "${ct[@]}")" -v p="$(best "${pt[@]}")" -v cp="$(best "${cp[@]}")" \
+    -v pp="$(best "${pp[@]}")" -v rows="$rows" 'BEGIN {
+	n = rows >= 1e6 ? sprintf("%gM", rows / 1e6) : sprintf("%gk", rows / 1e3)
+	printf "xgboost train end to end (%s x 20 CSV, 100 rounds): cairn %.1f s vs Python %.1f s = %.2fx (goal <= 1x)\n",
+		n, c / 1e6, p / 1e6, c / p
+	printf "xgboost batch predict (%s rows CSV to CSV): cairn %.1f s vs Python %.1f s = %.2fx (goal <= 1x)\n",
+		n, cp / 1e6, pp / 1e6, cp / pp
+}'

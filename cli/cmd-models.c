@@ -1,0 +1,106 @@
+/* cairn models: models as packages and, later, the model registry; one
+ * subcommand per row of the table below. */
+#include <stdio.h>
+#include <string.h>
+#include "cairn/error.h"
+#include "cairn/import.h"
+#include "cairn/json.h"
+#include "cli/cli.h"
+
+static const char import_usage[] =
+	"usage: cairn models import PATH [--name NAME] [--signature 'COL:TYPE,...']\n"
+	"                           [--target-labels A,B,...] [--experiment NAME] [--json]\n"
+	"\n"
+	"Imports a model trained elsewhere as a cairn model package, the artifact\n"
+	"'model' of a new FINISHED run (experiment 'imports', params source and\n"
+	"format), so that the run works as a MODELREF with 'cairn predict'. PATH is\n"
+	"an MLflow model directory with the xgboost flavor, an XGBoost model file\n"
+	"(.json, .ubj, or the older binary .xgb/.bin/.model) or a liblinear model\n"
+	"file. The input columns come from the MLflow signature or --signature\n"
+	"(required for a file): one numeric column per model feature, in order,\n"
+	"passed to the model unchanged. The task follows from the model; classes\n"
+	"are --target-labels or 0, 1, ...\n"
+	"\n"
+	"Options:\n"
+	"  --name NAME            the run's name (default: PATH's base name)\n"
+	"  --signature SPEC       the input columns: NAME:TYPE,... with TYPE one of\n"
+	"                         double, float, long, integer, boolean, datetime\n"
+	"  --target-labels A,B    the class names, class 0 first, in ascending order\n"
+	"  --experiment NAME      the run's experiment (default: imports)\n"
+	"  --json                 print {run_id, source, format, algorithm, task,\n"
+	"                         features, classes} as JSON\n"
+	"  -h, --help             this help\n"
+	"\n"
+	"Exit status: 0 imported; 2 usage (a bad or missing signature, a feature\n"
+	"count that does not match, labels of the wrong count or order, an MLmodel\n"
+	"without the xgboost flavor); 3 no workspace; 4 no such PATH; 5 a file in\n"
+	"no known format or a malformed model.\n";
+
+static int models_import(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "signature", required_argument, NULL, 's' },
+		{ "target-labels", required_argument, NULL, 'l' },
+		{ "experiment", required_argument, NULL, 'e' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cairn_import_options o = { 0 };
+	struct cairn_import_result res = { 0 };
+	int c, json = 0, rc, status = 0;
+	cairn_ctx *ctx;
+
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
+		switch (c) {
+		case 'n': o.name = optarg; break;
+		case 's': o.signature = optarg; break;
+		case 'l': o.labels = optarg; break;
+		case 'e': o.experiment = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': return cli_help(import_usage);
+		default: return cli_bad_option(import_usage);
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error(import_usage, "import takes one PATH");
+	o.path = argv[optind];
+	if (!(ctx = cli_open_workspace(&status)))
+		return status;
+	if ((rc = cairn_import(ctx, &o, &res))) {
+		if (*res.run_id)
+			fprintf(stderr, "cairn: run %s FAILED\n", res.run_id);
+		status = cli_fail(ctx, rc);
+	} else if (json) {
+		cairn_json_print(stdout, res.summary, 1);
+	} else {
+		const json_t *classes = json_object_get(res.summary, "classes");
+		printf("Imported %s (%s, %s %s, %zu features) as run %s\n", o.path,
+		       json_string_value(json_object_get(res.summary, "format")),
+		       json_string_value(json_object_get(res.summary, "algorithm")),
+		       json_string_value(json_object_get(res.summary, "task")),
+		       json_array_size(json_object_get(res.summary, "features")), res.run_id);
+		if (classes)
+			printf("  %zu classes\n", json_array_size(classes));
+		printf("The model package is the run's artifact 'model': cairn predict %s --data FILE\n",
+		       res.run_id);
+	}
+	json_decref(res.summary);
+	cairn_ctx_free(ctx);
+	return status;
+}
+
+/* The registry's subcommands (register, list, show, alias) join this table. */
+static const struct cli_command models_commands[] = {
+	{ "import", models_import, "import an MLflow xgboost, XGBoost or liblinear model as a run" },
+	{ NULL, NULL, NULL }
+};
+
+int cmd_models(int argc, char **argv)
+{
+	return cli_dispatch("models",
+			    "A model is a package: a run's artifact 'model' (from 'cairn train' or\n"
+			    "'cairn models import') or a directory holding an MLmodel.\n",
+			    models_commands, argc, argv);
+}

@@ -1,0 +1,290 @@
+/* cairn sweep: train an algorithm over a grid of params as child runs of
+ * one parent run, and name the best. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cairn/error.h"
+#include "cairn/json.h"
+#include "cairn/learner.h"
+#include "cairn/log.h"
+#include "cairn/progress.h"
+#include "cairn/sweep.h"
+#include "cli/cli.h"
+
+static const char usage[] =
+	"usage: cairn sweep --data REF [--target COL] --algo ALGO --grid KEY=V1,V2,...\n"
+	"                   [--grid ...] [--param KEY=VALUE]... [--random N] [--seed N]\n"
+	"                   [--metric NAME] [--minimize] [--test REF | --test-split F]\n"
+	"                   [--cv K] [-j N] [--threads N] [--name NAME]\n"
+	"                   [--experiment NAME] [--json]\n"
+	"\n"
+	"Trains ALGO once per combination of the --grid values (their cartesian\n"
+	"product, or --random N of them), each trial a 'cairn train' run that is a\n"
+	"child of one sweep run, up to -j trials at once. At the end it lists the\n"
+	"trials best first and tags the sweep run with the best one: best_run,\n"
+	"best_METRIC and best_params (JSON). A failed trial is reported and does\n"
+	"not stop the others.\n"
+	"\n"
+	"The objective is METRIC on the test rows (--test or --test-split), else\n"
+	"its cross-validation mean (--cv), else on the training rows: by default\n"
+	"accuracy for classification, r2 for regression, silhouette for\n"
+	"clustering. rmse, mae, log_loss, mape and inertia are minimized, other\n"
+	"metrics maximized.\n"
+	"\n"
+	"Options:\n"
+	"  --data REF            the training data (a dataset reference)\n"
+	"  --target COL          the column to predict (none for clustering)\n"
+	"  --algo ALGO           the algorithm (see 'cairn train --help')\n"
+	"  --grid KEY=V1,V2,...  the values of one param to try (repeatable)\n"
+	"  --param KEY=VALUE     a param that every trial gets (repeatable)\n"
+	"  --random N            try N combinations sampled from the grid\n"
+	"  --seed N              the seed of the sample and of every trial (0)\n"
+	"  --metric NAME         the metric to optimize (accuracy, f1, roc_auc, r2,\n"
+	"                        rmse, ..., or a full key such as cv_accuracy_mean)\n"
+	"  --minimize            minimize the metric, whatever its name\n"
+	"  --test REF            evaluate each trial on this dataset version\n"
+	"  --test-split F        hold out this fraction of REF to evaluate on\n"
+	"  --cv K                also K-fold cross-validate each trial\n"
+	"  -j, --jobs N          trials at once (1)\n"
+	"  --threads N           threads of each trial's algorithm (0: its default)\n"
+	"  --name NAME           the sweep run's name (trials are NAME-1, NAME-2, ...)\n"
+	"  --experiment NAME     the experiment of the sweep and its trials\n"
+	"  --json                print {parent, metric, direction, best, trials}\n"
+	"  -h, --help            this help\n"
+	"\n"
+	"Ctrl-C stops the running trials and ends them and the sweep KILLED.\n"
+	"\n"
+	"Exit status: 0 the sweep finished (some trials may have failed); 1 every\n"
+	"trial failed, or none has the metric; 2 usage (a bad --grid, an unknown\n"
+	"algorithm); 3 no workspace; 4 no such dataset; 130 interrupted.\n";
+
+static void print_table(const struct cairn_sweep_result *res)
+{
+	const char *metric = res->metric ? res->metric : "metric";
+	int width = (int)strlen(metric) < 10 ? 10 : (int)strlen(metric);
+	size_t i;
+	json_t *t;
+
+	printf("%4s  %-8s  %-*s  %-26s  %s\n", "#", "status", width, metric, "run", "params");
+	json_array_foreach(res->trials, i, t) {
+		const json_t *v = json_object_get(t, "value"), *run = json_object_get(t, "run_id");
+		const char *key;
+		json_t *p;
+		char num[32];
+		int first = 1;
+
+		if (json_is_number(v))
+			snprintf(num, sizeof(num), "%.6g", json_number_value(v));
+		else
+			snprintf(num, sizeof(num), "-");
+		printf("%4lld  %-8s  %-*s  %-26s  ", (long long)json_integer_value(json_object_get(t, "trial")),
+		       json_string_value(json_object_get(t, "status")), width, num,
+		       json_is_string(run) ? json_string_value(run) : "-");
+		json_object_foreach(json_object_get(t, "params"), key, p) {
+			printf("%s%s=%s", first ? "" : " ", key, json_string_value(p));
+			first = 0;
+		}
+		printf("\n");
+	}
+}
+
+static void print_human(const struct cairn_sweep_result *res)
+{
+	printf("Sweep run %s: %zu trial%s, metric %s (%s)\n", res->parent, json_array_size(res->trials),
+	       json_array_size(res->trials) == 1 ? "" : "s", res->metric ? res->metric : "-",
+	       res->minimize ? "minimize" : "maximize");
+	print_table(res);
+	if (res->best)
+		printf("Best: trial %lld, run %s, %s %.6g (tagged on run %s)\n",
+		       (long long)json_integer_value(json_object_get(res->best, "trial")),
+		       json_string_value(json_object_get(res->best, "run_id")), res->metric,
+		       json_number_value(json_object_get(res->best, "value")), res->parent);
+}
+
+static void print_json(const struct cairn_sweep_result *res)
+{
+	json_t *v = json_pack("{s:s, s:s, s:o, s:s, s:O*, s:O}", "parent", res->parent,
+			      "status", cairn_run_status_name(res->status),
+			      "metric", res->metric ? json_string(res->metric) : json_null(),
+			      "direction", res->minimize ? "minimize" : "maximize",
+			      "best", res->best, "trials", res->trials);
+
+	cairn_json_print(stdout, v, 1);
+	json_decref(v);
+}
+
+static int add_kv(json_t *params, char *arg)
+{
+	char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg)
+		return cli_usage_error(usage, "--param '%s' is not KEY=VALUE", arg);
+	*eq = '\0';
+	json_object_set_new(params, arg, json_string(eq + 1));
+	*eq = '=';
+	return 0;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "target", required_argument, NULL, 't' },
+		{ "algo", required_argument, NULL, 'a' },
+		{ "grid", required_argument, NULL, 'g' },
+		{ "param", required_argument, NULL, 'p' },
+		{ "random", required_argument, NULL, 'r' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "metric", required_argument, NULL, 'm' },
+		{ "minimize", no_argument, NULL, 'M' },
+		{ "test", required_argument, NULL, 'T' },
+		{ "test-split", required_argument, NULL, 'S' },
+		{ "cv", required_argument, NULL, 'c' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "threads", required_argument, NULL, 'x' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "experiment", required_argument, NULL, 'e' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cairn_sweep_options o = { 0 };
+	struct cairn_sweep_result res = { 0 };
+	json_t *params = json_object(), *grid = NULL;
+	const char **specs = NULL;
+	unsigned long long u;
+	int c, json = 0, rc, status = 0;
+	cairn_ctx *ctx = NULL;
+	char *end;
+
+	while ((c = cli_getopt(argc, argv, "hj:", opts)) != -1) {
+		switch (c) {
+		case 'd': o.data = optarg; break;
+		case 't': o.target = optarg; break;
+		case 'a': o.algo = optarg; break;
+		case 'g':
+			specs = realloc(specs, (o.ngrid + 1) * sizeof(*specs));
+			if (!specs)
+				abort();
+			specs[o.ngrid++] = optarg;
+			break;
+		case 'p':
+			if ((status = add_kv(params, optarg)))
+				goto out;
+			break;
+		case 'r':
+			if ((status = cli_parse_uint(usage, "--random", optarg, &u)))
+				goto out;
+			if (!u) {
+				status = cli_usage_error(usage, "--random takes at least 1 trial");
+				goto out;
+			}
+			o.random = (size_t)u;
+			break;
+		case 's':
+			if ((status = cli_parse_uint(usage, "--seed", optarg, &u)))
+				goto out;
+			o.seed = u;
+			break;
+		case 'm': o.metric = optarg; break;
+		case 'M': o.minimize = 1; break;
+		case 'T': o.test = optarg; break;
+		case 'S':
+			o.test_split = strtod(optarg, &end);
+			if (end == optarg || *end || !(o.test_split > 0 && o.test_split < 1)) {
+				status = cli_usage_error(usage, "--test-split '%s' is not a fraction between"
+							 " 0 and 1", optarg);
+				goto out;
+			}
+			break;
+		case 'c':
+			if ((status = cli_parse_uint(usage, "--cv", optarg, &u)))
+				goto out;
+			if (u < 2 || u > 100) {
+				status = cli_usage_error(usage, "--cv takes 2 to 100 folds");
+				goto out;
+			}
+			o.cv = (int)u;
+			break;
+		case 'j':
+			if ((status = cli_parse_uint(usage, "--jobs", optarg, &u)))
+				goto out;
+			if (u < 1 || u > 256) {
+				status = cli_usage_error(usage, "--jobs takes 1 to 256 trials at once");
+				goto out;
+			}
+			o.jobs = (int)u;
+			break;
+		case 'x':
+			if ((status = cli_parse_uint(usage, "--threads", optarg, &u)))
+				goto out;
+			if (u > 1024) {
+				status = cli_usage_error(usage, "--threads takes 0 to 1024");
+				goto out;
+			}
+			o.threads = (int)u;
+			break;
+		case 'n': o.name = optarg; break;
+		case 'e': o.experiment = optarg; break;
+		case 'J': json = 1; break;
+		case 'h': status = cli_help(usage); goto out;
+		default: status = cli_bad_option(usage); goto out;
+		}
+	}
+	if (optind != argc) {
+		status = cli_usage_error(usage, "sweep takes no arguments ('%s')", argv[optind]);
+		goto out;
+	}
+	if (!o.data || !o.algo || !o.ngrid) {
+		status = cli_usage_error(usage, "sweep needs --data, --algo and at least one --grid");
+		goto out;
+	}
+	if (o.test && o.test_split > 0) {
+		status = cli_usage_error(usage, "--test and --test-split exclude each other");
+		goto out;
+	}
+	if (!cairn_algorithm_find(o.algo)) {
+		status = cli_usage_error(usage, "unknown algorithm '%s' (see 'cairn train --help')", o.algo);
+		goto out;
+	}
+	/* A bad grid is a usage error, found before the workspace is opened. */
+	ctx = cli_new_context();
+	if (cairn_sweep_parse_grid(ctx, specs, o.ngrid, &grid)) {
+		status = cli_usage_error(usage, "%s", cairn_errmsg(ctx));
+		goto out;
+	}
+	cairn_ctx_free(ctx);
+	ctx = NULL;
+	o.grid = specs;
+	o.quiet = json || cairn_log_get_level() < CAIRN_LOG_WARN;
+	o.params = params;
+	if (json)
+		cairn_progress_set_enabled(0);
+	if (!(ctx = cli_open_workspace(&status)))
+		goto out;
+	rc = cairn_sweep(ctx, &o, &res);
+	if (rc) {
+		if (*res.parent)
+			fprintf(stderr, "cairn: run %s FAILED\n", res.parent);
+		status = cli_fail(ctx, rc);
+		goto out;
+	}
+	if (json)
+		print_json(&res);
+	else
+		print_human(&res);
+	if (res.status == CAIRN_RUN_FAILED) {
+		fprintf(stderr, "cairn: error: %s\ncairn: run %s FAILED\n", res.message, res.parent);
+		status = 1;
+	} else if (res.status == CAIRN_RUN_KILLED) {
+		fprintf(stderr, "cairn: error: %s\ncairn: run %s KILLED\n", res.message, res.parent);
+		status = cairn_exit_status(CAIRN_EINTERRUPTED);
+	}
+out:
+	cairn_sweep_result_release(&res);
+	cairn_ctx_free(ctx);
+	json_decref(grid);
+	json_decref(params);
+	free(specs);
+	return status;
+}

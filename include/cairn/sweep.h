@@ -1,0 +1,98 @@
+/*
+ * Hyperparameter sweeps: one parent run, and one `cairn train` child run per
+ * combination of param values, run as separate processes a few at a time.
+ *
+ * A grid is given as specs "KEY=V1,V2,..." (one per param); the trials are
+ * their cartesian product in the order given (the last key varies fastest),
+ * or a seeded sample of distinct combinations from it. Each trial runs the
+ * cairn program (`train ... --json`) with CAIRN_RUN_ID naming the parent, so
+ * each trial has its own metadata connection and clean state, and a trial
+ * that crashes harms no other. A failed trial does not fail the sweep; the
+ * parent ends FAILED only when every trial failed.
+ *
+ * The objective is one metric of the trials, resolved from the name given
+ * (or accuracy, r2 or silhouette by task) to the key of the part evaluated:
+ * test_NAME with test data, else cv_NAME_mean with --cv, else train_NAME.
+ * rmse, mae, log_loss, mape and inertia are minimized, others maximized.
+ *
+ * The parent records params (algorithm, target, grid, metric, mode, ...),
+ * and at the end tags best_run, best_<key> and best_params (JSON) and the
+ * metric best_<key>. SIGINT, SIGTERM and SIGHUP during cairn_sweep stop the
+ * trials (a second one kills them at once) and end every run KILLED.
+ *
+ * cairn_sweep installs signal handlers while it runs and waits for its own
+ * child processes only: one sweep per process at a time.
+ */
+#ifndef CAIRN_SWEEP_H
+#define CAIRN_SWEEP_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "cairn/ctx.h"
+#include "cairn/id.h"
+#include "cairn/run.h"
+
+struct cairn_sweep_options {
+	const char *exe;            /* the cairn program; NULL: /proc/self/exe */
+	const char *data;           /* dataset reference */
+	const char *target;         /* NULL: clustering */
+	const char *algo;
+	const char *const *grid;    /* ngrid specs "KEY=V1,V2,..." */
+	size_t ngrid;
+	const json_t *params;       /* fixed params name -> string, or NULL */
+	size_t random;              /* sample this many combinations; 0: all */
+	uint64_t seed;              /* of the sample, and of every trial */
+	const char *metric;         /* NULL: accuracy, r2 or silhouette */
+	int minimize;               /* minimize whatever the metric */
+	const char *test;           /* test dataset reference, or NULL */
+	double test_split;          /* or a held-out fraction, or 0 */
+	int cv;                     /* K-fold cross-validation, or 0 */
+	int jobs;                   /* trials at once; 0: 1 */
+	int threads;                /* --threads of each trial; 0: default */
+	const char *experiment;     /* or NULL */
+	const char *name;           /* the parent's name, or NULL */
+	int quiet;                  /* no line per finished trial on stderr */
+};
+
+struct cairn_sweep_result {
+	char parent[CAIRN_ID_LEN + 1]; /* "" when no run was started */
+	enum cairn_run_status status;  /* how the parent ended */
+	char *message;                 /* why it FAILED or was KILLED, or NULL */
+	char *metric;                  /* the resolved metric key, or NULL */
+	int minimize;
+	/* [{trial, run_id, params, value, status, message}], best first; the
+	 * trial number counts from 1, run_id and value may be null; status is
+	 * FINISHED, FAILED, KILLED or SKIPPED (not started: interrupted). */
+	json_t *trials;
+	const json_t *best;            /* an element of trials, or NULL */
+	size_t ncombinations;          /* the size of the whole grid */
+};
+
+/* Frees what a result holds (not the struct). */
+void cairn_sweep_result_release(struct cairn_sweep_result *r);
+
+/* Parses grid specs into [{key, values: [...]}] in the order given (new
+ * reference): CAIRN_EINVAL for a spec without '=', an empty key or value,
+ * a key given twice, or more than a million combinations. */
+int cairn_sweep_parse_grid(cairn_ctx *ctx, const char *const *specs, size_t n, json_t **out);
+
+/* The combinations of grid as [{key: value}] (new reference): all of them,
+ * or random of them, distinct, sampled with seed (all when random is 0 or
+ * not smaller than the grid). */
+int cairn_sweep_combinations(cairn_ctx *ctx, const json_t *grid, size_t random, uint64_t seed,
+			     json_t **out);
+
+/* 1 when the metric key (with or without a train_/test_/cv_ prefix and a
+ * _mean suffix) is one that is minimized. */
+int cairn_sweep_minimizes(const char *key);
+
+/*
+ * Runs the sweep. Checks the options, the grid and the datasets before any
+ * run starts (an error then leaves no run); after that, returns 0 once the
+ * parent has ended, with res->status telling how, or an error of the
+ * metadata store (the parent then ends FAILED). The caller releases res.
+ */
+int cairn_sweep(cairn_ctx *ctx, const struct cairn_sweep_options *o, struct cairn_sweep_result *res);
+
+#endif
