@@ -86,25 +86,6 @@ static void print_metrics(const json_t *m)
 	}
 }
 
-/* Logs every numeric leaf of v as prefix_path (confusion matrices and other
- * arrays are in the JSON only). */
-static void log_leaves(cairn_run *run, const char *prefix, const json_t *v)
-{
-	const char *key;
-	json_t *e;
-
-	if (json_is_number(v)) {
-		cairn_run_log_metric(run, prefix, json_number_value(v), 0);
-		return;
-	}
-	json_object_foreach((json_t *)v, key, e) {
-		cairn_buf k = CAIRN_BUF_INIT;
-		cairn_buf_addf(&k, "%s_%s", prefix, key);
-		log_leaves(run, k.buf, e);
-		cairn_buf_release(&k);
-	}
-}
-
 int cmd_evaluate(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -163,7 +144,7 @@ int cmd_evaluate(int argc, char **argv)
 	    (rc = cairn_model_evaluate(ctx, m, f, &eo, &metrics)))
 		goto fail;
 	if (run) {
-		log_leaves(run, "eval", metrics);
+		cairn_run_log_metric_tree(run, "eval", metrics);
 		if ((is_dataset && (rc = cairn_run_log_input(run, data, "test"))) ||
 		    (json_array_size(json_object_get(metrics, "plots")) &&
 		     (rc = cairn_run_log_artifact(run, eo.plots_dir, "plots"))))

@@ -93,6 +93,11 @@ struct cairn_metric {
 /* Logs n points in one transaction (the fast path for many points). */
 int cairn_run_log_metrics(cairn_run *run, const struct cairn_metric *points, size_t n);
 
+/* Logs every number in the JSON tree v as a metric at step 0, in one
+ * transaction, named prefix_key_subkey... (the path of objects; arrays,
+ * such as confusion matrices, are skipped). */
+int cairn_run_log_metric_tree(cairn_run *run, const char *prefix, const json_t *v);
+
 /* Sets (or replaces) a tag; value NULL deletes it. */
 int cairn_run_set_tag(cairn_run *run, const char *key, const char *value);
 /* Replaces the run's free-text note. */

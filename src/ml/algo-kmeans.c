@@ -80,17 +80,6 @@ static size_t nearest(const float *x, const double *centres, size_t k, size_t d,
 	return best;
 }
 
-static int check_finite(cairn_ctx *ctx, const char *what, const struct cairn_matrix *x)
-{
-	for (size_t i = 0; i < x->rows * x->cols; i++)
-		if (!isfinite(x->v[i]))
-			return cairn_error(ctx, CAIRN_EINVAL, "cannot %s: row %zu feature %zu is %s "
-					   "(missing values must be imputed first)", what,
-					   i / x->cols, i % x->cols,
-					   isnan(x->v[i]) ? "missing (NaN)" : "infinite");
-	return 0;
-}
-
 /* The work space of one fit. */
 struct lloyd {
 	const struct cairn_matrix *x;
@@ -244,7 +233,7 @@ static int kmeans_fit(cairn_ctx *ctx, const struct cairn_train_data *data, const
 	if (k < 1 || (uint64_t)k > x->rows)
 		return cairn_error(ctx, CAIRN_EINVAL, "cannot train kmeans: n_clusters %lld is more "
 				   "than the %zu rows", (long long)k, x->rows);
-	if ((rc = check_finite(ctx, "train kmeans", x)))
+	if ((rc = cairn__matrix_check_finite(ctx, "train kmeans", x)))
 		return rc;
 
 	L.x = x;
@@ -314,7 +303,7 @@ static int kmeans_predict(cairn_ctx *ctx, const void *model, const struct cairn_
 	if (x->cols != m->d)
 		return cairn_error(ctx, CAIRN_EINVAL, "cannot predict: the model takes %zu features, "
 				   "the data has %zu", m->d, x->cols);
-	if ((rc = check_finite(ctx, "predict", x)))
+	if ((rc = cairn__matrix_check_finite(ctx, "predict", x)))
 		return rc;
 	for (size_t i = 0; i < x->rows; i++) {
 		double dist;

@@ -71,17 +71,6 @@ static void knn_free(void *model)
 	free(m);
 }
 
-static int check_finite(cairn_ctx *ctx, const char *what, const struct cairn_matrix *x)
-{
-	for (size_t i = 0; i < x->rows * x->cols; i++)
-		if (!isfinite(x->v[i]))
-			return cairn_error(ctx, CAIRN_EINVAL, "cannot %s: row %zu feature %zu is %s "
-					   "(missing values must be imputed first)", what,
-					   i / x->cols, i % x->cols,
-					   isnan(x->v[i]) ? "missing (NaN)" : "infinite");
-	return 0;
-}
-
 static int knn_fit(cairn_ctx *ctx, const struct cairn_train_data *d, const json_t *params,
 		   cairn_iteration_fn on_iteration, void *arg, void **model)
 {
@@ -98,7 +87,7 @@ static int knn_fit(cairn_ctx *ctx, const struct cairn_train_data *d, const json_
 	if (k < 1 || (uint64_t)k > x->rows)
 		return cairn_error(ctx, CAIRN_EINVAL, "cannot train knn: n_neighbors %lld is more "
 				   "than the %zu training rows", (long long)k, x->rows);
-	if ((rc = check_finite(ctx, "train knn", x)))
+	if ((rc = cairn__matrix_check_finite(ctx, "train knn", x)))
 		return rc;
 	if (d->task == CAIRN_TASK_CLASSIFICATION && (d->nclasses < 2 || d->nclasses > MAX_CLASSES))
 		return cairn_error(ctx, CAIRN_EINVAL, "cannot train knn: %d classes (2 to %d supported)",
@@ -288,7 +277,7 @@ static int knn_predict(cairn_ctx *ctx, const void *model, const struct cairn_mat
 	if (x->cols != m->cols)
 		return cairn_error(ctx, CAIRN_EINVAL, "cannot predict: the model takes %zu features, "
 				   "the data has %zu", m->cols, x->cols);
-	if ((rc = check_finite(ctx, "predict", x)))
+	if ((rc = cairn__matrix_check_finite(ctx, "predict", x)))
 		return rc;
 	if (nt > MAX_THREADS)
 		nt = MAX_THREADS;

@@ -69,17 +69,6 @@ static struct nb *nb_new(int nclasses, size_t d)
 	return m;
 }
 
-static int check_finite(cairn_ctx *ctx, const char *what, const struct cairn_matrix *x)
-{
-	for (size_t i = 0; i < x->rows * x->cols; i++)
-		if (!isfinite(x->v[i]))
-			return cairn_error(ctx, CAIRN_EINVAL, "cannot %s: row %zu feature %zu is %s "
-					   "(missing values must be imputed first)", what,
-					   i / x->cols, i % x->cols,
-					   isnan(x->v[i]) ? "missing (NaN)" : "infinite");
-	return 0;
-}
-
 static int nb_fit(cairn_ctx *ctx, const struct cairn_train_data *dt, const json_t *params,
 		  cairn_iteration_fn on_iteration, void *arg, void **model)
 {
@@ -98,7 +87,7 @@ static int nb_fit(cairn_ctx *ctx, const struct cairn_train_data *dt, const json_
 	if (dt->nclasses < 2 || dt->nclasses > MAX_CLASSES)
 		return cairn_error(ctx, CAIRN_EINVAL, "cannot train naive_bayes: %d classes "
 				   "(2 to %d supported)", dt->nclasses, MAX_CLASSES);
-	if ((rc = check_finite(ctx, "train naive_bayes", x)))
+	if ((rc = cairn__matrix_check_finite(ctx, "train naive_bayes", x)))
 		return rc;
 	for (size_t i = 0; i < x->rows; i++) {
 		double y = dt->y[i];
@@ -167,7 +156,7 @@ static int nb_predict(cairn_ctx *ctx, const void *model, const struct cairn_matr
 	if (x->cols != d)
 		return cairn_error(ctx, CAIRN_EINVAL, "cannot predict: the model takes %zu features, "
 				   "the data has %zu", d, x->cols);
-	if ((rc = check_finite(ctx, "predict", x)))
+	if ((rc = cairn__matrix_check_finite(ctx, "predict", x)))
 		return rc;
 	/* log prior - 1/2 sum log(2 pi var), per class */
 	norm = cairn_xcalloc(k, sizeof(double));

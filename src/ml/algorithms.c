@@ -1,6 +1,8 @@
 /* The table of learning algorithms and task names; see include/cairn/learner.h. */
+#include <math.h>
 #include <string.h>
 #include <strings.h>
+#include "cairn/error.h"
 #include "cairn/learner.h"
 #include "ml/algorithms.h"
 
@@ -45,4 +47,15 @@ int cairn_task_parse(const char *s)
 		if (!strcasecmp(s, task_names[i]))
 			return i;
 	return -1;
+}
+
+int cairn__matrix_check_finite(cairn_ctx *ctx, const char *what, const struct cairn_matrix *x)
+{
+	for (size_t i = 0; i < x->rows * x->cols; i++)
+		if (!isfinite(x->v[i]))
+			return cairn_error(ctx, CAIRN_EINVAL, "cannot %s: row %zu feature %zu is %s "
+					   "(missing values must be imputed first)", what,
+					   i / x->cols, i % x->cols,
+					   isnan(x->v[i]) ? "missing (NaN)" : "infinite");
+	return 0;
 }

@@ -16,4 +16,9 @@ extern const struct cairn_algorithm cairn__algo_knn;
 extern const struct cairn_algorithm cairn__algo_naive_bayes;
 extern const struct cairn_algorithm cairn__algo_ensemble;
 
+/* Fails (CAIRN_EINVAL) naming the first missing or infinite value of x,
+ * for algorithms that need every value imputed first; what says what could
+ * not be done ("train knn"). */
+int cairn__matrix_check_finite(cairn_ctx *ctx, const char *what, const struct cairn_matrix *x);
+
 #endif

@@ -75,27 +75,6 @@ static int on_iteration(void *arg, int64_t step, const char *key, double value)
 	return 0;
 }
 
-/* Logs every numeric leaf of v as a metric prefix_path_to_leaf (arrays,
- * such as confusion matrices, stay in the package's metrics.json). */
-static void log_leaves(struct train *t, const char *prefix, const json_t *v)
-{
-	const char *key;
-	json_t *e;
-
-	if (json_is_number(v)) {
-		cairn_run_log_metric(t->run, prefix, json_number_value(v), 0);
-		return;
-	}
-	if (!json_is_object(v))
-		return;
-	json_object_foreach((json_t *)v, key, e) {
-		cairn_buf k = CAIRN_BUF_INIT;
-		cairn_buf_addf(&k, "%s_%s", prefix, key);
-		log_leaves(t, k.buf, e);
-		cairn_buf_release(&k);
-	}
-}
-
 static size_t *all_rows(size_t n)
 {
 	size_t *r = malloc((n ? n : 1) * sizeof(*r));
@@ -675,7 +654,7 @@ static int train_in_run(struct train *t)
 		if ((rc = evaluate_on(t, t->prep, t->model, t->fdata, t->train_rows, t->ntrain, &m)))
 			return rc;
 		json_object_set_new(t->metrics, "train", m);
-		log_leaves(t, "train", m);
+		cairn_run_log_metric_tree(t->run, "train", m);
 	}
 	if (t->ftest || t->ntest) {
 		json_t *m = NULL;
@@ -683,7 +662,7 @@ static int train_in_run(struct train *t)
 				      t->ftest ? NULL : t->test_rows, t->ftest ? 0 : t->ntest, &m)))
 			return rc;
 		json_object_set_new(t->metrics, "test", m);
-		log_leaves(t, "test", m);
+		cairn_run_log_metric_tree(t->run, "test", m);
 	}
 	return save_package(t);
 }

@@ -148,6 +148,48 @@ int cairn_run_log_metric(cairn_run *run, const char *key, double value, int64_t 
 	return cairn_run_log_metrics(run, &m, 1);
 }
 
+struct leaves {
+	struct cairn_metric *m;
+	size_t n, cap;
+};
+
+static void collect_leaves(struct leaves *l, const char *name, const json_t *v)
+{
+	const char *key;
+	json_t *e;
+
+	if (json_is_number(v)) {
+		if (l->n == l->cap) {
+			l->cap = l->cap ? 2 * l->cap : 32;
+			if (!(l->m = realloc(l->m, l->cap * sizeof(*l->m))))
+				abort();
+		}
+		l->m[l->n++] = (struct cairn_metric){ strdup(name), json_number_value(v), 0, 0 };
+		if (!l->m[l->n - 1].key)
+			abort();
+		return;
+	}
+	json_object_foreach((json_t *)v, key, e) {
+		cairn_buf k = CAIRN_BUF_INIT;
+		cairn_buf_addf(&k, "%s_%s", name, key);
+		collect_leaves(l, k.buf, e);
+		cairn_buf_release(&k);
+	}
+}
+
+int cairn_run_log_metric_tree(cairn_run *run, const char *prefix, const json_t *v)
+{
+	struct leaves l = { 0 };
+	int rc;
+
+	collect_leaves(&l, prefix, v);
+	rc = cairn_run_log_metrics(run, l.m, l.n);
+	for (size_t i = 0; i < l.n; i++)
+		free((char *)l.m[i].key);
+	free(l.m);
+	return rc;
+}
+
 int cairn_run_set_tag(cairn_run *run, const char *key, const char *value)
 {
 	cairn_stmt *st;
