@@ -54,6 +54,8 @@ static void flush_points(struct train *t)
 }
 
 #define POINT_BATCH 256
+/* The training rows evaluated for the train_... metrics, at most. */
+#define TRAIN_EVAL_ROWS 100000
 
 static int on_iteration(void *arg, int64_t step, const char *key, double value)
 {
@@ -650,9 +652,21 @@ static int train_in_run(struct train *t)
 			return rc;
 	}
 	{
+		/* The training-set metrics only show how well the model fits: on
+		 * large data an evenly strided sample says the same for less. */
+		size_t n = t->ntrain < TRAIN_EVAL_ROWS ? t->ntrain : TRAIN_EVAL_ROWS;
+		size_t *rows = malloc((n ? n : 1) * sizeof(size_t));
 		json_t *m = NULL;
-		if ((rc = evaluate_on(t, t->prep, t->model, t->fdata, t->train_rows, t->ntrain, &m)))
+		if (!rows)
+			abort();
+		for (size_t i = 0; i < n; i++)
+			rows[i] = t->train_rows[(size_t)((double)i * (double)t->ntrain / (double)n)];
+		rc = evaluate_on(t, t->prep, t->model, t->fdata, rows, n, &m);
+		free(rows);
+		if (rc)
 			return rc;
+		if (n < t->ntrain)
+			json_object_set_new(m, "sampled_from_rows", json_integer((json_int_t)t->ntrain));
 		json_object_set_new(t->metrics, "train", m);
 		cairn_run_log_metric_tree(t->run, "train", m);
 	}
