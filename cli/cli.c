@@ -233,3 +233,25 @@ int cli_load_data(cairn_ctx *ctx, const char *what, struct cairn_frame **f, int 
 	cairn_dataset_version_release(&v);
 	return rc;
 }
+
+int cli_parse_uint_range(const char *usage, const char *opt, const char *s,
+			 unsigned long long min, unsigned long long max, unsigned long long *out)
+{
+	int rc = cli_parse_uint(usage, opt, s, out);
+
+	if (!rc && (*out < min || *out > max))
+		rc = cli_usage_error(usage, "%s takes %llu to %llu ('%s')", opt, min, max, s);
+	return rc;
+}
+
+int cli_parse_fraction(const char *usage, const char *opt, const char *s, int one_ok,
+		       double *out)
+{
+	char *end;
+
+	*out = strtod(s, &end);
+	if (end == s || *end || !(*out > 0 && (*out < 1 || (one_ok && *out == 1))))
+		return cli_usage_error(usage, "%s '%s' is not a fraction in (0, 1%s", opt, s,
+				       one_ok ? "]" : ")");
+	return 0;
+}

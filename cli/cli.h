@@ -77,6 +77,15 @@ int cli_current_run(cairn_ctx *ctx, char id[CAIRN_ID_LEN + 1], const char **run)
 struct cairn_frame;
 int cli_load_data(cairn_ctx *ctx, const char *what, struct cairn_frame **f, int *is_dataset);
 
+/* Parses an integer option value in [min, max] or reports a usage error
+ * naming the range. */
+int cli_parse_uint_range(const char *usage, const char *opt, const char *s,
+			 unsigned long long min, unsigned long long max, unsigned long long *out);
+/* Parses a fraction option value in (0, 1), or (0, 1] when one_ok is set,
+ * or reports a usage error. */
+int cli_parse_fraction(const char *usage, const char *opt, const char *s, int one_ok,
+		       double *out);
+
 /* Parses a non-negative decimal integer option value or reports a usage error. */
 int cli_parse_uint(const char *usage, const char *opt, const char *s,
 		   unsigned long long *out);

@@ -155,7 +155,6 @@ int cmd_sweep(int argc, char **argv)
 	unsigned long long u;
 	int c, json = 0, rc, status = 0;
 	cairn_ctx *ctx = NULL;
-	char *end;
 
 	while ((c = cli_getopt(argc, argv, "hj:", opts)) != -1) {
 		switch (c) {
@@ -190,29 +189,17 @@ int cmd_sweep(int argc, char **argv)
 		case 'M': o.minimize = 1; break;
 		case 'T': o.test = optarg; break;
 		case 'S':
-			o.test_split = strtod(optarg, &end);
-			if (end == optarg || *end || !(o.test_split > 0 && o.test_split < 1)) {
-				status = cli_usage_error(usage, "--test-split '%s' is not a fraction between"
-							 " 0 and 1", optarg);
+			if ((status = cli_parse_fraction(usage, "--test-split", optarg, 0, &o.test_split)))
 				goto out;
-			}
 			break;
 		case 'c':
-			if ((status = cli_parse_uint(usage, "--cv", optarg, &u)))
+			if ((status = cli_parse_uint_range(usage, "--cv", optarg, 2, 100, &u)))
 				goto out;
-			if (u < 2 || u > 100) {
-				status = cli_usage_error(usage, "--cv takes 2 to 100 folds");
-				goto out;
-			}
 			o.cv = (int)u;
 			break;
 		case 'j':
-			if ((status = cli_parse_uint(usage, "--jobs", optarg, &u)))
+			if ((status = cli_parse_uint_range(usage, "--jobs", optarg, 1, 256, &u)))
 				goto out;
-			if (u < 1 || u > 256) {
-				status = cli_usage_error(usage, "--jobs takes 1 to 256 trials at once");
-				goto out;
-			}
 			o.jobs = (int)u;
 			break;
 		case 'x':

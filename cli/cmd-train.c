@@ -139,7 +139,6 @@ int cmd_train(int argc, char **argv)
 	unsigned long long u;
 	int c, json = 0, help_params = 0, rc, status = 0;
 	cairn_ctx *ctx;
-	char *end;
 
 	o.task = -1;
 	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
@@ -160,12 +159,8 @@ int cmd_train(int argc, char **argv)
 		}
 		case 'T': o.test = optarg; break;
 		case 'S':
-			o.test_split = strtod(optarg, &end);
-			if (end == optarg || *end || !(o.test_split > 0 && o.test_split < 1)) {
-				status = cli_usage_error(usage, "--test-split '%s' is not a fraction between"
-							 " 0 and 1", optarg);
+			if ((status = cli_parse_fraction(usage, "--test-split", optarg, 0, &o.test_split)))
 				goto out;
-			}
 			break;
 		case 's':
 			if ((status = cli_parse_uint(usage, "--seed", optarg, &u)))
@@ -173,12 +168,8 @@ int cmd_train(int argc, char **argv)
 			o.seed = u;
 			break;
 		case 'c':
-			if ((status = cli_parse_uint(usage, "--cv", optarg, &u)))
+			if ((status = cli_parse_uint_range(usage, "--cv", optarg, 2, 100, &u)))
 				goto out;
-			if (u < 2 || u > 100) {
-				status = cli_usage_error(usage, "--cv takes 2 to 100 folds");
-				goto out;
-			}
 			o.cv = (int)u;
 			break;
 		case 'k':
@@ -215,21 +206,14 @@ int cmd_train(int argc, char **argv)
 			break;
 		case 'U': o.unlabeled = optarg; break;
 		case 'H':
-			o.self_training_threshold = strtod(optarg, &end);
-			if (end == optarg || *end || !(o.self_training_threshold > 0 &&
-						       o.self_training_threshold <= 1)) {
-				status = cli_usage_error(usage, "--self-training-threshold '%s' is not a"
-							 " probability in (0, 1]", optarg);
+			if ((status = cli_parse_fraction(usage, "--self-training-threshold", optarg, 1,
+							 &o.self_training_threshold)))
 				goto out;
-			}
 			break;
 		case 'R':
-			if ((status = cli_parse_uint(usage, "--self-training-rounds", optarg, &u)))
+			if ((status = cli_parse_uint_range(usage, "--self-training-rounds", optarg, 1, 1000,
+							   &u)))
 				goto out;
-			if (u < 1 || u > 1000) {
-				status = cli_usage_error(usage, "--self-training-rounds takes 1 to 1000");
-				goto out;
-			}
 			o.self_training_rounds = (int)u;
 			break;
 		case 'P': help_params = 1; break;

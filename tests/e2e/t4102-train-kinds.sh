@@ -219,7 +219,7 @@ test_expect_success 'self-training: classification only; the threshold is requir
 	test_grep "go together" err &&
 	test_expect_code 2 cairn train --data few --target species --algo logistic \
 		--unlabeled unlabeled --self-training-threshold 1.5 2>err &&
-	test_grep "not a probability" err
+	test_grep "is not a fraction in \\(0, 1\\]" err
 '
 
 test_done
