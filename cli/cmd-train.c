@@ -17,6 +17,8 @@ static const char usage[] =
 	"                   [--init-model MODELREF] [--members MODELREF,MODELREF,...]\n"
 	"                   [--unlabeled REF --self-training-threshold P\n"
 	"                    [--self-training-rounds N]] [--json]\n"
+	"   or: cairn train --federated REF,REF,... --target COL --algo logistic|linear\n"
+	"                   [--param KEY=VALUE]... [--test REF] [--json]\n"
 	"\n"
 	"Trains ALGO on the dataset version REF as a tracked run: params, inputs,\n"
 	"per-iteration metrics (train loss per boosting round, ...), final metrics\n"
@@ -52,6 +54,10 @@ static const char usage[] =
 	"                        a probability >= --self-training-threshold P,\n"
 	"                        with their predicted labels, and refit, until\n"
 	"                        no row is added or after N rounds (10)\n"
+	"  --federated R1,R2,... federated averaging over these shards, each trained\n"
+	"                        by its own process that loads only its shard\n"
+	"                        (logistic or linear; params rounds (20),\n"
+	"                        local_epochs (5), learning_rate (0: automatic))\n"
 	"  --help-params         list ALGO's params and exit\n"
 	"  --json                print {run_id, metrics} as JSON\n"
 	"  -h, --help            this help\n"
@@ -126,6 +132,7 @@ int cmd_train(int argc, char **argv)
 		{ "unlabeled", required_argument, NULL, 'U' },
 		{ "self-training-threshold", required_argument, NULL, 'H' },
 		{ "self-training-rounds", required_argument, NULL, 'R' },
+		{ "federated", required_argument, NULL, 'F' },
 		{ "help-params", no_argument, NULL, 'P' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
@@ -134,8 +141,8 @@ int cmd_train(int argc, char **argv)
 	struct cairn_train_options o = { 0 };
 	struct cairn_train_result res = { 0 };
 	json_t *params = json_object();
-	char *members_text = NULL, **members = NULL;
-	size_t nmembers = 0;
+	char *members_text = NULL, **members = NULL, *shards_text = NULL, **shards = NULL;
+	size_t nmembers = 0, nshards = 0;
 	unsigned long long u;
 	int c, json = 0, help_params = 0, rc, status = 0;
 	cairn_ctx *ctx;
@@ -204,6 +211,23 @@ int cmd_train(int argc, char **argv)
 				members[nmembers++] = p;
 			}
 			break;
+		case 'F':
+			free(shards_text);
+			free(shards);
+			shards_text = cairn_xstrdup(optarg);
+			shards = cairn_xcalloc(strlen(optarg) / 2 + 2, sizeof(*shards));
+			nshards = 0;
+			for (char *p = shards_text, *comma; p; p = comma ? comma + 1 : NULL) {
+				if ((comma = strchr(p, ',')))
+					*comma = '\0';
+				if (!*p) {
+					status = cli_usage_error(usage, "--federated '%s' has an empty "
+								 "dataset reference", optarg);
+					goto out;
+				}
+				shards[nshards++] = p;
+			}
+			break;
 		case 'U': o.unlabeled = optarg; break;
 		case 'H':
 			if ((status = cli_parse_fraction(usage, "--self-training-threshold", optarg, 1,
@@ -230,7 +254,22 @@ int cmd_train(int argc, char **argv)
 		status = cli_usage_error(usage, "train takes no arguments ('%s')", argv[optind]);
 		goto out;
 	}
-	if (!o.data || !o.algo) {
+	if (nshards) {
+		if (o.data || !o.algo || !o.target) {
+			status = cli_usage_error(usage, o.data ? "--federated replaces --data" :
+						 "--federated needs --algo and --target");
+			goto out;
+		}
+		if (nshards < 2) {
+			status = cli_usage_error(usage, "--federated needs at least 2 shards");
+			goto out;
+		}
+		if (strcmp(o.algo, "logistic") && strcmp(o.algo, "linear")) {
+			status = cli_usage_error(usage, "--federated trains logistic or linear, not "
+						 "'%s'", o.algo);
+			goto out;
+		}
+	} else if (!o.data || !o.algo) {
 		status = cli_usage_error(usage, "train needs --data and --algo");
 		goto out;
 	}
@@ -252,6 +291,8 @@ int cmd_train(int argc, char **argv)
 					 "--algo ensemble needs --members");
 		goto out;
 	}
+	o.shards = (const char *const *)shards;
+	o.nshards = nshards;
 	o.members = (const char *const *)members;
 	o.nmembers = nmembers;
 	o.params = params;
@@ -275,6 +316,8 @@ int cmd_train(int argc, char **argv)
 out:
 	free(members);
 	free(members_text);
+	free(shards);
+	free(shards_text);
 	json_decref(params);
 	return status;
 }

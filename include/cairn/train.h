@@ -50,6 +50,12 @@ struct cairn_train_options {
 	const char *unlabeled;
 	double self_training_threshold;
 	int self_training_rounds;
+	/* Federated averaging (logistic, linear): the shards (at least 2), each
+	 * trained by a separate process that loads only its own; data is then
+	 * NULL. Params rounds, local_epochs and learning_rate apply (and only
+	 * here); see src/ml/federated.h. */
+	const char *const *shards;
+	size_t nshards;
 };
 
 struct cairn_train_result {

@@ -17,6 +17,7 @@
 #include "cairn/train.h"
 #include "data/rng.h"
 #include "ml/ensemble.h"
+#include "ml/federated.h"
 #include "track/run-internal.h"
 
 /* Everything one training holds, released by train_release. */
@@ -42,6 +43,7 @@ struct train {
 	char **point_keys;
 	size_t npoints;
 	struct cairn_progress progress;
+	json_t *fed_inputs;                   /* --federated: the shard versions */
 };
 
 static void flush_points(struct train *t)
@@ -314,7 +316,16 @@ static int save_package(struct train *t)
 	struct cairn_model_info info = { 0 };
 	int rc;
 
-	json_array_append_new(inputs, input_json(&t->data, "train"));
+	if (t->fed_inputs) {
+		json_t *v;
+		size_t i;
+		json_array_foreach(t->fed_inputs, i, v) {
+			json_t *in = json_deep_copy(v);
+			json_object_set_new(in, "context", json_string("train"));
+			json_array_append_new(inputs, in);
+		}
+	} else
+		json_array_append_new(inputs, input_json(&t->data, "train"));
 	if (t->ftest)
 		json_array_append_new(inputs, input_json(&t->test, "test"));
 	if (t->funlabeled)
@@ -329,7 +340,7 @@ static int save_package(struct train *t)
 			json_array_append_new(members, json_string(t->o->members[i]));
 		json_object_set_new(lineage, "members", members);
 	}
-	if (cairn_dataset_load_profile(t->ctx, &t->data, &profile))
+	if (!t->fed_inputs && cairn_dataset_load_profile(t->ctx, &t->data, &profile))
 		cairn_error_clear(t->ctx);   /* no profile: the package goes without */
 	cairn_buf_addf(&tmp, "%s/cairn-train-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
 	if (!mkdtemp(tmp.buf)) {
@@ -565,6 +576,125 @@ out:
 	return rc;
 }
 
+/* The params of federated training besides the algorithm's. */
+static const struct cairn_param_spec federated_specs[] = {
+	{ "rounds", CAIRN_PARAM_INT, "20", 1, 100000, NULL,
+	  "federated rounds: weights sent out, trained locally, averaged" },
+	{ "local_epochs", CAIRN_PARAM_INT, "5", 1, 100000, NULL,
+	  "full-batch gradient steps per site and round" },
+	{ "learning_rate", CAIRN_PARAM_FLOAT, "0", 0, 1e3, NULL,
+	  "gradient step on the mean loss per row (0: 1 / a bound of its curvature)" },
+};
+
+static const struct cairn_algorithm federated_params_of = {
+	.name = "federated training",
+	.params = federated_specs,
+	.nparams = sizeof(federated_specs) / sizeof(federated_specs[0]),
+};
+
+/* --federated: the algorithm's params and federated_specs, each checked by
+ * its own table, so that without --federated the latter stay unknown. */
+static int federated_params(struct train *t)
+{
+	json_t *own = json_object(), *fed = json_object(), *fp = NULL, *v;
+	const char *key;
+	int rc;
+
+	json_object_foreach((json_t *)t->o->params, key, v) {
+		int is_fed = 0;
+		for (size_t i = 0; i < federated_params_of.nparams; i++)
+			is_fed |= !strcmp(key, federated_specs[i].name);
+		json_object_set(is_fed ? fed : own, key, v);
+	}
+	if (!(rc = cairn_params_resolve(t->ctx, t->algo, own, &t->params)) &&
+	    !(rc = cairn_params_resolve(t->ctx, &federated_params_of, fed, &fp))) {
+		char n[32];
+		json_object_update(t->params, fp);
+		snprintf(n, sizeof(n), "%zu", t->o->nshards);
+		json_object_set_new(t->params, "federated", json_string("true"));
+		json_object_set_new(t->params, "shards", json_string(n));
+	}
+	json_decref(own);
+	json_decref(fed);
+	json_decref(fp);
+	return rc;
+}
+
+/* --federated: FedAvg over one process per shard (see ml/federated.h);
+ * only --test is evaluated here, on the parent's side. */
+static int train_federated(struct train *t)
+{
+	const struct cairn_train_options *o = t->o;
+	struct cairn__fed_options fo = { 0 };
+	struct cairn__fed_result res = { 0 };
+	json_t *v;
+	size_t i;
+	int rc;
+
+	if (strcmp(t->algo->name, "logistic") && strcmp(t->algo->name, "linear"))
+		return cairn_error(t->ctx, CAIRN_EINVAL, "--federated trains logistic or linear, "
+				   "not %s", t->algo->name);
+	if (o->nshards < 2)
+		return cairn_error(t->ctx, CAIRN_EINVAL, "--federated needs at least 2 shards, not "
+				   "%zu", o->nshards);
+	if (!o->target)
+		return cairn_error(t->ctx, CAIRN_EINVAL, "--federated needs --target");
+	if (o->data || o->test_split > 0 || o->cv || o->init_model || o->unlabeled)
+		return cairn_error(t->ctx, CAIRN_EINVAL, "--federated does not go with --%s",
+				   o->data ? "data" : o->test_split > 0 ? "test-split" : o->cv ? "cv" :
+				   o->init_model ? "init-model" : "unlabeled");
+	if (o->task >= 0 && !(t->algo->tasks & CAIRN_TASK_BIT(o->task)))
+		return cairn_error(t->ctx, CAIRN_EINVAL, "%s does not do %s", t->algo->name,
+				   cairn_task_name((enum cairn_task)o->task));
+	fo.shards = o->shards;
+	fo.nshards = o->nshards;
+	fo.target = o->target;
+	fo.algo = t->algo;
+	fo.C = cairn_param_float(t->params, "C");
+	fo.bias = cairn_param_float(t->params, "bias");
+	fo.rounds = (int)cairn_param_int(t->params, "rounds");
+	fo.local_epochs = (int)cairn_param_int(t->params, "local_epochs");
+	fo.learning_rate = cairn_param_float(t->params, "learning_rate");
+	fo.on_loss = on_iteration;
+	fo.arg = t;
+	cairn_progress_start(&t->progress, "federated training", (uint64_t)fo.rounds + 1, 0);
+	rc = cairn__federated_train(t->ctx, &fo, &res);
+	cairn_progress_end(&t->progress);
+	flush_points(t);
+	if (rc)
+		return rc;
+	t->prep = res.prep;
+	t->model = res.model;
+	t->fed_inputs = res.inputs;
+	res.prep = NULL;
+	res.model = NULL;
+	res.inputs = NULL;
+	json_array_foreach(t->fed_inputs, i, v)
+		if ((rc = cairn_run_log_input(t->run, json_string_value(json_object_get(v, "dataset")),
+					      "train")))
+			return rc;
+	{
+		char s[32];
+		snprintf(s, sizeof(s), "%llu", (unsigned long long)o->seed);
+		if ((rc = cairn_run_log_param(t->run, "seed", s)))
+			return rc;
+	}
+	t->metrics = json_object();
+	json_object_set_new(t->metrics, "train", json_pack("{s:f, s:I}", "federated_loss", res.loss,
+							   "rows", (json_int_t)res.rows));
+	if (o->test) {
+		json_t *m = NULL;
+		if ((rc = cairn_dataset_resolve(t->ctx, o->test, &t->test)) ||
+		    (rc = cairn_run_log_input(t->run, o->test, "test")) ||
+		    (rc = cairn_dataset_load_frame(t->ctx, &t->test, &t->ftest)) ||
+		    (rc = evaluate_on(t, t->prep, t->model, t->ftest, NULL, 0, &m)))
+			return rc;
+		json_object_set_new(t->metrics, "test", m);
+		cairn_run_log_metric_tree(t->run, "test", m);
+	}
+	return save_package(t);
+}
+
 /* Everything after the run has started; a failure ends the run FAILED. */
 static int train_in_run(struct train *t)
 {
@@ -585,7 +715,11 @@ static int train_in_run(struct train *t)
 		return rc;
 	}
 	ensemble = cairn__is_ensemble(t->algo);
-	if ((rc = cairn_params_resolve(t->ctx, t->algo, o->params, &t->params)))
+	if (o->nshards)
+		rc = federated_params(t);
+	else
+		rc = cairn_params_resolve(t->ctx, t->algo, o->params, &t->params);
+	if (rc)
 		return rc;
 	if ((rc = cairn_run_log_param(t->run, "algorithm", t->algo->name)) ||
 	    (o->target && (rc = cairn_run_log_param(t->run, "target", o->target))))
@@ -605,6 +739,8 @@ static int train_in_run(struct train *t)
 		return cairn_error(t->ctx, CAIRN_EINVAL, "an ensemble is not fitted: --%s does not "
 				   "apply", o->init_model ? "init-model" : o->unlabeled ?
 				   "unlabeled" : "cv");
+	if (o->nshards)
+		return train_federated(t);
 	if ((ensemble && (rc = build_ensemble(t, &po))) ||
 	    (o->init_model && (rc = open_init_model(t, &po))))
 		return rc;
@@ -730,6 +866,7 @@ int cairn_train(cairn_ctx *ctx, const struct cairn_train_options *o, struct cair
 	free(t.test_rows);
 	json_decref(t.params);
 	json_decref(t.metrics);
+	json_decref(t.fed_inputs);
 	cairn_run_free(t.run);
 	return rc;
 }
