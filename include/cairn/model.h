@@ -15,6 +15,10 @@
  * A package is written to a new directory in one step (a temporary sibling
  * renamed into place), so a reader never sees half of one.
  *
+ * An ensemble's package holds its members' packages (members/N/) and
+ * ensemble.json; cairn_model_predict runs each member on the rows with its
+ * own preprocessing and combines them (src/ml/ensemble.h).
+ *
  * A model reference (MODELREF) names a package: a directory holding an
  * MLmodel, or a run (id or prefix) whose artifact "model" is one, or
  * RUN/PATH for a package logged elsewhere in the run.
