@@ -99,7 +99,8 @@ int cmd_evaluate(int argc, char **argv)
 	};
 	struct cairn_model_eval_options eo = { 0 };
 	const char *data = NULL, *run_ref = NULL;
-	char run_id[CAIRN_ID_LEN + 1], tmp[] = "/tmp/cairn-eval-XXXXXX";
+	char run_id[CAIRN_ID_LEN + 1];
+	cairn_buf tmp = CAIRN_BUF_INIT;
 	int c, json = 0, rc, status = 0, is_dataset = 0, own_tmp = 0;
 	struct cairn_frame *f = NULL;
 	cairn_model *m = NULL;
@@ -132,12 +133,10 @@ int cmd_evaluate(int argc, char **argv)
 		goto fail;
 	if (run && !eo.plots_dir) {
 		/* Inside a run the plots are artifacts even when not asked for. */
-		if (!mkdtemp(tmp)) {
-			rc = cairn_error_errno(ctx, "cannot create a temporary directory");
+		if ((rc = cairn_make_temp_dir(ctx, "cairn-eval", &tmp)))
 			goto fail;
-		}
 		own_tmp = 1;
-		eo.plots_dir = tmp;
+		eo.plots_dir = tmp.buf;
 	}
 	if ((rc = cairn_model_open(ctx, argv[optind], &m)) ||
 	    (rc = cli_load_data(ctx, data, &f, &is_dataset)) ||
@@ -170,7 +169,8 @@ fail:
 	status = cli_fail(ctx, rc);
 done:
 	if (own_tmp)
-		cairn_remove_tree(tmp);
+		cairn_remove_tree(tmp.buf);
+	cairn_buf_release(&tmp);
 	json_decref(metrics);
 	cairn_frame_free(f);
 	cairn_model_free(m);

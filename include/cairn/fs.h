@@ -26,6 +26,9 @@ int cairn_read_file(cairn_ctx *ctx, const char *path, cairn_buf *b);
 /* Replaces path with data atomically: temporary file, fsync, rename, fsync dir. */
 int cairn_write_file_atomic(cairn_ctx *ctx, const char *path, const void *data,
 			    size_t len, mode_t mode);
+/* Creates a new directory $TMPDIR/PREFIX-XXXXXX (/tmp when TMPDIR is unset)
+ * and sets out to its path. */
+int cairn_make_temp_dir(cairn_ctx *ctx, const char *prefix, cairn_buf *out);
 /* Removes path and, for a directory, everything below it (links are removed,
  * not followed). A path that does not exist is fine. 0, or -1 with errno. */
 int cairn_remove_tree(const char *path);

@@ -179,3 +179,16 @@ int cairn_remove_tree(const char *path)
 {
 	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) && errno != ENOENT ? -1 : 0;
 }
+
+int cairn_make_temp_dir(cairn_ctx *ctx, const char *prefix, cairn_buf *out)
+{
+	const char *dir = getenv("TMPDIR");
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	cairn_buf_reset(out);
+	cairn_buf_addf(out, "%s/%s-XXXXXX", dir, prefix);
+	if (!mkdtemp(out->buf))
+		return cairn_error_errno(ctx, "cannot create a temporary directory in '%s'", dir);
+	return 0;
+}

@@ -497,7 +497,6 @@ static int make_model(cairn_ctx *ctx, const struct cairn__fed_options *o, int re
 		      int nclasses, size_t nf, int nw, const double *w, void **model)
 {
 	cairn_buf text = CAIRN_BUF_INIT, dir = CAIRN_BUF_INIT, path = CAIRN_BUF_INIT;
-	const char *tmpdir = getenv("TMPDIR");
 	int rc;
 
 	cairn_buf_addf(&text, "solver_type %s\nnr_class %d\n", regression ? "L2R_L2LOSS_SVR" :
@@ -514,9 +513,7 @@ static int make_model(cairn_ctx *ctx, const struct cairn__fed_options *o, int re
 			cairn_buf_addf(&text, "%.17g ", w[f * (size_t)nw + (size_t)j]);
 		cairn_buf_addch(&text, '\n');
 	}
-	cairn_buf_addf(&dir, "%s/cairn-fed-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	if (!mkdtemp(dir.buf)) {
-		rc = cairn_error_errno(ctx, "cannot create a temporary directory");
+	if ((rc = cairn_make_temp_dir(ctx, "cairn-fed", &dir))) {
 		goto out;
 	}
 	cairn_path_join(&path, dir.buf, "model.liblinear");

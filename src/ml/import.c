@@ -564,7 +564,6 @@ int cairn_import(cairn_ctx *ctx, const struct cairn_import_options *o,
 {
 	struct cairn_run_options ro = { 0 };
 	cairn_buf tmp = CAIRN_BUF_INIT, dir = CAIRN_BUF_INIT, name = CAIRN_BUF_INIT;
-	const char *tmpdir = getenv("TMPDIR");
 	cairn_run *run = NULL;
 	struct import im;
 	int rc;
@@ -577,9 +576,7 @@ int cairn_import(cairn_ctx *ctx, const struct cairn_import_options *o,
 	if ((rc = cairn_run_start(ctx, &ro, &run)))
 		goto out;
 	snprintf(res->run_id, sizeof(res->run_id), "%s", cairn_run_id(run));
-	cairn_buf_addf(&tmp, "%s/cairn-import-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	if (!mkdtemp(tmp.buf)) {
-		rc = cairn_error_errno(ctx, "cannot create a temporary directory");
+	if ((rc = cairn_make_temp_dir(ctx, "cairn-import", &tmp))) {
 		cairn_buf_reset(&tmp);
 	} else {
 		cairn_path_join(&dir, tmp.buf, "model");

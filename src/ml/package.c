@@ -226,7 +226,6 @@ int cairn_model_open(cairn_ctx *ctx, const char *ref, cairn_model **out)
 	cairn_buf manifest = CAIRN_BUF_INIT, tmp = CAIRN_BUF_INIT, pkg = CAIRN_BUF_INIT;
 	cairn_buf run = CAIRN_BUF_INIT;
 	const char *slash = strchr(ref, '/');
-	const char *tmpdir = getenv("TMPDIR");
 	struct stat st;
 	int rc;
 
@@ -238,9 +237,7 @@ int cairn_model_open(cairn_ctx *ctx, const char *ref, cairn_model **out)
 	}
 	/* RUN or RUN/PATH: the package logged by a run. */
 	cairn_buf_add(&run, ref, slash ? (size_t)(slash - ref) : strlen(ref));
-	cairn_buf_addf(&tmp, "%s/cairn-model-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	if (!mkdtemp(tmp.buf)) {
-		rc = cairn_error_errno(ctx, "cannot create a temporary directory");
+	if ((rc = cairn_make_temp_dir(ctx, "cairn-model", &tmp))) {
 		goto out;
 	}
 	cairn_path_join(&pkg, tmp.buf, "model");

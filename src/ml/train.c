@@ -311,7 +311,6 @@ static json_t *input_json(const struct cairn_dataset_version *v, const char *con
 static int save_package(struct train *t)
 {
 	cairn_buf tmp = CAIRN_BUF_INIT, dir = CAIRN_BUF_INIT;
-	const char *tmpdir = getenv("TMPDIR");
 	json_t *profile = NULL, *lineage, *inputs = json_array();
 	struct cairn_model_info info = { 0 };
 	int rc;
@@ -342,9 +341,7 @@ static int save_package(struct train *t)
 	}
 	if (!t->fed_inputs && cairn_dataset_load_profile(t->ctx, &t->data, &profile))
 		cairn_error_clear(t->ctx);   /* no profile: the package goes without */
-	cairn_buf_addf(&tmp, "%s/cairn-train-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	if (!mkdtemp(tmp.buf)) {
-		rc = cairn_error_errno(t->ctx, "cannot create a temporary directory");
+	if ((rc = cairn_make_temp_dir(t->ctx, "cairn-train", &tmp))) {
 		goto out;
 	}
 	cairn_path_join(&dir, tmp.buf, "model");
@@ -421,7 +418,7 @@ static int use_fixed_prep(struct train *t, const cairn_prep *p, const char *what
  * aside for the algorithm (which loads init_model_dir/model.json). */
 static int open_init_model(struct train *t, struct cairn_prep_options *po)
 {
-	const char *ref = t->o->init_model, *tmpdir = getenv("TMPDIR");
+	const char *ref = t->o->init_model;
 	const struct cairn_algorithm *a;
 	cairn_buf dir = CAIRN_BUF_INIT, what = CAIRN_BUF_INIT;
 	json_t *files = json_array();
@@ -443,9 +440,7 @@ static int open_init_model(struct train *t, struct cairn_prep_options *po)
 	cairn_buf_addf(&what, "--init-model '%s'", ref);
 	if ((rc = use_fixed_prep(t, cairn_model_prep(t->init), what.buf, po)))
 		goto out;
-	cairn_buf_addf(&dir, "%s/cairn-init-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	if (!mkdtemp(dir.buf)) {
-		rc = cairn_error_errno(t->ctx, "cannot create a temporary directory");
+	if ((rc = cairn_make_temp_dir(t->ctx, "cairn-init", &dir))) {
 		goto out;
 	}
 	t->init_dir = cairn_buf_detach(&dir, NULL);

@@ -414,7 +414,6 @@ int cairn_reproduce(cairn_ctx *ctx, const char *ref, const struct cairn_reproduc
 {
 	static const struct cairn_reproduce_options defaults;
 	struct repro r = { 0 };
-	const char *tmpdir = getenv("TMPDIR");
 	json_t *report = NULL;
 	int rc;
 
@@ -431,10 +430,7 @@ int cairn_reproduce(cairn_ctx *ctx, const char *ref, const struct cairn_reproduc
 	r.id = str(r.orig, "id");
 	if ((rc = check_original(&r)))
 		goto out;
-	cairn_buf_addf(&r.tmp, "%s/cairn-reproduce-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	if (!mkdtemp(r.tmp.buf)) {
-		rc = cairn_error_errno(ctx, "cannot create a directory in '%s'",
-				       tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if ((rc = cairn_make_temp_dir(ctx, "cairn-reproduce", &r.tmp))) {
 		cairn_buf_reset(&r.tmp);
 		goto out;
 	}
