@@ -15,7 +15,9 @@ LOADED_PKGS := libcurl libpq
 CFLAGS ?= -O2 -g
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Isrc -I. -MMD -MP -pthread \
 	$(shell pkg-config --cflags $(PKGS) $(LOADED_PKGS) 2>/dev/null)
-LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcrypto -ljansson -lsqlite3 -lyaml) -ldl -pthread -lm
+# liblbfgs (multinomial logistic regression) is named directly: -llbfgs is
+# all its pkg-config file says, and not every packaging ships that file.
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcrypto -ljansson -lsqlite3 -lyaml) -llbfgs -ldl -pthread -lm
 
 WARNINGS := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-unused-parameter -Wvla

@@ -25,6 +25,7 @@ PACKAGES="
 	libmicrohttpd-dev
 	libxgboost-dev
 	liblinear-dev
+	liblbfgs-dev
 	libpq-dev
 	libgit2-dev
 	git

@@ -1,12 +1,29 @@
 /*
  * The algorithms logistic, linear_svm and linear, trained and applied by
- * liblinear (loaded on first use, see linear-loader.h); see
- * include/cairn/learner.h and ml/linear.h.
+ * liblinear (loaded on first use, see linear-loader.h), and for multinomial
+ * logistic regression by softmax.h; see include/cairn/learner.h and
+ * ml/linear.h.
  *
- *   logistic    L2-regularised logistic regression (solver L2R_LR, the
- *               primal trust-region Newton method); one-vs-rest for more than
- *               two classes, as liblinear does. Probabilities come from
- *               liblinear's predict_probability.
+ *   logistic    L2-regularised logistic regression, by the param
+ *               multi_class:
+ *               multinomial  one softmax model over the classes, fitted with
+ *                            L-BFGS (softmax.h): the intercepts are not
+ *                            penalised, as in scikit-learn's default
+ *                            LogisticRegression. Probabilities are the
+ *                            softmax of the decision values W x + b. With two
+ *                            classes the fit is the two-class softmax, kept
+ *                            as liblinear's binary models are (one vector,
+ *                            w_0 - w_1), whose logistic function is that
+ *                            softmax. Stops on tol and max_iter.
+ *               ovr          liblinear's solver L2R_LR (the primal
+ *                            trust-region Newton method): one binary model
+ *                            per class for more than two classes, one for
+ *                            two; the bias feature's weight is penalised like
+ *                            the others. Probabilities come from liblinear's
+ *                            predict_probability (each class's logistic
+ *                            function, normalised). Stops on eps.
+ *               auto         (the default) multinomial for more than two
+ *                            classes, ovr for two.
  *   linear_svm  L2-regularised L2-loss linear SVM (L2R_L2LOSS_SVC_DUAL,
  *               dual coordinate descent). liblinear has no probabilities for
  *               SVMs: predict gives the logistic function of each class's
@@ -27,21 +44,26 @@
  * Intercept: with bias > 0 every row gets a constant feature of that value
  * (liblinear's -B); its weight is the intercept divided by bias.
  * liblinear 2.3 takes no iteration limit (its solvers stop after 1000
- * iterations of their own), hence no max_iter param; it reports no progress
- * either, so on_iteration is not called. importance gives, per feature, the
- * sum over the weight vectors of |w|: comparable across features when they
- * are standardized (wants_scaling).
+ * iterations of their own) and reports no progress: max_iter applies to the
+ * multinomial fit only, and on_iteration is called by it alone (its
+ * "train-logloss" after each L-BFGS iteration). importance gives, per
+ * feature, the sum over the weight vectors of |w|: comparable across
+ * features when they are standardized (wants_scaling).
  *
- * Determinism: the primal solvers (logistic, linear) use no randomness; the
- * dual one (linear_svm) shuffles with the C library's rand(), seeded here
- * with srand() from the fit's seed. Training holds a process-wide lock so
- * that concurrent fits in one process neither interleave their rand()
- * draws nor change each other's results.
+ * Determinism: the primal solvers (logistic, linear) and the softmax fit use
+ * no randomness; the dual one (linear_svm) shuffles with the C library's
+ * rand(), seeded here with srand() from the fit's seed. liblinear training
+ * holds a process-wide lock so that concurrent fits in one process neither
+ * interleave their rand() draws nor change each other's results.
  *
  * Files: model.liblinear (liblinear's own text format, written by its
- * save_model with "%.17g" weights, so a load predicts identically) and
- * liblinear.json (the algorithm, the task and the number of classes, which
- * the liblinear file cannot tell when a class had no training row).
+ * save_model with "%.17g" weights, so a load predicts identically; a
+ * multinomial model is a file of solver L2R_LR with one vector per class)
+ * and liblinear.json (the algorithm, the task, the number of classes, which
+ * the liblinear file cannot tell when a class had no training row, and for
+ * logistic "multi_class": "multinomial" or "ovr"). A liblinear.json without
+ * multi_class (older packages) and a bare liblinear file (an import) are
+ * one-vs-rest.
  */
 #include <errno.h>
 #include <limits.h>
@@ -56,6 +78,7 @@
 #include "ml/algorithms.h"
 #include "ml/linear-loader.h"
 #include "ml/linear.h"
+#include "ml/softmax.h"
 
 #define MODEL_FILE "model.liblinear"
 #define INFO_FILE "liblinear.json"
@@ -70,6 +93,7 @@ struct linear {
 	int nclasses;             /* classification: outputs */
 	int *class_of;            /* classification: label position -> class index */
 	int nr_w;                 /* weight vectors: 1, or nr_class */
+	int multinomial;          /* logistic: a softmax model (softmax.h), not one-vs-rest */
 };
 
 static const char *const solver_names[] = {
@@ -194,6 +218,25 @@ static int check_data(cairn_ctx *ctx, const char *name, const struct cairn_train
 	return 0;
 }
 
+/* class_weight=balanced: the weight of each class, rows / (classes with
+ * rows x its rows), 0 for a class without rows; a new array (free it). */
+static double *balanced_weights(const struct cairn_train_data *d)
+{
+	double *weight = cairn_xcalloc((size_t)d->nclasses, sizeof(*weight));
+	size_t *count = cairn_xcalloc((size_t)d->nclasses, sizeof(*count));
+	int present = 0;
+
+	for (size_t i = 0; i < d->x->rows; i++)
+		count[(int)d->y[i]]++;
+	for (int c = 0; c < d->nclasses; c++)
+		present += count[c] > 0;
+	for (int c = 0; c < d->nclasses; c++)
+		if (count[c])
+			weight[c] = (double)d->x->rows / ((double)present * (double)count[c]);
+	free(count);
+	return weight;
+}
+
 /* liblinear's sparse rows: the non-zero features (1-based indexes), the
  * constant bias feature when bias >= 0, and a terminating index -1. */
 static void sparse_row(const float *v, size_t cols, double bias, struct feature_node *out)
@@ -224,8 +267,8 @@ static int fit_solver(cairn_ctx *ctx, const struct cairn_algorithm *a, int solve
 	struct linear *l = NULL;
 	double *y = NULL, ymean = 0, bias = cairn_param_float(params, "bias");
 	int *wlabel = NULL, regression = is_regression_solver(solver);
-	double *weight = NULL;
-	size_t nnz = 0, at = 0, *count = NULL;
+	double *weight = NULL, *cw = NULL;
+	size_t nnz = 0, at = 0;
 	const char *bad;
 	int rc;
 
@@ -268,18 +311,13 @@ static int fit_solver(cairn_ctx *ctx, const struct cairn_algorithm *a, int solve
 	param.eps = cairn_param_float(params, "eps");
 	param.p = regression ? cairn_param_float(params, "p") : 0;
 	if (!regression && !strcmp(cairn_param_str(params, "class_weight"), "balanced")) {
-		int present = 0;
-		count = cairn_xcalloc((size_t)d->nclasses, sizeof(*count));
-		for (size_t i = 0; i < x->rows; i++)
-			count[(int)d->y[i]]++;
+		cw = balanced_weights(d);
+		wlabel = cairn_xcalloc((size_t)d->nclasses, sizeof(*wlabel));
+		weight = cairn_xcalloc((size_t)d->nclasses, sizeof(*weight));
 		for (int c = 0; c < d->nclasses; c++)
-			present += count[c] > 0;
-		wlabel = cairn_xcalloc((size_t)present, sizeof(*wlabel));
-		weight = cairn_xcalloc((size_t)present, sizeof(*weight));
-		for (int c = 0; c < d->nclasses; c++)
-			if (count[c]) {
+			if (cw[c] > 0) {
 				wlabel[param.nr_weight] = c;
-				weight[param.nr_weight++] = (double)x->rows / ((double)present * count[c]);
+				weight[param.nr_weight++] = cw[c];
 			}
 		param.weight_label = wlabel;
 		param.weight = weight;
@@ -317,15 +355,76 @@ out:
 	free(nodes);
 	free(prob.x);
 	free(y);
-	free(count);
+	free(cw);
 	free(wlabel);
 	free(weight);
+	return rc;
+}
+
+/* logistic with multi_class=multinomial: the softmax fit (softmax.h) in a
+ * liblinear model of solver L2R_LR that we allocate; liblinear's
+ * free_and_destroy_model frees it as its own (w, label and the struct are
+ * malloc'd). */
+static int fit_softmax(cairn_ctx *ctx, const struct cairn_train_data *d, const json_t *params,
+		       cairn_iteration_fn on_iteration, void *arg, void **model)
+{
+	const struct cairn_algorithm *a = &cairn__algo_logistic;
+	const struct cairn__linear_api *api;
+	struct cairn__softmax_options o = { 0 };
+	struct cairn__softmax_model sm = { 0 };
+	struct linear *l = NULL;
+	double *cw = NULL;
+	const char *bad;
+	int rc;
+
+	*model = NULL;
+	if ((bad = task_check(a, d)))
+		return cairn_error(ctx, CAIRN_EINVAL, "%s does not do %s", a->name, bad);
+	if ((rc = check_data(ctx, a->name, d)) || (rc = cairn__linear(ctx, a->name, &api)))
+		return rc;
+	if (!strcmp(cairn_param_str(params, "class_weight"), "balanced"))
+		cw = balanced_weights(d);
+	o.C = cairn_param_float(params, "C");
+	o.tol = cairn_param_float(params, "tol");
+	o.max_iter = (int)cairn_param_int(params, "max_iter");
+	o.bias = cairn_param_float(params, "bias");
+	o.class_weight = cw;
+	o.on_iteration = on_iteration;
+	o.arg = arg;
+	if ((rc = cairn__softmax_fit(ctx, d, &o, &sm)))
+		goto out;
+	l = cairn_xcalloc(1, sizeof(*l));
+	l->api = api;
+	l->task = d->task;
+	l->multinomial = 1;
+	l->m = cairn_xcalloc(1, sizeof(*l->m));
+	l->m->param.solver_type = L2R_LR;
+	l->m->param.C = o.C;
+	l->m->nr_class = sm.nr_class;
+	l->m->nr_feature = (int)d->x->cols;
+	l->m->bias = o.bias > 0 ? o.bias : -1;
+	l->m->w = sm.w;
+	l->m->label = sm.label;
+	sm.w = NULL;
+	sm.label = NULL;
+	if ((rc = set_classes(ctx, l, a->name, d->nclasses)))
+		goto out;
+	*model = l;
+	l = NULL;
+out:
+	linear_free(l);
+	cairn__softmax_model_release(&sm);
+	free(cw);
 	return rc;
 }
 
 static int logistic_fit(cairn_ctx *ctx, const struct cairn_train_data *d, const json_t *params,
 			cairn_iteration_fn on_iteration, void *arg, void **model)
 {
+	const char *mc = cairn_param_str(params, "multi_class");
+
+	if (!strcmp(mc, "multinomial") || (!strcmp(mc, "auto") && d->nclasses > 2))
+		return fit_softmax(ctx, d, params, on_iteration, arg, model);
 	return fit_solver(ctx, &cairn__algo_logistic, L2R_LR, d, params, model);
 }
 
@@ -348,18 +447,31 @@ static size_t linear_outputs(const void *model)
 	return l->task == CAIRN_TASK_CLASSIFICATION ? (size_t)l->nclasses : 1;
 }
 
-/* Class scores from decision values: the logistic function of each,
- * normalised as liblinear does for its logistic models. */
+/* Class scores from decision values: for a multinomial model their softmax;
+ * otherwise the logistic function of each, normalised as liblinear does for
+ * its logistic models. With one decision value for two classes both are its
+ * logistic function. */
 static void scores_of(const struct linear *l, const double *dec, double *p)
 {
 	int k = l->m->nr_class;
+	double sum = 0;
 
 	if (l->nr_w == 1 && k == 2) {
 		p[0] = 1 / (1 + exp(-dec[0]));
 		p[1] = 1 - p[0];
 		return;
 	}
-	double sum = 0;
+	if (l->multinomial) {
+		double max = -INFINITY;
+		for (int j = 0; j < k; j++)
+			if (dec[j] > max)
+				max = dec[j];
+		for (int j = 0; j < k; j++)
+			sum += p[j] = exp(dec[j] - max);
+		for (int j = 0; j < k; j++)
+			p[j] /= sum;
+		return;
+	}
 	for (int j = 0; j < k; j++)
 		sum += p[j] = 1 / (1 + exp(-dec[j]));
 	for (int j = 0; j < k; j++)
@@ -371,7 +483,7 @@ static int linear_predict(cairn_ctx *ctx, const void *model, const struct cairn_
 {
 	const struct linear *l = model;
 	const struct model *m = l->m;
-	int k = m->nr_class, probability = l->api->check_probability_model(m);
+	int k = m->nr_class, probability = !l->multinomial && l->api->check_probability_model(m);
 	struct feature_node *row;
 	double *dec, *p;
 	size_t outs = linear_outputs(l);
@@ -447,6 +559,9 @@ static int linear_save(cairn_ctx *ctx, const void *model, const char *dir, json_
 	json_object_set_new(info, "task", json_string(cairn_task_name(l->task)));
 	if (l->task == CAIRN_TASK_CLASSIFICATION)
 		json_object_set_new(info, "nclasses", json_integer(l->nclasses));
+	if (!strcmp(algorithm_of(l->m->param.solver_type), "logistic"))
+		json_object_set_new(info, "multi_class",
+				    json_string(l->multinomial ? "multinomial" : "ovr"));
 	cairn_json_append(&text, info, 1);
 	cairn_buf_addch(&text, '\n');
 	cairn_path_join(&path, dir, INFO_FILE);
@@ -609,6 +724,21 @@ void cairn__linear_info(const void *model, struct cairn__linear_info *info)
 	info->bias = m->bias;
 }
 
+static int read_multi_class(cairn_ctx *ctx, const char *path, const json_t *v, struct linear *l)
+{
+	const char *s = json_string_value(v);
+
+	if (!v)
+		return 0;
+	if (!s || (strcmp(s, "ovr") && strcmp(s, "multinomial")) ||
+	    (!strcmp(s, "multinomial") && strcmp(algorithm_of(l->m->param.solver_type), "logistic")))
+		return cairn_error(ctx, CAIRN_EPARSE, "'%s': multi_class must be \"ovr\"%s", path,
+				   strcmp(algorithm_of(l->m->param.solver_type), "logistic") ? "" :
+				   " or \"multinomial\"");
+	l->multinomial = !strcmp(s, "multinomial");
+	return 0;
+}
+
 static int load_as(cairn_ctx *ctx, const char *name, const char *dir, void **model)
 {
 	cairn_buf path = CAIRN_BUF_INIT;
@@ -643,6 +773,9 @@ static int load_as(cairn_ctx *ctx, const char *name, const char *dir, void **mod
 			goto out;
 		}
 		l->nclasses = (int)json_integer_value(n);
+		/* Absent (files of older versions, imports): one-vs-rest. */
+		if ((rc = read_multi_class(ctx, path.buf, json_object_get(info, "multi_class"), l)))
+			goto out;
 	}
 	*model = l;
 	l = NULL;
@@ -668,28 +801,34 @@ static int linear_load(cairn_ctx *ctx, const char *dir, void **model)
 	return load_as(ctx, "linear", dir, model);
 }
 
-#define COMMON_PARAMS(eps) \
+#define COMMON_PARAMS(eps, eps_help) \
 	{ "C", CAIRN_PARAM_FLOAT, "1", 1e-12, 1e12, NULL, \
 	  "inverse of the L2 penalty: larger fits the training data more closely" }, \
-	{ "eps", CAIRN_PARAM_FLOAT, eps, 1e-12, 1e3, NULL, \
-	  "stopping tolerance of the solver (liblinear's -e)" }, \
+	{ "eps", CAIRN_PARAM_FLOAT, eps, 1e-12, 1e3, NULL, eps_help }, \
 	{ "bias", CAIRN_PARAM_FLOAT, "1", -1, 1e6, NULL, \
 	  "value of the constant feature that gives the intercept; 0 or less: no intercept" }
 
 static const struct cairn_param_spec classifier_params_lr[] = {
-	COMMON_PARAMS("0.01"),
+	COMMON_PARAMS("0.01", "ovr: stopping tolerance of liblinear's solver (its -e)"),
 	{ "class_weight", CAIRN_PARAM_STRING, "none", 0, 0, "none|balanced",
 	  "balanced: weight each class by rows / (classes x its rows)" },
+	{ "multi_class", CAIRN_PARAM_STRING, "auto", 0, 0, "auto|ovr|multinomial",
+	  "multinomial: one softmax model over the classes (L-BFGS); ovr: one binary model per "
+	  "class (liblinear); auto: multinomial for more than two classes, else ovr" },
+	{ "max_iter", CAIRN_PARAM_INT, "100", 1, 1e6, NULL,
+	  "multinomial: most L-BFGS iterations (stopping there is a warning, not an error)" },
+	{ "tol", CAIRN_PARAM_FLOAT, "0.0001", 1e-12, 1e3, NULL,
+	  "multinomial: stop when no component of the mean loss's gradient exceeds tol" },
 };
 
 static const struct cairn_param_spec classifier_params_svm[] = {
-	COMMON_PARAMS("0.1"),
+	COMMON_PARAMS("0.1", "stopping tolerance of the solver (liblinear's -e)"),
 	{ "class_weight", CAIRN_PARAM_STRING, "none", 0, 0, "none|balanced",
 	  "balanced: weight each class by rows / (classes x its rows)" },
 };
 
 static const struct cairn_param_spec regression_params[] = {
-	COMMON_PARAMS("0.0001"),
+	COMMON_PARAMS("0.0001", "stopping tolerance of the solver (liblinear's -e)"),
 	{ "p", CAIRN_PARAM_FLOAT, "0", 0, 1e12, NULL,
 	  "half-width of the insensitive zone: errors below it cost nothing (0: least squares)" },
 };

@@ -312,7 +312,7 @@ struct fit_plan {
 	const char *metric;
 	const char *names[24];   /* at most 20 are set */
 	const char *values[24];
-	char buf[3][32];       /* numbers formatted for values[] */
+	char buf[4][32];       /* numbers formatted for values[] */
 	size_t n;
 };
 
@@ -403,7 +403,16 @@ static void plan_forest(struct fit_plan *p, const struct cairn_train_data *d,
 	plan_param(p, params, "min_child_weight", "min_child_weight");
 	plan_param(p, params, "lambda", "reg_lambda");
 	plan_param(p, params, "subsample", "subsample");
-	plan_param(p, params, "colsample_bynode", "colsample_bynode");
+	if (cairn_param_float(params, "colsample_bynode") > 0) {
+		plan_param(p, params, "colsample_bynode", "colsample_bynode");
+	} else {
+		/* As a random forest's max_features: the square root of the
+		 * features for classification, all of them for regression. */
+		double cols = (double)d->x->cols;
+		double share = d->task == CAIRN_TASK_CLASSIFICATION ? floor(sqrt(cols)) / cols : 1;
+		snprintf(p->buf[3], sizeof(p->buf[3]), "%.17g", share > 0 ? share : 1);
+		plan_set(p, "colsample_bynode", p->buf[3]);
+	}
 	plan_tree_method(p, params);
 }
 
@@ -874,13 +883,17 @@ static const struct cairn_param_spec xgboost_params[] = {
 static const struct cairn_param_spec forest_params[] = {
 	{ "n_estimators", CAIRN_PARAM_INT, "100", 1, 100000, NULL,
 	  "trees in the forest (XGBoost's num_parallel_tree)" },
-	{ "max_depth", CAIRN_PARAM_INT, "6", 1, 64, NULL, "maximum tree depth" },
-	{ "subsample", CAIRN_PARAM_FLOAT, "0.8", 1e-6, 1, NULL,
-	  "share of rows sampled (without replacement) for each tree" },
-	{ "colsample_bynode", CAIRN_PARAM_FLOAT, "0.8", 1e-6, 1, NULL,
-	  "share of features sampled for each split" },
-	{ "min_child_weight", CAIRN_PARAM_FLOAT, "1", 0, UNBOUNDED, NULL,
-	  "minimum sum of instance weight (hessian) in a child" },
+	{ "max_depth", CAIRN_PARAM_INT, "16", 1, 64, NULL,
+	  "maximum tree depth (deep: a forest averages fully grown trees)" },
+	{ "subsample", CAIRN_PARAM_FLOAT, "0.632", 1e-6, 1, NULL,
+	  "share of rows sampled (without replacement) for each tree; 0.632 is the "
+	  "share of distinct rows in a bootstrap sample" },
+	{ "colsample_bynode", CAIRN_PARAM_FLOAT, "0", 0, 1, NULL,
+	  "share of features sampled for each split (0: the square root of the "
+	  "features for classification, all for regression)" },
+	{ "min_child_weight", CAIRN_PARAM_FLOAT, "0.001", 0, UNBOUNDED, NULL,
+	  "minimum sum of instance weight (hessian) in a child: 0.001 lets a leaf hold "
+	  "a single row but never none" },
 	{ "reg_lambda", CAIRN_PARAM_FLOAT, "1e-05", 0, UNBOUNDED, NULL,
 	  "L2 regularization of leaf weights (small, as in XGBoost's XGBRFClassifier: "
 	  "a leaf is close to the mean of its rows)" },

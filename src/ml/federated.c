@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
@@ -18,6 +19,7 @@
 #include "cairn/log.h"
 #include "cairn/workspace.h"
 #include "ml/federated.h"
+#include "ml/metrics-internal.h"
 
 /* One-hot above this many categories: ordinal (as preprocessing does). */
 #define MAX_ONEHOT 100
@@ -25,9 +27,19 @@
 #define MAX_MESSAGE ((uint64_t)1 << 30)
 
 struct site {
-	pid_t pid;
-	int to, from;                 /* pipe ends: parent -> site, site -> parent */
+	pid_t pid;                    /* 0: not started, or reaped */
+	int to, from;                 /* pipe ends: parent -> site, site -> parent; -1: none */
 	const char *ref;
+};
+
+/* What a site trains on: its rows, as the agreed preprocessing makes them. */
+struct shard {
+	struct cairn_matrix x;
+	double *y;
+	double *class_weight;         /* per class, or NULL: all 1 */
+	double C;                     /* of the objective (see the setup) */
+	int regression, nclasses, nw; /* nw weight vectors */
+	int multinomial;              /* logistic: softmax, else one-vs-rest */
 };
 
 /* --- pipes: messages are a 64-bit length and that many bytes ----------- */
@@ -102,13 +114,58 @@ static int send_json(int fd, json_t *v)
 	return rc;
 }
 
+/* --- the model, which both sides make from the weights ------------------ */
+
+/* The model as algo loads it: liblinear's text format (see algo-liblinear.c). */
+static int make_model(cairn_ctx *ctx, const struct cairn__fed_options *o, int regression,
+		      int nclasses, int multinomial, size_t nf, int nw, const double *w,
+		      void **model)
+{
+	cairn_buf text = CAIRN_BUF_INIT, dir = CAIRN_BUF_INIT, path = CAIRN_BUF_INIT;
+	int rc;
+
+	cairn_buf_addf(&text, "solver_type %s\nnr_class %d\n", regression ? "L2R_L2LOSS_SVR" :
+		       "L2R_LR", regression ? 2 : nclasses);
+	if (!regression) {
+		cairn_buf_adds(&text, "label");
+		for (int c = 0; c < nclasses; c++)
+			cairn_buf_addf(&text, " %d", c);
+		cairn_buf_addch(&text, '\n');
+	}
+	cairn_buf_addf(&text, "nr_feature %zu\nbias %.17g\nw\n", nf, o->bias > 0 ? o->bias : -1.0);
+	for (size_t f = 0; f < nf + (o->bias > 0); f++) {
+		for (int j = 0; j < nw; j++)
+			cairn_buf_addf(&text, "%.17g ", w[f * (size_t)nw + (size_t)j]);
+		cairn_buf_addch(&text, '\n');
+	}
+	if ((rc = cairn_make_temp_dir(ctx, "cairn-fed", &dir))) {
+		goto out;
+	}
+	cairn_path_join(&path, dir.buf, "model.liblinear");
+	if (!(rc = cairn_write_file_atomic(ctx, path.buf, text.buf, text.len, 0644))) {
+		cairn_buf_reset(&text);
+		cairn_buf_addf(&text, "{\"algorithm\": \"%s\", \"task\": \"%s\", \"nclasses\": %d%s}\n",
+			       o->algo->name, regression ? "regression" : "classification", nclasses,
+			       multinomial ? ", \"multi_class\": \"multinomial\"" : "");
+		cairn_path_join(&path, dir.buf, "liblinear.json");
+		if (!(rc = cairn_write_file_atomic(ctx, path.buf, text.buf, text.len, 0644)))
+			rc = o->algo->load(ctx, dir.buf, model);
+	}
+	cairn_remove_tree(dir.buf);
+out:
+	cairn_buf_release(&text);
+	cairn_buf_release(&dir);
+	cairn_buf_release(&path);
+	return rc;
+}
+
 /* --- the site's side ----------------------------------------------------- */
 
 /* The summary statistics of frame f (no row): see ml/federated.h. */
 static json_t *shard_stats(const struct cairn_frame *f, size_t target,
 			   const struct cairn_dataset_version *v)
 {
-	json_t *cols = json_array(), *classes = json_object(), *s;
+	json_t *cols = json_array(), *classes = json_object(), *s, *had;
 	const struct cairn_column *tc = &f->cols[target];
 	cairn_buf cell = CAIRN_BUF_INIT, ref = CAIRN_BUF_INIT;
 	double target_sum = 0;
@@ -150,8 +207,10 @@ static json_t *shard_stats(const struct cairn_frame *f, size_t target,
 		if (tc->valid[r]) {
 			cairn_buf_reset(&cell);
 			cairn_frame_cell_text(f, r, target, &cell);
-			if (!json_object_get(classes, cell.buf) && json_object_size(classes) <= MAX_CLASSES)
-				json_object_set_new(classes, cell.buf, json_true());
+			if ((had = json_object_get(classes, cell.buf)))
+				json_integer_set(had, json_integer_value(had) + 1);
+			else if (json_object_size(classes) <= MAX_CLASSES)
+				json_object_set_new(classes, cell.buf, json_integer(1));
 		}
 	if (tc->type != CAIRN_TYPE_STRING) {
 		double ysum = 0;
@@ -171,50 +230,84 @@ static json_t *shard_stats(const struct cairn_frame *f, size_t target,
 	return s;
 }
 
-/* The mean loss gradient step on (x, y) from w, epochs times; returns the
- * loss sum at the starting w. */
-static double local_train(const struct cairn__fed_options *o, int regression, int nw,
-			  const struct cairn_matrix *x, const double *y, double *w, double rows,
-			  int epochs, double lr, double *grad)
+/* The loss of row i at its scores z[0 .. nw), times the row's class weight
+ * (see ml/federated.h), and its derivatives in z into g. */
+static double row_loss(const struct cairn__fed_options *o, const struct shard *sh, size_t i,
+		       const double *z, double *g)
 {
-	size_t nf = x->cols, d = nf + (o->bias > 0);
-	double loss0 = 0;
+	int label = (int)sh->y[i], nw = sh->nw;
+	double loss = 0;
+
+	if (sh->regression) {
+		/* max(0, |r| - p)^2: liblinear's L2-loss SVR, squares at p = 0. */
+		double r = z[0] - sh->y[i], a = fabs(r) - o->p;
+		g[0] = a > 0 ? copysign(2 * a, r) : 0;
+		return a > 0 ? a * a : 0;
+	}
+	if (sh->multinomial && nw > 1) {
+		/* Cross-entropy of the softmax, the largest score taken out. */
+		double c = sh->class_weight ? sh->class_weight[label] : 1, m = z[0], sum = 0;
+		for (int j = 1; j < nw; j++)
+			if (z[j] > m)
+				m = z[j];
+		for (int j = 0; j < nw; j++)
+			sum += g[j] = exp(z[j] - m);
+		for (int j = 0; j < nw; j++)
+			g[j] = c * (g[j] / sum - (j == label));
+		return c * (m + log(sum) - z[label]);
+	}
+	for (int j = 0; j < nw; j++) {
+		/* liblinear weights both classes of a binary problem, and in
+		 * each of one class against the rest only the rows of that
+		 * class. */
+		double t = label == j ? 1 : -1, mz = t * z[j], c = 1;
+		if (sh->class_weight)
+			c = nw == 1 ? sh->class_weight[label] : label == j ? sh->class_weight[j] : 1;
+		loss += c * (mz > 0 ? log1p(exp(-mz)) : -mz + log1p(exp(mz)));
+		g[j] = c * (-t / (1 + exp(mz)));
+	}
+	return loss;
+}
+
+/* The mean loss gradient step on the shard from w, epochs times; returns
+ * the loss sum at the starting w. */
+static double local_train(const struct cairn__fed_options *o, const struct shard *sh, double *w,
+			  double rows, int epochs, double lr, double *grad)
+{
+	const struct cairn_matrix *x = &sh->x;
+	size_t nf = x->cols, d = nf + (o->bias > 0), nw = (size_t)sh->nw;
+	double loss0 = 0, *z = cairn_xmalloc(2 * nw * sizeof(*z)), *g = z + nw;
 
 	for (int e = 0; e <= epochs; e++) {
 		double loss = 0;
-		memset(grad, 0, d * (size_t)nw * sizeof(*grad));
+		memset(grad, 0, d * nw * sizeof(*grad));
 		for (size_t i = 0; i < x->rows; i++) {
 			const float *xi = x->v + i * nf;
-			for (int j = 0; j < nw; j++) {
-				double z = o->bias > 0 ? w[nf * (size_t)nw + (size_t)j] * o->bias : 0, g;
+			for (size_t j = 0; j < nw; j++) {
+				z[j] = o->bias > 0 ? w[nf * nw + j] * o->bias : 0;
 				for (size_t f = 0; f < nf; f++)
-					z += w[f * (size_t)nw + (size_t)j] * xi[f];
-				if (regression) {
-					double r = z - y[i];
-					loss += r * r;
-					g = 2 * r;
-				} else {
-					double t = (int)y[i] == j ? 1 : -1, m = t * z;
-					loss += m > 0 ? log1p(exp(-m)) : -m + log1p(exp(m));
-					g = -t / (1 + exp(m));
-				}
+					z[j] += w[f * nw + j] * xi[f];
+			}
+			loss += row_loss(o, sh, i, z, g);
+			for (size_t j = 0; j < nw; j++) {
 				for (size_t f = 0; f < nf; f++)
-					grad[f * (size_t)nw + (size_t)j] += g * xi[f];
+					grad[f * nw + j] += g[j] * xi[f];
 				if (o->bias > 0)
-					grad[nf * (size_t)nw + (size_t)j] += g * o->bias;
+					grad[nf * nw + j] += g[j] * o->bias;
 			}
 		}
 		if (!e)
 			loss0 = loss;
 		if (e == epochs)
 			break;
-		for (size_t k = 0; k < d * (size_t)nw; k++) {
-			double g = grad[k] / (double)(x->rows ? x->rows : 1);
-			if (k < nf * (size_t)nw)
-				g += w[k] / (o->C * rows);
-			w[k] -= lr * g;
+		for (size_t k = 0; k < d * nw; k++) {
+			double gk = grad[k] / (double)(x->rows ? x->rows : 1);
+			if (k < nf * nw)
+				gk += w[k] / (sh->C * rows);
+			w[k] -= lr * gk;
 		}
 	}
+	free(z);
 	return loss0;
 }
 
@@ -223,22 +316,72 @@ static json_t *error_json(cairn_ctx *ctx, int rc)
 	return json_pack("{s:s, s:i}", "error", cairn_errmsg(ctx), "code", rc);
 }
 
+/* The site's answer to the final model w: {"rows": n} and then its sums
+ * (ml/metrics-internal.h) of the model's predictions on its rows, or
+ * {"error", "code"}. */
+static int site_metrics(cairn_ctx *ctx, const struct cairn__fed_options *o, const char *ref,
+			const struct shard *sh, const double *w, int out)
+{
+	const struct cairn_matrix *x = &sh->x;
+	struct cairn_eval_data d = { 0 };
+	struct cairn__class_sums cs = { 0 };
+	struct cairn__reg_sums rs;
+	void *model = NULL;
+	double *pred = NULL;
+	json_t *msg;
+	int rc;
+
+	if (!(rc = make_model(ctx, o, sh->regression, sh->nclasses, sh->multinomial, x->cols, sh->nw,
+			      w, &model))) {
+		pred = cairn_xmalloc((x->rows ? x->rows : 1) * o->algo->outputs(model) * sizeof(*pred));
+		d.task = sh->regression ? CAIRN_TASK_REGRESSION : CAIRN_TASK_CLASSIFICATION;
+		d.n = x->rows;
+		d.y = sh->y;
+		d.pred = pred;
+		d.nclasses = sh->nclasses;
+		if (x->rows && !(rc = o->algo->predict(ctx, model, x, pred)))
+			rc = sh->regression ? cairn__eval_check_regression(ctx, &d) :
+			     cairn__eval_check_classes(ctx, &d);
+	}
+	if (rc)
+		cairn_error_prefix(ctx, "shard '%s'", ref);
+	msg = rc ? error_json(ctx, rc) : json_pack("{s:I}", "rows", (json_int_t)x->rows);
+	if (send_json(out, msg) || rc)
+		goto out;
+	if (sh->regression) {
+		cairn__reg_sums_of(&d, &rs);
+		rc = send_msg(out, &rs, sizeof(rs));
+	} else {
+		cairn__class_sums_init(&cs, sh->nclasses, CAIRN__SCORE_BINS);
+		cairn__class_sums_add(&cs, &d);
+		rc = send_msg(out, cs.v, cs.len * sizeof(*cs.v));
+		cairn__class_sums_release(&cs);
+	}
+out:
+	json_decref(msg);
+	free(pred);
+	if (model)
+		o->algo->free(model);
+	return rc;
+}
+
 /* The site process: never returns. */
 static void site_main(const struct cairn__fed_options *o, size_t index, int in, int out)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
 	struct cairn_dataset_version v = { 0 };
 	struct cairn_frame *f = NULL;
-	struct cairn_matrix x = { 0 };
+	struct shard sh = { 0 };
 	cairn_prep *prep = NULL;
-	json_t *msg = NULL, *spec = NULL;
-	double *y = NULL, *w = NULL, *grad = NULL;
+	json_t *msg = NULL, *setup = NULL, *cw;
+	double *w = NULL, *grad = NULL;
 	char *text = NULL;
-	size_t target, nw = 0, d = 0;
-	int rc, regression = o->algo->tasks & CAIRN_TASK_BIT(CAIRN_TASK_REGRESSION);
+	size_t target, d = 0;
+	int rc;
 
 	if (!ctx)
 		_exit(1);
+	sh.regression = o->algo->tasks & CAIRN_TASK_BIT(CAIRN_TASK_REGRESSION);
 	if ((rc = cairn_workspace_open(ctx, NULL)) ||
 	    (rc = cairn_dataset_resolve(ctx, o->shards[index], &v)) ||
 	    (rc = cairn_dataset_load_frame(ctx, &v, &f)) ||
@@ -254,43 +397,56 @@ static void site_main(const struct cairn__fed_options *o, size_t index, int in, 
 		goto out;
 	json_decref(msg);
 	msg = NULL;
-	/* The agreed preprocessing. */
-	if (recv_msg(in, &text, NULL) || !(spec = json_loads(text, 0, NULL)))
+	/* The agreed preprocessing, and the class weights. */
+	if (recv_msg(in, &text, NULL) || !(setup = json_loads(text, 0, NULL)))
 		goto out;
-	if ((rc = cairn_prep_from_json(ctx, spec, &prep)) ||
-	    (rc = cairn_prep_transform(ctx, prep, f, NULL, 0, &x, &y))) {
+	if ((rc = cairn_prep_from_json(ctx, json_object_get(setup, "prep"), &prep)) ||
+	    (rc = cairn_prep_transform(ctx, prep, f, NULL, 0, &sh.x, &sh.y))) {
 		cairn_error_prefix(ctx, "shard '%s'", o->shards[index]);
 		msg = error_json(ctx, rc);
 	} else {
-		nw = !regression && cairn_prep_nclasses(prep) > 2 ? (size_t)cairn_prep_nclasses(prep) : 1;
-		d = x.cols + (o->bias > 0);
+		sh.nclasses = sh.regression ? 0 : cairn_prep_nclasses(prep);
+		sh.nw = sh.nclasses > 2 ? sh.nclasses : 1;
+		sh.C = json_number_value(json_object_get(setup, "C"));
+		sh.multinomial = json_is_true(json_object_get(setup, "multinomial"));
+		d = sh.x.cols + (o->bias > 0);
+		if ((cw = json_object_get(setup, "class_weight"))) {
+			sh.class_weight = cairn_xcalloc((size_t)sh.nclasses + 1, sizeof(double));
+			for (int c = 0; c < sh.nclasses; c++)
+				sh.class_weight[c] = json_number_value(json_array_get(cw, (size_t)c));
+		}
 		msg = json_pack("{s:b}", "ok", 1);
 	}
 	if (send_json(out, msg) || rc)
 		goto out;
-	w = cairn_xcalloc(d * nw, sizeof(*w));
-	grad = cairn_xcalloc(d * nw, sizeof(*grad));
+	w = cairn_xcalloc(d * (size_t)sh.nw, sizeof(*w));
+	grad = cairn_xcalloc(d * (size_t)sh.nw, sizeof(*grad));
 	for (;;) {
-		/* [epochs, total rows, step, weights...] -> [rows, loss sum, weights...] */
+		/* [epochs, total rows, step, weights...] -> [rows, loss sum, weights...];
+		 * epochs -1: the final model, answered by site_metrics. */
 		double head[3], back[2];
-		if (read_all(in, head, sizeof(head)) || head[0] < 0 ||
-		    read_all(in, w, d * nw * sizeof(*w)))
+		if (read_all(in, head, sizeof(head)) || read_all(in, w, d * (size_t)sh.nw * sizeof(*w)))
 			break;
-		back[0] = (double)x.rows;
-		back[1] = local_train(o, regression, (int)nw, &x, y, w, head[1], (int)head[0], head[2],
-				      grad);
-		if (write_all(out, back, sizeof(back)) || write_all(out, w, d * nw * sizeof(*w)))
+		if (head[0] < 0) {
+			rc = site_metrics(ctx, o, o->shards[index], &sh, w, out);
+			break;
+		}
+		back[0] = (double)sh.x.rows;
+		back[1] = local_train(o, &sh, w, head[1], (int)head[0], head[2], grad);
+		if (write_all(out, back, sizeof(back)) ||
+		    write_all(out, w, d * (size_t)sh.nw * sizeof(*w)))
 			break;
 	}
 out:
 	/* The parent's state is not ours to free: leave without exit handlers. */
 	json_decref(msg);
-	json_decref(spec);
+	json_decref(setup);
 	free(text);
 	free(w);
 	free(grad);
-	free(x.v);
-	free(y);
+	free(sh.x.v);
+	free(sh.y);
+	free(sh.class_weight);
 	cairn_prep_free(prep);
 	cairn_frame_free(f);
 	cairn_dataset_version_release(&v);
@@ -467,8 +623,39 @@ out:
 	return rc;
 }
 
-/* A site's JSON answer into *out, or its error. */
-static int recv_answer(cairn_ctx *ctx, const struct site *s, json_t **out)
+/* The error of site s, which broke off the protocol while doing what: with
+ * how it ended when it has (it is reaped then). */
+static int site_lost(cairn_ctx *ctx, struct site *s, const char *what)
+{
+	cairn_buf how = CAIRN_BUF_INIT;
+	int status, rc;
+	pid_t got = 0;
+
+	/* A closed pipe means the site is ending: give it a second. */
+	for (int i = 0; i < 100 && !got; i++) {
+		struct timespec tick = { 0, 10 * 1000 * 1000 };
+		got = s->pid > 0 ? waitpid(s->pid, &status, WNOHANG) : -1;
+		if (got < 0 && errno == EINTR)
+			got = 0;
+		if (!got)
+			nanosleep(&tick, NULL);
+	}
+	if (got > 0) {
+		s->pid = 0;
+		if (WIFSIGNALED(status))
+			cairn_buf_addf(&how, ": killed by signal %d (%s)", WTERMSIG(status),
+				       strsignal(WTERMSIG(status)));
+		else if (WIFEXITED(status))
+			cairn_buf_addf(&how, ": it exited with status %d", WEXITSTATUS(status));
+	}
+	rc = cairn_error(ctx, CAIRN_EIO, "the site of shard '%s' stopped %s%s", s->ref, what,
+			 how.buf);
+	cairn_buf_release(&how);
+	return rc;
+}
+
+/* A site's JSON answer into *out, or its error; what says when. */
+static int recv_answer(cairn_ctx *ctx, struct site *s, const char *what, json_t **out)
 {
 	char *text = NULL;
 	json_t *v;
@@ -477,8 +664,7 @@ static int recv_answer(cairn_ctx *ctx, const struct site *s, json_t **out)
 	*out = NULL;
 	if (recv_msg(s->from, &text, NULL) || !(v = json_loads(text, 0, NULL))) {
 		free(text);
-		return cairn_error(ctx, CAIRN_EIO, "the site of shard '%s' ended without an answer",
-				   s->ref);
+		return site_lost(ctx, s, what);
 	}
 	free(text);
 	if (json_object_get(v, "error")) {
@@ -490,47 +676,6 @@ static int recv_answer(cairn_ctx *ctx, const struct site *s, json_t **out)
 	}
 	*out = v;
 	return 0;
-}
-
-/* The model as algo loads it: liblinear's text format (see algo-liblinear.c). */
-static int make_model(cairn_ctx *ctx, const struct cairn__fed_options *o, int regression,
-		      int nclasses, size_t nf, int nw, const double *w, void **model)
-{
-	cairn_buf text = CAIRN_BUF_INIT, dir = CAIRN_BUF_INIT, path = CAIRN_BUF_INIT;
-	int rc;
-
-	cairn_buf_addf(&text, "solver_type %s\nnr_class %d\n", regression ? "L2R_L2LOSS_SVR" :
-		       "L2R_LR", regression ? 2 : nclasses);
-	if (!regression) {
-		cairn_buf_adds(&text, "label");
-		for (int c = 0; c < nclasses; c++)
-			cairn_buf_addf(&text, " %d", c);
-		cairn_buf_addch(&text, '\n');
-	}
-	cairn_buf_addf(&text, "nr_feature %zu\nbias %.17g\nw\n", nf, o->bias > 0 ? o->bias : -1.0);
-	for (size_t f = 0; f < nf + (o->bias > 0); f++) {
-		for (int j = 0; j < nw; j++)
-			cairn_buf_addf(&text, "%.17g ", w[f * (size_t)nw + (size_t)j]);
-		cairn_buf_addch(&text, '\n');
-	}
-	if ((rc = cairn_make_temp_dir(ctx, "cairn-fed", &dir))) {
-		goto out;
-	}
-	cairn_path_join(&path, dir.buf, "model.liblinear");
-	if (!(rc = cairn_write_file_atomic(ctx, path.buf, text.buf, text.len, 0644))) {
-		cairn_buf_reset(&text);
-		cairn_buf_addf(&text, "{\"algorithm\": \"%s\", \"task\": \"%s\", \"nclasses\": %d}\n",
-			       o->algo->name, regression ? "regression" : "classification", nclasses);
-		cairn_path_join(&path, dir.buf, "liblinear.json");
-		if (!(rc = cairn_write_file_atomic(ctx, path.buf, text.buf, text.len, 0644)))
-			rc = o->algo->load(ctx, dir.buf, model);
-	}
-	cairn_remove_tree(dir.buf);
-out:
-	cairn_buf_release(&text);
-	cairn_buf_release(&dir);
-	cairn_buf_release(&path);
-	return rc;
 }
 
 static int start_sites(cairn_ctx *ctx, const struct cairn__fed_options *o, struct site *s)
@@ -573,15 +718,18 @@ static int start_sites(cairn_ctx *ctx, const struct cairn__fed_options *o, struc
 
 static void stop_sites(struct site *s, size_t n, int failed)
 {
-	for (size_t i = 0; i < n; i++)
-		if (s[i].pid > 0) {
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].to >= 0)
 			close(s[i].to);
+		if (s[i].from >= 0)
 			close(s[i].from);
+		if (s[i].pid > 0) {
 			if (failed)
 				kill(s[i].pid, SIGTERM);
 			while (waitpid(s[i].pid, NULL, 0) < 0 && errno == EINTR)
 				;
 		}
+	}
 }
 
 void cairn__fed_result_release(struct cairn__fed_result *res)
@@ -590,14 +738,16 @@ void cairn__fed_result_release(struct cairn__fed_result *res)
 	if (res->model)
 		res->algo->free(res->model);
 	json_decref(res->inputs);
+	json_decref(res->metrics);
 	memset(res, 0, sizeof(*res));
 }
 
 /* Sends [epochs, rows, w] to every site and averages their answers into w
- * (epochs 0: w stays); the mean loss at w in *loss. */
+ * (epochs 0: w stays); the mean loss at w in *loss. what says when, for
+ * errors. */
 static int round_trip(cairn_ctx *ctx, const struct cairn__fed_options *o, struct site *s,
-		      int epochs, double rows, double lr, double *w, double *sum, size_t len,
-		      double *loss)
+		      const char *what, int epochs, double rows, double lr, double *w, double *sum,
+		      size_t len, double *loss)
 {
 	double head[3] = { epochs, rows, lr }, total = 0;
 	double *local = cairn_xmalloc(len * sizeof(*local));
@@ -605,14 +755,14 @@ static int round_trip(cairn_ctx *ctx, const struct cairn__fed_options *o, struct
 
 	for (size_t i = 0; i < o->nshards && !rc; i++)
 		if (write_all(s[i].to, head, sizeof(head)) || write_all(s[i].to, w, len * sizeof(*w)))
-			rc = cairn_error(ctx, CAIRN_EIO, "the site of shard '%s' stopped", s[i].ref);
+			rc = site_lost(ctx, &s[i], what);
 	memset(sum, 0, len * sizeof(*sum));
 	*loss = 0;
 	for (size_t i = 0; i < o->nshards && !rc; i++) {
 		double back[2];
 		if (read_all(s[i].from, back, sizeof(back)) ||
 		    read_all(s[i].from, local, len * sizeof(*local))) {
-			rc = cairn_error(ctx, CAIRN_EIO, "the site of shard '%s' stopped", s[i].ref);
+			rc = site_lost(ctx, &s[i], what);
 			break;
 		}
 		/* FedAvg: weighted by the site's rows. */
@@ -630,22 +780,123 @@ static int round_trip(cairn_ctx *ctx, const struct cairn__fed_options *o, struct
 	return rc;
 }
 
+/* The training metrics of the final model w: every site sends the sums of
+ * its predictions (site_metrics), merged here in shard order. */
+static int train_metrics(cairn_ctx *ctx, const struct cairn__fed_options *o, struct site *s,
+			 const cairn_prep *prep, const double *w, size_t len, json_t **out)
+{
+	static const char what[] = "while computing the training metrics";
+	int regression = o->algo->tasks & CAIRN_TASK_BIT(CAIRN_TASK_REGRESSION), rc = 0;
+	int k = regression ? 0 : cairn_prep_nclasses(prep);
+	struct cairn__class_sums cs = { 0 }, one = { 0 };
+	struct cairn__reg_sums rs = { 0 }, ro;
+	double head[3] = { -1, 0, 0 };
+	const char **names = NULL;
+	json_t *ok;
+
+	*out = NULL;
+	if (!regression) {
+		cairn__class_sums_init(&cs, k, CAIRN__SCORE_BINS);
+		cairn__class_sums_init(&one, k, CAIRN__SCORE_BINS);
+	}
+	for (size_t i = 0; i < o->nshards && !rc; i++)
+		if (write_all(s[i].to, head, sizeof(head)) || write_all(s[i].to, w, len * sizeof(*w)))
+			rc = site_lost(ctx, &s[i], what);
+	for (size_t i = 0; i < o->nshards && !rc; i++) {
+		char *msg = NULL;
+		size_t n = 0, want = regression ? sizeof(ro) : one.len * sizeof(*one.v);
+		if ((rc = recv_answer(ctx, &s[i], what, &ok)))
+			break;
+		json_decref(ok);
+		if (recv_msg(s[i].from, &msg, &n) || n != want) {
+			free(msg);
+			rc = site_lost(ctx, &s[i], what);
+			break;
+		}
+		if (regression) {
+			memcpy(&ro, msg, sizeof(ro));
+			cairn__reg_sums_merge(&rs, &ro);
+		} else {
+			memcpy(one.v, msg, n);
+			cairn__class_sums_merge(&cs, &one);
+		}
+		free(msg);
+	}
+	if (rc)
+		goto out;
+	if (regression) {
+		*out = cairn__reg_sums_metrics(&rs);
+	} else {
+		names = cairn_xcalloc((size_t)k, sizeof(*names));
+		for (int c = 0; c < k; c++)
+			names[c] = cairn_prep_class(prep, c);
+		*out = cairn__class_sums_metrics(&cs, names);
+	}
+out:
+	free(names);
+	cairn__class_sums_release(&cs);
+	cairn__class_sums_release(&one);
+	return rc;
+}
+
+/* The setup every site gets: {"prep": the spec, "C", "multinomial", and
+ * with class_weight=balanced "class_weight": [per class, rows / (classes x
+ * the class's rows), from the counts of all the sites]}. */
+static json_t *site_setup(const struct cairn__fed_options *o, json_t **stats, json_t *spec,
+			  const cairn_prep *prep, double rows, double C, int multinomial)
+{
+	json_t *setup = json_pack("{s:O, s:f, s:b}", "prep", spec, "C", C, "multinomial",
+				  multinomial), *cw;
+	int k = cairn_prep_nclasses(prep);
+
+	if (!o->balanced || !k)
+		return setup;
+	cw = json_array();
+	for (int c = 0; c < k; c++) {
+		double count = 0;
+		for (size_t i = 0; i < o->nshards; i++)
+			count += (double)json_integer_value(json_object_get(json_object_get(json_object_get(
+					stats[i], "target"), "classes"), cairn_prep_class(prep, c)));
+		/* Every class has rows: the classes come from them. */
+		json_array_append_new(cw, json_real(count > 0 ? rows / ((double)k * count) : 1));
+	}
+	json_object_set_new(setup, "class_weight", cw);
+	return setup;
+}
+
+/* The largest class weight of a setup (1 without). */
+static double max_weight(const json_t *setup)
+{
+	double max = 1;
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(json_object_get(setup, "class_weight"), i, v)
+		if (!i || json_number_value(v) > max)
+			max = json_number_value(v);
+	return max;
+}
+
 int cairn__federated_train(cairn_ctx *ctx, const struct cairn__fed_options *o,
 			   struct cairn__fed_result *res)
 {
 	struct site *s = cairn_xcalloc(o->nshards, sizeof(*s));
-	json_t **stats = cairn_xcalloc(o->nshards, sizeof(*stats)), *spec = NULL, *ok;
+	json_t **stats = cairn_xcalloc(o->nshards, sizeof(*stats)), *spec = NULL, *setup = NULL, *ok;
 	int regression = o->algo->tasks & CAIRN_TASK_BIT(CAIRN_TASK_REGRESSION), rc, nclasses = 0;
-	double *w = NULL, *sum = NULL, rows = 0, loss = 0, lr;
-	size_t nf = 0, nw = 1, len;
+	int multinomial = 0;
+	double *w = NULL, *sum = NULL, rows = 0, loss = 0, lr, C = o->C, curvature;
+	size_t nf = 0, nw = 1, len = 0;
+	cairn_buf what = CAIRN_BUF_INIT;
 	void (*was)(int) = signal(SIGPIPE, SIG_IGN);
 
 	memset(res, 0, sizeof(*res));
 	res->algo = o->algo;
+	for (size_t i = 0; i < o->nshards; i++)
+		s[i].to = s[i].from = -1;
 	if ((rc = start_sites(ctx, o, s)))
 		goto out;
 	for (size_t i = 0; i < o->nshards && !rc; i++)
-		if (!(rc = recv_answer(ctx, &s[i], &stats[i])))
+		if (!(rc = recv_answer(ctx, &s[i], "before sending its summary statistics", &stats[i])))
 			rows += (double)json_integer_value(json_object_get(stats[i], "rows"));
 	if (rc)
 		goto out;
@@ -659,25 +910,34 @@ int cairn__federated_train(cairn_ctx *ctx, const struct cairn__fed_options *o,
 	if ((rc = compose_spec(ctx, o, stats, &spec)) ||
 	    (rc = cairn_prep_from_json(ctx, spec, &res->prep)))
 		goto out;
+	nclasses = regression ? 0 : cairn_prep_nclasses(res->prep);
+	multinomial = o->multi_class && (!strcmp(o->multi_class, "multinomial") ||
+					 (!strcmp(o->multi_class, "auto") && nclasses > 2));
+	/* Two classes: softmax's optimum has w_1 = -w_0, so it is the binary
+	 * logistic model of w_0 - w_1 whose penalty is half as much. */
+	if (multinomial && nclasses == 2)
+		C *= 2;
+	setup = site_setup(o, stats, spec, res->prep, rows, C, multinomial);
 	for (size_t i = 0; i < o->nshards && !rc; i++)
-		if (send_json(s[i].to, spec))
-			rc = cairn_error(ctx, CAIRN_EIO, "the site of shard '%s' stopped", s[i].ref);
+		if (send_json(s[i].to, setup))
+			rc = site_lost(ctx, &s[i], "before taking the preprocessing");
 	for (size_t i = 0; i < o->nshards && !rc; i++)
-		if (!(rc = recv_answer(ctx, &s[i], &ok)))
+		if (!(rc = recv_answer(ctx, &s[i], "while applying the preprocessing", &ok)))
 			json_decref(ok);
 	if (rc)
 		goto out;
 	nf = cairn_prep_nfeatures(res->prep);
-	nclasses = regression ? 0 : cairn_prep_nclasses(res->prep);
 	nw = nclasses > 2 ? (size_t)nclasses : 1;
 	len = (nf + (o->bias > 0)) * nw;
 	w = cairn_xcalloc(len, sizeof(*w));
 	sum = cairn_xcalloc(len, sizeof(*sum));
 	/* Standardized features have variance at most 1 (one-hot ones 1/4): the
-	 * mean loss's curvature is at most 1/4 (logistic) or 2 (squared) times
-	 * the features' plus the intercept's square. */
+	 * mean loss's curvature is at most 1/4 (logistic), 1/2 (softmax) or 2
+	 * (squared) times the features' plus the intercept's square, times the
+	 * largest class weight. */
+	curvature = (regression ? 2 : multinomial && nw > 1 ? 0.5 : 0.25) * max_weight(setup);
 	lr = o->learning_rate > 0 ? o->learning_rate :
-	     1 / ((regression ? 2 : 0.25) * ((double)nf + (o->bias > 0 ? o->bias * o->bias : 0)));
+	     1 / (curvature * ((double)nf + (o->bias > 0 ? o->bias * o->bias : 0)));
 	/* linear starts from the mean target: the intercept needs no walk. */
 	if (regression && o->bias > 0) {
 		double ysum = 0;
@@ -686,11 +946,26 @@ int cairn__federated_train(cairn_ctx *ctx, const struct cairn__fed_options *o,
 		w[nf] = ysum / rows / o->bias;
 	}
 	for (int r = 0; r <= o->rounds && !rc; r++) {
-		if (!(rc = round_trip(ctx, o, s, r < o->rounds ? o->local_epochs : 0, rows, lr, w,
-				      sum, len, &loss)) && o->on_loss)
+		cairn_buf_reset(&what);
+		if (r < o->rounds)
+			cairn_buf_addf(&what, "in round %d of %d", r + 1, o->rounds);
+		else
+			cairn_buf_adds(&what, "while computing the final loss");
+		if ((rc = round_trip(ctx, o, s, what.buf, r < o->rounds ? o->local_epochs : 0, rows,
+				     lr, w, sum, len, &loss)))
+			break;
+		for (size_t k = 0; k < len && !rc; k++)
+			if (!isfinite(w[k]))
+				rc = cairn_error(ctx, CAIRN_EINVAL, "federated training diverged in "
+						 "round %d of %d: the weights are no longer finite "
+						 "(learning_rate %g is too large)", r + 1, o->rounds,
+						 lr);
+		if (!rc && o->on_loss)
 			o->on_loss(o->arg, r, "federated_loss", loss);
 	}
-	if (rc || (rc = make_model(ctx, o, regression, nclasses, nf, (int)nw, w, &res->model)))
+	if (rc || (rc = make_model(ctx, o, regression, nclasses, multinomial, nf, (int)nw, w,
+				   &res->model)) ||
+	    (rc = train_metrics(ctx, o, s, res->prep, w, len, &res->metrics)))
 		goto out;
 	res->inputs = json_array();
 	for (size_t i = 0; i < o->nshards; i++)
@@ -710,6 +985,8 @@ out:
 	free(w);
 	free(sum);
 	json_decref(spec);
+	json_decref(setup);
+	cairn_buf_release(&what);
 	if (rc)
 		cairn__fed_result_release(res);
 	return rc;

@@ -1,6 +1,7 @@
 /* Classification metrics: the confusion matrix and what derives from it,
  * ROC AUC, average precision, log loss and the curves of one class against
- * the rest; see include/cairn/evaluate.h. */
+ * the rest, through sums that merge over sets of rows; see
+ * include/cairn/evaluate.h and ml/metrics-internal.h. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -14,12 +15,18 @@
 /* scikit-learn's log_loss clips to float64's epsilon since 1.2. */
 #define LOGLOSS_EPS DBL_EPSILON
 
-const char *cairn__eval_class_name(const struct cairn_eval_data *d, int c, char *tmp)
+/* names[c], or c written into tmp[CAIRN__CLASS_NAME_MAX] without names. */
+static const char *class_name(const char *const *names, int c, char *tmp)
 {
-	if (d->class_names)
-		return d->class_names[c];
+	if (names)
+		return names[c];
 	snprintf(tmp, CAIRN__CLASS_NAME_MAX, "%d", c);
 	return tmp;
+}
+
+const char *cairn__eval_class_name(const struct cairn_eval_data *d, int c, char *tmp)
+{
+	return class_name(d->class_names, c, tmp);
 }
 
 int cairn__eval_argmax(const struct cairn_eval_data *d, size_t i)
@@ -320,6 +327,84 @@ int cairn_evaluate_curves(cairn_ctx *ctx, const struct cairn_eval_data *d, int c
 	return 0;
 }
 
+/* --- sums over rows --- */
+
+void cairn__class_sums_init(struct cairn__class_sums *s, int k, size_t bins)
+{
+	size_t kk = (size_t)k;
+
+	s->k = k;
+	s->bins = bins;
+	s->len = 2 + kk * kk + kk * bins * 2;
+	s->v = cairn_xcalloc(s->len, sizeof(double));
+	s->rows = s->v;
+	s->loss = s->v + 1;
+	s->cm = s->v + 2;
+	s->hist = s->cm + kk * kk;
+}
+
+void cairn__class_sums_release(struct cairn__class_sums *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The histogram bin of probability p: see ml/metrics-internal.h. */
+static size_t score_bin(double p, size_t bins)
+{
+	double z = log(p) - log1p(-p), b = floor((z + 16) * ((double)bins / 32));
+
+	return !(b > 0) ? 0 : b >= (double)bins ? bins - 1 : (size_t)b;
+}
+
+void cairn__class_sums_add(struct cairn__class_sums *s, const struct cairn_eval_data *d)
+{
+	size_t k = (size_t)s->k;
+
+	for (size_t i = 0; i < d->n; i++) {
+		int t = (int)d->y[i], p = cairn__eval_argmax(d, i);
+		const double *row = d->pred + i * k;
+		double sum = 0;
+
+		s->cm[(size_t)t * k + (size_t)p]++;
+		for (size_t c = 0; c < k; c++)
+			sum += fmin(fmax(row[c], LOGLOSS_EPS), 1 - LOGLOSS_EPS);
+		*s->loss -= log(fmin(fmax(row[t], LOGLOSS_EPS), 1 - LOGLOSS_EPS) / sum);
+		for (size_t c = 0; s->bins && c < k; c++)
+			s->hist[(c * s->bins + score_bin(row[c], s->bins)) * 2 + (c != (size_t)t)]++;
+	}
+	*s->rows += (double)d->n;
+}
+
+void cairn__class_sums_merge(struct cairn__class_sums *s, const struct cairn__class_sums *other)
+{
+	for (size_t i = 0; i < s->len; i++)
+		s->v[i] += other->v[i];
+}
+
+/* The ranking of class c from the histogram: each non-empty bin, from the
+ * highest, is one threshold. */
+static void rank_histogram(const struct cairn__class_sums *s, int c, struct ranking *r)
+{
+	const double *h = s->hist + (size_t)c * s->bins * 2;
+	double tp = 0, fp = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->tp = cairn_xmalloc(sizeof(double) * s->bins);
+	r->fp = cairn_xmalloc(sizeof(double) * s->bins);
+	for (size_t b = s->bins; b-- > 0;) {
+		if (!h[2 * b] && !h[2 * b + 1])
+			continue;
+		tp += h[2 * b];
+		fp += h[2 * b + 1];
+		r->tp[r->ng] = tp;
+		r->fp[r->ng] = fp;
+		r->ng++;
+	}
+	r->P = tp;
+	r->N = fp;
+}
+
 /* --- the metrics object --- */
 
 static json_t *prf(double p, double r, double f)
@@ -342,54 +427,47 @@ static void add_note(json_t *notes, const char *name, const char *what)
 	cairn_buf_release(&b);
 }
 
-json_t *cairn__eval_classification(const struct cairn_eval_data *d)
+/* The metrics from the sums s, with the ranking metrics auc[c] and ap[c]
+ * (NaN where undefined) of each class c. */
+static json_t *class_metrics(const struct cairn__class_sums *s, const char *const *names,
+			     const double *auc, const double *ap)
 {
-	int k = d->nclasses;
-	size_t n = d->n, *cm = NULL, *support = NULL, *predicted = NULL, correct = 0, present = 0;
-	double *prec = NULL, *rec = NULL, *f1 = NULL, *auc = NULL, *ap = NULL;
-	double macro[3] = { 0 }, weighted[3] = { 0 }, bal = 0, loss = 0;
+	int k = s->k;
+	double n = *s->rows, correct = 0;
+	double *support = NULL, *predicted = NULL, *prec = NULL, *rec = NULL, *f1 = NULL;
+	double macro[3] = { 0 }, weighted[3] = { 0 }, bal = 0;
 	double auc_sum = 0, auc_wsum = 0, auc_w = 0, ap_sum = 0;
-	size_t nbal = 0, nauc = 0, nap = 0;
+	size_t nbal = 0, nauc = 0, nap = 0, present = 0;
 	json_t *o, *per_class, *classes, *matrix, *notes;
 	char tmp[CAIRN__CLASS_NAME_MAX];
 
-	cm = cairn_xcalloc((size_t)k * k, sizeof(size_t));
-	support = cairn_xcalloc(k, sizeof(size_t));
-	predicted = cairn_xcalloc(k, sizeof(size_t));
+	support = cairn_xcalloc(k, sizeof(double));
+	predicted = cairn_xcalloc(k, sizeof(double));
 	prec = cairn_xcalloc(k, sizeof(double));
 	rec = cairn_xcalloc(k, sizeof(double));
 	f1 = cairn_xcalloc(k, sizeof(double));
-	auc = cairn_xcalloc(k, sizeof(double));
-	ap = cairn_xcalloc(k, sizeof(double));
-
-	for (size_t i = 0; i < n; i++) {
-		int t = (int)d->y[i], p = cairn__eval_argmax(d, i);
-		const double *row = d->pred + i * (size_t)k;
-		double sum = 0;
-
-		cm[(size_t)t * k + p]++;
-		support[t]++;
-		predicted[p]++;
-		correct += t == p;
-		for (int c = 0; c < k; c++)
-			sum += fmin(fmax(row[c], LOGLOSS_EPS), 1 - LOGLOSS_EPS);
-		loss -= log(fmin(fmax(row[t], LOGLOSS_EPS), 1 - LOGLOSS_EPS) / sum);
-	}
+	for (int t = 0; t < k; t++)
+		for (int p = 0; p < k; p++) {
+			double v = s->cm[(size_t)t * k + p];
+			support[t] += v;
+			predicted[p] += v;
+			if (t == p)
+				correct += v;
+		}
 
 	o = json_object();
 	per_class = json_object();
 	classes = json_array();
 	notes = json_array();
 	for (int c = 0; c < k; c++) {
-		double tp = (double)cm[(size_t)c * k + c];
-		const char *name = cairn__eval_class_name(d, c, tmp);
-		struct ranking r;
+		double tp = s->cm[(size_t)c * k + c];
+		const char *name = class_name(names, c, tmp);
 		json_t *pc;
 
 		/* 0 where undefined (zero_division=0); F1 from the rounded
 		 * precision and recall, as scikit-learn computes it. */
-		prec[c] = predicted[c] ? tp / (double)predicted[c] : 0;
-		rec[c] = support[c] ? tp / (double)support[c] : 0;
+		prec[c] = predicted[c] ? tp / predicted[c] : 0;
+		rec[c] = support[c] ? tp / support[c] : 0;
 		f1[c] = prec[c] + rec[c] > 0 ? 2 * prec[c] * rec[c] / (prec[c] + rec[c]) : 0;
 		if (support[c] || predicted[c]) {
 			present++;
@@ -397,18 +475,14 @@ json_t *cairn__eval_classification(const struct cairn_eval_data *d)
 			macro[1] += rec[c];
 			macro[2] += f1[c];
 		}
-		weighted[0] += prec[c] * (double)support[c];
-		weighted[1] += rec[c] * (double)support[c];
-		weighted[2] += f1[c] * (double)support[c];
+		weighted[0] += prec[c] * support[c];
+		weighted[1] += rec[c] * support[c];
+		weighted[2] += f1[c] * support[c];
 		if (support[c]) {
 			bal += rec[c];
 			nbal++;
 		}
 
-		rank_class(d, c, &r);
-		auc[c] = ranking_auc(&r);
-		ap[c] = ranking_ap(&r);
-		ranking_release(&r);
 		if (!support[c])
 			add_note(notes, name, "is absent from the targets: its ROC AUC and"
 				 " average precision are undefined and left out of the averages");
@@ -416,8 +490,8 @@ json_t *cairn__eval_classification(const struct cairn_eval_data *d)
 			add_note(notes, name, "is the class of every row: ROC AUC is undefined");
 		if (isfinite(auc[c])) {
 			auc_sum += auc[c];
-			auc_wsum += auc[c] * (double)support[c];
-			auc_w += (double)support[c];
+			auc_wsum += auc[c] * support[c];
+			auc_w += support[c];
 			nauc++;
 		}
 		if (isfinite(ap[c])) {
@@ -437,19 +511,18 @@ json_t *cairn__eval_classification(const struct cairn_eval_data *d)
 	for (int t = 0; t < k; t++) {
 		json_t *row = json_array();
 		for (int p = 0; p < k; p++)
-			json_array_append_new(row, json_integer((json_int_t)cm[(size_t)t * k + p]));
+			json_array_append_new(row, json_integer((json_int_t)s->cm[(size_t)t * k + p]));
 		json_array_append_new(matrix, row);
 	}
 
 	json_object_set_new(o, "rows", json_integer((json_int_t)n));
 	json_object_set_new(o, "classes", classes);
-	json_object_set_new(o, "accuracy", cairn__eval_real((double)correct / (double)n));
+	json_object_set_new(o, "accuracy", cairn__eval_real(correct / n));
 	json_object_set_new(o, "balanced_accuracy", cairn__eval_real(bal / (double)nbal));
 	json_object_set_new(o, "per_class", per_class);
 	json_object_set_new(o, "macro", prf(macro[0] / (double)present, macro[1] / (double)present,
 					     macro[2] / (double)present));
-	json_object_set_new(o, "weighted", prf(weighted[0] / (double)n, weighted[1] / (double)n,
-						weighted[2] / (double)n));
+	json_object_set_new(o, "weighted", prf(weighted[0] / n, weighted[1] / n, weighted[2] / n));
 	if (k == 2) {
 		json_object_set_new(o, "precision", cairn__eval_real(prec[1]));
 		json_object_set_new(o, "recall", cairn__eval_real(rec[1]));
@@ -463,16 +536,66 @@ json_t *cairn__eval_classification(const struct cairn_eval_data *d)
 		json_object_set_new(o, "average_precision",
 				    cairn__eval_real(nap ? ap_sum / (double)nap : NAN));
 	}
-	json_object_set_new(o, "log_loss", cairn__eval_real(loss / (double)n));
+	json_object_set_new(o, "log_loss", cairn__eval_real(*s->loss / n));
 	json_object_set_new(o, "confusion_matrix", matrix);
 	json_object_set_new(o, "notes", notes);
 
-	free(cm);
 	free(support);
 	free(predicted);
 	free(prec);
 	free(rec);
 	free(f1);
+	return o;
+}
+
+json_t *cairn__class_sums_metrics(const struct cairn__class_sums *s, const char *const *names)
+{
+	double *auc = cairn_xcalloc(s->k, sizeof(double)), *ap = cairn_xcalloc(s->k, sizeof(double));
+	json_t *o;
+
+	for (int c = 0; c < s->k; c++) {
+		struct ranking r;
+		if (!s->bins) {
+			auc[c] = ap[c] = NAN;
+			continue;
+		}
+		rank_histogram(s, c, &r);
+		auc[c] = ranking_auc(&r);
+		ap[c] = ranking_ap(&r);
+		ranking_release(&r);
+	}
+	o = class_metrics(s, names, auc, ap);
+	if (s->bins) {
+		cairn_buf b = CAIRN_BUF_INIT;
+		json_object_set_new(o, "roc_auc_approx", json_true());
+		cairn_buf_addf(&b, "roc_auc and average_precision are approximate: computed from "
+			       "histograms of each class's probability in %zu bins", s->bins);
+		json_array_append_new(json_object_get(o, "notes"), json_string(b.buf));
+		cairn_buf_release(&b);
+	}
+	free(auc);
+	free(ap);
+	return o;
+}
+
+json_t *cairn__eval_classification(const struct cairn_eval_data *d)
+{
+	struct cairn__class_sums s;
+	double *auc = cairn_xcalloc(d->nclasses, sizeof(double));
+	double *ap = cairn_xcalloc(d->nclasses, sizeof(double));
+	json_t *o;
+
+	cairn__class_sums_init(&s, d->nclasses, 0);
+	cairn__class_sums_add(&s, d);
+	for (int c = 0; c < d->nclasses; c++) {
+		struct ranking r;
+		rank_class(d, c, &r);
+		auc[c] = ranking_auc(&r);
+		ap[c] = ranking_ap(&r);
+		ranking_release(&r);
+	}
+	o = class_metrics(&s, d->class_names, auc, ap);
+	cairn__class_sums_release(&s);
 	free(auc);
 	free(ap);
 	return o;

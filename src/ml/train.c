@@ -231,6 +231,34 @@ out:
 	return rc;
 }
 
+/* Stores the folds as the artifact cv/folds.json, {"k", "seed", "test_rows":
+ * [[rows of fold 0], ...]} with rows counted from 0 in --data, so that any
+ * other tool can score itself on exactly the same folds. */
+static int log_folds(struct train *t, const int *fold, size_t k)
+{
+	json_t *doc = json_object(), *test_rows = json_array();
+	char *text;
+	int rc;
+
+	for (size_t f = 0; f < k; f++) {
+		json_t *rows = json_array();
+		for (size_t i = 0; i < t->ntrain; i++)
+			if (fold[i] == (int)f)
+				json_array_append_new(rows, json_integer((json_int_t)t->train_rows[i]));
+		json_array_append_new(test_rows, rows);
+	}
+	json_object_set_new(doc, "k", json_integer((json_int_t)k));
+	json_object_set_new(doc, "seed", json_integer((json_int_t)t->o->seed));
+	json_object_set_new(doc, "test_rows", test_rows);
+	text = json_dumps(doc, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(doc);
+	if (!text)
+		abort();
+	rc = cairn_run_log_artifact_buf(t->run, text, strlen(text), "cv/folds.json");
+	free(text);
+	return rc;
+}
+
 static int cross_validate(struct train *t, const struct cairn_prep_options *po)
 {
 	size_t n = t->ntrain, k = (size_t)t->o->cv;
@@ -252,7 +280,8 @@ static int cross_validate(struct train *t, const struct cairn_prep_options *po)
 	    (rc = cairn_prep_transform(t->ctx, labels, t->fdata, t->train_rows, n, &x, &y)))
 		goto out;
 	ysub = cairn_prep_task(labels) == CAIRN_TASK_CLASSIFICATION ? y : NULL;
-	if ((rc = cairn_folds_assign(t->ctx, n, k, ysub, cairn_prep_nclasses(labels), t->o->seed, fold)))
+	if ((rc = cairn_folds_assign(t->ctx, n, k, ysub, cairn_prep_nclasses(labels), t->o->seed, fold)) ||
+	    (rc = log_folds(t, fold, k)))
 		goto out;
 	for (size_t f = 0; f < k && !rc; f++) {
 		size_t ntr = 0, nte = 0;
@@ -587,12 +616,28 @@ static const struct cairn_algorithm federated_params_of = {
 	.nparams = sizeof(federated_specs) / sizeof(federated_specs[0]),
 };
 
+/* The algorithm's params that federated training honours; the others
+ * (eps, the solver's tolerance, say) have no meaning in it. */
+static const char *const federated_honoured[] = { "C", "bias", "class_weight", "multi_class",
+						   "p" };
+
+static int federated_honours(const char *name)
+{
+	for (size_t i = 0; i < sizeof(federated_honoured) / sizeof(federated_honoured[0]); i++)
+		if (!strcmp(name, federated_honoured[i]))
+			return 1;
+	return 0;
+}
+
 /* --federated: the algorithm's params and federated_specs, each checked by
- * its own table, so that without --federated the latter stay unknown. */
+ * its own table, so that without --federated the latter stay unknown. An
+ * algorithm's param that federated training does not honour is refused
+ * when given and left out of the record otherwise. */
 static int federated_params(struct train *t)
 {
 	json_t *own = json_object(), *fed = json_object(), *fp = NULL, *v;
 	const char *key;
+	void *tmp;
 	int rc;
 
 	json_object_foreach((json_t *)t->o->params, key, v) {
@@ -601,14 +646,33 @@ static int federated_params(struct train *t)
 			is_fed |= !strcmp(key, federated_specs[i].name);
 		json_object_set(is_fed ? fed : own, key, v);
 	}
-	if (!(rc = cairn_params_resolve(t->ctx, t->algo, own, &t->params)) &&
-	    !(rc = cairn_params_resolve(t->ctx, &federated_params_of, fed, &fp))) {
+	if ((rc = cairn_params_resolve(t->ctx, t->algo, own, &t->params)) ||
+	    (rc = cairn_params_resolve(t->ctx, &federated_params_of, fed, &fp)))
+		goto out;
+	json_object_foreach(own, key, v)
+		if (!federated_honours(key)) {
+			cairn_buf names = CAIRN_BUF_INIT;
+			for (size_t i = 0; i < t->algo->nparams; i++)
+				if (federated_honours(t->algo->params[i].name))
+					cairn_buf_addf(&names, "%s%s", names.len ? ", " : "",
+						       t->algo->params[i].name);
+			rc = cairn_error(t->ctx, CAIRN_EINVAL, "--federated does not use param "
+					 "'%s' of %s (with --federated it takes: %s, rounds, "
+					 "local_epochs, learning_rate)", key, t->algo->name, names.buf);
+			cairn_buf_release(&names);
+			goto out;
+		}
+	json_object_foreach_safe(t->params, tmp, key, v)
+		if (!federated_honours(key))
+			json_object_del(t->params, key);
+	{
 		char n[32];
 		json_object_update(t->params, fp);
 		snprintf(n, sizeof(n), "%zu", t->o->nshards);
 		json_object_set_new(t->params, "federated", json_string("true"));
 		json_object_set_new(t->params, "shards", json_string(n));
 	}
+out:
 	json_decref(own);
 	json_decref(fed);
 	json_decref(fp);
@@ -616,7 +680,8 @@ static int federated_params(struct train *t)
 }
 
 /* --federated: FedAvg over one process per shard (see ml/federated.h);
- * only --test is evaluated here, on the parent's side. */
+ * the training metrics come from the sites' sums, --test is evaluated here,
+ * on the parent's side. */
 static int train_federated(struct train *t)
 {
 	const struct cairn_train_options *o = t->o;
@@ -647,6 +712,12 @@ static int train_federated(struct train *t)
 	fo.algo = t->algo;
 	fo.C = cairn_param_float(t->params, "C");
 	fo.bias = cairn_param_float(t->params, "bias");
+	if (json_object_get(t->params, "p"))
+		fo.p = cairn_param_float(t->params, "p");
+	fo.balanced = json_object_get(t->params, "class_weight") &&
+		      !strcmp(cairn_param_str(t->params, "class_weight"), "balanced");
+	if (json_object_get(t->params, "multi_class"))
+		fo.multi_class = cairn_param_str(t->params, "multi_class");
 	fo.rounds = (int)cairn_param_int(t->params, "rounds");
 	fo.local_epochs = (int)cairn_param_int(t->params, "local_epochs");
 	fo.learning_rate = cairn_param_float(t->params, "learning_rate");
@@ -674,9 +745,14 @@ static int train_federated(struct train *t)
 		if ((rc = cairn_run_log_param(t->run, "seed", s)))
 			return rc;
 	}
+	/* All the rows, where a central run samples: the sums cost the sites
+	 * one pass. */
 	t->metrics = json_object();
-	json_object_set_new(t->metrics, "train", json_pack("{s:f, s:I}", "federated_loss", res.loss,
-							   "rows", (json_int_t)res.rows));
+	json_object_set_new(res.metrics, "federated_loss", json_real(res.loss));
+	json_object_set_new(t->metrics, "train", res.metrics);
+	res.metrics = NULL;
+	if ((rc = cairn_run_log_metric_tree(t->run, "train", json_object_get(t->metrics, "train"))))
+		return rc;
 	if (o->test) {
 		json_t *m = NULL;
 		if ((rc = cairn_dataset_resolve(t->ctx, o->test, &t->test)) ||

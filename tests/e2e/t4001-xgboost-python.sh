@@ -121,7 +121,7 @@ test_expect_success 'the driver builds against libcairn.a' '
 	${CC:-cc} -std=c11 -D_GNU_SOURCE -O1 -g $san -I"$SRC_ROOT/include" -I"$SRC_ROOT/src" \
 		-I"$SRC_ROOT" $(pkg-config --cflags jansson) -o xgb-driver \
 		"$SRC_ROOT/tests/e2e/helpers/xgb-driver.c" "$SRC_ROOT/libcairn.a" \
-		$(pkg-config --libs libcrypto jansson sqlite3 yaml-0.1) -ldl -pthread -lm &&
+		$(pkg-config --libs libcrypto jansson sqlite3 yaml-0.1) -llbfgs -ldl -pthread -lm &&
 	py gen &&
 	test -s binary-train.x
 '
@@ -168,14 +168,17 @@ test_expect_success 'regression with the approx and exact tree methods' '
 	same exact 0 reg-valid
 '
 
+# The forest defaults: rows sampled as a bootstrap keeps 0.632 of them, the
+# square root of the 8 features (2 of 8) per split, leaves of one row.
 test_expect_success 'random_forest is XGBoost'"'"'s random-forest mode' '
 	mkdir c-rf p-rf &&
 	./xgb-driver fit -v binary-valid -s 5 -t 1 random_forest classification 2 binary-train \
 		c-rf n_estimators=40 max_depth=5 >c-rf/metrics &&
 	py train "{\"objective\": \"binary:logistic\", \"eval_metric\": \"logloss\", \"seed\": 5,
 		   \"nthread\": 1, \"tree_method\": \"hist\", \"num_parallel_tree\": 40,
-		   \"max_depth\": 5, \"learning_rate\": 1, \"subsample\": 0.8,
-		   \"colsample_bynode\": 0.8, \"reg_lambda\": 1e-5}" 1 binary-train p-rf binary-valid &&
+		   \"max_depth\": 5, \"learning_rate\": 1, \"subsample\": 0.632,
+		   \"colsample_bynode\": 0.25, \"min_child_weight\": 0.001,
+		   \"reg_lambda\": 1e-5}" 1 binary-train p-rf binary-valid &&
 	same rf 2 binary-valid &&
 	./xgb-driver info c-rf/model.json >info &&
 	echo "binary:logistic classification 2 8 1" >expect &&

@@ -73,4 +73,41 @@ test_expect_success 'refusals: no target in the data, no such model, usage' '
 	test_expect_code 4 cairn evaluate $(cat nb.run) --data iris --by nope 2>err
 '
 
+test_expect_success 'train --cv K: per-fold values, mean and std, the folds stored' '
+	cairn train --data iris --target species --algo naive_bayes --cv 5 --seed 3 --json >cv.json &&
+	jq_py "d[\"run_id\"]" <cv.json >cv.run &&
+	cat >check-cv.py <<-\EOF &&
+	import json, statistics, sys
+	res = json.load(open("cv.json"))
+	acc = res["metrics"]["cv"]["accuracy"]
+	assert len(acc["folds"]) == 5, acc
+	assert abs(acc["mean"] - sum(acc["folds"]) / 5) < 1e-12, acc
+	assert abs(acc["std"] - statistics.pstdev(acc["folds"])) < 1e-12, acc
+	folds = json.load(open("folds.json"))
+	assert folds["k"] == 5 and folds["seed"] == 3, folds
+	rows = sorted(r for f in folds["test_rows"] for r in f)
+	assert rows == list(range(150)), "every row in exactly one fold"
+	species = [l.split(",")[4].strip() for l in open(sys.argv[1]).read().splitlines()[1:]]
+	for f in folds["test_rows"]:
+	    assert len(f) == 30, len(f)
+	    for s in set(species):
+	        assert sum(species[r] == s for r in f) == 10, "stratified by class"
+	EOF
+	cairn runs get-artifact $(cat cv.run) cv/folds.json folds.json &&
+	python3 check-cv.py "$DATASETS/iris.csv" &&
+	cairn runs show $(cat cv.run) --json >show.json &&
+	jq_py "d[\"metrics\"][\"cv_accuracy_mean\"] == json.load(open(\"cv.json\"))[\"metrics\"][\"cv\"][\"accuracy\"][\"mean\"]" <show.json >ok &&
+	test "$(cat ok)" = True &&
+	cairn train --data iris --target species --algo naive_bayes --cv 5 --seed 3 --json >cv2.json &&
+	cairn runs get-artifact $(jq_py "d[\"run_id\"]" <cv2.json) cv/folds.json folds2.json &&
+	test_cmp folds.json folds2.json
+'
+
+test_expect_success 'train --cv refuses 1 fold and more folds than rows' '
+	test_expect_code 2 cairn train --data iris --target species --algo knn --cv 1 2>err &&
+	test_grep "cv" err &&
+	test_expect_code 2 cairn train --data iris --target species --algo knn --cv 151 2>err &&
+	test_grep "151" err
+'
+
 test_done

@@ -1,5 +1,5 @@
-/* Unit tests for the evaluation metrics (src/ml/metrics*.c) and folds
- * (src/ml/folds.c). Expected values are worked out by hand where the case
+/* Unit tests for the evaluation metrics (src/ml/metrics*.c), their sums
+ * over sets of rows (ml/metrics-internal.h) and folds (src/ml/folds.c). Expected values are worked out by hand where the case
  * is small, else were computed once with scikit-learn 1.2.1 (the call is
  * given beside each) and written here; scikit-learn is not needed to run
  * the tests. */
@@ -10,6 +10,7 @@
 #include "cairn/error.h"
 #include "cairn/evaluate.h"
 #include "cairn/json.h"
+#include "ml/metrics-internal.h"
 #include "tests/unit/suites.h"
 
 #define CHECK_NEAR(a, b, tol) \
@@ -333,6 +334,175 @@ static void test_eval_curves(void)
 		  "class 2 of 2");
 	free(by);
 	free(bp);
+	cairn_ctx_free(ctx);
+}
+
+/* Every number of want (a tree of objects and arrays) is in got at the same
+ * place, within tol relative; got may hold more. Returns the numbers seen. */
+static size_t check_same_numbers(json_t *want, json_t *got, double tol, const char *path)
+{
+	size_t n = 0, i;
+	const char *key;
+	json_t *v;
+
+	if (json_is_number(want)) {
+		double a = json_number_value(want), b = json_number_value(got);
+		if (!json_is_number(got) || !(fabs(a - b) <= tol * fmax(1, fabs(a))))
+			unit_fail(__FILE__, __LINE__, "%s: %.17g vs %.17g", path, a,
+				  json_is_number(got) ? b : NAN);
+		return 1;
+	}
+	json_object_foreach(want, key, v) {
+		cairn_buf p = CAIRN_BUF_INIT;
+		cairn_buf_addf(&p, "%s.%s", path, key);
+		n += check_same_numbers(v, json_object_get(got, key), tol, p.buf);
+		cairn_buf_release(&p);
+	}
+	json_array_foreach(want, i, v) {
+		cairn_buf p = CAIRN_BUF_INIT;
+		cairn_buf_addf(&p, "%s[%zu]", path, i);
+		n += check_same_numbers(v, json_array_get(got, i), tol, p.buf);
+		cairn_buf_release(&p);
+	}
+	return n;
+}
+
+/* d's rows [from, to) as their own evaluation data. */
+static struct cairn_eval_data part(const struct cairn_eval_data *d, size_t from, size_t to)
+{
+	struct cairn_eval_data p = *d;
+	size_t width = d->task == CAIRN_TASK_CLASSIFICATION ? (size_t)d->nclasses : 1;
+
+	p.n = to - from;
+	p.y = d->y + from;
+	p.pred = d->pred + from * width;
+	return p;
+}
+
+static void test_eval_sums_classification(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	const char *names[] = { "setosa", "versicolor", "virginica" };
+	struct cairn_eval_data d = { .task = CAIRN_TASK_CLASSIFICATION, .n = 12, .y = mc_y,
+				     .pred = mc_p, .nclasses = 3, .class_names = names };
+	struct cairn_eval_data a = part(&d, 0, 5), b = part(&d, 5, 12), none = part(&d, 5, 5);
+	struct cairn__class_sums all, sa, sb, s0;
+	json_t *want = NULL, *got;
+
+	CHECK_OK(ctx, cairn_evaluate(ctx, &d, &want));
+	cairn__class_sums_init(&all, 3, CAIRN__SCORE_BINS);
+	cairn__class_sums_init(&sa, 3, CAIRN__SCORE_BINS);
+	cairn__class_sums_init(&sb, 3, CAIRN__SCORE_BINS);
+	cairn__class_sums_init(&s0, 3, CAIRN__SCORE_BINS);
+	CHECK_INT(all.len, ==, 2 + 9 + 3 * CAIRN__SCORE_BINS * 2);
+	cairn__class_sums_add(&sa, &a);
+	cairn__class_sums_add(&sb, &b);
+	cairn__class_sums_add(&s0, &none);
+	cairn__class_sums_merge(&all, &sb);
+	cairn__class_sums_merge(&all, &s0);
+	cairn__class_sums_merge(&all, &sa);
+	CHECK_NEAR(*all.rows, 12, 0);
+	/* Every score of mc_p falls in a bin of its own (they differ by more
+	 * than 1/64 in logit): even the ranking metrics are exact. */
+	got = cairn__class_sums_metrics(&all, names);
+	CHECK_INT(check_same_numbers(want, got, 1e-15, "metrics"), >=, 40);
+	CHECK(json_is_true(at(got, "roc_auc_approx", NULL)));
+	CHECK(!at(want, "roc_auc_approx", NULL));
+	CHECK_INT(json_array_size(at(got, "notes", NULL)), ==,
+		  json_array_size(at(want, "notes", NULL)) + 1);
+	CHECK_STR(json_string_value(json_array_get(at(got, "classes", NULL), 1)), "versicolor");
+	json_decref(got);
+	json_decref(want);
+
+	/* Without a histogram, no ranking metric. */
+	cairn__class_sums_release(&sa);
+	cairn__class_sums_init(&sa, 3, 0);
+	cairn__class_sums_add(&sa, &d);
+	got = cairn__class_sums_metrics(&sa, NULL);
+	CHECK(json_is_null(at(got, "roc_auc", NULL)));
+	CHECK(json_is_null(at(got, "per_class", "0", "average_precision", NULL)));
+	CHECK_NEAR(NUM(got, "accuracy"), 0.6666666666666666, 1e-15);
+	json_decref(got);
+	cairn__class_sums_release(&all);
+	cairn__class_sums_release(&sa);
+	cairn__class_sums_release(&sb);
+	cairn__class_sums_release(&s0);
+	cairn_ctx_free(ctx);
+}
+
+static void test_eval_sums_histogram_ties(void)
+{
+	/* 0.5 and 0.5001 share a bin: the histogram ties them (AUC 1/2)
+	 * where the rows rank them (AUC 1). */
+	double y[] = { 0, 1 }, p[] = { 0.5, 0.5, 0.4999, 0.5001 };
+	struct cairn_eval_data d = { .task = CAIRN_TASK_CLASSIFICATION, .n = 2, .y = y, .pred = p,
+				     .nclasses = 2 };
+	struct cairn__class_sums s;
+	json_t *exact = binary(y, (double[]){ 0.5, 0.5001 }, 2), *o;
+
+	cairn__class_sums_init(&s, 2, CAIRN__SCORE_BINS);
+	cairn__class_sums_add(&s, &d);
+	o = cairn__class_sums_metrics(&s, NULL);
+	CHECK_NEAR(NUM(exact, "roc_auc"), 1, 0);
+	CHECK_NEAR(NUM(o, "roc_auc"), 0.5, 0);
+	CHECK_NEAR(NUM(o, "accuracy"), NUM(exact, "accuracy"), 0);
+	CHECK_NEAR(NUM(o, "log_loss"), NUM(exact, "log_loss"), 1e-15);
+	json_decref(o);
+	json_decref(exact);
+	cairn__class_sums_release(&s);
+}
+
+/* The metrics of d's regression sums taken in parts (one empty, one of a
+ * single row) and merged. */
+static json_t *merged_reg_metrics(const struct cairn_eval_data *d)
+{
+	static const size_t cut[] = { 0, 1, 1, 300, 999, 1000 };
+	struct cairn__reg_sums all = { 0 }, one;
+
+	for (size_t k = 0; k + 1 < sizeof(cut) / sizeof(cut[0]); k++) {
+		struct cairn_eval_data sub = part(d, cut[k], cut[k + 1]);
+		cairn__reg_sums_of(&sub, &one);
+		cairn__reg_sums_merge(&all, &one);
+	}
+	return cairn__reg_sums_metrics(&all);
+}
+
+static void test_eval_sums_regression(void)
+{
+	/* A target far from 0 with a small spread, where sums of squares
+	 * would cancel: the merged sums keep every metric to 1e-12. */
+	enum { N = 1000 };
+	double *y = malloc(N * sizeof(double)), *p = malloc(N * sizeof(double));
+	struct cairn_eval_data d = { .task = CAIRN_TASK_REGRESSION, .n = N };
+	json_t *want = NULL, *got;
+	cairn_ctx *ctx = cairn_ctx_new();
+
+	for (size_t i = 0; i < N; i++) {
+		y[i] = 1e6 + sin((double)i);
+		p[i] = y[i] + 0.1 * cos(3.0 * (double)i) + (i % 10 == 0 ? 0.5 : 0);
+	}
+	d.y = y;
+	d.pred = p;
+	CHECK_OK(ctx, cairn_evaluate(ctx, &d, &want));
+	got = merged_reg_metrics(&d);
+	CHECK_INT(check_same_numbers(want, got, 1e-12, "metrics"), ==, 8);
+	CHECK(NUM(got, "r2") > 0.9 && NUM(got, "r2") < 1);
+	json_decref(want);
+	json_decref(got);
+
+	/* Rows whose target is 0 are counted out of mape on every side. */
+	y[3] = 0;
+	y[500] = 0;
+	CHECK_OK(ctx, cairn_evaluate(ctx, &d, &want));
+	got = merged_reg_metrics(&d);
+	CHECK_INT(check_same_numbers(want, got, 1e-12, "metrics"), ==, 8);
+	CHECK_INT(json_integer_value(at(got, "mape_skipped_rows", NULL)), ==, 2);
+	CHECK_STR(json_string_value(json_array_get(at(got, "notes", NULL), 0)),
+		  json_string_value(json_array_get(at(want, "notes", NULL), 0)));
+	json_decref(want);
+	json_decref(got);
+	free(y);
+	free(p);
 	cairn_ctx_free(ctx);
 }
 
@@ -720,6 +890,9 @@ const struct unit_test evaluate_tests[] = {
 	{ "eval_absent_class", test_eval_absent_class },
 	{ "eval_auc_ties_many", test_eval_auc_ties_many },
 	{ "eval_curves", test_eval_curves },
+	{ "eval_sums_classification", test_eval_sums_classification },
+	{ "eval_sums_histogram_ties", test_eval_sums_histogram_ties },
+	{ "eval_sums_regression", test_eval_sums_regression },
 	{ "eval_class_errors", test_eval_class_errors },
 	{ "eval_regression", test_eval_regression },
 	{ "eval_regression_errors", test_eval_regression_errors },
