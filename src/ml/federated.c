@@ -1,9 +1,10 @@
-/* Federated averaging of logistic and linear over forked sites; see
- * ml/federated.h. */
+/* Federated averaging of logistic and linear over forked sites: the
+ * parent's side, which starts the sites, agrees the preprocessing from their
+ * statistics, averages their weights round by round and merges their
+ * metrics; see ml/federated.h. The sites' side is ml/fed-site.c. */
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,448 +14,20 @@
 #include <unistd.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/frame.h"
-#include "cairn/fs.h"
 #include "cairn/json.h"
-#include "cairn/log.h"
-#include "cairn/workspace.h"
+#include "ml/fed-internal.h"
+#include "ml/fed-pipe.h"
 #include "ml/federated.h"
 #include "ml/metrics-internal.h"
 
 /* One-hot above this many categories: ordinal (as preprocessing does). */
 #define MAX_ONEHOT 100
-#define MAX_CLASSES 1000
-#define MAX_MESSAGE ((uint64_t)1 << 30)
 
 struct site {
 	pid_t pid;                    /* 0: not started, or reaped */
 	int to, from;                 /* pipe ends: parent -> site, site -> parent; -1: none */
 	const char *ref;
 };
-
-/* What a site trains on: its rows, as the agreed preprocessing makes them. */
-struct shard {
-	struct cairn_matrix x;
-	double *y;
-	double *class_weight;         /* per class, or NULL: all 1 */
-	double C;                     /* of the objective (see the setup) */
-	int regression, nclasses, nw; /* nw weight vectors */
-	int multinomial;              /* logistic: softmax, else one-vs-rest */
-};
-
-/* --- pipes: messages are a 64-bit length and that many bytes ----------- */
-
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n) {
-		ssize_t w = write(fd, c, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int read_all(int fd, void *p, size_t n)
-{
-	char *c = p;
-
-	while (n) {
-		ssize_t r = read(fd, c, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		c += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-static int send_msg(int fd, const void *p, size_t n)
-{
-	uint64_t len = n;
-
-	return write_all(fd, &len, sizeof(len)) || write_all(fd, p, n) ? -1 : 0;
-}
-
-/* Reads a message into a NUL-terminated allocation (*out; free it). */
-static int recv_msg(int fd, char **out, size_t *n)
-{
-	uint64_t len;
-
-	*out = NULL;
-	if (read_all(fd, &len, sizeof(len)) || len > MAX_MESSAGE)
-		return -1;
-	*out = cairn_xmalloc((size_t)len + 1);
-	if (read_all(fd, *out, (size_t)len)) {
-		free(*out);
-		*out = NULL;
-		return -1;
-	}
-	(*out)[len] = '\0';
-	if (n)
-		*n = (size_t)len;
-	return 0;
-}
-
-static int send_json(int fd, json_t *v)
-{
-	cairn_buf b = CAIRN_BUF_INIT;
-	int rc;
-
-	cairn_json_append(&b, v, 0);
-	rc = send_msg(fd, b.buf, b.len);
-	cairn_buf_release(&b);
-	return rc;
-}
-
-/* --- the model, which both sides make from the weights ------------------ */
-
-/* The model as algo loads it: liblinear's text format (see algo-liblinear.c). */
-static int make_model(cairn_ctx *ctx, const struct cairn__fed_options *o, int regression,
-		      int nclasses, int multinomial, size_t nf, int nw, const double *w,
-		      void **model)
-{
-	cairn_buf text = CAIRN_BUF_INIT, dir = CAIRN_BUF_INIT, path = CAIRN_BUF_INIT;
-	int rc;
-
-	cairn_buf_addf(&text, "solver_type %s\nnr_class %d\n", regression ? "L2R_L2LOSS_SVR" :
-		       "L2R_LR", regression ? 2 : nclasses);
-	if (!regression) {
-		cairn_buf_adds(&text, "label");
-		for (int c = 0; c < nclasses; c++)
-			cairn_buf_addf(&text, " %d", c);
-		cairn_buf_addch(&text, '\n');
-	}
-	cairn_buf_addf(&text, "nr_feature %zu\nbias %.17g\nw\n", nf, o->bias > 0 ? o->bias : -1.0);
-	for (size_t f = 0; f < nf + (o->bias > 0); f++) {
-		for (int j = 0; j < nw; j++)
-			cairn_buf_addf(&text, "%.17g ", w[f * (size_t)nw + (size_t)j]);
-		cairn_buf_addch(&text, '\n');
-	}
-	if ((rc = cairn_make_temp_dir(ctx, "cairn-fed", &dir))) {
-		goto out;
-	}
-	cairn_path_join(&path, dir.buf, "model.liblinear");
-	if (!(rc = cairn_write_file_atomic(ctx, path.buf, text.buf, text.len, 0644))) {
-		cairn_buf_reset(&text);
-		cairn_buf_addf(&text, "{\"algorithm\": \"%s\", \"task\": \"%s\", \"nclasses\": %d%s}\n",
-			       o->algo->name, regression ? "regression" : "classification", nclasses,
-			       multinomial ? ", \"multi_class\": \"multinomial\"" : "");
-		cairn_path_join(&path, dir.buf, "liblinear.json");
-		if (!(rc = cairn_write_file_atomic(ctx, path.buf, text.buf, text.len, 0644)))
-			rc = o->algo->load(ctx, dir.buf, model);
-	}
-	cairn_remove_tree(dir.buf);
-out:
-	cairn_buf_release(&text);
-	cairn_buf_release(&dir);
-	cairn_buf_release(&path);
-	return rc;
-}
-
-/* --- the site's side ----------------------------------------------------- */
-
-/* The summary statistics of frame f (no row): see ml/federated.h. */
-static json_t *shard_stats(const struct cairn_frame *f, size_t target,
-			   const struct cairn_dataset_version *v)
-{
-	json_t *cols = json_array(), *classes = json_object(), *s, *had;
-	const struct cairn_column *tc = &f->cols[target];
-	cairn_buf cell = CAIRN_BUF_INIT, ref = CAIRN_BUF_INIT;
-	double target_sum = 0;
-
-	for (size_t c = 0; c < f->ncols; c++) {
-		const struct cairn_column *col = &f->cols[c];
-		json_t *o;
-		if (c == target)
-			continue;
-		o = json_pack("{s:s, s:s}", "name", col->name, "type", cairn_type_name(col->type));
-		if (col->type == CAIRN_TYPE_STRING) {
-			size_t *count = cairn_xcalloc(col->ndict ? col->ndict : 1, sizeof(*count));
-			json_t *cats = json_object();
-			for (size_t r = 0; r < f->nrows; r++)
-				if (col->valid[r])
-					count[col->code[r]]++;
-			for (uint32_t d = 0; d < col->ndict; d++)
-				if (count[d])
-					json_object_set_new(cats, col->dict[d],
-							    json_integer((json_int_t)count[d]));
-			free(count);
-			json_object_set_new(o, "categories", cats);
-		} else {
-			double sum = 0, sq = 0;
-			size_t n = 0;
-			for (size_t r = 0; r < f->nrows; r++)
-				if (col->valid[r]) {
-					sum += col->num[r];
-					sq += col->num[r] * col->num[r];
-					n++;
-				}
-			json_object_set_new(o, "count", json_integer((json_int_t)n));
-			json_object_set_new(o, "sum", json_real(sum));
-			json_object_set_new(o, "sumsq", json_real(sq));
-		}
-		json_array_append_new(cols, o);
-	}
-	for (size_t r = 0; r < f->nrows; r++)
-		if (tc->valid[r]) {
-			cairn_buf_reset(&cell);
-			cairn_frame_cell_text(f, r, target, &cell);
-			if ((had = json_object_get(classes, cell.buf)))
-				json_integer_set(had, json_integer_value(had) + 1);
-			else if (json_object_size(classes) <= MAX_CLASSES)
-				json_object_set_new(classes, cell.buf, json_integer(1));
-		}
-	if (tc->type != CAIRN_TYPE_STRING) {
-		double ysum = 0;
-		for (size_t r = 0; r < f->nrows; r++)
-			if (tc->valid[r])
-				ysum += tc->num[r];
-		target_sum = ysum;
-	}
-	cairn_buf_addf(&ref, "%s@%lld", v->name, (long long)v->version);
-	s = json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:{s:s, s:o}}", "dataset", ref.buf,
-		      "version_id", v->id, "hash", v->hash, "rows", (json_int_t)f->nrows,
-		      "nulls", (json_int_t)tc->nnull, "columns", cols, "target", "type",
-		      cairn_type_name(tc->type), "classes", classes);
-	json_object_set_new(s, "target_sum", json_real(target_sum));
-	cairn_buf_release(&cell);
-	cairn_buf_release(&ref);
-	return s;
-}
-
-/* The loss of row i at its scores z[0 .. nw), times the row's class weight
- * (see ml/federated.h), and its derivatives in z into g. */
-static double row_loss(const struct cairn__fed_options *o, const struct shard *sh, size_t i,
-		       const double *z, double *g)
-{
-	int label = (int)sh->y[i], nw = sh->nw;
-	double loss = 0;
-
-	if (sh->regression) {
-		/* max(0, |r| - p)^2: liblinear's L2-loss SVR, squares at p = 0. */
-		double r = z[0] - sh->y[i], a = fabs(r) - o->p;
-		g[0] = a > 0 ? copysign(2 * a, r) : 0;
-		return a > 0 ? a * a : 0;
-	}
-	if (sh->multinomial && nw > 1) {
-		/* Cross-entropy of the softmax, the largest score taken out. */
-		double c = sh->class_weight ? sh->class_weight[label] : 1, m = z[0], sum = 0;
-		for (int j = 1; j < nw; j++)
-			if (z[j] > m)
-				m = z[j];
-		for (int j = 0; j < nw; j++)
-			sum += g[j] = exp(z[j] - m);
-		for (int j = 0; j < nw; j++)
-			g[j] = c * (g[j] / sum - (j == label));
-		return c * (m + log(sum) - z[label]);
-	}
-	for (int j = 0; j < nw; j++) {
-		/* liblinear weights both classes of a binary problem, and in
-		 * each of one class against the rest only the rows of that
-		 * class. */
-		double t = label == j ? 1 : -1, mz = t * z[j], c = 1;
-		if (sh->class_weight)
-			c = nw == 1 ? sh->class_weight[label] : label == j ? sh->class_weight[j] : 1;
-		loss += c * (mz > 0 ? log1p(exp(-mz)) : -mz + log1p(exp(mz)));
-		g[j] = c * (-t / (1 + exp(mz)));
-	}
-	return loss;
-}
-
-/* The mean loss gradient step on the shard from w, epochs times; returns
- * the loss sum at the starting w. */
-static double local_train(const struct cairn__fed_options *o, const struct shard *sh, double *w,
-			  double rows, int epochs, double lr, double *grad)
-{
-	const struct cairn_matrix *x = &sh->x;
-	size_t nf = x->cols, d = nf + (o->bias > 0), nw = (size_t)sh->nw;
-	double loss0 = 0, *z = cairn_xmalloc(2 * nw * sizeof(*z)), *g = z + nw;
-
-	for (int e = 0; e <= epochs; e++) {
-		double loss = 0;
-		memset(grad, 0, d * nw * sizeof(*grad));
-		for (size_t i = 0; i < x->rows; i++) {
-			const float *xi = x->v + i * nf;
-			for (size_t j = 0; j < nw; j++) {
-				z[j] = o->bias > 0 ? w[nf * nw + j] * o->bias : 0;
-				for (size_t f = 0; f < nf; f++)
-					z[j] += w[f * nw + j] * xi[f];
-			}
-			loss += row_loss(o, sh, i, z, g);
-			for (size_t j = 0; j < nw; j++) {
-				for (size_t f = 0; f < nf; f++)
-					grad[f * nw + j] += g[j] * xi[f];
-				if (o->bias > 0)
-					grad[nf * nw + j] += g[j] * o->bias;
-			}
-		}
-		if (!e)
-			loss0 = loss;
-		if (e == epochs)
-			break;
-		for (size_t k = 0; k < d * nw; k++) {
-			double gk = grad[k] / (double)(x->rows ? x->rows : 1);
-			if (k < nf * nw)
-				gk += w[k] / (sh->C * rows);
-			w[k] -= lr * gk;
-		}
-	}
-	free(z);
-	return loss0;
-}
-
-static json_t *error_json(cairn_ctx *ctx, int rc)
-{
-	return json_pack("{s:s, s:i}", "error", cairn_errmsg(ctx), "code", rc);
-}
-
-/* The site's answer to the final model w: {"rows": n} and then its sums
- * (ml/metrics-internal.h) of the model's predictions on its rows, or
- * {"error", "code"}. */
-static int site_metrics(cairn_ctx *ctx, const struct cairn__fed_options *o, const char *ref,
-			const struct shard *sh, const double *w, int out)
-{
-	const struct cairn_matrix *x = &sh->x;
-	struct cairn_eval_data d = { 0 };
-	struct cairn__class_sums cs = { 0 };
-	struct cairn__reg_sums rs;
-	void *model = NULL;
-	double *pred = NULL;
-	json_t *msg;
-	int rc;
-
-	if (!(rc = make_model(ctx, o, sh->regression, sh->nclasses, sh->multinomial, x->cols, sh->nw,
-			      w, &model))) {
-		pred = cairn_xmalloc((x->rows ? x->rows : 1) * o->algo->outputs(model) * sizeof(*pred));
-		d.task = sh->regression ? CAIRN_TASK_REGRESSION : CAIRN_TASK_CLASSIFICATION;
-		d.n = x->rows;
-		d.y = sh->y;
-		d.pred = pred;
-		d.nclasses = sh->nclasses;
-		if (x->rows && !(rc = o->algo->predict(ctx, model, x, pred)))
-			rc = sh->regression ? cairn__eval_check_regression(ctx, &d) :
-			     cairn__eval_check_classes(ctx, &d);
-	}
-	if (rc)
-		cairn_error_prefix(ctx, "shard '%s'", ref);
-	msg = rc ? error_json(ctx, rc) : json_pack("{s:I}", "rows", (json_int_t)x->rows);
-	if (send_json(out, msg) || rc)
-		goto out;
-	if (sh->regression) {
-		cairn__reg_sums_of(&d, &rs);
-		rc = send_msg(out, &rs, sizeof(rs));
-	} else {
-		cairn__class_sums_init(&cs, sh->nclasses, CAIRN__SCORE_BINS);
-		cairn__class_sums_add(&cs, &d);
-		rc = send_msg(out, cs.v, cs.len * sizeof(*cs.v));
-		cairn__class_sums_release(&cs);
-	}
-out:
-	json_decref(msg);
-	free(pred);
-	if (model)
-		o->algo->free(model);
-	return rc;
-}
-
-/* The site process: never returns. */
-static void site_main(const struct cairn__fed_options *o, size_t index, int in, int out)
-{
-	cairn_ctx *ctx = cairn_ctx_new();
-	struct cairn_dataset_version v = { 0 };
-	struct cairn_frame *f = NULL;
-	struct shard sh = { 0 };
-	cairn_prep *prep = NULL;
-	json_t *msg = NULL, *setup = NULL, *cw;
-	double *w = NULL, *grad = NULL;
-	char *text = NULL;
-	size_t target, d = 0;
-	int rc;
-
-	if (!ctx)
-		_exit(1);
-	sh.regression = o->algo->tasks & CAIRN_TASK_BIT(CAIRN_TASK_REGRESSION);
-	if ((rc = cairn_workspace_open(ctx, NULL)) ||
-	    (rc = cairn_dataset_resolve(ctx, o->shards[index], &v)) ||
-	    (rc = cairn_dataset_load_frame(ctx, &v, &f)) ||
-	    (rc = cairn_frame_need_col(ctx, f, o->target, &target))) {
-		cairn_error_prefix(ctx, "shard '%s'", o->shards[index]);
-		msg = error_json(ctx, rc);
-	} else {
-		cairn_log_debug("federated site %zu (pid %ld) loaded only dataset '%s@%lld'", index + 1,
-				(long)getpid(), v.name, (long long)v.version);
-		msg = shard_stats(f, target, &v);
-	}
-	if (send_json(out, msg) || rc)
-		goto out;
-	json_decref(msg);
-	msg = NULL;
-	/* The agreed preprocessing, and the class weights. */
-	if (recv_msg(in, &text, NULL) || !(setup = json_loads(text, 0, NULL)))
-		goto out;
-	if ((rc = cairn_prep_from_json(ctx, json_object_get(setup, "prep"), &prep)) ||
-	    (rc = cairn_prep_transform(ctx, prep, f, NULL, 0, &sh.x, &sh.y))) {
-		cairn_error_prefix(ctx, "shard '%s'", o->shards[index]);
-		msg = error_json(ctx, rc);
-	} else {
-		sh.nclasses = sh.regression ? 0 : cairn_prep_nclasses(prep);
-		sh.nw = sh.nclasses > 2 ? sh.nclasses : 1;
-		sh.C = json_number_value(json_object_get(setup, "C"));
-		sh.multinomial = json_is_true(json_object_get(setup, "multinomial"));
-		d = sh.x.cols + (o->bias > 0);
-		if ((cw = json_object_get(setup, "class_weight"))) {
-			sh.class_weight = cairn_xcalloc((size_t)sh.nclasses + 1, sizeof(double));
-			for (int c = 0; c < sh.nclasses; c++)
-				sh.class_weight[c] = json_number_value(json_array_get(cw, (size_t)c));
-		}
-		msg = json_pack("{s:b}", "ok", 1);
-	}
-	if (send_json(out, msg) || rc)
-		goto out;
-	w = cairn_xcalloc(d * (size_t)sh.nw, sizeof(*w));
-	grad = cairn_xcalloc(d * (size_t)sh.nw, sizeof(*grad));
-	for (;;) {
-		/* [epochs, total rows, step, weights...] -> [rows, loss sum, weights...];
-		 * epochs -1: the final model, answered by site_metrics. */
-		double head[3], back[2];
-		if (read_all(in, head, sizeof(head)) || read_all(in, w, d * (size_t)sh.nw * sizeof(*w)))
-			break;
-		if (head[0] < 0) {
-			rc = site_metrics(ctx, o, o->shards[index], &sh, w, out);
-			break;
-		}
-		back[0] = (double)sh.x.rows;
-		back[1] = local_train(o, &sh, w, head[1], (int)head[0], head[2], grad);
-		if (write_all(out, back, sizeof(back)) ||
-		    write_all(out, w, d * (size_t)sh.nw * sizeof(*w)))
-			break;
-	}
-out:
-	/* The parent's state is not ours to free: leave without exit handlers. */
-	json_decref(msg);
-	json_decref(setup);
-	free(text);
-	free(w);
-	free(grad);
-	free(sh.x.v);
-	free(sh.y);
-	free(sh.class_weight);
-	cairn_prep_free(prep);
-	cairn_frame_free(f);
-	cairn_dataset_version_release(&v);
-	cairn_ctx_free(ctx);
-	_exit(rc ? 1 : 0);
-}
-
-/* --- the parent's side --------------------------------------------------- */
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -550,10 +123,11 @@ static int compose_spec(cairn_ctx *ctx, const struct cairn__fed_options *o, json
 		k = sorted_keys(classes, strcmp(ttype, "string"), &n);
 		json_object_set_new(target, "classes", strings(k, n));
 		free(k);
-		if (n < 2 || n > MAX_CLASSES) {
+		if (n < 2 || n > CAIRN__FED_MAX_CLASSES) {
 			json_decref(target);
 			rc = cairn_error(ctx, CAIRN_EINVAL, "target column '%s' has %zu classes over "
-					 "the shards (2 to %d supported)", o->target, n, MAX_CLASSES);
+					 "the shards (2 to %d supported)", o->target, n,
+					 CAIRN__FED_MAX_CLASSES);
 			goto out;
 		}
 	}
@@ -662,7 +236,7 @@ static int recv_answer(cairn_ctx *ctx, struct site *s, const char *what, json_t 
 	int rc = 0;
 
 	*out = NULL;
-	if (recv_msg(s->from, &text, NULL) || !(v = json_loads(text, 0, NULL))) {
+	if (cairn__fed_recv_msg(s->from, &text, NULL) || !(v = json_loads(text, 0, NULL))) {
 		free(text);
 		return site_lost(ctx, s, what);
 	}
@@ -706,7 +280,7 @@ static int start_sites(cairn_ctx *ctx, const struct cairn__fed_options *o, struc
 			}
 			close(down[1]);
 			close(up[0]);
-			site_main(o, i, down[0], up[1]);
+			cairn__fed_site_main(o, i, down[0], up[1]);
 		}
 		close(down[0]);
 		close(up[1]);
@@ -754,14 +328,15 @@ static int round_trip(cairn_ctx *ctx, const struct cairn__fed_options *o, struct
 	int rc = 0;
 
 	for (size_t i = 0; i < o->nshards && !rc; i++)
-		if (write_all(s[i].to, head, sizeof(head)) || write_all(s[i].to, w, len * sizeof(*w)))
+		if (cairn__fed_write_all(s[i].to, head, sizeof(head)) ||
+		    cairn__fed_write_all(s[i].to, w, len * sizeof(*w)))
 			rc = site_lost(ctx, &s[i], what);
 	memset(sum, 0, len * sizeof(*sum));
 	*loss = 0;
 	for (size_t i = 0; i < o->nshards && !rc; i++) {
 		double back[2];
-		if (read_all(s[i].from, back, sizeof(back)) ||
-		    read_all(s[i].from, local, len * sizeof(*local))) {
+		if (cairn__fed_read_all(s[i].from, back, sizeof(back)) ||
+		    cairn__fed_read_all(s[i].from, local, len * sizeof(*local))) {
 			rc = site_lost(ctx, &s[i], what);
 			break;
 		}
@@ -781,7 +356,8 @@ static int round_trip(cairn_ctx *ctx, const struct cairn__fed_options *o, struct
 }
 
 /* The training metrics of the final model w: every site sends the sums of
- * its predictions (site_metrics), merged here in shard order. */
+ * its predictions (site_metrics in ml/fed-site.c), merged here in shard
+ * order. */
 static int train_metrics(cairn_ctx *ctx, const struct cairn__fed_options *o, struct site *s,
 			 const cairn_prep *prep, const double *w, size_t len, json_t **out)
 {
@@ -800,7 +376,8 @@ static int train_metrics(cairn_ctx *ctx, const struct cairn__fed_options *o, str
 		cairn__class_sums_init(&one, k, CAIRN__SCORE_BINS);
 	}
 	for (size_t i = 0; i < o->nshards && !rc; i++)
-		if (write_all(s[i].to, head, sizeof(head)) || write_all(s[i].to, w, len * sizeof(*w)))
+		if (cairn__fed_write_all(s[i].to, head, sizeof(head)) ||
+		    cairn__fed_write_all(s[i].to, w, len * sizeof(*w)))
 			rc = site_lost(ctx, &s[i], what);
 	for (size_t i = 0; i < o->nshards && !rc; i++) {
 		char *msg = NULL;
@@ -808,7 +385,7 @@ static int train_metrics(cairn_ctx *ctx, const struct cairn__fed_options *o, str
 		if ((rc = recv_answer(ctx, &s[i], what, &ok)))
 			break;
 		json_decref(ok);
-		if (recv_msg(s[i].from, &msg, &n) || n != want) {
+		if (cairn__fed_recv_msg(s[i].from, &msg, &n) || n != want) {
 			free(msg);
 			rc = site_lost(ctx, &s[i], what);
 			break;
@@ -919,7 +496,7 @@ int cairn__federated_train(cairn_ctx *ctx, const struct cairn__fed_options *o,
 		C *= 2;
 	setup = site_setup(o, stats, spec, res->prep, rows, C, multinomial);
 	for (size_t i = 0; i < o->nshards && !rc; i++)
-		if (send_json(s[i].to, setup))
+		if (cairn__fed_send_json(s[i].to, setup))
 			rc = site_lost(ctx, &s[i], "before taking the preprocessing");
 	for (size_t i = 0; i < o->nshards && !rc; i++)
 		if (!(rc = recv_answer(ctx, &s[i], "while applying the preprocessing", &ok)))
@@ -963,8 +540,8 @@ int cairn__federated_train(cairn_ctx *ctx, const struct cairn__fed_options *o,
 		if (!rc && o->on_loss)
 			o->on_loss(o->arg, r, "federated_loss", loss);
 	}
-	if (rc || (rc = make_model(ctx, o, regression, nclasses, multinomial, nf, (int)nw, w,
-				   &res->model)) ||
+	if (rc || (rc = cairn__fed_make_model(ctx, o, regression, nclasses, multinomial, nf,
+					      (int)nw, w, &res->model)) ||
 	    (rc = train_metrics(ctx, o, s, res->prep, w, len, &res->metrics)))
 		goto out;
 	res->inputs = json_array();
