@@ -95,7 +95,7 @@ FUZZ_SECONDS ?= 60
 FUZZERS := $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz-*.c))
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-build/fuzz/%: fuzz/%.c $(LIB_SRCS) build/FLAGS
+build/fuzz/%: fuzz/%.c $(LIB_SRCS) $(wildcard include/cairn/*.h src/*/*.h tests/*.h) build/FLAGS
 	@mkdir -p $(dir $@)
 	$(QUIET_LINK)$(FUZZ_CC) $(FUZZ_FLAGS) $(filter-out -MMD -MP,$(BASE_CFLAGS)) \
 		-DCAIRN_VERSION='"$(VERSION)"' -o $@ $< $(LIB_SRCS) $(LIBS)
