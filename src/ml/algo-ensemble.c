@@ -194,7 +194,7 @@ static int ensemble_predict(cairn_ctx *ctx, const void *model, const struct cair
 static int ensemble_save(cairn_ctx *ctx, const void *model, const char *dir, json_t *files)
 {
 	const struct ensemble *e = model;
-	cairn_buf path = CAIRN_BUF_INIT, sub = CAIRN_BUF_INIT, text = CAIRN_BUF_INIT;
+	cairn_buf path = CAIRN_BUF_INIT, sub = CAIRN_BUF_INIT;
 	json_t *info;
 	int rc;
 
@@ -220,17 +220,11 @@ static int ensemble_save(cairn_ctx *ctx, const void *model, const char *dir, jso
 			goto out;
 	}
 	json_array_append_new(files, json_string(MEMBERS_DIR));
-	cairn_json_append(&text, info, 1);
-	cairn_buf_addch(&text, '\n');
-	cairn_path_join(&path, dir, INFO_FILE);
-	if ((rc = cairn_write_file_atomic(ctx, path.buf, text.buf, text.len, 0644)))
-		goto out;
-	json_array_append_new(files, json_string(INFO_FILE));
+	rc = cairn__model_write_json(ctx, dir, INFO_FILE, info, files);
 out:
 	json_decref(info);
 	cairn_buf_release(&path);
 	cairn_buf_release(&sub);
-	cairn_buf_release(&text);
 	return rc;
 }
 

@@ -321,7 +321,6 @@ static int kmeans_save(cairn_ctx *ctx, const void *model, const char *dir, json_
 {
 	const struct kmeans *m = model;
 	json_t *doc = json_object(), *cs = json_array();
-	cairn_buf path = CAIRN_BUF_INIT, text = CAIRN_BUF_INIT;
 	int rc;
 
 	for (size_t c = 0; c < m->k; c++) {
@@ -334,15 +333,8 @@ static int kmeans_save(cairn_ctx *ctx, const void *model, const char *dir, json_
 	json_object_set_new(doc, "centroids", cs);
 	json_object_set_new(doc, "inertia", json_real(m->inertia));
 	json_object_set_new(doc, "n_iter", json_integer(m->n_iter));
-	cairn_json_append(&text, doc, 1);
-	cairn_buf_addch(&text, '\n');
-	cairn_path_join(&path, dir, MODEL_FILE);
-	rc = cairn_write_file_atomic(ctx, path.buf, text.buf, text.len, 0644);
-	if (!rc)
-		json_array_append_new(files, json_string(MODEL_FILE));
+	rc = cairn__model_write_json(ctx, dir, MODEL_FILE, doc, files);
 	json_decref(doc);
-	cairn_buf_release(&path);
-	cairn_buf_release(&text);
 	return rc;
 }
 

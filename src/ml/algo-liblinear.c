@@ -543,7 +543,7 @@ static int linear_importance(cairn_ctx *ctx, const void *model, size_t nfeatures
 static int linear_save(cairn_ctx *ctx, const void *model, const char *dir, json_t *files)
 {
 	const struct linear *l = model;
-	cairn_buf path = CAIRN_BUF_INIT, text = CAIRN_BUF_INIT;
+	cairn_buf path = CAIRN_BUF_INIT;
 	json_t *info = json_object();
 	int rc = 0;
 
@@ -562,16 +562,10 @@ static int linear_save(cairn_ctx *ctx, const void *model, const char *dir, json_
 	if (!strcmp(algorithm_of(l->m->param.solver_type), "logistic"))
 		json_object_set_new(info, "multi_class",
 				    json_string(l->multinomial ? "multinomial" : "ovr"));
-	cairn_json_append(&text, info, 1);
-	cairn_buf_addch(&text, '\n');
-	cairn_path_join(&path, dir, INFO_FILE);
-	if ((rc = cairn_write_file_atomic(ctx, path.buf, text.buf, text.len, 0644)))
-		goto out;
-	json_array_append_new(files, json_string(INFO_FILE));
+	rc = cairn__model_write_json(ctx, dir, INFO_FILE, info, files);
 out:
 	json_decref(info);
 	cairn_buf_release(&path);
-	cairn_buf_release(&text);
 	return rc;
 }
 

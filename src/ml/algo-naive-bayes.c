@@ -218,7 +218,6 @@ static int nb_save(cairn_ctx *ctx, const void *model, const char *dir, json_t *f
 	const struct nb *m = model;
 	size_t k = (size_t)m->nclasses;
 	json_t *doc = json_object();
-	cairn_buf path = CAIRN_BUF_INIT, text = CAIRN_BUF_INIT;
 	int rc;
 
 	json_object_set_new(doc, "algorithm", json_string("naive_bayes"));
@@ -227,15 +226,8 @@ static int nb_save(cairn_ctx *ctx, const void *model, const char *dir, json_t *f
 	json_object_set_new(doc, "means", rows_of(m->mean, k, m->d));
 	json_object_set_new(doc, "variances", rows_of(m->var, k, m->d));
 	json_object_set_new(doc, "var_smoothing", json_real(m->var_smoothing));
-	cairn_json_append(&text, doc, 1);
-	cairn_buf_addch(&text, '\n');
-	cairn_path_join(&path, dir, MODEL_FILE);
-	rc = cairn_write_file_atomic(ctx, path.buf, text.buf, text.len, 0644);
-	if (!rc)
-		json_array_append_new(files, json_string(MODEL_FILE));
+	rc = cairn__model_write_json(ctx, dir, MODEL_FILE, doc, files);
 	json_decref(doc);
-	cairn_buf_release(&path);
-	cairn_buf_release(&text);
 	return rc;
 }
 

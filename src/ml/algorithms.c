@@ -2,7 +2,10 @@
 #include <math.h>
 #include <string.h>
 #include <strings.h>
+#include "cairn/buf.h"
 #include "cairn/error.h"
+#include "cairn/fs.h"
+#include "cairn/json.h"
 #include "cairn/learner.h"
 #include "ml/algorithms.h"
 
@@ -58,4 +61,21 @@ int cairn__matrix_check_finite(cairn_ctx *ctx, const char *what, const struct ca
 					   i / x->cols, i % x->cols,
 					   isnan(x->v[i]) ? "missing (NaN)" : "infinite");
 	return 0;
+}
+
+int cairn__model_write_json(cairn_ctx *ctx, const char *dir, const char *name, const json_t *v,
+			    json_t *files)
+{
+	cairn_buf path = CAIRN_BUF_INIT, text = CAIRN_BUF_INIT;
+	int rc;
+
+	cairn_path_join(&path, dir, name);
+	cairn_json_append(&text, v, 1);
+	cairn_buf_addch(&text, '\n');
+	rc = cairn_write_file_atomic(ctx, path.buf, text.buf, text.len, 0644);
+	if (!rc && files)
+		json_array_append_new(files, json_string(name));
+	cairn_buf_release(&path);
+	cairn_buf_release(&text);
+	return rc;
 }

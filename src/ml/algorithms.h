@@ -21,4 +21,9 @@ extern const struct cairn_algorithm cairn__algo_ensemble;
  * not be done ("train knn"). */
 int cairn__matrix_check_finite(cairn_ctx *ctx, const char *what, const struct cairn_matrix *x);
 
+/* Writes v as indented JSON and a newline to dir/name, atomically, and on
+ * success appends name to files (an array, or NULL). */
+int cairn__model_write_json(cairn_ctx *ctx, const char *dir, const char *name, const json_t *v,
+			    json_t *files);
+
 #endif

@@ -14,6 +14,7 @@
 #include "cairn/id.h"
 #include "cairn/json.h"
 #include "cairn/model.h"
+#include "ml/algorithms.h"
 #include "cairn/run.h"
 #include "cairn/version.h"
 #include "cairn/yaml.h"
@@ -111,16 +112,7 @@ static json_t *manifest(const struct cairn_model_info *info, json_t *files)
 
 static int write_json(cairn_ctx *ctx, const char *dir, const char *name, const json_t *v)
 {
-	cairn_buf path = CAIRN_BUF_INIT, text = CAIRN_BUF_INIT;
-	int rc;
-
-	cairn_path_join(&path, dir, name);
-	cairn_json_append(&text, v, 1);
-	cairn_buf_addch(&text, '\n');
-	rc = cairn_write_file_atomic(ctx, path.buf, text.buf, text.len, 0644);
-	cairn_buf_release(&path);
-	cairn_buf_release(&text);
-	return rc;
+	return cairn__model_write_json(ctx, dir, name, v, NULL);
 }
 
 int cairn_model_save(cairn_ctx *ctx, const struct cairn_model_info *info, const char *dir)
