@@ -71,8 +71,9 @@ libcairn.a: $(LIB_OBJS)
 cairn: $(CLI_OBJS) libcairn.a
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) libcairn.a $(LIBS)
 
-build/tests/unit-tests: $(UNIT_OBJS) libcairn.a
-	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) libcairn.a $(LIBS)
+# The unit tests also check the program's log sink (cli/output.c).
+build/tests/unit-tests: $(UNIT_OBJS) build/cli/output.o libcairn.a
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) build/cli/output.o libcairn.a $(LIBS)
 
 # Programs that link libcairn: the examples and the benchmarks' C programs.
 LINK_PROGRAM = @mkdir -p $(dir $@)
