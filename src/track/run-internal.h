@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "cairn/run.h"
 #include "store/db.h"
+#include "store/lineage-db.h"
 
 struct cairn_run {
 	cairn_ctx *ctx;
@@ -22,11 +23,6 @@ int cairn__run_lookup(cairn_ctx *ctx, cairn__db *db, const char *ref,
 /* Checks a metric, param or tag key: 1 to 250 characters, no control
  * characters (MLflow's limit; keys appear in filters and file names). */
 int cairn__run_check_key(cairn_ctx *ctx, const char *what, const char *key);
-
-/* Records a lineage edge (src_type src_id relation dst_type dst_id) inside
- * the caller's transaction; an existing edge is kept. */
-int cairn__lineage_add(cairn__db *db, const char *src_type, const char *src_id,
-		       const char *relation, const char *dst_type, const char *dst_id);
 
 /* The columns of a run summary, selected from runs r joined with
  * experiments e, in the order cairn__run_summary_json() reads them. */

@@ -44,24 +44,6 @@ int cairn__run_check_key(cairn_ctx *ctx, const char *what, const char *key)
 	return 0;
 }
 
-int cairn__lineage_add(cairn__db *db, const char *src_type, const char *src_id,
-		       const char *relation, const char *dst_type, const char *dst_id)
-{
-	cairn__stmt *st;
-	int rc;
-
-	if ((rc = cairn__db_prepare(db, "INSERT OR IGNORE INTO lineage(src_type, src_id, relation,"
-				       " dst_type, dst_id, created_ms) VALUES (?, ?, ?, ?, ?, ?)", &st)) ||
-	    (rc = cairn__stmt_bind_text(st, 1, src_type)) ||
-	    (rc = cairn__stmt_bind_text(st, 2, src_id)) ||
-	    (rc = cairn__stmt_bind_text(st, 3, relation)) ||
-	    (rc = cairn__stmt_bind_text(st, 4, dst_type)) ||
-	    (rc = cairn__stmt_bind_text(st, 5, dst_id)) ||
-	    (rc = cairn__stmt_bind_int64(st, 6, cairn_now_ms())))
-		return rc;
-	return cairn__stmt_run(st);
-}
-
 int cairn__run_lookup(cairn_ctx *ctx, cairn__db *db, const char *ref,
 		      char id[CAIRN_ID_LEN + 1], int64_t *seq)
 {
