@@ -38,6 +38,7 @@ extern const struct unit_test evaluate_tests[];
 extern const struct unit_test plots_tests[];
 extern const struct unit_test xgboost_tests[];
 extern const struct unit_test package_tests[];
+extern const struct unit_test import_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -73,6 +74,7 @@ extern const struct unit_test package_tests[];
 	frame_tests, \
 	evaluate_tests, \
 	package_tests, \
+	import_tests, \
 	plots_tests,
 
 #endif
