@@ -39,6 +39,7 @@ extern const struct unit_test plots_tests[];
 extern const struct unit_test xgboost_tests[];
 extern const struct unit_test package_tests[];
 extern const struct unit_test import_tests[];
+extern const struct unit_test federated_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -75,6 +76,7 @@ extern const struct unit_test import_tests[];
 	evaluate_tests, \
 	package_tests, \
 	import_tests, \
+	federated_tests, \
 	plots_tests,
 
 #endif
