@@ -40,6 +40,7 @@ extern const struct unit_test xgboost_tests[];
 extern const struct unit_test package_tests[];
 extern const struct unit_test import_tests[];
 extern const struct unit_test federated_tests[];
+extern const struct unit_test reproduce_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -77,6 +78,7 @@ extern const struct unit_test federated_tests[];
 	package_tests, \
 	import_tests, \
 	federated_tests, \
+	reproduce_tests, \
 	plots_tests,
 
 #endif
