@@ -37,6 +37,10 @@ extern const struct unit_test learners_cv_tests[];
 extern const struct unit_test evaluate_tests[];
 extern const struct unit_test plots_tests[];
 extern const struct unit_test xgboost_tests[];
+extern const struct unit_test package_tests[];
+extern const struct unit_test import_tests[];
+extern const struct unit_test federated_tests[];
+extern const struct unit_test reproduce_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -71,6 +75,10 @@ extern const struct unit_test xgboost_tests[];
 	xgboost_tests, \
 	frame_tests, \
 	evaluate_tests, \
+	package_tests, \
+	import_tests, \
+	federated_tests, \
+	reproduce_tests, \
 	plots_tests,
 
 #endif
