@@ -8,6 +8,7 @@
 #include "cairn/id.h"
 #include "core/log.h"
 #include "cairn/version.h"
+#include "core/ctx-internal.h"
 #include "store/db.h"
 #include "store/migrations.h"
 
@@ -360,6 +361,32 @@ void cairn__db_close(cairn__db *db)
 	sqlite3_close_v2(db->h);
 	free(db->path);
 	free(db);
+}
+
+static void close_ctx_db(void *db)
+{
+	cairn__db_close(db);
+}
+
+int cairn__ctx_db(cairn_ctx *ctx, cairn__db **db)
+{
+	int rc;
+
+	if (!ctx->db) {
+		cairn_buf path = CAIRN_BUF_INIT;
+		cairn__db *opened;
+		if ((rc = cairn__ctx_need_workspace(ctx)))
+			return rc;
+		cairn_buf_addf(&path, "%s/cairn.db", ctx->dir);
+		rc = cairn__db_open(ctx, path.buf, 0, &opened);
+		cairn_buf_release(&path);
+		if (rc)
+			return rc;
+		ctx->db = opened;
+		ctx->db_close = close_ctx_db;
+	}
+	*db = ctx->db;
+	return 0;
 }
 
 int cairn__db_resolve_prefix(cairn__db *db, const char *what, const char *table,

@@ -26,6 +26,12 @@ typedef struct cairn__stmt cairn__stmt;
 int cairn__db_open(cairn_ctx *ctx, const char *path, int create, cairn__db **out);
 void cairn__db_close(cairn__db *db);
 
+/* The workspace's metadata store (.cairn/cairn.db), opened and migrated on
+ * the first call for ctx and kept on it: the context owns it and closes it
+ * when it is freed or opens another workspace. CAIRN_ENOWORKSPACE when no
+ * workspace is open on ctx. */
+int cairn__ctx_db(cairn_ctx *ctx, cairn__db **db);
+
 /* The schema version after migration. */
 int cairn__db_schema_version(cairn__db *db);
 

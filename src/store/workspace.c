@@ -39,8 +39,7 @@ static void set_paths(cairn_ctx *ctx, const char *root)
 
 	free(ctx->root);
 	free(ctx->dir);
-	cairn__db_close(ctx->db);
-	ctx->db = NULL;
+	cairn__ctx_close_db(ctx);
 	ctx->root = cairn_xstrdup(root);
 	cairn_path_join(&dir, root, CAIRN_DIRNAME);
 	ctx->dir = cairn_buf_detach(&dir, NULL);
