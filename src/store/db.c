@@ -363,6 +363,24 @@ void cairn__db_close(cairn__db *db)
 	free(db);
 }
 
+int cairn__db_integrity_check(cairn__db *db, void (*fn)(const char *problem, void *arg),
+			      void *arg)
+{
+	cairn__stmt *st;
+	int row, rc;
+
+	/* quick_check: structure, not index contents, which would take long
+	 * on a large store. */
+	if ((rc = cairn__db_prepare(db, "PRAGMA quick_check", &st)))
+		return rc;
+	while ((row = cairn__stmt_step(st)) == 1) {
+		if (strcmp(cairn__stmt_text(st, 0), "ok"))
+			fn(cairn__stmt_text(st, 0), arg);
+	}
+	cairn__stmt_reset(st);
+	return row < 0 ? cairn_errcode(db->ctx) : 0;
+}
+
 static void close_ctx_db(void *db)
 {
 	cairn__db_close(db);

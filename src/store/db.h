@@ -72,6 +72,12 @@ void cairn__stmt_reset(cairn__stmt *st);
 /* Rows changed by the last statement on db. */
 int64_t cairn__db_changes(cairn__db *db);
 
+/* The database's own integrity check (structure, quickly: not the contents
+ * of every index); calls fn once per problem found. 0 unless the check
+ * itself could not run. */
+int cairn__db_integrity_check(cairn__db *db, void (*fn)(const char *problem, void *arg),
+			      void *arg);
+
 /*
  * Expands a prefix of a text key to the one full key that starts with it:
  * table and column are identifiers from the code, never user input.
