@@ -1,13 +1,19 @@
 /*
- * The metadata store: one SQLite database (.cairn/cairn.db) in WAL mode.
+ * The metadata store: the records of every module, in one database (the
+ * workspace's .cairn/cairn.db, SQLite in WAL mode).
  *
- * This is the only module that includes sqlite3.h. Opening applies the
- * numbered schema migrations (src/store/migrations.c) that are missing, in one
- * transaction, and records each in schema_migrations. Many processes may use
- * the database at once: every connection waits (busy timeout) instead of
- * failing with "database is locked", and write transactions take the write
- * lock when they begin (BEGIN IMMEDIATE) so that two writers never deadlock
- * on a lock upgrade.
+ * This is the interface modules call; what a backend must do is the driver
+ * seam in db-driver.h, and the SQLite driver (db-sqlite.c) is the only file
+ * of the store that includes sqlite3.h. Modules write their SQL in the
+ * subset every backend runs (docs/internals/store.md lists the rules);
+ * text that must differ between backends comes from src/store/dialect.c.
+ *
+ * Opening applies the numbered schema migrations (src/store/migrations.c)
+ * that are missing, in one transaction, and records each in
+ * schema_migrations. Many processes may use the database at once: every
+ * connection waits (busy timeout) instead of failing with "database is
+ * locked", and write transactions take the write lock when they begin so
+ * that two writers never deadlock on a lock upgrade.
  *
  * Prepared statements are cached per connection by their SQL text: callers
  * pass SQL as string literals, get back a reset statement with no bindings,
@@ -22,7 +28,9 @@
 typedef struct cairn__db cairn__db;
 typedef struct cairn__stmt cairn__stmt;
 
-/* Opens (creating when create is set) the database at path and migrates it. */
+/* Opens (creating when create is set) the database at path and migrates it.
+ * path is a file (SQLite) or a URI whose scheme picks the driver
+ * ("sqlite://path"); CAIRN_EINVAL for a scheme with no driver. */
 int cairn__db_open(cairn_ctx *ctx, const char *path, int create, cairn__db **out);
 void cairn__db_close(cairn__db *db);
 
