@@ -16,7 +16,6 @@
 #include "cairn/id.h"
 #include "core/log.h"
 #include "cairn/objects.h"
-#include "core/ctx-internal.h"
 #include "core/fs.h"
 #include "core/progress.h"
 #include "store/db.h"
