@@ -100,9 +100,12 @@ cairn_ctx *cli_new_context(void)
 cairn_ctx *cli_open_workspace(int *status)
 {
 	cairn_ctx *ctx = cli_new_context();
-	int rc = cairn_workspace_open(ctx, NULL);
+	const char *dir = getenv("CAIRN_DIR");
+	int rc = dir && *dir ? cairn_workspace_open_dir(ctx, dir) : cairn_workspace_open(ctx, NULL);
 
 	if (rc) {
+		if (dir && *dir)
+			cairn_error_prefix(ctx, "CAIRN_DIR");
 		*status = cli_fail(ctx, rc);
 		cairn_ctx_free(ctx);
 		return NULL;

@@ -3,8 +3,10 @@
  * params, a loss curve and a small artifact.
  *
  * Started by `cairn run -- ./track-example [EPOCHS]` it logs to that run
- * (CAIRN_RUN_ID); started on its own inside a workspace it starts a run of
- * its own in the experiment "examples" and ends it.
+ * (CAIRN_RUN_ID) in the workspace cairn run names (CAIRN_DIR); started on
+ * its own inside a workspace it starts a run of its own in the experiment
+ * "examples" and ends it. The library reads no environment: the program
+ * passes what it takes from there.
  *
  * Build: cc -Iinclude track-example.c libcairn.a $(pkg-config --libs
  *        libcrypto jansson sqlite3 libcurl libpq yaml-0.1) -pthread -lm
@@ -25,6 +27,7 @@ static int fail(cairn_ctx *ctx)
 int main(int argc, char **argv)
 {
 	int epochs = argc > 1 ? atoi(argv[1]) : 10, own = getenv("CAIRN_RUN_ID") == NULL;
+	const char *dir = getenv("CAIRN_DIR");
 	struct cairn_run_options opts = { .experiment = "examples", .name = "track-example" };
 	struct cairn_metric batch[2];
 	char note[64];
@@ -34,7 +37,7 @@ int main(int argc, char **argv)
 
 	if (!ctx)
 		return 1;
-	if (cairn_workspace_open(ctx, NULL))
+	if (dir && *dir ? cairn_workspace_open_dir(ctx, dir) : cairn_workspace_open(ctx, NULL))
 		return fail(ctx);
 	if (own ? cairn_run_start(ctx, &opts, &run) : cairn_run_from_env(ctx, &run))
 		return fail(ctx);

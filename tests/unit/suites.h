@@ -14,6 +14,7 @@ extern const struct unit_test fs_tests[];
 extern const struct unit_test log_tests[];
 extern const struct unit_test db_tests[];
 extern const struct unit_test workspace_tests[];
+extern const struct unit_test fsck_tests[];
 extern const struct unit_test csv_tests[];
 extern const struct unit_test value_tests[];
 extern const struct unit_test frame_tests[];
@@ -53,6 +54,7 @@ extern const struct unit_test reproduce_tests[];
 	log_tests, \
 	db_tests, \
 	workspace_tests, \
+	fsck_tests, \
 	csv_tests, \
 	value_tests, \
 	profile_tests, \
