@@ -21,6 +21,7 @@ extern const struct unit_test frame_tests[];
 extern const struct unit_test profile_tests[];
 extern const struct unit_test expect_tests[];
 extern const struct unit_test derive_tests[];
+extern const struct unit_test dataset_ops_tests[];
 extern const struct unit_test filter_tests[];
 extern const struct unit_test svgplot_tests[];
 extern const struct unit_test run_tests[];
@@ -60,6 +61,7 @@ extern const struct unit_test reproduce_tests[];
 	profile_tests, \
 	expect_tests, \
 	derive_tests, \
+	dataset_ops_tests, \
 	filter_tests, \
 	svgplot_tests, \
 	run_tests, \
