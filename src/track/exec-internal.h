@@ -12,15 +12,20 @@
 #include "cairn/ctx.h"
 
 /*
- * This process's environment with the "NAME=VALUE" entries of extra (NULL
- * terminated, may be NULL) added, each replacing a variable of the same
- * name. The array and its strings belong to the caller: cairn__env_free().
+ * The "NAME=VALUE" entries of base (NULL terminated, may be NULL) with those
+ * of extra (the same) added, each replacing a variable of the same name.
+ * The array and its strings belong to the caller: cairn__env_free().
  */
+char **cairn__env_merge(char *const *base, char *const *extra);
+/* cairn__env_merge() over this process's environ: only for src/ml/sweep.c
+ * until its options carry the environment; tracking code never uses it. */
 char **cairn__env_new(char *const *extra);
 void cairn__env_free(char **env);
+/* The value of variable name in env (NULL terminated, may be NULL), or NULL. */
+const char *cairn__env_get(char *const *env, const char *name);
 
 /*
- * Runs argv (argv[0] found on PATH) with env (NULL: this process's) and
+ * Runs argv (argv[0] found on PATH) with env (NULL: an empty one) and
  * stdin from in_fd (-1: /dev/null), and waits for it. Its stdout goes to out_fd when
  * out_fd >= 0, else is appended to out (discarded when out is NULL); its
  * stderr is appended to err (discarded when NULL). Returns the exit status

@@ -214,15 +214,12 @@ int cairn_run_attach(cairn_ctx *ctx, const char *ref, cairn_run **out)
 	return new_handle(ctx, db, id, seq, out);
 }
 
-int cairn_run_from_env(cairn_ctx *ctx, cairn_run **out)
+int cairn_run_open_current(cairn_ctx *ctx, const char *run_id, cairn_run **out)
 {
-	const char *id = getenv("CAIRN_RUN_ID");
-
 	*out = NULL;
-	if (!id || !*id)
-		return cairn_error(ctx, CAIRN_EINVAL, "no run to log to: CAIRN_RUN_ID is not set "
-				   "(start the program with 'cairn run', or name a run with --run)");
-	return cairn_run_attach(ctx, id, out);
+	if (!run_id || !*run_id)
+		return cairn_error(ctx, CAIRN_EINVAL, "no run to log to: no current run id given");
+	return cairn_run_attach(ctx, run_id, out);
 }
 
 void cairn_run_free(cairn_run *run)
