@@ -7,6 +7,7 @@
  * in order so that a limit ends the scan early.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/buf.h"
@@ -15,6 +16,7 @@
 #include "cairn/run.h"
 #include "cairn/search.h"
 #include "core/ctx-internal.h"
+#include "store/dialect.h"
 #include "track/filter-internal.h"
 #include "track/run-internal.h"
 
@@ -67,26 +69,20 @@ static void add_int(struct cairn__search_sql *q, int64_t v)
 	cairn_buf_addf(&q->sql, "?%d", i + 1);
 }
 
-/* LIKE's pattern (case-sensitive, % and _) as a GLOB pattern, which SQLite
- * compares case-sensitively: its own wildcards become classes. */
-static char *like_to_glob(const char *like)
+/* Appends the subquery of the elements of a JSON array bound as a new
+ * text parameter that takes json over. */
+static void add_list(struct cairn__search_sql *q, char *json, int numeric)
 {
-	cairn_buf b = CAIRN_BUF_INIT;
+	int i = bind_slot(q);
+	char param[16];
 
-	for (const char *c = like; *c; c++) {
-		switch (*c) {
-		case '%': cairn_buf_addch(&b, '*'); break;
-		case '_': cairn_buf_addch(&b, '?'); break;
-		case '*': cairn_buf_adds(&b, "[*]"); break;
-		case '?': cairn_buf_adds(&b, "[?]"); break;
-		case '[': cairn_buf_adds(&b, "[[]"); break;
-		default: cairn_buf_addch(&b, *c); break;
-		}
-	}
-	return cairn_buf_detach(&b, NULL);
+	q->binds[i].type = CAIRN__BIND_TEXT;
+	q->binds[i].text = json;
+	snprintf(param, sizeof(param), "?%d", i + 1);
+	cairn__dialect_json_array_values(&q->sql, param, numeric);
 }
 
-/* A list of strings as a JSON array, for json_each(). */
+/* A list of strings as a JSON array, for cairn__dialect_json_array_values(). */
 static char *json_list(char **list, size_t n)
 {
 	cairn_buf b = CAIRN_BUF_INIT;
@@ -114,25 +110,24 @@ static void add_predicate(struct cairn__search_sql *q, const struct cairn__claus
 {
 	int numeric = c->entity == CAIRN__METRIC || (c->attr && c->attr->numeric);
 
-	cairn_buf_addf(&q->sql, "%s ", expr);
+	cairn_buf_adds(&q->sql, expr);
 	switch (c->op) {
-	case CAIRN__LIKE:
-		cairn_buf_adds(&q->sql, "GLOB ");
-		add_text(q, like_to_glob(c->text));
+	case CAIRN__LIKE: {
+		char *pattern = cairn__dialect_like_case_sensitive(&q->sql, c->text);
+		add_text(q, pattern);
 		break;
+	}
 	case CAIRN__ILIKE:
-		cairn_buf_adds(&q->sql, "LIKE ");
+		cairn_buf_adds(&q->sql, cairn__dialect_like_case_insensitive());
 		add_text(q, cairn_xstrdup(c->text));
 		break;
 	case CAIRN__IN:
 	case CAIRN__NOT_IN:
-		cairn_buf_addf(&q->sql, "%sIN (SELECT value FROM json_each(",
-			       c->op == CAIRN__NOT_IN ? "NOT " : "");
-		add_text(q, json_list(c->list, c->nlist));
-		cairn_buf_adds(&q->sql, "))");
+		cairn_buf_addf(&q->sql, " %sIN ", c->op == CAIRN__NOT_IN ? "NOT " : "");
+		add_list(q, json_list(c->list, c->nlist), 0);
 		break;
 	default:
-		cairn_buf_addf(&q->sql, "%s ", sql_ops[c->op]);
+		cairn_buf_addf(&q->sql, " %s ", sql_ops[c->op]);
 		if (numeric)
 			add_double(q, c->number);
 		else
@@ -328,8 +323,11 @@ void cairn__search_compile(const struct cairn__filter *f, const struct cairn__or
 	cairn_buf_adds(&q->sql, " ORDER BY ");
 	for (i = part == 2; i < n_orders; i++)
 		add_order(q, &orders[i], i, part == 1 && i == 0);
-	cairn_buf_adds(&q->sql, "r.start_ms DESC, r.id DESC LIMIT ");
-	add_int(q, max ? (int64_t)max : -1);
+	cairn_buf_adds(&q->sql, "r.start_ms DESC, r.id DESC");
+	if (max) {
+		cairn_buf_adds(&q->sql, " LIMIT ");
+		add_int(q, (int64_t)max);
+	}
 }
 
 /* "EXISTS (SELECT 1 FROM <table> c WHERE ...)" for key clause i. */
@@ -384,9 +382,8 @@ void cairn__search_compile_sample(const struct cairn__filter *f, const char *exp
 		cairn_buf_adds(&q->sql, "), 0)");
 	}
 	cairn_buf_adds(&q->sql, " FROM runs r CROSS JOIN experiments e WHERE e.id = r.experiment_id"
-		       " AND r.seq IN (SELECT value FROM json_each(");
-	add_text(q, cairn_xstrdup(seqs));
-	cairn_buf_adds(&q->sql, "))");
+		       " AND r.seq IN ");
+	add_list(q, cairn_xstrdup(seqs), 1);
 }
 
 void cairn__search_sql_release(struct cairn__search_sql *q)
