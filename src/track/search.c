@@ -18,7 +18,7 @@
 #include "core/ctx-internal.h"
 #include "store/dialect.h"
 #include "track/filter-internal.h"
-#include "track/run-internal.h"
+#include "track/run-db.h"
 
 static const char *const key_tables[] = {
 	[CAIRN__METRIC] = "run_latest_metrics",
@@ -528,11 +528,12 @@ static int choose_plan(cairn_ctx *ctx, cairn__db *db, const struct cairn__filter
 	if (!order_may_drive && nkeys < 2)
 		return 0;
 
-	if ((rc = cairn__db_prepare(db, "SELECT coalesce(max(seq), 0) FROM runs", &st)))
-		return rc;
-	if (cairn__stmt_step(st) == 1)
-		runs = (double)cairn__stmt_int64(st, 0);
-	cairn__stmt_reset(st);
+	{
+		int64_t max_seq;
+		if ((rc = cairn__rundb_max_seq(db, &max_seq)))
+			return rc;
+		runs = (double)max_seq;
+	}
 	if (runs < 1)
 		return 0;
 	cairn_buf_addch(&seqs, '[');
@@ -651,7 +652,7 @@ int cairn_runs_search(cairn_ctx *ctx, const struct cairn_runs_search_options *op
 			break;
 	}
 	for (size_t i = 0; opts->with_data && i < n && !rc; i++)
-		rc = cairn__run_add_data(db, seqs[i], json_array_get(runs, i));
+		rc = cairn__rundb_add_data(db, seqs[i], json_array_get(runs, i));
 	if (!rc) {
 		*out = runs;
 		runs = NULL;
@@ -721,10 +722,9 @@ int cairn_runs_compare(cairn_ctx *ctx, const char *const *refs, size_t n, json_t
 					     "duration_ms" };
 	static const char *const parts[] = { "params", "metrics", "tags" };
 	json_t *runs = json_array(), *o = NULL, *ids, *differs, *a, *r;
-	cairn__stmt *st;
 	cairn__db *db;
 	size_t i;
-	int rc, row;
+	int rc;
 
 	*out = NULL;
 	if ((rc = cairn__ctx_db(ctx, &db)) || (rc = cairn_run_reap_dead(ctx)))
@@ -740,18 +740,10 @@ int cairn_runs_compare(cairn_ctx *ctx, const char *const *refs, size_t n, json_t
 				rc = cairn_error(ctx, CAIRN_EINVAL, "run %s is given twice ('%s')", id, refs[i]);
 				goto out;
 			}
-		if ((rc = cairn__db_prepare(db, "SELECT " CAIRN__RUN_SUMMARY_COLUMNS " FROM runs r JOIN experiments e"
-					       " ON e.id = r.experiment_id WHERE r.seq = ?", &st)) ||
-		    (rc = cairn__stmt_bind_int64(st, 1, seq)))
+		if ((rc = cairn__rundb_summary(ctx, db, seq, &r)))
 			goto out;
-		if ((row = cairn__stmt_step(st)) != 1) {
-			rc = row == 0 ? cairn_error(ctx, CAIRN_ENOTFOUND, "no run '%s'", refs[i]) : CAIRN_EDB;
-			goto out;
-		}
-		r = cairn__run_summary_json(st);
-		cairn__stmt_reset(st);
 		json_array_append_new(runs, r);
-		if ((rc = cairn__run_add_data(db, seq, r)))
+		if ((rc = cairn__rundb_add_data(db, seq, r)))
 			goto out;
 	}
 
