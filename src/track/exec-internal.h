@@ -1,8 +1,8 @@
 /*
  * Small process helpers shared by the tracking modules that start programs
  * (exec.c runs the user's command; codever.c and reproduce.c run git):
- * building a child's environment, running a helper program to completion
- * with its output captured, and temporary files that vanish with the process.
+ * building a child's environment and running a helper program to completion
+ * with its output captured.
  * None of these touch signal dispositions of the calling process.
  */
 #ifndef CAIRN_TRACK_EXEC_INTERNAL_H
@@ -34,19 +34,5 @@ const char *cairn__env_get(char *const *env, const char *name);
  */
 int cairn__run_capture(char *const *argv, char *const *env, int in_fd, int out_fd,
 		       cairn_buf *out, cairn_buf *err);
-
-/*
- * A file with no name in the workspace directory (O_TMPFILE), so that no
- * crash leaves it behind; path names it for functions that take a path
- * (/proc/self/fd/N). Where that is not possible, a named file that
- * cairn__temp_close() removes.
- */
-struct cairn__temp {
-	int fd;
-	cairn_buf path;
-	int named;
-};
-int cairn__temp_open(cairn_ctx *ctx, const char *dir, struct cairn__temp *t);
-void cairn__temp_close(struct cairn__temp *t);
 
 #endif

@@ -174,7 +174,19 @@ fail:
 	return -1;
 }
 
-int cairn__temp_open(cairn_ctx *ctx, const char *dir, struct cairn__temp *t)
+/*
+ * A file with no name in the workspace directory (O_TMPFILE), so that no
+ * crash leaves it behind; path names it for functions that take a path
+ * (/proc/self/fd/N). Where that is not possible, a named file that
+ * temp_close() removes.
+ */
+struct temp {
+	int fd;
+	cairn_buf path;
+	int named;
+};
+
+static int temp_open(cairn_ctx *ctx, const char *dir, struct temp *t)
 {
 	cairn_buf_init(&t->path);
 	t->named = 0;
@@ -196,7 +208,7 @@ int cairn__temp_open(cairn_ctx *ctx, const char *dir, struct cairn__temp *t)
 	return 0;
 }
 
-void cairn__temp_close(struct cairn__temp *t)
+static void temp_close(struct temp *t)
 {
 	if (t->fd >= 0)
 		close(t->fd);
@@ -296,7 +308,7 @@ static int record_start(cairn_run *run, const struct cairn_exec_options *opts, c
 			json_t **code)
 {
 	cairn_ctx *ctx = cairn_run_ctx(run);
-	struct cairn__temp diff = { -1, CAIRN_BUF_INIT, 0 };
+	struct temp diff = { -1, CAIRN_BUF_INIT, 0 };
 	json_t *params, *env;
 	struct stat st;
 	int rc;
@@ -316,7 +328,7 @@ static int record_start(cairn_run *run, const struct cairn_exec_options *opts, c
 	}
 	if ((rc = cairn_run_set_info(run, "environment", env)))
 		goto out;
-	if ((rc = cairn__temp_open(ctx, cairn_workspace_dir(ctx), &diff)) ||
+	if ((rc = temp_open(ctx, cairn_workspace_dir(ctx), &diff)) ||
 	    (rc = cairn__codever_capture(ctx, cwd, cairn_workspace_dir(ctx), opts->env, diff.fd,
 					 code)))
 		goto out;
@@ -331,7 +343,7 @@ static int record_start(cairn_run *run, const struct cairn_exec_options *opts, c
 	for (size_t i = 0; i < opts->nparams && !rc; i++)
 		rc = cairn_run_log_param(run, opts->params[i].key, opts->params[i].value);
 out:
-	cairn__temp_close(&diff);
+	temp_close(&diff);
 	return rc;
 }
 
@@ -414,7 +426,7 @@ out:
 struct stream {
 	int fd;             /* the read end of the command's pipe, -1 at end */
 	int tee_fd;         /* ours, or -1 */
-	struct cairn__temp file;
+	struct temp file;
 	int write_errno;    /* the first error writing the file */
 };
 
@@ -799,8 +811,8 @@ int cairn_exec_run(cairn_run *run, const struct cairn_exec_options *opts,
 		goto out;
 	}
 	if ((rc = record_start(run, opts, cwd, &code)) ||
-	    (rc = cairn__temp_open(ctx, wsdir, &s[0].file)) ||
-	    (rc = cairn__temp_open(ctx, wsdir, &s[1].file))) {
+	    (rc = temp_open(ctx, wsdir, &s[0].file)) ||
+	    (rc = temp_open(ctx, wsdir, &s[1].file))) {
 		rc = fail_run(run, rc, "cannot start");
 		goto out;
 	}
@@ -833,7 +845,7 @@ out:
 	for (int i = 0; i < 2; i++) {
 		if (s[i].fd >= 0)
 			close(s[i].fd);
-		cairn__temp_close(&s[i].file);
+		temp_close(&s[i].file);
 	}
 	pipes_close(&p);
 	cairn__env_free(env);

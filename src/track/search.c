@@ -176,8 +176,9 @@ static int by_experiment(const struct cairn__clause *c)
 	       c->op == CAIRN__EQ;
 }
 
-void cairn__search_default_plan(const struct cairn__filter *f, const char *experiment,
-				struct cairn__search_plan *plan)
+/* The plan chosen without looking at the data, by the kind of each clause. */
+static void default_plan(const struct cairn__filter *f, const char *experiment,
+			 struct cairn__search_plan *plan)
 {
 	static const double rank_share[] = { 0, 0.1, 0.5, 0.9 };
 	int best = 99, by_id = 0, by_exp = experiment != NULL;
@@ -226,7 +227,7 @@ void cairn__search_compile(const struct cairn__filter *f, const struct cairn__or
 			   const struct cairn__search_plan *plan, struct cairn__search_sql *q)
 {
 	static const struct cairn__filter none;
-	struct cairn__search_plan default_plan;
+	struct cairn__search_plan fallback;
 	size_t checks[CAIRN__FILTER_MAX_CLAUSES], nchecks = 0, i, driver;
 	int by_id = 0, by_exp = experiment != NULL, part;
 	cairn_buf seq = CAIRN_BUF_INIT; /* the driving table's run column */
@@ -237,8 +238,8 @@ void cairn__search_compile(const struct cairn__filter *f, const struct cairn__or
 	if (!f)
 		f = &none;
 	if (!plan) {
-		cairn__search_default_plan(f, experiment, &default_plan);
-		plan = &default_plan;
+		default_plan(f, experiment, &fallback);
+		plan = &fallback;
 	}
 	/* Only an order on a key can drive the query. */
 	part = n_orders && orders[0].entity != CAIRN__ATTRIBUTE ? plan->part : 0;
@@ -516,7 +517,7 @@ static int choose_plan(cairn_ctx *ctx, cairn__db *db, const struct cairn__filter
 	int order_may_drive, by_exp = experiment != NULL, rc = 0, row;
 	cairn__stmt *st;
 
-	cairn__search_default_plan(f, experiment, plan);
+	default_plan(f, experiment, plan);
 	for (i = 0; i < f->n; i++) {
 		if (by_run_id(&f->clauses[i]))
 			return 0;
