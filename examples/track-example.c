@@ -26,7 +26,8 @@ static int fail(cairn_ctx *ctx)
 
 int main(int argc, char **argv)
 {
-	int epochs = argc > 1 ? atoi(argv[1]) : 10, own = getenv("CAIRN_RUN_ID") == NULL;
+	const char *current = getenv("CAIRN_RUN_ID");
+	int epochs = argc > 1 ? atoi(argv[1]) : 10, own = current == NULL;
 	const char *dir = getenv("CAIRN_DIR");
 	struct cairn_run_options opts = { .experiment = "examples", .name = "track-example" };
 	struct cairn_metric batch[2];
@@ -39,7 +40,7 @@ int main(int argc, char **argv)
 		return 1;
 	if (dir && *dir ? cairn_workspace_open_dir(ctx, dir) : cairn_workspace_open(ctx, NULL))
 		return fail(ctx);
-	if (own ? cairn_run_start(ctx, &opts, &run) : cairn_run_from_env(ctx, &run))
+	if (own ? cairn_run_start(ctx, &opts, &run) : cairn_run_open_current(ctx, current, &run))
 		return fail(ctx);
 	if (cairn_run_log_param(run, "epochs", argc > 1 ? argv[1] : "10") ||
 	    cairn_run_log_param(run, "learning_rate", "0.5"))

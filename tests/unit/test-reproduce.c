@@ -132,6 +132,8 @@ static void tracked_run(cairn_ctx *ctx, const char *name, char **argv,
 	cairn_run *run = NULL;
 	pid_t pid;
 
+	cairn_exec_options_init(&eo);
+	eo.env = environ;
 	ro.name = name;
 	CHECK_OK(ctx, cairn_run_start(ctx, &ro, &run));
 	if (!run)
@@ -141,7 +143,6 @@ static void tracked_run(cairn_ctx *ctx, const char *name, char **argv,
 	eo.argv = argv;
 	eo.params = params;
 	eo.nparams = nparams;
-	eo.quiet = 1;
 	fflush(NULL);
 	CHECK_OK(ctx, cairn_exec_run(run, &eo, &res));
 	CHECK_INT(res.exit_status, ==, 0);
@@ -172,6 +173,7 @@ static void on_started(const char *original, const char *run_id, const char *wor
 static int reproduce(cairn_ctx *ctx, const char *id, const char *const *names, json_t **report)
 {
 	struct cairn_reproduce_options o = { 0 };
+	struct cairn_exec_options eo;
 	struct logging l = { names, -1, "" };
 	char *old = getenv("TMPDIR") ? cairn_xstrdup(getenv("TMPDIR")) : NULL;
 	cairn_buf tmp = CAIRN_BUF_INIT;
@@ -182,7 +184,9 @@ static int reproduce(cairn_ctx *ctx, const char *id, const char *const *names, j
 	cairn_path_join(&tmp, unit_dir(), "tmp");
 	mkdir(tmp.buf, 0777);
 	setenv("TMPDIR", tmp.buf, 1);
-	o.quiet = 1;
+	cairn_exec_options_init(&eo);
+	eo.env = environ;
+	o.exec = &eo;
 	o.started = on_started;
 	o.arg = &l;
 	fflush(NULL);
@@ -355,8 +359,9 @@ static void test_reproduce_refusals(void)
 	CHECK_OK(ctx, cairn_run_start(ctx, NULL, &run));
 	if (run) {
 		snprintf(outside, sizeof(outside), "%s", cairn_run_id(run));
+		cairn_exec_options_init(&eo);
+		eo.env = environ;
 		eo.argv = argv;
-		eo.quiet = 1;
 		fflush(NULL);
 		CHECK_OK(ctx, cairn_exec_run(run, &eo, &res));
 		CHECK_INT(res.exit_status, ==, 0);
