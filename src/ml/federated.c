@@ -16,7 +16,7 @@
 #include "cairn/error.h"
 #include "core/json.h"
 #include "ml/fed-internal.h"
-#include "ml/fed-pipe.h"
+#include "ml/msg-pipe.h"
 #include "ml/federated.h"
 #include "ml/metrics-internal.h"
 
@@ -236,7 +236,7 @@ static int recv_answer(cairn_ctx *ctx, struct site *s, const char *what, json_t 
 	int rc = 0;
 
 	*out = NULL;
-	if (cairn__fed_recv_msg(s->from, &text, NULL) || !(v = json_loads(text, 0, NULL))) {
+	if (cairn__pipe_recv_msg(s->from, &text, NULL) || !(v = json_loads(text, 0, NULL))) {
 		free(text);
 		return site_lost(ctx, s, what);
 	}
@@ -280,7 +280,7 @@ static int start_sites(cairn_ctx *ctx, const struct cairn__fed_options *o, struc
 			}
 			close(down[1]);
 			close(up[0]);
-			cairn__fed_site_main(o, i, down[0], up[1]);
+			cairn__fed_site_main(ctx, o, i, down[0], up[1]);
 		}
 		close(down[0]);
 		close(up[1]);
@@ -306,7 +306,7 @@ static void stop_sites(struct site *s, size_t n, int failed)
 	}
 }
 
-void cairn__fed_result_release(struct cairn__fed_result *res)
+static void fed_result_release(struct cairn__fed_result *res)
 {
 	cairn_prep_free(res->prep);
 	if (res->model)
@@ -328,15 +328,15 @@ static int round_trip(cairn_ctx *ctx, const struct cairn__fed_options *o, struct
 	int rc = 0;
 
 	for (size_t i = 0; i < o->nshards && !rc; i++)
-		if (cairn__fed_write_all(s[i].to, head, sizeof(head)) ||
-		    cairn__fed_write_all(s[i].to, w, len * sizeof(*w)))
+		if (cairn__pipe_write_all(s[i].to, head, sizeof(head)) ||
+		    cairn__pipe_write_all(s[i].to, w, len * sizeof(*w)))
 			rc = site_lost(ctx, &s[i], what);
 	memset(sum, 0, len * sizeof(*sum));
 	*loss = 0;
 	for (size_t i = 0; i < o->nshards && !rc; i++) {
 		double back[2];
-		if (cairn__fed_read_all(s[i].from, back, sizeof(back)) ||
-		    cairn__fed_read_all(s[i].from, local, len * sizeof(*local))) {
+		if (cairn__pipe_read_all(s[i].from, back, sizeof(back)) ||
+		    cairn__pipe_read_all(s[i].from, local, len * sizeof(*local))) {
 			rc = site_lost(ctx, &s[i], what);
 			break;
 		}
@@ -376,8 +376,8 @@ static int train_metrics(cairn_ctx *ctx, const struct cairn__fed_options *o, str
 		cairn__class_sums_init(&one, k, CAIRN__SCORE_BINS);
 	}
 	for (size_t i = 0; i < o->nshards && !rc; i++)
-		if (cairn__fed_write_all(s[i].to, head, sizeof(head)) ||
-		    cairn__fed_write_all(s[i].to, w, len * sizeof(*w)))
+		if (cairn__pipe_write_all(s[i].to, head, sizeof(head)) ||
+		    cairn__pipe_write_all(s[i].to, w, len * sizeof(*w)))
 			rc = site_lost(ctx, &s[i], what);
 	for (size_t i = 0; i < o->nshards && !rc; i++) {
 		char *msg = NULL;
@@ -385,7 +385,7 @@ static int train_metrics(cairn_ctx *ctx, const struct cairn__fed_options *o, str
 		if ((rc = recv_answer(ctx, &s[i], what, &ok)))
 			break;
 		json_decref(ok);
-		if (cairn__fed_recv_msg(s[i].from, &msg, &n) || n != want) {
+		if (cairn__pipe_recv_msg(s[i].from, &msg, &n) || n != want) {
 			free(msg);
 			rc = site_lost(ctx, &s[i], what);
 			break;
@@ -464,7 +464,6 @@ int cairn__federated_train(cairn_ctx *ctx, const struct cairn__fed_options *o,
 	double *w = NULL, *sum = NULL, rows = 0, loss = 0, lr, C = o->C, curvature;
 	size_t nf = 0, nw = 1, len = 0;
 	cairn_buf what = CAIRN_BUF_INIT;
-	void (*was)(int) = signal(SIGPIPE, SIG_IGN);
 
 	memset(res, 0, sizeof(*res));
 	res->algo = o->algo;
@@ -496,7 +495,7 @@ int cairn__federated_train(cairn_ctx *ctx, const struct cairn__fed_options *o,
 		C *= 2;
 	setup = site_setup(o, stats, spec, res->prep, rows, C, multinomial);
 	for (size_t i = 0; i < o->nshards && !rc; i++)
-		if (cairn__fed_send_json(s[i].to, setup))
+		if (cairn__pipe_send_json(s[i].to, setup))
 			rc = site_lost(ctx, &s[i], "before taking the preprocessing");
 	for (size_t i = 0; i < o->nshards && !rc; i++)
 		if (!(rc = recv_answer(ctx, &s[i], "while applying the preprocessing", &ok)))
@@ -554,7 +553,6 @@ int cairn__federated_train(cairn_ctx *ctx, const struct cairn__fed_options *o,
 	res->rows = (size_t)rows;
 out:
 	stop_sites(s, o->nshards, rc);
-	signal(SIGPIPE, was);
 	for (size_t i = 0; i < o->nshards; i++)
 		json_decref(stats[i]);
 	free(stats);
@@ -565,6 +563,6 @@ out:
 	json_decref(setup);
 	cairn_buf_release(&what);
 	if (rc)
-		cairn__fed_result_release(res);
+		fed_result_release(res);
 	return rc;
 }

@@ -48,7 +48,10 @@
  * one-vs-rest in the problem of the row's own class only (liblinear's
  * weighting).
  *
- * Not thread-safe: it forks and sets SIGPIPE to ignored while it runs.
+ * It forks: the caller has no statement of the metadata store in progress.
+ * Each site opens the workspace afresh by its root path, logs to the
+ * caller's log sink and never touches the caller's handles. A site that
+ * dies gives the parent EPIPE on its pipe, never a SIGPIPE.
  */
 #ifndef CAIRN_ML_FEDERATED_H
 #define CAIRN_ML_FEDERATED_H
@@ -82,9 +85,9 @@ struct cairn__fed_result {
 	size_t rows;
 };
 
-/* Trains; on success the caller releases res with cairn__fed_result_release. */
+/* Trains; on success what res holds (prep, model, inputs, metrics) is the
+ * caller's to free; on failure res holds nothing. */
 int cairn__federated_train(cairn_ctx *ctx, const struct cairn__fed_options *o,
 			   struct cairn__fed_result *res);
-void cairn__fed_result_release(struct cairn__fed_result *res);
 
 #endif

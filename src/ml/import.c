@@ -535,20 +535,6 @@ static int write_package(cairn_ctx *ctx, const struct cairn_import_options *o,
 	return rc;
 }
 
-int cairn_import_package(cairn_ctx *ctx, const struct cairn_import_options *o,
-			 const char *run_id, const char *dir, json_t **out)
-{
-	struct import im;
-	int rc;
-
-	if (out)
-		*out = NULL;
-	if (!(rc = prepare(ctx, o, &im)) && !(rc = write_package(ctx, o, &im, run_id, dir)) && out)
-		*out = summary(o, &im);
-	import_release(&im);
-	return rc;
-}
-
 static const char *base_name(const char *path, cairn_buf *b)
 {
 	const char *s;
