@@ -251,7 +251,7 @@ _Noreturn void cairn__fed_site_main(const cairn_ctx *parent, const struct cairn_
 	cairn__ctx_inherit(ctx, parent);
 	sh.regression = o->algo->tasks & CAIRN_TASK_BIT(CAIRN_TASK_REGRESSION);
 	if ((rc = cairn_workspace_open(ctx, cairn_workspace_root(parent))) ||
-	    (rc = cairn_dataset_resolve(ctx, o->shards[index], &v)) ||
+	    (rc = cairn_dataset_resolve(ctx, o->versions[index], &v)) ||
 	    (rc = cairn_dataset_load_frame(ctx, &v, &f)) ||
 	    (rc = cairn_frame_need_col(ctx, f, o->target, &target))) {
 		cairn_error_prefix(ctx, "shard '%s'", o->shards[index]);

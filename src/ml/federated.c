@@ -15,6 +15,7 @@
 #include "cairn/buf.h"
 #include "cairn/error.h"
 #include "core/json.h"
+#include "ml/cancel.h"
 #include "ml/fed-internal.h"
 #include "ml/msg-pipe.h"
 #include "ml/federated.h"
@@ -527,6 +528,10 @@ int cairn__federated_train(cairn_ctx *ctx, const struct cairn__fed_options *o,
 			cairn_buf_addf(&what, "in round %d of %d", r + 1, o->rounds);
 		else
 			cairn_buf_adds(&what, "while computing the final loss");
+		if (cairn_ctx_cancelled(ctx)) {
+			rc = cairn__interrupted(ctx);
+			break;
+		}
 		if ((rc = round_trip(ctx, o, s, what.buf, r < o->rounds ? o->local_epochs : 0, rows,
 				     lr, w, sum, len, &loss)))
 			break;

@@ -2,9 +2,10 @@
  * Federated averaging (FedAvg) of the linear models logistic and linear,
  * simulating separate sites with processes on one machine.
  *
- * Each shard (a dataset reference) is a site: a forked process that resolves
- * and loads only its own shard and talks to the parent through pipes. No row
- * travels. The protocol, every message a 64-bit length and its bytes, or raw
+ * Each shard (a dataset version, resolved once by the caller) is a site: a
+ * forked process that loads only its own shard and talks to the parent
+ * through pipes. No row travels. The parent checks its context's cancel
+ * flag before every round. The protocol, every message a 64-bit length and its bytes, or raw
  * doubles in the rounds:
  *
  * 1. summary: each site sends statistics of its shard (per numeric column
@@ -62,7 +63,8 @@
 #include "ml/preprocess.h"
 
 struct cairn__fed_options {
-	const char *const *shards;    /* dataset references, at least 2 */
+	const char *const *shards;    /* dataset references as given, for messages */
+	const char *const *versions;  /* each resolved once ("name@N"): what a site loads */
 	size_t nshards;
 	const char *target;
 	const struct cairn_algorithm *algo;  /* logistic or linear */

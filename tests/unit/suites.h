@@ -37,6 +37,8 @@ extern const struct unit_test learners_cv_tests[];
 extern const struct unit_test evaluate_tests[];
 extern const struct unit_test plots_tests[];
 extern const struct unit_test xgboost_tests[];
+extern const struct unit_test train_tests[];
+extern const struct unit_test sweep_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -71,6 +73,8 @@ extern const struct unit_test xgboost_tests[];
 	xgboost_tests, \
 	frame_tests, \
 	evaluate_tests, \
-	plots_tests,
+	plots_tests, \
+	train_tests, \
+	sweep_tests,
 
 #endif
