@@ -332,7 +332,7 @@ static int label_type(cairn_ctx *ctx, const json_t *classes, const char **type)
 		const char *b = json_string_value(json_array_get(classes, i));
 		int d = cmp_label(a, b, numeric);
 		if (d == 0)
-			return cairn_error(ctx, CAIRN_EINVAL, "labels name '%s' twice", b);
+			return cairn_error(ctx, CAIRN_EINVAL, "the list of labels names '%s' twice", b);
 		if (d > 0)
 			return cairn_error(ctx, CAIRN_EINVAL, "labels must be in ascending"
 					   " order%s, class 0 first ('%s' comes after '%s')",
@@ -481,7 +481,7 @@ static int prepare(cairn_ctx *ctx, const struct cairn_import_options *o, struct 
 			if ((rc = parse_labels(ctx, o->labels, &im->classes)))
 				goto out;
 			if (json_array_size(im->classes) != (size_t)im->nclasses) {
-				rc = cairn_error(ctx, CAIRN_EINVAL, "labels name %zu classes,"
+				rc = cairn_error(ctx, CAIRN_EINVAL, "the list of labels names %zu classes,"
 						 " the model has %d", json_array_size(im->classes),
 						 im->nclasses);
 				goto out;
