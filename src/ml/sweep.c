@@ -317,7 +317,7 @@ static _Noreturn void trial_main(struct sweep *s, size_t t, int out, pid_t paren
 	struct cairn_train_options to = { 0 };
 	struct cairn_train_result tr = { 0 };
 	cairn_buf name = CAIRN_BUF_INIT;
-	json_t *params = json_deep_copy(o->params ? o->params : json_object()), *log = json_array();
+	json_t *params = o->params ? json_deep_copy(o->params) : json_object(), *log = json_array();
 	json_t *msg;
 	cairn_ctx *ctx;
 	int rc;
@@ -420,6 +420,8 @@ static void finish_trial(struct sweep *s, struct slot *sl)
 	if (res) {
 		const json_t *metrics = json_object_get(res, "metrics");
 		status = json_string_value(json_object_get(res, "status"));
+		if (!status)
+			status = "FAILED";
 		json_object_set(trial, "run_id", json_object_get(res, "run_id") ?
 			       json_object_get(res, "run_id") : json_null());
 		if (!strcmp(status, "FINISHED") && json_is_object(metrics)) {
@@ -493,8 +495,8 @@ static void signal_trials(struct sweep *s, int sig)
 			kill(s->slots[k].pid, sig);
 }
 
-/* Once cancelled: stops the running trials, SIGTERM first, SIGKILL on a
- * second request or after 5 seconds. */
+/* Once cancelled (or when a trial could not start): stops the running
+ * trials, SIGTERM first, SIGKILL on a second request or after 5 seconds. */
 static void stop_trials(struct sweep *s)
 {
 	const struct cairn_cancel *c = s->ctx->cancel;
@@ -573,9 +575,10 @@ static int run_trials(struct sweep *s)
 			break;
 		wait_trials(s, 200);
 	}
-	if (s->nrunning)
+	/* Cancelled with trials left to run, or one could not start. */
+	if (rc || (cairn_ctx_cancelled(s->ctx) && (next < n || s->nrunning)))
 		stop_trials(s);
-	if (s->stopping || rc) {
+	if (s->stopping) {
 		char name[16];
 		cairn_buf msg = CAIRN_BUF_INIT;
 		int sig = s->ctx->cancel ? s->ctx->cancel->sig : 0;
