@@ -1,15 +1,18 @@
 /* Unit tests for hyperparameter sweeps (src/ml/sweep.c): grids, the
  * objective, and trials as forked processes. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cairn/dataset.h"
 #include "cairn/error.h"
 #include "cairn/run.h"
 #include "cairn/sweep.h"
 #include "cairn/workspace.h"
 #include "core/json.h"
+#include "ml/msg-pipe.h"
 #include "tests/unit/suites.h"
 
 static cairn_ctx *new_workspace(void)
@@ -111,6 +114,7 @@ struct seen {
 	int calls;
 	int finished, failed;
 	cairn_ctx *other;      /* adds a version of the data after the first trial */
+	struct cairn_cancel *cancel;  /* requested when the first trial ends */
 };
 
 static void on_trial(void *arg, const json_t *trial)
@@ -125,6 +129,10 @@ static void on_trial(void *arg, const json_t *trial)
 	CHECK(json_is_object(json_object_get(trial, "params")));
 	if (s->other && s->calls == 1)
 		add_classes(s->other, "classes", 100);
+	if (s->cancel && s->calls == 1) {
+		s->cancel->sig = SIGINT;
+		s->cancel->requested = 1;
+	}
 }
 
 static json_t *show(cairn_ctx *ctx, const char *id)
@@ -264,6 +272,113 @@ static void test_sweep_resolves_data_once(void)
 	cairn_ctx_free(ctx);
 }
 
+static size_t running_runs(cairn_ctx *ctx)
+{
+	struct cairn_run_list_options lo = { .status = "RUNNING" };
+	json_t *runs = NULL;
+	size_t n;
+
+	CHECK_OK(ctx, cairn_run_list(ctx, &lo, &runs));
+	n = json_array_size(runs);
+	json_decref(runs);
+	return n;
+}
+
+/* Cancelled between trials: none starts any more, the sweep run ends KILLED. */
+static void test_sweep_cancelled_between_trials(void)
+{
+	cairn_ctx *ctx = new_workspace();
+	const char *grid[] = { "n_neighbors=1,3,5" };
+	struct cairn_sweep_options o = { 0 };
+	struct cairn_sweep_result res;
+	struct cairn_cancel cancel = { 0 };
+	struct seen seen = { 0 };
+	json_t *v;
+
+	add_classes(ctx, "classes", 0);
+	cairn_ctx_set_cancel(ctx, &cancel);
+	seen.cancel = &cancel;
+	o.data = "classes";
+	o.target = "y";
+	o.algo = "knn";
+	o.grid = grid;
+	o.ngrid = 1;
+	o.jobs = 1;
+	o.on_trial = on_trial;
+	o.arg = &seen;
+	CHECK_OK(ctx, cairn_sweep(ctx, &o, &res));
+	CHECK_INT(res.status, ==, CAIRN_RUN_KILLED);
+	CHECK_STR(res.message, "interrupted by SIGINT after 1 of 3 trials");
+	CHECK_INT(seen.calls, ==, 1);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(res.trials, 0), "status")),
+		  "FINISHED");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(res.trials, 2), "status")),
+		  "SKIPPED");
+	v = show(ctx, res.parent);
+	CHECK_STR(json_string_value(json_object_get(v, "status")), "KILLED");
+	CHECK_INT(json_array_size(json_object_get(v, "children")), ==, 1);
+	json_decref(v);
+	cairn_sweep_result_release(&res);
+	cairn_ctx_free(ctx);
+}
+
+/* Cancelled while a trial runs: it is sent SIGTERM (here, with no handler,
+ * that ends the process) and its run is ended KILLED by the sweep. */
+static void test_sweep_cancel_stops_running_trial(void)
+{
+	cairn_ctx *ctx = new_workspace();
+	const char *grid[] = { "n_estimators=1,100000" };
+	struct cairn_sweep_options o = { 0 };
+	struct cairn_sweep_result res;
+	struct cairn_cancel cancel = { 0 };
+	struct seen seen = { 0 };
+	const json_t *slow = NULL, *t;
+	size_t i;
+
+	add_classes(ctx, "classes", 0);
+	cairn_ctx_set_cancel(ctx, &cancel);
+	seen.cancel = &cancel;
+	o.data = "classes";
+	o.target = "y";
+	o.algo = "xgboost";
+	o.grid = grid;
+	o.ngrid = 1;
+	o.jobs = 2;
+	o.on_trial = on_trial;
+	o.arg = &seen;
+	CHECK_OK(ctx, cairn_sweep(ctx, &o, &res));
+	CHECK_INT(res.status, ==, CAIRN_RUN_KILLED);
+	json_array_foreach(res.trials, i, t)
+		if (json_integer_value(json_object_get(t, "trial")) == 2)
+			slow = t;
+	CHECK(slow != NULL);
+	CHECK_STR(json_string_value(json_object_get(slow, "status")), "KILLED");
+	CHECK_STR(json_string_value(json_object_get(slow, "message")),
+		  "interrupted by SIGINT: the sweep was stopped");
+	CHECK_INT(seen.calls, ==, 2);
+	CHECK_INT(running_runs(ctx), ==, 0);
+	cairn_sweep_result_release(&res);
+	cairn_ctx_free(ctx);
+}
+
+static void test_pipe_to_closed_reader_fails_with_epipe(void)
+{
+	int fds[2];
+	sigset_t pending;
+	char byte = 'x';
+
+	CHECK_INT(pipe(fds), ==, 0);
+	close(fds[0]);
+	errno = 0;
+	/* Without the blocking, SIGPIPE would end the test program here. */
+	CHECK_INT(cairn__pipe_write_all(fds[1], &byte, 1), ==, -1);
+	CHECK_INT(errno, ==, EPIPE);
+	CHECK_INT(cairn__pipe_send_msg(fds[1], "abc", 3), ==, -1);
+	sigpending(&pending);
+	CHECK(!sigismember(&pending, SIGPIPE));
+	close(fds[1]);
+}
+
 static void test_sweep_cancelled_before_start(void)
 {
 	cairn_ctx *ctx = new_workspace();
@@ -299,5 +414,8 @@ const struct unit_test sweep_tests[] = {
 	{ "sweep_failed_trials", test_sweep_failed_trials },
 	{ "sweep_resolves_data_once", test_sweep_resolves_data_once },
 	{ "sweep_cancelled_before_start", test_sweep_cancelled_before_start },
+	{ "sweep_cancelled_between_trials", test_sweep_cancelled_between_trials },
+	{ "sweep_cancel_stops_running_trial", test_sweep_cancel_stops_running_trial },
+	{ "sweep_pipe_to_closed_reader_fails_with_epipe", test_pipe_to_closed_reader_fails_with_epipe },
 	{ NULL, NULL }
 };
