@@ -34,7 +34,11 @@
  *
  * cairn_sweep forks and waits for its own child processes only; the caller
  * has no statement of the metadata store in progress and no other thread
- * using ctx. It installs no signal handler and prints nothing.
+ * using ctx. It installs no signal handler and prints nothing. The trials
+ * are forked without exec, so they inherit the process's state: a program
+ * that has already run OpenMP code itself (xgboost uses GNU libgomp, which
+ * does not survive fork()) must not sweep an algorithm that uses it, or the
+ * trials hang; the cairn program never trains in the sweeping process.
  */
 #ifndef CAIRN_SWEEP_H
 #define CAIRN_SWEEP_H

@@ -323,24 +323,42 @@ static void test_sweep_cancelled_between_trials(void)
 }
 
 /* Cancelled while a trial runs: it is sent SIGTERM (here, with no handler,
- * that ends the process) and its run is ended KILLED by the sweep. */
+ * that ends the process) and the sweep ends its run KILLED. Trial 1 fails
+ * at once (a bad param) and cancels; trial 2, knn scoring its 20000
+ * training rows, is still at work. (knn, not xgboost: GNU OpenMP does not
+ * survive fork() in a process that used it already, as this one has.) */
 static void test_sweep_cancel_stops_running_trial(void)
 {
 	cairn_ctx *ctx = new_workspace();
-	const char *grid[] = { "n_estimators=1,100000" };
+	const char *grid[] = { "n_neighbors=zero,3" };
 	struct cairn_sweep_options o = { 0 };
 	struct cairn_sweep_result res;
 	struct cairn_cancel cancel = { 0 };
+	struct cairn_dataset_add a = { 0 };
 	struct seen seen = { 0 };
 	const json_t *slow = NULL, *t;
+	FILE *f = fopen("big.csv", "w");
+	int existed;
 	size_t i;
 
-	add_classes(ctx, "classes", 0);
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fprintf(f, "x,z,y\n");
+	for (int r = 0; r < 20000; r++)
+		fprintf(f, "%d,%d,%s\n", r % 977, (r * 7) % 13, r % 3 ? "a" : "b");
+	fclose(f);
+	a.name = "big";
+	a.source = "big.csv";
+	a.source_kind = "file";
+	a.tabular = 1;
+	a.csv.header = 1;
+	CHECK_OK(ctx, cairn_dataset_add_file(ctx, "big.csv", &a, NULL, &existed));
 	cairn_ctx_set_cancel(ctx, &cancel);
 	seen.cancel = &cancel;
-	o.data = "classes";
+	o.data = "big";
 	o.target = "y";
-	o.algo = "xgboost";
+	o.algo = "knn";
 	o.grid = grid;
 	o.ngrid = 1;
 	o.jobs = 2;
