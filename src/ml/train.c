@@ -1,5 +1,4 @@
 /* Built-in training as a tracked run; see include/cairn/train.h. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,6 @@
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/progress.h"
-#include "data/rng.h"
 #include "ml/cancel.h"
 #include "ml/ensemble.h"
 #include "ml/evaluate.h"
