@@ -448,8 +448,8 @@ static void finish_trial(struct sweep *s, struct slot *sl)
 	report = json_deep_copy(trial);
 	json_object_set_new(report, "trials", json_integer((json_int_t)json_array_size(s->trials)));
 	json_object_set_new(report, "metric", s->metric ? json_string(s->metric) : json_null());
-	json_object_set(report, "log", res && json_is_array(json_object_get(res, "log")) ?
-			json_object_get(res, "log") : json_array());
+	json_object_set_new(report, "log", res && json_is_array(json_object_get(res, "log")) ?
+			    json_incref(json_object_get(res, "log")) : json_array());
 	if (s->o->on_trial)
 		s->o->on_trial(s->o->arg, report);
 	json_decref(report);
