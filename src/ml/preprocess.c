@@ -277,7 +277,7 @@ static int fit_target(cairn_ctx *ctx, cairn_prep *p, const struct cairn_frame *f
 		free(v);
 		if (col->type == CAIRN_TYPE_STRING)
 			return cairn_error(ctx, CAIRN_EINVAL, "target column '%s' of '%s' holds text:"
-					   " regression needs numbers (use --task classification)",
+					   " regression needs numbers (or make the task classification)",
 					   col->name, f->name);
 		return 0;
 	}
@@ -374,7 +374,7 @@ int cairn_prep_fit(cairn_ctx *ctx, const struct cairn_frame *f, const size_t *ro
 		if ((rc = fit_target(ctx, p, f, t, rows, nrows, opts->task)))
 			goto fail;
 	} else if (opts->task >= 0 && opts->task != CAIRN_TASK_CLUSTERING) {
-		rc = cairn_error(ctx, CAIRN_EINVAL, "%s needs a target column (--target)",
+		rc = cairn_error(ctx, CAIRN_EINVAL, "%s needs a target column",
 				 cairn_task_name((enum cairn_task)opts->task));
 		goto fail;
 	}
