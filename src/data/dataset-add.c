@@ -9,12 +9,12 @@
 #include <unistd.h>
 #include "cairn/dataset.h"
 #include "cairn/error.h"
-#include "core/log.h"
 #include "cairn/profile.h"
 #include "cairn/workspace.h"
 #include "core/ctx-internal.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/log.h"
 #include "data/dataset-internal.h"
 #include "data/record.h"
 #include "store/db.h"

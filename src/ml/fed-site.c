@@ -10,13 +10,13 @@
 #include "cairn/buf.h"
 #include "cairn/error.h"
 #include "cairn/frame.h"
-#include "core/ctx-internal.h"
-#include "core/log.h"
 #include "cairn/workspace.h"
+#include "core/ctx-internal.h"
 #include "core/json.h"
+#include "core/log.h"
 #include "ml/fed-internal.h"
-#include "ml/msg-pipe.h"
 #include "ml/metrics-internal.h"
+#include "ml/msg-pipe.h"
 
 /* What a site trains on: its rows, as the agreed preprocessing makes them. */
 struct shard {

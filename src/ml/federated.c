@@ -15,12 +15,12 @@
 #include "cairn/buf.h"
 #include "cairn/error.h"
 #include "cairn/workspace.h"
-#include "core/json.h"
 #include "core/cancel.h"
+#include "core/json.h"
 #include "ml/fed-internal.h"
-#include "ml/msg-pipe.h"
 #include "ml/federated.h"
 #include "ml/metrics-internal.h"
+#include "ml/msg-pipe.h"
 
 /* One-hot above this many categories: ordinal (as preprocessing does). */
 #define MAX_ONEHOT 100

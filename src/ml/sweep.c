@@ -18,11 +18,11 @@
 #include "cairn/sweep.h"
 #include "cairn/train.h"
 #include "cairn/workspace.h"
+#include "core/cancel.h"
 #include "core/ctx-internal.h"
 #include "core/json.h"
 #include "core/log.h"
-#include "data/rng.h"
-#include "core/cancel.h"
+#include "core/rng.h"
 #include "ml/learner.h"
 #include "ml/msg-pipe.h"
 

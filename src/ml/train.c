@@ -10,10 +10,11 @@
 #include "cairn/model.h"
 #include "cairn/run.h"
 #include "cairn/train.h"
+#include "core/cancel.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/oom.h"
 #include "core/progress.h"
-#include "core/cancel.h"
 #include "ml/ensemble.h"
 #include "ml/evaluate.h"
 #include "ml/federated.h"
@@ -69,15 +70,12 @@ static int on_iteration(void *arg, int64_t step, const char *key, double value)
 	struct train *t = arg;
 
 	if (!t->points) {
-		t->points = calloc(POINT_BATCH, sizeof(*t->points));
-		t->point_keys = calloc(POINT_BATCH, sizeof(*t->point_keys));
-		if (!t->points || !t->point_keys)
-			abort();
+		t->points = cairn_xcalloc(POINT_BATCH, sizeof(*t->points));
+		t->point_keys = cairn_xcalloc(POINT_BATCH, sizeof(*t->point_keys));
 	}
 	if (t->npoints == POINT_BATCH)
 		flush_points(t);
-	if (!(t->point_keys[t->npoints] = strdup(key)))
-		abort();
+	t->point_keys[t->npoints] = cairn_xstrdup(key);
 	t->points[t->npoints] = (struct cairn_metric){ t->point_keys[t->npoints], value, step, 0 };
 	t->npoints++;
 	cairn__progress_update(&t->progress, (uint64_t)step + 1);
@@ -93,10 +91,7 @@ static int check_cancel(struct train *t)
 
 static size_t *all_rows(size_t n)
 {
-	size_t *r = malloc((n ? n : 1) * sizeof(*r));
-
-	if (!r)
-		abort();
+	size_t *r = cairn_xmalloc((n ? n : 1) * sizeof(*r));
 	for (size_t i = 0; i < n; i++)
 		r[i] = i;
 	return r;
@@ -120,7 +115,7 @@ static int log_split(struct train *t, const char *stratify)
 	text = json_dumps(doc, JSON_SORT_KEYS | JSON_COMPACT);
 	json_decref(doc);
 	if (!text)
-		abort();
+		cairn__oom(0);
 	rc = cairn_run_log_artifact_buf(t->run, text, strlen(text), "split/test_rows.json");
 	free(text);
 	return rc;
@@ -225,8 +220,7 @@ static int evaluate_on(struct train *t, const cairn_prep *prep, const void *mode
 
 	if ((rc = cairn_prep_transform(t->ctx, prep, f, rows, nrows, &x, &y)))
 		return rc;
-	if (!(pred = malloc((x.rows ? x.rows : 1) * t->algo->outputs(model) * sizeof(double))))
-		abort();
+	pred = cairn_xmalloc((x.rows ? x.rows : 1) * t->algo->outputs(model) * sizeof(double));
 	/* An ensemble's members each apply their own preprocessing to f. */
 	if ((rc = cairn__is_ensemble(t->algo) ?
 		  cairn__ensemble_predict(t->ctx, model, f, rows, x.rows, pred) :
@@ -238,8 +232,7 @@ static int evaluate_on(struct train *t, const cairn_prep *prep, const void *mode
 	e.pred = pred;
 	e.nclasses = cairn_prep_nclasses(prep);
 	if (e.nclasses) {
-		if (!(names = malloc((size_t)e.nclasses * sizeof(*names))))
-			abort();
+		names = cairn_xmalloc((size_t)e.nclasses * sizeof(*names));
 		for (int c = 0; c < e.nclasses; c++)
 			names[c] = cairn_prep_class(prep, c);
 		e.class_names = names;
@@ -277,7 +270,7 @@ static int log_folds(struct train *t, const int *fold, size_t k)
 	text = json_dumps(doc, JSON_SORT_KEYS | JSON_COMPACT);
 	json_decref(doc);
 	if (!text)
-		abort();
+		cairn__oom(0);
 	rc = cairn_run_log_artifact_buf(t->run, text, strlen(text), "cv/folds.json");
 	free(text);
 	return rc;
@@ -286,15 +279,13 @@ static int log_folds(struct train *t, const int *fold, size_t k)
 static int cross_validate(struct train *t, const struct cairn_prep_options *po)
 {
 	size_t n = t->ntrain, k = (size_t)t->o->cv;
-	json_t **folds = calloc(k, sizeof(*folds)), *summary = NULL;
-	size_t *tr = malloc(n * sizeof(size_t)), *te = malloc(n * sizeof(size_t));
-	int *fold = malloc(n * sizeof(int)), rc;
+	json_t **folds = cairn_xcalloc(k, sizeof(*folds)), *summary = NULL;
+	size_t *tr = cairn_xmalloc(n * sizeof(size_t)), *te = cairn_xmalloc(n * sizeof(size_t));
+	int *fold = cairn_xmalloc(n * sizeof(int)), rc;
 	cairn_prep *labels = NULL;
 	struct cairn_matrix x = { 0 };
 	double *y = NULL, *ysub = NULL;
 
-	if (!folds || !tr || !te || !fold)
-		abort();
 	if (k < 2 || k > n) {
 		rc = cairn_error(t->ctx, CAIRN_EINVAL, "cv %zu: cross-validation needs 2 to %zu "
 				 "folds (at most one per training row)", k, n);
@@ -856,10 +847,8 @@ static int train_in_run(struct train *t)
 		/* The training-set metrics only show how well the model fits: on
 		 * large data an evenly strided sample says the same for less. */
 		size_t n = t->ntrain < TRAIN_EVAL_ROWS ? t->ntrain : TRAIN_EVAL_ROWS;
-		size_t *rows = malloc((n ? n : 1) * sizeof(size_t));
+		size_t *rows = cairn_xmalloc(n * sizeof(size_t));
 		json_t *m = NULL;
-		if (!rows)
-			abort();
 		for (size_t i = 0; i < n; i++)
 			rows[i] = t->train_rows[(size_t)((double)i * (double)t->ntrain / (double)n)];
 		rc = evaluate_on(t, t->prep, t->model, t->fdata, rows, n, &m);

@@ -117,12 +117,9 @@ static void collect_leaves(struct leaves *l, const char *name, const json_t *v)
 	if (json_is_number(v)) {
 		if (l->n == l->cap) {
 			l->cap = l->cap ? 2 * l->cap : 32;
-			if (!(l->m = realloc(l->m, l->cap * sizeof(*l->m))))
-				abort();
+			l->m = cairn_xrealloc(l->m, l->cap * sizeof(*l->m));
 		}
-		l->m[l->n++] = (struct cairn_metric){ strdup(name), json_number_value(v), 0, 0 };
-		if (!l->m[l->n - 1].key)
-			abort();
+		l->m[l->n++] = (struct cairn_metric){ cairn_xstrdup(name), json_number_value(v), 0, 0 };
 		return;
 	}
 	json_object_foreach((json_t *)v, key, e) {

@@ -10,12 +10,12 @@
 #include "cairn/error.h"
 #include "cairn/frame.h"
 #include "cairn/import.h"
-#include "ml/import-internal.h"
 #include "cairn/model.h"
 #include "cairn/run.h"
 #include "cairn/workspace.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "ml/import-internal.h"
 #include "tests/unit/learner-test.h"
 #include "tests/unit/suites.h"
 
