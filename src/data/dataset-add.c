@@ -351,7 +351,9 @@ int cairn__dataset_add_dir(cairn_ctx *ctx, const char *path, const struct cairn_
 	if ((rc = cairn__ctx_need_workspace(ctx)) || (rc = cairn_name_check(ctx, "dataset name", opts->name)))
 		goto out;
 	if (!cairn_is_dir(path)) {
-		rc = cairn_error(ctx, CAIRN_EINVAL, "cannot add '%s': not a directory", path);
+		rc = access(path, F_OK) ?
+			cairn_error_errno(ctx, "cannot add '%s'", path) :
+			cairn_error(ctx, CAIRN_EINVAL, "cannot add '%s': not a directory", path);
 		goto out;
 	}
 	if ((rc = walk(&w, path, "")))
