@@ -83,6 +83,20 @@ static int on_iteration(void *arg, int64_t step, const char *key, double value)
 	return cairn_ctx_cancelled(t->ctx) != 0;
 }
 
+/* Logs doc (taken) as the run's JSON artifact path. */
+static int log_json_artifact(struct train *t, json_t *doc, const char *path)
+{
+	char *text = json_dumps(doc, JSON_SORT_KEYS | JSON_COMPACT);
+	int rc;
+
+	json_decref(doc);
+	if (!text)
+		cairn__oom(0);
+	rc = cairn_run_log_artifact_buf(t->run, text, strlen(text), path);
+	free(text);
+	return rc;
+}
+
 /* CAIRN_EINTERRUPTED once the context's cancel flag is set, else 0. */
 static int check_cancel(struct train *t)
 {
@@ -103,8 +117,6 @@ static size_t *all_rows(size_t n)
 static int log_split(struct train *t, const char *stratify)
 {
 	json_t *doc = json_object(), *rows = json_array();
-	char *text;
-	int rc;
 
 	for (size_t i = 0; i < t->ntest; i++)
 		json_array_append_new(rows, json_integer((json_int_t)t->test_rows[i]));
@@ -112,13 +124,7 @@ static int log_split(struct train *t, const char *stratify)
 	json_object_set_new(doc, "seed", json_integer((json_int_t)t->o->seed));
 	json_object_set_new(doc, "stratify", stratify ? json_string(stratify) : json_null());
 	json_object_set_new(doc, "test_rows", rows);
-	text = json_dumps(doc, JSON_SORT_KEYS | JSON_COMPACT);
-	json_decref(doc);
-	if (!text)
-		cairn__oom(0);
-	rc = cairn_run_log_artifact_buf(t->run, text, strlen(text), "split/test_rows.json");
-	free(text);
-	return rc;
+	return log_json_artifact(t, doc, "split/test_rows.json");
 }
 
 /*
@@ -254,8 +260,6 @@ out:
 static int log_folds(struct train *t, const int *fold, size_t k)
 {
 	json_t *doc = json_object(), *test_rows = json_array();
-	char *text;
-	int rc;
 
 	for (size_t f = 0; f < k; f++) {
 		json_t *rows = json_array();
@@ -267,13 +271,7 @@ static int log_folds(struct train *t, const int *fold, size_t k)
 	json_object_set_new(doc, "k", json_integer((json_int_t)k));
 	json_object_set_new(doc, "seed", json_integer((json_int_t)t->o->seed));
 	json_object_set_new(doc, "test_rows", test_rows);
-	text = json_dumps(doc, JSON_SORT_KEYS | JSON_COMPACT);
-	json_decref(doc);
-	if (!text)
-		cairn__oom(0);
-	rc = cairn_run_log_artifact_buf(t->run, text, strlen(text), "cv/folds.json");
-	free(text);
-	return rc;
+	return log_json_artifact(t, doc, "cv/folds.json");
 }
 
 static int cross_validate(struct train *t, const struct cairn_prep_options *po)

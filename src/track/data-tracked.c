@@ -37,30 +37,33 @@ static int check_run(cairn_ctx *ctx, const char *run, const char *what,
 	return 0;
 }
 
-int cairn_dataset_add_file(cairn_ctx *ctx, const char *path, const struct cairn_dataset_add *opts,
-			   struct cairn_dataset_version *out, int *existed)
+/* Adds path (a file or a directory, by add) for a run that exists. */
+static int add_checked(cairn_ctx *ctx, const char *path, const struct cairn_dataset_add *opts,
+		       struct cairn_dataset_version *out, int *existed,
+		       int (*add)(cairn_ctx *, const char *, const struct cairn_dataset_add *,
+				  struct cairn_dataset_version *, int *))
 {
-	struct cairn_dataset_add add = *opts;
+	struct cairn_dataset_add checked = *opts;
 	char id[CAIRN_ID_LEN + 1];
 	int rc;
 
 	*existed = 0;
-	if ((rc = check_run(ctx, opts->generated_by_run, opts->name, id, &add.generated_by_run)))
+	if ((rc = check_run(ctx, opts->generated_by_run, opts->name, id,
+			    &checked.generated_by_run)))
 		return rc;
-	return cairn__dataset_add_file(ctx, path, &add, out, existed);
+	return add(ctx, path, &checked, out, existed);
+}
+
+int cairn_dataset_add_file(cairn_ctx *ctx, const char *path, const struct cairn_dataset_add *opts,
+			   struct cairn_dataset_version *out, int *existed)
+{
+	return add_checked(ctx, path, opts, out, existed, cairn__dataset_add_file);
 }
 
 int cairn_dataset_add_dir(cairn_ctx *ctx, const char *path, const struct cairn_dataset_add *opts,
 			  struct cairn_dataset_version *out, int *existed)
 {
-	struct cairn_dataset_add add = *opts;
-	char id[CAIRN_ID_LEN + 1];
-	int rc;
-
-	*existed = 0;
-	if ((rc = check_run(ctx, opts->generated_by_run, opts->name, id, &add.generated_by_run)))
-		return rc;
-	return cairn__dataset_add_dir(ctx, path, &add, out, existed);
+	return add_checked(ctx, path, opts, out, existed, cairn__dataset_add_dir);
 }
 
 int cairn_dataset_derive(cairn_ctx *ctx, const struct cairn_derive_options *opts,
