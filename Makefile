@@ -114,8 +114,9 @@ libcairn.so: $(SONAME)
 cairn: $(CLI_OBJS) libcairn.a
 	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) libcairn.a $(LIBS)
 
-build/tests/unit-tests: $(UNIT_OBJS) libcairn.a
-	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) libcairn.a $(LIBS)
+# The unit tests also check the program's log sink (cli/output.c).
+build/tests/unit-tests: $(UNIT_OBJS) build/cli/output.o libcairn.a
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) build/cli/output.o libcairn.a $(LIBS)
 
 build/bench/%: bench/%.c libcairn.a build/FLAGS
 	@mkdir -p $(dir $@)

@@ -7,11 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cairn/error.h"
 #include "cairn/dataset.h"
+#include "cairn/error.h"
 #include "cairn/run.h"
 #include "cairn/workspace.h"
 #include "cli/cli.h"
+#include "cli/output.h"
 
 const struct cli_command *cli_find_command(const char *name)
 {
@@ -92,6 +93,7 @@ cairn_ctx *cli_new_context(void)
 		fputs("cairn: fatal: out of memory\n", stderr);
 		exit(1);
 	}
+	cli_output_attach(ctx);
 	return ctx;
 }
 

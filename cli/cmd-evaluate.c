@@ -4,11 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/error.h"
-#include "cairn/fs.h"
-#include "cairn/json.h"
 #include "cairn/model-eval.h"
 #include "cairn/run.h"
 #include "cli/cli.h"
+#include "core/fs.h"
+#include "core/json.h"
+#include "ml/model-internal.h"
 
 static const char usage[] =
 	"usage: cairn evaluate MODELREF --data FILE|REF [--by COL] [--plots DIR]\n"

@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 #include "cairn/error.h"
-#include "cairn/json.h"
 #include "cairn/objects.h"
-#include "cairn/progress.h"
 #include "cli/cli.h"
+#include "core/json.h"
+#include "core/progress.h"
 
 static const char usage[] =
 	"usage: cairn fsck [--json]\n"
@@ -87,7 +87,7 @@ int cmd_fsck(int argc, char **argv)
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
 	if (o.json) {
-		cairn_progress_set_enabled(0);
+		cairn_ctx_set_progress(ctx, NULL, NULL);
 		o.lists = json_pack("{s:[], s:[], s:[], s:[], s:[], s:[]}", "corrupt", "missing",
 				    "unrecorded", "stray", "dangling", "database");
 	}

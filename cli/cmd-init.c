@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cairn/json.h"
 #include "cairn/workspace.h"
 #include "cli/cli.h"
+#include "core/json.h"
 
 static const char usage[] =
 	"usage: cairn init [--nested] [--json] [DIR]\n"

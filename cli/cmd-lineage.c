@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "cairn/error.h"
-#include "cairn/json.h"
 #include "cairn/lineage.h"
 #include "cli/cli.h"
+#include "core/json.h"
 
 static const char usage[] =
 	"usage: cairn lineage REF [--up | --down | --both] [--depth N]\n"

@@ -7,12 +7,12 @@
 #include <unistd.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
 #include "cairn/id.h"
-#include "cairn/json.h"
 #include "cairn/run.h"
-#include "cairn/svgplot.h"
 #include "cli/cli.h"
+#include "core/fs.h"
+#include "core/json.h"
+#include "core/svgplot.h"
 
 /* The widest sparkline: longer histories are averaged into this many cells. */
 #define SPARK_CELLS 60

@@ -4,8 +4,8 @@
 #include <string.h>
 #include "cairn/error.h"
 #include "cairn/import.h"
-#include "cairn/json.h"
 #include "cli/cli.h"
+#include "core/json.h"
 
 static const char import_usage[] =
 	"usage: cairn models import PATH [--name NAME] [--signature 'COL:TYPE,...']\n"

@@ -7,11 +7,11 @@
 #include <unistd.h>
 #include "cairn/error.h"
 #include "cairn/id.h"
-#include "cairn/json.h"
 #include "cairn/objects.h"
-#include "cairn/progress.h"
 #include "cairn/workspace.h"
 #include "cli/cli.h"
+#include "core/json.h"
+#include "core/progress.h"
 
 static const char usage[] =
 	"usage: cairn object (put | get | list) [OPTIONS] [ARGS]\n"
@@ -98,7 +98,7 @@ static int object_put(int argc, char **argv)
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
 	if (json) {
-		cairn_progress_set_enabled(0);
+		cairn_ctx_set_progress(ctx, NULL, NULL);
 		out = json_array();
 	}
 	for (int i = optind; i < argc; i++) {

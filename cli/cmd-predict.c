@@ -9,11 +9,12 @@
 #include "cairn/csv.h"
 #include "cairn/dataset.h"
 #include "cairn/error.h"
-#include "cairn/format.h"
-#include "cairn/fs.h"
-#include "cairn/json.h"
 #include "cairn/model.h"
 #include "cli/cli.h"
+#include "core/format.h"
+#include "core/fs.h"
+#include "core/json.h"
+#include "ml/model-internal.h"
 
 static const char usage[] =
 	"usage: cairn predict MODELREF --data FILE|REF [--out FILE] [--proba]\n"

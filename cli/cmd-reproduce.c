@@ -4,10 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 #include "cairn/error.h"
-#include "cairn/json.h"
 #include "cairn/log.h"
 #include "cairn/reproduce.h"
 #include "cli/cli.h"
+#include "cli/output.h"
+#include "core/json.h"
 
 static const char usage[] =
 	"usage: cairn reproduce RUN [--keep] [-q] [--json]\n"
@@ -102,7 +103,7 @@ int cmd_reproduce(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cairn_reproduce_options ro = { 0 };
-	int c, json = 0, rc, status = 0, quiet = cairn_log_get_level() < CAIRN_LOG_WARN;
+	int c, json = 0, rc, status = 0, quiet = cli_log_level() < CAIRN_LOG_WARN;
 	json_t *report = NULL;
 	cairn_ctx *ctx;
 

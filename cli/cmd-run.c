@@ -6,10 +6,11 @@
 #include "cairn/buf.h"
 #include "cairn/error.h"
 #include "cairn/exec.h"
-#include "cairn/json.h"
 #include "cairn/log.h"
 #include "cairn/run.h"
 #include "cli/cli.h"
+#include "cli/output.h"
+#include "core/json.h"
 
 static const char usage[] =
 	"usage: cairn run [--name NAME] [--experiment NAME] [--param KEY=VALUE]...\n"
@@ -54,7 +55,7 @@ int cmd_run(int argc, char **argv)
 	struct cairn_exec_options eo = { 0 };
 	struct cairn_exec_result res;
 	struct cairn_exec_param *params;
-	int c, json = 0, rc, status = 0, quiet = cairn_log_get_level() < CAIRN_LOG_WARN;
+	int c, json = 0, rc, status = 0, quiet = cli_log_level() < CAIRN_LOG_WARN;
 	size_t nparams = 0;
 	cairn_run *run = NULL;
 	cairn_ctx *ctx = NULL;

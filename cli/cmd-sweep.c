@@ -4,12 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/error.h"
-#include "cairn/json.h"
-#include "cairn/learner.h"
 #include "cairn/log.h"
-#include "cairn/progress.h"
 #include "cairn/sweep.h"
 #include "cli/cli.h"
+#include "cli/output.h"
+#include "core/json.h"
+#include "core/progress.h"
+#include "ml/learner.h"
 
 static const char usage[] =
 	"usage: cairn sweep --data REF [--target COL] --algo ALGO --grid KEY=V1,V2,...\n"
@@ -243,10 +244,10 @@ int cmd_sweep(int argc, char **argv)
 	cairn_ctx_free(ctx);
 	ctx = NULL;
 	o.grid = specs;
-	o.quiet = json || cairn_log_get_level() < CAIRN_LOG_WARN;
+	o.quiet = json || cli_log_level() < CAIRN_LOG_WARN;
 	o.params = params;
 	if (json)
-		cairn_progress_set_enabled(0);
+		cli_progress_set_enabled(0);
 	if (!(ctx = cli_open_workspace(&status)))
 		goto out;
 	rc = cairn_sweep(ctx, &o, &res);

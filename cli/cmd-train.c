@@ -4,11 +4,12 @@
 #include <string.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/json.h"
-#include "cairn/learner.h"
-#include "cairn/progress.h"
 #include "cairn/train.h"
 #include "cli/cli.h"
+#include "cli/output.h"
+#include "core/json.h"
+#include "core/progress.h"
+#include "ml/learner.h"
 
 static const char usage[] =
 	"usage: cairn train --data REF [--target COL] --algo ALGO [--param KEY=VALUE]...\n"
@@ -297,7 +298,7 @@ int cmd_train(int argc, char **argv)
 	o.nmembers = nmembers;
 	o.params = params;
 	if (json)
-		cairn_progress_set_enabled(0);
+		cli_progress_set_enabled(0);
 	if (!(ctx = cli_open_workspace(&status)))
 		goto out;
 	rc = cairn_train(ctx, &o, &res);

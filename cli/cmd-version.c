@@ -2,9 +2,9 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
-#include "cairn/json.h"
 #include "cairn/version.h"
 #include "cli/cli.h"
+#include "core/json.h"
 
 static const char usage[] =
 	"usage: cairn version [--json]\n"

@@ -5,13 +5,13 @@
 #include <unistd.h>
 #include "cairn/acquire.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
 #include "cairn/id.h"
-#include "cairn/json.h"
 #include "cairn/run.h"
 #include "cairn/workspace.h"
 #include "cli/cli.h"
 #include "cli/data.h"
+#include "core/fs.h"
+#include "core/json.h"
 
 static const char usage[] =
 	"usage: cairn data add (SOURCE | --from-cmd CMD | --sql DSN QUERY) [--name NAME] [options]\n"

@@ -4,9 +4,9 @@
 #include <string.h>
 #include "cairn/error.h"
 #include "cairn/id.h"
-#include "cairn/json.h"
 #include "cli/cli.h"
 #include "cli/data.h"
+#include "core/json.h"
 
 const char *data_human_size(uint64_t n, char buf[32])
 {

@@ -6,10 +6,11 @@
 #include <sys/stat.h>
 #include "cairn/error.h"
 #include "cairn/expect.h"
-#include "cairn/fs.h"
-#include "cairn/json.h"
 #include "cli/cli.h"
 #include "cli/data.h"
+#include "core/format.h"
+#include "core/fs.h"
+#include "core/json.h"
 
 /* Example rows shown per failed expectation in the text output. */
 #define TEXT_EXAMPLES 5

@@ -3,11 +3,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "cairn/error.h"
-#include "cairn/fs.h"
 #include "cairn/hash.h"
-#include "cairn/json.h"
 #include "cli/cli.h"
 #include "cli/data.h"
+#include "core/fs.h"
+#include "core/json.h"
 
 static const char usage[] =
 	"usage: cairn data checkout REF [PATH] [--link TYPES] [--force] [--json]\n"

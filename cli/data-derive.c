@@ -10,13 +10,13 @@
 #include <unistd.h>
 #include "cairn/derive.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
 #include "cairn/id.h"
-#include "cairn/json.h"
 #include "cairn/run.h"
 #include "cairn/workspace.h"
 #include "cli/cli.h"
 #include "cli/data.h"
+#include "core/fs.h"
+#include "core/json.h"
 
 /* One version to record: rows of the source (exact bytes), then synthetic rows. */
 struct output {

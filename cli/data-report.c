@@ -3,11 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 #include "cairn/error.h"
-#include "cairn/fs.h"
-#include "cairn/json.h"
 #include "cairn/report.h"
 #include "cli/cli.h"
 #include "cli/data.h"
+#include "core/fs.h"
+#include "core/json.h"
 
 static void print_profile(const char *ref, const json_t *p)
 {

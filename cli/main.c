@@ -6,8 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 #include "cairn/log.h"
-#include "cairn/progress.h"
 #include "cli/cli.h"
+#include "cli/output.h"
+#include "core/progress.h"
 
 /* Adding a command: one row here, its cli/cmd-<name>.c, its doc in
  * docs/commands/ and its test in tests/e2e/. */
@@ -88,7 +89,7 @@ int main(int argc, char **argv)
 	char *no_args[] = { (char *)"help", NULL };
 
 	setlocale(LC_ALL, "C");
-	cairn_log_from_env();
+	cli_log_from_env();
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-C")) {
@@ -107,7 +108,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			quiet = 1;
 		} else if (!strcmp(a, "--log-json")) {
-			cairn_log_set_json(1);
+			cli_log_set_json(1);
 		} else if (!strcmp(a, "--version")) {
 			char *args[] = { (char *)"version", NULL };
 			return cmd_version(1, args);
@@ -119,11 +120,11 @@ int main(int argc, char **argv)
 		}
 	}
 	if (quiet) {
-		cairn_log_set_level(CAIRN_LOG_ERROR);
-		cairn_progress_set_enabled(0);
+		cli_log_set_level(CAIRN_LOG_ERROR);
+		cli_progress_set_enabled(0);
 	} else if (verbosity) {
 		int level = CAIRN_LOG_WARN + verbosity;
-		cairn_log_set_level(level > CAIRN_LOG_TRACE ? CAIRN_LOG_TRACE :
+		cli_log_set_level(level > CAIRN_LOG_TRACE ? CAIRN_LOG_TRACE :
 				    (enum cairn_log_level)level);
 	}
 	if (i == argc)

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/error.h"
-#include "cairn/json.h"
 #include "cairn/run.h"
 #include "cli/cli.h"
 #include "cli/runs.h"
+#include "core/json.h"
 
 static const char *str(const json_t *o, const char *key)
 {

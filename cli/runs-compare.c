@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/buf.h"
-#include "cairn/json.h"
 #include "cairn/search.h"
 #include "cli/cli.h"
 #include "cli/runs.h"
+#include "core/json.h"
 
 void runs_format_duration(const json_t *ms, cairn_buf *out)
 {

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/buf.h"
-#include "cairn/json.h"
 #include "cairn/search.h"
 #include "cli/cli.h"
 #include "cli/runs.h"
+#include "core/json.h"
 
 #define MAX_ORDERS 20
 

@@ -11,8 +11,8 @@
 #include <string.h>
 #include "cairn/buf.h"
 #include "cairn/ctx.h"
-#include "cairn/preprocess.h"
-#include "cairn/yaml.h"
+#include "core/yaml.h"
+#include "ml/preprocess.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,10 @@
 #define CAIRN_ACQUIRE_H
 
 #include <jansson.h>
+#include "cairn/common.h"
 #include "cairn/ctx.h"
+
+CAIRN_BEGIN_DECLS
 
 struct cairn_fetch_options {
 	long timeout_s;        /* whole transfer; 0: no limit beyond the stall check */
@@ -37,5 +40,7 @@ int cairn_sql_is_postgres(const char *dsn);
  * read-only transaction and stream row by row. NULL becomes an empty field,
  * an empty string "". */
 int cairn_sql_to_csv(cairn_ctx *ctx, const char *dsn, const char *query, const char *dest_path);
+
+CAIRN_END_DECLS
 
 #endif

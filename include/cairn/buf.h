@@ -12,6 +12,9 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include "cairn/common.h"
+
+CAIRN_BEGIN_DECLS
 
 typedef struct cairn_buf {
 	char *buf;
@@ -46,5 +49,7 @@ void *cairn_xcalloc(size_t n, size_t size);
 void *cairn_xrealloc(void *p, size_t n);
 char *cairn_xstrdup(const char *s);
 char *cairn_xstrndup(const char *s, size_t n);
+
+CAIRN_END_DECLS
 
 #endif

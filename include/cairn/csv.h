@@ -23,7 +23,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "cairn/buf.h"
+#include "cairn/common.h"
 #include "cairn/ctx.h"
+
+CAIRN_BEGIN_DECLS
 
 struct cairn_csv_field {
 	const char *p;  /* NUL-terminated, unquoted and unescaped */
@@ -98,5 +101,7 @@ const char *cairn_csv_name(const cairn_csv *r);
  */
 void cairn_csv_append_field(cairn_buf *out, const char *s, size_t len, char delim,
 			    int quote_empty);
+
+CAIRN_END_DECLS
 
 #endif

@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include "cairn/common.h"
 #include "cairn/csv.h"
 #include "cairn/ctx.h"
 #include "cairn/frame.h"
@@ -29,6 +30,8 @@
 #include "cairn/id.h"
 #include "cairn/objects.h"
 #include "cairn/ref.h"
+
+CAIRN_BEGIN_DECLS
 
 struct cairn_dataset_version {
 	char id[CAIRN_ID_LEN + 1];
@@ -123,5 +126,7 @@ int cairn_dataset_describe(cairn_ctx *ctx, const struct cairn_dataset_version *v
 /* Writes a version out to path (a file, or a directory tree for a dir). */
 int cairn_dataset_checkout(cairn_ctx *ctx, const struct cairn_dataset_version *v,
 			   const char *path, const enum cairn_link_type *types, int ntypes);
+
+CAIRN_END_DECLS
 
 #endif

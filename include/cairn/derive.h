@@ -26,8 +26,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "cairn/buf.h"
+#include "cairn/common.h"
 #include "cairn/ctx.h"
 #include "cairn/frame.h"
+
+CAIRN_BEGIN_DECLS
 
 /* The rows of a frame grouped by the value of one column. */
 struct cairn_classes {
@@ -154,5 +157,7 @@ struct cairn_noise_options {
  */
 int cairn_noise(cairn_ctx *ctx, const struct cairn_frame *f, const struct cairn_noise_options *opts,
 		cairn_buf *out, size_t *nsynthetic);
+
+CAIRN_END_DECLS
 
 #endif

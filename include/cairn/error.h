@@ -8,6 +8,10 @@
 #ifndef CAIRN_ERROR_H
 #define CAIRN_ERROR_H
 
+#include "cairn/common.h"
+
+CAIRN_BEGIN_DECLS
+
 enum cairn_err {
 	CAIRN_OK = 0,
 	CAIRN_EINVAL,      /* invalid argument or usage */
@@ -30,5 +34,7 @@ const char *cairn_strerror(int code);
 
 /* The process exit status the CLI uses for code (see docs/exit-codes.md). */
 int cairn_exit_status(int code);
+
+CAIRN_END_DECLS
 
 #endif

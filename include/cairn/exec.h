@@ -40,7 +40,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "cairn/common.h"
 #include "cairn/run.h"
+
+CAIRN_BEGIN_DECLS
 
 struct cairn_exec_param {
 	const char *key;
@@ -77,5 +80,7 @@ struct cairn_exec_result {
  */
 int cairn_exec_run(cairn_run *run, const struct cairn_exec_options *opts,
 		   struct cairn_exec_result *res);
+
+CAIRN_END_DECLS
 
 #endif

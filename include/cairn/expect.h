@@ -27,8 +27,11 @@
 #include <jansson.h>
 #include <stddef.h>
 #include "cairn/buf.h"
+#include "cairn/common.h"
 #include "cairn/ctx.h"
 #include "cairn/frame.h"
+
+CAIRN_BEGIN_DECLS
 
 struct cairn_suite;
 
@@ -77,5 +80,7 @@ int cairn_suite_suggest(cairn_ctx *ctx, const json_t *profile,
  * lines first, then notes (may be NULL) as comments above the expectations. */
 void cairn_suite_yaml(const json_t *suite, const json_t *notes, const char *header,
 		      cairn_buf *out);
+
+CAIRN_END_DECLS
 
 #endif

@@ -22,9 +22,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "cairn/buf.h"
+#include "cairn/common.h"
 #include "cairn/csv.h"
 #include "cairn/ctx.h"
 #include "cairn/value.h"
+
+CAIRN_BEGIN_DECLS
 
 enum cairn_format {
 	CAIRN_FORMAT_CSV,   /* delimited text, any delimiter */
@@ -102,5 +105,7 @@ struct cairn_cell {
  * object) followed by "\n". */
 void cairn_frame_format_row(const struct cairn_frame *f, const struct cairn_cell *cells,
 			    cairn_buf *out);
+
+CAIRN_END_DECLS
 
 #endif

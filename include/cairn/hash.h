@@ -9,7 +9,10 @@
 #define CAIRN_HASH_H
 
 #include <stddef.h>
+#include "cairn/common.h"
 #include "cairn/ctx.h"
+
+CAIRN_BEGIN_DECLS
 
 #define CAIRN_HEX_LEN 64
 
@@ -32,5 +35,7 @@ int cairn_sha256_file(cairn_ctx *ctx, const char *path, char hex[CAIRN_HEX_LEN +
 int cairn_is_sha256_hex(const char *s);
 /* 1 when s is a non-empty string of lower-case hex characters. */
 int cairn_is_hex(const char *s);
+
+CAIRN_END_DECLS
 
 #endif

@@ -10,6 +10,9 @@
 #define CAIRN_ID_H
 
 #include <stdint.h>
+#include "cairn/common.h"
+
+CAIRN_BEGIN_DECLS
 
 #define CAIRN_ID_LEN 26
 
@@ -23,5 +26,7 @@ int64_t cairn_id_time_ms(const char *id);
 int64_t cairn_now_ms(void);
 /* Formats ms as RFC 3339 UTC with milliseconds: 2026-11-26T06:49:39.123Z. */
 void cairn_format_time(int64_t ms, char out[32]);
+
+CAIRN_END_DECLS
 
 #endif

@@ -23,8 +23,11 @@
 #define CAIRN_IMPORT_H
 
 #include <jansson.h>
+#include "cairn/common.h"
 #include "cairn/ctx.h"
 #include "cairn/id.h"
+
+CAIRN_BEGIN_DECLS
 
 struct cairn_import_options {
 	const char *path;          /* the MLflow directory or the model file */
@@ -58,5 +61,7 @@ int cairn_import_package(cairn_ctx *ctx, const struct cairn_import_options *o,
  * started. */
 int cairn_import(cairn_ctx *ctx, const struct cairn_import_options *o,
 		 struct cairn_import_result *res);
+
+CAIRN_END_DECLS
 
 #endif

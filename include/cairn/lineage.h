@@ -34,7 +34,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "cairn/buf.h"
+#include "cairn/common.h"
 #include "cairn/ctx.h"
+
+CAIRN_BEGIN_DECLS
 
 enum cairn_lineage_dir {
 	CAIRN_LINEAGE_UP = 1,    /* toward the origins */
@@ -137,5 +140,7 @@ int cairn_lineage_openlineage(cairn_ctx *ctx, const struct cairn_lineage_graph *
  * is "01563e3a-b5d3-d676-4c61-efb99302bd5b". Returns -1 when id is not a
  * well-formed id. */
 int cairn_lineage_run_uuid(const char *id, char out[37]);
+
+CAIRN_END_DECLS
 
 #endif

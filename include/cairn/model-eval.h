@@ -8,9 +8,12 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include "cairn/common.h"
 #include "cairn/ctx.h"
 #include "cairn/frame.h"
 #include "cairn/model.h"
+
+CAIRN_BEGIN_DECLS
 
 struct cairn_model_eval_options {
 	const char *by;          /* a column of f: metrics per value, or NULL */
@@ -27,5 +30,7 @@ struct cairn_model_eval_options {
  */
 int cairn_model_evaluate(cairn_ctx *ctx, const cairn_model *m, const struct cairn_frame *f,
 			 const struct cairn_model_eval_options *opts, json_t **out);
+
+CAIRN_END_DECLS
 
 #endif

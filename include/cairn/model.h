@@ -27,24 +27,11 @@
 #define CAIRN_MODEL_H
 
 #include <jansson.h>
+#include "cairn/common.h"
 #include "cairn/ctx.h"
 #include "cairn/frame.h"
-#include "cairn/learner.h"
-#include "cairn/preprocess.h"
 
-struct cairn_model_info {
-	const struct cairn_algorithm *algo;
-	const void *model;
-	const cairn_prep *prep;
-	const char *run_id;     /* may be NULL */
-	const json_t *params;   /* the resolved params (may be NULL) */
-	const json_t *metrics;  /* may be NULL */
-	const json_t *profile;  /* may be NULL */
-	const json_t *lineage;  /* may be NULL */
-};
-
-/* Writes the package to dir, which must not exist. */
-int cairn_model_save(cairn_ctx *ctx, const struct cairn_model_info *info, const char *dir);
+CAIRN_BEGIN_DECLS
 
 typedef struct cairn_model cairn_model;
 
@@ -55,17 +42,18 @@ int cairn_model_load(cairn_ctx *ctx, const char *dir, cairn_model **out);
 int cairn_model_open(cairn_ctx *ctx, const char *ref, cairn_model **out);
 void cairn_model_free(cairn_model *m);
 
-const struct cairn_algorithm *cairn_model_algorithm(const cairn_model *m);
-const cairn_prep *cairn_model_prep(const cairn_model *m);
-const void *cairn_model_learner(const cairn_model *m);
 /* The MLmodel manifest as JSON (borrowed). */
 const json_t *cairn_model_manifest(const cairn_model *m);
 
 /*
  * Predicts rows[0..nrows) of f (rows NULL: all): *out (allocated) holds
- * nrows * *noutputs values (see learner.h for their meaning).
+ * nrows * *noutputs values, row by row: a classifier's probability of each
+ * class in the order of the manifest's signature, a regressor's prediction,
+ * or a clustering's cluster index.
  */
 int cairn_model_predict(cairn_ctx *ctx, const cairn_model *m, const struct cairn_frame *f,
 			const size_t *rows, size_t nrows, double **out, size_t *noutputs);
+
+CAIRN_END_DECLS
 
 #endif

@@ -17,8 +17,11 @@
 
 #include <stdint.h>
 #include "cairn/buf.h"
+#include "cairn/common.h"
 #include "cairn/ctx.h"
 #include "cairn/hash.h"
+
+CAIRN_BEGIN_DECLS
 
 struct cairn_object_put_result {
 	char hash[CAIRN_HEX_LEN + 1];
@@ -121,5 +124,7 @@ int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
 	       void (*problem)(const char *kind, const char *what,
 			       const char *detail, void *arg),
 	       void *arg);
+
+CAIRN_END_DECLS
 
 #endif

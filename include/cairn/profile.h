@@ -27,9 +27,12 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include "cairn/common.h"
 #include "cairn/csv.h"
 #include "cairn/ctx.h"
 #include "cairn/frame.h"
+
+CAIRN_BEGIN_DECLS
 
 #define CAIRN_PROFILE_EXACT_ROWS 100000
 #define CAIRN_PROFILE_MAX_CATEGORIES 10000
@@ -66,5 +69,7 @@ int cairn_profile_csv_file(cairn_ctx *ctx, const char *path, const char *name,
 
 /* The schema part of a profile: [{name, type, nulls}] (new reference). */
 json_t *cairn_profile_schema(const json_t *profile);
+
+CAIRN_END_DECLS
 
 #endif

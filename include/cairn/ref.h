@@ -13,7 +13,10 @@
 #define CAIRN_REF_H
 
 #include <stdint.h>
+#include "cairn/common.h"
 #include "cairn/ctx.h"
+
+CAIRN_BEGIN_DECLS
 
 #define CAIRN_NAME_MAX 128
 #define CAIRN_HASH_PREFIX_MIN 4
@@ -47,5 +50,7 @@ int cairn_ref_parse(cairn_ctx *ctx, const char *s, struct cairn_ref *ref);
 int cairn_name_check(cairn_ctx *ctx, const char *what, const char *name);
 /* Checks an alias. */
 int cairn_alias_check(cairn_ctx *ctx, const char *alias);
+
+CAIRN_END_DECLS
 
 #endif

@@ -8,6 +8,9 @@
 
 #include <jansson.h>
 #include "cairn/buf.h"
+#include "cairn/common.h"
+
+CAIRN_BEGIN_DECLS
 
 /*
  * The difference from profile a to profile b (new reference):
@@ -24,5 +27,7 @@ json_t *cairn_profile_diff(const json_t *a, const json_t *b);
 
 /* Appends an HTML page for profile (title in the heading) to out. */
 void cairn_profile_html(const json_t *profile, const char *title, cairn_buf *out);
+
+CAIRN_END_DECLS
 
 #endif

@@ -42,7 +42,10 @@
 #define CAIRN_REPRODUCE_H
 
 #include <jansson.h>
+#include "cairn/common.h"
 #include "cairn/ctx.h"
+
+CAIRN_BEGIN_DECLS
 
 struct cairn_reproduce_options {
 	int keep;   /* keep the worktree and the temporary directory */
@@ -63,5 +66,7 @@ struct cairn_reproduce_options {
  */
 int cairn_reproduce(cairn_ctx *ctx, const char *ref, const struct cairn_reproduce_options *opts,
 		    json_t **out);
+
+CAIRN_END_DECLS
 
 #endif

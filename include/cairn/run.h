@@ -41,8 +41,11 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "cairn/common.h"
 #include "cairn/ctx.h"
 #include "cairn/id.h"
+
+CAIRN_BEGIN_DECLS
 
 enum cairn_run_status {
 	CAIRN_RUN_RUNNING,
@@ -166,5 +169,7 @@ int cairn_run_metric_history(cairn_ctx *ctx, const char *ref, const char *key, j
 
 /* Experiments: [{id, name, created_ms, runs}] by name. */
 int cairn_experiment_list(cairn_ctx *ctx, json_t **out);
+
+CAIRN_END_DECLS
 
 #endif

@@ -43,7 +43,10 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include "cairn/common.h"
 #include "cairn/ctx.h"
+
+CAIRN_BEGIN_DECLS
 
 struct cairn_runs_search_options {
 	const char *filter;           /* NULL or "": every run */
@@ -92,5 +95,7 @@ int cairn_runs_order_key(cairn_ctx *ctx, const char *order, const char **part, c
  * with CAIRN_EINVAL.
  */
 int cairn_runs_compare(cairn_ctx *ctx, const char *const *refs, size_t n, json_t **out);
+
+CAIRN_END_DECLS
 
 #endif

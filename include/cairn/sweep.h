@@ -29,9 +29,12 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "cairn/common.h"
 #include "cairn/ctx.h"
 #include "cairn/id.h"
 #include "cairn/run.h"
+
+CAIRN_BEGIN_DECLS
 
 struct cairn_sweep_options {
 	const char *exe;            /* the cairn program; NULL: /proc/self/exe */
@@ -94,5 +97,7 @@ int cairn_sweep_minimizes(const char *key);
  * metadata store (the parent then ends FAILED). The caller releases res.
  */
 int cairn_sweep(cairn_ctx *ctx, const struct cairn_sweep_options *o, struct cairn_sweep_result *res);
+
+CAIRN_END_DECLS
 
 #endif

@@ -13,8 +13,11 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include "cairn/common.h"
 #include "cairn/ctx.h"
 #include "cairn/id.h"
+
+CAIRN_BEGIN_DECLS
 
 struct cairn_train_options {
 	const char *data;          /* dataset reference */
@@ -64,5 +67,7 @@ struct cairn_train_result {
 };
 
 int cairn_train(cairn_ctx *ctx, const struct cairn_train_options *o, struct cairn_train_result *res);
+
+CAIRN_END_DECLS
 
 #endif

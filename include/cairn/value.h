@@ -16,7 +16,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "cairn/format.h"
+#include "cairn/common.h"
+
+CAIRN_BEGIN_DECLS
 
 enum cairn_type {
 	CAIRN_TYPE_NULL = 0, /* only for a single value: no column has this type */
@@ -46,5 +48,6 @@ enum cairn_type cairn_value_type(const char *s, size_t len, int quoted);
  * integer and float make float, NULL gives the other, anything else string. */
 enum cairn_type cairn_type_join(enum cairn_type a, enum cairn_type b);
 
+CAIRN_END_DECLS
 
 #endif

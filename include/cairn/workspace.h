@@ -10,7 +10,10 @@
 #ifndef CAIRN_WORKSPACE_H
 #define CAIRN_WORKSPACE_H
 
+#include "cairn/common.h"
 #include "cairn/ctx.h"
+
+CAIRN_BEGIN_DECLS
 
 #define CAIRN_DIRNAME ".cairn"
 
@@ -40,5 +43,7 @@ int cairn_workspace_open(cairn_ctx *ctx, const char *start_dir);
 /* The directory holding `.cairn/`, and `.cairn/` itself; NULL before open. */
 const char *cairn_workspace_root(const cairn_ctx *ctx);
 const char *cairn_workspace_dir(const cairn_ctx *ctx);
+
+CAIRN_END_DECLS
 
 #endif

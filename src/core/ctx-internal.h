@@ -7,18 +7,31 @@
 #include "cairn/buf.h"
 #include "cairn/ctx.h"
 
-struct cairn_db;
+struct cairn__db;
 
 struct cairn_ctx {
 	int code;
 	cairn_buf msg;
 	char *root;          /* directory holding .cairn (NULL before open) */
 	char *dir;           /* the .cairn directory */
-	struct cairn_db *db; /* opened on first use */
+	struct cairn__db *db; /* opened on first use */
+
+	/* What the embedding program hears from long operations (ctx.h). */
+	cairn_log_fn log_fn;
+	void *log_arg;
+	enum cairn_log_level log_level;
+	cairn_progress_fn progress_fn;
+	void *progress_arg;
+	struct cairn_cancel *cancel;
 };
 
+/* Gives a context made by the library for a worker thread the log sink and
+ * cancel flag of the caller's context (not its progress sink, which is
+ * called on the caller's thread only). */
+void cairn__ctx_inherit(cairn_ctx *worker, const cairn_ctx *parent);
+
 /* The workspace's metadata store, opened (and migrated) on first use. */
-int cairn__ctx_db(cairn_ctx *ctx, struct cairn_db **db);
+int cairn__ctx_db(cairn_ctx *ctx, struct cairn__db **db);
 /* Fails with CAIRN_ENOWORKSPACE when no workspace is open on ctx. */
 int cairn__ctx_need_workspace(cairn_ctx *ctx);
 

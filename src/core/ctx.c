@@ -19,11 +19,44 @@ void cairn_ctx_free(cairn_ctx *ctx)
 {
 	if (!ctx)
 		return;
-	cairn_db_close(ctx->db);
+	cairn__db_close(ctx->db);
 	cairn_buf_release(&ctx->msg);
 	free(ctx->root);
 	free(ctx->dir);
 	free(ctx);
+}
+
+void cairn_ctx_set_log(cairn_ctx *ctx, enum cairn_log_level level, cairn_log_fn fn, void *arg)
+{
+	ctx->log_fn = fn;
+	ctx->log_arg = arg;
+	ctx->log_level = level;
+}
+
+void cairn_ctx_set_progress(cairn_ctx *ctx, cairn_progress_fn fn, void *arg)
+{
+	ctx->progress_fn = fn;
+	ctx->progress_arg = arg;
+}
+
+void cairn_ctx_set_cancel(cairn_ctx *ctx, struct cairn_cancel *cancel)
+{
+	ctx->cancel = cancel;
+}
+
+int cairn_ctx_cancelled(const cairn_ctx *ctx)
+{
+	if (!ctx->cancel || !ctx->cancel->requested)
+		return 0;
+	return ctx->cancel->sig ? ctx->cancel->sig : 1;
+}
+
+void cairn__ctx_inherit(cairn_ctx *worker, const cairn_ctx *parent)
+{
+	if (!worker || !parent)
+		return;
+	cairn_ctx_set_log(worker, parent->log_level, parent->log_fn, parent->log_arg);
+	worker->cancel = parent->cancel;
 }
 
 const char *cairn_errmsg(const cairn_ctx *ctx)
@@ -101,7 +134,7 @@ int cairn__ctx_need_workspace(cairn_ctx *ctx)
 			   "no workspace is open (run 'cairn init' first)");
 }
 
-int cairn__ctx_db(cairn_ctx *ctx, struct cairn_db **db)
+int cairn__ctx_db(cairn_ctx *ctx, struct cairn__db **db)
 {
 	int rc;
 
@@ -110,7 +143,7 @@ int cairn__ctx_db(cairn_ctx *ctx, struct cairn_db **db)
 		if ((rc = cairn__ctx_need_workspace(ctx)))
 			return rc;
 		cairn_buf_addf(&path, "%s/cairn.db", ctx->dir);
-		rc = cairn_db_open(ctx, path.buf, 0, &ctx->db);
+		rc = cairn__db_open(ctx, path.buf, 0, &ctx->db);
 		cairn_buf_release(&path);
 		if (rc)
 			return rc;

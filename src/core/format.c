@@ -2,7 +2,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "cairn/format.h"
+#include "core/format.h"
 
 size_t cairn_format_double(double v, char out[32])
 {

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cairn/error.h"
-#include "cairn/fs.h"
+#include "core/fs.h"
 
 ssize_t cairn_read_full(int fd, void *buf, size_t len)
 {

@@ -6,8 +6,8 @@
 #include <unistd.h>
 #include <openssl/evp.h>
 #include "cairn/error.h"
-#include "cairn/fs.h"
 #include "cairn/hash.h"
+#include "core/fs.h"
 
 #define HASH_CHUNK (1 << 20)
 

@@ -2,10 +2,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cairn/format.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
-#include "cairn/json.h"
+#include "core/format.h"
+#include "core/fs.h"
+#include "core/json.h"
 
 int cairn_json_load_text(cairn_ctx *ctx, const char *what, const char *text,
 			 size_t len, json_t **out)

@@ -1,7 +1,7 @@
 /* Line plots as standalone SVG documents; see include/cairn/svgplot.h. */
 #include <math.h>
 #include <string.h>
-#include "cairn/svgplot.h"
+#include "core/svgplot.h"
 #include "core/utf8.h"
 
 #define MARGIN_LEFT 76

@@ -1,4 +1,5 @@
 /* Who and where: user, host and process identity; see who.h. */
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,23 +7,34 @@
 #include <unistd.h>
 #include "core/who.h"
 
+/* Both are read once per process and never change after that, so any
+ * thread may read them. */
+static char user[256], host[256];
+static pthread_once_t who_once = PTHREAD_ONCE_INIT;
+
+static void read_who(void)
+{
+	struct passwd pw, *found = NULL;
+	char buf[4096];
+
+	if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &found) || !found ||
+	    strlen(found->pw_name) >= sizeof(user) || !found->pw_name[0])
+		snprintf(user, sizeof(user), "unknown");
+	else
+		snprintf(user, sizeof(user), "%s", found->pw_name);
+	if (gethostname(host, sizeof(host) - 1) || !host[0])
+		snprintf(host, sizeof(host), "unknown");
+}
+
 const char *cairn__current_user(void)
 {
-	const char *u = getenv("USER");
-	struct passwd *pw;
-
-	if (u && *u)
-		return u;
-	pw = getpwuid(getuid());
-	return pw ? pw->pw_name : "unknown";
+	pthread_once(&who_once, read_who);
+	return user;
 }
 
 const char *cairn__current_host(void)
 {
-	static char host[256];
-
-	if (!host[0] && (gethostname(host, sizeof(host) - 1) || !host[0]))
-		strcpy(host, "unknown");
+	pthread_once(&who_once, read_who);
 	return host;
 }
 

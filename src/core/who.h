@@ -6,7 +6,8 @@
 
 #include <sys/types.h>
 
-/* $USER, else the password entry's name, else "unknown" (static storage). */
+/* The password entry's name of the real user, else "unknown" (static
+ * storage). Not $USER: the library reads no environment variable. */
 const char *cairn__current_user(void);
 /* The host name (static storage; "unknown" when it cannot be read). */
 const char *cairn__current_host(void);

@@ -4,9 +4,9 @@
 #include <string.h>
 #include <yaml.h>
 #include "cairn/error.h"
-#include "cairn/fs.h"
-#include "cairn/json.h"
-#include "cairn/yaml.h"
+#include "core/fs.h"
+#include "core/json.h"
+#include "core/yaml.h"
 
 static json_t *plain_scalar(const char *s, size_t len)
 {

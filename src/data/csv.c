@@ -11,7 +11,7 @@
 #include "cairn/buf.h"
 #include "cairn/csv.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
+#include "core/fs.h"
 #include "core/utf8.h"
 
 #define CHUNK ((size_t)1 << 20)

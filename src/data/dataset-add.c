@@ -9,12 +9,12 @@
 #include <unistd.h>
 #include "cairn/dataset.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
-#include "cairn/json.h"
-#include "cairn/log.h"
+#include "core/log.h"
 #include "cairn/profile.h"
 #include "cairn/workspace.h"
 #include "core/ctx-internal.h"
+#include "core/fs.h"
+#include "core/json.h"
 #include "data/dataset-internal.h"
 #include "store/db.h"
 
@@ -78,28 +78,28 @@ static void *profile_thread(void *arg)
 static int profile_by_hash(cairn_ctx *ctx, const char *hash, struct cairn__new_version *nv,
 			   json_t **schema, int *found)
 {
-	cairn_stmt *st;
-	cairn_db *db;
+	cairn__stmt *st;
+	cairn__db *db;
 	int rc, row;
 
 	*found = 0;
 	if ((rc = cairn__ctx_db(ctx, &db)) ||
-	    (rc = cairn_db_prepare(db, "SELECT format, rows, cols, schema, profile FROM dataset_versions"
+	    (rc = cairn__db_prepare(db, "SELECT format, rows, cols, schema, profile FROM dataset_versions"
 				       " WHERE hash = ? AND kind = 'file' AND profile IS NOT NULL LIMIT 1", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, hash)))
+	    (rc = cairn__stmt_bind_text(st, 1, hash)))
 		return rc;
-	row = cairn_stmt_step(st);
+	row = cairn__stmt_step(st);
 	if (row < 0)
 		return cairn_errcode(ctx);
 	if (row == 1) {
-		snprintf(nv->format, sizeof(nv->format), "%s", cairn_stmt_text(st, 0));
-		nv->rows = cairn_stmt_int64(st, 1);
-		nv->cols = cairn_stmt_int64(st, 2);
-		*schema = json_loads(cairn_stmt_text(st, 3), 0, NULL);
-		snprintf(nv->profile, sizeof(nv->profile), "%s", cairn_stmt_text(st, 4));
+		snprintf(nv->format, sizeof(nv->format), "%s", cairn__stmt_text(st, 0));
+		nv->rows = cairn__stmt_int64(st, 1);
+		nv->cols = cairn__stmt_int64(st, 2);
+		*schema = json_loads(cairn__stmt_text(st, 3), 0, NULL);
+		snprintf(nv->profile, sizeof(nv->profile), "%s", cairn__stmt_text(st, 4));
 		*found = *schema != NULL;
 	}
-	cairn_stmt_reset(st);
+	cairn__stmt_reset(st);
 	return 0;
 }
 
@@ -181,7 +181,7 @@ int cairn_dataset_add_file(cairn_ctx *ctx, const char *path, const struct cairn_
 	if ((rc = cairn__statcache_lookup(ctx, abspath, &before, put.hash, &have_hash)))
 		goto out;
 	if (have_hash) {
-		cairn_log_debug("'%s' is unchanged since it was hashed (stat cache): %.12s", path, put.hash);
+		cairn__log_debug(ctx, "'%s' is unchanged since it was hashed (stat cache): %.12s", path, put.hash);
 		put.size = (uint64_t)before.st_size;
 		if ((rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed)
 			goto out;
@@ -211,6 +211,7 @@ int cairn_dataset_add_file(cairn_ctx *ctx, const char *path, const struct cairn_
 			rc = cairn_error(ctx, CAIRN_ENOMEM, "out of memory");
 			goto out;
 		}
+		cairn__ctx_inherit(job.ctx, ctx);
 		if (pthread_create(&job.thread, NULL, profile_thread, &job)) {
 			rc = cairn_error(ctx, CAIRN_EINTERNAL, "cannot start a thread");
 			goto out;

@@ -8,10 +8,10 @@
 #include <unistd.h>
 #include "cairn/dataset.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
-#include "cairn/json.h"
 #include "cairn/profile.h"
 #include "core/ctx-internal.h"
+#include "core/fs.h"
+#include "core/json.h"
 #include "core/who.h"
 #include "data/dataset-internal.h"
 #include "store/db.h"
@@ -65,71 +65,71 @@ static void copy_text(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
-static json_t *parse_json_column(cairn_stmt *st, int col)
+static json_t *parse_json_column(cairn__stmt *st, int col)
 {
-	const char *s = cairn_stmt_text(st, col);
+	const char *s = cairn__stmt_text(st, col);
 	return *s ? json_loads(s, 0, NULL) : NULL;
 }
 
 /* Fills v from a row selected with VERSION_COLUMNS. */
-static void read_row(cairn_stmt *st, struct cairn_dataset_version *v)
+static void read_row(cairn__stmt *st, struct cairn_dataset_version *v)
 {
 	memset(v, 0, sizeof(*v));
-	copy_text(v->id, sizeof(v->id), cairn_stmt_text(st, 0));
-	copy_text(v->name, sizeof(v->name), cairn_stmt_text(st, 1));
-	v->version = cairn_stmt_int64(st, 2);
-	copy_text(v->hash, sizeof(v->hash), cairn_stmt_text(st, 3));
-	copy_text(v->kind, sizeof(v->kind), cairn_stmt_text(st, 4));
-	copy_text(v->format, sizeof(v->format), cairn_stmt_text(st, 5));
-	v->size = (uint64_t)cairn_stmt_int64(st, 6);
-	v->files = cairn_stmt_int64(st, 7);
-	v->rows = cairn_stmt_is_null(st, 8) ? -1 : cairn_stmt_int64(st, 8);
-	v->cols = cairn_stmt_is_null(st, 9) ? -1 : cairn_stmt_int64(st, 9);
+	copy_text(v->id, sizeof(v->id), cairn__stmt_text(st, 0));
+	copy_text(v->name, sizeof(v->name), cairn__stmt_text(st, 1));
+	v->version = cairn__stmt_int64(st, 2);
+	copy_text(v->hash, sizeof(v->hash), cairn__stmt_text(st, 3));
+	copy_text(v->kind, sizeof(v->kind), cairn__stmt_text(st, 4));
+	copy_text(v->format, sizeof(v->format), cairn__stmt_text(st, 5));
+	v->size = (uint64_t)cairn__stmt_int64(st, 6);
+	v->files = cairn__stmt_int64(st, 7);
+	v->rows = cairn__stmt_is_null(st, 8) ? -1 : cairn__stmt_int64(st, 8);
+	v->cols = cairn__stmt_is_null(st, 9) ? -1 : cairn__stmt_int64(st, 9);
 	v->schema = parse_json_column(st, 10);
-	copy_text(v->profile, sizeof(v->profile), cairn_stmt_text(st, 11));
-	v->source = cairn_xstrdup(cairn_stmt_text(st, 12));
-	copy_text(v->source_kind, sizeof(v->source_kind), cairn_stmt_text(st, 13));
+	copy_text(v->profile, sizeof(v->profile), cairn__stmt_text(st, 11));
+	v->source = cairn_xstrdup(cairn__stmt_text(st, 12));
+	copy_text(v->source_kind, sizeof(v->source_kind), cairn__stmt_text(st, 13));
 	v->params = parse_json_column(st, 14);
 	if (!v->params)
 		v->params = json_object();
-	v->description = cairn_xstrdup(cairn_stmt_text(st, 15));
-	v->created_ms = cairn_stmt_int64(st, 16);
-	v->created_by = cairn_xstrdup(cairn_stmt_text(st, 17));
+	v->description = cairn_xstrdup(cairn__stmt_text(st, 15));
+	v->created_ms = cairn__stmt_int64(st, 16);
+	v->created_by = cairn_xstrdup(cairn__stmt_text(st, 17));
 }
 
 /* Loads tags and derived_from of v. */
-static int read_relations(cairn_db *db, struct cairn_dataset_version *v)
+static int read_relations(cairn__db *db, struct cairn_dataset_version *v)
 {
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc, row;
 
 	v->tags = json_object();
 	v->derived_from = json_array();
-	if ((rc = cairn_db_prepare(db, "SELECT key, value FROM dataset_tags WHERE version_id = ? ORDER BY key", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, v->id)))
+	if ((rc = cairn__db_prepare(db, "SELECT key, value FROM dataset_tags WHERE version_id = ? ORDER BY key", &st)) ||
+	    (rc = cairn__stmt_bind_text(st, 1, v->id)))
 		return rc;
-	while ((row = cairn_stmt_step(st)) == 1)
-		json_object_set_new(v->tags, cairn_stmt_text(st, 0), json_string(cairn_stmt_text(st, 1)));
+	while ((row = cairn__stmt_step(st)) == 1)
+		json_object_set_new(v->tags, cairn__stmt_text(st, 0), json_string(cairn__stmt_text(st, 1)));
 	if (row < 0)
 		return CAIRN_EDB;
-	if ((rc = cairn_db_prepare(db,
+	if ((rc = cairn__db_prepare(db,
 				   "SELECT d.name || '@' || d.version FROM lineage l"
 				   " JOIN dataset_versions d ON d.id = l.dst_id"
 				   " WHERE l.src_type = 'dataset_version' AND l.src_id = ?"
 				   " AND l.relation = 'derived_from' AND l.dst_type = 'dataset_version'"
 				   " ORDER BY d.name, d.version", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, v->id)))
+	    (rc = cairn__stmt_bind_text(st, 1, v->id)))
 		return rc;
-	while ((row = cairn_stmt_step(st)) == 1)
-		json_array_append_new(v->derived_from, json_string(cairn_stmt_text(st, 0)));
+	while ((row = cairn__stmt_step(st)) == 1)
+		json_array_append_new(v->derived_from, json_string(cairn__stmt_text(st, 0)));
 	return row < 0 ? CAIRN_EDB : 0;
 }
 
 /* Runs st (bound) expecting at most one version row. */
-static int fetch_one(cairn_ctx *ctx, cairn_db *db, cairn_stmt *st,
+static int fetch_one(cairn_ctx *ctx, cairn__db *db, cairn__stmt *st,
 		     struct cairn_dataset_version *out, int *found)
 {
-	int row = cairn_stmt_step(st);
+	int row = cairn__stmt_step(st);
 
 	*found = 0;
 	if (row < 0)
@@ -137,7 +137,7 @@ static int fetch_one(cairn_ctx *ctx, cairn_db *db, cairn_stmt *st,
 	if (row == 0)
 		return 0;
 	read_row(st, out);
-	cairn_stmt_reset(st);
+	cairn__stmt_reset(st);
 	*found = 1;
 	return read_relations(db, out);
 }
@@ -145,43 +145,43 @@ static int fetch_one(cairn_ctx *ctx, cairn_db *db, cairn_stmt *st,
 int cairn__dataset_latest(cairn_ctx *ctx, const char *name,
 			  struct cairn_dataset_version *out, int *found)
 {
-	cairn_stmt *st;
-	cairn_db *db;
+	cairn__stmt *st;
+	cairn__db *db;
 	int rc;
 
 	if ((rc = cairn__ctx_db(ctx, &db)) ||
-	    (rc = cairn_db_prepare(db, "SELECT " VERSION_COLUMNS " FROM dataset_versions"
+	    (rc = cairn__db_prepare(db, "SELECT " VERSION_COLUMNS " FROM dataset_versions"
 				       " WHERE name = ? ORDER BY version DESC LIMIT 1", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, name)))
+	    (rc = cairn__stmt_bind_text(st, 1, name)))
 		return rc;
 	return fetch_one(ctx, db, st, out, found);
 }
 
 int cairn__dataset_by_id(cairn_ctx *ctx, const char *id, struct cairn_dataset_version *out)
 {
-	cairn_stmt *st;
-	cairn_db *db;
+	cairn__stmt *st;
+	cairn__db *db;
 	int rc, found;
 
 	if ((rc = cairn__ctx_db(ctx, &db)) ||
-	    (rc = cairn_db_prepare(db, "SELECT " VERSION_COLUMNS " FROM dataset_versions"
+	    (rc = cairn__db_prepare(db, "SELECT " VERSION_COLUMNS " FROM dataset_versions"
 				       " WHERE id = ?", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, id)) ||
+	    (rc = cairn__stmt_bind_text(st, 1, id)) ||
 	    (rc = fetch_one(ctx, db, st, out, &found)))
 		return rc;
 	return found ? 0 : cairn_error(ctx, CAIRN_ENOTFOUND, "no dataset version '%s'", id);
 }
 
-static int dataset_exists(cairn_ctx *ctx, cairn_db *db, const char *name, int *exists)
+static int dataset_exists(cairn_ctx *ctx, cairn__db *db, const char *name, int *exists)
 {
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc, row;
 
-	if ((rc = cairn_db_prepare(db, "SELECT 1 FROM datasets WHERE name = ?", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, name)))
+	if ((rc = cairn__db_prepare(db, "SELECT 1 FROM datasets WHERE name = ?", &st)) ||
+	    (rc = cairn__stmt_bind_text(st, 1, name)))
 		return rc;
-	row = cairn_stmt_step(st);
-	cairn_stmt_reset(st);
+	row = cairn__stmt_step(st);
+	cairn__stmt_reset(st);
 	if (row < 0)
 		return cairn_errcode(ctx);
 	*exists = row;
@@ -195,23 +195,23 @@ static int not_found(cairn_ctx *ctx, const char *ref, const char *name)
 			   ref, name);
 }
 
-static int by_hash_prefix(cairn_ctx *ctx, cairn_db *db, const struct cairn_ref *r,
+static int by_hash_prefix(cairn_ctx *ctx, cairn__db *db, const struct cairn_ref *r,
 			  const char *ref, struct cairn_dataset_version *out, int *found)
 {
 	cairn_buf hi = CAIRN_BUF_INIT;
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc, n = 0, row;
 
 	*found = 0;
 	cairn_buf_adds(&hi, r->selector);
 	cairn_buf_addch(&hi, 0x7f);
-	if ((rc = cairn_db_prepare(db, "SELECT " VERSION_COLUMNS " FROM dataset_versions"
+	if ((rc = cairn__db_prepare(db, "SELECT " VERSION_COLUMNS " FROM dataset_versions"
 				       " WHERE name = ? AND hash >= ? AND hash < ? ORDER BY version", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, r->name)) ||
-	    (rc = cairn_stmt_bind_text(st, 2, r->selector)) ||
-	    (rc = cairn_stmt_bind_text(st, 3, hi.buf)))
+	    (rc = cairn__stmt_bind_text(st, 1, r->name)) ||
+	    (rc = cairn__stmt_bind_text(st, 2, r->selector)) ||
+	    (rc = cairn__stmt_bind_text(st, 3, hi.buf)))
 		goto out;
-	while ((row = cairn_stmt_step(st)) == 1) {
+	while ((row = cairn__stmt_step(st)) == 1) {
 		if (n++ == 0)
 			read_row(st, out);
 	}
@@ -234,8 +234,8 @@ out:
 int cairn_dataset_resolve(cairn_ctx *ctx, const char *ref, struct cairn_dataset_version *out)
 {
 	struct cairn_ref r;
-	cairn_stmt *st;
-	cairn_db *db;
+	cairn__stmt *st;
+	cairn__db *db;
 	int rc, found = 0, exists = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -249,7 +249,7 @@ int cairn_dataset_resolve(cairn_ctx *ctx, const char *ref, struct cairn_dataset_
 		char *id = NULL;
 		/* A bare id prefix of a version. */
 		if (r.kind == CAIRN_REF_NAME && strlen(ref) >= 4 &&
-		    cairn_db_resolve_prefix(db, "dataset version", "dataset_versions", "id",
+		    cairn__db_resolve_prefix(db, "dataset version", "dataset_versions", "id",
 					    ref, &id) == 0) {
 			rc = cairn__dataset_by_id(ctx, id, out);
 			free(id);
@@ -265,10 +265,10 @@ int cairn_dataset_resolve(cairn_ctx *ctx, const char *ref, struct cairn_dataset_
 			return rc;
 		break;
 	case CAIRN_REF_VERSION:
-		if ((rc = cairn_db_prepare(db, "SELECT " VERSION_COLUMNS " FROM dataset_versions"
+		if ((rc = cairn__db_prepare(db, "SELECT " VERSION_COLUMNS " FROM dataset_versions"
 					       " WHERE name = ? AND version = ?", &st)) ||
-		    (rc = cairn_stmt_bind_text(st, 1, r.name)) ||
-		    (rc = cairn_stmt_bind_int64(st, 2, r.version)) ||
+		    (rc = cairn__stmt_bind_text(st, 1, r.name)) ||
+		    (rc = cairn__stmt_bind_int64(st, 2, r.version)) ||
 		    (rc = fetch_one(ctx, db, st, out, &found)))
 			return rc;
 		break;
@@ -314,8 +314,8 @@ int cairn__dataset_insert(cairn_ctx *ctx, const struct cairn__new_version *nv,
 	char id[CAIRN_ID_LEN + 1];
 	int64_t now = cairn_now_ms(), version = 1;
 	cairn_buf schema = CAIRN_BUF_INIT, params = CAIRN_BUF_INIT;
-	cairn_stmt *st;
-	cairn_db *db;
+	cairn__stmt *st;
+	cairn__db *db;
 	int rc, row;
 
 	if ((rc = cairn__ctx_db(ctx, &db)))
@@ -327,84 +327,84 @@ int cairn__dataset_insert(cairn_ctx *ctx, const struct cairn__new_version *nv,
 		cairn_json_append(&params, opts->params, 0);
 	else
 		cairn_buf_adds(&params, "{}");
-	if ((rc = cairn_db_begin(db)))
+	if ((rc = cairn__db_begin(db)))
 		goto out;
-	if ((rc = cairn_db_prepare(db, "INSERT OR IGNORE INTO datasets(name, description, created_ms)"
+	if ((rc = cairn__db_prepare(db, "INSERT OR IGNORE INTO datasets(name, description, created_ms)"
 				       " VALUES (?, '', ?)", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, opts->name)) ||
-	    (rc = cairn_stmt_bind_int64(st, 2, now)) ||
-	    (rc = cairn_stmt_run(st)))
+	    (rc = cairn__stmt_bind_text(st, 1, opts->name)) ||
+	    (rc = cairn__stmt_bind_int64(st, 2, now)) ||
+	    (rc = cairn__stmt_run(st)))
 		goto fail;
-	if ((rc = cairn_db_prepare(db, "SELECT coalesce(max(version), 0) + 1 FROM dataset_versions"
+	if ((rc = cairn__db_prepare(db, "SELECT coalesce(max(version), 0) + 1 FROM dataset_versions"
 				       " WHERE name = ?", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, opts->name)))
+	    (rc = cairn__stmt_bind_text(st, 1, opts->name)))
 		goto fail;
-	if ((row = cairn_stmt_step(st)) != 1) {
+	if ((row = cairn__stmt_step(st)) != 1) {
 		rc = row < 0 ? cairn_errcode(ctx) : CAIRN_EDB;
 		goto fail;
 	}
-	version = cairn_stmt_int64(st, 0);
-	cairn_stmt_reset(st);
-	if ((rc = cairn_db_prepare(db, "INSERT INTO dataset_versions(" VERSION_COLUMNS ")"
+	version = cairn__stmt_int64(st, 0);
+	cairn__stmt_reset(st);
+	if ((rc = cairn__db_prepare(db, "INSERT INTO dataset_versions(" VERSION_COLUMNS ")"
 				       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, id)) ||
-	    (rc = cairn_stmt_bind_text(st, 2, opts->name)) ||
-	    (rc = cairn_stmt_bind_int64(st, 3, version)) ||
-	    (rc = cairn_stmt_bind_text(st, 4, nv->hash)) ||
-	    (rc = cairn_stmt_bind_text(st, 5, nv->kind)) ||
-	    (rc = *nv->format ? cairn_stmt_bind_text(st, 6, nv->format) : cairn_stmt_bind_null(st, 6)) ||
-	    (rc = cairn_stmt_bind_int64(st, 7, (int64_t)nv->size)) ||
-	    (rc = cairn_stmt_bind_int64(st, 8, nv->files)) ||
-	    (rc = nv->rows >= 0 ? cairn_stmt_bind_int64(st, 9, nv->rows) : cairn_stmt_bind_null(st, 9)) ||
-	    (rc = nv->cols >= 0 ? cairn_stmt_bind_int64(st, 10, nv->cols) : cairn_stmt_bind_null(st, 10)) ||
-	    (rc = schema.len ? cairn_stmt_bind_text(st, 11, schema.buf) : cairn_stmt_bind_null(st, 11)) ||
-	    (rc = *nv->profile ? cairn_stmt_bind_text(st, 12, nv->profile) : cairn_stmt_bind_null(st, 12)) ||
-	    (rc = cairn_stmt_bind_text(st, 13, opts->source)) ||
-	    (rc = cairn_stmt_bind_text(st, 14, opts->source_kind)) ||
-	    (rc = cairn_stmt_bind_text(st, 15, params.buf)) ||
-	    (rc = cairn_stmt_bind_text(st, 16, opts->description ? opts->description : "")) ||
-	    (rc = cairn_stmt_bind_int64(st, 17, now)) ||
-	    (rc = cairn_stmt_bind_text(st, 18, cairn__current_user())) ||
-	    (rc = cairn_stmt_run(st)))
+	    (rc = cairn__stmt_bind_text(st, 1, id)) ||
+	    (rc = cairn__stmt_bind_text(st, 2, opts->name)) ||
+	    (rc = cairn__stmt_bind_int64(st, 3, version)) ||
+	    (rc = cairn__stmt_bind_text(st, 4, nv->hash)) ||
+	    (rc = cairn__stmt_bind_text(st, 5, nv->kind)) ||
+	    (rc = *nv->format ? cairn__stmt_bind_text(st, 6, nv->format) : cairn__stmt_bind_null(st, 6)) ||
+	    (rc = cairn__stmt_bind_int64(st, 7, (int64_t)nv->size)) ||
+	    (rc = cairn__stmt_bind_int64(st, 8, nv->files)) ||
+	    (rc = nv->rows >= 0 ? cairn__stmt_bind_int64(st, 9, nv->rows) : cairn__stmt_bind_null(st, 9)) ||
+	    (rc = nv->cols >= 0 ? cairn__stmt_bind_int64(st, 10, nv->cols) : cairn__stmt_bind_null(st, 10)) ||
+	    (rc = schema.len ? cairn__stmt_bind_text(st, 11, schema.buf) : cairn__stmt_bind_null(st, 11)) ||
+	    (rc = *nv->profile ? cairn__stmt_bind_text(st, 12, nv->profile) : cairn__stmt_bind_null(st, 12)) ||
+	    (rc = cairn__stmt_bind_text(st, 13, opts->source)) ||
+	    (rc = cairn__stmt_bind_text(st, 14, opts->source_kind)) ||
+	    (rc = cairn__stmt_bind_text(st, 15, params.buf)) ||
+	    (rc = cairn__stmt_bind_text(st, 16, opts->description ? opts->description : "")) ||
+	    (rc = cairn__stmt_bind_int64(st, 17, now)) ||
+	    (rc = cairn__stmt_bind_text(st, 18, cairn__current_user())) ||
+	    (rc = cairn__stmt_run(st)))
 		goto fail;
 	if (opts->generated_by_run) {
-		if ((rc = cairn_db_prepare(db, "SELECT 1 FROM runs WHERE id = ?", &st)) ||
-		    (rc = cairn_stmt_bind_text(st, 1, opts->generated_by_run)))
+		if ((rc = cairn__db_prepare(db, "SELECT 1 FROM runs WHERE id = ?", &st)) ||
+		    (rc = cairn__stmt_bind_text(st, 1, opts->generated_by_run)))
 			goto fail;
-		row = cairn_stmt_step(st);
-		cairn_stmt_reset(st);
+		row = cairn__stmt_step(st);
+		cairn__stmt_reset(st);
 		if (row != 1) {
 			rc = row < 0 ? cairn_errcode(ctx) : cairn_error(ctx, CAIRN_ENOTFOUND,
 				"no run '%s' to record as the maker of %s", opts->generated_by_run,
 				opts->name);
 			goto fail;
 		}
-		if ((rc = cairn_db_prepare(db, "INSERT OR IGNORE INTO lineage(src_type, src_id, relation,"
+		if ((rc = cairn__db_prepare(db, "INSERT OR IGNORE INTO lineage(src_type, src_id, relation,"
 					       " dst_type, dst_id, created_ms) VALUES ('run', ?,"
 					       " 'generated', 'dataset_version', ?, ?)", &st)) ||
-		    (rc = cairn_stmt_bind_text(st, 1, opts->generated_by_run)) ||
-		    (rc = cairn_stmt_bind_text(st, 2, id)) ||
-		    (rc = cairn_stmt_bind_int64(st, 3, now)) ||
-		    (rc = cairn_stmt_run(st)))
+		    (rc = cairn__stmt_bind_text(st, 1, opts->generated_by_run)) ||
+		    (rc = cairn__stmt_bind_text(st, 2, id)) ||
+		    (rc = cairn__stmt_bind_int64(st, 3, now)) ||
+		    (rc = cairn__stmt_run(st)))
 			goto fail;
 	}
 	for (size_t i = 0; i < opts->nderived; i++) {
-		if ((rc = cairn_db_prepare(db, "INSERT OR IGNORE INTO lineage(src_type, src_id, relation,"
+		if ((rc = cairn__db_prepare(db, "INSERT OR IGNORE INTO lineage(src_type, src_id, relation,"
 					       " dst_type, dst_id, created_ms) VALUES ('dataset_version', ?,"
 					       " 'derived_from', 'dataset_version', ?, ?)", &st)) ||
-		    (rc = cairn_stmt_bind_text(st, 1, id)) ||
-		    (rc = cairn_stmt_bind_text(st, 2, opts->derived_from[i])) ||
-		    (rc = cairn_stmt_bind_int64(st, 3, now)) ||
-		    (rc = cairn_stmt_run(st)))
+		    (rc = cairn__stmt_bind_text(st, 1, id)) ||
+		    (rc = cairn__stmt_bind_text(st, 2, opts->derived_from[i])) ||
+		    (rc = cairn__stmt_bind_int64(st, 3, now)) ||
+		    (rc = cairn__stmt_run(st)))
 			goto fail;
 	}
-	if ((rc = cairn_db_commit(db)))
+	if ((rc = cairn__db_commit(db)))
 		goto out;
 	if (out)
 		rc = cairn__dataset_by_id(ctx, id, out);
 	goto out;
 fail:
-	cairn_db_rollback(db);
+	cairn__db_rollback(db);
 out:
 	cairn_buf_release(&schema);
 	cairn_buf_release(&params);

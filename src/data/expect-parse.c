@@ -7,8 +7,8 @@
 #include <string.h>
 #include <yaml.h>
 #include "cairn/error.h"
-#include "cairn/fs.h"
 #include "cairn/value.h"
+#include "core/fs.h"
 #include "data/expect.h"
 
 /* The fields an expectation may have, one bit each. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "cairn/error.h"
 #include "cairn/id.h"
+#include "core/format.h"
 #include "data/expect.h"
 #include "data/strmap.h"
 

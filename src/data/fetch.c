@@ -6,14 +6,14 @@
 #include <unistd.h>
 #include "cairn/acquire.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
-#include "cairn/progress.h"
 #include "core/curl-loader.h"
+#include "core/fs.h"
+#include "core/progress.h"
 
 struct sink {
 	int fd;
 	int err;
-	struct cairn_progress progress;
+	struct cairn__progress progress;
 };
 
 static size_t write_body(char *data, size_t size, size_t n, void *arg)
@@ -30,7 +30,7 @@ static int on_progress(void *arg, curl_off_t total, curl_off_t now, curl_off_t u
 {
 	struct sink *s = arg;
 	s->progress.total = total > 0 ? (uint64_t)total : 0;
-	cairn_progress_update(&s->progress, (uint64_t)now);
+	cairn__progress_update(&s->progress, (uint64_t)now);
 	return 0;
 }
 
@@ -57,7 +57,7 @@ int cairn_fetch_url(cairn_ctx *ctx, const char *url, const struct cairn_fetch_op
 		close(sink.fd);
 		return cairn_error(ctx, CAIRN_ENOMEM, "cannot start an HTTP client");
 	}
-	cairn_progress_start(&sink.progress, "Downloading", 0, 1);
+	cairn__progress_start(ctx, &sink.progress, "Downloading", 0, 1);
 	curl->easy_setopt(c, CURLOPT_URL, url);
 	curl->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
 	curl->easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
@@ -81,7 +81,7 @@ int cairn_fetch_url(cairn_ctx *ctx, const char *url, const struct cairn_fetch_op
 	curl->easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	curl->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	res = curl->easy_perform(c);
-	cairn_progress_end(&sink.progress);
+	cairn__progress_end(&sink.progress);
 	curl->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	if (res != CURLE_OK) {
 		if (sink.err) {

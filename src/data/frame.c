@@ -7,9 +7,10 @@
 #include <unistd.h>
 #include "cairn/error.h"
 #include "cairn/frame.h"
-#include "cairn/fs.h"
 #include "cairn/id.h"
-#include "cairn/json.h"
+#include "core/format.h"
+#include "core/fs.h"
+#include "core/json.h"
 #include "data/fastnum.h"
 #include "data/strmap.h"
 

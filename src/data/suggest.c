@@ -6,6 +6,7 @@
 #include "cairn/error.h"
 #include "cairn/expect.h"
 #include "cairn/value.h"
+#include "core/format.h"
 
 #define DEFAULT_MARGIN 0.1
 #define DEFAULT_CATEGORIES 50

@@ -17,11 +17,12 @@
 #include <sys/stat.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
-#include "cairn/json.h"
 #include "cairn/model.h"
+#include "core/fs.h"
+#include "core/json.h"
 #include "ml/algorithms.h"
 #include "ml/ensemble.h"
+#include "ml/model-internal.h"
 
 #define INFO_FILE "ensemble.json"
 #define MEMBERS_DIR "members"

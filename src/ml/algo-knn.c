@@ -33,9 +33,9 @@
 #include <unistd.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
 #include "cairn/hash.h"
-#include "cairn/json.h"
+#include "core/fs.h"
+#include "core/json.h"
 #include "ml/algorithms.h"
 
 #define MODEL_FILE "model.knn"

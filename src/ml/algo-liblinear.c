@@ -73,8 +73,8 @@
 #include <string.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
-#include "cairn/json.h"
+#include "core/fs.h"
+#include "core/json.h"
 #include "ml/algorithms.h"
 #include "ml/linear-loader.h"
 #include "ml/linear.h"

@@ -28,9 +28,9 @@
 #include <string.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
-#include "cairn/learner.h"
+#include "core/fs.h"
 #include "ml/algorithms.h"
+#include "ml/learner.h"
 #include "ml/xgb-loader.h"
 #include "ml/xgb.h"
 

@@ -4,10 +4,10 @@
 #include <strings.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
-#include "cairn/json.h"
-#include "cairn/learner.h"
+#include "core/fs.h"
+#include "core/json.h"
 #include "ml/algorithms.h"
+#include "ml/learner.h"
 
 /* Adding an algorithm: its src/ml/algo-<name>.c, one extern in
  * ml/algorithms.h and one row here. */

@@ -4,7 +4,7 @@
 #ifndef CAIRN_ML_ALGORITHMS_H
 #define CAIRN_ML_ALGORITHMS_H
 
-#include "cairn/learner.h"
+#include "ml/learner.h"
 
 extern const struct cairn_algorithm cairn__algo_xgboost;
 extern const struct cairn_algorithm cairn__algo_random_forest;

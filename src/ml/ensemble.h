@@ -15,6 +15,7 @@
 #include "cairn/ctx.h"
 #include "cairn/frame.h"
 #include "cairn/model.h"
+#include "ml/preprocess.h"
 
 /* 1 when algo is the ensemble algorithm. */
 int cairn__is_ensemble(const struct cairn_algorithm *algo);

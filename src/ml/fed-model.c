@@ -1,7 +1,7 @@
 /* The model of federated training's weights, which the parent and the sites
  * both make; see ml/fed-internal.h. */
 #include "cairn/buf.h"
-#include "cairn/fs.h"
+#include "core/fs.h"
 #include "ml/fed-internal.h"
 
 /* The model as algo loads it: liblinear's text format (see algo-liblinear.c). */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "cairn/buf.h"
-#include "cairn/json.h"
+#include "core/json.h"
 #include "ml/fed-pipe.h"
 
 /* A longer length is a broken peer, not a message. */

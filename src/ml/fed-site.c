@@ -10,9 +10,9 @@
 #include "cairn/buf.h"
 #include "cairn/error.h"
 #include "cairn/frame.h"
-#include "cairn/json.h"
-#include "cairn/log.h"
+#include "core/log.h"
 #include "cairn/workspace.h"
+#include "core/json.h"
 #include "ml/fed-internal.h"
 #include "ml/fed-pipe.h"
 #include "ml/metrics-internal.h"
@@ -255,7 +255,7 @@ _Noreturn void cairn__fed_site_main(const struct cairn__fed_options *o, size_t i
 		cairn_error_prefix(ctx, "shard '%s'", o->shards[index]);
 		msg = error_json(ctx, rc);
 	} else {
-		cairn_log_debug("federated site %zu (pid %ld) loaded only dataset '%s@%lld'", index + 1,
+		cairn__log_debug(ctx, "federated site %zu (pid %ld) loaded only dataset '%s@%lld'", index + 1,
 				(long)getpid(), v.name, (long long)v.version);
 		msg = shard_stats(f, target, &v);
 	}

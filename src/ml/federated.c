@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/json.h"
+#include "core/json.h"
 #include "ml/fed-internal.h"
 #include "ml/fed-pipe.h"
 #include "ml/federated.h"

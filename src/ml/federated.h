@@ -55,8 +55,8 @@
 
 #include "cairn/ctx.h"
 #include "cairn/dataset.h"
-#include "cairn/learner.h"
-#include "cairn/preprocess.h"
+#include "ml/learner.h"
+#include "ml/preprocess.h"
 
 struct cairn__fed_options {
 	const char *const *shards;    /* dataset references, at least 2 */

@@ -5,8 +5,8 @@
 #include "cairn/buf.h"
 #include "cairn/derive.h"
 #include "cairn/error.h"
-#include "cairn/evaluate.h"
 #include "data/rng.h"
+#include "ml/evaluate.h"
 
 int cairn_folds_assign(cairn_ctx *ctx, size_t n, size_t k, const double *y, int nclasses,
 		       uint64_t seed, int *fold)

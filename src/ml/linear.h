@@ -16,7 +16,7 @@
 #define CAIRN_ML_LINEAR_H
 
 #include "cairn/ctx.h"
-#include "cairn/learner.h"
+#include "ml/learner.h"
 
 struct cairn__linear_info {
 	int solver_type;          /* liblinear's enum: L2R_LR, L2R_L2LOSS_SVC_DUAL, ... */

@@ -6,7 +6,7 @@
 #define CAIRN_ML_METRICS_INTERNAL_H
 
 #include "cairn/error.h"
-#include "cairn/evaluate.h"
+#include "ml/evaluate.h"
 
 /* Check the input of one task (d->task is known to match), with errors
  * that name the row. */

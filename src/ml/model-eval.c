@@ -4,10 +4,11 @@
 #include <string.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/evaluate.h"
-#include "cairn/fs.h"
 #include "cairn/model-eval.h"
-#include "cairn/plots.h"
+#include "core/fs.h"
+#include "ml/evaluate.h"
+#include "ml/model-internal.h"
+#include "ml/plots.h"
 
 typedef int (*plot_fn)(cairn_ctx *ctx, const struct cairn_eval_data *d, const char *title,
 		       cairn_buf *out);

@@ -10,15 +10,16 @@
 #include <unistd.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
 #include "cairn/id.h"
-#include "cairn/json.h"
 #include "cairn/model.h"
-#include "ml/algorithms.h"
 #include "cairn/run.h"
 #include "cairn/version.h"
-#include "cairn/yaml.h"
+#include "core/fs.h"
+#include "core/json.h"
+#include "core/yaml.h"
+#include "ml/algorithms.h"
 #include "ml/ensemble.h"
+#include "ml/model-internal.h"
 
 struct cairn_model {
 	const struct cairn_algorithm *algo;

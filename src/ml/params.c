@@ -6,7 +6,7 @@
 #include <strings.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/learner.h"
+#include "ml/learner.h"
 
 static const struct cairn_param_spec *find_spec(const struct cairn_algorithm *a, const char *name)
 {

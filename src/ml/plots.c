@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cairn/plots.h"
-#include "cairn/svgplot.h"
+#include "core/svgplot.h"
 #include "ml/metrics-internal.h"
+#include "ml/plots.h"
 
 #define REFERENCE_COLOR "#888888"
 /* Names longer than this (in characters) are cut, with an ellipsis. */

@@ -5,8 +5,8 @@
 #include <string.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/preprocess.h"
 #include "cairn/value.h"
+#include "ml/preprocess.h"
 
 /* One-hot above this many categories would make the matrix mostly zeros:
  * such a column is encoded as ordinal instead (recorded in the spec). */

@@ -6,7 +6,7 @@
 #include <string.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/log.h"
+#include "core/log.h"
 #include "ml/softmax.h"
 
 /* Corrections kept by L-BFGS: scipy's default, which scikit-learn uses. */
@@ -254,10 +254,10 @@ int cairn__softmax_fit(cairn_ctx *ctx, const struct cairn_train_data *d,
 	if (status == LBFGS_ALREADY_MINIMIZED || status == LBFGS_SUCCESS)
 		s.converged = 1;
 	if (!s.converged && !s.stopped && status == LBFGSERR_MAXIMUMITERATION)
-		cairn_log_warn("multinomial logistic did not converge in %d iterations (max_iter): "
+		cairn__log_warn(ctx, "multinomial logistic did not converge in %d iterations (max_iter): "
 			       "the model is the last iterate", s.iterations);
 	else if (!s.converged && !s.stopped)
-		cairn_log_warn("multinomial logistic did not converge: L-BFGS stopped at "
+		cairn__log_warn(ctx, "multinomial logistic did not converge: L-BFGS stopped at "
 			       "iteration %d: %s", s.iterations, lbfgs_error(status));
 	to_liblinear(&p, theta, o->bias, out);
 	out->iterations = s.iterations;

@@ -36,7 +36,7 @@
 #define CAIRN_ML_SOFTMAX_H
 
 #include "cairn/ctx.h"
-#include "cairn/learner.h"
+#include "ml/learner.h"
 
 /* The objective on k classes, for the fit and its tests. */
 struct cairn__softmax_problem {

@@ -16,10 +16,10 @@
 #include "cairn/buf.h"
 #include "cairn/dataset.h"
 #include "cairn/error.h"
-#include "cairn/json.h"
-#include "cairn/log.h"
+#include "core/log.h"
 #include "cairn/sweep.h"
 #include "cairn/workspace.h"
+#include "core/json.h"
 #include "data/rng.h"
 #include "track/exec-internal.h"
 
@@ -666,7 +666,7 @@ static void stop_trials(struct sweep *s)
 
 	lo.status = "RUNNING";
 	if (cairn_run_list(s->ctx, &lo, &runs)) {
-		cairn_log_warn("cannot list the trials' runs: %s", cairn_errmsg(s->ctx));
+		cairn__log_warn(s->ctx, "cannot list the trials' runs: %s", cairn_errmsg(s->ctx));
 		cairn_error_clear(s->ctx);
 	}
 	for (int k = 0; k < s->nslots; k++)
@@ -890,7 +890,7 @@ int cairn_sweep(cairn_ctx *ctx, const struct cairn_sweep_options *o, struct cair
 		return rc;
 	res->ncombinations = grid_size(grid);
 	if (o->random > res->ncombinations)
-		cairn_log_warn("--random %zu is more than the %zu combinations of the grid: running them all",
+		cairn__log_warn(ctx, "--random %zu is more than the %zu combinations of the grid: running them all",
 			       o->random, res->ncombinations);
 	if ((rc = cairn_sweep_combinations(ctx, grid, o->random, o->seed, &s.combos)) ||
 	    (rc = check_data(ctx, o)))

@@ -7,17 +7,18 @@
 #include "cairn/buf.h"
 #include "cairn/dataset.h"
 #include "cairn/error.h"
-#include "cairn/evaluate.h"
-#include "cairn/fs.h"
-#include "cairn/json.h"
 #include "cairn/model.h"
-#include "cairn/preprocess.h"
-#include "cairn/progress.h"
 #include "cairn/run.h"
 #include "cairn/train.h"
+#include "core/fs.h"
+#include "core/json.h"
+#include "core/progress.h"
 #include "data/rng.h"
 #include "ml/ensemble.h"
+#include "ml/evaluate.h"
 #include "ml/federated.h"
+#include "ml/model-internal.h"
+#include "ml/preprocess.h"
 #include "track/run-internal.h"
 
 /* Everything one training holds, released by train_release. */
@@ -42,7 +43,7 @@ struct train {
 	struct cairn_metric *points;
 	char **point_keys;
 	size_t npoints;
-	struct cairn_progress progress;
+	struct cairn__progress progress;
 	json_t *fed_inputs;                   /* --federated: the shard versions */
 };
 
@@ -75,7 +76,7 @@ static int on_iteration(void *arg, int64_t step, const char *key, double value)
 		abort();
 	t->points[t->npoints] = (struct cairn_metric){ t->point_keys[t->npoints], value, step, 0 };
 	t->npoints++;
-	cairn_progress_update(&t->progress, (uint64_t)step + 1);
+	cairn__progress_update(&t->progress, (uint64_t)step + 1);
 	return 0;
 }
 
@@ -410,14 +411,14 @@ static int link_model(struct train *t, const char *ref)
 	if ((rc = cairn_run_resolve(t->ctx, run.buf, id)))
 		goto out;
 	cairn_buf_addf(&dst, "%s/%s", id, slash ? slash + 1 : "model");
-	if ((rc = cairn_db_begin(t->run->db)))
+	if ((rc = cairn__db_begin(t->run->db)))
 		goto out;
 	if ((rc = cairn__lineage_add(t->run->db, "run", cairn_run_id(t->run), "used", "artifact",
 				     dst.buf))) {
-		cairn_db_rollback(t->run->db);
+		cairn__db_rollback(t->run->db);
 		goto out;
 	}
-	rc = cairn_db_commit(t->run->db);
+	rc = cairn__db_commit(t->run->db);
 out:
 	cairn_buf_release(&manifest);
 	cairn_buf_release(&run);
@@ -723,9 +724,9 @@ static int train_federated(struct train *t)
 	fo.learning_rate = cairn_param_float(t->params, "learning_rate");
 	fo.on_loss = on_iteration;
 	fo.arg = t;
-	cairn_progress_start(&t->progress, "federated training", (uint64_t)fo.rounds + 1, 0);
+	cairn__progress_start(t->ctx, &t->progress, "federated training", (uint64_t)fo.rounds + 1, 0);
 	rc = cairn__federated_train(t->ctx, &fo, &res);
-	cairn_progress_end(&t->progress);
+	cairn__progress_end(&t->progress);
 	flush_points(t);
 	if (rc)
 		return rc;
@@ -851,9 +852,9 @@ static int train_in_run(struct train *t)
 	if (o->cv && (rc = cross_validate(t, &po)))
 		return rc;
 	if (!ensemble) {
-		cairn_progress_start(&t->progress, "training", 0, 0);
+		cairn__progress_start(t->ctx, &t->progress, "training", 0, 0);
 		rc = fit_on(t, &po, t->train_rows, t->ntrain, &t->prep, &t->model, 1);
-		cairn_progress_end(&t->progress);
+		cairn__progress_end(&t->progress);
 		flush_points(t);
 		if (rc || (o->unlabeled && (rc = self_train(t))))
 			return rc;

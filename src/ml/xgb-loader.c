@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include "cairn/buf.h"
-#include "cairn/log.h"
+#include "core/log.h"
 #include "core/dynlib.h"
 #include "core/utf8.h"
 #include "ml/xgb-loader.h"
@@ -89,12 +89,16 @@ static void clean_message(const char *s, cairn_buf *out)
 		cairn_buf_adds(out, "unknown error");
 }
 
+/* XGBoost reports through one process-wide callback: its messages go to
+ * the context that last reached the API on the calling thread. */
+static __thread cairn_ctx *log_ctx;
+
 static void log_message(const char *msg)
 {
 	cairn_buf b = CAIRN_BUF_INIT;
 
 	clean_message(msg, &b);
-	cairn_log_warn("xgboost: %s", b.buf);
+	cairn__log_warn(log_ctx, "xgboost: %s", b.buf);
 	cairn_buf_release(&b);
 }
 
@@ -104,6 +108,7 @@ int cairn__xgb(cairn_ctx *ctx, const char *needed_for, const struct cairn__xgb_a
 
 	if (rc)
 		return rc;
+	log_ctx = ctx;
 	xgb.register_log_callback(log_message);
 	*api = &xgb;
 	return 0;

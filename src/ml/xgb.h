@@ -20,7 +20,7 @@
 
 #include <stddef.h>
 #include "cairn/ctx.h"
-#include "cairn/learner.h"
+#include "ml/learner.h"
 
 struct cairn__xgb_info {
 	const char *objective;    /* XGBoost's name: "binary:logistic", ... */

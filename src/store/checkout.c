@@ -13,14 +13,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cairn/error.h"
-#include "cairn/fs.h"
 #include "cairn/id.h"
-#include "cairn/json.h"
-#include "cairn/log.h"
+#include "core/log.h"
 #include "cairn/objects.h"
-#include "cairn/progress.h"
 #include "cairn/ref.h"
 #include "core/ctx-internal.h"
+#include "core/fs.h"
+#include "core/json.h"
+#include "core/progress.h"
 #include "store/db.h"
 #include "store/objects-internal.h"
 
@@ -187,7 +187,7 @@ int cairn_object_checkout(cairn_ctx *ctx, const char *hash, const char *dest,
 			last_errno = errno;
 			/* A copy failing is a real failure, never a refusal. */
 			if (types[i] != CAIRN_LINK_COPY && refused(errno)) {
-				cairn_log_debug("link type %s refused for '%s': %s",
+				cairn__log_debug(ctx, "link type %s refused for '%s': %s",
 						cairn_link_type_name(types[i]), dest,
 						strerror(errno));
 				continue;

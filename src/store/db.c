@@ -6,21 +6,21 @@
 #include "cairn/buf.h"
 #include "cairn/error.h"
 #include "cairn/id.h"
-#include "cairn/log.h"
+#include "core/log.h"
+#include "cairn/version.h"
 #include "store/db.h"
 #include "store/migrations.h"
-#include "cairn/version.h"
 
 /* Long enough for any realistic queue of writers; each waits its turn. */
 #define BUSY_TIMEOUT_MS 60000
 
-struct cairn_stmt {
-	cairn_db *db;
+struct cairn__stmt {
+	cairn__db *db;
 	sqlite3_stmt *s;
 	char *sql;
 };
 
-struct cairn_db {
+struct cairn__db {
 	cairn_ctx *ctx;
 	sqlite3 *h;
 	char *path;
@@ -30,10 +30,10 @@ struct cairn_db {
 	 * program has a fixed set of SQL texts, and a statement a caller holds
 	 * must never move or vanish. */
 	int nstmts, alloc_stmts;
-	struct cairn_stmt **stmts;
+	struct cairn__stmt **stmts;
 };
 
-static int db_error(cairn_db *db, const char *what)
+static int db_error(cairn__db *db, const char *what)
 {
 	int code = sqlite3_extended_errcode(db->h);
 	int primary = code & 0xff;
@@ -43,41 +43,41 @@ static int db_error(cairn_db *db, const char *what)
 			   sqlite3_errmsg(db->h));
 }
 
-int cairn_db_exec(cairn_db *db, const char *sql)
+int cairn__db_exec(cairn__db *db, const char *sql)
 {
 	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return db_error(db, "cannot run statement");
 	return 0;
 }
 
-int cairn_db_begin(cairn_db *db)
+int cairn__db_begin(cairn__db *db)
 {
 	int rc;
 	if (db->in_tx)
 		return cairn_error(db->ctx, CAIRN_EINTERNAL,
 				   "metadata store: a transaction is already open");
-	if ((rc = cairn_db_exec(db, "BEGIN IMMEDIATE")))
+	if ((rc = cairn__db_exec(db, "BEGIN IMMEDIATE")))
 		return rc;
 	db->in_tx = 1;
 	return 0;
 }
 
-int cairn_db_commit(cairn_db *db)
+int cairn__db_commit(cairn__db *db)
 {
 	int rc;
 	if (!db->in_tx)
 		return cairn_error(db->ctx, CAIRN_EINTERNAL,
 				   "metadata store: commit without a transaction");
-	rc = cairn_db_exec(db, "COMMIT");
+	rc = cairn__db_exec(db, "COMMIT");
 	if (rc) {
-		cairn_db_rollback(db);
+		cairn__db_rollback(db);
 		return rc;
 	}
 	db->in_tx = 0;
 	return 0;
 }
 
-void cairn_db_rollback(cairn_db *db)
+void cairn__db_rollback(cairn__db *db)
 {
 	if (!db || !db->in_tx)
 		return;
@@ -86,9 +86,9 @@ void cairn_db_rollback(cairn_db *db)
 	db->in_tx = 0;
 }
 
-int cairn_db_prepare(cairn_db *db, const char *sql, cairn_stmt **out)
+int cairn__db_prepare(cairn__db *db, const char *sql, cairn__stmt **out)
 {
-	struct cairn_stmt *st;
+	struct cairn__stmt *st;
 	sqlite3_stmt *s;
 
 	for (int i = 0; i < db->nstmts; i++) {
@@ -117,37 +117,37 @@ int cairn_db_prepare(cairn_db *db, const char *sql, cairn_stmt **out)
 	return 0;
 }
 
-static int bind_result(cairn_stmt *st, int rc)
+static int bind_result(cairn__stmt *st, int rc)
 {
 	return rc == SQLITE_OK ? 0 : db_error(st->db, "cannot bind parameter");
 }
 
-int cairn_stmt_bind_text(cairn_stmt *st, int idx, const char *s)
+int cairn__stmt_bind_text(cairn__stmt *st, int idx, const char *s)
 {
 	return bind_result(st, sqlite3_bind_text(st->s, idx, s, -1, SQLITE_TRANSIENT));
 }
 
-int cairn_stmt_bind_int64(cairn_stmt *st, int idx, int64_t v)
+int cairn__stmt_bind_int64(cairn__stmt *st, int idx, int64_t v)
 {
 	return bind_result(st, sqlite3_bind_int64(st->s, idx, v));
 }
 
-int cairn_stmt_bind_double(cairn_stmt *st, int idx, double v)
+int cairn__stmt_bind_double(cairn__stmt *st, int idx, double v)
 {
 	return bind_result(st, sqlite3_bind_double(st->s, idx, v));
 }
 
-int cairn_stmt_bind_null(cairn_stmt *st, int idx)
+int cairn__stmt_bind_null(cairn__stmt *st, int idx)
 {
 	return bind_result(st, sqlite3_bind_null(st->s, idx));
 }
 
-int cairn_stmt_bind_blob(cairn_stmt *st, int idx, const void *p, size_t n)
+int cairn__stmt_bind_blob(cairn__stmt *st, int idx, const void *p, size_t n)
 {
 	return bind_result(st, sqlite3_bind_blob64(st->s, idx, p, n, SQLITE_TRANSIENT));
 }
 
-int cairn_stmt_step(cairn_stmt *st)
+int cairn__stmt_step(cairn__stmt *st)
 {
 	int rc = sqlite3_step(st->s);
 	if (rc == SQLITE_ROW)
@@ -159,53 +159,53 @@ int cairn_stmt_step(cairn_stmt *st)
 	return -1;
 }
 
-int cairn_stmt_run(cairn_stmt *st)
+int cairn__stmt_run(cairn__stmt *st)
 {
-	int rc = cairn_stmt_step(st);
+	int rc = cairn__stmt_step(st);
 	if (rc < 0)
 		return cairn_errcode(st->db->ctx);
 	sqlite3_reset(st->s);
 	return 0;
 }
 
-const char *cairn_stmt_text(cairn_stmt *st, int col)
+const char *cairn__stmt_text(cairn__stmt *st, int col)
 {
 	const unsigned char *s = sqlite3_column_text(st->s, col);
 	return s ? (const char *)s : "";
 }
 
-int64_t cairn_stmt_int64(cairn_stmt *st, int col)
+int64_t cairn__stmt_int64(cairn__stmt *st, int col)
 {
 	return sqlite3_column_int64(st->s, col);
 }
 
-double cairn_stmt_double(cairn_stmt *st, int col)
+double cairn__stmt_double(cairn__stmt *st, int col)
 {
 	return sqlite3_column_double(st->s, col);
 }
 
-int cairn_stmt_is_null(cairn_stmt *st, int col)
+int cairn__stmt_is_null(cairn__stmt *st, int col)
 {
 	return sqlite3_column_type(st->s, col) == SQLITE_NULL;
 }
 
-void cairn_stmt_reset(cairn_stmt *st)
+void cairn__stmt_reset(cairn__stmt *st)
 {
 	sqlite3_reset(st->s);
 	sqlite3_clear_bindings(st->s);
 }
 
-int64_t cairn_db_changes(cairn_db *db)
+int64_t cairn__db_changes(cairn__db *db)
 {
 	return sqlite3_changes64(db->h);
 }
 
-int cairn_db_schema_version(cairn_db *db)
+int cairn__db_schema_version(cairn__db *db)
 {
 	return db->schema_version;
 }
 
-static int read_user_version(cairn_db *db, int *version)
+static int read_user_version(cairn__db *db, int *version)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -220,12 +220,12 @@ static int read_user_version(cairn_db *db, int *version)
 	return 0;
 }
 
-static int migrate(cairn_db *db)
+static int migrate(cairn__db *db)
 {
 	const struct cairn_migration *m;
 	int n, current, latest, rc;
 	cairn_buf sql = CAIRN_BUF_INIT;
-	cairn_stmt *st;
+	cairn__stmt *st;
 
 	m = cairn__migrations(&n);
 	latest = m[n - 1].version;
@@ -235,7 +235,7 @@ static int migrate(cairn_db *db)
 		goto done;
 
 	/* Take the write lock, then look again: another process may have won. */
-	if ((rc = cairn_db_begin(db)))
+	if ((rc = cairn__db_begin(db)))
 		return rc;
 	if ((rc = read_user_version(db, &current)))
 		goto fail;
@@ -245,7 +245,7 @@ static int migrate(cairn_db *db)
 				 db->path, current, latest);
 		goto fail;
 	}
-	if ((rc = cairn_db_exec(db,
+	if ((rc = cairn__db_exec(db,
 				"CREATE TABLE IF NOT EXISTS schema_migrations ("
 				"  version INTEGER PRIMARY KEY,"
 				"  name TEXT NOT NULL,"
@@ -255,23 +255,23 @@ static int migrate(cairn_db *db)
 		char ts[32];
 		if (m[i].version <= current)
 			continue;
-		cairn_log_debug("applying schema migration %d (%s)", m[i].version, m[i].name);
-		if ((rc = cairn_db_exec(db, m[i].sql))) {
+		cairn__log_debug(db->ctx, "applying schema migration %d (%s)", m[i].version, m[i].name);
+		if ((rc = cairn__db_exec(db, m[i].sql))) {
 			cairn_error_prefix(db->ctx, "migration %d (%s)", m[i].version, m[i].name);
 			goto fail;
 		}
 		cairn_format_time(cairn_now_ms(), ts);
-		if ((rc = cairn_db_prepare(db,
+		if ((rc = cairn__db_prepare(db,
 					   "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
 					   &st)) ||
-		    (rc = cairn_stmt_bind_int64(st, 1, m[i].version)) ||
-		    (rc = cairn_stmt_bind_text(st, 2, m[i].name)) ||
-		    (rc = cairn_stmt_bind_text(st, 3, ts)) ||
-		    (rc = cairn_stmt_run(st)))
+		    (rc = cairn__stmt_bind_int64(st, 1, m[i].version)) ||
+		    (rc = cairn__stmt_bind_text(st, 2, m[i].name)) ||
+		    (rc = cairn__stmt_bind_text(st, 3, ts)) ||
+		    (rc = cairn__stmt_run(st)))
 			goto fail;
 	}
 	cairn_buf_addf(&sql, "PRAGMA user_version = %d", latest);
-	if ((rc = cairn_db_exec(db, sql.buf)) || (rc = cairn_db_commit(db)))
+	if ((rc = cairn__db_exec(db, sql.buf)) || (rc = cairn__db_commit(db)))
 		goto fail;
 	cairn_buf_release(&sql);
 done:
@@ -279,11 +279,11 @@ done:
 	return 0;
 fail:
 	cairn_buf_release(&sql);
-	cairn_db_rollback(db);
+	cairn__db_rollback(db);
 	return rc;
 }
 
-static int set_wal(cairn_db *db)
+static int set_wal(cairn__db *db)
 {
 	sqlite3_stmt *s;
 	int is_wal;
@@ -308,9 +308,9 @@ static int set_wal(cairn_db *db)
 	}
 }
 
-int cairn_db_open(cairn_ctx *ctx, const char *path, int create, cairn_db **out)
+int cairn__db_open(cairn_ctx *ctx, const char *path, int create, cairn__db **out)
 {
-	cairn_db *db = cairn_xcalloc(1, sizeof(*db));
+	cairn__db *db = cairn_xcalloc(1, sizeof(*db));
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
 		    (create ? SQLITE_OPEN_CREATE : 0);
 	int rc;
@@ -335,22 +335,22 @@ int cairn_db_open(cairn_ctx *ctx, const char *path, int create, cairn_db **out)
 	/* In WAL mode NORMAL keeps the database consistent across crashes; a
 	 * power loss may forget the last commits, never half of one. */
 	if ((rc = set_wal(db)) ||
-	    (rc = cairn_db_exec(db, "PRAGMA synchronous = NORMAL;"
+	    (rc = cairn__db_exec(db, "PRAGMA synchronous = NORMAL;"
 				    "PRAGMA foreign_keys = ON;")) ||
 	    (rc = migrate(db)))
 		goto fail;
 	*out = db;
 	return 0;
 fail:
-	cairn_db_close(db);
+	cairn__db_close(db);
 	return rc;
 }
 
-void cairn_db_close(cairn_db *db)
+void cairn__db_close(cairn__db *db)
 {
 	if (!db)
 		return;
-	cairn_db_rollback(db);
+	cairn__db_rollback(db);
 	for (int i = 0; i < db->nstmts; i++) {
 		sqlite3_finalize(db->stmts[i]->s);
 		free(db->stmts[i]->sql);
@@ -362,11 +362,11 @@ void cairn_db_close(cairn_db *db)
 	free(db);
 }
 
-int cairn_db_resolve_prefix(cairn_db *db, const char *what, const char *table,
+int cairn__db_resolve_prefix(cairn__db *db, const char *what, const char *table,
 			    const char *column, const char *prefix, char **full)
 {
 	cairn_buf sql = CAIRN_BUF_INIT, hi = CAIRN_BUF_INIT, seen = CAIRN_BUF_INIT;
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc, n = 0;
 
 	/* A range scan on the key: prefix <= key < prefix followed by 0xff. */
@@ -374,18 +374,18 @@ int cairn_db_resolve_prefix(cairn_db *db, const char *what, const char *table,
 		       column, table, column, column, column);
 	cairn_buf_adds(&hi, prefix);
 	cairn_buf_addch(&hi, 0xff);
-	if ((rc = cairn_db_prepare(db, sql.buf, &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, prefix)) ||
-	    (rc = cairn_stmt_bind_text(st, 2, hi.buf)))
+	if ((rc = cairn__db_prepare(db, sql.buf, &st)) ||
+	    (rc = cairn__stmt_bind_text(st, 1, prefix)) ||
+	    (rc = cairn__stmt_bind_text(st, 2, hi.buf)))
 		goto out;
 	*full = NULL;
-	while ((rc = cairn_stmt_step(st)) == 1) {
+	while ((rc = cairn__stmt_step(st)) == 1) {
 		if (n++ == 0)
-			*full = cairn_xstrdup(cairn_stmt_text(st, 0));
+			*full = cairn_xstrdup(cairn__stmt_text(st, 0));
 		if (n <= 5)
-			cairn_buf_addf(&seen, "%s%s", n > 1 ? ", " : "", cairn_stmt_text(st, 0));
+			cairn_buf_addf(&seen, "%s%s", n > 1 ? ", " : "", cairn__stmt_text(st, 0));
 	}
-	cairn_stmt_reset(st);
+	cairn__stmt_reset(st);
 	if (rc < 0) {
 		rc = cairn_errcode(db->ctx);
 		goto out;

@@ -13,13 +13,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cairn/error.h"
-#include "cairn/fs.h"
 #include "cairn/id.h"
-#include "cairn/log.h"
+#include "core/log.h"
 #include "cairn/objects.h"
-#include "cairn/progress.h"
 #include "cairn/ref.h"
 #include "core/ctx-internal.h"
+#include "core/fs.h"
+#include "core/progress.h"
 #include "store/db.h"
 #include "store/objects-internal.h"
 
@@ -29,7 +29,7 @@ struct fsck {
 	void (*problem)(const char *kind, const char *what, const char *detail, void *arg);
 	void *arg;
 	struct cairn__pipeline p;
-	struct cairn_progress progress;
+	struct cairn__progress progress;
 	cairn_buf detail;
 };
 
@@ -83,8 +83,8 @@ static int fsck_object(struct fsck *f, const char *path, const char *hex)
 {
 	char got[CAIRN_HEX_LEN + 1];
 	uint64_t size;
-	cairn_stmt *st;
-	cairn_db *db;
+	cairn__stmt *st;
+	cairn__db *db;
 	int fd, rc;
 
 	cairn_buf_reset(&f->detail);
@@ -111,14 +111,14 @@ static int fsck_object(struct fsck *f, const char *path, const char *hex)
 	}
 
 	if ((rc = cairn__ctx_db(f->ctx, &db)) ||
-	    (rc = cairn_db_prepare(db, "SELECT size FROM objects WHERE hash = ?", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, hex)))
+	    (rc = cairn__db_prepare(db, "SELECT size FROM objects WHERE hash = ?", &st)) ||
+	    (rc = cairn__stmt_bind_text(st, 1, hex)))
 		return rc;
-	rc = cairn_stmt_step(st);
-	if (rc == 1 && (uint64_t)cairn_stmt_int64(st, 0) != size)
+	rc = cairn__stmt_step(st);
+	if (rc == 1 && (uint64_t)cairn__stmt_int64(st, 0) != size)
 		cairn_buf_addf(&f->detail, "recorded as %lld bytes, the file has %llu",
-			       (long long)cairn_stmt_int64(st, 0), (unsigned long long)size);
-	cairn_stmt_reset(st);
+			       (long long)cairn__stmt_int64(st, 0), (unsigned long long)size);
+	cairn__stmt_reset(st);
 	if (rc < 0)
 		return cairn_errcode(f->ctx);
 	if (f->detail.len)
@@ -179,51 +179,51 @@ static int fsck_fanout(struct fsck *f, const char *dir, const char *prefix)
 /* Objects recorded in the metadata store whose file is gone. */
 static int fsck_missing(struct fsck *f)
 {
-	cairn_stmt *st;
-	cairn_db *db;
+	cairn__stmt *st;
+	cairn__db *db;
 	int rc;
 
 	if ((rc = cairn__ctx_db(f->ctx, &db)) ||
-	    (rc = cairn_db_prepare(db, "SELECT hash FROM objects ORDER BY hash", &st)))
+	    (rc = cairn__db_prepare(db, "SELECT hash FROM objects ORDER BY hash", &st)))
 		return rc;
-	while ((rc = cairn_stmt_step(st)) == 1) {
-		const char *hex = cairn_stmt_text(st, 0);
+	while ((rc = cairn__stmt_step(st)) == 1) {
+		const char *hex = cairn__stmt_text(st, 0);
 		if (cairn_object_exists(f->ctx, hex))
 			continue;
 		f->r->missing++;
 		fsck_problem(f, "missing", hex, "recorded, but its file is gone");
 	}
-	cairn_stmt_reset(st);
+	cairn__stmt_reset(st);
 	return rc < 0 ? cairn_errcode(f->ctx) : 0;
 }
 
 /* The metadata store's own integrity check (PRAGMA quick_check: structure,
  * not index contents, which would take long on a large store). */
-static int fsck_database(struct fsck *f, cairn_db *db)
+static int fsck_database(struct fsck *f, cairn__db *db)
 {
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc, row;
 
-	if ((rc = cairn_db_prepare(db, "PRAGMA quick_check", &st)))
+	if ((rc = cairn__db_prepare(db, "PRAGMA quick_check", &st)))
 		return rc;
-	while ((row = cairn_stmt_step(st)) == 1) {
-		if (!strcmp(cairn_stmt_text(st, 0), "ok"))
+	while ((row = cairn__stmt_step(st)) == 1) {
+		if (!strcmp(cairn__stmt_text(st, 0), "ok"))
 			continue;
 		f->r->database++;
-		fsck_problem(f, "database", "metadata", cairn_stmt_text(st, 0));
+		fsck_problem(f, "database", "metadata", cairn__stmt_text(st, 0));
 	}
-	cairn_stmt_reset(st);
+	cairn__stmt_reset(st);
 	return row < 0 ? cairn_errcode(f->ctx) : 0;
 }
 
 /* Records whose content object is not stored: the data they name is lost. */
-static int fsck_dangling(struct fsck *f, cairn_db *db)
+static int fsck_dangling(struct fsck *f, cairn__db *db)
 {
 	cairn_buf what = CAIRN_BUF_INIT, detail = CAIRN_BUF_INIT;
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc, row;
 
-	if ((rc = cairn_db_prepare(db,
+	if ((rc = cairn__db_prepare(db,
 				   "SELECT 'dataset ' || name || '@' || version, hash, 'content'"
 				   " FROM dataset_versions"
 				   " UNION ALL SELECT 'dataset ' || name || '@' || version, profile, 'profile'"
@@ -232,18 +232,18 @@ static int fsck_dangling(struct fsck *f, cairn_db *db)
 				   " FROM run_artifacts a JOIN runs r ON r.seq = a.run"
 				   " ORDER BY 1, 3", &st)))
 		return rc;
-	while ((row = cairn_stmt_step(st)) == 1) {
-		const char *hex = cairn_stmt_text(st, 1);
+	while ((row = cairn__stmt_step(st)) == 1) {
+		const char *hex = cairn__stmt_text(st, 1);
 		if (cairn_object_exists(f->ctx, hex))
 			continue;
 		f->r->dangling++;
 		cairn_buf_reset(&what);
 		cairn_buf_reset(&detail);
-		cairn_buf_adds(&what, cairn_stmt_text(st, 0));
-		cairn_buf_addf(&detail, "its %s, object %s, is not stored", cairn_stmt_text(st, 2), hex);
+		cairn_buf_adds(&what, cairn__stmt_text(st, 0));
+		cairn_buf_addf(&detail, "its %s, object %s, is not stored", cairn__stmt_text(st, 2), hex);
 		fsck_problem(f, "dangling", what.buf, detail.buf);
 	}
-	cairn_stmt_reset(st);
+	cairn__stmt_reset(st);
 	cairn_buf_release(&what);
 	cairn_buf_release(&detail);
 	return row < 0 ? cairn_errcode(f->ctx) : 0;
@@ -266,8 +266,8 @@ int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
 	size_t n = 0;
 	uint64_t total = 0;
 	struct stat st;
-	cairn_stmt *stmt;
-	cairn_db *db;
+	cairn__stmt *stmt;
+	cairn__db *db;
 	int rc;
 
 	memset(report, 0, sizeof(*report));
@@ -284,12 +284,12 @@ int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
 		goto out;
 	/* The recorded total is the progress bar's scale; unrecorded files can
 	 * only make the real one larger. */
-	if ((rc = cairn_db_prepare(db, "SELECT coalesce(sum(size), 0) FROM objects", &stmt)))
+	if ((rc = cairn__db_prepare(db, "SELECT coalesce(sum(size), 0) FROM objects", &stmt)))
 		goto out;
-	if (cairn_stmt_step(stmt) == 1)
-		total = (uint64_t)cairn_stmt_int64(stmt, 0);
-	cairn_stmt_reset(stmt);
-	cairn_progress_start(&f.progress, "checking objects", total, 1);
+	if (cairn__stmt_step(stmt) == 1)
+		total = (uint64_t)cairn__stmt_int64(stmt, 0);
+	cairn__stmt_reset(stmt);
+	cairn__progress_start(ctx, &f.progress, "checking objects", total, 1);
 
 	cairn__objects_dir(ctx, &dir);
 	if ((rc = sorted_entries(ctx, dir.buf, &names, &n)))
@@ -323,7 +323,7 @@ int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
 		cairn_buf_release(&msg);
 	}
 out:
-	cairn_progress_end(&f.progress);
+	cairn__progress_end(&f.progress);
 	free_entries(names, n);
 	cairn__pipeline_release(&f.p);
 	cairn_buf_release(&f.detail);

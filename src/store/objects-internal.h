@@ -32,7 +32,7 @@ struct cairn__pipeline {
 	off_t offset;
 	const char *what;
 	int out_fd;      /* -1 when only hashing */
-	struct cairn_progress *progress;
+	struct cairn__progress *progress;
 	uint64_t progress_base;
 
 	char *buf[NBUF];

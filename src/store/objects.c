@@ -17,13 +17,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cairn/error.h"
-#include "cairn/fs.h"
 #include "cairn/id.h"
-#include "cairn/log.h"
+#include "core/log.h"
 #include "cairn/objects.h"
-#include "cairn/progress.h"
 #include "cairn/ref.h"
 #include "core/ctx-internal.h"
+#include "core/fs.h"
+#include "core/progress.h"
 #include "store/db.h"
 #include "store/objects-internal.h"
 
@@ -197,32 +197,32 @@ out:
  */
 int cairn__object_record(cairn_ctx *ctx, const char *hex, uint64_t size, int look_first)
 {
-	cairn_db *db;
-	cairn_stmt *st;
+	cairn__db *db;
+	cairn__stmt *st;
 	int rc;
 
 	if ((rc = cairn__ctx_db(ctx, &db)))
 		return rc;
 	if (look_first) {
-		if ((rc = cairn_db_prepare(db, "SELECT 1 FROM objects WHERE hash = ?", &st)) ||
-		    (rc = cairn_stmt_bind_text(st, 1, hex)))
+		if ((rc = cairn__db_prepare(db, "SELECT 1 FROM objects WHERE hash = ?", &st)) ||
+		    (rc = cairn__stmt_bind_text(st, 1, hex)))
 			return rc;
-		rc = cairn_stmt_step(st);
+		rc = cairn__stmt_step(st);
 		/* Reset at once: a statement left open would hold a read
 		 * transaction that the insert below would have to upgrade. */
-		cairn_stmt_reset(st);
+		cairn__stmt_reset(st);
 		if (rc < 0)
 			return cairn_errcode(ctx);
 		if (rc == 1)
 			return 0;
 	}
-	if ((rc = cairn_db_prepare(db,
+	if ((rc = cairn__db_prepare(db,
 				   "INSERT OR IGNORE INTO objects(hash, size, created_ms) VALUES (?, ?, ?)",
 				   &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, hex)) ||
-	    (rc = cairn_stmt_bind_int64(st, 2, (int64_t)size)) ||
-	    (rc = cairn_stmt_bind_int64(st, 3, cairn_now_ms())) ||
-	    (rc = cairn_stmt_run(st)))
+	    (rc = cairn__stmt_bind_text(st, 1, hex)) ||
+	    (rc = cairn__stmt_bind_int64(st, 2, (int64_t)size)) ||
+	    (rc = cairn__stmt_bind_int64(st, 3, cairn_now_ms())) ||
+	    (rc = cairn__stmt_run(st)))
 		return cairn_error_prefix(ctx, "cannot record object %s", hex);
 	return 0;
 }
@@ -230,16 +230,16 @@ int cairn__object_record(cairn_ctx *ctx, const char *hex, uint64_t size, int loo
 /* 1 in *found when some recorded object has exactly this size. */
 static int size_recorded(cairn_ctx *ctx, uint64_t size, int *found)
 {
-	cairn_db *db;
-	cairn_stmt *st;
+	cairn__db *db;
+	cairn__stmt *st;
 	int rc;
 
 	if ((rc = cairn__ctx_db(ctx, &db)) ||
-	    (rc = cairn_db_prepare(db, "SELECT 1 FROM objects WHERE size = ? LIMIT 1", &st)) ||
-	    (rc = cairn_stmt_bind_int64(st, 1, (int64_t)size)))
+	    (rc = cairn__db_prepare(db, "SELECT 1 FROM objects WHERE size = ? LIMIT 1", &st)) ||
+	    (rc = cairn__stmt_bind_int64(st, 1, (int64_t)size)))
 		return rc;
-	rc = cairn_stmt_step(st);
-	cairn_stmt_reset(st);
+	rc = cairn__stmt_step(st);
+	cairn__stmt_reset(st);
 	if (rc < 0)
 		return cairn_errcode(ctx);
 	*found = rc;
@@ -298,19 +298,19 @@ static int put_stream(cairn_ctx *ctx, int fd, int seekable, off_t start, uint64_
 {
 	struct cairn__pipeline p;
 	struct tmpobj t;
-	struct cairn_progress progress;
+	struct cairn__progress progress;
 	cairn_buf title = CAIRN_BUF_INIT;
 	char hex[CAIRN_HEX_LEN + 1];
 	uint64_t size = 0;
 	int rc, existed = 0, hashed_first = 0;
-	cairn_db *db;
+	cairn__db *db;
 
 	if ((rc = cairn__ctx_db(ctx, &db)))
 		return rc;
 	cairn__pipeline_init(&p, fd, seekable, start, what);
 	tmp_init(&t);
 	cairn_buf_addf(&title, "storing %s", what);
-	cairn_progress_start(&progress, title.buf, seekable ? size_now : 0, 1);
+	cairn__progress_start(ctx, &progress, title.buf, seekable ? size_now : 0, 1);
 	p.progress = &progress;
 
 	if (seekable && size_now > CHUNK) {
@@ -318,7 +318,7 @@ static int put_stream(cairn_ctx *ctx, int fd, int seekable, off_t start, uint64_
 		if ((rc = size_recorded(ctx, size_now, &found)))
 			goto out;
 		if (found) {
-			cairn_log_debug("object put: an object of %llu bytes exists; hashing '%s' first",
+			cairn__log_debug(ctx, "object put: an object of %llu bytes exists; hashing '%s' first",
 					(unsigned long long)size_now, what);
 			if ((rc = cairn__pipeline_run(ctx, &p, hex, &size)))
 				goto out;
@@ -360,7 +360,7 @@ static int put_stream(cairn_ctx *ctx, int fd, int seekable, off_t start, uint64_
 done:
 	fill_result(res, hex, size, existed);
 out:
-	cairn_progress_end(&progress);
+	cairn__progress_end(&progress);
 	tmp_discard(&t);
 	cairn__pipeline_release(&p);
 	cairn_buf_release(&title);
@@ -468,7 +468,7 @@ int cairn_object_resolve(cairn_ctx *ctx, const char *prefix, char hash[CAIRN_HEX
 {
 	cairn_buf low = CAIRN_BUF_INIT;
 	char *full = NULL;
-	cairn_db *db;
+	cairn__db *db;
 	int rc;
 
 	for (const char *s = prefix; *s; s++)
@@ -490,7 +490,7 @@ int cairn_object_resolve(cairn_ctx *ctx, const char *prefix, char hash[CAIRN_HEX
 		memcpy(hash, low.buf, CAIRN_HEX_LEN + 1);
 		goto out;
 	}
-	rc = cairn_db_resolve_prefix(db, "object", "objects", "hash", low.buf, &full);
+	rc = cairn__db_resolve_prefix(db, "object", "objects", "hash", low.buf, &full);
 	if (rc == CAIRN_ENOTFOUND)
 		rc = resolve_in_dir(ctx, low.buf, hash);
 	else if (!rc)
@@ -589,29 +589,29 @@ int cairn_object_list(cairn_ctx *ctx,
 		      void *arg)
 {
 	struct cairn_object_info info;
-	cairn_stmt *st;
-	cairn_db *db;
+	cairn__stmt *st;
+	cairn__db *db;
 	int rc;
 
 	if ((rc = cairn__ctx_db(ctx, &db)) ||
-	    (rc = cairn_db_prepare(db, "SELECT hash, size, created_ms FROM objects ORDER BY hash",
+	    (rc = cairn__db_prepare(db, "SELECT hash, size, created_ms FROM objects ORDER BY hash",
 				   &st)))
 		return rc;
-	while ((rc = cairn_stmt_step(st)) == 1) {
-		const char *h = cairn_stmt_text(st, 0);
+	while ((rc = cairn__stmt_step(st)) == 1) {
+		const char *h = cairn__stmt_text(st, 0);
 		size_t len = strlen(h);
 
 		if (len > CAIRN_HEX_LEN)
 			len = CAIRN_HEX_LEN;
 		memcpy(info.hash, h, len);
 		info.hash[len] = '\0';
-		info.size = (uint64_t)cairn_stmt_int64(st, 1);
-		info.created_ms = cairn_stmt_int64(st, 2);
+		info.size = (uint64_t)cairn__stmt_int64(st, 1);
+		info.created_ms = cairn__stmt_int64(st, 2);
 		if ((rc = fn(&info, arg))) {
-			cairn_stmt_reset(st);
+			cairn__stmt_reset(st);
 			return rc;
 		}
 	}
-	cairn_stmt_reset(st);
+	cairn__stmt_reset(st);
 	return rc < 0 ? cairn_errcode(ctx) : 0;
 }

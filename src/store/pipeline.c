@@ -13,13 +13,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cairn/error.h"
-#include "cairn/fs.h"
 #include "cairn/id.h"
-#include "cairn/log.h"
+#include "core/log.h"
 #include "cairn/objects.h"
-#include "cairn/progress.h"
 #include "cairn/ref.h"
 #include "core/ctx-internal.h"
+#include "core/fs.h"
+#include "core/progress.h"
 #include "store/db.h"
 #include "store/objects-internal.h"
 void cairn__pipeline_init(struct cairn__pipeline *p, int in_fd, int seekable, off_t offset,
@@ -187,7 +187,7 @@ static void hash_chunk(struct cairn__pipeline *p, cairn_sha256 *h, uint64_t seq)
 	cairn_sha256_update(h, p->buf[i], p->len[i]);
 	p->bytes += p->len[i];
 	if (p->progress)
-		cairn_progress_update(p->progress, p->progress_base + p->bytes);
+		cairn__progress_update(p->progress, p->progress_base + p->bytes);
 }
 
 void cairn__pipeline_read_first(struct cairn__pipeline *p)

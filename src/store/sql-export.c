@@ -8,7 +8,7 @@
 #include "cairn/buf.h"
 #include "cairn/csv.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
+#include "core/fs.h"
 #include "store/pq-loader.h"
 
 int cairn_sql_is_postgres(const char *dsn)

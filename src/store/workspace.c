@@ -8,11 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cairn/error.h"
-#include "cairn/fs.h"
 #include "cairn/id.h"
-#include "cairn/json.h"
 #include "cairn/workspace.h"
 #include "core/ctx-internal.h"
+#include "core/fs.h"
+#include "core/json.h"
 #include "store/db.h"
 
 static int file_exists(const char *path)
@@ -39,7 +39,7 @@ static void set_paths(cairn_ctx *ctx, const char *root)
 
 	free(ctx->root);
 	free(ctx->dir);
-	cairn_db_close(ctx->db);
+	cairn__db_close(ctx->db);
 	ctx->db = NULL;
 	ctx->root = cairn_xstrdup(root);
 	cairn_path_join(&dir, root, CAIRN_DIRNAME);
@@ -159,7 +159,7 @@ int cairn_workspace_init(cairn_ctx *ctx, const char *dir, int nested,
 			 enum cairn_init_result *result)
 {
 	cairn_buf root = CAIRN_BUF_INIT, p = CAIRN_BUF_INIT;
-	cairn_db *db = NULL;
+	cairn__db *db = NULL;
 	int rc;
 
 	*result = CAIRN_INIT_EXISTED;
@@ -183,9 +183,9 @@ int cairn_workspace_init(cairn_ctx *ctx, const char *dir, int nested,
 		goto out;
 	cairn_buf_reset(&p);
 	cairn_buf_addf(&p, "%s/cairn.db", ctx->dir);
-	if ((rc = cairn_db_open(ctx, p.buf, 1, &db)))
+	if ((rc = cairn__db_open(ctx, p.buf, 1, &db)))
 		goto out;
-	cairn_db_close(db);
+	cairn__db_close(db);
 	if ((rc = write_config(ctx, ctx->dir)) || (rc = cairn_fsync_dir(ctx, ctx->dir)) ||
 	    (rc = cairn_fsync_dir(ctx, root.buf)))
 		goto out;

@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cairn/error.h"
-#include "cairn/fs.h"
-#include "cairn/log.h"
+#include "core/log.h"
+#include "core/fs.h"
 #include "track/codever-internal.h"
 #include "track/exec-internal.h"
 
@@ -166,7 +166,7 @@ out:
  * shows them while the real index stays untouched. Returns 0, or -1 when
  * the diff could not be made (a warning says why).
  */
-static int write_diff(const char *top, const char *index, const char *exclude_spec,
+static int write_diff(cairn_ctx *ctx, const char *top, const char *index, const char *exclude_spec,
 		      int diff_fd, json_t *skipped)
 {
 	const char *add[] = { "add", "--intent-to-add", "--pathspec-from-file=-",
@@ -188,7 +188,7 @@ static int write_diff(const char *top, const char *index, const char *exclude_sp
 	if (copy_file(index, tmp_index.buf)) {
 		if (errno != ENOENT ||
 		    cairn__git(top, read_tree, env, -1, NULL, &err) != 0) {
-			cairn_log_warn("cannot copy the index of '%s' to record its changes: %s", top,
+			cairn__log_warn(ctx, "cannot copy the index of '%s' to record its changes: %s", top,
 				       err.len ? cairn__git_first_line(&err) : strerror(errno));
 			goto out;
 		}
@@ -197,20 +197,20 @@ static int write_diff(const char *top, const char *index, const char *exclude_sp
 	if (keep.len) {
 		if ((listfd = memfd_create("cairn-untracked", MFD_CLOEXEC)) < 0 ||
 		    cairn_write_full(listfd, keep.buf, keep.len) || lseek(listfd, 0, SEEK_SET)) {
-			cairn_log_warn("cannot list the untracked files of '%s': %s", top,
+			cairn__log_warn(ctx, "cannot list the untracked files of '%s': %s", top,
 				       strerror(errno));
 			goto out;
 		}
 		cairn_buf_reset(&err);
 		if ((st = git_run(top, add, env, listfd, -1, NULL, &err)) != 0) {
-			cairn_log_warn("cannot record the untracked files of '%s': %s", top,
+			cairn__log_warn(ctx, "cannot record the untracked files of '%s': %s", top,
 				       st < 0 ? strerror(errno) : cairn__git_first_line(&err));
 			goto out;
 		}
 	}
 	cairn_buf_reset(&err);
 	if ((st = cairn__git(top, diff, env, diff_fd, NULL, &err)) != 0) {
-		cairn_log_warn("cannot record the changes of '%s': %s", top,
+		cairn__log_warn(ctx, "cannot record the changes of '%s': %s", top,
 			       st < 0 ? strerror(errno) : cairn__git_first_line(&err));
 		goto out;
 	}
@@ -261,13 +261,13 @@ int cairn__codever_capture(cairn_ctx *ctx, const char *dir, const char *exclude,
 	*out = NULL;
 	st = cairn__git(dir, where, NULL, -1, &o, &err);
 	if (st < 0) {
-		cairn_log_warn("cannot run git (%s): the run records no code version",
+		cairn__log_warn(ctx, "cannot run git (%s): the run records no code version",
 			       errno == ENOENT ? "not installed" : strerror(errno));
 		goto out;
 	}
 	if (st != 0) {
 		if (!strstr(err.buf, "not a git repository"))
-			cairn_log_warn("cannot read the code version of '%s': %s", dir,
+			cairn__log_warn(ctx, "cannot read the code version of '%s': %s", dir,
 				       cairn__git_first_line(&err));
 		goto out;
 	}
@@ -306,7 +306,7 @@ int cairn__codever_capture(cairn_ctx *ctx, const char *dir, const char *exclude,
 		json_object_set_new(code, "remote", json_null());
 	}
 	if (json_is_null(json_object_get(code, "commit"))) {
-		cairn_log_warn("the repository '%s' has no commit yet: the run records no code version",
+		cairn__log_warn(ctx, "the repository '%s' has no commit yet: the run records no code version",
 			       top);
 		json_object_set_new(code, "dirty", json_null());
 		goto done;
@@ -314,7 +314,7 @@ int cairn__codever_capture(cairn_ctx *ctx, const char *dir, const char *exclude,
 	exclude_pathspec(top, exclude, &spec);
 	if (fstat(diff_fd, &before))
 		before.st_size = 0;
-	if (write_diff(top, index.buf, spec.buf, diff_fd, skipped)) {
+	if (write_diff(ctx, top, index.buf, spec.buf, diff_fd, skipped)) {
 		/* Changed or not, nobody can tell: say changed, with no diff. */
 		dirty = 1;
 	} else {
@@ -324,7 +324,7 @@ int cairn__codever_capture(cairn_ctx *ctx, const char *dir, const char *exclude,
 	}
 	json_object_set_new(code, "dirty", json_boolean(dirty));
 	if (json_array_size(skipped)) {
-		cairn_log_warn("%zu untracked file%s larger than %d KiB left out of the run's code"
+		cairn__log_warn(ctx, "%zu untracked file%s larger than %d KiB left out of the run's code"
 			       " diff (e.g. '%s')", json_array_size(skipped),
 			       json_array_size(skipped) == 1 ? "" : "s",
 			       CAIRN_CODEVER_UNTRACKED_MAX / 1024,

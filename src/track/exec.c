@@ -20,10 +20,10 @@
 #include "cairn/dataset.h"
 #include "cairn/error.h"
 #include "cairn/exec.h"
-#include "cairn/fs.h"
 #include "cairn/hash.h"
-#include "cairn/log.h"
+#include "core/log.h"
 #include "cairn/workspace.h"
+#include "core/fs.h"
 #include "track/codever-internal.h"
 #include "track/exec-internal.h"
 #include "track/sysinfo-internal.h"
@@ -543,7 +543,7 @@ static void forward_signals(struct child *c)
 }
 
 /* Copies the output until the command has exited and its pipes are done. */
-static void pump(struct child *c, struct stream *s, const struct sigstate *sig)
+static void pump(cairn_ctx *ctx, struct child *c, struct stream *s, const struct sigstate *sig)
 {
 	struct timespec drain = { 0, DRAIN_IDLE_MS * 1000000L };
 
@@ -562,7 +562,7 @@ static void pump(struct child *c, struct stream *s, const struct sigstate *sig)
 			break;
 		r = ppoll(nfds ? fds : NULL, (nfds_t)nfds, c->reaped ? &drain : NULL, &sig->wait_mask);
 		if (r < 0 && errno != EINTR) {
-			cairn_log_warn("cannot wait for the command's output: %s", strerror(errno));
+			cairn__log_warn(ctx, "cannot wait for the command's output: %s", strerror(errno));
 			break;
 		}
 		forward_signals(c);
@@ -696,7 +696,7 @@ static int fail_run(cairn_run *run, int rc, const char *what)
 
 	cairn_buf_addf(&msg, "%s: %s", what, cairn_errmsg(ctx));
 	if (cairn_run_end(run, CAIRN_RUN_FAILED, msg.buf))
-		cairn_log_warn("cannot end run %s: %s", cairn_run_id(run), cairn_errmsg(ctx));
+		cairn__log_warn(ctx, "cannot end run %s: %s", cairn_run_id(run), cairn_errmsg(ctx));
 	cairn_error(ctx, code ? code : rc, "%s", msg.buf);
 	cairn_buf_release(&msg);
 	return rc;
@@ -749,7 +749,7 @@ static int start_and_wait(cairn_ctx *ctx, const struct cairn_exec_options *opts,
 	p->out[0] = p->err[0] = -1;
 	s[0].tee_fd = opts->quiet ? -1 : 1;
 	s[1].tee_fd = opts->quiet ? -1 : 2;
-	pump(&c, s, sig);
+	pump(ctx, &c, s, sig);
 	outcome(&c, &se, opts, res);
 	return 0;
 }

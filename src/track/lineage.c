@@ -68,8 +68,8 @@ static int resolve_artifact(cairn_ctx *ctx, const char *ref, const char *sep,
 	char run[CAIRN_ID_LEN + 1];
 	cairn_buf run_ref = CAIRN_BUF_INIT, want = CAIRN_BUF_INIT;
 	const char *path = sep + 1;
-	cairn_stmt *st;
-	cairn_db *db;
+	cairn__stmt *st;
+	cairn__db *db;
 	int rc, row;
 
 	cairn_buf_add(&run_ref, ref, (size_t)(sep - ref));
@@ -88,17 +88,17 @@ static int resolve_artifact(cairn_ctx *ctx, const char *ref, const char *sep,
 	while (want.len && want.buf[want.len - 1] == '/')
 		cairn_buf_setlen(&want, want.len - 1);
 	/* The longest recorded artifact that is the path or a directory above it. */
-	if ((rc = cairn_db_prepare(db, "SELECT dst_id FROM lineage WHERE src_type = 'run' AND"
+	if ((rc = cairn__db_prepare(db, "SELECT dst_id FROM lineage WHERE src_type = 'run' AND"
 				       " src_id = ?1 AND relation = 'generated' AND dst_type = 'artifact'"
 				       " AND (dst_id = ?2 OR substr(?2, 1, length(dst_id) + 1) = dst_id || '/')"
 				       " ORDER BY length(dst_id) DESC LIMIT 1", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, run)) ||
-	    (rc = cairn_stmt_bind_text(st, 2, want.buf)))
+	    (rc = cairn__stmt_bind_text(st, 1, run)) ||
+	    (rc = cairn__stmt_bind_text(st, 2, want.buf)))
 		goto out;
-	row = cairn_stmt_step(st);
+	row = cairn__stmt_step(st);
 	if (row == 1)
-		found(type, id, "artifact", cairn_stmt_text(st, 0));
-	cairn_stmt_reset(st);
+		found(type, id, "artifact", cairn__stmt_text(st, 0));
+	cairn__stmt_reset(st);
 	if (row < 0)
 		rc = cairn_errcode(ctx);
 	else if (row == 0)
@@ -114,19 +114,19 @@ out:
 static int resolve_recorded(cairn_ctx *ctx, const char *t, const char *i, cairn_buf *type,
 			    cairn_buf *id, int *known)
 {
-	cairn_stmt *st;
-	cairn_db *db;
+	cairn__stmt *st;
+	cairn__db *db;
 	int rc, row;
 
 	*known = 0;
 	if ((rc = cairn__ctx_db(ctx, &db)) ||
-	    (rc = cairn_db_prepare(db, "SELECT 1 FROM lineage WHERE (src_type = ?1 AND src_id = ?2)"
+	    (rc = cairn__db_prepare(db, "SELECT 1 FROM lineage WHERE (src_type = ?1 AND src_id = ?2)"
 				       " OR (dst_type = ?1 AND dst_id = ?2) LIMIT 1", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, t)) ||
-	    (rc = cairn_stmt_bind_text(st, 2, i)))
+	    (rc = cairn__stmt_bind_text(st, 1, t)) ||
+	    (rc = cairn__stmt_bind_text(st, 2, i)))
 		return rc;
-	row = cairn_stmt_step(st);
-	cairn_stmt_reset(st);
+	row = cairn__stmt_step(st);
+	cairn__stmt_reset(st);
 	if (row < 0)
 		return cairn_errcode(ctx);
 	*known = row;
@@ -136,17 +136,17 @@ static int resolve_recorded(cairn_ctx *ctx, const char *t, const char *i, cairn_
 /* 1 when the lineage table has any node of type t. */
 static int type_recorded(cairn_ctx *ctx, const char *t)
 {
-	cairn_stmt *st;
-	cairn_db *db;
+	cairn__stmt *st;
+	cairn__db *db;
 	int row;
 
 	if (cairn__ctx_db(ctx, &db) ||
-	    cairn_db_prepare(db, "SELECT 1 FROM lineage WHERE src_type = ?1 UNION ALL"
+	    cairn__db_prepare(db, "SELECT 1 FROM lineage WHERE src_type = ?1 UNION ALL"
 			     " SELECT 1 FROM lineage WHERE dst_type = ?1 LIMIT 1", &st) ||
-	    cairn_stmt_bind_text(st, 1, t))
+	    cairn__stmt_bind_text(st, 1, t))
 		return 0;
-	row = cairn_stmt_step(st);
-	cairn_stmt_reset(st);
+	row = cairn__stmt_step(st);
+	cairn__stmt_reset(st);
 	return row == 1;
 }
 
@@ -264,7 +264,7 @@ int cairn_lineage_resolve(cairn_ctx *ctx, const char *ref, cairn_buf *type, cair
 
 struct walk {
 	cairn_ctx *ctx;
-	cairn_db *db;
+	cairn__db *db;
 	struct cairn_lineage_graph *g;
 	size_t nodes_cap, edges_cap;
 	struct cairn_strmap node_keys;  /* "type\nid" -> node index */
@@ -298,30 +298,30 @@ static json_t *time_json(int64_t ms)
 static int describe_run(struct walk *w, struct cairn_lineage_node *n, int *missing)
 {
 	cairn_buf label = CAIRN_BUF_INIT;
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc, row;
 
-	if ((rc = cairn_db_prepare(w->db, "SELECT r.name, e.name, r.status, r.start_ms, r.end_ms,"
+	if ((rc = cairn__db_prepare(w->db, "SELECT r.name, e.name, r.status, r.start_ms, r.end_ms,"
 					  " r.parent_id FROM runs r JOIN experiments e"
 					  " ON e.id = r.experiment_id WHERE r.id = ?", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, n->id)))
+	    (rc = cairn__stmt_bind_text(st, 1, n->id)))
 		return rc;
-	row = cairn_stmt_step(st);
+	row = cairn__stmt_step(st);
 	if (row == 1) {
-		int ended = !cairn_stmt_is_null(st, 4);
-		json_object_set_new(n->info, "name", json_string(cairn_stmt_text(st, 0)));
-		json_object_set_new(n->info, "experiment", json_string(cairn_stmt_text(st, 1)));
-		json_object_set_new(n->info, "status", json_string(cairn_stmt_text(st, 2)));
-		json_object_set_new(n->info, "start_time", time_json(cairn_stmt_int64(st, 3)));
-		json_object_set_new(n->info, "end_time", ended ? time_json(cairn_stmt_int64(st, 4))
+		int ended = !cairn__stmt_is_null(st, 4);
+		json_object_set_new(n->info, "name", json_string(cairn__stmt_text(st, 0)));
+		json_object_set_new(n->info, "experiment", json_string(cairn__stmt_text(st, 1)));
+		json_object_set_new(n->info, "status", json_string(cairn__stmt_text(st, 2)));
+		json_object_set_new(n->info, "start_time", time_json(cairn__stmt_int64(st, 3)));
+		json_object_set_new(n->info, "end_time", ended ? time_json(cairn__stmt_int64(st, 4))
 				    : json_null());
-		json_object_set_new(n->info, "parent", cairn_stmt_is_null(st, 5) ? json_null()
-				    : json_string(cairn_stmt_text(st, 5)));
-		cairn_buf_addf(&label, "run %.12s (%s) %s", n->id, cairn_stmt_text(st, 0),
-			       cairn_stmt_text(st, 2));
+		json_object_set_new(n->info, "parent", cairn__stmt_is_null(st, 5) ? json_null()
+				    : json_string(cairn__stmt_text(st, 5)));
+		cairn_buf_addf(&label, "run %.12s (%s) %s", n->id, cairn__stmt_text(st, 0),
+			       cairn__stmt_text(st, 2));
 		n->label = cairn_buf_detach(&label, NULL);
 	}
-	cairn_stmt_reset(st);
+	cairn__stmt_reset(st);
 	*missing = row == 0;
 	return row < 0 ? cairn_errcode(w->ctx) : 0;
 }
@@ -329,31 +329,31 @@ static int describe_run(struct walk *w, struct cairn_lineage_node *n, int *missi
 static int describe_version(struct walk *w, struct cairn_lineage_node *n, int *missing)
 {
 	cairn_buf label = CAIRN_BUF_INIT;
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc, row;
 
-	if ((rc = cairn_db_prepare(w->db, "SELECT name, version, hash, rows, cols, format, created_ms"
+	if ((rc = cairn__db_prepare(w->db, "SELECT name, version, hash, rows, cols, format, created_ms"
 					  " FROM dataset_versions WHERE id = ?", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, n->id)))
+	    (rc = cairn__stmt_bind_text(st, 1, n->id)))
 		return rc;
-	row = cairn_stmt_step(st);
+	row = cairn__stmt_step(st);
 	if (row == 1) {
-		cairn_buf_addf(&label, "%s@%lld", cairn_stmt_text(st, 0),
-			       (long long)cairn_stmt_int64(st, 1));
-		json_object_set_new(n->info, "name", json_string(cairn_stmt_text(st, 0)));
-		json_object_set_new(n->info, "version", json_integer(cairn_stmt_int64(st, 1)));
+		cairn_buf_addf(&label, "%s@%lld", cairn__stmt_text(st, 0),
+			       (long long)cairn__stmt_int64(st, 1));
+		json_object_set_new(n->info, "name", json_string(cairn__stmt_text(st, 0)));
+		json_object_set_new(n->info, "version", json_integer(cairn__stmt_int64(st, 1)));
 		json_object_set_new(n->info, "ref", json_string(label.buf));
-		json_object_set_new(n->info, "hash", json_string(cairn_stmt_text(st, 2)));
-		json_object_set_new(n->info, "rows", cairn_stmt_is_null(st, 3) ? json_null()
-				    : json_integer(cairn_stmt_int64(st, 3)));
-		json_object_set_new(n->info, "cols", cairn_stmt_is_null(st, 4) ? json_null()
-				    : json_integer(cairn_stmt_int64(st, 4)));
-		json_object_set_new(n->info, "format", cairn_stmt_is_null(st, 5) ? json_null()
-				    : json_string(cairn_stmt_text(st, 5)));
-		json_object_set_new(n->info, "created_at", time_json(cairn_stmt_int64(st, 6)));
+		json_object_set_new(n->info, "hash", json_string(cairn__stmt_text(st, 2)));
+		json_object_set_new(n->info, "rows", cairn__stmt_is_null(st, 3) ? json_null()
+				    : json_integer(cairn__stmt_int64(st, 3)));
+		json_object_set_new(n->info, "cols", cairn__stmt_is_null(st, 4) ? json_null()
+				    : json_integer(cairn__stmt_int64(st, 4)));
+		json_object_set_new(n->info, "format", cairn__stmt_is_null(st, 5) ? json_null()
+				    : json_string(cairn__stmt_text(st, 5)));
+		json_object_set_new(n->info, "created_at", time_json(cairn__stmt_int64(st, 6)));
 		n->label = cairn_buf_detach(&label, NULL);
 	}
-	cairn_stmt_reset(st);
+	cairn__stmt_reset(st);
 	*missing = row == 0;
 	return row < 0 ? cairn_errcode(w->ctx) : 0;
 }
@@ -446,32 +446,32 @@ static void add_edge(struct walk *w, size_t src, const char *relation, size_t ds
 static int read_edges(struct walk *w, const struct cairn_lineage_node *n, int as_src,
 		      struct row **rows, size_t *nrows, size_t *cap)
 {
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc, row;
 
 	if ((rc = as_src
-	     ? cairn_db_prepare(w->db, "SELECT src_type, src_id, relation, dst_type, dst_id, created_ms"
+	     ? cairn__db_prepare(w->db, "SELECT src_type, src_id, relation, dst_type, dst_id, created_ms"
 				       " FROM lineage WHERE src_type = ? AND src_id = ?"
 				       " ORDER BY relation, dst_type, dst_id", &st)
-	     : cairn_db_prepare(w->db, "SELECT src_type, src_id, relation, dst_type, dst_id, created_ms"
+	     : cairn__db_prepare(w->db, "SELECT src_type, src_id, relation, dst_type, dst_id, created_ms"
 				       " FROM lineage WHERE dst_type = ? AND dst_id = ?"
 				       " ORDER BY relation, src_type, src_id", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, n->type)) ||
-	    (rc = cairn_stmt_bind_text(st, 2, n->id)))
+	    (rc = cairn__stmt_bind_text(st, 1, n->type)) ||
+	    (rc = cairn__stmt_bind_text(st, 2, n->id)))
 		return rc;
-	while ((row = cairn_stmt_step(st)) == 1) {
+	while ((row = cairn__stmt_step(st)) == 1) {
 		struct row *r;
 		if (*nrows == *cap) {
 			*cap = *cap ? 2 * *cap : 16;
 			*rows = cairn_xrealloc(*rows, *cap * sizeof(**rows));
 		}
 		r = &(*rows)[(*nrows)++];
-		r->src_type = cairn_xstrdup(cairn_stmt_text(st, 0));
-		r->src_id = cairn_xstrdup(cairn_stmt_text(st, 1));
-		r->relation = cairn_xstrdup(cairn_stmt_text(st, 2));
-		r->dst_type = cairn_xstrdup(cairn_stmt_text(st, 3));
-		r->dst_id = cairn_xstrdup(cairn_stmt_text(st, 4));
-		r->created_ms = cairn_stmt_int64(st, 5);
+		r->src_type = cairn_xstrdup(cairn__stmt_text(st, 0));
+		r->src_id = cairn_xstrdup(cairn__stmt_text(st, 1));
+		r->relation = cairn_xstrdup(cairn__stmt_text(st, 2));
+		r->dst_type = cairn_xstrdup(cairn__stmt_text(st, 3));
+		r->dst_id = cairn_xstrdup(cairn__stmt_text(st, 4));
+		r->created_ms = cairn__stmt_int64(st, 5);
 	}
 	return row < 0 ? cairn_errcode(w->ctx) : 0;
 }

@@ -9,13 +9,13 @@
 #include "cairn/buf.h"
 #include "cairn/dataset.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
 #include "cairn/objects.h"
+#include "core/fs.h"
 #include "track/run-internal.h"
 
 int cairn_run_log_param(cairn_run *run, const char *key, const char *value)
 {
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc, row;
 
 	if ((rc = cairn__run_check_key(run->ctx, "param", key)))
@@ -23,67 +23,67 @@ int cairn_run_log_param(cairn_run *run, const char *key, const char *value)
 	if (strlen(value) > 6000)
 		return cairn_error(run->ctx, CAIRN_EINVAL, "param '%s': value longer than 6000 characters",
 				   key);
-	if ((rc = cairn_db_begin(run->db)))
+	if ((rc = cairn__db_begin(run->db)))
 		return rc;
-	if ((rc = cairn_db_prepare(run->db, "SELECT value FROM run_params WHERE run = ? AND key = ?", &st)) ||
-	    (rc = cairn_stmt_bind_int64(st, 1, run->seq)) ||
-	    (rc = cairn_stmt_bind_text(st, 2, key)))
+	if ((rc = cairn__db_prepare(run->db, "SELECT value FROM run_params WHERE run = ? AND key = ?", &st)) ||
+	    (rc = cairn__stmt_bind_int64(st, 1, run->seq)) ||
+	    (rc = cairn__stmt_bind_text(st, 2, key)))
 		goto fail;
-	row = cairn_stmt_step(st);
+	row = cairn__stmt_step(st);
 	if (row == 1) {
-		if (strcmp(cairn_stmt_text(st, 0), value))
+		if (strcmp(cairn__stmt_text(st, 0), value))
 			rc = cairn_error(run->ctx, CAIRN_EEXIST, "param '%s' of run %s is already '%s'"
 					 " (params are write-once; cannot set '%s')",
-					 key, run->id, cairn_stmt_text(st, 0), value);
-		cairn_stmt_reset(st);
+					 key, run->id, cairn__stmt_text(st, 0), value);
+		cairn__stmt_reset(st);
 		if (rc)
 			goto fail;
-		cairn_db_rollback(run->db);
+		cairn__db_rollback(run->db);
 		return 0;
 	}
-	cairn_stmt_reset(st);
+	cairn__stmt_reset(st);
 	if (row < 0) {
 		rc = CAIRN_EDB;
 		goto fail;
 	}
-	if ((rc = cairn_db_prepare(run->db, "INSERT INTO run_params(run, key, value) VALUES (?, ?, ?)", &st)) ||
-	    (rc = cairn_stmt_bind_int64(st, 1, run->seq)) ||
-	    (rc = cairn_stmt_bind_text(st, 2, key)) ||
-	    (rc = cairn_stmt_bind_text(st, 3, value)) ||
-	    (rc = cairn_stmt_run(st)))
+	if ((rc = cairn__db_prepare(run->db, "INSERT INTO run_params(run, key, value) VALUES (?, ?, ?)", &st)) ||
+	    (rc = cairn__stmt_bind_int64(st, 1, run->seq)) ||
+	    (rc = cairn__stmt_bind_text(st, 2, key)) ||
+	    (rc = cairn__stmt_bind_text(st, 3, value)) ||
+	    (rc = cairn__stmt_run(st)))
 		goto fail;
-	return cairn_db_commit(run->db);
+	return cairn__db_commit(run->db);
 fail:
-	cairn_db_rollback(run->db);
+	cairn__db_rollback(run->db);
 	return rc;
 }
 
-static int bind_value(cairn_stmt *st, int idx, double v)
+static int bind_value(cairn__stmt *st, int idx, double v)
 {
-	return isnan(v) ? cairn_stmt_bind_null(st, idx) : cairn_stmt_bind_double(st, idx, v);
+	return isnan(v) ? cairn__stmt_bind_null(st, idx) : cairn__stmt_bind_double(st, idx, v);
 }
 
 /* Keeps run_latest_metrics at the point with the highest step, then the
  * latest timestamp (MLflow's rule). */
 static int update_latest(cairn_run *run, const struct cairn_metric *m, int64_t ts)
 {
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc;
 
-	if ((rc = cairn_db_prepare(run->db,
+	if ((rc = cairn__db_prepare(run->db,
 				   "INSERT INTO run_latest_metrics(run, key, value, step, timestamp_ms)"
 				   " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(run, key) DO UPDATE SET"
 				   " value = excluded.value, step = excluded.step,"
 				   " timestamp_ms = excluded.timestamp_ms"
 				   " WHERE excluded.step > step OR (excluded.step = step AND"
 				   " excluded.timestamp_ms >= timestamp_ms)", &st)) ||
-	    (rc = cairn_stmt_bind_int64(st, 1, run->seq)) ||
-	    (rc = cairn_stmt_bind_text(st, 2, m->key)) ||
+	    (rc = cairn__stmt_bind_int64(st, 1, run->seq)) ||
+	    (rc = cairn__stmt_bind_text(st, 2, m->key)) ||
 	    (rc = bind_value(st, 3, m->value)) ||
-	    (rc = cairn_stmt_bind_int64(st, 4, m->step)) ||
-	    (rc = cairn_stmt_bind_int64(st, 5, ts)))
+	    (rc = cairn__stmt_bind_int64(st, 4, m->step)) ||
+	    (rc = cairn__stmt_bind_int64(st, 5, ts)))
 		return rc;
-	return cairn_stmt_run(st);
+	return cairn__stmt_run(st);
 }
 
 /* 1 when a (with time ta) is later than b (time tb) by the latest rule. */
@@ -98,7 +98,7 @@ int cairn_run_log_metrics(cairn_run *run, const struct cairn_metric *points, siz
 	struct { const struct cairn_metric *m; int64_t ts; } *latest = NULL;
 	size_t nlatest = 0, i, j;
 	int64_t now = cairn_now_ms();
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc;
 
 	for (i = 0; i < n; i++)
@@ -106,19 +106,19 @@ int cairn_run_log_metrics(cairn_run *run, const struct cairn_metric *points, siz
 			return rc;
 	if (!(latest = calloc(n ? n : 1, sizeof(*latest))))
 		return cairn_error(run->ctx, CAIRN_ENOMEM, "out of memory");
-	if ((rc = cairn_db_begin(run->db)))
+	if ((rc = cairn__db_begin(run->db)))
 		goto out;
 	for (i = 0; i < n; i++) {
 		const struct cairn_metric *m = &points[i];
 		int64_t ts = m->timestamp_ms ? m->timestamp_ms : now;
-		if ((rc = cairn_db_prepare(run->db, "INSERT INTO run_metrics(run, key, step, timestamp_ms,"
+		if ((rc = cairn__db_prepare(run->db, "INSERT INTO run_metrics(run, key, step, timestamp_ms,"
 						    " value) VALUES (?, ?, ?, ?, ?)", &st)) ||
-		    (rc = cairn_stmt_bind_int64(st, 1, run->seq)) ||
-		    (rc = cairn_stmt_bind_text(st, 2, m->key)) ||
-		    (rc = cairn_stmt_bind_int64(st, 3, m->step)) ||
-		    (rc = cairn_stmt_bind_int64(st, 4, ts)) ||
+		    (rc = cairn__stmt_bind_int64(st, 1, run->seq)) ||
+		    (rc = cairn__stmt_bind_text(st, 2, m->key)) ||
+		    (rc = cairn__stmt_bind_int64(st, 3, m->step)) ||
+		    (rc = cairn__stmt_bind_int64(st, 4, ts)) ||
 		    (rc = bind_value(st, 5, m->value)) ||
-		    (rc = cairn_stmt_run(st)))
+		    (rc = cairn__stmt_run(st)))
 			goto fail;
 		for (j = 0; j < nlatest && strcmp(latest[j].m->key, m->key); j++)
 			;
@@ -132,10 +132,10 @@ int cairn_run_log_metrics(cairn_run *run, const struct cairn_metric *points, siz
 	for (j = 0; j < nlatest; j++)
 		if ((rc = update_latest(run, latest[j].m, latest[j].ts)))
 			goto fail;
-	rc = cairn_db_commit(run->db);
+	rc = cairn__db_commit(run->db);
 	goto out;
 fail:
-	cairn_db_rollback(run->db);
+	cairn__db_rollback(run->db);
 out:
 	free(latest);
 	return rc;
@@ -192,32 +192,32 @@ int cairn_run_log_metric_tree(cairn_run *run, const char *prefix, const json_t *
 
 int cairn_run_set_tag(cairn_run *run, const char *key, const char *value)
 {
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc;
 
 	if ((rc = cairn__run_check_key(run->ctx, "tag", key)))
 		return rc;
 	if (!value) {
-		if ((rc = cairn_db_prepare(run->db, "DELETE FROM run_tags WHERE run = ? AND key = ?", &st)) ||
-		    (rc = cairn_stmt_bind_int64(st, 1, run->seq)) ||
-		    (rc = cairn_stmt_bind_text(st, 2, key)))
+		if ((rc = cairn__db_prepare(run->db, "DELETE FROM run_tags WHERE run = ? AND key = ?", &st)) ||
+		    (rc = cairn__stmt_bind_int64(st, 1, run->seq)) ||
+		    (rc = cairn__stmt_bind_text(st, 2, key)))
 			return rc;
-		return cairn_stmt_run(st);
+		return cairn__stmt_run(st);
 	}
-	if ((rc = cairn_db_prepare(run->db, "INSERT OR REPLACE INTO run_tags(run, key, value)"
+	if ((rc = cairn__db_prepare(run->db, "INSERT OR REPLACE INTO run_tags(run, key, value)"
 					    " VALUES (?, ?, ?)", &st)) ||
-	    (rc = cairn_stmt_bind_int64(st, 1, run->seq)) ||
-	    (rc = cairn_stmt_bind_text(st, 2, key)) ||
-	    (rc = cairn_stmt_bind_text(st, 3, value)))
+	    (rc = cairn__stmt_bind_int64(st, 1, run->seq)) ||
+	    (rc = cairn__stmt_bind_text(st, 2, key)) ||
+	    (rc = cairn__stmt_bind_text(st, 3, value)))
 		return rc;
-	return cairn_stmt_run(st);
+	return cairn__stmt_run(st);
 }
 
 int cairn_run_log_input(cairn_run *run, const char *dataset_ref, const char *context)
 {
 	static const char *const contexts[] = { "train", "test", "validation", "other" };
 	struct cairn_dataset_version v = { 0 };
-	cairn_stmt *st;
+	cairn__stmt *st;
 	size_t i;
 	int rc;
 
@@ -228,20 +228,20 @@ int cairn_run_log_input(cairn_run *run, const char *dataset_ref, const char *con
 				   " validation, other", context);
 	if ((rc = cairn_dataset_resolve(run->ctx, dataset_ref, &v)))
 		return rc;
-	if ((rc = cairn_db_begin(run->db)))
+	if ((rc = cairn__db_begin(run->db)))
 		goto out;
-	if ((rc = cairn_db_prepare(run->db, "INSERT OR IGNORE INTO run_inputs(run, version_id, context)"
+	if ((rc = cairn__db_prepare(run->db, "INSERT OR IGNORE INTO run_inputs(run, version_id, context)"
 					    " VALUES (?, ?, ?)", &st)) ||
-	    (rc = cairn_stmt_bind_int64(st, 1, run->seq)) ||
-	    (rc = cairn_stmt_bind_text(st, 2, v.id)) ||
-	    (rc = cairn_stmt_bind_text(st, 3, context)) ||
-	    (rc = cairn_stmt_run(st)) ||
+	    (rc = cairn__stmt_bind_int64(st, 1, run->seq)) ||
+	    (rc = cairn__stmt_bind_text(st, 2, v.id)) ||
+	    (rc = cairn__stmt_bind_text(st, 3, context)) ||
+	    (rc = cairn__stmt_run(st)) ||
 	    (rc = cairn__lineage_add(run->db, "run", run->id, "used", "dataset_version", v.id)))
 		goto fail;
-	rc = cairn_db_commit(run->db);
+	rc = cairn__db_commit(run->db);
 	goto out;
 fail:
-	cairn_db_rollback(run->db);
+	cairn__db_rollback(run->db);
 out:
 	cairn_dataset_version_release(&v);
 	return rc;
@@ -367,38 +367,38 @@ static int record_artifacts(cairn_run *run, const char *dest, const struct store
 {
 	cairn_buf lineage_id = CAIRN_BUF_INIT;
 	int64_t now = cairn_now_ms();
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc;
 
-	if ((rc = cairn_db_begin(run->db)))
+	if ((rc = cairn__db_begin(run->db)))
 		return rc;
 	/* A directory logged again replaces what was below it. */
-	if ((rc = cairn_db_prepare(run->db, "DELETE FROM run_artifacts WHERE run = ? AND"
+	if ((rc = cairn__db_prepare(run->db, "DELETE FROM run_artifacts WHERE run = ? AND"
 					    " (path = ? OR substr(path, 1, length(?) + 1) = ? || '/')", &st)) ||
-	    (rc = cairn_stmt_bind_int64(st, 1, run->seq)) ||
-	    (rc = cairn_stmt_bind_text(st, 2, dest)) ||
-	    (rc = cairn_stmt_bind_text(st, 3, dest)) ||
-	    (rc = cairn_stmt_bind_text(st, 4, dest)) ||
-	    (rc = cairn_stmt_run(st)))
+	    (rc = cairn__stmt_bind_int64(st, 1, run->seq)) ||
+	    (rc = cairn__stmt_bind_text(st, 2, dest)) ||
+	    (rc = cairn__stmt_bind_text(st, 3, dest)) ||
+	    (rc = cairn__stmt_bind_text(st, 4, dest)) ||
+	    (rc = cairn__stmt_run(st)))
 		goto fail;
 	for (size_t i = 0; i < l->n; i++) {
-		if ((rc = cairn_db_prepare(run->db, "INSERT OR REPLACE INTO run_artifacts(run, path, hash,"
+		if ((rc = cairn__db_prepare(run->db, "INSERT OR REPLACE INTO run_artifacts(run, path, hash,"
 						    " size, created_ms) VALUES (?, ?, ?, ?, ?)", &st)) ||
-		    (rc = cairn_stmt_bind_int64(st, 1, run->seq)) ||
-		    (rc = cairn_stmt_bind_text(st, 2, l->v[i].path)) ||
-		    (rc = cairn_stmt_bind_text(st, 3, l->v[i].hash)) ||
-		    (rc = cairn_stmt_bind_int64(st, 4, (int64_t)l->v[i].size)) ||
-		    (rc = cairn_stmt_bind_int64(st, 5, now)) ||
-		    (rc = cairn_stmt_run(st)))
+		    (rc = cairn__stmt_bind_int64(st, 1, run->seq)) ||
+		    (rc = cairn__stmt_bind_text(st, 2, l->v[i].path)) ||
+		    (rc = cairn__stmt_bind_text(st, 3, l->v[i].hash)) ||
+		    (rc = cairn__stmt_bind_int64(st, 4, (int64_t)l->v[i].size)) ||
+		    (rc = cairn__stmt_bind_int64(st, 5, now)) ||
+		    (rc = cairn__stmt_run(st)))
 			goto fail;
 	}
 	cairn_buf_addf(&lineage_id, "%s/%s", run->id, dest);
 	if ((rc = cairn__lineage_add(run->db, "run", run->id, "generated", "artifact", lineage_id.buf)))
 		goto fail;
-	rc = cairn_db_commit(run->db);
+	rc = cairn__db_commit(run->db);
 	goto out;
 fail:
-	cairn_db_rollback(run->db);
+	cairn__db_rollback(run->db);
 out:
 	cairn_buf_release(&lineage_id);
 	return rc;

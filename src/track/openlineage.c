@@ -6,11 +6,11 @@
 #include "cairn/buf.h"
 #include "cairn/error.h"
 #include "cairn/id.h"
-#include "cairn/json.h"
 #include "cairn/lineage.h"
 #include "cairn/version.h"
 #include "cairn/workspace.h"
 #include "core/ctx-internal.h"
+#include "core/json.h"
 #include "core/who.h"
 #include "store/db.h"
 
@@ -23,7 +23,7 @@
 
 struct export {
 	cairn_ctx *ctx;
-	cairn_db *db;
+	cairn__db *db;
 	cairn_buf producer;   /* "cairn:0.1.0" */
 	cairn_buf namespace;  /* of datasets: "cairn://HOST/ROOT" */
 };
@@ -54,28 +54,28 @@ static json_t *time_json(int64_t ms)
 static int read_run(struct export *x, const char *id, struct run_row *r, int *found)
 {
 	cairn_buf job = CAIRN_BUF_INIT;
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc, row;
 
 	memset(r, 0, sizeof(*r));
-	if ((rc = cairn_db_prepare(x->db, "SELECT e.name, r.name, r.status, r.start_ms, r.end_ms,"
+	if ((rc = cairn__db_prepare(x->db, "SELECT e.name, r.name, r.status, r.start_ms, r.end_ms,"
 					  " r.parent_id FROM runs r JOIN experiments e"
 					  " ON e.id = r.experiment_id WHERE r.id = ?", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, id)))
+	    (rc = cairn__stmt_bind_text(st, 1, id)))
 		return rc;
-	row = cairn_stmt_step(st);
+	row = cairn__stmt_step(st);
 	if (row == 1) {
 		snprintf(r->id, sizeof(r->id), "%s", id);
-		cairn_buf_addf(&job, "%s/%s", cairn_stmt_text(st, 0), cairn_stmt_text(st, 1));
+		cairn_buf_addf(&job, "%s/%s", cairn__stmt_text(st, 0), cairn__stmt_text(st, 1));
 		r->job = cairn_buf_detach(&job, NULL);
-		r->status = cairn_xstrdup(cairn_stmt_text(st, 2));
-		r->start_ms = cairn_stmt_int64(st, 3);
-		r->ended = !cairn_stmt_is_null(st, 4);
-		r->end_ms = cairn_stmt_int64(st, 4);
-		if (!cairn_stmt_is_null(st, 5))
-			r->parent = cairn_xstrdup(cairn_stmt_text(st, 5));
+		r->status = cairn_xstrdup(cairn__stmt_text(st, 2));
+		r->start_ms = cairn__stmt_int64(st, 3);
+		r->ended = !cairn__stmt_is_null(st, 4);
+		r->end_ms = cairn__stmt_int64(st, 4);
+		if (!cairn__stmt_is_null(st, 5))
+			r->parent = cairn_xstrdup(cairn__stmt_text(st, 5));
 	}
-	cairn_stmt_reset(st);
+	cairn__stmt_reset(st);
 	*found = row == 1;
 	return row < 0 ? cairn_errcode(x->ctx) : 0;
 }
@@ -115,39 +115,39 @@ static int dataset_json(struct export *x, const char *type, const char *id, json
 {
 	cairn_buf name = CAIRN_BUF_INIT;
 	json_t *facets = json_object(), *f;
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc = 0, row = 0;
 
 	if (!strcmp(type, "dataset_version")) {
-		if ((rc = cairn_db_prepare(x->db, "SELECT name, version, hash, schema FROM dataset_versions"
+		if ((rc = cairn__db_prepare(x->db, "SELECT name, version, hash, schema FROM dataset_versions"
 						  " WHERE id = ?", &st)) ||
-		    (rc = cairn_stmt_bind_text(st, 1, id)))
+		    (rc = cairn__stmt_bind_text(st, 1, id)))
 			goto out;
-		if ((row = cairn_stmt_step(st)) == 1) {
-			cairn_buf_addf(&name, "%s@%lld", cairn_stmt_text(st, 0),
-				       (long long)cairn_stmt_int64(st, 1));
+		if ((row = cairn__stmt_step(st)) == 1) {
+			cairn_buf_addf(&name, "%s@%lld", cairn__stmt_text(st, 0),
+				       (long long)cairn__stmt_int64(st, 1));
 			f = facet(x, VERSION_FACET);
-			json_object_set_new(f, "datasetVersion", json_string(cairn_stmt_text(st, 2)));
+			json_object_set_new(f, "datasetVersion", json_string(cairn__stmt_text(st, 2)));
 			json_object_set_new(facets, "version", f);
-			if (!cairn_stmt_is_null(st, 3) && (f = schema_facet(x, cairn_stmt_text(st, 3))))
+			if (!cairn__stmt_is_null(st, 3) && (f = schema_facet(x, cairn__stmt_text(st, 3))))
 				json_object_set_new(facets, "schema", f);
 		}
-		cairn_stmt_reset(st);
+		cairn__stmt_reset(st);
 	} else if (!strcmp(type, "artifact") && strchr(id, '/')) {
 		const char *slash = strchr(id, '/');
 		cairn_buf run = CAIRN_BUF_INIT;
 		cairn_buf_add(&run, id, (size_t)(slash - id));
 		/* A single file has a content hash; a directory has none. */
-		if (!(rc = cairn_db_prepare(x->db, "SELECT a.hash FROM run_artifacts a JOIN runs r"
+		if (!(rc = cairn__db_prepare(x->db, "SELECT a.hash FROM run_artifacts a JOIN runs r"
 						   " ON r.seq = a.run WHERE r.id = ? AND a.path = ?", &st)) &&
-		    !(rc = cairn_stmt_bind_text(st, 1, run.buf)) &&
-		    !(rc = cairn_stmt_bind_text(st, 2, slash + 1))) {
-			if ((row = cairn_stmt_step(st)) == 1) {
+		    !(rc = cairn__stmt_bind_text(st, 1, run.buf)) &&
+		    !(rc = cairn__stmt_bind_text(st, 2, slash + 1))) {
+			if ((row = cairn__stmt_step(st)) == 1) {
 				f = facet(x, VERSION_FACET);
-				json_object_set_new(f, "datasetVersion", json_string(cairn_stmt_text(st, 0)));
+				json_object_set_new(f, "datasetVersion", json_string(cairn__stmt_text(st, 0)));
 				json_object_set_new(facets, "version", f);
 			}
-			cairn_stmt_reset(st);
+			cairn__stmt_reset(st);
 		}
 		cairn_buf_release(&run);
 		if (rc)
@@ -170,21 +170,21 @@ out:
 /* The datasets a run used (relation "used") or made ("generated"). */
 static int datasets_of(struct export *x, const char *run, const char *relation, json_t **out)
 {
-	cairn_stmt *st;
+	cairn__stmt *st;
 	json_t *ends = json_array();
 	size_t i;
 	int rc, row;
 
 	*out = json_array();
-	if ((rc = cairn_db_prepare(x->db, "SELECT dst_type, dst_id FROM lineage WHERE src_type = 'run'"
+	if ((rc = cairn__db_prepare(x->db, "SELECT dst_type, dst_id FROM lineage WHERE src_type = 'run'"
 					  " AND src_id = ? AND relation = ? ORDER BY dst_type, dst_id",
 				   &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, run)) ||
-	    (rc = cairn_stmt_bind_text(st, 2, relation)))
+	    (rc = cairn__stmt_bind_text(st, 1, run)) ||
+	    (rc = cairn__stmt_bind_text(st, 2, relation)))
 		goto out;
-	while ((row = cairn_stmt_step(st)) == 1)
-		json_array_append_new(ends, json_pack("[s, s]", cairn_stmt_text(st, 0),
-						      cairn_stmt_text(st, 1)));
+	while ((row = cairn__stmt_step(st)) == 1)
+		json_array_append_new(ends, json_pack("[s, s]", cairn__stmt_text(st, 0),
+						      cairn__stmt_text(st, 1)));
 	if (row < 0) {
 		rc = cairn_errcode(x->ctx);
 		goto out;

@@ -10,11 +10,11 @@
 #include "cairn/dataset.h"
 #include "cairn/error.h"
 #include "cairn/exec.h"
-#include "cairn/fs.h"
-#include "cairn/log.h"
+#include "core/log.h"
 #include "cairn/objects.h"
 #include "cairn/reproduce.h"
 #include "cairn/run.h"
+#include "core/fs.h"
 #include "track/codever-internal.h"
 #include "track/run-internal.h"
 
@@ -37,10 +37,10 @@ static const char *str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static void remove_tree(const char *path)
+static void remove_tree(cairn_ctx *ctx, const char *path)
 {
 	if (cairn_remove_tree(path))
-		cairn_log_warn("cannot remove '%s': %s", path, strerror(errno));
+		cairn__log_warn(ctx, "cannot remove '%s': %s", path, strerror(errno));
 }
 
 /* Checks that the original run can be reproduced, and finds its code. */
@@ -93,10 +93,10 @@ static void remove_worktree(struct repro *r)
 	const char *prune[] = { "worktree", "prune", NULL };
 
 	if (r->worktree_added && cairn__git(r->repo, rm, NULL, -1, NULL, NULL) != 0) {
-		remove_tree(r->worktree.buf);
+		remove_tree(r->ctx, r->worktree.buf);
 		cairn__git(r->repo, prune, NULL, -1, NULL, NULL);
 	}
-	remove_tree(r->tmp.buf);
+	remove_tree(r->ctx, r->tmp.buf);
 }
 
 /* Applies the recorded diff when the tree was dirty; refuses when it does
@@ -125,7 +125,7 @@ static int apply_diff(struct repro *r)
 		goto out;
 	}
 	if (json_array_size(skipped))
-		cairn_log_warn("run %s left %zu large untracked file%s out of its diff (e.g. '%s'):"
+		cairn__log_warn(r->ctx, "run %s left %zu large untracked file%s out of its diff (e.g. '%s'):"
 			       " the reproduction runs without them", r->id, json_array_size(skipped),
 			       json_array_size(skipped) == 1 ? "" : "s",
 			       json_string_value(json_array_get(skipped, 0)));
@@ -278,13 +278,13 @@ static int start_run(struct repro *r, cairn_run **out)
 		goto out;
 	if ((rc = cairn_run_set_info(run, "reproduced_from", json_string(r->id))) ||
 	    (rc = cairn_run_set_tag(run, "cairn.reproduced_from", r->id)) ||
-	    (rc = cairn_db_begin(run->db)))
+	    (rc = cairn__db_begin(run->db)))
 		goto fail;
 	if ((rc = cairn__lineage_add(run->db, "run", run->id, "reproduces", "run", r->id))) {
-		cairn_db_rollback(run->db);
+		cairn__db_rollback(run->db);
 		goto fail;
 	}
-	if ((rc = cairn_db_commit(run->db)))
+	if ((rc = cairn__db_commit(run->db)))
 		goto fail;
 	*out = run;
 	run = NULL;

@@ -8,8 +8,8 @@
 #include <unistd.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/json.h"
 #include "core/ctx-internal.h"
+#include "core/json.h"
 #include "core/who.h"
 #include "track/run-internal.h"
 
@@ -44,28 +44,10 @@ int cairn__run_check_key(cairn_ctx *ctx, const char *what, const char *key)
 	return 0;
 }
 
-int cairn__lineage_add(cairn_db *db, const char *src_type, const char *src_id,
-		       const char *relation, const char *dst_type, const char *dst_id)
-{
-	cairn_stmt *st;
-	int rc;
-
-	if ((rc = cairn_db_prepare(db, "INSERT OR IGNORE INTO lineage(src_type, src_id, relation,"
-				       " dst_type, dst_id, created_ms) VALUES (?, ?, ?, ?, ?, ?)", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, src_type)) ||
-	    (rc = cairn_stmt_bind_text(st, 2, src_id)) ||
-	    (rc = cairn_stmt_bind_text(st, 3, relation)) ||
-	    (rc = cairn_stmt_bind_text(st, 4, dst_type)) ||
-	    (rc = cairn_stmt_bind_text(st, 5, dst_id)) ||
-	    (rc = cairn_stmt_bind_int64(st, 6, cairn_now_ms())))
-		return rc;
-	return cairn_stmt_run(st);
-}
-
-int cairn__run_lookup(cairn_ctx *ctx, cairn_db *db, const char *ref,
+int cairn__run_lookup(cairn_ctx *ctx, cairn__db *db, const char *ref,
 		      char id[CAIRN_ID_LEN + 1], int64_t *seq)
 {
-	cairn_stmt *st;
+	cairn__stmt *st;
 	char *full = NULL;
 	int rc, row;
 
@@ -79,18 +61,18 @@ int cairn__run_lookup(cairn_ctx *ctx, cairn_db *db, const char *ref,
 		for (i = 0; ref[i]; i++)
 			lower[i] = (char)(ref[i] >= 'A' && ref[i] <= 'Z' ? ref[i] + 32 : ref[i]);
 		lower[i] = '\0';
-		if ((rc = cairn_db_resolve_prefix(db, "run", "runs", "id", lower, &full)))
+		if ((rc = cairn__db_resolve_prefix(db, "run", "runs", "id", lower, &full)))
 			return rc;
 	}
-	if ((rc = cairn_db_prepare(db, "SELECT seq FROM runs WHERE id = ?", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, full)))
+	if ((rc = cairn__db_prepare(db, "SELECT seq FROM runs WHERE id = ?", &st)) ||
+	    (rc = cairn__stmt_bind_text(st, 1, full)))
 		goto out;
-	row = cairn_stmt_step(st);
+	row = cairn__stmt_step(st);
 	if (row == 1) {
-		*seq = cairn_stmt_int64(st, 0);
+		*seq = cairn__stmt_int64(st, 0);
 		snprintf(id, CAIRN_ID_LEN + 1, "%s", full);
 	}
-	cairn_stmt_reset(st);
+	cairn__stmt_reset(st);
 	rc = row == 1 ? 0 : row == 0 ? cairn_error(ctx, CAIRN_ENOTFOUND, "no run '%s'", ref) : CAIRN_EDB;
 out:
 	free(full);
@@ -99,7 +81,7 @@ out:
 
 int cairn_run_resolve(cairn_ctx *ctx, const char *ref, char id[CAIRN_ID_LEN + 1])
 {
-	cairn_db *db;
+	cairn__db *db;
 	int64_t seq;
 	int rc;
 
@@ -109,9 +91,9 @@ int cairn_run_resolve(cairn_ctx *ctx, const char *ref, char id[CAIRN_ID_LEN + 1]
 }
 
 /* The id of experiment name, created when missing (inside a transaction). */
-static int experiment_id(cairn_ctx *ctx, cairn_db *db, const char *name, char id[CAIRN_ID_LEN + 1])
+static int experiment_id(cairn_ctx *ctx, cairn__db *db, const char *name, char id[CAIRN_ID_LEN + 1])
 {
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc, row;
 
 	if (!*name || strlen(name) > 250)
@@ -120,26 +102,26 @@ static int experiment_id(cairn_ctx *ctx, cairn_db *db, const char *name, char id
 		if ((unsigned char)*p < 0x20)
 			return cairn_error(ctx, CAIRN_EINVAL, "experiment name '%s' holds a control character",
 					   name);
-	if ((rc = cairn_db_prepare(db, "SELECT id FROM experiments WHERE name = ?", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, name)))
+	if ((rc = cairn__db_prepare(db, "SELECT id FROM experiments WHERE name = ?", &st)) ||
+	    (rc = cairn__stmt_bind_text(st, 1, name)))
 		return rc;
-	row = cairn_stmt_step(st);
+	row = cairn__stmt_step(st);
 	if (row == 1)
-		snprintf(id, CAIRN_ID_LEN + 1, "%s", cairn_stmt_text(st, 0));
-	cairn_stmt_reset(st);
+		snprintf(id, CAIRN_ID_LEN + 1, "%s", cairn__stmt_text(st, 0));
+	cairn__stmt_reset(st);
 	if (row != 0)
 		return row == 1 ? 0 : CAIRN_EDB;
 	cairn_id_new(id);
-	if ((rc = cairn_db_prepare(db, "INSERT INTO experiments(id, name, created_ms) VALUES (?, ?, ?)",
+	if ((rc = cairn__db_prepare(db, "INSERT INTO experiments(id, name, created_ms) VALUES (?, ?, ?)",
 				   &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, id)) ||
-	    (rc = cairn_stmt_bind_text(st, 2, name)) ||
-	    (rc = cairn_stmt_bind_int64(st, 3, cairn_now_ms())))
+	    (rc = cairn__stmt_bind_text(st, 1, id)) ||
+	    (rc = cairn__stmt_bind_text(st, 2, name)) ||
+	    (rc = cairn__stmt_bind_int64(st, 3, cairn_now_ms())))
 		return rc;
-	return cairn_stmt_run(st);
+	return cairn__stmt_run(st);
 }
 
-static int new_handle(cairn_ctx *ctx, cairn_db *db, const char *id, int64_t seq, cairn_run **out)
+static int new_handle(cairn_ctx *ctx, cairn__db *db, const char *id, int64_t seq, cairn_run **out)
 {
 	cairn_run *run = calloc(1, sizeof(*run));
 
@@ -158,8 +140,8 @@ int cairn_run_start(cairn_ctx *ctx, const struct cairn_run_options *opts, cairn_
 	static const struct cairn_run_options defaults;
 	char id[CAIRN_ID_LEN + 1], exp[CAIRN_ID_LEN + 1], parent[CAIRN_ID_LEN + 1], ident[128];
 	cairn_buf name = CAIRN_BUF_INIT;
-	cairn_stmt *st;
-	cairn_db *db;
+	cairn__stmt *st;
+	cairn__db *db;
 	pid_t pid;
 	int64_t seq, parent_seq;
 	int rc;
@@ -179,41 +161,41 @@ int cairn_run_start(cairn_ctx *ctx, const struct cairn_run_options *opts, cairn_
 		cairn_buf_adds(&name, opts->name);
 	else
 		cairn_buf_addf(&name, "run-%s", id + CAIRN_ID_LEN - 6);
-	if ((rc = cairn_db_begin(db)))
+	if ((rc = cairn__db_begin(db)))
 		goto out;
 	if (opts->parent && (rc = cairn__run_lookup(ctx, db, opts->parent, parent, &parent_seq)))
 		goto fail;
 	if ((rc = experiment_id(ctx, db, opts->experiment ? opts->experiment : "Default", exp)))
 		goto fail;
-	if ((rc = cairn_db_prepare(db, "INSERT INTO runs(id, experiment_id, name, status, start_ms,"
+	if ((rc = cairn__db_prepare(db, "INSERT INTO runs(id, experiment_id, name, status, start_ms,"
 				       " user, host, owner_pid, owner_identity, parent_id)"
 				       " VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?)", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, id)) ||
-	    (rc = cairn_stmt_bind_text(st, 2, exp)) ||
-	    (rc = cairn_stmt_bind_text(st, 3, name.buf)) ||
-	    (rc = cairn_stmt_bind_int64(st, 4, cairn_id_time_ms(id))) ||
-	    (rc = cairn_stmt_bind_text(st, 5, cairn__current_user())) ||
-	    (rc = cairn_stmt_bind_text(st, 6, cairn__current_host())) ||
-	    (rc = cairn_stmt_bind_int64(st, 7, pid)) ||
-	    (rc = cairn_stmt_bind_text(st, 8, ident)) ||
-	    (rc = opts->parent ? cairn_stmt_bind_text(st, 9, parent) : cairn_stmt_bind_null(st, 9)) ||
-	    (rc = cairn_stmt_run(st)))
+	    (rc = cairn__stmt_bind_text(st, 1, id)) ||
+	    (rc = cairn__stmt_bind_text(st, 2, exp)) ||
+	    (rc = cairn__stmt_bind_text(st, 3, name.buf)) ||
+	    (rc = cairn__stmt_bind_int64(st, 4, cairn_id_time_ms(id))) ||
+	    (rc = cairn__stmt_bind_text(st, 5, cairn__current_user())) ||
+	    (rc = cairn__stmt_bind_text(st, 6, cairn__current_host())) ||
+	    (rc = cairn__stmt_bind_int64(st, 7, pid)) ||
+	    (rc = cairn__stmt_bind_text(st, 8, ident)) ||
+	    (rc = opts->parent ? cairn__stmt_bind_text(st, 9, parent) : cairn__stmt_bind_null(st, 9)) ||
+	    (rc = cairn__stmt_run(st)))
 		goto fail;
-	if ((rc = cairn_db_prepare(db, "SELECT seq FROM runs WHERE id = ?", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, id)))
+	if ((rc = cairn__db_prepare(db, "SELECT seq FROM runs WHERE id = ?", &st)) ||
+	    (rc = cairn__stmt_bind_text(st, 1, id)))
 		goto fail;
-	if (cairn_stmt_step(st) != 1) {
+	if (cairn__stmt_step(st) != 1) {
 		rc = CAIRN_EDB;
 		goto fail;
 	}
-	seq = cairn_stmt_int64(st, 0);
-	cairn_stmt_reset(st);
-	if ((rc = cairn_db_commit(db)))
+	seq = cairn__stmt_int64(st, 0);
+	cairn__stmt_reset(st);
+	if ((rc = cairn__db_commit(db)))
 		goto out;
 	rc = new_handle(ctx, db, id, seq, out);
 	goto out;
 fail:
-	cairn_db_rollback(db);
+	cairn__db_rollback(db);
 out:
 	cairn_buf_release(&name);
 	return rc;
@@ -222,7 +204,7 @@ out:
 int cairn_run_attach(cairn_ctx *ctx, const char *ref, cairn_run **out)
 {
 	char id[CAIRN_ID_LEN + 1];
-	cairn_db *db;
+	cairn__db *db;
 	int64_t seq;
 	int rc;
 
@@ -260,54 +242,54 @@ cairn_ctx *cairn_run_ctx(const cairn_run *run)
 
 int cairn_run_end(cairn_run *run, enum cairn_run_status status, const char *message)
 {
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc;
 
 	if (status == CAIRN_RUN_RUNNING || (unsigned)status > CAIRN_RUN_KILLED)
 		return cairn_error(run->ctx, CAIRN_EINVAL, "a run ends FINISHED, FAILED or KILLED");
-	if ((rc = cairn_db_prepare(run->db, "UPDATE runs SET status = ?, end_ms = ?, message = ?,"
+	if ((rc = cairn__db_prepare(run->db, "UPDATE runs SET status = ?, end_ms = ?, message = ?,"
 					    " owner_pid = NULL, owner_identity = NULL"
 					    " WHERE seq = ? AND status = 'RUNNING'", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, cairn_run_status_name(status))) ||
-	    (rc = cairn_stmt_bind_int64(st, 2, cairn_now_ms())) ||
-	    (rc = cairn_stmt_bind_text(st, 3, message ? message : "")) ||
-	    (rc = cairn_stmt_bind_int64(st, 4, run->seq)) ||
-	    (rc = cairn_stmt_run(st)))
+	    (rc = cairn__stmt_bind_text(st, 1, cairn_run_status_name(status))) ||
+	    (rc = cairn__stmt_bind_int64(st, 2, cairn_now_ms())) ||
+	    (rc = cairn__stmt_bind_text(st, 3, message ? message : "")) ||
+	    (rc = cairn__stmt_bind_int64(st, 4, run->seq)) ||
+	    (rc = cairn__stmt_run(st)))
 		return rc;
-	if (cairn_db_changes(run->db) != 1)
+	if (cairn__db_changes(run->db) != 1)
 		return cairn_error(run->ctx, CAIRN_EINVAL, "run %s has already ended", run->id);
 	return 0;
 }
 
 int cairn_run_set_note(cairn_run *run, const char *text)
 {
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc;
 
-	if ((rc = cairn_db_prepare(run->db, "UPDATE runs SET note = ? WHERE seq = ?", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, text)) ||
-	    (rc = cairn_stmt_bind_int64(st, 2, run->seq)))
+	if ((rc = cairn__db_prepare(run->db, "UPDATE runs SET note = ? WHERE seq = ?", &st)) ||
+	    (rc = cairn__stmt_bind_text(st, 1, text)) ||
+	    (rc = cairn__stmt_bind_int64(st, 2, run->seq)))
 		return rc;
-	return cairn_stmt_run(st);
+	return cairn__stmt_run(st);
 }
 
 int cairn_run_set_info(cairn_run *run, const char *key, json_t *value)
 {
 	cairn_buf text = CAIRN_BUF_INIT;
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc;
 
 	if (!value)
 		return cairn_error(run->ctx, CAIRN_ENOMEM, "out of memory");
 	cairn_json_append(&text, value, 0);
 	json_decref(value);
-	if ((rc = cairn_db_prepare(run->db, "UPDATE runs SET info = json_set(info, '$.' || json_quote(?),"
+	if ((rc = cairn__db_prepare(run->db, "UPDATE runs SET info = json_set(info, '$.' || json_quote(?),"
 					    " json(?)) WHERE seq = ?", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, key)) ||
-	    (rc = cairn_stmt_bind_text(st, 2, text.buf)) ||
-	    (rc = cairn_stmt_bind_int64(st, 3, run->seq)))
+	    (rc = cairn__stmt_bind_text(st, 1, key)) ||
+	    (rc = cairn__stmt_bind_text(st, 2, text.buf)) ||
+	    (rc = cairn__stmt_bind_int64(st, 3, run->seq)))
 		goto out;
-	rc = cairn_stmt_run(st);
+	rc = cairn__stmt_run(st);
 out:
 	cairn_buf_release(&text);
 	return rc;
@@ -317,35 +299,35 @@ int cairn_run_reap_dead(cairn_ctx *ctx)
 {
 	struct dead { int64_t seq; int pid; } *dead = NULL;
 	size_t n = 0, cap = 0;
-	cairn_stmt *st;
-	cairn_db *db;
+	cairn__stmt *st;
+	cairn__db *db;
 	char ident[128];
 	int rc, row;
 
 	if ((rc = cairn__ctx_db(ctx, &db)))
 		return rc;
-	if ((rc = cairn_db_prepare(db, "SELECT seq, owner_pid, owner_identity FROM runs"
+	if ((rc = cairn__db_prepare(db, "SELECT seq, owner_pid, owner_identity FROM runs"
 				       " WHERE status = 'RUNNING' AND host = ?", &st)) ||
-	    (rc = cairn_stmt_bind_text(st, 1, cairn__current_host())))
+	    (rc = cairn__stmt_bind_text(st, 1, cairn__current_host())))
 		return rc;
-	while ((row = cairn_stmt_step(st)) == 1) {
-		int pid = (int)cairn_stmt_int64(st, 1);
+	while ((row = cairn__stmt_step(st)) == 1) {
+		int pid = (int)cairn__stmt_int64(st, 1);
 		if (!cairn__process_identity(pid, ident, sizeof(ident)) &&
-		    !strcmp(ident, cairn_stmt_text(st, 2)))
+		    !strcmp(ident, cairn__stmt_text(st, 2)))
 			continue;
 		if (n == cap) {
 			struct dead *d = realloc(dead, (cap = cap ? 2 * cap : 8) * sizeof(*dead));
 			if (!d) {
-				cairn_stmt_reset(st);
+				cairn__stmt_reset(st);
 				free(dead);
 				return cairn_error(ctx, CAIRN_ENOMEM, "out of memory");
 			}
 			dead = d;
 		}
-		dead[n].seq = cairn_stmt_int64(st, 0);
+		dead[n].seq = cairn__stmt_int64(st, 0);
 		dead[n++].pid = pid;
 	}
-	cairn_stmt_reset(st);
+	cairn__stmt_reset(st);
 	if (row < 0) {
 		free(dead);
 		return CAIRN_EDB;
@@ -355,13 +337,13 @@ int cairn_run_reap_dead(cairn_ctx *ctx)
 		snprintf(msg, sizeof(msg), "process %d, which owned the run, ended without ending it",
 			 dead[i].pid);
 		/* The status check makes a race with the owner's own end harmless. */
-		if (!(rc = cairn_db_prepare(db, "UPDATE runs SET status = 'FAILED', end_ms = ?, message = ?,"
+		if (!(rc = cairn__db_prepare(db, "UPDATE runs SET status = 'FAILED', end_ms = ?, message = ?,"
 						" owner_pid = NULL, owner_identity = NULL"
 						" WHERE seq = ? AND status = 'RUNNING'", &st)) &&
-		    !(rc = cairn_stmt_bind_int64(st, 1, cairn_now_ms())) &&
-		    !(rc = cairn_stmt_bind_text(st, 2, msg)) &&
-		    !(rc = cairn_stmt_bind_int64(st, 3, dead[i].seq)))
-			rc = cairn_stmt_run(st);
+		    !(rc = cairn__stmt_bind_int64(st, 1, cairn_now_ms())) &&
+		    !(rc = cairn__stmt_bind_text(st, 2, msg)) &&
+		    !(rc = cairn__stmt_bind_int64(st, 3, dead[i].seq)))
+			rc = cairn__stmt_run(st);
 	}
 	free(dead);
 	return rc;

@@ -11,7 +11,7 @@
 #include <string.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/log.h"
+#include "core/log.h"
 #include "cairn/run.h"
 #include "cairn/search.h"
 #include "core/ctx-internal.h"
@@ -471,7 +471,7 @@ int cairn_runs_order_key(cairn_ctx *ctx, const char *order, const char **part, c
 }
 
 
-static int bind_all(const struct cairn__search_sql *q, cairn_stmt *st)
+static int bind_all(const struct cairn__search_sql *q, cairn__stmt *st)
 {
 	int rc = 0;
 
@@ -479,9 +479,9 @@ static int bind_all(const struct cairn__search_sql *q, cairn_stmt *st)
 		const struct cairn__bind *b = &q->binds[i];
 		int idx = (int)i + 1;
 		switch (b->type) {
-		case CAIRN__BIND_TEXT: rc = cairn_stmt_bind_text(st, idx, b->text); break;
-		case CAIRN__BIND_DOUBLE: rc = cairn_stmt_bind_double(st, idx, b->number); break;
-		case CAIRN__BIND_INT: rc = cairn_stmt_bind_int64(st, idx, b->integer); break;
+		case CAIRN__BIND_TEXT: rc = cairn__stmt_bind_text(st, idx, b->text); break;
+		case CAIRN__BIND_DOUBLE: rc = cairn__stmt_bind_double(st, idx, b->number); break;
+		case CAIRN__BIND_INT: rc = cairn__stmt_bind_int64(st, idx, b->integer); break;
 		}
 	}
 	return rc;
@@ -505,7 +505,7 @@ static int bind_all(const struct cairn__search_sql *q, cairn_stmt *st)
  * A share seen as 0 in the sample counts as half a run of it. The default
  * plan stands when there is nothing to choose.
  */
-static int choose_plan(cairn_ctx *ctx, cairn_db *db, const struct cairn__filter *f,
+static int choose_plan(cairn_ctx *ctx, cairn__db *db, const struct cairn__filter *f,
 		       const struct cairn__order *orders, size_t n_orders,
 		       const char *experiment, size_t max, struct cairn__search_plan *plan)
 {
@@ -517,7 +517,7 @@ static int choose_plan(cairn_ctx *ctx, cairn_db *db, const struct cairn__filter 
 	int start_order = !n_orders || (orders[0].entity == CAIRN__ATTRIBUTE &&
 					!strcmp(orders[0].attr->name, "start_time"));
 	int order_may_drive, by_exp = experiment != NULL, rc = 0, row;
-	cairn_stmt *st;
+	cairn__stmt *st;
 
 	cairn__search_default_plan(f, experiment, plan);
 	for (i = 0; i < f->n; i++) {
@@ -531,11 +531,11 @@ static int choose_plan(cairn_ctx *ctx, cairn_db *db, const struct cairn__filter 
 	if (!order_may_drive && nkeys < 2)
 		return 0;
 
-	if ((rc = cairn_db_prepare(db, "SELECT coalesce(max(seq), 0) FROM runs", &st)))
+	if ((rc = cairn__db_prepare(db, "SELECT coalesce(max(seq), 0) FROM runs", &st)))
 		return rc;
-	if (cairn_stmt_step(st) == 1)
-		runs = (double)cairn_stmt_int64(st, 0);
-	cairn_stmt_reset(st);
+	if (cairn__stmt_step(st) == 1)
+		runs = (double)cairn__stmt_int64(st, 0);
+	cairn__stmt_reset(st);
 	if (runs < 1)
 		return 0;
 	cairn_buf_addch(&seqs, '[');
@@ -545,21 +545,21 @@ static int choose_plan(cairn_ctx *ctx, cairn_db *db, const struct cairn__filter 
 	cairn_buf_addch(&seqs, ']');
 	cairn__search_compile_sample(f, experiment, seqs.buf, &q);
 	cairn_buf_release(&seqs);
-	if ((rc = cairn_db_prepare(db, q.sql.buf, &st)) || (rc = bind_all(&q, st)))
+	if ((rc = cairn__db_prepare(db, q.sql.buf, &st)) || (rc = bind_all(&q, st)))
 		goto out;
-	if ((row = cairn_stmt_step(st)) != 1) {
+	if ((row = cairn__stmt_step(st)) != 1) {
 		rc = row == 0 ? cairn_error(ctx, CAIRN_EINTERNAL, "search sample gave no row")
 			      : CAIRN_EDB;
 		goto out;
 	}
-	sampled = (double)cairn_stmt_int64(st, 0);
-	pass = (double)cairn_stmt_int64(st, 1);
+	sampled = (double)cairn__stmt_int64(st, 0);
+	pass = (double)cairn__stmt_int64(st, 1);
 	if (sampled < 1) {
-		cairn_stmt_reset(st);
+		cairn__stmt_reset(st);
 		goto out;
 	}
 	least = 0.5 / sampled;
-	cairn_log_debug("search: %.0f of %.0f sampled runs pass the filter", pass, sampled);
+	cairn__log_debug(ctx, "search: %.0f of %.0f sampled runs pass the filter", pass, sampled);
 
 	/* The cheapest way by the filter: every run, the runs of the
 	 * experiment, or those of one clause (lower ranks first on a tie). */
@@ -570,17 +570,17 @@ static int choose_plan(cairn_ctx *ctx, cairn_db *db, const struct cairn__filter 
 			const struct cairn__clause *c = &f->clauses[i];
 			if (c->entity == CAIRN__ATTRIBUTE)
 				continue;
-			k = runs * fmax(least, (double)cairn_stmt_int64(st, (int)col++) / sampled);
+			k = runs * fmax(least, (double)cairn__stmt_int64(st, (int)col++) / sampled);
 			if (rank == 1) {
 				plan->share[i] = k / runs;
-				cairn_log_debug("search: clause %zu passes about %.0f runs", i + 1, k);
+				cairn__log_debug(ctx, "search: clause %zu passes about %.0f runs", i + 1, k);
 			}
 			if (drive_rank(c) == rank && k < filter_cost) {
 				filter_cost = k;
 				plan->driver = i;
 			}
 		}
-	cairn_stmt_reset(st);
+	cairn__stmt_reset(st);
 	if (by_exp && plan->driver != CAIRN__NO_DRIVER && drive_rank(&f->clauses[plan->driver]) > 1)
 		plan->driver = CAIRN__NO_DRIVER; /* as the default plan: by experiment */
 
@@ -595,7 +595,7 @@ static int choose_plan(cairn_ctx *ctx, cairn_db *db, const struct cairn__filter 
 			else
 				plan->driver = CAIRN__NO_DRIVER;
 		}
-		cairn_log_debug("search: by the filter about %.0f runs, by the order about %.0f",
+		cairn__log_debug(ctx, "search: by the filter about %.0f runs, by the order about %.0f",
 				filter_cost, order_cost);
 	}
 out:
@@ -613,8 +613,8 @@ int cairn_runs_search(cairn_ctx *ctx, const struct cairn_runs_search_options *op
 	struct cairn__search_plan plan;
 	json_t *runs = NULL;
 	int64_t *seqs = NULL;
-	cairn_stmt *st;
-	cairn_db *db;
+	cairn__stmt *st;
+	cairn__db *db;
 	size_t n = 0, alloc = 0;
 	int rc, row, part;
 
@@ -632,16 +632,16 @@ int cairn_runs_search(cairn_ctx *ctx, const struct cairn_runs_search_options *op
 		plan.part = part;
 		cairn__search_compile(&f, orders, opts->n_order, opts->experiment,
 				      opts->max ? opts->max - n : 0, &plan, &q);
-		cairn_log_debug("search: %s", q.sql.buf);
-		if ((rc = cairn_db_prepare(db, q.sql.buf, &st)) || (rc = bind_all(&q, st)))
+		cairn__log_debug(ctx, "search: %s", q.sql.buf);
+		if ((rc = cairn__db_prepare(db, q.sql.buf, &st)) || (rc = bind_all(&q, st)))
 			goto out;
-		while ((row = cairn_stmt_step(st)) == 1) {
+		while ((row = cairn__stmt_step(st)) == 1) {
 			json_array_append_new(runs, cairn__run_summary_json(st));
 			if (n == alloc) {
 				alloc = alloc ? 2 * alloc : 64;
 				seqs = cairn_xrealloc(seqs, alloc * sizeof(*seqs));
 			}
-			seqs[n++] = cairn_stmt_int64(st, 8);
+			seqs[n++] = cairn__stmt_int64(st, 8);
 		}
 		cairn__search_sql_release(&q);
 		if (row < 0) {
@@ -724,8 +724,8 @@ int cairn_runs_compare(cairn_ctx *ctx, const char *const *refs, size_t n, json_t
 					     "duration_ms" };
 	static const char *const parts[] = { "params", "metrics", "tags" };
 	json_t *runs = json_array(), *o = NULL, *ids, *differs, *a, *r;
-	cairn_stmt *st;
-	cairn_db *db;
+	cairn__stmt *st;
+	cairn__db *db;
 	size_t i;
 	int rc, row;
 
@@ -743,16 +743,16 @@ int cairn_runs_compare(cairn_ctx *ctx, const char *const *refs, size_t n, json_t
 				rc = cairn_error(ctx, CAIRN_EINVAL, "run %s is given twice ('%s')", id, refs[i]);
 				goto out;
 			}
-		if ((rc = cairn_db_prepare(db, "SELECT " CAIRN__RUN_SUMMARY_COLUMNS " FROM runs r JOIN experiments e"
+		if ((rc = cairn__db_prepare(db, "SELECT " CAIRN__RUN_SUMMARY_COLUMNS " FROM runs r JOIN experiments e"
 					       " ON e.id = r.experiment_id WHERE r.seq = ?", &st)) ||
-		    (rc = cairn_stmt_bind_int64(st, 1, seq)))
+		    (rc = cairn__stmt_bind_int64(st, 1, seq)))
 			goto out;
-		if ((row = cairn_stmt_step(st)) != 1) {
+		if ((row = cairn__stmt_step(st)) != 1) {
 			rc = row == 0 ? cairn_error(ctx, CAIRN_ENOTFOUND, "no run '%s'", refs[i]) : CAIRN_EDB;
 			goto out;
 		}
 		r = cairn__run_summary_json(st);
-		cairn_stmt_reset(st);
+		cairn__stmt_reset(st);
 		json_array_append_new(runs, r);
 		if ((rc = cairn__run_add_data(db, seq, r)))
 			goto out;

@@ -16,8 +16,8 @@
 #include <unistd.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
-#include "cairn/learner.h"
+#include "core/fs.h"
+#include "ml/learner.h"
 #include "tests/unit/unit.h"
 
 /* A matrix built from doubles; release with lt_matrix_release. */

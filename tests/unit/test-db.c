@@ -7,19 +7,19 @@
 #include <unistd.h>
 #include "cairn/ctx.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
+#include "core/fs.h"
 #include "store/db.h"
 #include "store/migrations.h"
 #include "tests/unit/suites.h"
 
 /* The single integer a one-row query returns (-1 on error). */
-static int64_t query_int(cairn_db *db, const char *sql)
+static int64_t query_int(cairn__db *db, const char *sql)
 {
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int64_t v = -1;
 
-	if (cairn_db_prepare(db, sql, &st) == 0 && cairn_stmt_step(st) == 1)
-		v = cairn_stmt_int64(st, 0);
+	if (cairn__db_prepare(db, sql, &st) == 0 && cairn__stmt_step(st) == 1)
+		v = cairn__stmt_int64(st, 0);
 	return v;
 }
 
@@ -35,8 +35,8 @@ static int latest_version(int *count)
 static void test_db_migrations_applied_once(void)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
-	cairn_db *db = NULL;
-	cairn_stmt *st;
+	cairn__db *db = NULL;
+	cairn__stmt *st;
 	cairn_buf first = CAIRN_BUF_INIT, again = CAIRN_BUF_INIT;
 	int n, latest = latest_version(&n);
 	const struct cairn_migration *m = cairn__migrations(&n);
@@ -45,37 +45,37 @@ static void test_db_migrations_applied_once(void)
 	for (int i = 1; i < n; i++)
 		CHECK_INT(m[i].version, >, m[i - 1].version);
 
-	CHECK_OK(ctx, cairn_db_open(ctx, "t.db", 1, &db));
-	CHECK_INT(cairn_db_schema_version(db), ==, latest);
+	CHECK_OK(ctx, cairn__db_open(ctx, "t.db", 1, &db));
+	CHECK_INT(cairn__db_schema_version(db), ==, latest);
 	CHECK_INT(query_int(db, "PRAGMA user_version"), ==, latest);
 	CHECK_INT(query_int(db, "SELECT count(*) FROM schema_migrations"), ==, n);
-	CHECK_OK(ctx, cairn_db_prepare(db, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version", &st));
+	CHECK_OK(ctx, cairn__db_prepare(db, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version", &st));
 	for (int i = 0; i < n; i++) {
-		CHECK_INT(cairn_stmt_step(st), ==, 1);
-		CHECK_INT(cairn_stmt_int64(st, 0), ==, m[i].version);
-		CHECK_STR(cairn_stmt_text(st, 1), m[i].name);
-		CHECK_INT(strlen(cairn_stmt_text(st, 2)), ==, 24);
-		cairn_buf_addf(&first, "%s|", cairn_stmt_text(st, 2));
+		CHECK_INT(cairn__stmt_step(st), ==, 1);
+		CHECK_INT(cairn__stmt_int64(st, 0), ==, m[i].version);
+		CHECK_STR(cairn__stmt_text(st, 1), m[i].name);
+		CHECK_INT(strlen(cairn__stmt_text(st, 2)), ==, 24);
+		cairn_buf_addf(&first, "%s|", cairn__stmt_text(st, 2));
 	}
-	CHECK_INT(cairn_stmt_step(st), ==, 0);
+	CHECK_INT(cairn__stmt_step(st), ==, 0);
 	/* The settings every connection makes. */
 	CHECK_INT(query_int(db, "PRAGMA synchronous"), ==, 1); /* NORMAL */
 	CHECK_INT(query_int(db, "PRAGMA foreign_keys"), ==, 1);
 	CHECK_INT(query_int(db, "PRAGMA busy_timeout"), >=, 10000);
-	CHECK_OK(ctx, cairn_db_prepare(db, "PRAGMA journal_mode", &st));
-	CHECK_INT(cairn_stmt_step(st), ==, 1);
-	CHECK_STR(cairn_stmt_text(st, 0), "wal");
-	cairn_db_close(db);
+	CHECK_OK(ctx, cairn__db_prepare(db, "PRAGMA journal_mode", &st));
+	CHECK_INT(cairn__stmt_step(st), ==, 1);
+	CHECK_STR(cairn__stmt_text(st, 0), "wal");
+	cairn__db_close(db);
 
 	/* Reopening applies nothing again. */
-	CHECK_OK(ctx, cairn_db_open(ctx, "t.db", 0, &db));
-	CHECK_INT(cairn_db_schema_version(db), ==, latest);
+	CHECK_OK(ctx, cairn__db_open(ctx, "t.db", 0, &db));
+	CHECK_INT(cairn__db_schema_version(db), ==, latest);
 	CHECK_INT(query_int(db, "SELECT count(*) FROM schema_migrations"), ==, n);
-	CHECK_OK(ctx, cairn_db_prepare(db, "SELECT applied_at FROM schema_migrations ORDER BY version", &st));
-	while (cairn_stmt_step(st) == 1)
-		cairn_buf_addf(&again, "%s|", cairn_stmt_text(st, 0));
+	CHECK_OK(ctx, cairn__db_prepare(db, "SELECT applied_at FROM schema_migrations ORDER BY version", &st));
+	while (cairn__stmt_step(st) == 1)
+		cairn_buf_addf(&again, "%s|", cairn__stmt_text(st, 0));
 	CHECK_STR(again.buf, first.buf);
-	cairn_db_close(db);
+	cairn__db_close(db);
 	cairn_buf_release(&first);
 	cairn_buf_release(&again);
 	cairn_ctx_free(ctx);
@@ -84,23 +84,23 @@ static void test_db_migrations_applied_once(void)
 static void test_db_open_errors(void)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
-	cairn_db *db = NULL;
+	cairn__db *db = NULL;
 
 	/* Without create, a missing database is an error naming it. */
-	CHECK_ERR(ctx, cairn_db_open(ctx, "missing.db", 0, &db), CAIRN_EDB, "'missing.db'");
+	CHECK_ERR(ctx, cairn__db_open(ctx, "missing.db", 0, &db), CAIRN_EDB, "'missing.db'");
 	CHECK(access("missing.db", F_OK) != 0);
 
 	/* A file that is not a database is corrupt data. */
 	CHECK_OK(ctx, cairn_write_file_atomic(ctx, "junk.db",
 					      "this is not an SQLite database, not at all\n",
 					      44, 0644));
-	CHECK_ERR(ctx, cairn_db_open(ctx, "junk.db", 0, &db), CAIRN_ECORRUPT, "'junk.db'");
+	CHECK_ERR(ctx, cairn__db_open(ctx, "junk.db", 0, &db), CAIRN_ECORRUPT, "'junk.db'");
 
 	/* A database from a newer cairn is refused, and left as it was. */
-	CHECK_OK(ctx, cairn_db_open(ctx, "new.db", 1, &db));
-	CHECK_OK(ctx, cairn_db_exec(db, "PRAGMA user_version = 999"));
-	cairn_db_close(db);
-	CHECK_ERR(ctx, cairn_db_open(ctx, "new.db", 0, &db), CAIRN_EDB,
+	CHECK_OK(ctx, cairn__db_open(ctx, "new.db", 1, &db));
+	CHECK_OK(ctx, cairn__db_exec(db, "PRAGMA user_version = 999"));
+	cairn__db_close(db);
+	CHECK_ERR(ctx, cairn__db_open(ctx, "new.db", 0, &db), CAIRN_EDB,
 		  "schema version 999, newer than this cairn knows");
 	CHECK(strstr(cairn_errmsg(ctx), "upgrade cairn") != NULL);
 	cairn_ctx_free(ctx);
@@ -109,165 +109,165 @@ static void test_db_open_errors(void)
 static void test_db_transactions(void)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
-	cairn_db *db = NULL;
-	cairn_stmt *st;
+	cairn__db *db = NULL;
+	cairn__stmt *st;
 
-	CHECK_OK(ctx, cairn_db_open(ctx, "t.db", 1, &db));
+	CHECK_OK(ctx, cairn__db_open(ctx, "t.db", 1, &db));
 
 	/* Rollback leaves nothing behind. */
-	CHECK_OK(ctx, cairn_db_begin(db));
-	CHECK_OK(ctx, cairn_db_exec(db, "INSERT INTO meta(key, value) VALUES ('a', '1'), ('b', '2')"));
+	CHECK_OK(ctx, cairn__db_begin(db));
+	CHECK_OK(ctx, cairn__db_exec(db, "INSERT INTO meta(key, value) VALUES ('a', '1'), ('b', '2')"));
 	CHECK_INT(query_int(db, "SELECT count(*) FROM meta"), ==, 2);
-	cairn_db_rollback(db);
+	cairn__db_rollback(db);
 	CHECK_INT(query_int(db, "SELECT count(*) FROM meta"), ==, 0);
-	cairn_db_rollback(db); /* no transaction: a no-op */
-	cairn_db_rollback(NULL);
+	cairn__db_rollback(db); /* no transaction: a no-op */
+	cairn__db_rollback(NULL);
 
 	/* Nested begin and commit without begin are bugs, reported as such. */
-	CHECK_OK(ctx, cairn_db_begin(db));
-	CHECK_ERR(ctx, cairn_db_begin(db), CAIRN_EINTERNAL, "already open");
-	CHECK_OK(ctx, cairn_db_prepare(db, "INSERT INTO meta(key, value) VALUES (?, ?)", &st));
-	CHECK_OK(ctx, cairn_stmt_bind_text(st, 1, "kept"));
-	CHECK_OK(ctx, cairn_stmt_bind_text(st, 2, "yes"));
-	CHECK_OK(ctx, cairn_stmt_run(st));
-	CHECK_INT(cairn_db_changes(db), ==, 1);
-	CHECK_OK(ctx, cairn_db_commit(db));
-	CHECK_ERR(ctx, cairn_db_commit(db), CAIRN_EINTERNAL, "without a transaction");
+	CHECK_OK(ctx, cairn__db_begin(db));
+	CHECK_ERR(ctx, cairn__db_begin(db), CAIRN_EINTERNAL, "already open");
+	CHECK_OK(ctx, cairn__db_prepare(db, "INSERT INTO meta(key, value) VALUES (?, ?)", &st));
+	CHECK_OK(ctx, cairn__stmt_bind_text(st, 1, "kept"));
+	CHECK_OK(ctx, cairn__stmt_bind_text(st, 2, "yes"));
+	CHECK_OK(ctx, cairn__stmt_run(st));
+	CHECK_INT(cairn__db_changes(db), ==, 1);
+	CHECK_OK(ctx, cairn__db_commit(db));
+	CHECK_ERR(ctx, cairn__db_commit(db), CAIRN_EINTERNAL, "without a transaction");
 
 	/* A failing statement inside a transaction, then rollback: the earlier
 	 * insert of the same transaction goes too. */
-	CHECK_OK(ctx, cairn_db_begin(db));
-	CHECK_OK(ctx, cairn_db_exec(db, "INSERT INTO meta(key, value) VALUES ('c', '3')"));
-	CHECK_ERR(ctx, cairn_db_exec(db, "INSERT INTO meta(key, value) VALUES ('kept', 'dup')"),
+	CHECK_OK(ctx, cairn__db_begin(db));
+	CHECK_OK(ctx, cairn__db_exec(db, "INSERT INTO meta(key, value) VALUES ('c', '3')"));
+	CHECK_ERR(ctx, cairn__db_exec(db, "INSERT INTO meta(key, value) VALUES ('kept', 'dup')"),
 		  CAIRN_EDB, "UNIQUE constraint failed");
-	cairn_db_rollback(db);
+	cairn__db_rollback(db);
 	CHECK_INT(query_int(db, "SELECT count(*) FROM meta"), ==, 1);
 
 	/* Closing with a transaction open rolls it back. */
-	CHECK_OK(ctx, cairn_db_begin(db));
-	CHECK_OK(ctx, cairn_db_exec(db, "INSERT INTO meta(key, value) VALUES ('lost', '1')"));
-	cairn_db_close(db);
-	CHECK_OK(ctx, cairn_db_open(ctx, "t.db", 0, &db));
+	CHECK_OK(ctx, cairn__db_begin(db));
+	CHECK_OK(ctx, cairn__db_exec(db, "INSERT INTO meta(key, value) VALUES ('lost', '1')"));
+	cairn__db_close(db);
+	CHECK_OK(ctx, cairn__db_open(ctx, "t.db", 0, &db));
 	CHECK_INT(query_int(db, "SELECT count(*) FROM meta"), ==, 1);
 	CHECK_INT(query_int(db, "SELECT count(*) FROM meta WHERE key = 'kept'"), ==, 1);
-	cairn_db_close(db);
+	cairn__db_close(db);
 	cairn_ctx_free(ctx);
 }
 
 static void test_db_statement_cache(void)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
-	cairn_db *db = NULL;
-	cairn_stmt *st, *again;
+	cairn__db *db = NULL;
+	cairn__stmt *st, *again;
 
-	CHECK_OK(ctx, cairn_db_open(ctx, "t.db", 1, &db));
-	CHECK_OK(ctx, cairn_db_exec(db, "INSERT INTO meta(key, value) VALUES ('k1', 'v1'), ('k2', 'v2'), ('k3', 'v3')"));
+	CHECK_OK(ctx, cairn__db_open(ctx, "t.db", 1, &db));
+	CHECK_OK(ctx, cairn__db_exec(db, "INSERT INTO meta(key, value) VALUES ('k1', 'v1'), ('k2', 'v2'), ('k3', 'v3')"));
 
 	/* The same SQL gives the same statement, reset to its first row. */
-	CHECK_OK(ctx, cairn_db_prepare(db, "SELECT key, value FROM meta ORDER BY key", &st));
-	CHECK_INT(cairn_stmt_step(st), ==, 1);
-	CHECK_INT(cairn_stmt_step(st), ==, 1);
-	CHECK_STR(cairn_stmt_text(st, 0), "k2");
-	CHECK_OK(ctx, cairn_db_prepare(db, "SELECT key, value FROM meta ORDER BY key", &again));
+	CHECK_OK(ctx, cairn__db_prepare(db, "SELECT key, value FROM meta ORDER BY key", &st));
+	CHECK_INT(cairn__stmt_step(st), ==, 1);
+	CHECK_INT(cairn__stmt_step(st), ==, 1);
+	CHECK_STR(cairn__stmt_text(st, 0), "k2");
+	CHECK_OK(ctx, cairn__db_prepare(db, "SELECT key, value FROM meta ORDER BY key", &again));
 	CHECK(again == st);
-	CHECK_INT(cairn_stmt_step(again), ==, 1);
-	CHECK_STR(cairn_stmt_text(again, 0), "k1");
-	CHECK_STR(cairn_stmt_text(again, 1), "v1");
+	CHECK_INT(cairn__stmt_step(again), ==, 1);
+	CHECK_STR(cairn__stmt_text(again, 0), "k1");
+	CHECK_STR(cairn__stmt_text(again, 1), "v1");
 
 	/* Bindings are cleared: an unbound parameter is NULL. */
-	CHECK_OK(ctx, cairn_db_prepare(db, "SELECT ?1, ?2", &st));
-	CHECK_OK(ctx, cairn_stmt_bind_int64(st, 1, 42));
-	CHECK_OK(ctx, cairn_stmt_bind_double(st, 2, 2.5));
-	CHECK_INT(cairn_stmt_step(st), ==, 1);
-	CHECK_INT(cairn_stmt_int64(st, 0), ==, 42);
-	CHECK(cairn_stmt_double(st, 1) == 2.5);
-	CHECK_OK(ctx, cairn_db_prepare(db, "SELECT ?1, ?2", &again));
+	CHECK_OK(ctx, cairn__db_prepare(db, "SELECT ?1, ?2", &st));
+	CHECK_OK(ctx, cairn__stmt_bind_int64(st, 1, 42));
+	CHECK_OK(ctx, cairn__stmt_bind_double(st, 2, 2.5));
+	CHECK_INT(cairn__stmt_step(st), ==, 1);
+	CHECK_INT(cairn__stmt_int64(st, 0), ==, 42);
+	CHECK(cairn__stmt_double(st, 1) == 2.5);
+	CHECK_OK(ctx, cairn__db_prepare(db, "SELECT ?1, ?2", &again));
 	CHECK(again == st);
-	CHECK_INT(cairn_stmt_step(again), ==, 1);
-	CHECK(cairn_stmt_is_null(again, 0));
-	CHECK(cairn_stmt_is_null(again, 1));
-	CHECK_STR(cairn_stmt_text(again, 0), ""); /* NULL reads as "" */
+	CHECK_INT(cairn__stmt_step(again), ==, 1);
+	CHECK(cairn__stmt_is_null(again, 0));
+	CHECK(cairn__stmt_is_null(again, 1));
+	CHECK_STR(cairn__stmt_text(again, 0), ""); /* NULL reads as "" */
 
 	/* Different SQL gives a different statement; blobs and NULLs bind. */
-	CHECK_OK(ctx, cairn_db_prepare(db, "SELECT length(?1), ?2 IS NULL", &again));
+	CHECK_OK(ctx, cairn__db_prepare(db, "SELECT length(?1), ?2 IS NULL", &again));
 	CHECK(again != st);
-	CHECK_OK(ctx, cairn_stmt_bind_blob(again, 1, "\0\1\2", 3));
-	CHECK_OK(ctx, cairn_stmt_bind_null(again, 2));
-	CHECK_INT(cairn_stmt_step(again), ==, 1);
-	CHECK_INT(cairn_stmt_int64(again, 0), ==, 3);
-	CHECK_INT(cairn_stmt_int64(again, 1), ==, 1);
+	CHECK_OK(ctx, cairn__stmt_bind_blob(again, 1, "\0\1\2", 3));
+	CHECK_OK(ctx, cairn__stmt_bind_null(again, 2));
+	CHECK_INT(cairn__stmt_step(again), ==, 1);
+	CHECK_INT(cairn__stmt_int64(again, 0), ==, 3);
+	CHECK_INT(cairn__stmt_int64(again, 1), ==, 1);
 
 	/* Binding out of range and bad SQL are errors with a message. */
-	CHECK_OK(ctx, cairn_db_prepare(db, "SELECT ?1", &st));
-	CHECK_ERR(ctx, cairn_stmt_bind_int64(st, 5, 1), CAIRN_EDB, "cannot bind parameter");
-	CHECK_ERR(ctx, cairn_db_prepare(db, "SELEKT 1", &st), CAIRN_EDB,
+	CHECK_OK(ctx, cairn__db_prepare(db, "SELECT ?1", &st));
+	CHECK_ERR(ctx, cairn__stmt_bind_int64(st, 5, 1), CAIRN_EDB, "cannot bind parameter");
+	CHECK_ERR(ctx, cairn__db_prepare(db, "SELEKT 1", &st), CAIRN_EDB,
 		  "cannot prepare statement");
 
 	/* A statement left in the middle of its rows does not keep a later
 	 * write transaction from committing. */
-	CHECK_OK(ctx, cairn_db_prepare(db, "SELECT key FROM meta ORDER BY key", &st));
-	CHECK_INT(cairn_stmt_step(st), ==, 1);
-	cairn_stmt_reset(st);
-	CHECK_OK(ctx, cairn_db_begin(db));
-	CHECK_OK(ctx, cairn_db_exec(db, "DELETE FROM meta WHERE key = 'k3'"));
-	CHECK_OK(ctx, cairn_db_commit(db));
+	CHECK_OK(ctx, cairn__db_prepare(db, "SELECT key FROM meta ORDER BY key", &st));
+	CHECK_INT(cairn__stmt_step(st), ==, 1);
+	cairn__stmt_reset(st);
+	CHECK_OK(ctx, cairn__db_begin(db));
+	CHECK_OK(ctx, cairn__db_exec(db, "DELETE FROM meta WHERE key = 'k3'"));
+	CHECK_OK(ctx, cairn__db_commit(db));
 	CHECK_INT(query_int(db, "SELECT count(*) FROM meta"), ==, 2);
-	cairn_db_close(db);
+	cairn__db_close(db);
 	cairn_ctx_free(ctx);
 }
 
 static void test_db_resolve_prefix(void)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
-	cairn_db *db = NULL;
+	cairn__db *db = NULL;
 	char *full = (char *)"untouched";
 
-	CHECK_OK(ctx, cairn_db_open(ctx, "t.db", 1, &db));
-	CHECK_OK(ctx, cairn_db_exec(db,
+	CHECK_OK(ctx, cairn__db_open(ctx, "t.db", 1, &db));
+	CHECK_OK(ctx, cairn__db_exec(db,
 		"INSERT INTO meta(key, value) VALUES"
 		" ('abc1', ''), ('abc2', ''), ('abd', ''), ('b', ''),"
 		" ('ff01', ''), ('ff02', ''), ('ff03', ''), ('ff04', ''), ('ff05', ''), ('ff06', ''),"
 		" ('x\xc3\xa9t\xc3\xa9', ''), ('xa', '')"));
 
-	CHECK_OK(ctx, cairn_db_resolve_prefix(db, "key", "meta", "key", "abd", &full));
+	CHECK_OK(ctx, cairn__db_resolve_prefix(db, "key", "meta", "key", "abd", &full));
 	CHECK_STR(full, "abd");
 	free(full);
-	CHECK_OK(ctx, cairn_db_resolve_prefix(db, "key", "meta", "key", "abc2", &full));
+	CHECK_OK(ctx, cairn__db_resolve_prefix(db, "key", "meta", "key", "abc2", &full));
 	CHECK_STR(full, "abc2");
 	free(full);
 	/* The whole key is a prefix of itself; a longer text matches nothing. */
-	CHECK_OK(ctx, cairn_db_resolve_prefix(db, "key", "meta", "key", "b", &full));
+	CHECK_OK(ctx, cairn__db_resolve_prefix(db, "key", "meta", "key", "b", &full));
 	CHECK_STR(full, "b");
 	free(full);
 	/* Multi-byte UTF-8 after the prefix still falls inside the range. */
-	CHECK_OK(ctx, cairn_db_resolve_prefix(db, "key", "meta", "key", "x\xc3", &full));
+	CHECK_OK(ctx, cairn__db_resolve_prefix(db, "key", "meta", "key", "x\xc3", &full));
 	CHECK_STR(full, "x\xc3\xa9t\xc3\xa9");
 	free(full);
 
-	CHECK_ERR(ctx, cairn_db_resolve_prefix(db, "key", "meta", "key", "ab", &full),
+	CHECK_ERR(ctx, cairn__db_resolve_prefix(db, "key", "meta", "key", "ab", &full),
 		  CAIRN_EAMBIGUOUS, "key prefix 'ab' is ambiguous: it matches abc1, abc2, abd");
 	CHECK(full == NULL);
 	CHECK(strstr(cairn_errmsg(ctx), "...") == NULL);
-	CHECK_ERR(ctx, cairn_db_resolve_prefix(db, "key", "meta", "key", "abc", &full),
+	CHECK_ERR(ctx, cairn__db_resolve_prefix(db, "key", "meta", "key", "abc", &full),
 		  CAIRN_EAMBIGUOUS, "matches abc1, abc2");
 	/* More than five candidates: five are named, then "...". */
-	CHECK_ERR(ctx, cairn_db_resolve_prefix(db, "object", "meta", "key", "ff", &full),
+	CHECK_ERR(ctx, cairn__db_resolve_prefix(db, "object", "meta", "key", "ff", &full),
 		  CAIRN_EAMBIGUOUS, "ff01, ff02, ff03, ff04, ff05, ...");
 	CHECK(strstr(cairn_errmsg(ctx), "ff06") == NULL);
-	CHECK_ERR(ctx, cairn_db_resolve_prefix(db, "key", "meta", "key", "x", &full),
+	CHECK_ERR(ctx, cairn__db_resolve_prefix(db, "key", "meta", "key", "x", &full),
 		  CAIRN_EAMBIGUOUS, NULL);
 
-	CHECK_ERR(ctx, cairn_db_resolve_prefix(db, "object", "meta", "key", "zz", &full),
+	CHECK_ERR(ctx, cairn__db_resolve_prefix(db, "object", "meta", "key", "zz", &full),
 		  CAIRN_ENOTFOUND, "no object matches 'zz'");
 	CHECK(full == NULL);
-	CHECK_ERR(ctx, cairn_db_resolve_prefix(db, "key", "meta", "key", "abd0", &full),
+	CHECK_ERR(ctx, cairn__db_resolve_prefix(db, "key", "meta", "key", "abd0", &full),
 		  CAIRN_ENOTFOUND, "no key matches 'abd0'");
 	/* LIKE wildcards in a prefix are plain characters. */
-	CHECK_ERR(ctx, cairn_db_resolve_prefix(db, "key", "meta", "key", "a%", &full),
+	CHECK_ERR(ctx, cairn__db_resolve_prefix(db, "key", "meta", "key", "a%", &full),
 		  CAIRN_ENOTFOUND, NULL);
-	CHECK_ERR(ctx, cairn_db_resolve_prefix(db, "key", "meta", "key", "_b", &full),
+	CHECK_ERR(ctx, cairn__db_resolve_prefix(db, "key", "meta", "key", "_b", &full),
 		  CAIRN_ENOTFOUND, NULL);
-	cairn_db_close(db);
+	cairn__db_close(db);
 	cairn_ctx_free(ctx);
 }
 
@@ -283,23 +283,23 @@ static void test_db_resolve_prefix(void)
 static int child_write(const char *path, int id, int create, int rows)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
-	cairn_db *db = NULL;
+	cairn__db *db = NULL;
 	cairn_buf key = CAIRN_BUF_INIT, errfile = CAIRN_BUF_INIT;
-	cairn_stmt *st;
+	cairn__stmt *st;
 	int rc;
 
-	if ((rc = cairn_db_open(ctx, path, create, &db)))
+	if ((rc = cairn__db_open(ctx, path, create, &db)))
 		goto out;
 	for (int i = 0; i < rows; i++) {
 		cairn_buf_reset(&key);
 		cairn_buf_addf(&key, "writer%d-row%04d", id, i);
-		if ((rc = cairn_db_begin(db)))
+		if ((rc = cairn__db_begin(db)))
 			goto out;
-		if ((rc = cairn_db_prepare(db, "INSERT INTO meta(key, value) VALUES (?, ?)", &st)) ||
-		    (rc = cairn_stmt_bind_text(st, 1, key.buf)) ||
-		    (rc = cairn_stmt_bind_int64(st, 2, i)) ||
-		    (rc = cairn_stmt_run(st)) ||
-		    (rc = cairn_db_commit(db)))
+		if ((rc = cairn__db_prepare(db, "INSERT INTO meta(key, value) VALUES (?, ?)", &st)) ||
+		    (rc = cairn__stmt_bind_text(st, 1, key.buf)) ||
+		    (rc = cairn__stmt_bind_int64(st, 2, i)) ||
+		    (rc = cairn__stmt_run(st)) ||
+		    (rc = cairn__db_commit(db)))
 			goto out;
 	}
 out:
@@ -311,7 +311,7 @@ out:
 					strlen(cairn_errmsg(ctx)), 0644);
 		cairn_ctx_free(c2);
 	}
-	cairn_db_close(db);
+	cairn__db_close(db);
 	cairn_buf_release(&key);
 	cairn_buf_release(&errfile);
 	cairn_ctx_free(ctx);
@@ -362,11 +362,11 @@ static void run_writers(const char *path, int create, int rows)
 static void check_rows(const char *path, int rows)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
-	cairn_db *db = NULL;
-	cairn_stmt *st;
+	cairn__db *db = NULL;
+	cairn__stmt *st;
 	int migrations;
 
-	CHECK_OK(ctx, cairn_db_open(ctx, path, 0, &db));
+	CHECK_OK(ctx, cairn__db_open(ctx, path, 0, &db));
 	if (!db) {
 		cairn_ctx_free(ctx);
 		return;
@@ -378,20 +378,20 @@ static void check_rows(const char *path, int rows)
 		  (long long)WRITERS * rows * (rows - 1) / 2);
 	latest_version(&migrations);
 	CHECK_INT(query_int(db, "SELECT count(*) FROM schema_migrations"), ==, migrations);
-	CHECK_OK(ctx, cairn_db_prepare(db, "PRAGMA integrity_check", &st));
-	CHECK_INT(cairn_stmt_step(st), ==, 1);
-	CHECK_STR(cairn_stmt_text(st, 0), "ok");
-	cairn_db_close(db);
+	CHECK_OK(ctx, cairn__db_prepare(db, "PRAGMA integrity_check", &st));
+	CHECK_INT(cairn__stmt_step(st), ==, 1);
+	CHECK_STR(cairn__stmt_text(st, 0), "ok");
+	cairn__db_close(db);
 	cairn_ctx_free(ctx);
 }
 
 static void test_db_concurrent_writers(void)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
-	cairn_db *db = NULL;
+	cairn__db *db = NULL;
 
-	CHECK_OK(ctx, cairn_db_open(ctx, "shared.db", 1, &db));
-	cairn_db_close(db); /* children must not inherit a live connection */
+	CHECK_OK(ctx, cairn__db_open(ctx, "shared.db", 1, &db));
+	cairn__db_close(db); /* children must not inherit a live connection */
 	cairn_ctx_free(ctx);
 	run_writers("shared.db", 0, ROWS_PER_WRITER);
 	check_rows("shared.db", ROWS_PER_WRITER);

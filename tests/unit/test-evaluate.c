@@ -8,8 +8,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include "cairn/error.h"
-#include "cairn/evaluate.h"
-#include "cairn/json.h"
+#include "core/json.h"
+#include "ml/evaluate.h"
 #include "ml/metrics-internal.h"
 #include "tests/unit/suites.h"
 

@@ -6,9 +6,9 @@
 #include <unistd.h>
 #include "cairn/error.h"
 #include "cairn/exec.h"
-#include "cairn/fs.h"
 #include "cairn/run.h"
 #include "cairn/workspace.h"
+#include "core/fs.h"
 #include "tests/unit/suites.h"
 
 static cairn_ctx *new_workspace(void)

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include "cairn/error.h"
 #include "cairn/expect.h"
-#include "cairn/json.h"
 #include "cairn/profile.h"
+#include "core/json.h"
 #include "tests/unit/suites.h"
 
 /* Row numbers in reports count the header as row 1: alice is row 2. */

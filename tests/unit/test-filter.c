@@ -10,8 +10,8 @@
 #include "cairn/run.h"
 #include "cairn/search.h"
 #include "cairn/workspace.h"
-#include "track/filter-internal.h"
 #include "tests/unit/suites.h"
+#include "track/filter-internal.h"
 
 static void test_filter_parse_accepts(void)
 {

@@ -6,7 +6,7 @@
 #include <unistd.h>
 #include "cairn/error.h"
 #include "cairn/frame.h"
-#include "cairn/fs.h"
+#include "core/fs.h"
 #include "tests/frame-oracle.h"
 #include "tests/unit/suites.h"
 

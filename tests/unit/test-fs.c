@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include "cairn/ctx.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
+#include "core/fs.h"
 #include "tests/unit/suites.h"
 
 static void test_fs_mkdir_p(void)

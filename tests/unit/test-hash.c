@@ -4,8 +4,8 @@
 #include <unistd.h>
 #include "cairn/ctx.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
 #include "cairn/hash.h"
+#include "core/fs.h"
 #include "tests/unit/suites.h"
 
 /* FIPS 180-2 test vectors. */

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include "cairn/ctx.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
-#include "cairn/json.h"
+#include "core/fs.h"
+#include "core/json.h"
 #include "tests/unit/suites.h"
 
 static void put(const char *path, const char *text)

@@ -235,7 +235,7 @@ static void test_lineage_cycles_and_new_types(void)
 	struct cairn_lineage_graph g;
 	struct fixture fx;
 	cairn_buf sql = CAIRN_BUF_INIT, text = CAIRN_BUF_INIT;
-	cairn_db *db;
+	cairn__db *db;
 
 	setup(&fx);
 	CHECK_OK(fx.ctx, cairn__ctx_db(fx.ctx, &db));
@@ -246,7 +246,7 @@ static void test_lineage_cycles_and_new_types(void)
 		       " ('dataset_version', '%s', 'derived_from', 'model_version', 'm@1', 0),"
 		       " ('model_version', 'm@1', 'derived_from', 'model_version', 'm@1', 0)",
 		       fx.run, fx.iris.id);
-	CHECK_OK(fx.ctx, cairn_db_exec(db, sql.buf));
+	CHECK_OK(fx.ctx, cairn__db_exec(db, sql.buf));
 	CHECK_OK(fx.ctx, cairn_lineage_walk(fx.ctx, "model_version:m@1", &up, &g));
 	CHECK_STR(g.nodes[0].label, "model_version m@1");
 	CHECK_INT(g.nnodes, ==, 4);     /* m@1, the run, iris-a@1, iris@1 */

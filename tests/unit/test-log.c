@@ -1,5 +1,7 @@
-/* Unit tests for logging: levels, the text format and the JSON line format,
- * read back from stderr redirected to a file. */
+/* Unit tests for logging: the library's messages reach the context's sink
+ * filtered by level (and nothing else), and the cairn program's sink
+ * (cli/output.c) writes the text and JSON line formats, read back from
+ * stderr redirected to a file. */
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -7,15 +9,16 @@
 #include <unistd.h>
 #include "cairn/buf.h"
 #include "cairn/ctx.h"
-#include "cairn/fs.h"
 #include "cairn/id.h"
 #include "cairn/log.h"
+#include "cli/output.h"
+#include "core/fs.h"
+#include "core/log.h"
 #include "tests/unit/suites.h"
 
 struct capture {
 	int saved_fd;
 	enum cairn_log_level level;
-	int json;
 };
 
 /* Sends stderr to the file "stderr" until capture_end(). */
@@ -25,8 +28,7 @@ static void capture_begin(struct capture *c)
 
 	fflush(stderr);
 	c->saved_fd = dup(STDERR_FILENO);
-	c->level = cairn_log_get_level();
-	c->json = cairn_log_get_json();
+	c->level = cli_log_level();
 	CHECK(fd >= 0 && c->saved_fd >= 0);
 	CHECK_INT(dup2(fd, STDERR_FILENO), ==, STDERR_FILENO);
 	close(fd);
@@ -40,8 +42,8 @@ static void capture_end(struct capture *c, cairn_buf *out)
 	fflush(stderr);
 	dup2(c->saved_fd, STDERR_FILENO);
 	close(c->saved_fd);
-	cairn_log_set_level(c->level);
-	cairn_log_set_json(c->json);
+	cli_log_set_level(c->level);
+	cli_log_set_json(0);
 	CHECK_OK(ctx, cairn_read_file(ctx, "stderr", out));
 	cairn_ctx_free(ctx);
 }
@@ -60,16 +62,16 @@ static void test_log_levels_filter(void)
 	cairn_buf out = CAIRN_BUF_INIT;
 
 	capture_begin(&c);
-	cairn_log_set_json(0);
-	cairn_log_set_level(CAIRN_LOG_WARN);
-	cairn_log_error("disk %s", "full");
-	cairn_log_warn("slow: %d ms", 1500);
-	cairn_log_info("not shown");
-	cairn_log_debug("not shown either");
-	cairn_log_set_level(CAIRN_LOG_TRACE);
-	cairn_log(CAIRN_LOG_TRACE, "trace %d", 7);
-	cairn_log_set_level(CAIRN_LOG_ERROR);
-	cairn_log_warn("hidden at error level");
+	cli_log_set_json(0);
+	cli_log_set_level(CAIRN_LOG_WARN);
+	cli_log(CAIRN_LOG_ERROR, "disk %s", "full");
+	cli_log(CAIRN_LOG_WARN, "slow: %d ms", 1500);
+	cli_log(CAIRN_LOG_INFO, "not shown");
+	cli_log(CAIRN_LOG_DEBUG, "not shown either");
+	cli_log_set_level(CAIRN_LOG_TRACE);
+	cli_log(CAIRN_LOG_TRACE, "trace %d", 7);
+	cli_log_set_level(CAIRN_LOG_ERROR);
+	cli_log(CAIRN_LOG_WARN, "hidden at error level");
 	capture_end(&c, &out);
 
 	CHECK_STR(out.buf, "cairn: error: disk full\n"
@@ -89,12 +91,18 @@ static void test_log_json_lines(void)
 	int n = 0;
 
 	capture_begin(&c);
-	cairn_log_set_json(1);
-	cairn_log_set_level(CAIRN_LOG_DEBUG);
-	cairn_log_error("cannot open '%s'", "train.csv");
-	cairn_log_info("%s", tricky);
-	cairn_log_debug("applying schema migration %d", 1);
-	cairn_log(CAIRN_LOG_TRACE, "below the level");
+	cli_log_set_json(1);
+	cli_log_set_level(CAIRN_LOG_DEBUG);
+	{
+		/* Through a context, as the library logs. */
+		cairn_ctx *ctx = cairn_ctx_new();
+		cli_output_attach(ctx);
+		cairn__log_error(ctx, "cannot open '%s'", "train.csv");
+		cairn__log_info(ctx, "%s", tricky);
+		cairn__log_debug(ctx, "applying schema migration %d", 1);
+		cairn__log(ctx, CAIRN_LOG_TRACE, "below the level");
+		cairn_ctx_free(ctx);
+	}
 	capture_end(&c, &out);
 	after = cairn_now_ms();
 
@@ -156,34 +164,76 @@ static void test_log_parse_level(void)
 
 static void test_log_from_env(void)
 {
-	enum cairn_log_level level = cairn_log_get_level();
-	int json = cairn_log_get_json();
+	enum cairn_log_level level = cli_log_level();
 
 	setenv("CAIRN_LOG", "debug", 1);
 	setenv("CAIRN_LOG_FORMAT", "json", 1);
-	cairn_log_set_level(CAIRN_LOG_WARN);
-	cairn_log_set_json(0);
-	cairn_log_from_env();
-	CHECK_INT(cairn_log_get_level(), ==, CAIRN_LOG_DEBUG);
-	CHECK_INT(cairn_log_get_json(), ==, 1);
+	cli_log_set_level(CAIRN_LOG_WARN);
+	cli_log_set_json(0);
+	cli_log_from_env();
+	CHECK_INT(cli_log_level(), ==, CAIRN_LOG_DEBUG);
 
 	/* An unknown level leaves the level alone; any format but json is text. */
 	setenv("CAIRN_LOG", "loud", 1);
 	setenv("CAIRN_LOG_FORMAT", "text", 1);
-	cairn_log_from_env();
-	CHECK_INT(cairn_log_get_level(), ==, CAIRN_LOG_DEBUG);
-	CHECK_INT(cairn_log_get_json(), ==, 0);
+	cli_log_from_env();
+	CHECK_INT(cli_log_level(), ==, CAIRN_LOG_DEBUG);
 
 	unsetenv("CAIRN_LOG");
 	unsetenv("CAIRN_LOG_FORMAT");
-	cairn_log_set_level(CAIRN_LOG_INFO);
-	cairn_log_from_env();
-	CHECK_INT(cairn_log_get_level(), ==, CAIRN_LOG_INFO);
-	cairn_log_set_level(level);
-	cairn_log_set_json(json);
+	cli_log_set_level(CAIRN_LOG_INFO);
+	cli_log_from_env();
+	CHECK_INT(cli_log_level(), ==, CAIRN_LOG_INFO);
+	cli_log_set_level(level);
+	cli_log_set_json(0);
+}
+
+struct sink {
+	int n;
+	enum cairn_log_level last_level;
+	cairn_buf text;
+};
+
+static void collect(void *arg, enum cairn_log_level level, const char *message)
+{
+	struct sink *s = arg;
+	s->n++;
+	s->last_level = level;
+	cairn_buf_addf(&s->text, "%s|", message);
+}
+
+/* The library writes nothing to stderr: without a sink messages are
+ * dropped, with one they arrive whole, filtered by the sink's level. */
+static void test_log_reaches_sink_only(void)
+{
+	struct capture c;
+	cairn_buf out = CAIRN_BUF_INIT;
+	struct sink s = { 0, CAIRN_LOG_ERROR, CAIRN_BUF_INIT };
+	cairn_ctx *ctx = cairn_ctx_new();
+
+	capture_begin(&c);
+	cairn__log_warn(ctx, "nobody listens");
+	cairn_ctx_set_log(ctx, CAIRN_LOG_INFO, collect, &s);
+	cairn__log_warn(ctx, "w %d", 1);
+	cairn__log_info(ctx, "i %s", "two");
+	cairn__log_debug(ctx, "not wanted");
+	CHECK(cairn__log_wants(ctx, CAIRN_LOG_INFO));
+	CHECK(!cairn__log_wants(ctx, CAIRN_LOG_DEBUG));
+	cairn_ctx_set_log(ctx, CAIRN_LOG_TRACE, NULL, NULL);
+	cairn__log_error(ctx, "dropped again");
+	capture_end(&c, &out);
+
+	CHECK_STR(out.buf, "");
+	CHECK_INT(s.n, ==, 2);
+	CHECK_INT(s.last_level, ==, CAIRN_LOG_INFO);
+	CHECK_STR(s.text.buf, "w 1|i two|");
+	cairn_buf_release(&s.text);
+	cairn_buf_release(&out);
+	cairn_ctx_free(ctx);
 }
 
 const struct unit_test log_tests[] = {
+	{ "log_reaches_sink_only", test_log_reaches_sink_only },
 	{ "log_levels_filter", test_log_levels_filter },
 	{ "log_json_lines", test_log_json_lines },
 	{ "log_parse_level", test_log_parse_level },

@@ -1,5 +1,5 @@
 /* Unit tests for the naive_bayes algorithm (src/ml/algo-naive-bayes.c). */
-#include "cairn/json.h"
+#include "core/json.h"
 #include "ml/algorithms.h"
 #include "tests/unit/learner-test.h"
 #include "tests/unit/suites.h"

@@ -11,11 +11,11 @@
 #include "cairn/buf.h"
 #include "cairn/ctx.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
 #include "cairn/hash.h"
 #include "cairn/objects.h"
 #include "cairn/workspace.h"
 #include "core/ctx-internal.h"
+#include "core/fs.h"
 #include "store/db.h"
 #include "store/objects-internal.h"
 #include "tests/unit/suites.h"
@@ -327,8 +327,8 @@ static void test_objects_resolve_prefix(void)
 	char hex[CAIRN_HEX_LEN + 1], got[CAIRN_HEX_LEN + 1], first[CAIRN_HEX_LEN + 1];
 	static int slots[65536];
 	cairn_buf text = CAIRN_BUF_INIT, other = CAIRN_BUF_INIT, upper = CAIRN_BUF_INIT;
-	cairn_db *db;
-	cairn_stmt *st;
+	cairn__db *db;
+	cairn__stmt *st;
 	int a = -1, b = -1;
 
 	/* Find two contents whose hashes share their first four hex digits
@@ -390,9 +390,9 @@ static void test_objects_resolve_prefix(void)
 
 	/* An object on disk whose record was lost is still found. */
 	CHECK_OK(ctx, cairn__ctx_db(ctx, &db));
-	CHECK_OK(ctx, cairn_db_prepare(db, "DELETE FROM objects WHERE hash = ?", &st));
-	CHECK_OK(ctx, cairn_stmt_bind_text(st, 1, first));
-	CHECK_OK(ctx, cairn_stmt_run(st));
+	CHECK_OK(ctx, cairn__db_prepare(db, "DELETE FROM objects WHERE hash = ?", &st));
+	CHECK_OK(ctx, cairn__stmt_bind_text(st, 1, first));
+	CHECK_OK(ctx, cairn__stmt_run(st));
 	cairn_buf_reset(&text);
 	cairn_buf_add(&text, first, 4);
 	CHECK_OK(ctx, cairn_object_resolve(ctx, text.buf, got));
@@ -522,8 +522,8 @@ static void test_objects_fsck(void)
 	struct cairn_fsck_report rep;
 	struct problems p = { 0, CAIRN_BUF_INIT };
 	cairn_buf path = CAIRN_BUF_INIT;
-	cairn_stmt *st;
-	cairn_db *db;
+	cairn__stmt *st;
+	cairn__db *db;
 	char hex[CAIRN_HEX_LEN + 1];
 	int fd;
 
@@ -573,9 +573,9 @@ static void test_objects_fsck(void)
 	CHECK_OK(ctx, cairn_object_put_file(ctx, "f1", &r1));
 	CHECK_OK(ctx, cairn_object_put_buf(ctx, "second", 6, &r2));
 	CHECK_OK(ctx, cairn__ctx_db(ctx, &db));
-	CHECK_OK(ctx, cairn_db_prepare(db, "DELETE FROM objects WHERE hash = ?", &st));
-	CHECK_OK(ctx, cairn_stmt_bind_text(st, 1, r3.hash));
-	CHECK_OK(ctx, cairn_stmt_run(st));
+	CHECK_OK(ctx, cairn__db_prepare(db, "DELETE FROM objects WHERE hash = ?", &st));
+	CHECK_OK(ctx, cairn__stmt_bind_text(st, 1, r3.hash));
+	CHECK_OK(ctx, cairn__stmt_run(st));
 	CHECK_INT(count_objects(ctx), ==, 2);
 	p.n = 0;
 	cairn_buf_reset(&p.text);

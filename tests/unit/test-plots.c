@@ -10,8 +10,8 @@
 #include <string.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/plots.h"
-#include "cairn/svgplot.h"
+#include "core/svgplot.h"
+#include "ml/plots.h"
 #include "tests/unit/suites.h"
 
 static int count(const char *s, const char *what)

@@ -2,7 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "cairn/error.h"
-#include "cairn/preprocess.h"
+#include "ml/preprocess.h"
 #include "tests/unit/suites.h"
 
 static struct cairn_frame *frame(cairn_ctx *ctx, const char *text)

@@ -3,7 +3,7 @@
  * (src/ml/algo-liblinear.c). */
 #include <fcntl.h>
 #include <stdio.h>
-#include "cairn/json.h"
+#include "core/json.h"
 #include "ml/algorithms.h"
 #include "ml/softmax.h"
 #include "tests/unit/learner-test.h"

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 #include "cairn/buf.h"
-#include "cairn/svgplot.h"
+#include "core/svgplot.h"
 #include "tests/unit/suites.h"
 
 static int count(const char *s, const char *what)

@@ -7,9 +7,9 @@
 #include <unistd.h>
 #include "cairn/buf.h"
 #include "cairn/version.h"
+#include "tests/unit/suites.h"
 #include "track/codever-internal.h"
 #include "track/sysinfo-internal.h"
-#include "tests/unit/suites.h"
 
 static const char *field(const json_t *o, const char *a, const char *b)
 {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "cairn/value.h"
+#include "core/format.h"
 #include "tests/unit/suites.h"
 
 #define S(lit) lit, sizeof(lit) - 1

@@ -5,10 +5,10 @@
 #include <unistd.h>
 #include "cairn/ctx.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
-#include "cairn/json.h"
 #include "cairn/workspace.h"
 #include "core/ctx-internal.h"
+#include "core/fs.h"
+#include "core/json.h"
 #include "store/db.h"
 #include "tests/unit/suites.h"
 
@@ -37,7 +37,7 @@ static void test_workspace_init_and_open(void)
 	cairn_ctx *ctx = cairn_ctx_new(), *other = cairn_ctx_new();
 	enum cairn_init_result res = CAIRN_INIT_EXISTED;
 	cairn_buf p = CAIRN_BUF_INIT;
-	struct cairn_db *db;
+	struct cairn__db *db;
 	json_t *cfg = NULL;
 
 	CHECK(cairn_workspace_root(ctx) == NULL);
@@ -54,7 +54,7 @@ static void test_workspace_init_and_open(void)
 
 	/* The store opens on demand, already migrated. */
 	CHECK_OK(ctx, cairn__ctx_db(ctx, &db));
-	CHECK(cairn_db_schema_version(db) >= 1);
+	CHECK(cairn__db_schema_version(db) >= 1);
 
 	/* A second init changes nothing. */
 	CHECK_OK(other, cairn_workspace_init(other, unit_dir(), 0, &res));
@@ -157,7 +157,7 @@ static void test_workspace_missing(void)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
 	enum cairn_init_result res;
-	struct cairn_db *db;
+	struct cairn__db *db;
 
 	/* The test directory lies under $TMPDIR, with no workspace above it. */
 	CHECK_ERR(ctx, cairn_workspace_open(ctx, NULL), CAIRN_ENOWORKSPACE, "cairn init");

@@ -8,9 +8,9 @@
 #include "cairn/buf.h"
 #include "cairn/error.h"
 #include "cairn/frame.h"
-#include "cairn/fs.h"
-#include "cairn/json.h"
-#include "cairn/learner.h"
+#include "core/fs.h"
+#include "core/json.h"
+#include "ml/learner.h"
 #include "ml/xgb.h"
 #include "tests/unit/suites.h"
 

@@ -1,6 +1,6 @@
 /* Unit tests for YAML as JSON values (src/core/yaml.c). */
 #include "cairn/error.h"
-#include "cairn/yaml.h"
+#include "core/yaml.h"
 #include "tests/unit/suites.h"
 
 static void test_yaml_round_trip(void)

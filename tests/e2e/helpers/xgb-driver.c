@@ -22,8 +22,8 @@
 #include <unistd.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "cairn/fs.h"
-#include "cairn/learner.h"
+#include "core/fs.h"
+#include "ml/learner.h"
 #include "ml/xgb.h"
 
 struct data {

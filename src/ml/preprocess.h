@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include "cairn/ctx.h"
 #include "cairn/frame.h"
-#include "cairn/learner.h"
+#include "ml/learner.h"
 
 typedef struct cairn_prep cairn_prep;
 

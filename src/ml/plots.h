@@ -20,7 +20,7 @@
 
 #include <stddef.h>
 #include "cairn/buf.h"
-#include "cairn/evaluate.h"
+#include "ml/evaluate.h"
 
 #define CAIRN_PLOT_MAX_POINTS 1000
 #define CAIRN_PLOT_MAX_DOTS 2000

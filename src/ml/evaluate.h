@@ -61,7 +61,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "cairn/ctx.h"
-#include "cairn/learner.h"
+#include "ml/learner.h"
 
 /* The sample size of the silhouette when silhouette_rows is 0. */
 #define CAIRN_SILHOUETTE_ROWS 10000

@@ -1,0 +1,56 @@
+/*
+ * Stopping a long operation from the keyboard or by kill: the program's
+ * handlers for SIGINT, SIGTERM and SIGHUP fill one struct cairn_cancel that
+ * the library reads through the context (cairn_ctx_set_cancel). The library
+ * itself installs no handler.
+ */
+#include <signal.h>
+#include <string.h>
+#include "cli/signals.h"
+
+static struct cairn_cancel cancel;
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define NSTOP (sizeof(stop_signals) / sizeof(stop_signals[0]))
+
+static void on_stop_signal(int sig, siginfo_t *si, void *uctx)
+{
+	(void)uctx;
+	if (!cancel.sig)
+		cancel.sig = sig;
+	cancel.requested++;
+	/* A terminal signals its whole foreground process group (si_code
+	 * SI_KERNEL), so the operation's child processes have it already; a
+	 * kill() by another process (si_code <= 0) reached only us. */
+	if (si->si_code <= 0)
+		cancel.forward = sig;
+}
+
+void cli_cancel_on_signals(cairn_ctx *ctx)
+{
+	static int installed;
+
+	if (!installed) {
+		struct sigaction sa, old;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_stop_signal;
+		/* Not SA_RESTART: a wait in poll() or read() returns EINTR at
+		 * once, so the operation sees the request without delay. */
+		sa.sa_flags = SA_SIGINFO;
+		sigemptyset(&sa.sa_mask);
+		for (size_t i = 0; i < NSTOP; i++) {
+			sigaction(stop_signals[i], NULL, &old);
+			/* A signal ignored when we started (nohup, a background
+			 * job) stays ignored. */
+			if (old.sa_handler != SIG_IGN)
+				sigaction(stop_signals[i], &sa, NULL);
+		}
+		installed = 1;
+	}
+	cairn_ctx_set_cancel(ctx, &cancel);
+}
+
+int cli_cancel_signal(void)
+{
+	return cancel.sig;
+}

@@ -1,0 +1,33 @@
+/*
+ * The model package's internals for the ml module: writing a package from a
+ * fitted model, and reaching the algorithm, preprocessing and learner inside
+ * a loaded one. The public side is include/cairn/model.h.
+ */
+#ifndef CAIRN_ML_MODEL_INTERNAL_H
+#define CAIRN_ML_MODEL_INTERNAL_H
+
+#include <jansson.h>
+#include "cairn/model.h"
+#include "ml/learner.h"
+#include "ml/model-internal.h"
+#include "ml/preprocess.h"
+
+struct cairn_model_info {
+	const struct cairn_algorithm *algo;
+	const void *model;
+	const cairn_prep *prep;
+	const char *run_id;     /* may be NULL */
+	const json_t *params;   /* the resolved params (may be NULL) */
+	const json_t *metrics;  /* may be NULL */
+	const json_t *profile;  /* may be NULL */
+	const json_t *lineage;  /* may be NULL */
+};
+
+/* Writes the package to dir, which must not exist. */
+int cairn_model_save(cairn_ctx *ctx, const struct cairn_model_info *info, const char *dir);
+
+const struct cairn_algorithm *cairn_model_algorithm(const cairn_model *m);
+const cairn_prep *cairn_model_prep(const cairn_model *m);
+const void *cairn_model_learner(const cairn_model *m);
+
+#endif
