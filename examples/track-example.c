@@ -6,8 +6,9 @@
  * (CAIRN_RUN_ID); started on its own inside a workspace it starts a run of
  * its own in the experiment "examples" and ends it.
  *
- * Build: cc -Iinclude track-example.c libcairn.a $(pkg-config --libs
- *        libcrypto jansson sqlite3 libcurl libpq yaml-0.1) -pthread -lm
+ * Build against an installed libcairn (make test builds it so, from the
+ * copy it installs in build/install):
+ *   cc -std=c11 track-example.c $(pkg-config --cflags --libs cairn) -o track-example
  */
 #include <stdio.h>
 #include <stdlib.h>
