@@ -236,6 +236,8 @@ build/fuzz/libcairn-fuzz.a: $(FUZZ_LIB_OBJS)
 	@rm -f $@
 	$(QUIET_AR)ar rcs $@ $^
 
+# Kept, not removed as intermediate files: their .d files name them.
+.SECONDARY: $(FUZZ_OBJS)
 build/fuzz/fuzz-%: build/fuzz/obj/fuzz/fuzz-%.o build/fuzz/libcairn-fuzz.a
 	$(QUIET_LINK)$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< \
 		build/fuzz/libcairn-fuzz.a $(LIBS)

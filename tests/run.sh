@@ -1,15 +1,23 @@
 #!/bin/sh
 # Runs the unit tests and every end-to-end script, then prints one line
-# "N passed, N failed" (skips added when there are any) and exits non-zero on
-# any failure. Usage: tests/run.sh [PATTERN]  (runs only matching e2e scripts
-# and unit tests whose names contain PATTERN).
+# "N passed, N failed" and exits non-zero on any failure. Skipped tests are
+# listed with their reasons, and counted on a line "N skipped (...)" just
+# before that last line.
+# Usage: tests/run.sh [PATTERN]  (runs only matching e2e scripts and unit
+# tests whose names contain PATTERN).
+#
+# TEST_JOBS scripts (default 4) run at a time, each in its own directory;
+# their results are printed in order, each with the seconds it took. Most
+# scripts spend their time waiting on processes, servers and signals rather
+# than computing, so more run at once than there are cores.
 cd "$(dirname "$0")/.." || exit 1
 pattern=${1:-}
+jobs=${TEST_JOBS:-4}
 passed=0
 failed=0
 skipped=0
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 count() { # $1: line with "N passed, N failed[, N skipped]"
 	p=$(echo "$1" | sed -n 's/.* \([0-9][0-9]*\) passed.*/\1/p')
@@ -20,39 +28,91 @@ count() { # $1: line with "N passed, N failed[, N skipped]"
 	skipped=$((skipped + ${s:-0}))
 }
 
-echo "== unit tests"
-./build/tests/unit-tests $pattern >"$out" 2>&1
-rc=$?
-grep -v '^ok ' "$out"
-line=$(grep '^unit: ' "$out" | tail -n 1)
-if [ -z "$line" ]; then
-	echo "unit tests crashed (exit $rc)"
-	failed=$((failed + 1))
-else
-	count "$line"
-	[ $rc -ne 0 ] && ! echo "$line" | grep -q ' [1-9][0-9]* failed' && failed=$((failed + 1))
-fi
+# Job N runs a command into $tmp/N.out; $tmp/N.rc appears when it is done,
+# holding "EXIT_STATUS SECONDS".
+start_job() { # N COMMAND...
+	n=$1
+	shift
+	(
+		start=$(date +%s)
+		"$@" >"$tmp/$n.out" 2>&1 </dev/null
+		rc=$?
+		echo "$rc $(($(date +%s) - start))" >"$tmp/$n.rc.new"
+		mv "$tmp/$n.rc.new" "$tmp/$n.rc"
+	) &
+}
 
-for t in tests/e2e/t[0-9]*.sh; do
-	case "$t" in *"$pattern"*) ;; *) continue ;; esac
-	start=$(date +%s)
-	bash "$t" >"$out" 2>&1
-	rc=$?
-	line=$(grep '^# t[0-9]' "$out" | tail -n 1)
-	grep -E '^(not ok|# kept)' -A 40 "$out" | grep -v '^--$'
+report_unit() { # N
+	echo "== unit tests"
+	grep -v '^ok ' "$tmp/$1.out"
+	line=$(grep '^unit: ' "$tmp/$1.out" | tail -n 1)
 	if [ -z "$line" ]; then
-		echo "$t: did not finish (exit $rc)"
-		tail -n 20 "$out"
+		echo "unit tests crashed (exit $rc)"
 		failed=$((failed + 1))
-		continue
+	else
+		count "$line"
+		[ "$rc" -ne 0 ] && ! echo "$line" | grep -q ' [1-9][0-9]* failed' &&
+			failed=$((failed + 1))
 	fi
-	echo "$line ($(( $(date +%s) - start ))s)" | sed 's/^# //'
-	count "$line"
-done
+}
 
-if [ $skipped -gt 0 ]; then
-	echo "$passed passed, $failed failed, $skipped skipped"
-else
-	echo "$passed passed, $failed failed"
-fi
+report_e2e() { # N SCRIPT
+	line=$(grep '^# t[0-9]' "$tmp/$1.out" | tail -n 1)
+	grep -E '^(not ok|# kept)' -A 40 "$tmp/$1.out" | grep -v '^--$'
+	name=${2##*/}
+	sed -n "s|^.* # SKIP \(.*\)|  skipped in ${name%.sh}: \1|p" "$tmp/$1.out"
+	if [ -z "$line" ]; then
+		echo "$2: did not finish (exit $rc)"
+		tail -n 20 "$tmp/$1.out"
+		failed=$((failed + 1))
+		return
+	fi
+	echo "$line (${secs}s)" | sed 's/^# //'
+	count "$line"
+}
+
+# Prints the results of the finished jobs that come next in order.
+next=1
+flush() {
+	while [ -f "$tmp/$next.rc" ]; do
+		read -r rc secs <"$tmp/$next.rc"
+		if [ $next -eq 1 ]; then
+			report_unit $next
+		else
+			report_e2e $next "$(sed -n "${next}p" "$tmp/list")"
+		fi
+		next=$((next + 1))
+	done
+}
+
+# Job 1 is the unit tests, then one job per script.
+echo unit >"$tmp/list"
+for t in tests/e2e/t[0-9]*.sh; do
+	case "$t" in *"$pattern"*) echo "$t" >>"$tmp/list" ;; esac
+done
+total=$(wc -l <"$tmp/list")
+
+n=0
+while read -r t; do
+	n=$((n + 1))
+	# Wait for a free slot: fewer than $jobs started jobs unfinished.
+	while [ $((n - 1 - $(ls "$tmp" | grep -c '\.rc$'))) -ge "$jobs" ]; do
+		flush
+		sleep 0.2
+	done
+	if [ $n -eq 1 ]; then
+		start_job $n ./build/tests/unit-tests $pattern
+	else
+		start_job $n bash "$t"
+	fi
+done <"$tmp/list"
+
+while [ $next -le "$total" ]; do
+	flush
+	[ $next -le "$total" ] && sleep 0.2
+done
+wait
+
+[ $skipped -gt 0 ] && echo "$skipped skipped (each with its reason above)"
+echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
