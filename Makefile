@@ -175,7 +175,8 @@ build/install/.installed: cairn libcairn.a libcairn.so cairn.pc.in $(PUBLIC_HEAD
 # builds build/examples/NAME-cpp (with the C++ compiler), both linked with
 # the installed libcairn.so (found at run time through an rpath);
 # build/examples/embed-static is embed.c linked with the installed
-# libcairn.a (pkg-config --static). With SANITIZE they are built with the
+# libcairn.a (pkg-config --static; --as-needed drops the shared libcairn
+# that --libs names again). With SANITIZE they are built with the
 # sanitizers too, as the library they load is.
 EXAMPLE_C := $(sort $(wildcard examples/*.c))
 EXAMPLE_CXX := $(sort $(wildcard examples/*.cpp))
@@ -201,7 +202,7 @@ build/examples/%-static: examples/%.c build/install/.installed
 	$(QUIET_LINK)cflags=$$($(TEST_PKG_CONFIG) --cflags cairn) && \
 	libs=$$($(TEST_PKG_CONFIG) --static --libs cairn) && \
 	$(CC) -std=c11 $(WARNINGS) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
-		$$cflags -Wl,-Bstatic -lcairn -Wl,-Bdynamic $$libs
+		$$cflags -Wl,-Bstatic -lcairn -Wl,-Bdynamic -Wl,--as-needed $$libs
 
 test: all build/tests/unit-tests $(EXAMPLES) fuzzers
 	@sh tests/run.sh
