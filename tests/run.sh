@@ -9,7 +9,8 @@
 # TEST_JOBS scripts (default 4) run at a time, each in its own directory;
 # their results are printed in order, each with the seconds it took. Most
 # scripts spend their time waiting on processes, servers and signals rather
-# than computing, so more run at once than there are cores.
+# than computing, so more run at once than there are cores. The longest
+# (by build/e2e-times, kept from the last run) start first.
 cd "$(dirname "$0")/.." || exit 1
 pattern=${1:-}
 jobs=${TEST_JOBS:-4}
@@ -85,33 +86,56 @@ flush() {
 	done
 }
 
-# Job 1 is the unit tests, then one job per script.
+# Job 1 is the unit tests, then one job per script, numbered in the order
+# their results are printed.
 echo unit >"$tmp/list"
 for t in tests/e2e/t[0-9]*.sh; do
 	case "$t" in *"$pattern"*) echo "$t" >>"$tmp/list" ;; esac
 done
 total=$(wc -l <"$tmp/list")
 
+# They start longest first, by the seconds each took last time (a script
+# not timed yet counts as long), so that a long one does not start last.
+times=build/e2e-times
 n=0
 while read -r t; do
 	n=$((n + 1))
+	secs=$(awk -v t="$t" '$2 == t { print $1 }' "$times" 2>/dev/null)
+	echo "${secs:-100000} $n"
+done <"$tmp/list" | sort -k1,1nr -k2,2n | awk '{ print $2 }' >"$tmp/order"
+
+started=0
+while read -r n; do
 	# Wait for a free slot: fewer than $jobs started jobs unfinished.
-	while [ $((n - 1 - $(ls "$tmp" | grep -c '\.rc$'))) -ge "$jobs" ]; do
+	while [ $((started - $(ls "$tmp" | grep -c '\.rc$'))) -ge "$jobs" ]; do
 		flush
 		sleep 0.2
 	done
-	if [ $n -eq 1 ]; then
-		start_job $n ./build/tests/unit-tests $pattern
+	if [ "$n" -eq 1 ]; then
+		start_job 1 ./build/tests/unit-tests $pattern
 	else
-		start_job $n bash "$t"
+		start_job "$n" bash "$(sed -n "${n}p" "$tmp/list")"
 	fi
-done <"$tmp/list"
+	started=$((started + 1))
+done <"$tmp/order"
 
 while [ $next -le "$total" ]; do
 	flush
 	[ $next -le "$total" ] && sleep 0.2
 done
 wait
+
+# The seconds of each script, for the order of the next run.
+if [ -d build ]; then
+	n=0
+	while read -r t; do
+		n=$((n + 1))
+		[ $n -gt 1 ] && echo "$(cut -d' ' -f2 "$tmp/$n.rc") $t"
+	done <"$tmp/list" >"$tmp/times"
+	awk 'NR == FNR { seen[$2] = 1; print; next } !($2 in seen)' \
+		"$tmp/times" "$times" 2>/dev/null >"$tmp/times.all"
+	mv "$tmp/times.all" "$times"
+fi
 
 [ $skipped -gt 0 ] && echo "$skipped skipped (each with its reason above)"
 echo "$passed passed, $failed failed"
