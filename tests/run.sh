@@ -10,7 +10,8 @@
 # their results are printed in order, each with the seconds it took. Most
 # scripts spend their time waiting on processes, servers and signals rather
 # than computing, so more run at once than there are cores. The longest
-# (by build/e2e-times, kept from the last run) start first.
+# (by tests/.e2e-times, kept from the last run, even by make clean) start
+# first.
 cd "$(dirname "$0")/.." || exit 1
 pattern=${1:-}
 jobs=${TEST_JOBS:-4}
@@ -96,7 +97,7 @@ total=$(wc -l <"$tmp/list")
 
 # They start longest first, by the seconds each took last time (a script
 # not timed yet counts as long), so that a long one does not start last.
-times=build/e2e-times
+times=tests/.e2e-times
 n=0
 while read -r t; do
 	n=$((n + 1))
@@ -126,16 +127,14 @@ done
 wait
 
 # The seconds of each script, for the order of the next run.
-if [ -d build ]; then
-	n=0
-	while read -r t; do
-		n=$((n + 1))
-		[ $n -gt 1 ] && echo "$(cut -d' ' -f2 "$tmp/$n.rc") $t"
-	done <"$tmp/list" >"$tmp/times"
-	awk 'NR == FNR { seen[$2] = 1; print; next } !($2 in seen)' \
-		"$tmp/times" "$times" 2>/dev/null >"$tmp/times.all"
-	mv "$tmp/times.all" "$times"
-fi
+n=0
+while read -r t; do
+	n=$((n + 1))
+	[ $n -gt 1 ] && echo "$(cut -d' ' -f2 "$tmp/$n.rc") $t"
+done <"$tmp/list" >"$tmp/times"
+awk 'NR == FNR { seen[$2] = 1; print; next } !($2 in seen)' \
+	"$tmp/times" "$times" 2>/dev/null >"$tmp/times.all"
+mv "$tmp/times.all" "$times"
 
 [ $skipped -gt 0 ] && echo "$skipped skipped (each with its reason above)"
 echo "$passed passed, $failed failed"
