@@ -5,6 +5,7 @@
 #   make install [PREFIX=/usr/local] [DESTDIR=DIR]   install the binary, the
 #                           libraries, the public headers, cairn.pc and the docs
 #   make uninstall [PREFIX=/usr/local] [DESTDIR=DIR]
+#   make examples           build examples/ against a copy installed in build/install
 #   make test               unit and end-to-end tests, ends with "N passed, N failed"
 #   make fuzz               run each fuzz target for FUZZ_SECONDS
 #   make bench              benchmarks, each printing a ratio against a peer or a limit
@@ -204,6 +205,8 @@ build/examples/%-static: examples/%.c build/install/.installed
 	$(CC) -std=c11 $(WARNINGS) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		$$cflags -Wl,-Bstatic -lcairn -Wl,-Bdynamic -Wl,--as-needed $$libs
 
+examples: $(EXAMPLES)
+
 test: all build/tests/unit-tests $(EXAMPLES) fuzzers
 	@sh tests/run.sh
 
@@ -269,6 +272,6 @@ demo: deps
 clean:
 	rm -rf build cairn libcairn.a libcairn.so libcairn.so.* tests/e2e/trash.* bench/work
 
-.PHONY: all install uninstall test bench deps demo clean fuzz fuzzers FORCE
+.PHONY: all install uninstall examples test bench deps demo clean fuzz fuzzers FORCE
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
 -include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)
