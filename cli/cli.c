@@ -1,7 +1,5 @@
 /* Shared helpers of the command-line front end; see cli/cli.h. */
 #include <errno.h>
-#include <signal.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -100,9 +98,12 @@ cairn_ctx *cli_new_context(void)
 cairn_ctx *cli_open_workspace(int *status)
 {
 	cairn_ctx *ctx = cli_new_context();
-	int rc = cairn_workspace_open(ctx, NULL);
+	const char *dir = getenv("CAIRN_DIR");
+	int rc = dir && *dir ? cairn_workspace_open_dir(ctx, dir) : cairn_workspace_open(ctx, NULL);
 
 	if (rc) {
+		if (dir && *dir)
+			cairn_error_prefix(ctx, "CAIRN_DIR");
 		*status = cli_fail(ctx, rc);
 		cairn_ctx_free(ctx);
 		return NULL;
@@ -120,42 +121,6 @@ int cli_parse_uint(const char *usage, const char *opt, const char *s,
 		return cli_usage_error(usage, "%s expects a non-negative integer, not '%s'",
 				       opt, s);
 	return 0;
-}
-
-#define MAX_TEMPS 16
-static char temp_paths[MAX_TEMPS][4096];
-static volatile sig_atomic_t ntemps;
-
-static void remove_temps(int sig)
-{
-	for (int i = 0; i < ntemps; i++)
-		unlink(temp_paths[i]);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-void cli_remove_on_signal(const char *path)
-{
-	size_t len = strlen(path);
-
-	if (ntemps == MAX_TEMPS || len >= sizeof(temp_paths[0]))
-		return;
-	memcpy(temp_paths[ntemps], path, len + 1);
-	if (!ntemps) {
-		struct sigaction sa;
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = remove_temps;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGHUP, &sa, NULL);
-	}
-	ntemps++;
-}
-
-void cli_forget_temps(void)
-{
-	ntemps = 0;
 }
 
 static int dispatch_usage(FILE *out, const char *name, const char *intro,
@@ -218,22 +183,7 @@ int cli_current_run(cairn_ctx *ctx, char id[CAIRN_ID_LEN + 1], const char **run)
 
 int cli_load_data(cairn_ctx *ctx, const char *what, struct cairn_frame **f, int *is_dataset)
 {
-	struct cairn_dataset_version v = { 0 };
-	struct stat st;
-	int rc;
-
-	if (is_dataset)
-		*is_dataset = 0;
-	if (!stat(what, &st))
-		return cairn_frame_load(ctx, what, NULL, NULL, f);
-	if ((rc = cairn_dataset_resolve(ctx, what, &v))) {
-		cairn_error_prefix(ctx, "no file '%s', and no dataset version", what);
-		return rc;
-	}
-	if (!(rc = cairn_dataset_load_frame(ctx, &v, f)) && is_dataset)
-		*is_dataset = 1;
-	cairn_dataset_version_release(&v);
-	return rc;
+	return cairn_dataset_load_file_or_ref(ctx, what, f, is_dataset);
 }
 
 int cli_parse_uint_range(const char *usage, const char *opt, const char *s,

@@ -46,15 +46,6 @@ cairn_ctx *cli_open_workspace(int *status);
 cairn_ctx *cli_new_context(void);
 
 /*
- * Temporary files that an interrupted command must not leave behind: paths
- * registered here are removed if SIGINT, SIGTERM or SIGHUP arrives (the
- * signal then ends the process as usual). Paths are copied; at most 16.
- * cli_forget_temps() drops them all once the command has cleaned up itself.
- */
-void cli_remove_on_signal(const char *path);
-void cli_forget_temps(void);
-
-/*
  * Runs the subcommand argv[1] of command name from table (ended by a NULL
  * name): intro is printed above the subcommand list by --help (exit 0) and
  * after a usage error (exit 2).
@@ -73,7 +64,9 @@ int cli_parse_json_only(int argc, char **argv, const char *usage, int *json);
 int cli_current_run(cairn_ctx *ctx, char id[CAIRN_ID_LEN + 1], const char **run);
 
 /* Loads the rows named by what: the file at that path when one exists, else
- * the dataset version it references. *is_dataset (may be NULL) says which. */
+ * the dataset version it references. *is_dataset (may be NULL) says which.
+ * (cairn_dataset_load_file_or_ref, kept under this name for the commands
+ * that call it.) */
 struct cairn_frame;
 int cli_load_data(cairn_ctx *ctx, const char *what, struct cairn_frame **f, int *is_dataset);
 

@@ -1,8 +1,11 @@
 /* cairn data: the dataset catalog and everything done to datasets. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include "cairn/error.h"
 #include "cli/cli.h"
 #include "cli/data.h"
+#include "cli/signals.h"
 
 static const struct cli_command data_commands[] = {
 	{ "add", data_add, "add a file, directory, URL, command output or SQL result as a new version" },
@@ -21,6 +24,20 @@ static const struct cli_command data_commands[] = {
 	{ "diff", data_diff, "compare two versions: rows, columns, means, nulls, categories" },
 	{ NULL, NULL, NULL }
 };
+
+int data_fail(cairn_ctx *ctx, int rc)
+{
+	int status = cli_fail(ctx, rc), sig = cli_cancel_signal();
+
+	/* Stopped by a signal: end as that signal would have, so that the
+	 * caller sees 128 + its number, as from any program it stops. */
+	if (rc == CAIRN_EINTERRUPTED && sig) {
+		fflush(NULL);
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	return status;
+}
 
 int cmd_data(int argc, char **argv)
 {

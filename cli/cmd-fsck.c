@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cairn/error.h"
-#include "cairn/objects.h"
+#include "cairn/fsck.h"
 #include "cli/cli.h"
 #include "core/json.h"
 #include "core/progress.h"

@@ -132,7 +132,14 @@ int cmd_log(int argc, char **argv)
 		return cli_usage_error(usage, "metric '%s': '%s' is not a number", pos[1], pos[2]);
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
-	if ((rc = opt[0] ? cairn_run_attach(ctx, opt[0], &run) : cairn_run_from_env(ctx, &run)))
+	if (opt[0])
+		rc = cairn_run_attach(ctx, opt[0], &run);
+	else if (!getenv("CAIRN_RUN_ID") || !*getenv("CAIRN_RUN_ID"))
+		rc = cairn_error(ctx, CAIRN_EINVAL, "no run to log to: CAIRN_RUN_ID is not set (start"
+				 " the program with 'cairn run', or name a run with --run)");
+	else
+		rc = cairn_run_open_current(ctx, getenv("CAIRN_RUN_ID"), &run);
+	if (rc)
 		goto out;
 	switch (kinds[k].what) {
 	case METRIC: rc = cairn_run_log_metric(run, pos[1], value, step); break;

@@ -8,6 +8,7 @@
 #include "cairn/reproduce.h"
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "cli/runs.h"
 #include "core/json.h"
 
 static const char usage[] =
@@ -103,6 +104,8 @@ int cmd_reproduce(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cairn_reproduce_options ro = { 0 };
+	struct cairn_exec_options eo;
+	sigset_t reset;
 	int c, json = 0, rc, status = 0, quiet = cli_log_level() < CAIRN_LOG_WARN;
 	json_t *report = NULL;
 	cairn_ctx *ctx;
@@ -120,6 +123,8 @@ int cmd_reproduce(int argc, char **argv)
 		return cli_usage_error(usage, "expected one RUN");
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
+	cli_exec_options(ctx, &eo, &reset);
+	ro.exec = &eo;
 	ro.started = started;
 	ro.arg = &quiet;
 	if ((rc = cairn_reproduce(ctx, argv[optind], &ro, &report))) {

@@ -1,5 +1,6 @@
 /* cairn run: run a command as a tracked run (params, code version,
  * environment, output, exit status, resources). The work is cairn_exec_run(). */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,38 @@
 #include "cairn/run.h"
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "cli/runs.h"
+#include "cli/signals.h"
 #include "core/json.h"
+
+extern char **environ;
+
+void cli_exec_options(cairn_ctx *ctx, struct cairn_exec_options *eo, sigset_t *reset)
+{
+	static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction ign, old;
+
+	cli_cancel_on_signals(ctx);
+	cairn_exec_options_init(eo);
+	eo->env = environ;
+	eo->stdout_fd = 1;
+	eo->stderr_fd = 2;
+	sigemptyset(reset);
+	/* The command's output is copied to ours: when our reader goes away
+	 * (a pipe into head), the copy stops and the command and its logs go
+	 * on. The command itself starts with SIGPIPE as we found it. */
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	if (!sigaction(SIGPIPE, &ign, &old) && old.sa_handler != SIG_IGN)
+		sigaddset(reset, SIGPIPE);
+	/* Our stop handlers are ours; a signal ignored when we started stays
+	 * ignored for the command. */
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		if (!sigaction(stop_signals[i], NULL, &old) && old.sa_handler != SIG_IGN)
+			sigaddset(reset, stop_signals[i]);
+	eo->reset_signals = reset;
+}
 
 static const char usage[] =
 	"usage: cairn run [--name NAME] [--experiment NAME] [--param KEY=VALUE]...\n"
@@ -52,8 +84,9 @@ int cmd_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cairn_run_options ro = { 0 };
-	struct cairn_exec_options eo = { 0 };
+	struct cairn_exec_options eo;
 	struct cairn_exec_result res;
+	sigset_t reset;
 	struct cairn_exec_param *params;
 	int c, json = 0, rc, status = 0, quiet = cli_log_level() < CAIRN_LOG_WARN;
 	size_t nparams = 0;
@@ -96,6 +129,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (!(ctx = cli_open_workspace(&status)))
 		goto out;
+	cli_exec_options(ctx, &eo, &reset);
 	if ((rc = cairn_run_start(ctx, &ro, &run))) {
 		status = cli_fail(ctx, rc);
 		goto out;

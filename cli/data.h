@@ -24,6 +24,11 @@ int data_check(int argc, char **argv);
 int data_profile(int argc, char **argv);
 int data_diff(int argc, char **argv);
 
+/* cli_fail() for the data commands: an operation stopped by SIGINT, SIGTERM
+ * or SIGHUP (cli_cancel_on_signals) ends the process by that signal once
+ * the library has cleaned up. */
+int data_fail(cairn_ctx *ctx, int rc);
+
 /* Prints one line about a version: "iris@2  150 rows x 5 cols  3.8 KiB  ...". */
 void data_print_version_line(const struct cairn_dataset_version *v);
 /* Formats a byte count as "3.8 KiB". */

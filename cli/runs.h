@@ -7,7 +7,9 @@
 #define CAIRN_CLI_RUNS_H
 
 #include <jansson.h>
+#include <signal.h>
 #include "cairn/buf.h"
+#include "cairn/exec.h"
 
 int runs_list(int argc, char **argv);
 int runs_show(int argc, char **argv);
@@ -25,5 +27,12 @@ void runs_print_table(const json_t *runs);
 /* Appends a duration in ms ("-" unless an integer), a value ("-" for NULL). */
 void runs_format_duration(const json_t *ms, cairn_buf *out);
 void runs_format_value(const json_t *v, cairn_buf *out);
+
+/* How `cairn run` and `cairn reproduce` run a command (cli/cmd-run.c):
+ * stop signals fill ctx's cancel flag, the command gets our environment,
+ * its output is copied to our stdout and stderr, and SIGPIPE is ignored
+ * here (a reader going away stops the copy only) while the command starts
+ * with the dispositions we found, kept in reset. */
+void cli_exec_options(cairn_ctx *ctx, struct cairn_exec_options *eo, sigset_t *reset);
 
 #endif

@@ -3,8 +3,10 @@
  * params, a loss curve and a small artifact.
  *
  * Started by `cairn run -- ./track-example [EPOCHS]` it logs to that run
- * (CAIRN_RUN_ID); started on its own inside a workspace it starts a run of
- * its own in the experiment "examples" and ends it.
+ * (CAIRN_RUN_ID) in the workspace cairn run names (CAIRN_DIR); started on
+ * its own inside a workspace it starts a run of its own in the experiment
+ * "examples" and ends it. The library reads no environment: the program
+ * passes what it takes from there.
  *
  * Build against an installed libcairn (make test builds it so, from the
  * copy it installs in build/install):
@@ -25,7 +27,9 @@ static int fail(cairn_ctx *ctx)
 
 int main(int argc, char **argv)
 {
-	int epochs = argc > 1 ? atoi(argv[1]) : 10, own = getenv("CAIRN_RUN_ID") == NULL;
+	const char *current = getenv("CAIRN_RUN_ID");
+	int epochs = argc > 1 ? atoi(argv[1]) : 10, own = current == NULL;
+	const char *dir = getenv("CAIRN_DIR");
 	struct cairn_run_options opts = { .experiment = "examples", .name = "track-example" };
 	struct cairn_metric batch[2];
 	char note[64];
@@ -35,9 +39,9 @@ int main(int argc, char **argv)
 
 	if (!ctx)
 		return 1;
-	if (cairn_workspace_open(ctx, NULL))
+	if (dir && *dir ? cairn_workspace_open_dir(ctx, dir) : cairn_workspace_open(ctx, NULL))
 		return fail(ctx);
-	if (own ? cairn_run_start(ctx, &opts, &run) : cairn_run_from_env(ctx, &run))
+	if (own ? cairn_run_start(ctx, &opts, &run) : cairn_run_open_current(ctx, current, &run))
 		return fail(ctx);
 	if (cairn_run_log_param(run, "epochs", argc > 1 ? argv[1] : "10") ||
 	    cairn_run_log_param(run, "learning_rate", "0.5"))

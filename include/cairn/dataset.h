@@ -79,10 +79,10 @@ struct cairn_dataset_add {
 	struct cairn_csv_options csv; /* for tabular content */
 	int tabular;                 /* 1 parse as a table, 0 never, -1 by content/extension */
 	const char *format_hint;     /* "csv", "tsv", "jsonl" or NULL (from the name) */
-	/* The full id of the run that makes this version (see run.h's
-	 * cairn_run_resolve), or NULL. A new version records the lineage edge
-	 * (run generated dataset_version) in its transaction; content equal to
-	 * the latest version records nothing. CAIRN_ENOTFOUND when no such run. */
+	/* The id (or a unique prefix) of the run that makes this version, or
+	 * NULL. A new version records the lineage edge (run generated
+	 * dataset_version) in its transaction; content equal to the latest
+	 * version records nothing. CAIRN_ENOTFOUND when no such run. */
 	const char *generated_by_run;
 };
 
@@ -104,6 +104,16 @@ const char *cairn_dataset_format_from_name(const char *path);
 /* Loads a tabular version into a frame. */
 int cairn_dataset_load_frame(cairn_ctx *ctx, const struct cairn_dataset_version *v,
 			     struct cairn_frame **out);
+/*
+ * Loads the rows named by what, which is either a path or a dataset
+ * reference: the file at that path when one exists (format detected as
+ * cairn_frame_load does), else the version the reference resolves to.
+ * *is_dataset (may be NULL) says which it was. A reference that resolves to
+ * nothing fails with "no file 'x', and no dataset version: ..." so that the
+ * message covers both readings.
+ */
+int cairn_dataset_load_file_or_ref(cairn_ctx *ctx, const char *what, struct cairn_frame **f,
+				   int *is_dataset);
 /* Loads the stored profile JSON of a tabular version. */
 int cairn_dataset_load_profile(cairn_ctx *ctx, const struct cairn_dataset_version *v,
 			       json_t **out);

@@ -1,10 +1,9 @@
 /*
- * Deriving new data from a frame: splits, samples and augmentation (SMOTE,
- * SMOTE-NC and Gaussian noise). These functions only choose rows or build
- * synthetic rows; recording the result as a dataset version (with its
- * derived_from edge and parameters) is the caller's job, as `cairn data
- * split|sample|augment` do with cairn_frame_write_rows and
- * cairn_dataset_add_file.
+ * Deriving new data: splits, samples and augmentation (SMOTE, SMOTE-NC and
+ * Gaussian noise). cairn_dataset_derive does the whole of it: it loads a
+ * dataset version, derives, and records the result as new versions with
+ * their derived_from edges and parameters, all or nothing. The functions
+ * below it work on a frame only: they choose rows or build synthetic rows.
  *
  * Every function is deterministic: the same frame, options and seed give the
  * same rows on every machine. Randomness comes from cairn's own generator
@@ -28,6 +27,7 @@
 #include "cairn/buf.h"
 #include "cairn/common.h"
 #include "cairn/ctx.h"
+#include "cairn/dataset.h"
 #include "cairn/frame.h"
 
 CAIRN_BEGIN_DECLS
@@ -157,6 +157,68 @@ struct cairn_noise_options {
  */
 int cairn_noise(cairn_ctx *ctx, const struct cairn_frame *f, const struct cairn_noise_options *opts,
 		cairn_buf *out, size_t *nsynthetic);
+
+enum cairn_derive_kind {
+	CAIRN_DERIVE_SPLIT,    /* split: parts of the rows */
+	CAIRN_DERIVE_SAMPLE,   /* sample: rows drawn without replacement */
+	CAIRN_DERIVE_SMOTE,    /* augment: the rows, then SMOTE's synthetic rows */
+	CAIRN_DERIVE_NOISE     /* augment: the rows, then noisy copies */
+};
+
+struct cairn_derive_options {
+	enum cairn_derive_kind kind;
+	const char *source;          /* reference of a tabular dataset version */
+	/* Names of the new datasets: split.nparts names for a split (distinct),
+	 * one otherwise; NULL for the defaults: NAME-train and NAME-test for
+	 * two parts, NAME-train, NAME-val, NAME-test for three, NAME-split1 ...
+	 * otherwise; NAME-sample, NAME-smote, NAME-noise. */
+	const char *const *names;
+	uint64_t seed;               /* 0 .. 2^63-1 (it is stored as JSON); the
+				      * seed fields of the structs below are ignored */
+	/* The id (or a unique prefix) of the run that makes the versions, or
+	 * NULL; each new version records the edge (run generated
+	 * dataset_version). CAIRN_ENOTFOUND when there is no such run. */
+	const char *generated_by_run;
+	struct cairn_split_options split;
+	/* A sample of sample.n rows, or when that is 0 of sample_frac x rows
+	 * (cairn_sample_size; in (0, 1]). */
+	struct cairn_sample_options sample;
+	double sample_frac;
+	struct cairn_smote_options smote;   /* k 0: 5 */
+	struct cairn_noise_options noise;
+};
+
+struct cairn_derive_output {
+	struct cairn_dataset_version version;
+	int existed;             /* the content equals the latest version of the name,
+				  * which version is: nothing was added */
+	size_t synthetic;        /* synthetic rows in it (augmentation) */
+};
+
+struct cairn_derive_result {
+	char source[CAIRN_NAME_MAX + 24];   /* the source version, "name@N" */
+	int augmented;                      /* the outputs hold synthetic rows */
+	size_t n;
+	struct cairn_derive_output *outputs;
+};
+/* Frees what r holds (not r). */
+void cairn_derive_result_release(struct cairn_derive_result *r);
+
+/*
+ * Derives new dataset versions from opts->source and records them: a
+ * split's parts, a sample, or the augmented rows. Each output holds rows of
+ * the source byte for byte (in their order), then any synthetic rows, in
+ * the source's format; its parameters (op, method, sizes, seed, ...) are
+ * stored with it, and it has a derived_from edge to the source.
+ *
+ * All or nothing: the outputs are written to temporary files under the
+ * workspace, stored, then recorded in one transaction; on any failure, and
+ * when the context's cancel flag is set (checked between the steps:
+ * CAIRN_EINTERRUPTED), nothing is recorded and no temporary file remains.
+ * res is filled on success only (release it with cairn_derive_result_release).
+ */
+int cairn_dataset_derive(cairn_ctx *ctx, const struct cairn_derive_options *opts,
+			 struct cairn_derive_result *res);
 
 CAIRN_END_DECLS
 

@@ -9,7 +9,8 @@
  * object is also recorded in the metadata store (hash, size, time) so that it
  * can be listed without walking the directory.
  *
- * Functions need an open workspace on ctx. Safe for concurrent use by many
+ * Checking the store (and every record that names an object) is cairn_fsck,
+ * in cairn/fsck.h. Functions need an open workspace on ctx. Safe for concurrent use by many
  * processes; one ctx per thread.
  */
 #ifndef CAIRN_OBJECTS_H
@@ -97,33 +98,6 @@ struct cairn_object_info {
 int cairn_object_list(cairn_ctx *ctx,
 		      int (*fn)(const struct cairn_object_info *info, void *arg),
 		      void *arg);
-
-/* fsck: re-hash every object file and compare with the store's records. */
-struct cairn_fsck_report {
-	uint64_t objects_checked;
-	uint64_t bytes_checked;
-	uint64_t corrupt;     /* content does not match its name or its recorded
-				 size, or the file cannot be read */
-	uint64_t missing;     /* recorded, but the file is gone */
-	uint64_t unrecorded;  /* valid file with no record (recorded by fsck) */
-	uint64_t stray;       /* files in objects/ that are not objects */
-	uint64_t dangling;    /* records (dataset versions, run artifacts) whose
-				 object is not stored */
-	uint64_t database;    /* problems found by the metadata store's own
-				 integrity check */
-};
-/* Calls problem(kind, what, detail, arg) for each problem found: kind is
- * "corrupt", "missing", "unrecorded" or "stray" (what is the hash, or the
- * path for "stray"), "dangling" (what names the record: "dataset iris@2",
- * "run ID artifact PATH") or "database" (what is "metadata"); problem may be
- * NULL. Fills report and returns CAIRN_ECORRUPT when any object is corrupt
- * or missing, a record dangles or the database is damaged, 0 otherwise
- * (notes and strays do not fail), or another code when the check itself
- * failed. */
-int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
-	       void (*problem)(const char *kind, const char *what,
-			       const char *detail, void *arg),
-	       void *arg);
 
 CAIRN_END_DECLS
 

@@ -44,12 +44,17 @@
 #include <jansson.h>
 #include "cairn/common.h"
 #include "cairn/ctx.h"
+#include "cairn/exec.h"
 
 CAIRN_BEGIN_DECLS
 
 struct cairn_reproduce_options {
 	int keep;   /* keep the worktree and the temporary directory */
-	int quiet;  /* do not copy the command's output to ours */
+	/* How the command runs: its environment (also git's), where its
+	 * output is copied, the signals it starts with at their default (see
+	 * exec.h); argv, cwd, params and extra_env are the reproduction's own.
+	 * NULL: cairn_exec_options_init()'s (an empty environment, no copy). */
+	const struct cairn_exec_options *exec;
 	/* Called once the new run has started, before the command runs
 	 * (NULL: not called). */
 	void (*started)(const char *original, const char *run_id, const char *workdir,

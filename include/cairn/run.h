@@ -24,11 +24,13 @@
  * at once. A cairn_run handle belongs to one thread; it borrows its ctx.
  *
  * Typical use from C (a program started by `cairn run` finds its run in the
- * environment, CAIRN_RUN_ID and CAIRN_DIR):
+ * environment, CAIRN_RUN_ID and CAIRN_DIR; the library reads no variable,
+ * the program passes it):
  *
  *     cairn_ctx *ctx = cairn_ctx_new();
  *     cairn_run *run;
- *     if (cairn_workspace_open(ctx, NULL) || cairn_run_from_env(ctx, &run))
+ *     if (cairn_workspace_open(ctx, NULL) ||
+ *         cairn_run_open_current(ctx, getenv("CAIRN_RUN_ID"), &run))
  *             fail(cairn_errmsg(ctx));
  *     cairn_run_log_param(run, "lr", "0.1");
  *     cairn_run_log_metric(run, "loss", 0.42, 1);
@@ -73,8 +75,10 @@ int cairn_run_start(cairn_ctx *ctx, const struct cairn_run_options *opts, cairn_
 /* Opens an existing run by reference (an id or a unique id prefix) to log to
  * it; CAIRN_EINVAL when it is no longer RUNNING. */
 int cairn_run_attach(cairn_ctx *ctx, const char *ref, cairn_run **out);
-/* cairn_run_attach to $CAIRN_RUN_ID; CAIRN_EINVAL when it is unset. */
-int cairn_run_from_env(cairn_ctx *ctx, cairn_run **out);
+/* Opens the run the program runs under, by the id its starter gave it
+ * (`cairn run` puts it in CAIRN_RUN_ID; the caller reads it): as
+ * cairn_run_attach, and CAIRN_EINVAL when run_id is NULL or empty. */
+int cairn_run_open_current(cairn_ctx *ctx, const char *run_id, cairn_run **out);
 /* Frees the handle; the run keeps its status (NULL is a no-op). */
 void cairn_run_free(cairn_run *run);
 

@@ -1,6 +1,8 @@
 /*
  * The workspace: a `.cairn/` directory beside the user's code, found by walking
- * up from a start directory as git finds `.git`, or named by CAIRN_DIR.
+ * up from a start directory as git finds `.git`, or named by the caller (the
+ * cairn program names it with the CAIRN_DIR environment variable; the library
+ * reads no environment).
  *
  * Layout:
  *   .cairn/cairn.db       metadata store (SQLite, WAL)
@@ -33,12 +35,20 @@ int cairn_workspace_init(cairn_ctx *ctx, const char *dir, int nested,
 			 enum cairn_init_result *result);
 
 /*
- * Finds the workspace for start_dir (NULL: the current directory): CAIRN_DIR
- * when set (the path of a `.cairn` directory or of the directory holding it),
- * else the nearest ancestor holding `.cairn/`. Fails with CAIRN_ENOWORKSPACE
+ * Opens the workspace of start_dir (NULL: the current directory): the nearest
+ * of it and its ancestors holding `.cairn/`. Fails with CAIRN_ENOWORKSPACE
  * and a message saying how to create one.
  */
 int cairn_workspace_open(cairn_ctx *ctx, const char *start_dir);
+
+/*
+ * Opens the workspace named by cairn_dir, the path (absolute or relative to
+ * the current directory) of a `.cairn` directory or of the directory holding
+ * it; no walking up. Fails with CAIRN_ENOWORKSPACE when it holds no complete
+ * workspace (the message names cairn_dir and the 'cairn init' that would
+ * create it), CAIRN_EINVAL when cairn_dir is NULL or empty.
+ */
+int cairn_workspace_open_dir(cairn_ctx *ctx, const char *cairn_dir);
 
 /* The directory holding `.cairn/`, and `.cairn/` itself; NULL before open. */
 const char *cairn_workspace_root(const cairn_ctx *ctx);

@@ -7,14 +7,16 @@
 #include "cairn/buf.h"
 #include "cairn/ctx.h"
 
-struct cairn__db;
-
 struct cairn_ctx {
 	int code;
 	cairn_buf msg;
 	char *root;          /* directory holding .cairn (NULL before open) */
 	char *dir;           /* the .cairn directory */
-	struct cairn__db *db; /* opened on first use */
+	/* The workspace's metadata store, opened on first use by the store
+	 * (cairn__ctx_db, src/store/db.h), which sets db_close beside it: core
+	 * knows neither its type nor how to close it. */
+	void *db;
+	void (*db_close)(void *db);
 
 	/* What the embedding program hears from long operations (ctx.h). */
 	cairn_log_fn log_fn;
@@ -30,8 +32,9 @@ struct cairn_ctx {
  * called on the caller's thread only). */
 void cairn__ctx_inherit(cairn_ctx *worker, const cairn_ctx *parent);
 
-/* The workspace's metadata store, opened (and migrated) on first use. */
-int cairn__ctx_db(cairn_ctx *ctx, struct cairn__db **db);
+/* Closes the metadata store held by ctx, if any (when the context is freed
+ * or opens another workspace); it is opened again on next use. */
+void cairn__ctx_close_db(cairn_ctx *ctx);
 /* Fails with CAIRN_ENOWORKSPACE when no workspace is open on ctx. */
 int cairn__ctx_need_workspace(cairn_ctx *ctx);
 

@@ -1,10 +1,10 @@
-/* cairn_ctx: the per-thread handle with the last error and the open stores. */
+/* cairn_ctx: the per-thread handle with the last error, the sinks and the
+ * workspace it has open. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/error.h"
 #include "core/ctx-internal.h"
-#include "store/db.h"
 
 cairn_ctx *cairn_ctx_new(void)
 {
@@ -19,7 +19,7 @@ void cairn_ctx_free(cairn_ctx *ctx)
 {
 	if (!ctx)
 		return;
-	cairn__db_close(ctx->db);
+	cairn__ctx_close_db(ctx);
 	cairn_buf_release(&ctx->msg);
 	free(ctx->root);
 	free(ctx->dir);
@@ -134,20 +134,10 @@ int cairn__ctx_need_workspace(cairn_ctx *ctx)
 			   "no workspace is open (run 'cairn init' first)");
 }
 
-int cairn__ctx_db(cairn_ctx *ctx, struct cairn__db **db)
+void cairn__ctx_close_db(cairn_ctx *ctx)
 {
-	int rc;
-
-	if (!ctx->db) {
-		cairn_buf path = CAIRN_BUF_INIT;
-		if ((rc = cairn__ctx_need_workspace(ctx)))
-			return rc;
-		cairn_buf_addf(&path, "%s/cairn.db", ctx->dir);
-		rc = cairn__db_open(ctx, path.buf, 0, &ctx->db);
-		cairn_buf_release(&path);
-		if (rc)
-			return rc;
-	}
-	*db = ctx->db;
-	return 0;
+	if (ctx->db && ctx->db_close)
+		ctx->db_close(ctx->db);
+	ctx->db = NULL;
+	ctx->db_close = NULL;
 }

@@ -6,18 +6,56 @@
 #include <spawn.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "cairn/acquire.h"
 #include "cairn/error.h"
+#include "core/ctx-internal.h"
 
 extern char **environ;
+
+/*
+ * Waits for pid, checking the context's cancel flag every 20 ms or less. The
+ * command runs in its own process group, so that stopping it stops
+ * everything it started: the first request sends SIGTERM to the group, a
+ * further one SIGKILL.
+ */
+static int wait_cancellable(cairn_ctx *ctx, pid_t pid, int *status, int *stopped)
+{
+	struct timespec tick = { 0, 1000 * 1000 };
+	int sent = 0;
+
+	*stopped = 0;
+	for (;;) {
+		pid_t w = waitpid(pid, status, WNOHANG);
+		int requested;
+
+		if (w == pid)
+			return 0;
+		if (w < 0 && errno != EINTR)
+			return -1;
+		requested = ctx->cancel ? (int)ctx->cancel->requested : 0;
+		if (requested > sent) {
+			kill(-pid, sent ? SIGKILL : SIGTERM);
+			sent = requested;
+			*stopped = 1;
+			/* Passed on to the command's group: nothing left to forward. */
+			ctx->cancel->forward = 0;
+		}
+		nanosleep(&tick, NULL);
+		/* Quick commands end quickly; long ones are checked every 20 ms. */
+		if (tick.tv_nsec < 20 * 1000 * 1000)
+			tick.tv_nsec *= 2;
+	}
+}
 
 int cairn_run_to_file(cairn_ctx *ctx, const char *cmd, const char *dest_path)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	char *argv[] = { (char *)"sh", (char *)"-c", (char *)cmd, NULL };
 	pid_t pid;
-	int status, err, fd;
+	int status, err, fd, stopped;
 
 	fd = open(dest_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
@@ -25,18 +63,25 @@ int cairn_run_to_file(cairn_ctx *ctx, const char *cmd, const char *dest_path)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fd, STDOUT_FILENO);
 	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	err = posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, environ);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	err = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
 	if (err) {
 		close(fd);
 		errno = err;
 		return cairn_error_errno(ctx, "cannot run '%s'", cmd);
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			close(fd);
-			return cairn_error_errno(ctx, "cannot wait for '%s'", cmd);
-		}
+	if (wait_cancellable(ctx, pid, &status, &stopped) < 0) {
+		close(fd);
+		return cairn_error_errno(ctx, "cannot wait for '%s'", cmd);
+	}
+	if (stopped) {
+		close(fd);
+		return cairn_error(ctx, CAIRN_EINTERRUPTED, "command '%s' was stopped: cancelled", cmd);
+	}
 	if (fsync(fd) < 0 && errno != EINVAL) {
 		close(fd);
 		return cairn_error_errno(ctx, "cannot write '%s'", dest_path);

@@ -16,6 +16,7 @@
 #include "core/fs.h"
 #include "core/json.h"
 #include "data/dataset-internal.h"
+#include "data/record.h"
 #include "store/db.h"
 
 /* Files changed less than this long before hashing are not trusted to the
@@ -74,35 +75,6 @@ static void *profile_thread(void *arg)
 	return NULL;
 }
 
-/* Reuses the profile and schema of any version with the same content. */
-static int profile_by_hash(cairn_ctx *ctx, const char *hash, struct cairn__new_version *nv,
-			   json_t **schema, int *found)
-{
-	cairn__stmt *st;
-	cairn__db *db;
-	int rc, row;
-
-	*found = 0;
-	if ((rc = cairn__ctx_db(ctx, &db)) ||
-	    (rc = cairn__db_prepare(db, "SELECT format, rows, cols, schema, profile FROM dataset_versions"
-				       " WHERE hash = ? AND kind = 'file' AND profile IS NOT NULL LIMIT 1", &st)) ||
-	    (rc = cairn__stmt_bind_text(st, 1, hash)))
-		return rc;
-	row = cairn__stmt_step(st);
-	if (row < 0)
-		return cairn_errcode(ctx);
-	if (row == 1) {
-		snprintf(nv->format, sizeof(nv->format), "%s", cairn__stmt_text(st, 0));
-		nv->rows = cairn__stmt_int64(st, 1);
-		nv->cols = cairn__stmt_int64(st, 2);
-		*schema = json_loads(cairn__stmt_text(st, 3), 0, NULL);
-		snprintf(nv->profile, sizeof(nv->profile), "%s", cairn__stmt_text(st, 4));
-		*found = *schema != NULL;
-	}
-	cairn__stmt_reset(st);
-	return 0;
-}
-
 static int same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
@@ -154,10 +126,17 @@ static int check_latest(cairn_ctx *ctx, const char *name, const char *hash,
 	return 0;
 }
 
-int cairn_dataset_add_file(cairn_ctx *ctx, const char *path, const struct cairn_dataset_add *opts,
-			   struct cairn_dataset_version *out, int *existed)
+void cairn__new_version_release(struct cairn__new_version *nv)
 {
-	struct cairn__new_version nv = { .kind = "file", .files = 1, .rows = -1, .cols = -1 };
+	json_decref(nv->schema);
+	nv->schema = NULL;
+}
+
+int cairn__dataset_prepare_file(cairn_ctx *ctx, const char *path,
+				const struct cairn_dataset_add *opts,
+				struct cairn__new_version *nv,
+				struct cairn_dataset_version *out, int *existed)
+{
 	struct profile_job job = { 0 };
 	struct cairn_object_put_result put;
 	struct stat before, after;
@@ -167,6 +146,10 @@ int cairn_dataset_add_file(cairn_ctx *ctx, const char *path, const struct cairn_
 	int rc, have_hash = 0, reused = 0, job_started = 0;
 	int64_t start_ms = cairn_now_ms();
 
+	memset(nv, 0, sizeof(*nv));
+	nv->kind = "file";
+	nv->files = 1;
+	nv->rows = nv->cols = -1;
 	*existed = 0;
 	if ((rc = cairn__ctx_need_workspace(ctx)) || (rc = cairn_name_check(ctx, "dataset name", opts->name)))
 		return rc;
@@ -185,7 +168,7 @@ int cairn_dataset_add_file(cairn_ctx *ctx, const char *path, const struct cairn_
 		put.size = (uint64_t)before.st_size;
 		if ((rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed)
 			goto out;
-		if ((rc = profile_by_hash(ctx, put.hash, &nv, &schema, &reused)))
+		if ((rc = cairn__dataset_profile_by_hash(ctx, put.hash, nv, &schema, &reused)))
 			goto out;
 	}
 	if (!have_hash && latest_has_size(ctx, opts->name, (uint64_t)before.st_size)) {
@@ -196,7 +179,7 @@ int cairn_dataset_add_file(cairn_ctx *ctx, const char *path, const struct cairn_
 		    (rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed)
 			goto out;
 		have_hash = 1;
-		if ((rc = profile_by_hash(ctx, put.hash, &nv, &schema, &reused)))
+		if ((rc = cairn__dataset_profile_by_hash(ctx, put.hash, nv, &schema, &reused)))
 			goto out;
 	}
 	if (!reused && opts->tabular != 0 && (format || opts->tabular == 1 || before.st_size > 0)) {
@@ -248,17 +231,17 @@ int cairn_dataset_add_file(cairn_ctx *ctx, const char *path, const struct cairn_
 		cairn_buf_release(&text);
 		if (rc)
 			goto out;
-		memcpy(nv.profile, pp.hash, sizeof(nv.profile));
+		memcpy(nv->profile, pp.hash, sizeof(nv->profile));
 		schema = cairn_profile_schema(job.profile);
-		nv.rows = (int64_t)json_integer_value(json_object_get(job.profile, "rows"));
-		nv.cols = (int64_t)json_array_size(schema);
-		snprintf(nv.format, sizeof(nv.format), "%s",
+		nv->rows = (int64_t)json_integer_value(json_object_get(job.profile, "rows"));
+		nv->cols = (int64_t)json_array_size(schema);
+		snprintf(nv->format, sizeof(nv->format), "%s",
 			 format ? format : job.csv.delimiter == '\t' ? "tsv" : "csv");
 	}
-	memcpy(nv.hash, put.hash, sizeof(nv.hash));
-	nv.size = put.size;
-	nv.schema = schema;
-	rc = cairn__dataset_insert(ctx, &nv, opts, out);
+	memcpy(nv->hash, put.hash, sizeof(nv->hash));
+	nv->size = put.size;
+	nv->schema = schema;
+	schema = NULL;
 out:
 	if (job_started)
 		pthread_join(job.thread, NULL);
@@ -266,6 +249,18 @@ out:
 	cairn_ctx_free(job.ctx);
 	json_decref(schema);
 	free(abspath);
+	return rc;
+}
+
+int cairn__dataset_add_file(cairn_ctx *ctx, const char *path, const struct cairn_dataset_add *opts,
+			    struct cairn_dataset_version *out, int *existed)
+{
+	struct cairn__new_version nv;
+	int rc = cairn__dataset_prepare_file(ctx, path, opts, &nv, out, existed);
+
+	if (!rc && !*existed)
+		rc = cairn__dataset_insert(ctx, &nv, opts, 1, out);
+	cairn__new_version_release(&nv);
 	return rc;
 }
 
@@ -342,8 +337,8 @@ out:
 	return rc;
 }
 
-int cairn_dataset_add_dir(cairn_ctx *ctx, const char *path, const struct cairn_dataset_add *opts,
-			  struct cairn_dataset_version *out, int *existed)
+int cairn__dataset_add_dir(cairn_ctx *ctx, const char *path, const struct cairn_dataset_add *opts,
+			   struct cairn_dataset_version *out, int *existed)
 {
 	struct cairn__new_version nv = { .kind = "dir", .rows = -1, .cols = -1 };
 	struct manifest_walk w = { ctx, json_array(), 0 };
@@ -373,7 +368,7 @@ int cairn_dataset_add_dir(cairn_ctx *ctx, const char *path, const struct cairn_d
 	memcpy(nv.hash, put.hash, sizeof(nv.hash));
 	nv.size = w.size;
 	nv.files = (int64_t)json_array_size(w.entries);
-	rc = cairn__dataset_insert(ctx, &nv, opts, out);
+	rc = cairn__dataset_insert(ctx, &nv, opts, 1, out);
 out:
 	cairn_buf_release(&text);
 	json_decref(manifest);
@@ -480,5 +475,26 @@ out:
 	json_decref(manifest);
 	cairn_buf_release(&mpath);
 	cairn_buf_release(&dest);
+	return rc;
+}
+
+int cairn_dataset_load_file_or_ref(cairn_ctx *ctx, const char *what, struct cairn_frame **f,
+				   int *is_dataset)
+{
+	struct cairn_dataset_version v = { 0 };
+	struct stat st;
+	int rc;
+
+	if (is_dataset)
+		*is_dataset = 0;
+	if (!stat(what, &st))
+		return cairn_frame_load(ctx, what, NULL, NULL, f);
+	if ((rc = cairn_dataset_resolve(ctx, what, &v))) {
+		cairn_error_prefix(ctx, "no file '%s', and no dataset version", what);
+		return rc;
+	}
+	if (!(rc = cairn_dataset_load_frame(ctx, &v, f)) && is_dataset)
+		*is_dataset = 1;
+	cairn_dataset_version_release(&v);
 	return rc;
 }

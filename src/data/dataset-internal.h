@@ -1,7 +1,8 @@
 /*
  * Pieces of the dataset catalog shared by its files (never installed):
- * dataset.c (records and references), dataset-add.c (adding content),
- * statcache.c (skipping re-hashing of unchanged files).
+ * dataset-db.c (the data tables: records, references, the stat cache),
+ * dataset-add.c (adding content), derive.c and acquire.c (new versions
+ * made from a version or from outside).
  */
 #ifndef CAIRN_DATA_DATASET_INTERNAL_H
 #define CAIRN_DATA_DATASET_INTERNAL_H
@@ -18,21 +19,38 @@ struct cairn__new_version {
 	uint64_t size;
 	int64_t files;
 	int64_t rows, cols;         /* -1 when not tabular */
-	json_t *schema;             /* borrowed; NULL when not tabular */
+	json_t *schema;             /* owned (cairn__new_version_release); NULL when not tabular */
 	char profile[CAIRN_HEX_LEN + 1];
 };
 
-/* Records a new version (and its dataset, its derived_from edges and the
- * generated edge from opts->generated_by_run) in one transaction; out (may
- * be NULL) receives it. */
+void cairn__new_version_release(struct cairn__new_version *nv);
+
+/*
+ * Records the new versions nv[0..n) (with their datasets, their
+ * derived_from edges and the generated edge from opts[i].generated_by_run,
+ * taken as an existing run's full id) in one transaction: all or none.
+ * out (may be NULL) receives n versions.
+ */
 int cairn__dataset_insert(cairn_ctx *ctx, const struct cairn__new_version *nv,
-			  const struct cairn_dataset_add *opts,
+			  const struct cairn_dataset_add *opts, size_t n,
 			  struct cairn_dataset_version *out);
+/*
+ * Everything of adding the file at path but recording it: hashes and
+ * stores its content, parses and profiles it. When the content equals the
+ * latest version of opts->name, *existed is set and out (may be NULL)
+ * receives that version; otherwise nv describes the version to record.
+ */
+int cairn__dataset_prepare_file(cairn_ctx *ctx, const char *path,
+				const struct cairn_dataset_add *opts,
+				struct cairn__new_version *nv,
+				struct cairn_dataset_version *out, int *existed);
+/* The profile, schema and shape of any version with content hash. */
+int cairn__dataset_profile_by_hash(cairn_ctx *ctx, const char *hash, struct cairn__new_version *nv,
+				   json_t **schema, int *found);
 /* The latest version of name; *found is 0 when the dataset has none. */
 int cairn__dataset_latest(cairn_ctx *ctx, const char *name,
 			  struct cairn_dataset_version *out, int *found);
 int cairn__dataset_by_id(cairn_ctx *ctx, const char *id, struct cairn_dataset_version *out);
-/* The login name of the user running cairn. */
 
 /*
  * The stat cache: the hash of a file whose path, device, inode, size and

@@ -29,9 +29,12 @@ static size_t write_body(char *data, size_t size, size_t n, void *arg)
 static int on_progress(void *arg, curl_off_t total, curl_off_t now, curl_off_t ut, curl_off_t un)
 {
 	struct sink *s = arg;
+	(void)ut;
+	(void)un;
 	s->progress.total = total > 0 ? (uint64_t)total : 0;
 	cairn__progress_update(&s->progress, (uint64_t)now);
-	return 0;
+	/* Non-zero makes libcurl abort the transfer (CURLE_ABORTED_BY_CALLBACK). */
+	return cairn_ctx_cancelled(s->progress.ctx) != 0;
 }
 
 int cairn_fetch_url(cairn_ctx *ctx, const char *url, const struct cairn_fetch_options *opts,
@@ -84,7 +87,9 @@ int cairn_fetch_url(cairn_ctx *ctx, const char *url, const struct cairn_fetch_op
 	cairn__progress_end(&sink.progress);
 	curl->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	if (res != CURLE_OK) {
-		if (sink.err) {
+		if (res == CURLE_ABORTED_BY_CALLBACK && cairn_ctx_cancelled(ctx)) {
+			rc = cairn_error(ctx, CAIRN_EINTERRUPTED, "the download of '%s' was cancelled", url);
+		} else if (sink.err) {
 			errno = sink.err;
 			rc = cairn_error_errno(ctx, "cannot write '%s'", dest_path);
 		} else {

@@ -110,11 +110,11 @@ static int check_target(cairn_ctx *ctx, const struct cairn_frame *f, size_t tcol
 	for (size_t r = 0; r < f->nrows; r++)
 		if (c->num[r] != floor(c->num[r]))
 			return cairn_error(ctx, CAIRN_EPARSE,
-					   "target column '%s' of '%s' looks like a regression target (non-integral float values such as %.17g, %zu distinct): SMOTE makes rows of classes; use --noise for a numeric target",
+					   "target column '%s' of '%s' looks like a regression target (non-integral float values such as %.17g, %zu distinct): SMOTE makes rows of classes; Gaussian noise suits a numeric target",
 					   c->name, f->name, c->num[r], cl->n);
 	if (cl->n > MAX_FLOAT_CLASSES)
 		return cairn_error(ctx, CAIRN_EPARSE,
-				   "target column '%s' of '%s' looks like a regression target (float values, %zu distinct, more than %d): SMOTE makes rows of classes; use --noise for a numeric target",
+				   "target column '%s' of '%s' looks like a regression target (float values, %zu distinct, more than %d): SMOTE makes rows of classes; Gaussian noise suits a numeric target",
 				   c->name, f->name, cl->n, MAX_FLOAT_CLASSES);
 	return 0;
 }

@@ -21,11 +21,12 @@ int cairn__fed_make_model(cairn_ctx *ctx, const struct cairn__fed_options *o, in
 			  void **model);
 
 /* The process of site index (shard o->shards[index]) in a child forked by
- * the parent, reading the parent's messages from in and answering on out:
+ * the parent, in the parent's workspace (the .cairn directory workspace_dir),
+ * reading the parent's messages from in and answering on out:
  * it runs the protocol to its end, or until the parent goes away, and
  * leaves with _exit (status 1 after an error of its own), never returning
  * into the parent's code nor running its exit handlers. */
-_Noreturn void cairn__fed_site_main(const struct cairn__fed_options *o, size_t index, int in,
-				    int out);
+_Noreturn void cairn__fed_site_main(const struct cairn__fed_options *o, const char *workspace_dir,
+				    size_t index, int in, int out);
 
 #endif

@@ -231,8 +231,8 @@ out:
 	return rc;
 }
 
-_Noreturn void cairn__fed_site_main(const struct cairn__fed_options *o, size_t index, int in,
-				    int out)
+_Noreturn void cairn__fed_site_main(const struct cairn__fed_options *o, const char *workspace_dir,
+				    size_t index, int in, int out)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
 	struct cairn_dataset_version v = { 0 };
@@ -248,7 +248,7 @@ _Noreturn void cairn__fed_site_main(const struct cairn__fed_options *o, size_t i
 	if (!ctx)
 		_exit(1);
 	sh.regression = o->algo->tasks & CAIRN_TASK_BIT(CAIRN_TASK_REGRESSION);
-	if ((rc = cairn_workspace_open(ctx, NULL)) ||
+	if ((rc = cairn_workspace_open_dir(ctx, workspace_dir)) ||
 	    (rc = cairn_dataset_resolve(ctx, o->shards[index], &v)) ||
 	    (rc = cairn_dataset_load_frame(ctx, &v, &f)) ||
 	    (rc = cairn_frame_need_col(ctx, f, o->target, &target))) {

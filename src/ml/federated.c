@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
+#include "cairn/workspace.h"
 #include "core/json.h"
 #include "ml/fed-internal.h"
 #include "ml/fed-pipe.h"
@@ -280,7 +281,7 @@ static int start_sites(cairn_ctx *ctx, const struct cairn__fed_options *o, struc
 			}
 			close(down[1]);
 			close(up[0]);
-			cairn__fed_site_main(o, i, down[0], up[1]);
+			cairn__fed_site_main(o, cairn_workspace_dir(ctx), i, down[0], up[1]);
 		}
 		close(down[0]);
 		close(up[1]);

@@ -32,7 +32,7 @@ struct cairn_model {
 static const char *mlflow_type(const char *cairn_type)
 {
 	static const char *const map[][2] = {
-		{ "float", "double" }, { "int", "long" }, { "bool", "boolean" },
+		{ "float", "double" }, { "integer", "long" }, { "boolean", "boolean" },
 		{ "string", "string" }, { "datetime", "datetime" },
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)

@@ -1,28 +1,32 @@
-/* The metadata store over SQLite (WAL, busy timeout, migrations, statement
- * cache); see src/store/db.h. */
-#include <sqlite3.h>
+/* The metadata store: what every backend shares (statement cache,
+ * transactions, migrations, prefix resolution, messages) over the driver
+ * chosen by the database's target; see src/store/db.h and db-driver.h. */
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
 #include "cairn/id.h"
+#include "core/ctx-internal.h"
 #include "core/log.h"
-#include "cairn/version.h"
+#include "store/db-driver.h"
 #include "store/db.h"
 #include "store/migrations.h"
 
-/* Long enough for any realistic queue of writers; each waits its turn. */
-#define BUSY_TIMEOUT_MS 60000
+/* The drivers this cairn has; a target with no scheme is for the first. */
+static const struct cairn__db_driver *const drivers[] = {
+	&cairn__db_sqlite,
+};
 
 struct cairn__stmt {
 	cairn__db *db;
-	sqlite3_stmt *s;
+	void *s;
 	char *sql;
 };
 
 struct cairn__db {
 	cairn_ctx *ctx;
-	sqlite3 *h;
+	const struct cairn__db_driver *drv;
+	void *conn;
 	char *path;
 	int in_tx;
 	int schema_version;
@@ -35,41 +39,36 @@ struct cairn__db {
 
 static int db_error(cairn__db *db, const char *what)
 {
-	int code = sqlite3_extended_errcode(db->h);
-	int primary = code & 0xff;
-	return cairn_error(db->ctx, primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB ?
-			   CAIRN_ECORRUPT : CAIRN_EDB,
+	return cairn_error(db->ctx, db->drv->is_corrupt(db->conn) ? CAIRN_ECORRUPT : CAIRN_EDB,
 			   "metadata store '%s': %s: %s", db->path, what,
-			   sqlite3_errmsg(db->h));
+			   db->drv->errmsg(db->conn));
 }
 
 int cairn__db_exec(cairn__db *db, const char *sql)
 {
-	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (db->drv->exec(db->conn, sql))
 		return db_error(db, "cannot run statement");
 	return 0;
 }
 
 int cairn__db_begin(cairn__db *db)
 {
-	int rc;
 	if (db->in_tx)
 		return cairn_error(db->ctx, CAIRN_EINTERNAL,
 				   "metadata store: a transaction is already open");
-	if ((rc = cairn__db_exec(db, "BEGIN IMMEDIATE")))
-		return rc;
+	if (db->drv->begin(db->conn))
+		return db_error(db, "cannot run statement");
 	db->in_tx = 1;
 	return 0;
 }
 
 int cairn__db_commit(cairn__db *db)
 {
-	int rc;
 	if (!db->in_tx)
 		return cairn_error(db->ctx, CAIRN_EINTERNAL,
 				   "metadata store: commit without a transaction");
-	rc = cairn__db_exec(db, "COMMIT");
-	if (rc) {
+	if (db->drv->commit(db->conn)) {
+		int rc = db_error(db, "cannot run statement");
 		cairn__db_rollback(db);
 		return rc;
 	}
@@ -81,27 +80,24 @@ void cairn__db_rollback(cairn__db *db)
 {
 	if (!db || !db->in_tx)
 		return;
-	if (!sqlite3_get_autocommit(db->h))
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->drv->rollback(db->conn);
 	db->in_tx = 0;
 }
 
 int cairn__db_prepare(cairn__db *db, const char *sql, cairn__stmt **out)
 {
 	struct cairn__stmt *st;
-	sqlite3_stmt *s;
+	void *s;
 
 	for (int i = 0; i < db->nstmts; i++) {
 		st = db->stmts[i];
 		if (!strcmp(st->sql, sql)) {
-			sqlite3_reset(st->s);
-			sqlite3_clear_bindings(st->s);
+			db->drv->reset(st->s);
 			*out = st;
 			return 0;
 		}
 	}
-	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
-			       NULL) != SQLITE_OK)
+	if (db->drv->prepare(db->conn, sql, &s))
 		return db_error(db, "cannot prepare statement");
 	if (db->nstmts == db->alloc_stmts) {
 		db->alloc_stmts = db->alloc_stmts ? 2 * db->alloc_stmts : 16;
@@ -119,43 +115,41 @@ int cairn__db_prepare(cairn__db *db, const char *sql, cairn__stmt **out)
 
 static int bind_result(cairn__stmt *st, int rc)
 {
-	return rc == SQLITE_OK ? 0 : db_error(st->db, "cannot bind parameter");
+	return rc ? db_error(st->db, "cannot bind parameter") : 0;
 }
 
 int cairn__stmt_bind_text(cairn__stmt *st, int idx, const char *s)
 {
-	return bind_result(st, sqlite3_bind_text(st->s, idx, s, -1, SQLITE_TRANSIENT));
+	return bind_result(st, st->db->drv->bind_text(st->s, idx, s));
 }
 
 int cairn__stmt_bind_int64(cairn__stmt *st, int idx, int64_t v)
 {
-	return bind_result(st, sqlite3_bind_int64(st->s, idx, v));
+	return bind_result(st, st->db->drv->bind_int64(st->s, idx, v));
 }
 
 int cairn__stmt_bind_double(cairn__stmt *st, int idx, double v)
 {
-	return bind_result(st, sqlite3_bind_double(st->s, idx, v));
+	return bind_result(st, st->db->drv->bind_double(st->s, idx, v));
 }
 
 int cairn__stmt_bind_null(cairn__stmt *st, int idx)
 {
-	return bind_result(st, sqlite3_bind_null(st->s, idx));
+	return bind_result(st, st->db->drv->bind_null(st->s, idx));
 }
 
 int cairn__stmt_bind_blob(cairn__stmt *st, int idx, const void *p, size_t n)
 {
-	return bind_result(st, sqlite3_bind_blob64(st->s, idx, p, n, SQLITE_TRANSIENT));
+	return bind_result(st, st->db->drv->bind_blob(st->s, idx, p, n));
 }
 
 int cairn__stmt_step(cairn__stmt *st)
 {
-	int rc = sqlite3_step(st->s);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
+	int rc = st->db->drv->step(st->s);
+	if (rc >= 0)
+		return rc;
 	db_error(st->db, "query failed");
-	sqlite3_reset(st->s);
+	st->db->drv->reset(st->s);
 	return -1;
 }
 
@@ -164,40 +158,39 @@ int cairn__stmt_run(cairn__stmt *st)
 	int rc = cairn__stmt_step(st);
 	if (rc < 0)
 		return cairn_errcode(st->db->ctx);
-	sqlite3_reset(st->s);
+	st->db->drv->reset(st->s);
 	return 0;
 }
 
 const char *cairn__stmt_text(cairn__stmt *st, int col)
 {
-	const unsigned char *s = sqlite3_column_text(st->s, col);
-	return s ? (const char *)s : "";
+	const char *s = st->db->drv->column_text(st->s, col);
+	return s ? s : "";
 }
 
 int64_t cairn__stmt_int64(cairn__stmt *st, int col)
 {
-	return sqlite3_column_int64(st->s, col);
+	return st->db->drv->column_int64(st->s, col);
 }
 
 double cairn__stmt_double(cairn__stmt *st, int col)
 {
-	return sqlite3_column_double(st->s, col);
+	return st->db->drv->column_double(st->s, col);
 }
 
 int cairn__stmt_is_null(cairn__stmt *st, int col)
 {
-	return sqlite3_column_type(st->s, col) == SQLITE_NULL;
+	return st->db->drv->column_is_null(st->s, col);
 }
 
 void cairn__stmt_reset(cairn__stmt *st)
 {
-	sqlite3_reset(st->s);
-	sqlite3_clear_bindings(st->s);
+	st->db->drv->reset(st->s);
 }
 
 int64_t cairn__db_changes(cairn__db *db)
 {
-	return sqlite3_changes64(db->h);
+	return db->drv->changes(db->conn);
 }
 
 int cairn__db_schema_version(cairn__db *db)
@@ -205,31 +198,43 @@ int cairn__db_schema_version(cairn__db *db)
 	return db->schema_version;
 }
 
-static int read_user_version(cairn__db *db, int *version)
+static int read_schema_version(cairn__db *db, int *version)
 {
-	sqlite3_stmt *s;
-	int rc;
-
-	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
-		return db_error(db, "cannot read the schema version");
-	rc = sqlite3_step(s);
-	*version = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW)
+	if (db->drv->get_schema_version(db->conn, version))
 		return db_error(db, "cannot read the schema version");
 	return 0;
 }
 
+/* A migration's DDL with the driver's words for the backend-specific
+ * parts ({serial_key}, {table_options}; see migrations.c). */
+static void expand_ddl(const struct cairn__db_driver *drv, const char *sql, cairn_buf *out)
+{
+	static const char serial[] = "{serial_key}", options[] = "{table_options}";
+
+	cairn_buf_reset(out);
+	while (*sql) {
+		if (!strncmp(sql, serial, sizeof(serial) - 1)) {
+			cairn_buf_adds(out, drv->serial_key);
+			sql += sizeof(serial) - 1;
+		} else if (!strncmp(sql, options, sizeof(options) - 1)) {
+			cairn_buf_adds(out, drv->table_options);
+			sql += sizeof(options) - 1;
+		} else {
+			cairn_buf_addch(out, *sql++);
+		}
+	}
+}
+
 static int migrate(cairn__db *db)
 {
-	const struct cairn_migration *m;
+	const struct cairn__migration *m;
 	int n, current, latest, rc;
 	cairn_buf sql = CAIRN_BUF_INIT;
 	cairn__stmt *st;
 
 	m = cairn__migrations(&n);
 	latest = m[n - 1].version;
-	if ((rc = read_user_version(db, &current)))
+	if ((rc = read_schema_version(db, &current)))
 		return rc;
 	if (current == latest)
 		goto done;
@@ -237,7 +242,7 @@ static int migrate(cairn__db *db)
 	/* Take the write lock, then look again: another process may have won. */
 	if ((rc = cairn__db_begin(db)))
 		return rc;
-	if ((rc = read_user_version(db, &current)))
+	if ((rc = read_schema_version(db, &current)))
 		goto fail;
 	if (current > latest) {
 		rc = cairn_error(db->ctx, CAIRN_EDB,
@@ -256,7 +261,8 @@ static int migrate(cairn__db *db)
 		if (m[i].version <= current)
 			continue;
 		cairn__log_debug(db->ctx, "applying schema migration %d (%s)", m[i].version, m[i].name);
-		if ((rc = cairn__db_exec(db, m[i].sql))) {
+		expand_ddl(db->drv, m[i].sql, &sql);
+		if ((rc = cairn__db_exec(db, sql.buf))) {
 			cairn_error_prefix(db->ctx, "migration %d (%s)", m[i].version, m[i].name);
 			goto fail;
 		}
@@ -270,8 +276,11 @@ static int migrate(cairn__db *db)
 		    (rc = cairn__stmt_run(st)))
 			goto fail;
 	}
-	cairn_buf_addf(&sql, "PRAGMA user_version = %d", latest);
-	if ((rc = cairn__db_exec(db, sql.buf)) || (rc = cairn__db_commit(db)))
+	if (db->drv->set_schema_version(db->conn, latest)) {
+		rc = db_error(db, "cannot record the schema version");
+		goto fail;
+	}
+	if ((rc = cairn__db_commit(db)))
 		goto fail;
 	cairn_buf_release(&sql);
 done:
@@ -283,61 +292,48 @@ fail:
 	return rc;
 }
 
-static int set_wal(cairn__db *db)
+/* The driver for target: by its scheme ("sqlite://path"), else the first. */
+static const struct cairn__db_driver *driver_for(const char *target, const char **rest)
 {
-	sqlite3_stmt *s;
-	int is_wal;
+	const char *sep = strstr(target, "://");
 
-	/* Changing the journal mode needs an exclusive lock: only do it once.
-	 * SQLite does not wait for that lock (the busy timeout does not apply),
-	 * so when several processes open a new database at once, the losers
-	 * retry until one of them has switched it. */
-	for (int waited_ms = 0; ; waited_ms += 10) {
-		is_wal = 0;
-		if (sqlite3_prepare_v2(db->h, "PRAGMA journal_mode", -1, &s, NULL) != SQLITE_OK)
-			return db_error(db, "cannot read the journal mode");
-		if (sqlite3_step(s) == SQLITE_ROW)
-			is_wal = !strcmp((const char *)sqlite3_column_text(s, 0), "wal");
-		sqlite3_finalize(s);
-		if (is_wal ||
-		    sqlite3_exec(db->h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) == SQLITE_OK)
-			return 0;
-		if ((sqlite3_errcode(db->h) & 0xff) != SQLITE_BUSY || waited_ms >= BUSY_TIMEOUT_MS)
-			return db_error(db, "cannot switch to WAL mode");
-		sqlite3_sleep(10);
+	*rest = target;
+	if (!sep)
+		return drivers[0];
+	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
+		size_t n = strlen(drivers[i]->scheme);
+		if ((size_t)(sep - target) == n && !strncmp(target, drivers[i]->scheme, n)) {
+			*rest = sep + 3;
+			return drivers[i];
+		}
 	}
+	return NULL;
 }
 
 int cairn__db_open(cairn_ctx *ctx, const char *path, int create, cairn__db **out)
 {
-	cairn__db *db = cairn_xcalloc(1, sizeof(*db));
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
-		    (create ? SQLITE_OPEN_CREATE : 0);
+	cairn__db *db;
+	const char *target, *what = "cannot open";
 	int rc;
 
+	const struct cairn__db_driver *drv = driver_for(path, &target);
+	if (!drv)
+		return cairn_error(ctx, CAIRN_EINVAL,
+				   "metadata store '%s': no driver for this kind of database (this cairn has: sqlite)",
+				   path);
+	db = cairn_xcalloc(1, sizeof(*db));
 	db->ctx = ctx;
+	db->drv = drv;
 	db->path = cairn_xstrdup(path);
-	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
-		if (!db->h) {
+	if (drv->open(target, create, &db->conn, &what)) {
+		if (!db->conn) {
 			rc = cairn_error(ctx, CAIRN_ENOMEM, "cannot open metadata store '%s'", path);
 			goto fail;
 		}
-		rc = db_error(db, "cannot open");
+		rc = db_error(db, what);
 		goto fail;
 	}
-	sqlite3_extended_result_codes(db->h, 1);
-	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
-	/* Most cairn processes are short (`cairn log metric` in a loop): the last
-	 * one to close would checkpoint and delete the WAL each time, two fsyncs
-	 * and a file re-created by the next. Writers checkpoint as the WAL grows
-	 * (every 1000 pages) instead. */
-	sqlite3_db_config(db->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-	/* In WAL mode NORMAL keeps the database consistent across crashes; a
-	 * power loss may forget the last commits, never half of one. */
-	if ((rc = set_wal(db)) ||
-	    (rc = cairn__db_exec(db, "PRAGMA synchronous = NORMAL;"
-				    "PRAGMA foreign_keys = ON;")) ||
-	    (rc = migrate(db)))
+	if ((rc = migrate(db)))
 		goto fail;
 	*out = db;
 	return 0;
@@ -352,15 +348,55 @@ void cairn__db_close(cairn__db *db)
 		return;
 	cairn__db_rollback(db);
 	for (int i = 0; i < db->nstmts; i++) {
-		sqlite3_finalize(db->stmts[i]->s);
+		db->drv->finalize(db->stmts[i]->s);
 		free(db->stmts[i]->sql);
 		free(db->stmts[i]);
 	}
 	free(db->stmts);
-	sqlite3_close_v2(db->h);
+	if (db->conn)
+		db->drv->close(db->conn);
 	free(db->path);
 	free(db);
 }
+
+int cairn__db_integrity_check(cairn__db *db, void (*fn)(const char *problem, void *arg),
+			      void *arg)
+{
+	if (db->drv->integrity_check(db->conn, fn, arg))
+		return db_error(db, "cannot check the database");
+	return 0;
+}
+
+static void close_ctx_db(void *db)
+{
+	cairn__db_close(db);
+}
+
+int cairn__ctx_db(cairn_ctx *ctx, cairn__db **db)
+{
+	int rc;
+
+	if (!ctx->db) {
+		cairn_buf path = CAIRN_BUF_INIT;
+		cairn__db *opened;
+		if ((rc = cairn__ctx_need_workspace(ctx)))
+			return rc;
+		cairn_buf_addf(&path, "%s/cairn.db", ctx->dir);
+		rc = cairn__db_open(ctx, path.buf, 0, &opened);
+		cairn_buf_release(&path);
+		if (rc)
+			return rc;
+		ctx->db = opened;
+		ctx->db_close = close_ctx_db;
+	}
+	*db = ctx->db;
+	return 0;
+}
+
+/* The largest code point (U+10FFFF) in UTF-8: appended to a prefix, it
+ * bounds every key that starts with the prefix, and is valid text for
+ * every backend (a lone 0xff byte is not). */
+#define TEXT_MAX "\xf4\x8f\xbf\xbf"
 
 int cairn__db_resolve_prefix(cairn__db *db, const char *what, const char *table,
 			    const char *column, const char *prefix, char **full)
@@ -369,11 +405,12 @@ int cairn__db_resolve_prefix(cairn__db *db, const char *what, const char *table,
 	cairn__stmt *st;
 	int rc, n = 0;
 
-	/* A range scan on the key: prefix <= key < prefix followed by 0xff. */
+	/* A range scan on the key: prefix <= key < prefix followed by the
+	 * largest character. */
 	cairn_buf_addf(&sql, "SELECT %s FROM %s WHERE %s >= ?1 AND %s < ?2 ORDER BY %s LIMIT 6",
 		       column, table, column, column, column);
 	cairn_buf_adds(&hi, prefix);
-	cairn_buf_addch(&hi, 0xff);
+	cairn_buf_adds(&hi, TEXT_MAX);
 	if ((rc = cairn__db_prepare(db, sql.buf, &st)) ||
 	    (rc = cairn__stmt_bind_text(st, 1, prefix)) ||
 	    (rc = cairn__stmt_bind_text(st, 2, hi.buf)))
@@ -407,9 +444,4 @@ out:
 	cairn_buf_release(&hi);
 	cairn_buf_release(&seen);
 	return rc;
-}
-
-const char *cairn_sqlite_version(void)
-{
-	return sqlite3_libversion();
 }

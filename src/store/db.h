@@ -1,13 +1,19 @@
 /*
- * The metadata store: one SQLite database (.cairn/cairn.db) in WAL mode.
+ * The metadata store: the records of every module, in one database (the
+ * workspace's .cairn/cairn.db, SQLite in WAL mode).
  *
- * This is the only module that includes sqlite3.h. Opening applies the
- * numbered schema migrations (src/store/migrations.c) that are missing, in one
- * transaction, and records each in schema_migrations. Many processes may use
- * the database at once: every connection waits (busy timeout) instead of
- * failing with "database is locked", and write transactions take the write
- * lock when they begin (BEGIN IMMEDIATE) so that two writers never deadlock
- * on a lock upgrade.
+ * This is the interface modules call; what a backend must do is the driver
+ * seam in db-driver.h, and the SQLite driver (db-sqlite.c) is the only file
+ * of the store that includes sqlite3.h. Modules write their SQL in the
+ * subset every backend runs (docs/internals/store.md lists the rules);
+ * text that must differ between backends comes from src/store/dialect.c.
+ *
+ * Opening applies the numbered schema migrations (src/store/migrations.c)
+ * that are missing, in one transaction, and records each in
+ * schema_migrations. Many processes may use the database at once: every
+ * connection waits (busy timeout) instead of failing with "database is
+ * locked", and write transactions take the write lock when they begin so
+ * that two writers never deadlock on a lock upgrade.
  *
  * Prepared statements are cached per connection by their SQL text: callers
  * pass SQL as string literals, get back a reset statement with no bindings,
@@ -22,9 +28,17 @@
 typedef struct cairn__db cairn__db;
 typedef struct cairn__stmt cairn__stmt;
 
-/* Opens (creating when create is set) the database at path and migrates it. */
+/* Opens (creating when create is set) the database at path and migrates it.
+ * path is a file (SQLite) or a URI whose scheme picks the driver
+ * ("sqlite://path"); CAIRN_EINVAL for a scheme with no driver. */
 int cairn__db_open(cairn_ctx *ctx, const char *path, int create, cairn__db **out);
 void cairn__db_close(cairn__db *db);
+
+/* The workspace's metadata store (.cairn/cairn.db), opened and migrated on
+ * the first call for ctx and kept on it: the context owns it and closes it
+ * when it is freed or opens another workspace. CAIRN_ENOWORKSPACE when no
+ * workspace is open on ctx. */
+int cairn__ctx_db(cairn_ctx *ctx, cairn__db **db);
 
 /* The schema version after migration. */
 int cairn__db_schema_version(cairn__db *db);
@@ -65,6 +79,12 @@ void cairn__stmt_reset(cairn__stmt *st);
 
 /* Rows changed by the last statement on db. */
 int64_t cairn__db_changes(cairn__db *db);
+
+/* The database's own integrity check (structure, quickly: not the contents
+ * of every index); calls fn once per problem found. 0 unless the check
+ * itself could not run. */
+int cairn__db_integrity_check(cairn__db *db, void (*fn)(const char *problem, void *arg),
+			      void *arg);
 
 /*
  * Expands a prefix of a text key to the one full key that starts with it:

@@ -1,5 +1,5 @@
-/* fsck: re-hashing every object file and checking it against the store's
- * records; see include/cairn/objects.h. */
+/* The store's part of fsck: re-hashing every object file and checking it
+ * against the objects table, and the database's integrity; see fsck.h. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,17 +16,16 @@
 #include "cairn/id.h"
 #include "core/log.h"
 #include "cairn/objects.h"
-#include "cairn/ref.h"
-#include "core/ctx-internal.h"
 #include "core/fs.h"
 #include "core/progress.h"
 #include "store/db.h"
+#include "store/fsck.h"
 #include "store/objects-internal.h"
 
 struct fsck {
 	cairn_ctx *ctx;
-	struct cairn_fsck_report *r;
-	void (*problem)(const char *kind, const char *what, const char *detail, void *arg);
+	struct cairn__store_check *r;
+	cairn__fsck_problem_fn *problem;
 	void *arg;
 	struct cairn__pipeline p;
 	struct cairn__progress progress;
@@ -197,68 +196,35 @@ static int fsck_missing(struct fsck *f)
 	return rc < 0 ? cairn_errcode(f->ctx) : 0;
 }
 
-/* The metadata store's own integrity check (PRAGMA quick_check: structure,
- * not index contents, which would take long on a large store). */
-static int fsck_database(struct fsck *f, cairn__db *db)
-{
-	cairn__stmt *st;
-	int rc, row;
+struct db_check {
+	struct cairn__store_check *r;
+	cairn__fsck_problem_fn *problem;
+	void *arg;
+};
 
-	if ((rc = cairn__db_prepare(db, "PRAGMA quick_check", &st)))
+static void on_db_problem(const char *detail, void *arg)
+{
+	struct db_check *c = arg;
+
+	c->r->database++;
+	if (c->problem)
+		c->problem("database", "metadata", detail, c->arg);
+}
+
+int cairn__store_check_db(cairn_ctx *ctx, struct cairn__store_check *r,
+			  cairn__fsck_problem_fn *problem, void *arg)
+{
+	struct db_check c = { r, problem, arg };
+	cairn__db *db;
+	int rc;
+
+	if ((rc = cairn__ctx_db(ctx, &db)))
 		return rc;
-	while ((row = cairn__stmt_step(st)) == 1) {
-		if (!strcmp(cairn__stmt_text(st, 0), "ok"))
-			continue;
-		f->r->database++;
-		fsck_problem(f, "database", "metadata", cairn__stmt_text(st, 0));
-	}
-	cairn__stmt_reset(st);
-	return row < 0 ? cairn_errcode(f->ctx) : 0;
+	return cairn__db_integrity_check(db, on_db_problem, &c);
 }
 
-/* Records whose content object is not stored: the data they name is lost. */
-static int fsck_dangling(struct fsck *f, cairn__db *db)
-{
-	cairn_buf what = CAIRN_BUF_INIT, detail = CAIRN_BUF_INIT;
-	cairn__stmt *st;
-	int rc, row;
-
-	if ((rc = cairn__db_prepare(db,
-				   "SELECT 'dataset ' || name || '@' || version, hash, 'content'"
-				   " FROM dataset_versions"
-				   " UNION ALL SELECT 'dataset ' || name || '@' || version, profile, 'profile'"
-				   " FROM dataset_versions WHERE profile IS NOT NULL"
-				   " UNION ALL SELECT 'run ' || r.id || ' artifact ' || a.path, a.hash, 'content'"
-				   " FROM run_artifacts a JOIN runs r ON r.seq = a.run"
-				   " ORDER BY 1, 3", &st)))
-		return rc;
-	while ((row = cairn__stmt_step(st)) == 1) {
-		const char *hex = cairn__stmt_text(st, 1);
-		if (cairn_object_exists(f->ctx, hex))
-			continue;
-		f->r->dangling++;
-		cairn_buf_reset(&what);
-		cairn_buf_reset(&detail);
-		cairn_buf_adds(&what, cairn__stmt_text(st, 0));
-		cairn_buf_addf(&detail, "its %s, object %s, is not stored", cairn__stmt_text(st, 2), hex);
-		fsck_problem(f, "dangling", what.buf, detail.buf);
-	}
-	cairn__stmt_reset(st);
-	cairn_buf_release(&what);
-	cairn_buf_release(&detail);
-	return row < 0 ? cairn_errcode(f->ctx) : 0;
-}
-
-static void plural(cairn_buf *b, uint64_t n, const char *what)
-{
-	cairn_buf_addf(b, "%s%llu %s%s", b->len ? ", " : "", (unsigned long long)n, what,
-		       n == 1 ? "" : "s");
-}
-
-int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
-	       void (*problem)(const char *kind, const char *what,
-			       const char *detail, void *arg),
-	       void *arg)
+int cairn__store_check_objects(cairn_ctx *ctx, struct cairn__store_check *r,
+			       cairn__fsck_problem_fn *problem, void *arg)
 {
 	cairn_buf dir = CAIRN_BUF_INIT, path = CAIRN_BUF_INIT;
 	struct fsck f;
@@ -270,10 +236,9 @@ int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
 	cairn__db *db;
 	int rc;
 
-	memset(report, 0, sizeof(*report));
 	memset(&f, 0, sizeof(f));
 	f.ctx = ctx;
-	f.r = report;
+	f.r = r;
 	f.problem = problem;
 	f.arg = arg;
 	cairn_buf_init(&f.detail);
@@ -306,22 +271,8 @@ int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
 		else
 			fsck_stray(&f, path.buf, "not an object fan-out directory");
 	}
-	if (rc || (rc = fsck_missing(&f)) || (rc = fsck_dangling(&f, db)) ||
-	    (rc = fsck_database(&f, db)))
-		goto out;
-	if (report->corrupt || report->missing || report->dangling || report->database) {
-		cairn_buf msg = CAIRN_BUF_INIT;
-		if (report->corrupt)
-			plural(&msg, report->corrupt, "corrupt object");
-		if (report->missing)
-			plural(&msg, report->missing, "missing object");
-		if (report->dangling)
-			plural(&msg, report->dangling, "record without its object");
-		if (report->database)
-			plural(&msg, report->database, "metadata store problem");
-		rc = cairn_error(ctx, CAIRN_ECORRUPT, "the store is damaged: %s", msg.buf);
-		cairn_buf_release(&msg);
-	}
+	if (!rc)
+		rc = fsck_missing(&f);
 out:
 	cairn__progress_end(&f.progress);
 	free_entries(names, n);

@@ -6,13 +6,13 @@
 #ifndef CAIRN_STORE_MIGRATIONS_H
 #define CAIRN_STORE_MIGRATIONS_H
 
-struct cairn_migration {
+struct cairn__migration {
 	int version;
 	const char *name;
 	const char *sql;
 };
 
 /* The migrations in ascending version order; *n receives their count. */
-const struct cairn_migration *cairn__migrations(int *n);
+const struct cairn__migration *cairn__migrations(int *n);
 
 #endif

@@ -70,7 +70,7 @@ int cairn__pipeline_error(cairn_ctx *ctx, struct cairn__pipeline *p);
 
 /* Sets out to the .cairn/objects directory. */
 void cairn__objects_dir(cairn_ctx *ctx, cairn_buf *out);
-/* Records a stored object (INSERT OR IGNORE); look_first skips the write
+/* Records a stored object (kept when already recorded); look_first skips the write
  * when the record is already there. */
 int cairn__object_record(cairn_ctx *ctx, const char *hex, uint64_t size, int look_first);
 /* Opens the object's file for reading, with a clear error when it is absent. */

@@ -217,7 +217,8 @@ int cairn__object_record(cairn_ctx *ctx, const char *hex, uint64_t size, int loo
 			return 0;
 	}
 	if ((rc = cairn__db_prepare(db,
-				   "INSERT OR IGNORE INTO objects(hash, size, created_ms) VALUES (?, ?, ?)",
+				   "INSERT INTO objects(hash, size, created_ms) VALUES (?, ?, ?)"
+				   " ON CONFLICT (hash) DO NOTHING",
 				   &st)) ||
 	    (rc = cairn__stmt_bind_text(st, 1, hex)) ||
 	    (rc = cairn__stmt_bind_int64(st, 2, (int64_t)size)) ||

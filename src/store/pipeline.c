@@ -272,6 +272,11 @@ int cairn__pipeline_run(cairn_ctx *ctx, struct cairn__pipeline *p, char hex[CAIR
 		}
 		pthread_mutex_unlock(&p->mu);
 		hash_chunk(p, &h, seq);
+		if (cairn_ctx_cancelled(ctx)) {
+			rc = cairn_error(ctx, CAIRN_EINTERRUPTED, "stopped while storing '%s'",
+					 p->what);
+			break;
+		}
 		pthread_mutex_lock(&p->mu);
 		p->hashed++;
 		pthread_cond_broadcast(&p->cv);

@@ -1,5 +1,5 @@
-/* Workspace creation and discovery (.cairn/ found by walking up, or CAIRN_DIR);
- * see include/cairn/workspace.h. */
+/* Workspace creation and discovery (.cairn/ found by walking up, or named by
+ * the caller); see include/cairn/workspace.h. */
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
@@ -39,8 +39,7 @@ static void set_paths(cairn_ctx *ctx, const char *root)
 
 	free(ctx->root);
 	free(ctx->dir);
-	cairn__db_close(ctx->db);
-	ctx->db = NULL;
+	cairn__ctx_close_db(ctx);
 	ctx->root = cairn_xstrdup(root);
 	cairn_path_join(&dir, root, CAIRN_DIRNAME);
 	ctx->dir = cairn_buf_detach(&dir, NULL);
@@ -57,7 +56,8 @@ static int absolute(cairn_ctx *ctx, const char *path, cairn_buf *out)
 	return 0;
 }
 
-/* Splits a CAIRN_DIR value into the root (the directory holding .cairn). */
+/* Splits the path of a .cairn directory, or of the directory holding one,
+ * into the root (the directory holding .cairn). */
 static void root_of_cairn_dir(const char *value, cairn_buf *root)
 {
 	size_t n;
@@ -99,26 +99,34 @@ static int find_up(cairn_buf *root)
 	return found;
 }
 
-int cairn_workspace_open(cairn_ctx *ctx, const char *start_dir)
+int cairn_workspace_open_dir(cairn_ctx *ctx, const char *cairn_dir)
 {
 	cairn_buf root = CAIRN_BUF_INIT, dot = CAIRN_BUF_INIT;
-	const char *env = getenv("CAIRN_DIR");
-	int rc = 0;
+	int rc;
 
-	if (env && *env) {
-		root_of_cairn_dir(env, &root);
-		cairn_path_join(&dot, root.buf, CAIRN_DIRNAME);
-		if (!is_workspace(dot.buf)) {
-			rc = cairn_error(ctx, CAIRN_ENOWORKSPACE,
-					 "CAIRN_DIR is '%s', which holds no cairn workspace (create one with 'cairn init %s')",
-					 env, root.buf);
-			goto out;
-		}
-		if ((rc = absolute(ctx, root.buf, &root)))
-			goto out;
-		set_paths(ctx, root.buf);
+	if (!cairn_dir || !*cairn_dir)
+		return cairn_error(ctx, CAIRN_EINVAL, "no workspace directory given");
+	root_of_cairn_dir(cairn_dir, &root);
+	cairn_path_join(&dot, root.buf, CAIRN_DIRNAME);
+	if (!is_workspace(dot.buf)) {
+		rc = cairn_error(ctx, CAIRN_ENOWORKSPACE,
+				 "'%s' holds no cairn workspace (create one with 'cairn init %s')",
+				 cairn_dir, root.buf);
 		goto out;
 	}
+	if ((rc = absolute(ctx, root.buf, &root)))
+		goto out;
+	set_paths(ctx, root.buf);
+out:
+	cairn_buf_release(&root);
+	cairn_buf_release(&dot);
+	return rc;
+}
+
+int cairn_workspace_open(cairn_ctx *ctx, const char *start_dir)
+{
+	cairn_buf root = CAIRN_BUF_INIT;
+	int rc;
 
 	if ((rc = absolute(ctx, start_dir ? start_dir : ".", &root)))
 		goto out;
@@ -130,7 +138,6 @@ int cairn_workspace_open(cairn_ctx *ctx, const char *start_dir)
 			 "not in a cairn workspace (or any parent directory): run 'cairn init' to create one here, or set CAIRN_DIR");
 out:
 	cairn_buf_release(&root);
-	cairn_buf_release(&dot);
 	return rc;
 }
 

@@ -29,11 +29,12 @@
  * credentials (or null) and whether the tree differs from HEAD. When it does,
  * the difference (`git diff HEAD --binary`, untracked files that are not
  * ignored included) is written to diff_fd. Paths under exclude (the
- * workspace directory; may be NULL) are never part of it.
+ * workspace directory; may be NULL) are never part of it. git runs with the
+ * environment env (see cairn__git).
  * Returns 0: what goes wrong is logged as a warning and left out.
  */
-int cairn__codever_capture(cairn_ctx *ctx, const char *dir, const char *exclude, int diff_fd,
-			   json_t **out);
+int cairn__codever_capture(cairn_ctx *ctx, const char *dir, const char *exclude,
+			   char *const *env, int diff_fd, json_t **out);
 
 /* Appends url to out without the user and password of an URL such as
  * https://user:token@host/repo.git (scp-like "git@host:repo" is kept). */
@@ -41,10 +42,10 @@ void cairn__codever_strip_credentials(const char *url, cairn_buf *out);
 
 /* Runs git with args (NULL terminated) in dir, as cairn__run_capture() does
  * (stdin from /dev/null), with hooks disabled, no prompts and messages in
- * English; env_extra ("NAME=VALUE", may be NULL) is added to the
- * environment. */
-int cairn__git(const char *dir, const char *const *args, char *const *env_extra,
-	       int out_fd, cairn_buf *out, cairn_buf *err);
+ * English, in the environment env (the caller's "NAME=VALUE" entries, NULL
+ * terminated; NULL: none) with env_extra (the same, may be NULL) added. */
+int cairn__git(const char *dir, const char *const *args, char *const *env,
+	       char *const *env_extra, int out_fd, cairn_buf *out, cairn_buf *err);
 /* The first line of git's error output, for messages. */
 const char *cairn__git_first_line(cairn_buf *err);
 

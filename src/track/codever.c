@@ -27,8 +27,8 @@ const char *cairn__git_first_line(cairn_buf *err)
 	return err->buf;
 }
 
-static int git_run(const char *dir, const char *const *args, char *const *env_extra, int in_fd,
-		   int out_fd, cairn_buf *out, cairn_buf *err)
+static int git_run(const char *dir, const char *const *args, char *const *base_env,
+		   char *const *env_extra, int in_fd, int out_fd, cairn_buf *out, cairn_buf *err)
 {
 	static const char *const fixed[] = { "LC_ALL=C", "LANGUAGE=", "GIT_TERMINAL_PROMPT=0" };
 	const char *argv[64];
@@ -51,16 +51,16 @@ static int git_run(const char *dir, const char *const *args, char *const *env_ex
 	for (size_t i = 0; env_extra && env_extra[i] && m < 15; i++)
 		extra[m++] = env_extra[i];
 	extra[m] = NULL;
-	env = cairn__env_new((char *const *)extra);
+	env = cairn__env_merge(base_env, (char *const *)extra);
 	rc = cairn__run_capture((char *const *)argv, env, in_fd, out_fd, out, err);
 	cairn__env_free(env);
 	return rc;
 }
 
-int cairn__git(const char *dir, const char *const *args, char *const *env_extra,
-	       int out_fd, cairn_buf *out, cairn_buf *err)
+int cairn__git(const char *dir, const char *const *args, char *const *env,
+	       char *const *env_extra, int out_fd, cairn_buf *out, cairn_buf *err)
 {
-	return git_run(dir, args, env_extra, -1, out_fd, out, err);
+	return git_run(dir, args, env, env_extra, -1, out_fd, out, err);
 }
 
 void cairn__codever_strip_credentials(const char *url, cairn_buf *out)
@@ -93,10 +93,10 @@ static void chomp(cairn_buf *b, char c)
 
 /* Runs a git command whose one-line answer goes to out: 1 when it said
  * something, 0 when it failed or said nothing. */
-static int git_line(const char *dir, const char *const *args, cairn_buf *out)
+static int git_line(const char *dir, char *const *base, const char *const *args, cairn_buf *out)
 {
 	cairn_buf_reset(out);
-	if (cairn__git(dir, args, NULL, -1, out, NULL) != 0)
+	if (cairn__git(dir, args, base, NULL, -1, out, NULL) != 0)
 		return 0;
 	chomp(out, '\n');
 	return out->len > 0;
@@ -130,15 +130,15 @@ static int copy_file(const char *src, const char *dst)
  * exclude and not larger than CAIRN_CODEVER_UNTRACKED_MAX (added to
  * skipped instead), as a NUL-separated list in keep.
  */
-static void untracked_files(const char *top, const char *exclude_spec, cairn_buf *keep,
-			    json_t *skipped)
+static void untracked_files(const char *top, char *const *base, const char *exclude_spec,
+			   cairn_buf *keep, json_t *skipped)
 {
 	const char *args[] = { "ls-files", "-z", "--others", "--exclude-standard", "--",
 			       exclude_spec, NULL };
 	cairn_buf list = CAIRN_BUF_INIT, path = CAIRN_BUF_INIT;
 	struct stat st;
 
-	if (cairn__git(top, args, NULL, -1, &list, NULL) != 0)
+	if (cairn__git(top, args, base, NULL, -1, &list, NULL) != 0)
 		goto out;
 	for (size_t i = 0; i < list.len; i += strlen(list.buf + i) + 1) {
 		const char *f = list.buf + i;
@@ -166,8 +166,8 @@ out:
  * shows them while the real index stays untouched. Returns 0, or -1 when
  * the diff could not be made (a warning says why).
  */
-static int write_diff(cairn_ctx *ctx, const char *top, const char *index, const char *exclude_spec,
-		      int diff_fd, json_t *skipped)
+static int write_diff(cairn_ctx *ctx, const char *top, char *const *base, const char *index,
+		      const char *exclude_spec, int diff_fd, json_t *skipped)
 {
 	const char *add[] = { "add", "--intent-to-add", "--pathspec-from-file=-",
 			      "--pathspec-file-nul", NULL };
@@ -187,13 +187,13 @@ static int write_diff(cairn_ctx *ctx, const char *top, const char *index, const 
 	unlink(tmp_index.buf);
 	if (copy_file(index, tmp_index.buf)) {
 		if (errno != ENOENT ||
-		    cairn__git(top, read_tree, env, -1, NULL, &err) != 0) {
+		    cairn__git(top, read_tree, base, env, -1, NULL, &err) != 0) {
 			cairn__log_warn(ctx, "cannot copy the index of '%s' to record its changes: %s", top,
 				       err.len ? cairn__git_first_line(&err) : strerror(errno));
 			goto out;
 		}
 	}
-	untracked_files(top, exclude_spec, &keep, skipped);
+	untracked_files(top, base, exclude_spec, &keep, skipped);
 	if (keep.len) {
 		if ((listfd = memfd_create("cairn-untracked", MFD_CLOEXEC)) < 0 ||
 		    cairn_write_full(listfd, keep.buf, keep.len) || lseek(listfd, 0, SEEK_SET)) {
@@ -202,14 +202,14 @@ static int write_diff(cairn_ctx *ctx, const char *top, const char *index, const 
 			goto out;
 		}
 		cairn_buf_reset(&err);
-		if ((st = git_run(top, add, env, listfd, -1, NULL, &err)) != 0) {
+		if ((st = git_run(top, add, base, env, listfd, -1, NULL, &err)) != 0) {
 			cairn__log_warn(ctx, "cannot record the untracked files of '%s': %s", top,
 				       st < 0 ? strerror(errno) : cairn__git_first_line(&err));
 			goto out;
 		}
 	}
 	cairn_buf_reset(&err);
-	if ((st = cairn__git(top, diff, env, diff_fd, NULL, &err)) != 0) {
+	if ((st = cairn__git(top, diff, base, env, diff_fd, NULL, &err)) != 0) {
 		cairn__log_warn(ctx, "cannot record the changes of '%s': %s", top,
 			       st < 0 ? strerror(errno) : cairn__git_first_line(&err));
 		goto out;
@@ -242,8 +242,8 @@ static void exclude_pathspec(const char *top, const char *exclude, cairn_buf *sp
 	free(real_ex);
 }
 
-int cairn__codever_capture(cairn_ctx *ctx, const char *dir, const char *exclude, int diff_fd,
-			   json_t **out)
+int cairn__codever_capture(cairn_ctx *ctx, const char *dir, const char *exclude,
+			   char *const *env, int diff_fd, json_t **out)
 {
 	const char *where[] = { "rev-parse", "--show-toplevel", "--show-prefix", "--git-path",
 				"index", NULL };
@@ -259,7 +259,7 @@ int cairn__codever_capture(cairn_ctx *ctx, const char *dir, const char *exclude,
 
 	(void)ctx;
 	*out = NULL;
-	st = cairn__git(dir, where, NULL, -1, &o, &err);
+	st = cairn__git(dir, where, env, NULL, -1, &o, &err);
 	if (st < 0) {
 		cairn__log_warn(ctx, "cannot run git (%s): the run records no code version",
 			       errno == ENOENT ? "not installed" : strerror(errno));
@@ -293,11 +293,11 @@ int cairn__codever_capture(cairn_ctx *ctx, const char *dir, const char *exclude,
 	code = json_object();
 	json_object_set_new(code, "repository", json_string(top));
 	json_object_set_new(code, "path", json_string(prefix));
-	json_object_set_new(code, "commit", git_line(dir, head, &line) ? json_string(line.buf) :
+	json_object_set_new(code, "commit", git_line(dir, env, head, &line) ? json_string(line.buf) :
 			    json_null());
-	json_object_set_new(code, "branch", git_line(dir, branch_args, &line) ?
+	json_object_set_new(code, "branch", git_line(dir, env, branch_args, &line) ?
 			    json_string(line.buf) : json_null());
-	if (git_line(dir, remote_args, &line)) {
+	if (git_line(dir, env, remote_args, &line)) {
 		cairn_buf url = CAIRN_BUF_INIT;
 		cairn__codever_strip_credentials(line.buf, &url);
 		json_object_set_new(code, "remote", json_string(url.buf));
@@ -314,7 +314,7 @@ int cairn__codever_capture(cairn_ctx *ctx, const char *dir, const char *exclude,
 	exclude_pathspec(top, exclude, &spec);
 	if (fstat(diff_fd, &before))
 		before.st_size = 0;
-	if (write_diff(ctx, top, index.buf, spec.buf, diff_fd, skipped)) {
+	if (write_diff(ctx, top, env, index.buf, spec.buf, diff_fd, skipped)) {
 		/* Changed or not, nobody can tell: say changed, with no diff. */
 		dirty = 1;
 	} else {

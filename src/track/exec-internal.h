@@ -1,8 +1,8 @@
 /*
  * Small process helpers shared by the tracking modules that start programs
  * (exec.c runs the user's command; codever.c and reproduce.c run git):
- * building a child's environment, running a helper program to completion
- * with its output captured, and temporary files that vanish with the process.
+ * building a child's environment and running a helper program to completion
+ * with its output captured.
  * None of these touch signal dispositions of the calling process.
  */
 #ifndef CAIRN_TRACK_EXEC_INTERNAL_H
@@ -12,15 +12,20 @@
 #include "cairn/ctx.h"
 
 /*
- * This process's environment with the "NAME=VALUE" entries of extra (NULL
- * terminated, may be NULL) added, each replacing a variable of the same
- * name. The array and its strings belong to the caller: cairn__env_free().
+ * The "NAME=VALUE" entries of base (NULL terminated, may be NULL) with those
+ * of extra (the same) added, each replacing a variable of the same name.
+ * The array and its strings belong to the caller: cairn__env_free().
  */
+char **cairn__env_merge(char *const *base, char *const *extra);
+/* cairn__env_merge() over this process's environ: only for src/ml/sweep.c
+ * until its options carry the environment; tracking code never uses it. */
 char **cairn__env_new(char *const *extra);
 void cairn__env_free(char **env);
+/* The value of variable name in env (NULL terminated, may be NULL), or NULL. */
+const char *cairn__env_get(char *const *env, const char *name);
 
 /*
- * Runs argv (argv[0] found on PATH) with env (NULL: this process's) and
+ * Runs argv (argv[0] found on PATH) with env (NULL: an empty one) and
  * stdin from in_fd (-1: /dev/null), and waits for it. Its stdout goes to out_fd when
  * out_fd >= 0, else is appended to out (discarded when out is NULL); its
  * stderr is appended to err (discarded when NULL). Returns the exit status
@@ -29,19 +34,5 @@ void cairn__env_free(char **env);
  */
 int cairn__run_capture(char *const *argv, char *const *env, int in_fd, int out_fd,
 		       cairn_buf *out, cairn_buf *err);
-
-/*
- * A file with no name in the workspace directory (O_TMPFILE), so that no
- * crash leaves it behind; path names it for functions that take a path
- * (/proc/self/fd/N). Where that is not possible, a named file that
- * cairn__temp_close() removes.
- */
-struct cairn__temp {
-	int fd;
-	cairn_buf path;
-	int named;
-};
-int cairn__temp_open(cairn_ctx *ctx, const char *dir, struct cairn__temp *t);
-void cairn__temp_close(struct cairn__temp *t);
 
 #endif

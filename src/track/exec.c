@@ -1,6 +1,7 @@
 /* Running a command as a tracked run: start it, copy its output live and to
- * the run's logs, forward signals, record what it used and end the run; see
- * include/cairn/exec.h. Also the process helpers of exec-internal.h. */
+ * the run's logs, stop it when the context's cancel flag asks, record what
+ * it used and end the run; see include/cairn/exec.h. Also the process
+ * helpers of exec-internal.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -14,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +25,7 @@
 #include "cairn/hash.h"
 #include "core/log.h"
 #include "cairn/workspace.h"
+#include "core/ctx-internal.h"
 #include "core/fs.h"
 #include "track/codever-internal.h"
 #include "track/exec-internal.h"
@@ -39,27 +42,42 @@ static size_t name_len(const char *entry)
 	return strcspn(entry, "=");
 }
 
-char **cairn__env_new(char *const *extra)
+char **cairn__env_merge(char *const *base, char *const *extra)
 {
-	size_t n, m, i, j, k = 0;
+	size_t n = 0, m, i, j, k = 0;
 	char **env;
 
-	for (n = 0; environ[n]; n++)
+	for (; base && base[n]; n++)
 		;
 	for (m = 0; extra && extra[m]; m++)
 		;
 	env = cairn_xcalloc(n + m + 1, sizeof(*env));
 	for (i = 0; i < n; i++) {
-		size_t len = name_len(environ[i]);
+		size_t len = name_len(base[i]);
 		for (j = 0; j < m; j++)
-			if (name_len(extra[j]) == len && !strncmp(extra[j], environ[i], len))
+			if (name_len(extra[j]) == len && !strncmp(extra[j], base[i], len))
 				break;
 		if (j == m)
-			env[k++] = cairn_xstrdup(environ[i]);
+			env[k++] = cairn_xstrdup(base[i]);
 	}
 	for (j = 0; j < m; j++)
 		env[k++] = cairn_xstrdup(extra[j]);
 	return env;
+}
+
+char **cairn__env_new(char *const *extra)
+{
+	return cairn__env_merge(environ, extra);
+}
+
+const char *cairn__env_get(char *const *env, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; env && env[i]; i++)
+		if (name_len(env[i]) == len && !strncmp(env[i], name, len))
+			return env[i] + len + 1;
+	return NULL;
 }
 
 void cairn__env_free(char **env)
@@ -91,6 +109,7 @@ static void read_all(int fd, cairn_buf *b)
 int cairn__run_capture(char *const *argv, char *const *env, int in_fd, int out_fd,
 		       cairn_buf *out, cairn_buf *err)
 {
+	static char *const no_env[] = { NULL };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, dfl;
@@ -125,7 +144,7 @@ int cairn__run_capture(char *const *argv, char *const *env, int in_fd, int out_f
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &dfl);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, env ? env : environ);
+	rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, env ? env : no_env);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	if (pipefd[1] >= 0)
@@ -155,7 +174,19 @@ fail:
 	return -1;
 }
 
-int cairn__temp_open(cairn_ctx *ctx, const char *dir, struct cairn__temp *t)
+/*
+ * A file with no name in the workspace directory (O_TMPFILE), so that no
+ * crash leaves it behind; path names it for functions that take a path
+ * (/proc/self/fd/N). Where that is not possible, a named file that
+ * temp_close() removes.
+ */
+struct temp {
+	int fd;
+	cairn_buf path;
+	int named;
+};
+
+static int temp_open(cairn_ctx *ctx, const char *dir, struct temp *t)
 {
 	cairn_buf_init(&t->path);
 	t->named = 0;
@@ -177,7 +208,7 @@ int cairn__temp_open(cairn_ctx *ctx, const char *dir, struct cairn__temp *t)
 	return 0;
 }
 
-void cairn__temp_close(struct cairn__temp *t)
+static void temp_close(struct temp *t)
 {
 	if (t->fd >= 0)
 		close(t->fd);
@@ -186,94 +217,6 @@ void cairn__temp_close(struct cairn__temp *t)
 	t->fd = -1;
 	t->named = 0;
 	cairn_buf_release(&t->path);
-}
-
-/*
- * Signals. They are blocked except inside ppoll(), so the handler only runs
- * there and the flags need no further care.
- */
-
-static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
-#define NHANDLED 4
-
-static volatile sig_atomic_t got_count, got_first, to_forward, child_changed;
-
-static void on_signal(int sig, siginfo_t *si, void *uctx)
-{
-	(void)uctx;
-	if (sig == SIGCHLD) {
-		child_changed = 1;
-		return;
-	}
-	if (!got_first)
-		got_first = sig;
-	got_count++;
-	/* A terminal signals its whole foreground process group (si_code
-	 * SI_KERNEL), which the command belongs to: it has the signal already.
-	 * A kill() by another process (si_code <= 0) reached only us. */
-	if (si->si_code <= 0)
-		to_forward = sig;
-}
-
-struct sigstate {
-	sigset_t old_mask, wait_mask;
-	struct sigaction old[NHANDLED], old_pipe;
-	int installed[NHANDLED];
-};
-
-static void signals_install(struct sigstate *s)
-{
-	struct sigaction sa, ign;
-	sigset_t block;
-
-	got_count = got_first = to_forward = child_changed = 0;
-	sigemptyset(&block);
-	for (int i = 0; i < NHANDLED; i++)
-		sigaddset(&block, handled_signals[i]);
-	sigprocmask(SIG_BLOCK, &block, &s->old_mask);
-	s->wait_mask = s->old_mask;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_signal;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	for (int i = 0; i < NHANDLED; i++) {
-		sigaction(handled_signals[i], NULL, &s->old[i]);
-		/* A signal ignored when we started (nohup, a background job) stays
-		 * ignored, for us and for the command. */
-		s->installed[i] = handled_signals[i] == SIGCHLD || s->old[i].sa_handler != SIG_IGN;
-		if (s->installed[i])
-			sigaction(handled_signals[i], &sa, NULL);
-		sigdelset(&s->wait_mask, handled_signals[i]);
-	}
-	/* The terminal or pipe we copy to may go away; the command keeps running
-	 * and its logs are still stored. */
-	memset(&ign, 0, sizeof(ign));
-	ign.sa_handler = SIG_IGN;
-	sigemptyset(&ign.sa_mask);
-	sigaction(SIGPIPE, &ign, &s->old_pipe);
-}
-
-/* Puts back the dispositions (in the command, before exec, too). */
-static void signals_restore_handlers(const struct sigstate *s)
-{
-	for (int i = 0; i < NHANDLED; i++)
-		if (s->installed[i])
-			sigaction(handled_signals[i], &s->old[i], NULL);
-	sigaction(SIGPIPE, &s->old_pipe, NULL);
-}
-
-static void signals_restore(const struct sigstate *s)
-{
-	signals_restore_handlers(s);
-	sigprocmask(SIG_SETMASK, &s->old_mask, NULL);
-}
-
-/* Lets signals that arrived while blocked run their handler. */
-static void signals_poll(const struct sigstate *s)
-{
-	struct timespec zero = { 0, 0 };
-
-	ppoll(NULL, 0, &zero, &s->wait_mask);
 }
 
 static void signal_name(int sig, char out[16])
@@ -326,8 +269,8 @@ static int env_key(const char *key)
 	return 1;
 }
 
-/* The command's environment: ours, the run's variables, the params, the
- * caller's extras. */
+/* The command's environment: the caller's, the run's variables, the
+ * params, the caller's extras. */
 static char **child_env(cairn_run *run, const struct cairn_exec_options *opts)
 {
 	cairn_ctx *ctx = cairn_run_ctx(run);
@@ -339,7 +282,7 @@ static char **child_env(cairn_run *run, const struct cairn_exec_options *opts)
 	extra[n++] = cairn_buf_detach(&b, NULL);
 	cairn_buf_addf(&b, "CAIRN_DIR=%s", cairn_workspace_dir(ctx));
 	extra[n++] = cairn_buf_detach(&b, NULL);
-	if (!getenv("PYTHONUNBUFFERED"))
+	if (!cairn__env_get(opts->env, "PYTHONUNBUFFERED"))
 		extra[n++] = cairn_xstrdup("PYTHONUNBUFFERED=1");
 	for (i = 0; i < opts->nparams; i++) {
 		if (!env_key(opts->params[i].key))
@@ -347,13 +290,13 @@ static char **child_env(cairn_run *run, const struct cairn_exec_options *opts)
 		cairn_buf_addf(&b, "CAIRN_PARAM_%s=%s", opts->params[i].key, opts->params[i].value);
 		extra[n++] = cairn_buf_detach(&b, NULL);
 	}
-	for (i = 0; opts->env && opts->env[i]; i++) {
+	for (i = 0; opts->extra_env && opts->extra_env[i]; i++) {
 		if (n == cap)
 			extra = cairn_xrealloc(extra, ((cap *= 2) + 1) * sizeof(*extra));
-		extra[n++] = cairn_xstrdup(opts->env[i]);
+		extra[n++] = cairn_xstrdup(opts->extra_env[i]);
 	}
 	extra[n] = NULL;
-	env = cairn__env_new(extra);
+	env = cairn__env_merge(opts->env, extra);
 	for (i = 0; i < n; i++)
 		free(extra[i]);
 	free(extra);
@@ -365,7 +308,7 @@ static int record_start(cairn_run *run, const struct cairn_exec_options *opts, c
 			json_t **code)
 {
 	cairn_ctx *ctx = cairn_run_ctx(run);
-	struct cairn__temp diff = { -1, CAIRN_BUF_INIT, 0 };
+	struct temp diff = { -1, CAIRN_BUF_INIT, 0 };
 	json_t *params, *env;
 	struct stat st;
 	int rc;
@@ -379,14 +322,15 @@ static int record_start(cairn_run *run, const struct cairn_exec_options *opts, c
 		json_object_set_new(params, opts->params[i].key, json_string(opts->params[i].value));
 	if ((rc = cairn_run_set_info(run, "cli_params", params)))
 		goto out;
-	if (!(env = cairn__sysinfo_environment())) {
+	if (!(env = cairn__sysinfo_environment(opts->env))) {
 		rc = cairn_error(ctx, CAIRN_ENOMEM, "out of memory");
 		goto out;
 	}
 	if ((rc = cairn_run_set_info(run, "environment", env)))
 		goto out;
-	if ((rc = cairn__temp_open(ctx, cairn_workspace_dir(ctx), &diff)) ||
-	    (rc = cairn__codever_capture(ctx, cwd, cairn_workspace_dir(ctx), diff.fd, code)))
+	if ((rc = temp_open(ctx, cairn_workspace_dir(ctx), &diff)) ||
+	    (rc = cairn__codever_capture(ctx, cwd, cairn_workspace_dir(ctx), opts->env, diff.fd,
+					 code)))
 		goto out;
 	if (*code && json_is_true(json_object_get(*code, "dirty")) && !fstat(diff.fd, &st) &&
 	    st.st_size > 0) {
@@ -399,7 +343,7 @@ static int record_start(cairn_run *run, const struct cairn_exec_options *opts, c
 	for (size_t i = 0; i < opts->nparams && !rc; i++)
 		rc = cairn_run_log_param(run, opts->params[i].key, opts->params[i].value);
 out:
-	cairn__temp_close(&diff);
+	temp_close(&diff);
 	return rc;
 }
 
@@ -482,7 +426,7 @@ out:
 struct stream {
 	int fd;             /* the read end of the command's pipe, -1 at end */
 	int tee_fd;         /* ours, or -1 */
-	struct cairn__temp file;
+	struct temp file;
 	int write_errno;    /* the first error writing the file */
 };
 
@@ -509,10 +453,14 @@ static void stream_read(struct stream *s)
  * came for DRAIN_IDLE_MS, or DRAIN_MAX_MS after the exit. */
 #define DRAIN_IDLE_MS 200
 #define DRAIN_MAX_MS 2000
+/* The longest wait before the cancel flag is looked at again: a signal
+ * that arrives just before poll() does not interrupt it. */
+#define CANCEL_POLL_MS 100
 
 struct child {
 	pid_t pid;
-	int reaped, status, killed_hard;
+	int pidfd;          /* readable once the command has exited, or -1 */
+	int reaped, status, killed_hard, stopped;
 	struct rusage ru;
 	int64_t start_ms, end_ms;
 };
@@ -529,28 +477,42 @@ static void child_reap(struct child *c, int flags)
 	}
 }
 
-static void forward_signals(struct child *c)
+/* What the cancel flag asks of the command: a signal that reached only us
+ * is passed on; a request without a signal stops it with SIGTERM; a second
+ * request kills it. A signal that reached the whole process group (a
+ * terminal's Ctrl-C) reached the command too. */
+static void apply_cancel(struct cairn_cancel *cancel, struct child *c)
 {
-	if (c->reaped)
+	int forward;
+
+	if (!cancel || !cancel->requested)
 		return;
-	if (got_count >= 2 && !c->killed_hard) {
+	forward = cancel->forward;
+	cancel->forward = 0;
+	if (c->reaped || c->killed_hard)
+		return;
+	if (cancel->requested >= 2) {
 		kill(c->pid, SIGKILL);
 		c->killed_hard = 1;
-	} else if (to_forward && !c->killed_hard) {
-		kill(c->pid, to_forward);
+	} else if (forward) {
+		kill(c->pid, forward);
+		c->stopped = 1;
+	} else if (!cancel->sig && !c->stopped) {
+		kill(c->pid, SIGTERM);
+		c->stopped = 1;
 	}
-	to_forward = 0;
 }
 
 /* Copies the output until the command has exited and its pipes are done. */
-static void pump(cairn_ctx *ctx, struct child *c, struct stream *s, const struct sigstate *sig)
+static void pump(cairn_ctx *ctx, struct child *c, struct stream *s)
 {
-	struct timespec drain = { 0, DRAIN_IDLE_MS * 1000000L };
+	struct cairn_cancel *cancel = ctx->cancel;
+	int64_t last_data = 0;
 
 	for (;;) {
-		struct pollfd fds[2];
-		struct stream *of[2];
-		int nfds = 0, r;
+		struct pollfd fds[3];
+		struct stream *of[3];
+		int nfds = 0, r, timeout = CANCEL_POLL_MS;
 
 		for (int i = 0; i < 2; i++)
 			if (s[i].fd >= 0) {
@@ -558,24 +520,29 @@ static void pump(cairn_ctx *ctx, struct child *c, struct stream *s, const struct
 				fds[nfds].events = POLLIN;
 				of[nfds++] = &s[i];
 			}
-		if (c->reaped && (!nfds || mono_ms() - c->end_ms > DRAIN_MAX_MS))
-			break;
-		r = ppoll(nfds ? fds : NULL, (nfds_t)nfds, c->reaped ? &drain : NULL, &sig->wait_mask);
+		if (c->reaped) {
+			int64_t now = mono_ms();
+			if (!nfds || now - c->end_ms > DRAIN_MAX_MS ||
+			    now - (last_data > c->end_ms ? last_data : c->end_ms) >= DRAIN_IDLE_MS)
+				break;
+		} else if (c->pidfd >= 0) {
+			fds[nfds].fd = c->pidfd;
+			fds[nfds].events = POLLIN;
+			of[nfds++] = NULL;
+		}
+		r = poll(fds, (nfds_t)nfds, timeout);
 		if (r < 0 && errno != EINTR) {
 			cairn__log_warn(ctx, "cannot wait for the command's output: %s", strerror(errno));
 			break;
 		}
-		forward_signals(c);
-		if (child_changed) {
-			child_changed = 0;
-			if (!c->reaped)
-				child_reap(c, WNOHANG);
-		}
-		if (r == 0 && c->reaped)
-			break;
+		apply_cancel(cancel, c);
+		if (!c->reaped)
+			child_reap(c, WNOHANG);
 		for (int i = 0; r > 0 && i < nfds; i++)
-			if (fds[i].revents)
+			if (of[i] && fds[i].revents) {
 				stream_read(of[i]);
+				last_data = mono_ms();
+			}
 	}
 	for (int i = 0; i < 2; i++)
 		if (s[i].fd >= 0) {
@@ -592,12 +559,27 @@ struct start_error {
 	int err;
 };
 
-static void exec_child(const struct cairn_exec_options *opts, const struct sigstate *sig,
+/* In the child, between fork and exec: only async-signal-safe calls. */
+static void exec_child(const struct cairn_exec_options *opts, const struct cairn_cancel *cancel,
 		       char *const *env, int out, int err, int report, pid_t parent)
 {
 	struct start_error e = { 0, 0 };
 
-	signals_restore_handlers(sig);
+	if (opts->reset_signals) {
+		struct sigaction dfl;
+		memset(&dfl, 0, sizeof(dfl));
+		dfl.sa_handler = SIG_DFL;
+		sigemptyset(&dfl.sa_mask);
+		for (int sig = 1; sig < NSIG; sig++)
+			if (sigismember(opts->reset_signals, sig) == 1)
+				sigaction(sig, &dfl, NULL);
+		sigprocmask(SIG_UNBLOCK, opts->reset_signals, NULL);
+		/* A signal to the process group that came between fork and
+		 * here ran the caller's handler in this copy of it: act on it
+		 * as the command would have. */
+		if (cancel && cancel->sig && sigismember(opts->reset_signals, cancel->sig) == 1)
+			raise(cancel->sig);
+	}
 	/* If cairn dies without a word, the command is told to stop: its run is
 	 * recorded as FAILED, so nothing would collect what it does. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -609,7 +591,6 @@ static void exec_child(const struct cairn_exec_options *opts, const struct sigst
 		e.chdir_failed = 1;
 		e.err = errno;
 	} else {
-		sigprocmask(SIG_SETMASK, &sig->old_mask, NULL);
 		execvpe(opts->argv[0], opts->argv, env);
 		e.err = errno;
 	}
@@ -618,16 +599,30 @@ static void exec_child(const struct cairn_exec_options *opts, const struct sigst
 	_exit(!e.chdir_failed && e.err == ENOENT ? 127 : 126);
 }
 
+/* "interrupted by SIGINT", or "cancelled" when no signal asked. */
+static void interrupted(int sig, cairn_buf *out)
+{
+	char name[16];
+
+	if (sig) {
+		signal_name(sig, name);
+		cairn_buf_addf(out, "interrupted by %s", name);
+	} else {
+		cairn_buf_adds(out, "cancelled");
+	}
+}
+
 /* Fills res from how the command ended. */
 static void outcome(const struct child *c, const struct start_error *se,
-		    const struct cairn_exec_options *opts, struct cairn_exec_result *res)
+		    const struct cairn_exec_options *opts, const struct cairn_cancel *cancel,
+		    struct cairn_exec_result *res)
 {
 	cairn_buf msg = CAIRN_BUF_INIT;
 	char name[16];
 
 	res->exit_code = -1;
 	res->signal = 0;
-	res->interrupted_by = got_first;
+	res->interrupted_by = cancel && cancel->requested ? cancel->sig : 0;
 	if (se->err) {
 		res->exec_errno = se->err;
 		res->exit_status = !se->chdir_failed && se->err == ENOENT ? 127 : 126;
@@ -648,10 +643,10 @@ static void outcome(const struct child *c, const struct start_error *se,
 		signal_name(res->signal, name);
 		cairn_buf_addf(&msg, "killed by signal %d (%s)", res->signal, name);
 	}
-	if (got_first) {
+	if (cancel && cancel->requested) {
 		cairn_buf b = CAIRN_BUF_INIT;
-		signal_name(got_first, name);
-		cairn_buf_addf(&b, "interrupted by %s%s%s", name, msg.len ? "; " : "", msg.buf);
+		interrupted(cancel->sig, &b);
+		cairn_buf_addf(&b, "%s%s", msg.len ? "; " : "", msg.buf);
 		cairn_buf_release(&msg);
 		msg = b;
 		res->status = CAIRN_RUN_KILLED;
@@ -720,10 +715,26 @@ static void pipes_close(struct pipes *p)
 	}
 }
 
+/* A descriptor that becomes readable when process pid exits, or -1 (before
+ * Linux 5.3: the caller then polls with WNOHANG). */
+static int pidfd_open(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd >= 0)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
+#else
+	(void)pid;
+	return -1;
+#endif
+}
+
 /* Starts the command, copies its output until it is done, and fills res. */
 static int start_and_wait(cairn_ctx *ctx, const struct cairn_exec_options *opts,
-			  const struct sigstate *sig, char *const *env, struct pipes *p,
-			  struct stream s[2], struct cairn_exec_result *res)
+			  char *const *env, struct pipes *p, struct stream s[2],
+			  struct cairn_exec_result *res)
 {
 	struct start_error se = { 0, 0 };
 	struct child c = { 0 };
@@ -735,7 +746,8 @@ static int start_and_wait(cairn_ctx *ctx, const struct cairn_exec_options *opts,
 	if ((c.pid = fork()) < 0)
 		return cairn_error_errno(ctx, "cannot start '%s'", opts->argv[0]);
 	if (!c.pid)
-		exec_child(opts, sig, env, p->out[1], p->err[1], p->report[1], parent);
+		exec_child(opts, ctx->cancel, env, p->out[1], p->err[1], p->report[1], parent);
+	c.pidfd = pidfd_open(c.pid);
 	close(p->out[1]);
 	close(p->err[1]);
 	close(p->report[1]);
@@ -747,10 +759,12 @@ static int start_and_wait(cairn_ctx *ctx, const struct cairn_exec_options *opts,
 	s[0].fd = p->out[0];
 	s[1].fd = p->err[0];
 	p->out[0] = p->err[0] = -1;
-	s[0].tee_fd = opts->quiet ? -1 : 1;
-	s[1].tee_fd = opts->quiet ? -1 : 2;
-	pump(ctx, &c, s, sig);
-	outcome(&c, &se, opts, res);
+	s[0].tee_fd = opts->stdout_fd;
+	s[1].tee_fd = opts->stderr_fd;
+	pump(ctx, &c, s);
+	if (c.pidfd >= 0)
+		close(c.pidfd);
+	outcome(&c, &se, opts, ctx->cancel, res);
 	return 0;
 }
 
@@ -781,7 +795,6 @@ int cairn_exec_run(cairn_run *run, const struct cairn_exec_options *opts,
 	struct stream s[2] = { { -1, -1, { -1, CAIRN_BUF_INIT, 0 }, 0 },
 			       { -1, -1, { -1, CAIRN_BUF_INIT, 0 }, 0 } };
 	struct pipes p = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
-	struct sigstate sig;
 	char **env = NULL, *cwd = NULL;
 	json_t *code = NULL;
 	int rc;
@@ -792,15 +805,14 @@ int cairn_exec_run(cairn_run *run, const struct cairn_exec_options *opts,
 		rc = cairn_error(ctx, CAIRN_EINVAL, "no command to run");
 		return fail_run(run, rc, "cannot start");
 	}
-	signals_install(&sig);
 	if (!(cwd = realpath(opts->cwd ? opts->cwd : ".", NULL))) {
 		rc = cairn_error_errno(ctx, "cannot find directory '%s'", opts->cwd ? opts->cwd : ".");
 		rc = fail_run(run, rc, "cannot start");
 		goto out;
 	}
 	if ((rc = record_start(run, opts, cwd, &code)) ||
-	    (rc = cairn__temp_open(ctx, wsdir, &s[0].file)) ||
-	    (rc = cairn__temp_open(ctx, wsdir, &s[1].file))) {
+	    (rc = temp_open(ctx, wsdir, &s[0].file)) ||
+	    (rc = temp_open(ctx, wsdir, &s[1].file))) {
 		rc = fail_run(run, rc, "cannot start");
 		goto out;
 	}
@@ -810,17 +822,17 @@ int cairn_exec_run(cairn_run *run, const struct cairn_exec_options *opts,
 		goto out;
 	}
 	env = child_env(run, opts);
-	/* A signal during the set-up stops here, before the command starts. */
-	signals_poll(&sig);
-	if (got_count) {
-		char name[16];
-		signal_name(got_first, name);
+	/* A cancel during the set-up stops here, before the command starts. */
+	if (cairn_ctx_cancelled(ctx)) {
+		cairn_buf msg = CAIRN_BUF_INIT;
+		interrupted(ctx->cancel->sig, &msg);
+		cairn_buf_adds(&msg, " before the command started");
 		res->status = CAIRN_RUN_KILLED;
-		res->interrupted_by = got_first;
-		res->exit_status = 128 + got_first;
-		snprintf(res->message, sizeof(res->message),
-			 "interrupted by %s before the command started", name);
-	} else if ((rc = start_and_wait(ctx, opts, &sig, env, &p, s, res))) {
+		res->interrupted_by = ctx->cancel->sig;
+		res->exit_status = ctx->cancel->sig ? 128 + ctx->cancel->sig : 1;
+		snprintf(res->message, sizeof(res->message), "%s", msg.buf);
+		cairn_buf_release(&msg);
+	} else if ((rc = start_and_wait(ctx, opts, env, &p, s, res))) {
 		rc = fail_run(run, rc, "cannot start");
 		goto out;
 	}
@@ -833,12 +845,18 @@ out:
 	for (int i = 0; i < 2; i++) {
 		if (s[i].fd >= 0)
 			close(s[i].fd);
-		cairn__temp_close(&s[i].file);
+		temp_close(&s[i].file);
 	}
 	pipes_close(&p);
 	cairn__env_free(env);
 	json_decref(code);
 	free(cwd);
-	signals_restore(&sig);
 	return rc;
+}
+
+void cairn_exec_options_init(struct cairn_exec_options *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->stdout_fd = -1;
+	opts->stderr_fd = -1;
 }

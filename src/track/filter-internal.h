@@ -76,8 +76,6 @@ void cairn__filter_release(struct cairn__filter *f);
 int cairn__order_parse(cairn_ctx *ctx, const char *text, struct cairn__order *o);
 void cairn__order_release(struct cairn__order *o);
 
-/* The attribute called name (case-insensitive, with MLflow's aliases). */
-const struct cairn__attribute *cairn__attribute_find(const char *name, size_t len);
 
 enum cairn__bind_type { CAIRN__BIND_TEXT, CAIRN__BIND_DOUBLE, CAIRN__BIND_INT };
 
@@ -115,9 +113,6 @@ struct cairn__search_plan {
 	double share[CAIRN__FILTER_MAX_CLAUSES];
 };
 
-/* The plan chosen without looking at the data, by the kind of each clause. */
-void cairn__search_default_plan(const struct cairn__filter *f, const char *experiment,
-				struct cairn__search_plan *plan);
 
 /* Compiles a filter, orders, an experiment name (or NULL) and a limit (0:
  * none) into one query along plan (NULL: the default plan). */

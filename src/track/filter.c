@@ -56,7 +56,8 @@ static int match_name(const char *name, const char *s, size_t len)
 	return strlen(name) == len && !strncasecmp(name, s, len);
 }
 
-const struct cairn__attribute *cairn__attribute_find(const char *name, size_t len)
+/* The attribute called name (case-insensitive, with MLflow's aliases). */
+static const struct cairn__attribute *attribute_find(const char *name, size_t len)
 {
 	size_t i;
 
@@ -279,7 +280,7 @@ static int identifier(struct parser *p, enum cairn__entity *entity, char **key,
 	wlen = p->pos - wstart;
 	if (p->s[p->pos] != '.') {
 		/* A bare name is an attribute, as in MLflow. */
-		if ((*attr = cairn__attribute_find(w, wlen))) {
+		if ((*attr = attribute_find(w, wlen))) {
 			*entity = CAIRN__ATTRIBUTE;
 			*key = cairn_xstrdup((*attr)->name);
 			return 0;
@@ -314,7 +315,7 @@ static int identifier(struct parser *p, enum cairn__entity *entity, char **key,
 	if ((rc = check_key(p, kstart, *key)))
 		goto fail;
 	if (*entity == CAIRN__ATTRIBUTE) {
-		if (!(*attr = cairn__attribute_find(*key, strlen(*key)))) {
+		if (!(*attr = attribute_find(*key, strlen(*key)))) {
 			cairn_buf names = CAIRN_BUF_INIT;
 			list_attributes(&names);
 			rc = syntax_error(p, kstart, "unknown attribute '%s' (%s)", *key, names.buf);

@@ -10,7 +10,10 @@
 #include "cairn/run.h"
 #include "core/ctx-internal.h"
 #include "data/strmap.h"
+#include "data/dataset-internal.h"
 #include "store/db.h"
+#include "store/lineage-db.h"
+#include "track/run-db.h"
 
 /* The relations whose src is the earlier end: an activity acting on what
  * comes after it. Every other relation points from the later thing. */
@@ -66,11 +69,10 @@ static int resolve_artifact(cairn_ctx *ctx, const char *ref, const char *sep,
 			    cairn_buf *type, cairn_buf *id)
 {
 	char run[CAIRN_ID_LEN + 1];
-	cairn_buf run_ref = CAIRN_BUF_INIT, want = CAIRN_BUF_INIT;
+	cairn_buf run_ref = CAIRN_BUF_INIT, want = CAIRN_BUF_INIT, hit = CAIRN_BUF_INIT;
 	const char *path = sep + 1;
-	cairn__stmt *st;
 	cairn__db *db;
-	int rc, row;
+	int rc, row = 0;
 
 	cairn_buf_add(&run_ref, ref, (size_t)(sep - ref));
 	while (path[0] == '.' && path[1] == '/')
@@ -88,25 +90,18 @@ static int resolve_artifact(cairn_ctx *ctx, const char *ref, const char *sep,
 	while (want.len && want.buf[want.len - 1] == '/')
 		cairn_buf_setlen(&want, want.len - 1);
 	/* The longest recorded artifact that is the path or a directory above it. */
-	if ((rc = cairn__db_prepare(db, "SELECT dst_id FROM lineage WHERE src_type = 'run' AND"
-				       " src_id = ?1 AND relation = 'generated' AND dst_type = 'artifact'"
-				       " AND (dst_id = ?2 OR substr(?2, 1, length(dst_id) + 1) = dst_id || '/')"
-				       " ORDER BY length(dst_id) DESC LIMIT 1", &st)) ||
-	    (rc = cairn__stmt_bind_text(st, 1, run)) ||
-	    (rc = cairn__stmt_bind_text(st, 2, want.buf)))
+	if ((rc = cairn__lineage_covering(db, "run", run, "generated", "artifact", want.buf, &hit,
+					  &row)))
 		goto out;
-	row = cairn__stmt_step(st);
-	if (row == 1)
-		found(type, id, "artifact", cairn__stmt_text(st, 0));
-	cairn__stmt_reset(st);
-	if (row < 0)
-		rc = cairn_errcode(ctx);
-	else if (row == 0)
+	if (row)
+		found(type, id, "artifact", hit.buf);
+	else
 		rc = cairn_error(ctx, CAIRN_ENOTFOUND, "run %s has no artifact '%s' (see 'cairn runs"
 				 " artifacts %s')", run, path, run);
 out:
 	cairn_buf_release(&run_ref);
 	cairn_buf_release(&want);
+	cairn_buf_release(&hit);
 	return rc;
 }
 
@@ -114,40 +109,24 @@ out:
 static int resolve_recorded(cairn_ctx *ctx, const char *t, const char *i, cairn_buf *type,
 			    cairn_buf *id, int *known)
 {
-	cairn__stmt *st;
 	cairn__db *db;
-	int rc, row;
+	int rc;
 
 	*known = 0;
-	if ((rc = cairn__ctx_db(ctx, &db)) ||
-	    (rc = cairn__db_prepare(db, "SELECT 1 FROM lineage WHERE (src_type = ?1 AND src_id = ?2)"
-				       " OR (dst_type = ?1 AND dst_id = ?2) LIMIT 1", &st)) ||
-	    (rc = cairn__stmt_bind_text(st, 1, t)) ||
-	    (rc = cairn__stmt_bind_text(st, 2, i)))
+	if ((rc = cairn__ctx_db(ctx, &db)) || (rc = cairn__lineage_has_node(db, t, i, known)))
 		return rc;
-	row = cairn__stmt_step(st);
-	cairn__stmt_reset(st);
-	if (row < 0)
-		return cairn_errcode(ctx);
-	*known = row;
-	return row ? found(type, id, t, i) : 0;
+	return *known ? found(type, id, t, i) : 0;
 }
 
 /* 1 when the lineage table has any node of type t. */
 static int type_recorded(cairn_ctx *ctx, const char *t)
 {
-	cairn__stmt *st;
 	cairn__db *db;
-	int row;
+	int known = 0;
 
-	if (cairn__ctx_db(ctx, &db) ||
-	    cairn__db_prepare(db, "SELECT 1 FROM lineage WHERE src_type = ?1 UNION ALL"
-			     " SELECT 1 FROM lineage WHERE dst_type = ?1 LIMIT 1", &st) ||
-	    cairn__stmt_bind_text(st, 1, t))
+	if (cairn__ctx_db(ctx, &db) || cairn__lineage_has_type(db, t, &known))
 		return 0;
-	row = cairn__stmt_step(st);
-	cairn__stmt_reset(st);
-	return row == 1;
+	return known;
 }
 
 /* The resolvers tried for a bare REF, in order, each with the TYPE: prefix
@@ -271,21 +250,6 @@ struct walk {
 	struct cairn_strmap edge_keys;  /* "src\nrelation\ndst" -> edge index */
 };
 
-/* An edge as read from the table, before its nodes are known. */
-struct row {
-	char *src_type, *src_id, *relation, *dst_type, *dst_id;
-	int64_t created_ms;
-};
-
-static void row_release(struct row *r)
-{
-	free(r->src_type);
-	free(r->src_id);
-	free(r->relation);
-	free(r->dst_type);
-	free(r->dst_id);
-}
-
 static json_t *time_json(int64_t ms)
 {
 	char t[32];
@@ -297,65 +261,53 @@ static json_t *time_json(int64_t ms)
 /* Fills the label and info of a run node. */
 static int describe_run(struct walk *w, struct cairn_lineage_node *n, int *missing)
 {
+	struct cairn__run_row r;
 	cairn_buf label = CAIRN_BUF_INIT;
-	cairn__stmt *st;
-	int rc, row;
+	int rc, found;
 
-	if ((rc = cairn__db_prepare(w->db, "SELECT r.name, e.name, r.status, r.start_ms, r.end_ms,"
-					  " r.parent_id FROM runs r JOIN experiments e"
-					  " ON e.id = r.experiment_id WHERE r.id = ?", &st)) ||
-	    (rc = cairn__stmt_bind_text(st, 1, n->id)))
+	if ((rc = cairn__rundb_row(w->ctx, w->db, n->id, &r, &found)))
 		return rc;
-	row = cairn__stmt_step(st);
-	if (row == 1) {
-		int ended = !cairn__stmt_is_null(st, 4);
-		json_object_set_new(n->info, "name", json_string(cairn__stmt_text(st, 0)));
-		json_object_set_new(n->info, "experiment", json_string(cairn__stmt_text(st, 1)));
-		json_object_set_new(n->info, "status", json_string(cairn__stmt_text(st, 2)));
-		json_object_set_new(n->info, "start_time", time_json(cairn__stmt_int64(st, 3)));
-		json_object_set_new(n->info, "end_time", ended ? time_json(cairn__stmt_int64(st, 4))
-				    : json_null());
-		json_object_set_new(n->info, "parent", cairn__stmt_is_null(st, 5) ? json_null()
-				    : json_string(cairn__stmt_text(st, 5)));
-		cairn_buf_addf(&label, "run %.12s (%s) %s", n->id, cairn__stmt_text(st, 0),
-			       cairn__stmt_text(st, 2));
+	if (found) {
+		json_object_set_new(n->info, "name", json_string(r.name));
+		json_object_set_new(n->info, "experiment", json_string(r.experiment));
+		json_object_set_new(n->info, "status", json_string(r.status));
+		json_object_set_new(n->info, "start_time", time_json(r.start_ms));
+		json_object_set_new(n->info, "end_time", r.ended ? time_json(r.end_ms) : json_null());
+		json_object_set_new(n->info, "parent", r.parent ? json_string(r.parent) : json_null());
+		cairn_buf_addf(&label, "run %.12s (%s) %s", n->id, r.name, r.status);
 		n->label = cairn_buf_detach(&label, NULL);
 	}
-	cairn__stmt_reset(st);
-	*missing = row == 0;
-	return row < 0 ? cairn_errcode(w->ctx) : 0;
+	cairn__run_row_release(&r);
+	*missing = !found;
+	return 0;
 }
 
 static int describe_version(struct walk *w, struct cairn_lineage_node *n, int *missing)
 {
+	struct cairn_dataset_version v;
 	cairn_buf label = CAIRN_BUF_INIT;
-	cairn__stmt *st;
-	int rc, row;
+	int rc;
 
-	if ((rc = cairn__db_prepare(w->db, "SELECT name, version, hash, rows, cols, format, created_ms"
-					  " FROM dataset_versions WHERE id = ?", &st)) ||
-	    (rc = cairn__stmt_bind_text(st, 1, n->id)))
-		return rc;
-	row = cairn__stmt_step(st);
-	if (row == 1) {
-		cairn_buf_addf(&label, "%s@%lld", cairn__stmt_text(st, 0),
-			       (long long)cairn__stmt_int64(st, 1));
-		json_object_set_new(n->info, "name", json_string(cairn__stmt_text(st, 0)));
-		json_object_set_new(n->info, "version", json_integer(cairn__stmt_int64(st, 1)));
-		json_object_set_new(n->info, "ref", json_string(label.buf));
-		json_object_set_new(n->info, "hash", json_string(cairn__stmt_text(st, 2)));
-		json_object_set_new(n->info, "rows", cairn__stmt_is_null(st, 3) ? json_null()
-				    : json_integer(cairn__stmt_int64(st, 3)));
-		json_object_set_new(n->info, "cols", cairn__stmt_is_null(st, 4) ? json_null()
-				    : json_integer(cairn__stmt_int64(st, 4)));
-		json_object_set_new(n->info, "format", cairn__stmt_is_null(st, 5) ? json_null()
-				    : json_string(cairn__stmt_text(st, 5)));
-		json_object_set_new(n->info, "created_at", time_json(cairn__stmt_int64(st, 6)));
-		n->label = cairn_buf_detach(&label, NULL);
+	if ((rc = cairn__dataset_by_id(w->ctx, n->id, &v))) {
+		if (rc != CAIRN_ENOTFOUND)
+			return rc;
+		cairn_error_clear(w->ctx);
+		*missing = 1;
+		return 0;
 	}
-	cairn__stmt_reset(st);
-	*missing = row == 0;
-	return row < 0 ? cairn_errcode(w->ctx) : 0;
+	cairn_buf_addf(&label, "%s@%lld", v.name, (long long)v.version);
+	json_object_set_new(n->info, "name", json_string(v.name));
+	json_object_set_new(n->info, "version", json_integer(v.version));
+	json_object_set_new(n->info, "ref", json_string(label.buf));
+	json_object_set_new(n->info, "hash", json_string(v.hash));
+	json_object_set_new(n->info, "rows", v.rows < 0 ? json_null() : json_integer(v.rows));
+	json_object_set_new(n->info, "cols", v.cols < 0 ? json_null() : json_integer(v.cols));
+	json_object_set_new(n->info, "format", *v.format ? json_string(v.format) : json_null());
+	json_object_set_new(n->info, "created_at", time_json(v.created_ms));
+	n->label = cairn_buf_detach(&label, NULL);
+	cairn_dataset_version_release(&v);
+	*missing = 0;
+	return 0;
 }
 
 /* Fills the label and info of node n from the records of its type. */
@@ -442,46 +394,12 @@ static void add_edge(struct walk *w, size_t src, const char *relation, size_t ds
 	e->created_ms = created_ms;
 }
 
-/* Reads every edge that leaves (as_src) or enters node n into rows. */
-static int read_edges(struct walk *w, const struct cairn_lineage_node *n, int as_src,
-		      struct row **rows, size_t *nrows, size_t *cap)
-{
-	cairn__stmt *st;
-	int rc, row;
-
-	if ((rc = as_src
-	     ? cairn__db_prepare(w->db, "SELECT src_type, src_id, relation, dst_type, dst_id, created_ms"
-				       " FROM lineage WHERE src_type = ? AND src_id = ?"
-				       " ORDER BY relation, dst_type, dst_id", &st)
-	     : cairn__db_prepare(w->db, "SELECT src_type, src_id, relation, dst_type, dst_id, created_ms"
-				       " FROM lineage WHERE dst_type = ? AND dst_id = ?"
-				       " ORDER BY relation, src_type, src_id", &st)) ||
-	    (rc = cairn__stmt_bind_text(st, 1, n->type)) ||
-	    (rc = cairn__stmt_bind_text(st, 2, n->id)))
-		return rc;
-	while ((row = cairn__stmt_step(st)) == 1) {
-		struct row *r;
-		if (*nrows == *cap) {
-			*cap = *cap ? 2 * *cap : 16;
-			*rows = cairn_xrealloc(*rows, *cap * sizeof(**rows));
-		}
-		r = &(*rows)[(*nrows)++];
-		r->src_type = cairn_xstrdup(cairn__stmt_text(st, 0));
-		r->src_id = cairn_xstrdup(cairn__stmt_text(st, 1));
-		r->relation = cairn_xstrdup(cairn__stmt_text(st, 2));
-		r->dst_type = cairn_xstrdup(cairn__stmt_text(st, 3));
-		r->dst_id = cairn_xstrdup(cairn__stmt_text(st, 4));
-		r->created_ms = cairn__stmt_int64(st, 5);
-	}
-	return row < 0 ? cairn_errcode(w->ctx) : 0;
-}
-
 /* Breadth first from the root in one direction; each node is expanded once. */
 static int walk_dir(struct walk *w, enum cairn_lineage_dir dir, int max_depth)
 {
 	struct { size_t node; int depth; } *queue = NULL;
 	size_t head = 0, tail = 0, qcap = 0, nrows = 0, nout, rcap = 0, i;
-	struct row *rows = NULL;
+	struct cairn__lineage_row *rows = NULL;
 	int rc = 0;
 
 	queue = cairn_xmalloc(sizeof(*queue) * (qcap = 16));
@@ -494,18 +412,19 @@ static int walk_dir(struct walk *w, enum cairn_lineage_dir dir, int max_depth)
 
 		if (max_depth >= 0 && depth >= max_depth)
 			continue;
-		for (i = 0; i < nrows; i++)
-			row_release(&rows[i]);
+		cairn__lineage_rows_release(rows, nrows);
 		nrows = 0;
 		/* n is src: its forward edges lead up, its reversed ones down;
 		 * n is dst: the other way round. */
-		if ((rc = read_edges(w, &w->g->nodes[at], 1, &rows, &nrows, &rcap)))
+		if ((rc = cairn__lineage_edges(w->db, w->g->nodes[at].type, w->g->nodes[at].id, 1,
+					       &rows, &nrows, &rcap)))
 			break;
 		nout = nrows;
-		if ((rc = read_edges(w, &w->g->nodes[at], 0, &rows, &nrows, &rcap)))
+		if ((rc = cairn__lineage_edges(w->db, w->g->nodes[at].type, w->g->nodes[at].id, 0,
+					       &rows, &nrows, &rcap)))
 			break;
 		for (i = 0; i < nrows && !rc; i++) {
-			struct row *r = &rows[i];
+			struct cairn__lineage_row *r = &rows[i];
 			int as_src = i < nout;
 			int forward = cairn_lineage_relation_is_forward(r->relation);
 			int up = as_src ? forward : !forward;
@@ -529,8 +448,7 @@ static int walk_dir(struct walk *w, enum cairn_lineage_dir dir, int max_depth)
 			queue[tail++].depth = depth + 1;
 		}
 	}
-	for (i = 0; i < nrows; i++)
-		row_release(&rows[i]);
+	cairn__lineage_rows_release(rows, nrows);
 	free(rows);
 	free(queue);
 	return rc;

@@ -15,8 +15,8 @@
 
 int cairn_run_log_param(cairn_run *run, const char *key, const char *value)
 {
-	cairn__stmt *st;
-	int rc, row;
+	cairn_buf old = CAIRN_BUF_INIT;
+	int rc, found;
 
 	if ((rc = cairn__run_check_key(run->ctx, "param", key)))
 		return rc;
@@ -25,65 +25,27 @@ int cairn_run_log_param(cairn_run *run, const char *key, const char *value)
 				   key);
 	if ((rc = cairn__db_begin(run->db)))
 		return rc;
-	if ((rc = cairn__db_prepare(run->db, "SELECT value FROM run_params WHERE run = ? AND key = ?", &st)) ||
-	    (rc = cairn__stmt_bind_int64(st, 1, run->seq)) ||
-	    (rc = cairn__stmt_bind_text(st, 2, key)))
+	if ((rc = cairn__rundb_param(run->db, run->seq, key, &old, &found)))
 		goto fail;
-	row = cairn__stmt_step(st);
-	if (row == 1) {
-		if (strcmp(cairn__stmt_text(st, 0), value))
+	if (found) {
+		if (strcmp(old.buf, value)) {
 			rc = cairn_error(run->ctx, CAIRN_EEXIST, "param '%s' of run %s is already '%s'"
 					 " (params are write-once; cannot set '%s')",
-					 key, run->id, cairn__stmt_text(st, 0), value);
-		cairn__stmt_reset(st);
-		if (rc)
+					 key, run->id, old.buf, value);
 			goto fail;
+		}
 		cairn__db_rollback(run->db);
-		return 0;
+		goto out;
 	}
-	cairn__stmt_reset(st);
-	if (row < 0) {
-		rc = CAIRN_EDB;
+	if ((rc = cairn__rundb_param_add(run->db, run->seq, key, value)))
 		goto fail;
-	}
-	if ((rc = cairn__db_prepare(run->db, "INSERT INTO run_params(run, key, value) VALUES (?, ?, ?)", &st)) ||
-	    (rc = cairn__stmt_bind_int64(st, 1, run->seq)) ||
-	    (rc = cairn__stmt_bind_text(st, 2, key)) ||
-	    (rc = cairn__stmt_bind_text(st, 3, value)) ||
-	    (rc = cairn__stmt_run(st)))
-		goto fail;
-	return cairn__db_commit(run->db);
+	rc = cairn__db_commit(run->db);
+	goto out;
 fail:
 	cairn__db_rollback(run->db);
+out:
+	cairn_buf_release(&old);
 	return rc;
-}
-
-static int bind_value(cairn__stmt *st, int idx, double v)
-{
-	return isnan(v) ? cairn__stmt_bind_null(st, idx) : cairn__stmt_bind_double(st, idx, v);
-}
-
-/* Keeps run_latest_metrics at the point with the highest step, then the
- * latest timestamp (MLflow's rule). */
-static int update_latest(cairn_run *run, const struct cairn_metric *m, int64_t ts)
-{
-	cairn__stmt *st;
-	int rc;
-
-	if ((rc = cairn__db_prepare(run->db,
-				   "INSERT INTO run_latest_metrics(run, key, value, step, timestamp_ms)"
-				   " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(run, key) DO UPDATE SET"
-				   " value = excluded.value, step = excluded.step,"
-				   " timestamp_ms = excluded.timestamp_ms"
-				   " WHERE excluded.step > step OR (excluded.step = step AND"
-				   " excluded.timestamp_ms >= timestamp_ms)", &st)) ||
-	    (rc = cairn__stmt_bind_int64(st, 1, run->seq)) ||
-	    (rc = cairn__stmt_bind_text(st, 2, m->key)) ||
-	    (rc = bind_value(st, 3, m->value)) ||
-	    (rc = cairn__stmt_bind_int64(st, 4, m->step)) ||
-	    (rc = cairn__stmt_bind_int64(st, 5, ts)))
-		return rc;
-	return cairn__stmt_run(st);
 }
 
 /* 1 when a (with time ta) is later than b (time tb) by the latest rule. */
@@ -98,7 +60,6 @@ int cairn_run_log_metrics(cairn_run *run, const struct cairn_metric *points, siz
 	struct { const struct cairn_metric *m; int64_t ts; } *latest = NULL;
 	size_t nlatest = 0, i, j;
 	int64_t now = cairn_now_ms();
-	cairn__stmt *st;
 	int rc;
 
 	for (i = 0; i < n; i++)
@@ -111,14 +72,7 @@ int cairn_run_log_metrics(cairn_run *run, const struct cairn_metric *points, siz
 	for (i = 0; i < n; i++) {
 		const struct cairn_metric *m = &points[i];
 		int64_t ts = m->timestamp_ms ? m->timestamp_ms : now;
-		if ((rc = cairn__db_prepare(run->db, "INSERT INTO run_metrics(run, key, step, timestamp_ms,"
-						    " value) VALUES (?, ?, ?, ?, ?)", &st)) ||
-		    (rc = cairn__stmt_bind_int64(st, 1, run->seq)) ||
-		    (rc = cairn__stmt_bind_text(st, 2, m->key)) ||
-		    (rc = cairn__stmt_bind_int64(st, 3, m->step)) ||
-		    (rc = cairn__stmt_bind_int64(st, 4, ts)) ||
-		    (rc = bind_value(st, 5, m->value)) ||
-		    (rc = cairn__stmt_run(st)))
+		if ((rc = cairn__rundb_metric_add(run->db, run->seq, m->key, m->step, ts, m->value)))
 			goto fail;
 		for (j = 0; j < nlatest && strcmp(latest[j].m->key, m->key); j++)
 			;
@@ -130,7 +84,9 @@ int cairn_run_log_metrics(cairn_run *run, const struct cairn_metric *points, siz
 		}
 	}
 	for (j = 0; j < nlatest; j++)
-		if ((rc = update_latest(run, latest[j].m, latest[j].ts)))
+		if ((rc = cairn__rundb_latest_update(run->db, run->seq, latest[j].m->key,
+						     latest[j].m->step, latest[j].ts,
+						     latest[j].m->value)))
 			goto fail;
 	rc = cairn__db_commit(run->db);
 	goto out;
@@ -192,32 +148,17 @@ int cairn_run_log_metric_tree(cairn_run *run, const char *prefix, const json_t *
 
 int cairn_run_set_tag(cairn_run *run, const char *key, const char *value)
 {
-	cairn__stmt *st;
 	int rc;
 
 	if ((rc = cairn__run_check_key(run->ctx, "tag", key)))
 		return rc;
-	if (!value) {
-		if ((rc = cairn__db_prepare(run->db, "DELETE FROM run_tags WHERE run = ? AND key = ?", &st)) ||
-		    (rc = cairn__stmt_bind_int64(st, 1, run->seq)) ||
-		    (rc = cairn__stmt_bind_text(st, 2, key)))
-			return rc;
-		return cairn__stmt_run(st);
-	}
-	if ((rc = cairn__db_prepare(run->db, "INSERT OR REPLACE INTO run_tags(run, key, value)"
-					    " VALUES (?, ?, ?)", &st)) ||
-	    (rc = cairn__stmt_bind_int64(st, 1, run->seq)) ||
-	    (rc = cairn__stmt_bind_text(st, 2, key)) ||
-	    (rc = cairn__stmt_bind_text(st, 3, value)))
-		return rc;
-	return cairn__stmt_run(st);
+	return cairn__rundb_tag_set(run->db, run->seq, key, value);
 }
 
 int cairn_run_log_input(cairn_run *run, const char *dataset_ref, const char *context)
 {
 	static const char *const contexts[] = { "train", "test", "validation", "other" };
 	struct cairn_dataset_version v = { 0 };
-	cairn__stmt *st;
 	size_t i;
 	int rc;
 
@@ -230,12 +171,7 @@ int cairn_run_log_input(cairn_run *run, const char *dataset_ref, const char *con
 		return rc;
 	if ((rc = cairn__db_begin(run->db)))
 		goto out;
-	if ((rc = cairn__db_prepare(run->db, "INSERT OR IGNORE INTO run_inputs(run, version_id, context)"
-					    " VALUES (?, ?, ?)", &st)) ||
-	    (rc = cairn__stmt_bind_int64(st, 1, run->seq)) ||
-	    (rc = cairn__stmt_bind_text(st, 2, v.id)) ||
-	    (rc = cairn__stmt_bind_text(st, 3, context)) ||
-	    (rc = cairn__stmt_run(st)) ||
+	if ((rc = cairn__rundb_input_add(run->db, run->seq, v.id, context)) ||
 	    (rc = cairn__lineage_add(run->db, "run", run->id, "used", "dataset_version", v.id)))
 		goto fail;
 	rc = cairn__db_commit(run->db);
@@ -367,31 +303,17 @@ static int record_artifacts(cairn_run *run, const char *dest, const struct store
 {
 	cairn_buf lineage_id = CAIRN_BUF_INIT;
 	int64_t now = cairn_now_ms();
-	cairn__stmt *st;
 	int rc;
 
 	if ((rc = cairn__db_begin(run->db)))
 		return rc;
 	/* A directory logged again replaces what was below it. */
-	if ((rc = cairn__db_prepare(run->db, "DELETE FROM run_artifacts WHERE run = ? AND"
-					    " (path = ? OR substr(path, 1, length(?) + 1) = ? || '/')", &st)) ||
-	    (rc = cairn__stmt_bind_int64(st, 1, run->seq)) ||
-	    (rc = cairn__stmt_bind_text(st, 2, dest)) ||
-	    (rc = cairn__stmt_bind_text(st, 3, dest)) ||
-	    (rc = cairn__stmt_bind_text(st, 4, dest)) ||
-	    (rc = cairn__stmt_run(st)))
+	if ((rc = cairn__rundb_artifacts_clear(run->db, run->seq, dest)))
 		goto fail;
-	for (size_t i = 0; i < l->n; i++) {
-		if ((rc = cairn__db_prepare(run->db, "INSERT OR REPLACE INTO run_artifacts(run, path, hash,"
-						    " size, created_ms) VALUES (?, ?, ?, ?, ?)", &st)) ||
-		    (rc = cairn__stmt_bind_int64(st, 1, run->seq)) ||
-		    (rc = cairn__stmt_bind_text(st, 2, l->v[i].path)) ||
-		    (rc = cairn__stmt_bind_text(st, 3, l->v[i].hash)) ||
-		    (rc = cairn__stmt_bind_int64(st, 4, (int64_t)l->v[i].size)) ||
-		    (rc = cairn__stmt_bind_int64(st, 5, now)) ||
-		    (rc = cairn__stmt_run(st)))
+	for (size_t i = 0; i < l->n; i++)
+		if ((rc = cairn__rundb_artifact_put(run->db, run->seq, l->v[i].path, l->v[i].hash,
+						    (int64_t)l->v[i].size, now)))
 			goto fail;
-	}
 	cairn_buf_addf(&lineage_id, "%s/%s", run->id, dest);
 	if ((rc = cairn__lineage_add(run->db, "run", run->id, "generated", "artifact", lineage_id.buf)))
 		goto fail;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/buf.h"
+#include "cairn/dataset.h"
 #include "cairn/error.h"
 #include "cairn/id.h"
 #include "cairn/lineage.h"
@@ -12,7 +13,10 @@
 #include "core/ctx-internal.h"
 #include "core/json.h"
 #include "core/who.h"
+#include "data/dataset-internal.h"
 #include "store/db.h"
+#include "store/lineage-db.h"
+#include "track/run-db.h"
 
 #define RUN_EVENT_SCHEMA "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"
 #define FACETS "https://openlineage.io/spec/facets/"
@@ -29,12 +33,8 @@ struct export {
 };
 
 struct run_row {
-	char id[CAIRN_ID_LEN + 1];
+	struct cairn__run_row r;
 	char *job;            /* "experiment/name" */
-	char *status;
-	char *parent;         /* NULL: none */
-	int64_t start_ms, end_ms;
-	int ended;
 };
 
 static json_t *facet(const struct export *x, const char *schema_url)
@@ -54,49 +54,30 @@ static json_t *time_json(int64_t ms)
 static int read_run(struct export *x, const char *id, struct run_row *r, int *found)
 {
 	cairn_buf job = CAIRN_BUF_INIT;
-	cairn__stmt *st;
-	int rc, row;
+	int rc;
 
-	memset(r, 0, sizeof(*r));
-	if ((rc = cairn__db_prepare(x->db, "SELECT e.name, r.name, r.status, r.start_ms, r.end_ms,"
-					  " r.parent_id FROM runs r JOIN experiments e"
-					  " ON e.id = r.experiment_id WHERE r.id = ?", &st)) ||
-	    (rc = cairn__stmt_bind_text(st, 1, id)))
+	r->job = NULL;
+	if ((rc = cairn__rundb_row(x->ctx, x->db, id, &r->r, found)) || !*found)
 		return rc;
-	row = cairn__stmt_step(st);
-	if (row == 1) {
-		snprintf(r->id, sizeof(r->id), "%s", id);
-		cairn_buf_addf(&job, "%s/%s", cairn__stmt_text(st, 0), cairn__stmt_text(st, 1));
-		r->job = cairn_buf_detach(&job, NULL);
-		r->status = cairn_xstrdup(cairn__stmt_text(st, 2));
-		r->start_ms = cairn__stmt_int64(st, 3);
-		r->ended = !cairn__stmt_is_null(st, 4);
-		r->end_ms = cairn__stmt_int64(st, 4);
-		if (!cairn__stmt_is_null(st, 5))
-			r->parent = cairn_xstrdup(cairn__stmt_text(st, 5));
-	}
-	cairn__stmt_reset(st);
-	*found = row == 1;
-	return row < 0 ? cairn_errcode(x->ctx) : 0;
+	cairn_buf_addf(&job, "%s/%s", r->r.experiment, r->r.name);
+	r->job = cairn_buf_detach(&job, NULL);
+	return 0;
 }
 
 static void run_row_release(struct run_row *r)
 {
 	free(r->job);
-	free(r->status);
-	free(r->parent);
+	cairn__run_row_release(&r->r);
 }
 
-/* The SchemaDatasetFacet of a stored schema [{name, type, nulls}]. */
-static json_t *schema_facet(const struct export *x, const char *text)
+/* The SchemaDatasetFacet of a schema [{name, type, nulls}]. */
+static json_t *schema_facet(const struct export *x, const json_t *schema)
 {
-	json_t *schema = json_loads(text, 0, NULL), *fields, *f, *col;
+	json_t *fields, *f, *col;
 	size_t i;
 
-	if (!json_is_array(schema)) {
-		json_decref(schema);
+	if (!json_is_array(schema))
 		return NULL;
-	}
 	f = facet(x, SCHEMA_FACET);
 	json_object_set_new(f, "fields", fields = json_array());
 	json_array_foreach(schema, i, col) {
@@ -106,7 +87,6 @@ static json_t *schema_facet(const struct export *x, const char *text)
 			json_array_append_new(fields, json_pack("{s:s, s:s}", "name", name,
 								"type", type ? type : "unknown"));
 	}
-	json_decref(schema);
 	return f;
 }
 
@@ -115,47 +95,40 @@ static int dataset_json(struct export *x, const char *type, const char *id, json
 {
 	cairn_buf name = CAIRN_BUF_INIT;
 	json_t *facets = json_object(), *f;
-	cairn__stmt *st;
-	int rc = 0, row = 0;
+	int rc = 0;
 
 	if (!strcmp(type, "dataset_version")) {
-		if ((rc = cairn__db_prepare(x->db, "SELECT name, version, hash, schema FROM dataset_versions"
-						  " WHERE id = ?", &st)) ||
-		    (rc = cairn__stmt_bind_text(st, 1, id)))
-			goto out;
-		if ((row = cairn__stmt_step(st)) == 1) {
-			cairn_buf_addf(&name, "%s@%lld", cairn__stmt_text(st, 0),
-				       (long long)cairn__stmt_int64(st, 1));
+		struct cairn_dataset_version v;
+		if (!(rc = cairn__dataset_by_id(x->ctx, id, &v))) {
+			cairn_buf_addf(&name, "%s@%lld", v.name, (long long)v.version);
 			f = facet(x, VERSION_FACET);
-			json_object_set_new(f, "datasetVersion", json_string(cairn__stmt_text(st, 2)));
+			json_object_set_new(f, "datasetVersion", json_string(v.hash));
 			json_object_set_new(facets, "version", f);
-			if (!cairn__stmt_is_null(st, 3) && (f = schema_facet(x, cairn__stmt_text(st, 3))))
+			if ((f = schema_facet(x, v.schema)))
 				json_object_set_new(facets, "schema", f);
+			cairn_dataset_version_release(&v);
+		} else if (rc == CAIRN_ENOTFOUND) {
+			cairn_error_clear(x->ctx);
+			rc = 0;
+		} else {
+			goto out;
 		}
-		cairn__stmt_reset(st);
 	} else if (!strcmp(type, "artifact") && strchr(id, '/')) {
 		const char *slash = strchr(id, '/');
+		char hash[CAIRN_HEX_LEN + 1];
 		cairn_buf run = CAIRN_BUF_INIT;
+		int found;
 		cairn_buf_add(&run, id, (size_t)(slash - id));
 		/* A single file has a content hash; a directory has none. */
-		if (!(rc = cairn__db_prepare(x->db, "SELECT a.hash FROM run_artifacts a JOIN runs r"
-						   " ON r.seq = a.run WHERE r.id = ? AND a.path = ?", &st)) &&
-		    !(rc = cairn__stmt_bind_text(st, 1, run.buf)) &&
-		    !(rc = cairn__stmt_bind_text(st, 2, slash + 1))) {
-			if ((row = cairn__stmt_step(st)) == 1) {
-				f = facet(x, VERSION_FACET);
-				json_object_set_new(f, "datasetVersion", json_string(cairn__stmt_text(st, 0)));
-				json_object_set_new(facets, "version", f);
-			}
-			cairn__stmt_reset(st);
-		}
+		rc = cairn__rundb_artifact_hash(x->db, run.buf, slash + 1, hash, &found);
 		cairn_buf_release(&run);
 		if (rc)
 			goto out;
-	}
-	if (row < 0) {
-		rc = cairn_errcode(x->ctx);
-		goto out;
+		if (found) {
+			f = facet(x, VERSION_FACET);
+			json_object_set_new(f, "datasetVersion", json_string(hash));
+			json_object_set_new(facets, "version", f);
+		}
 	}
 	if (!name.len)
 		cairn_buf_addf(&name, "%s/%s", type, id);
@@ -170,25 +143,13 @@ out:
 /* The datasets a run used (relation "used") or made ("generated"). */
 static int datasets_of(struct export *x, const char *run, const char *relation, json_t **out)
 {
-	cairn__stmt *st;
-	json_t *ends = json_array();
+	json_t *ends = NULL;
 	size_t i;
-	int rc, row;
+	int rc;
 
 	*out = json_array();
-	if ((rc = cairn__db_prepare(x->db, "SELECT dst_type, dst_id FROM lineage WHERE src_type = 'run'"
-					  " AND src_id = ? AND relation = ? ORDER BY dst_type, dst_id",
-				   &st)) ||
-	    (rc = cairn__stmt_bind_text(st, 1, run)) ||
-	    (rc = cairn__stmt_bind_text(st, 2, relation)))
+	if ((rc = cairn__lineage_targets(x->db, "run", run, relation, &ends)))
 		goto out;
-	while ((row = cairn__stmt_step(st)) == 1)
-		json_array_append_new(ends, json_pack("[s, s]", cairn__stmt_text(st, 0),
-						      cairn__stmt_text(st, 1)));
-	if (row < 0) {
-		rc = cairn_errcode(x->ctx);
-		goto out;
-	}
 	for (i = 0; i < json_array_size(ends) && !rc; i++) {
 		json_t *d = NULL, *e = json_array_get(ends, i);
 		if (!(rc = dataset_json(x, json_string_value(json_array_get(e, 0)),
@@ -208,11 +169,11 @@ static int run_facets(struct export *x, const struct run_row *r, json_t **out)
 	int rc, found = 0;
 
 	*out = json_object();
-	if (!r->parent)
+	if (!r->r.parent)
 		return 0;
-	if ((rc = read_run(x, r->parent, &parent, &found)) || !found)
+	if ((rc = read_run(x, r->r.parent, &parent, &found)) || !found)
 		return rc;
-	if (!cairn_lineage_run_uuid(parent.id, uuid)) {
+	if (!cairn_lineage_run_uuid(parent.r.id, uuid)) {
 		json_t *f = facet(x, PARENT_FACET);
 		json_object_set_new(f, "run", json_pack("{s:s}", "runId", uuid));
 		json_object_set_new(f, "job", json_pack("{s:s, s:s}", "namespace", JOB_NAMESPACE,
@@ -239,18 +200,18 @@ static int run_events(struct export *x, const struct run_row *r, cairn_buf *out)
 	char uuid[37];
 	int rc;
 
-	if (cairn_lineage_run_uuid(r->id, uuid))
-		return cairn_error(x->ctx, CAIRN_ECORRUPT, "run id '%s' is not a well-formed id", r->id);
-	if ((rc = datasets_of(x, r->id, "used", &inputs)) ||
-	    (rc = datasets_of(x, r->id, "generated", &outputs)) ||
+	if (cairn_lineage_run_uuid(r->r.id, uuid))
+		return cairn_error(x->ctx, CAIRN_ECORRUPT, "run id '%s' is not a well-formed id", r->r.id);
+	if ((rc = datasets_of(x, r->r.id, "used", &inputs)) ||
+	    (rc = datasets_of(x, r->r.id, "generated", &outputs)) ||
 	    (rc = run_facets(x, r, &facets)))
 		goto out;
 	for (int final = 0; final < 2; final++) {
-		if (final && !r->ended)
+		if (final && !r->r.ended)
 			break;
 		ev = json_pack("{s:s, s:o, s:s, s:s, s:{s:s, s:O}, s:{s:s, s:s}, s:O, s:O}",
-			       "eventType", final ? final_event(r->status) : "START",
-			       "eventTime", time_json(final ? r->end_ms : r->start_ms),
+			       "eventType", final ? final_event(r->r.status) : "START",
+			       "eventTime", time_json(final ? r->r.end_ms : r->r.start_ms),
 			       "producer", x->producer.buf,
 			       "schemaURL", RUN_EVENT_SCHEMA,
 			       "run", "runId", uuid, "facets", facets,
@@ -275,9 +236,9 @@ static int cmp_runs(const void *a, const void *b)
 {
 	const struct run_row *x = a, *y = b;
 
-	if (x->start_ms != y->start_ms)
-		return x->start_ms < y->start_ms ? -1 : 1;
-	return strcmp(x->id, y->id);
+	if (x->r.start_ms != y->r.start_ms)
+		return x->r.start_ms < y->r.start_ms ? -1 : 1;
+	return strcmp(x->r.id, y->r.id);
 }
 
 int cairn_lineage_openlineage(cairn_ctx *ctx, const struct cairn_lineage_graph *g, cairn_buf *out)

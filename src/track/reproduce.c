@@ -20,6 +20,7 @@
 
 struct repro {
 	cairn_ctx *ctx;
+	char *const *env;       /* the caller's environment, for git and the command */
 	json_t *orig;           /* cairn_run_show of the original */
 	const char *id;         /* its id */
 	const char *repo;       /* info.code.repository */
@@ -77,7 +78,7 @@ static int add_worktree(struct repro *r)
 	cairn_buf err = CAIRN_BUF_INIT;
 	int st, rc = 0;
 
-	if ((st = cairn__git(r->repo, args, NULL, -1, NULL, &err)) != 0)
+	if ((st = cairn__git(r->repo, args, r->env, NULL, -1, NULL, &err)) != 0)
 		rc = cairn_error(r->ctx, CAIRN_EIO, "cannot check out commit %.12s of"
 				 " '%s': %s", r->commit, r->repo,
 				 st < 0 ? strerror(errno) : cairn__git_first_line(&err));
@@ -92,9 +93,9 @@ static void remove_worktree(struct repro *r)
 	const char *rm[] = { "worktree", "remove", "--force", r->worktree.buf, NULL };
 	const char *prune[] = { "worktree", "prune", NULL };
 
-	if (r->worktree_added && cairn__git(r->repo, rm, NULL, -1, NULL, NULL) != 0) {
+	if (r->worktree_added && cairn__git(r->repo, rm, r->env, NULL, -1, NULL, NULL) != 0) {
 		remove_tree(r->ctx, r->worktree.buf);
-		cairn__git(r->repo, prune, NULL, -1, NULL, NULL);
+		cairn__git(r->repo, prune, r->env, NULL, -1, NULL, NULL);
 	}
 	remove_tree(r->ctx, r->tmp.buf);
 }
@@ -135,7 +136,7 @@ static int apply_diff(struct repro *r)
 	if ((rc = cairn_run_get_artifact(r->ctx, r->id, "code/diff.patch", patch.buf)))
 		goto out;
 	args[3] = patch.buf;
-	if ((st = cairn__git(r->worktree.buf, args, NULL, -1, NULL, &err)) != 0) {
+	if ((st = cairn__git(r->worktree.buf, args, r->env, NULL, -1, NULL, &err)) != 0) {
 		rc = cairn_error(r->ctx, CAIRN_EIO, "cannot apply the recorded changes of run %s"
 				 " (code/diff.patch) to commit %.12s: %s; refusing to run other code",
 				 r->id, r->commit, st < 0 ? strerror(errno) : cairn__git_first_line(&err));
@@ -304,7 +305,7 @@ static int rerun(struct repro *r, const struct cairn_reproduce_options *opts, js
 	const json_t *cli_params = json_object_get(info, "cli_params");
 	const char *prefix = str(json_object_get(info, "code"), "path");
 	struct cairn_exec_param *params = NULL;
-	struct cairn_exec_options eo = { 0 };
+	struct cairn_exec_options eo;
 	struct cairn_exec_result res;
 	cairn_buf cwd = CAIRN_BUF_INIT, env_entry = CAIRN_BUF_INIT;
 	char *env[2] = { NULL, NULL }, **argv = NULL;
@@ -327,12 +328,15 @@ static int rerun(struct repro *r, const struct cairn_reproduce_options *opts, js
 	cairn_buf_addf(&env_entry, "CAIRN_INPUTS_DIR=%s", r->inputs.buf);
 	env[0] = env_entry.buf;
 	argv = command_argv(r);
+	if (opts->exec)
+		eo = *opts->exec;
+	else
+		cairn_exec_options_init(&eo);
 	eo.argv = argv;
 	eo.cwd = cwd.buf;
 	eo.params = params;
 	eo.nparams = n;
-	eo.env = env;
-	eo.quiet = opts->quiet;
+	eo.extra_env = env;
 	if (opts->started)
 		opts->started(r->id, cairn_run_id(run), r->worktree.buf, opts->arg);
 	if (!(rc = cairn_exec_run(run, &eo, &res))) {
@@ -421,6 +425,7 @@ int cairn_reproduce(cairn_ctx *ctx, const char *ref, const struct cairn_reproduc
 	if (!opts)
 		opts = &defaults;
 	r.ctx = ctx;
+	r.env = opts->exec ? opts->exec->env : NULL;
 	cairn_buf_init(&r.tmp);
 	cairn_buf_init(&r.worktree);
 	cairn_buf_init(&r.inputs);

@@ -44,41 +44,6 @@ int cairn__run_check_key(cairn_ctx *ctx, const char *what, const char *key)
 	return 0;
 }
 
-int cairn__run_lookup(cairn_ctx *ctx, cairn__db *db, const char *ref,
-		      char id[CAIRN_ID_LEN + 1], int64_t *seq)
-{
-	cairn__stmt *st;
-	char *full = NULL;
-	int rc, row;
-
-	if (!*ref || strlen(ref) > CAIRN_ID_LEN || strspn(ref, "0123456789abcdefghjkmnpqrstvwxyz"
-						       "ABCDEFGHJKMNPQRSTVWXYZ") != strlen(ref))
-		return cairn_error(ctx, CAIRN_ENOTFOUND, "no run '%s' (a run id or a unique prefix of one)",
-				   ref);
-	{
-		char lower[CAIRN_ID_LEN + 1];
-		size_t i;
-		for (i = 0; ref[i]; i++)
-			lower[i] = (char)(ref[i] >= 'A' && ref[i] <= 'Z' ? ref[i] + 32 : ref[i]);
-		lower[i] = '\0';
-		if ((rc = cairn__db_resolve_prefix(db, "run", "runs", "id", lower, &full)))
-			return rc;
-	}
-	if ((rc = cairn__db_prepare(db, "SELECT seq FROM runs WHERE id = ?", &st)) ||
-	    (rc = cairn__stmt_bind_text(st, 1, full)))
-		goto out;
-	row = cairn__stmt_step(st);
-	if (row == 1) {
-		*seq = cairn__stmt_int64(st, 0);
-		snprintf(id, CAIRN_ID_LEN + 1, "%s", full);
-	}
-	cairn__stmt_reset(st);
-	rc = row == 1 ? 0 : row == 0 ? cairn_error(ctx, CAIRN_ENOTFOUND, "no run '%s'", ref) : CAIRN_EDB;
-out:
-	free(full);
-	return rc;
-}
-
 int cairn_run_resolve(cairn_ctx *ctx, const char *ref, char id[CAIRN_ID_LEN + 1])
 {
 	cairn__db *db;
@@ -90,35 +55,16 @@ int cairn_run_resolve(cairn_ctx *ctx, const char *ref, char id[CAIRN_ID_LEN + 1]
 	return cairn__run_lookup(ctx, db, ref, id, &seq);
 }
 
-/* The id of experiment name, created when missing (inside a transaction). */
-static int experiment_id(cairn_ctx *ctx, cairn__db *db, const char *name, char id[CAIRN_ID_LEN + 1])
+/* Checks an experiment name: 1 to 250 characters, no control characters. */
+static int check_experiment(cairn_ctx *ctx, const char *name)
 {
-	cairn__stmt *st;
-	int rc, row;
-
 	if (!*name || strlen(name) > 250)
 		return cairn_error(ctx, CAIRN_EINVAL, "experiment name must be 1 to 250 characters");
 	for (const char *p = name; *p; p++)
 		if ((unsigned char)*p < 0x20)
 			return cairn_error(ctx, CAIRN_EINVAL, "experiment name '%s' holds a control character",
 					   name);
-	if ((rc = cairn__db_prepare(db, "SELECT id FROM experiments WHERE name = ?", &st)) ||
-	    (rc = cairn__stmt_bind_text(st, 1, name)))
-		return rc;
-	row = cairn__stmt_step(st);
-	if (row == 1)
-		snprintf(id, CAIRN_ID_LEN + 1, "%s", cairn__stmt_text(st, 0));
-	cairn__stmt_reset(st);
-	if (row != 0)
-		return row == 1 ? 0 : CAIRN_EDB;
-	cairn_id_new(id);
-	if ((rc = cairn__db_prepare(db, "INSERT INTO experiments(id, name, created_ms) VALUES (?, ?, ?)",
-				   &st)) ||
-	    (rc = cairn__stmt_bind_text(st, 1, id)) ||
-	    (rc = cairn__stmt_bind_text(st, 2, name)) ||
-	    (rc = cairn__stmt_bind_int64(st, 3, cairn_now_ms())))
-		return rc;
-	return cairn__stmt_run(st);
+	return 0;
 }
 
 static int new_handle(cairn_ctx *ctx, cairn__db *db, const char *id, int64_t seq, cairn_run **out)
@@ -139,8 +85,8 @@ int cairn_run_start(cairn_ctx *ctx, const struct cairn_run_options *opts, cairn_
 {
 	static const struct cairn_run_options defaults;
 	char id[CAIRN_ID_LEN + 1], exp[CAIRN_ID_LEN + 1], parent[CAIRN_ID_LEN + 1], ident[128];
+	struct cairn__rundb_new nr;
 	cairn_buf name = CAIRN_BUF_INIT;
-	cairn__stmt *st;
 	cairn__db *db;
 	pid_t pid;
 	int64_t seq, parent_seq;
@@ -161,35 +107,24 @@ int cairn_run_start(cairn_ctx *ctx, const struct cairn_run_options *opts, cairn_
 		cairn_buf_adds(&name, opts->name);
 	else
 		cairn_buf_addf(&name, "run-%s", id + CAIRN_ID_LEN - 6);
-	if ((rc = cairn__db_begin(db)))
+	if ((rc = check_experiment(ctx, opts->experiment ? opts->experiment : "Default")) ||
+	    (rc = cairn__db_begin(db)))
 		goto out;
 	if (opts->parent && (rc = cairn__run_lookup(ctx, db, opts->parent, parent, &parent_seq)))
 		goto fail;
-	if ((rc = experiment_id(ctx, db, opts->experiment ? opts->experiment : "Default", exp)))
+	nr.id = id;
+	nr.experiment_id = exp;
+	nr.name = name.buf;
+	nr.user = cairn__current_user();
+	nr.host = cairn__current_host();
+	nr.start_ms = cairn_id_time_ms(id);
+	nr.owner_pid = (int)pid;
+	nr.owner_identity = ident;
+	nr.parent_id = opts->parent ? parent : NULL;
+	if ((rc = cairn__rundb_experiment(ctx, db, opts->experiment ? opts->experiment : "Default",
+					  exp)) ||
+	    (rc = cairn__rundb_insert(ctx, db, &nr, &seq)))
 		goto fail;
-	if ((rc = cairn__db_prepare(db, "INSERT INTO runs(id, experiment_id, name, status, start_ms,"
-				       " user, host, owner_pid, owner_identity, parent_id)"
-				       " VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?)", &st)) ||
-	    (rc = cairn__stmt_bind_text(st, 1, id)) ||
-	    (rc = cairn__stmt_bind_text(st, 2, exp)) ||
-	    (rc = cairn__stmt_bind_text(st, 3, name.buf)) ||
-	    (rc = cairn__stmt_bind_int64(st, 4, cairn_id_time_ms(id))) ||
-	    (rc = cairn__stmt_bind_text(st, 5, cairn__current_user())) ||
-	    (rc = cairn__stmt_bind_text(st, 6, cairn__current_host())) ||
-	    (rc = cairn__stmt_bind_int64(st, 7, pid)) ||
-	    (rc = cairn__stmt_bind_text(st, 8, ident)) ||
-	    (rc = opts->parent ? cairn__stmt_bind_text(st, 9, parent) : cairn__stmt_bind_null(st, 9)) ||
-	    (rc = cairn__stmt_run(st)))
-		goto fail;
-	if ((rc = cairn__db_prepare(db, "SELECT seq FROM runs WHERE id = ?", &st)) ||
-	    (rc = cairn__stmt_bind_text(st, 1, id)))
-		goto fail;
-	if (cairn__stmt_step(st) != 1) {
-		rc = CAIRN_EDB;
-		goto fail;
-	}
-	seq = cairn__stmt_int64(st, 0);
-	cairn__stmt_reset(st);
 	if ((rc = cairn__db_commit(db)))
 		goto out;
 	rc = new_handle(ctx, db, id, seq, out);
@@ -214,15 +149,12 @@ int cairn_run_attach(cairn_ctx *ctx, const char *ref, cairn_run **out)
 	return new_handle(ctx, db, id, seq, out);
 }
 
-int cairn_run_from_env(cairn_ctx *ctx, cairn_run **out)
+int cairn_run_open_current(cairn_ctx *ctx, const char *run_id, cairn_run **out)
 {
-	const char *id = getenv("CAIRN_RUN_ID");
-
 	*out = NULL;
-	if (!id || !*id)
-		return cairn_error(ctx, CAIRN_EINVAL, "no run to log to: CAIRN_RUN_ID is not set "
-				   "(start the program with 'cairn run', or name a run with --run)");
-	return cairn_run_attach(ctx, id, out);
+	if (!run_id || !*run_id)
+		return cairn_error(ctx, CAIRN_EINVAL, "no run to log to: no current run id given");
+	return cairn_run_attach(ctx, run_id, out);
 }
 
 void cairn_run_free(cairn_run *run)
@@ -242,109 +174,96 @@ cairn_ctx *cairn_run_ctx(const cairn_run *run)
 
 int cairn_run_end(cairn_run *run, enum cairn_run_status status, const char *message)
 {
-	cairn__stmt *st;
-	int rc;
+	int rc, ended;
 
 	if (status == CAIRN_RUN_RUNNING || (unsigned)status > CAIRN_RUN_KILLED)
 		return cairn_error(run->ctx, CAIRN_EINVAL, "a run ends FINISHED, FAILED or KILLED");
-	if ((rc = cairn__db_prepare(run->db, "UPDATE runs SET status = ?, end_ms = ?, message = ?,"
-					    " owner_pid = NULL, owner_identity = NULL"
-					    " WHERE seq = ? AND status = 'RUNNING'", &st)) ||
-	    (rc = cairn__stmt_bind_text(st, 1, cairn_run_status_name(status))) ||
-	    (rc = cairn__stmt_bind_int64(st, 2, cairn_now_ms())) ||
-	    (rc = cairn__stmt_bind_text(st, 3, message ? message : "")) ||
-	    (rc = cairn__stmt_bind_int64(st, 4, run->seq)) ||
-	    (rc = cairn__stmt_run(st)))
+	if ((rc = cairn__rundb_end(run->db, run->seq, cairn_run_status_name(status), cairn_now_ms(),
+				   message ? message : "", &ended)))
 		return rc;
-	if (cairn__db_changes(run->db) != 1)
+	if (!ended)
 		return cairn_error(run->ctx, CAIRN_EINVAL, "run %s has already ended", run->id);
 	return 0;
 }
 
 int cairn_run_set_note(cairn_run *run, const char *text)
 {
-	cairn__stmt *st;
-	int rc;
-
-	if ((rc = cairn__db_prepare(run->db, "UPDATE runs SET note = ? WHERE seq = ?", &st)) ||
-	    (rc = cairn__stmt_bind_text(st, 1, text)) ||
-	    (rc = cairn__stmt_bind_int64(st, 2, run->seq)))
-		return rc;
-	return cairn__stmt_run(st);
+	return cairn__rundb_set_note(run->db, run->seq, text);
 }
 
+/* One key of the info object is replaced in a transaction: read, change,
+ * write, so that the store needs no JSON functions of its own. */
 int cairn_run_set_info(cairn_run *run, const char *key, json_t *value)
 {
 	cairn_buf text = CAIRN_BUF_INIT;
-	cairn__stmt *st;
+	json_t *info = NULL;
 	int rc;
 
 	if (!value)
 		return cairn_error(run->ctx, CAIRN_ENOMEM, "out of memory");
-	cairn_json_append(&text, value, 0);
-	json_decref(value);
-	if ((rc = cairn__db_prepare(run->db, "UPDATE runs SET info = json_set(info, '$.' || json_quote(?),"
-					    " json(?)) WHERE seq = ?", &st)) ||
-	    (rc = cairn__stmt_bind_text(st, 1, key)) ||
-	    (rc = cairn__stmt_bind_text(st, 2, text.buf)) ||
-	    (rc = cairn__stmt_bind_int64(st, 3, run->seq)))
-		goto out;
-	rc = cairn__stmt_run(st);
+	if ((rc = cairn__db_begin(run->db))) {
+		json_decref(value);
+		return rc;
+	}
+	if ((rc = cairn__rundb_info(run->ctx, run->db, run->seq, &info)))
+		goto fail;
+	if (!json_is_object(info)) {
+		json_decref(info);
+		info = json_object();
+	}
+	json_object_set_new(info, key, value);
+	value = NULL;
+	cairn_json_append(&text, info, 0);
+	if ((rc = cairn__rundb_set_info_text(run->db, run->seq, text.buf)))
+		goto fail;
+	rc = cairn__db_commit(run->db);
+	goto out;
+fail:
+	cairn__db_rollback(run->db);
 out:
+	json_decref(value);
+	json_decref(info);
 	cairn_buf_release(&text);
 	return rc;
 }
 
+int cairn__run_add_edge(cairn_run *run, const char *relation, const char *dst_type,
+			const char *dst_id)
+{
+	int rc;
+
+	if ((rc = cairn__db_begin(run->db)))
+		return rc;
+	if ((rc = cairn__lineage_add(run->db, "run", run->id, relation, dst_type, dst_id))) {
+		cairn__db_rollback(run->db);
+		return rc;
+	}
+	return cairn__db_commit(run->db);
+}
+
 int cairn_run_reap_dead(cairn_ctx *ctx)
 {
-	struct dead { int64_t seq; int pid; } *dead = NULL;
-	size_t n = 0, cap = 0;
-	cairn__stmt *st;
+	struct cairn__rundb_owner *owners = NULL;
 	cairn__db *db;
 	char ident[128];
-	int rc, row;
+	size_t n = 0;
+	int rc;
 
-	if ((rc = cairn__ctx_db(ctx, &db)))
+	if ((rc = cairn__ctx_db(ctx, &db)) ||
+	    (rc = cairn__rundb_running(ctx, db, cairn__current_host(), &owners, &n)))
 		return rc;
-	if ((rc = cairn__db_prepare(db, "SELECT seq, owner_pid, owner_identity FROM runs"
-				       " WHERE status = 'RUNNING' AND host = ?", &st)) ||
-	    (rc = cairn__stmt_bind_text(st, 1, cairn__current_host())))
-		return rc;
-	while ((row = cairn__stmt_step(st)) == 1) {
-		int pid = (int)cairn__stmt_int64(st, 1);
-		if (!cairn__process_identity(pid, ident, sizeof(ident)) &&
-		    !strcmp(ident, cairn__stmt_text(st, 2)))
-			continue;
-		if (n == cap) {
-			struct dead *d = realloc(dead, (cap = cap ? 2 * cap : 8) * sizeof(*dead));
-			if (!d) {
-				cairn__stmt_reset(st);
-				free(dead);
-				return cairn_error(ctx, CAIRN_ENOMEM, "out of memory");
-			}
-			dead = d;
-		}
-		dead[n].seq = cairn__stmt_int64(st, 0);
-		dead[n++].pid = pid;
-	}
-	cairn__stmt_reset(st);
-	if (row < 0) {
-		free(dead);
-		return CAIRN_EDB;
-	}
 	for (size_t i = 0; i < n && !rc; i++) {
 		char msg[128];
+		int ended;
+		if (!cairn__process_identity(owners[i].pid, ident, sizeof(ident)) &&
+		    !strcmp(ident, owners[i].identity))
+			continue;
 		snprintf(msg, sizeof(msg), "process %d, which owned the run, ended without ending it",
-			 dead[i].pid);
-		/* The status check makes a race with the owner's own end harmless. */
-		if (!(rc = cairn__db_prepare(db, "UPDATE runs SET status = 'FAILED', end_ms = ?, message = ?,"
-						" owner_pid = NULL, owner_identity = NULL"
-						" WHERE seq = ? AND status = 'RUNNING'", &st)) &&
-		    !(rc = cairn__stmt_bind_int64(st, 1, cairn_now_ms())) &&
-		    !(rc = cairn__stmt_bind_text(st, 2, msg)) &&
-		    !(rc = cairn__stmt_bind_int64(st, 3, dead[i].seq)))
-			rc = cairn__stmt_run(st);
+			 owners[i].pid);
+		/* Only a RUNNING run is ended, so a race with the owner's own
+		 * end is harmless. */
+		rc = cairn__rundb_end(db, owners[i].seq, "FAILED", cairn_now_ms(), msg, &ended);
 	}
-	free(dead);
+	cairn__rundb_owners_free(owners, n);
 	return rc;
 }

@@ -7,6 +7,7 @@
  * in order so that a limit ends the scan early.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/buf.h"
@@ -15,8 +16,9 @@
 #include "cairn/run.h"
 #include "cairn/search.h"
 #include "core/ctx-internal.h"
+#include "store/dialect.h"
 #include "track/filter-internal.h"
-#include "track/run-internal.h"
+#include "track/run-db.h"
 
 static const char *const key_tables[] = {
 	[CAIRN__METRIC] = "run_latest_metrics",
@@ -67,26 +69,20 @@ static void add_int(struct cairn__search_sql *q, int64_t v)
 	cairn_buf_addf(&q->sql, "?%d", i + 1);
 }
 
-/* LIKE's pattern (case-sensitive, % and _) as a GLOB pattern, which SQLite
- * compares case-sensitively: its own wildcards become classes. */
-static char *like_to_glob(const char *like)
+/* Appends the subquery of the elements of a JSON array bound as a new
+ * text parameter that takes json over. */
+static void add_list(struct cairn__search_sql *q, char *json, int numeric)
 {
-	cairn_buf b = CAIRN_BUF_INIT;
+	int i = bind_slot(q);
+	char param[16];
 
-	for (const char *c = like; *c; c++) {
-		switch (*c) {
-		case '%': cairn_buf_addch(&b, '*'); break;
-		case '_': cairn_buf_addch(&b, '?'); break;
-		case '*': cairn_buf_adds(&b, "[*]"); break;
-		case '?': cairn_buf_adds(&b, "[?]"); break;
-		case '[': cairn_buf_adds(&b, "[[]"); break;
-		default: cairn_buf_addch(&b, *c); break;
-		}
-	}
-	return cairn_buf_detach(&b, NULL);
+	q->binds[i].type = CAIRN__BIND_TEXT;
+	q->binds[i].text = json;
+	snprintf(param, sizeof(param), "?%d", i + 1);
+	cairn__dialect_json_array_values(&q->sql, param, numeric);
 }
 
-/* A list of strings as a JSON array, for json_each(). */
+/* A list of strings as a JSON array, for cairn__dialect_json_array_values(). */
 static char *json_list(char **list, size_t n)
 {
 	cairn_buf b = CAIRN_BUF_INIT;
@@ -114,25 +110,24 @@ static void add_predicate(struct cairn__search_sql *q, const struct cairn__claus
 {
 	int numeric = c->entity == CAIRN__METRIC || (c->attr && c->attr->numeric);
 
-	cairn_buf_addf(&q->sql, "%s ", expr);
+	cairn_buf_adds(&q->sql, expr);
 	switch (c->op) {
-	case CAIRN__LIKE:
-		cairn_buf_adds(&q->sql, "GLOB ");
-		add_text(q, like_to_glob(c->text));
+	case CAIRN__LIKE: {
+		char *pattern = cairn__dialect_like_case_sensitive(&q->sql, c->text);
+		add_text(q, pattern);
 		break;
+	}
 	case CAIRN__ILIKE:
-		cairn_buf_adds(&q->sql, "LIKE ");
+		cairn_buf_adds(&q->sql, cairn__dialect_like_case_insensitive());
 		add_text(q, cairn_xstrdup(c->text));
 		break;
 	case CAIRN__IN:
 	case CAIRN__NOT_IN:
-		cairn_buf_addf(&q->sql, "%sIN (SELECT value FROM json_each(",
-			       c->op == CAIRN__NOT_IN ? "NOT " : "");
-		add_text(q, json_list(c->list, c->nlist));
-		cairn_buf_adds(&q->sql, "))");
+		cairn_buf_addf(&q->sql, " %sIN ", c->op == CAIRN__NOT_IN ? "NOT " : "");
+		add_list(q, json_list(c->list, c->nlist), 0);
 		break;
 	default:
-		cairn_buf_addf(&q->sql, "%s ", sql_ops[c->op]);
+		cairn_buf_addf(&q->sql, " %s ", sql_ops[c->op]);
 		if (numeric)
 			add_double(q, c->number);
 		else
@@ -181,8 +176,9 @@ static int by_experiment(const struct cairn__clause *c)
 	       c->op == CAIRN__EQ;
 }
 
-void cairn__search_default_plan(const struct cairn__filter *f, const char *experiment,
-				struct cairn__search_plan *plan)
+/* The plan chosen without looking at the data, by the kind of each clause. */
+static void default_plan(const struct cairn__filter *f, const char *experiment,
+			 struct cairn__search_plan *plan)
 {
 	static const double rank_share[] = { 0, 0.1, 0.5, 0.9 };
 	int best = 99, by_id = 0, by_exp = experiment != NULL;
@@ -231,7 +227,7 @@ void cairn__search_compile(const struct cairn__filter *f, const struct cairn__or
 			   const struct cairn__search_plan *plan, struct cairn__search_sql *q)
 {
 	static const struct cairn__filter none;
-	struct cairn__search_plan default_plan;
+	struct cairn__search_plan fallback;
 	size_t checks[CAIRN__FILTER_MAX_CLAUSES], nchecks = 0, i, driver;
 	int by_id = 0, by_exp = experiment != NULL, part;
 	cairn_buf seq = CAIRN_BUF_INIT; /* the driving table's run column */
@@ -242,8 +238,8 @@ void cairn__search_compile(const struct cairn__filter *f, const struct cairn__or
 	if (!f)
 		f = &none;
 	if (!plan) {
-		cairn__search_default_plan(f, experiment, &default_plan);
-		plan = &default_plan;
+		default_plan(f, experiment, &fallback);
+		plan = &fallback;
 	}
 	/* Only an order on a key can drive the query. */
 	part = n_orders && orders[0].entity != CAIRN__ATTRIBUTE ? plan->part : 0;
@@ -328,8 +324,11 @@ void cairn__search_compile(const struct cairn__filter *f, const struct cairn__or
 	cairn_buf_adds(&q->sql, " ORDER BY ");
 	for (i = part == 2; i < n_orders; i++)
 		add_order(q, &orders[i], i, part == 1 && i == 0);
-	cairn_buf_adds(&q->sql, "r.start_ms DESC, r.id DESC LIMIT ");
-	add_int(q, max ? (int64_t)max : -1);
+	cairn_buf_adds(&q->sql, "r.start_ms DESC, r.id DESC");
+	if (max) {
+		cairn_buf_adds(&q->sql, " LIMIT ");
+		add_int(q, (int64_t)max);
+	}
 }
 
 /* "EXISTS (SELECT 1 FROM <table> c WHERE ...)" for key clause i. */
@@ -384,9 +383,8 @@ void cairn__search_compile_sample(const struct cairn__filter *f, const char *exp
 		cairn_buf_adds(&q->sql, "), 0)");
 	}
 	cairn_buf_adds(&q->sql, " FROM runs r CROSS JOIN experiments e WHERE e.id = r.experiment_id"
-		       " AND r.seq IN (SELECT value FROM json_each(");
-	add_text(q, cairn_xstrdup(seqs));
-	cairn_buf_adds(&q->sql, "))");
+		       " AND r.seq IN ");
+	add_list(q, cairn_xstrdup(seqs), 1);
 }
 
 void cairn__search_sql_release(struct cairn__search_sql *q)
@@ -519,7 +517,7 @@ static int choose_plan(cairn_ctx *ctx, cairn__db *db, const struct cairn__filter
 	int order_may_drive, by_exp = experiment != NULL, rc = 0, row;
 	cairn__stmt *st;
 
-	cairn__search_default_plan(f, experiment, plan);
+	default_plan(f, experiment, plan);
 	for (i = 0; i < f->n; i++) {
 		if (by_run_id(&f->clauses[i]))
 			return 0;
@@ -531,11 +529,12 @@ static int choose_plan(cairn_ctx *ctx, cairn__db *db, const struct cairn__filter
 	if (!order_may_drive && nkeys < 2)
 		return 0;
 
-	if ((rc = cairn__db_prepare(db, "SELECT coalesce(max(seq), 0) FROM runs", &st)))
-		return rc;
-	if (cairn__stmt_step(st) == 1)
-		runs = (double)cairn__stmt_int64(st, 0);
-	cairn__stmt_reset(st);
+	{
+		int64_t max_seq;
+		if ((rc = cairn__rundb_max_seq(db, &max_seq)))
+			return rc;
+		runs = (double)max_seq;
+	}
 	if (runs < 1)
 		return 0;
 	cairn_buf_addch(&seqs, '[');
@@ -654,7 +653,7 @@ int cairn_runs_search(cairn_ctx *ctx, const struct cairn_runs_search_options *op
 			break;
 	}
 	for (size_t i = 0; opts->with_data && i < n && !rc; i++)
-		rc = cairn__run_add_data(db, seqs[i], json_array_get(runs, i));
+		rc = cairn__rundb_add_data(db, seqs[i], json_array_get(runs, i));
 	if (!rc) {
 		*out = runs;
 		runs = NULL;
@@ -724,10 +723,9 @@ int cairn_runs_compare(cairn_ctx *ctx, const char *const *refs, size_t n, json_t
 					     "duration_ms" };
 	static const char *const parts[] = { "params", "metrics", "tags" };
 	json_t *runs = json_array(), *o = NULL, *ids, *differs, *a, *r;
-	cairn__stmt *st;
 	cairn__db *db;
 	size_t i;
-	int rc, row;
+	int rc;
 
 	*out = NULL;
 	if ((rc = cairn__ctx_db(ctx, &db)) || (rc = cairn_run_reap_dead(ctx)))
@@ -743,18 +741,10 @@ int cairn_runs_compare(cairn_ctx *ctx, const char *const *refs, size_t n, json_t
 				rc = cairn_error(ctx, CAIRN_EINVAL, "run %s is given twice ('%s')", id, refs[i]);
 				goto out;
 			}
-		if ((rc = cairn__db_prepare(db, "SELECT " CAIRN__RUN_SUMMARY_COLUMNS " FROM runs r JOIN experiments e"
-					       " ON e.id = r.experiment_id WHERE r.seq = ?", &st)) ||
-		    (rc = cairn__stmt_bind_int64(st, 1, seq)))
+		if ((rc = cairn__rundb_summary(ctx, db, seq, &r)))
 			goto out;
-		if ((row = cairn__stmt_step(st)) != 1) {
-			rc = row == 0 ? cairn_error(ctx, CAIRN_ENOTFOUND, "no run '%s'", refs[i]) : CAIRN_EDB;
-			goto out;
-		}
-		r = cairn__run_summary_json(st);
-		cairn__stmt_reset(st);
 		json_array_append_new(runs, r);
-		if ((rc = cairn__run_add_data(db, seq, r)))
+		if ((rc = cairn__rundb_add_data(db, seq, r)))
 			goto out;
 	}
 

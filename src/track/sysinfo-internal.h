@@ -11,8 +11,9 @@
 #include <jansson.h>
 
 /* The environment object (new reference; NULL only when out of memory):
- * {os, kernel, cpu, memory_kb, cairn, env}. */
-json_t *cairn__sysinfo_environment(void);
+ * {os, kernel, cpu, memory_kb, cairn, env}, env holding the allowlisted
+ * variables of env ("NAME=VALUE" entries, NULL terminated; may be NULL). */
+json_t *cairn__sysinfo_environment(char *const *env);
 
 /* The os-release file at path as {id, name, version_id, pretty_name} (keys
  * present when set), or JSON null when it cannot be read. */

@@ -13,6 +13,7 @@
 #include <yaml.h>
 #include "cairn/buf.h"
 #include "cairn/version.h"
+#include "track/exec-internal.h"
 #include "track/sysinfo-internal.h"
 
 /*
@@ -169,19 +170,20 @@ static json_t *build_info(void)
 	return o;
 }
 
-static json_t *recorded_variables(void)
+/* The allowlisted variables of env, in the allowlist's order. */
+static json_t *recorded_variables(char *const *env)
 {
 	json_t *o = json_object();
 
 	for (size_t i = 0; i < sizeof(recorded_env) / sizeof(recorded_env[0]); i++) {
-		const char *v = getenv(recorded_env[i]);
+		const char *v = cairn__env_get(env, recorded_env[i]);
 		if (v)
 			json_object_set_new(o, recorded_env[i], json_string(v));
 	}
 	return o;
 }
 
-json_t *cairn__sysinfo_environment(void)
+json_t *cairn__sysinfo_environment(char *const *env)
 {
 	struct sysinfo si;
 	json_t *o = json_object();
@@ -194,6 +196,6 @@ json_t *cairn__sysinfo_environment(void)
 	json_object_set_new(o, "memory_kb", sysinfo(&si) ? json_null() :
 			    json_integer((json_int_t)((unsigned long long)si.totalram * si.mem_unit / 1024)));
 	json_object_set_new(o, "cairn", build_info());
-	json_object_set_new(o, "env", recorded_variables());
+	json_object_set_new(o, "env", recorded_variables(env));
 	return o;
 }

@@ -177,9 +177,22 @@ test_expect_success 'outside a workspace: exit 3 and how to create one' '
 	rm -rf "$d"
 '
 
-test_expect_success 'fsck finds the store sound' '
+test_expect_success 'fsck finds the store sound, having checked every object' '
+	n=$(find .cairn/objects -type f -path "*/??/*" | wc -l) &&
+	test "$n" -eq 7 &&
+	test "$(cairn object list | wc -l)" -eq 7 &&
 	cairn fsck >out &&
-	test_grep "0 corrupt, 0 missing" out
+	test_grep "^checked $n objects \(.*\): 0 corrupt, 0 missing, 0 unrecorded, 0 stray$" out &&
+	cairn fsck --json >out.json &&
+	python3 - "$n" <<-\PY
+	import json, sys
+	v = json.load(open("out.json"))
+	assert v["ok"] is True, v
+	assert v["objects_checked"] == int(sys.argv[1]), v
+	assert v["bytes_checked"] > 0, v
+	for kind in ("corrupt", "missing", "unrecorded", "stray", "dangling", "database"):
+	    assert v[kind] == [], (kind, v)
+	PY
 '
 
 test_done

@@ -14,12 +14,14 @@ extern const struct unit_test fs_tests[];
 extern const struct unit_test log_tests[];
 extern const struct unit_test db_tests[];
 extern const struct unit_test workspace_tests[];
+extern const struct unit_test fsck_tests[];
 extern const struct unit_test csv_tests[];
 extern const struct unit_test value_tests[];
 extern const struct unit_test frame_tests[];
 extern const struct unit_test profile_tests[];
 extern const struct unit_test expect_tests[];
 extern const struct unit_test derive_tests[];
+extern const struct unit_test dataset_ops_tests[];
 extern const struct unit_test filter_tests[];
 extern const struct unit_test svgplot_tests[];
 extern const struct unit_test run_tests[];
@@ -37,6 +39,10 @@ extern const struct unit_test learners_cv_tests[];
 extern const struct unit_test evaluate_tests[];
 extern const struct unit_test plots_tests[];
 extern const struct unit_test xgboost_tests[];
+extern const struct unit_test package_tests[];
+extern const struct unit_test import_tests[];
+extern const struct unit_test federated_tests[];
+extern const struct unit_test reproduce_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -49,11 +55,13 @@ extern const struct unit_test xgboost_tests[];
 	log_tests, \
 	db_tests, \
 	workspace_tests, \
+	fsck_tests, \
 	csv_tests, \
 	value_tests, \
 	profile_tests, \
 	expect_tests, \
 	derive_tests, \
+	dataset_ops_tests, \
 	filter_tests, \
 	svgplot_tests, \
 	run_tests, \
@@ -71,6 +79,10 @@ extern const struct unit_test xgboost_tests[];
 	xgboost_tests, \
 	frame_tests, \
 	evaluate_tests, \
+	package_tests, \
+	import_tests, \
+	federated_tests, \
+	reproduce_tests, \
 	plots_tests,
 
 #endif

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cairn/ctx.h"
@@ -26,7 +27,7 @@ static int64_t query_int(cairn__db *db, const char *sql)
 static int latest_version(int *count)
 {
 	int n;
-	const struct cairn_migration *m = cairn__migrations(&n);
+	const struct cairn__migration *m = cairn__migrations(&n);
 	if (count)
 		*count = n;
 	return m[n - 1].version;
@@ -39,7 +40,7 @@ static void test_db_migrations_applied_once(void)
 	cairn__stmt *st;
 	cairn_buf first = CAIRN_BUF_INIT, again = CAIRN_BUF_INIT;
 	int n, latest = latest_version(&n);
-	const struct cairn_migration *m = cairn__migrations(&n);
+	const struct cairn__migration *m = cairn__migrations(&n);
 
 	/* Versions are ascending and unique. */
 	for (int i = 1; i < n; i++)
@@ -271,6 +272,75 @@ static void test_db_resolve_prefix(void)
 	cairn_ctx_free(ctx);
 }
 
+/* Keys beyond ASCII resolve too: the range's upper bound is valid text. */
+static void test_db_resolve_prefix_utf8(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	cairn__db *db = NULL;
+	char *full = NULL;
+
+	CHECK_OK(ctx, cairn__db_open(ctx, "t.db", 1, &db));
+	CHECK_OK(ctx, cairn__db_exec(db, "INSERT INTO meta(key, value) VALUES"
+				     " ('caf\xc3\xa9-1', ''), ('caf\xc3\xa9-2', ''),"
+				     " ('cafe', ''), ('caf\xc3\xa9\xf4\x8f\xbf\xbe', '')"));
+	CHECK_ERR(ctx, cairn__db_resolve_prefix(db, "key", "meta", "key", "caf\xc3\xa9-", &full),
+		  CAIRN_EAMBIGUOUS, "caf\xc3\xa9-1, caf\xc3\xa9-2");
+	CHECK_OK(ctx, cairn__db_resolve_prefix(db, "key", "meta", "key", "caf\xc3\xa9-2", &full));
+	CHECK_STR(full, "caf\xc3\xa9-2");
+	free(full);
+	CHECK_ERR(ctx, cairn__db_resolve_prefix(db, "key", "meta", "key", "caf\xc3\xa9", &full),
+		  CAIRN_EAMBIGUOUS, "caf\xc3\xa9-1, caf\xc3\xa9-2, caf\xc3\xa9\xf4\x8f\xbf\xbe");
+	CHECK_ERR(ctx, cairn__db_resolve_prefix(db, "key", "meta", "key", "cafe", &full), 0, NULL);
+	free(full);
+	cairn__db_close(db);
+	cairn_ctx_free(ctx);
+}
+
+/* The migrations are written for every backend; the driver fills in the
+ * words that differ, and the SQLite schema keeps its shape. */
+static void test_db_driver_words(void)
+{
+	static const char *const forbidden[] = {
+		"WITHOUT ROWID", "AUTOINCREMENT", "INSERT OR", "REPLACE INTO", "PRAGMA",
+		" INTEGER", " REAL", "datetime(", "strftime(", "ifnull(", "IFNULL(",
+		"glob ", "GLOB ", "json_", NULL
+	};
+	cairn_ctx *ctx = cairn_ctx_new();
+	cairn__db *db = NULL;
+	cairn__stmt *st;
+	int n;
+	const struct cairn__migration *m = cairn__migrations(&n);
+
+	for (int i = 0; i < n; i++)
+		for (int k = 0; forbidden[k]; k++)
+			if (strstr(m[i].sql, forbidden[k]))
+				unit_fail(__FILE__, __LINE__, "migration %d uses '%s'",
+					  m[i].version, forbidden[k]);
+
+	CHECK_OK(ctx, cairn__db_open(ctx, "sqlite://t.db", 1, &db));
+	CHECK(access("t.db", F_OK) == 0);
+	CHECK_OK(ctx, cairn__db_prepare(db, "SELECT sql FROM sqlite_master WHERE name = ?", &st));
+	CHECK_OK(ctx, cairn__stmt_bind_text(st, 1, "objects"));
+	CHECK_INT(cairn__stmt_step(st), ==, 1);
+	CHECK(strstr(cairn__stmt_text(st, 0), ") WITHOUT ROWID") != NULL);
+	CHECK(strstr(cairn__stmt_text(st, 0), "{") == NULL);
+	cairn__stmt_reset(st);
+	/* runs.seq is the rowid: assigned when an insert leaves it out. */
+	CHECK_OK(ctx, cairn__db_exec(db, "INSERT INTO experiments(id, name, created_ms) VALUES ('e', 'e', 0);"
+				     "INSERT INTO runs(id, experiment_id, name, status, start_ms, \"user\", host)"
+				     " VALUES ('r1', 'e', 'n', 'RUNNING', 0, 'u', 'h'), ('r2', 'e', 'n', 'RUNNING', 0, 'u', 'h')"));
+	CHECK_INT(query_int(db, "SELECT max(seq) FROM runs"), ==, 2);
+	cairn__db_close(db);
+
+	/* A plain path is SQLite's too; an unknown scheme names what there is. */
+	CHECK_OK(ctx, cairn__db_open(ctx, "t.db", 0, &db));
+	CHECK_INT(query_int(db, "SELECT count(*) FROM runs"), ==, 2);
+	cairn__db_close(db);
+	CHECK_ERR(ctx, cairn__db_open(ctx, "mysql://host/db", 1, &db), CAIRN_EINVAL,
+		  "'mysql://host/db': no driver for this kind of database (this cairn has: sqlite)");
+	cairn_ctx_free(ctx);
+}
+
 /*
  * Many processes writing one database at once: each child opens its own
  * connection and inserts its rows one transaction each. The busy timeout and
@@ -415,6 +485,8 @@ const struct unit_test db_tests[] = {
 	{ "db_transactions", test_db_transactions },
 	{ "db_statement_cache", test_db_statement_cache },
 	{ "db_resolve_prefix", test_db_resolve_prefix },
+	{ "db_resolve_prefix_utf8", test_db_resolve_prefix_utf8 },
+	{ "db_driver_words", test_db_driver_words },
 	{ "db_concurrent_writers", test_db_concurrent_writers },
 	{ "db_concurrent_first_open", test_db_concurrent_first_open },
 	{ NULL, NULL }

@@ -10,6 +10,7 @@
 #include "cairn/workspace.h"
 #include "core/ctx-internal.h"
 #include "store/db.h"
+#include "store/lineage-db.h"
 #include "tests/unit/suites.h"
 
 static void test_lineage_run_uuid(void)
@@ -312,7 +313,70 @@ static void test_lineage_openlineage_events(void)
 	teardown(&fx);
 }
 
+static void test_lineage_db_reads(void)
+{
+	struct cairn__lineage_row *rows = NULL;
+	size_t n = 0, cap = 0;
+	cairn_buf hit = CAIRN_BUF_INIT, want = CAIRN_BUF_INIT;
+	struct fixture fx;
+	json_t *ends = NULL;
+	cairn__db *db;
+	int found = -1;
+
+	setup(&fx);
+	CHECK_OK(fx.ctx, cairn__ctx_db(fx.ctx, &db));
+	/* Edges from the run: used iris-a, generated iris-b and model.json. */
+	CHECK_OK(fx.ctx, cairn__lineage_edges(db, "run", fx.run, 1, &rows, &n, &cap));
+	CHECK_INT(n, ==, 3);
+	if (n == 3) {
+		CHECK_STR(rows[0].relation, "generated");
+		CHECK_STR(rows[0].dst_type, "artifact");
+		CHECK_STR(rows[1].dst_type, "dataset_version");
+		CHECK_STR(rows[1].dst_id, fx.b.id);
+		CHECK_STR(rows[2].relation, "used");
+		CHECK_STR(rows[2].dst_id, fx.a.id);
+	}
+	/* Edges into iris: iris-a derived_from it; appended after the rest. */
+	CHECK_OK(fx.ctx, cairn__lineage_edges(db, "dataset_version", fx.iris.id, 0, &rows, &n, &cap));
+	CHECK_INT(n, ==, 4);
+	if (n == 4) {
+		CHECK_STR(rows[3].src_id, fx.a.id);
+		CHECK_STR(rows[3].relation, "derived_from");
+	}
+	cairn__lineage_rows_release(rows, n);
+	free(rows);
+
+	CHECK_OK(fx.ctx, cairn__lineage_targets(db, "run", fx.run, "used", &ends));
+	CHECK_INT(json_array_size(ends), ==, 1);
+	CHECK_STR(json_string_value(json_array_get(json_array_get(ends, 0), 1)), fx.a.id);
+	json_decref(ends);
+
+	CHECK_OK(fx.ctx, cairn__lineage_has_node(db, "dataset_version", fx.iris.id, &found));
+	CHECK_INT(found, ==, 1);
+	CHECK_OK(fx.ctx, cairn__lineage_has_node(db, "run", "nothing", &found));
+	CHECK_INT(found, ==, 0);
+	CHECK_OK(fx.ctx, cairn__lineage_has_type(db, "artifact", &found));
+	CHECK_INT(found, ==, 1);
+	CHECK_OK(fx.ctx, cairn__lineage_has_type(db, "model_version", &found));
+	CHECK_INT(found, ==, 0);
+
+	/* A path below a logged file is not it; the file itself is. */
+	cairn_buf_addf(&want, "%s/model.json", fx.run);
+	CHECK_OK(fx.ctx, cairn__lineage_covering(db, "run", fx.run, "generated", "artifact",
+						 want.buf, &hit, &found));
+	CHECK_INT(found, ==, 1);
+	CHECK_STR(hit.buf, want.buf);
+	cairn_buf_adds(&want, "x");
+	CHECK_OK(fx.ctx, cairn__lineage_covering(db, "run", fx.run, "generated", "artifact",
+						 want.buf, &hit, &found));
+	CHECK_INT(found, ==, 0);
+	cairn_buf_release(&hit);
+	cairn_buf_release(&want);
+	teardown(&fx);
+}
+
 const struct unit_test lineage_tests[] = {
+	{ "lineage_db_reads", test_lineage_db_reads },
 	{ "lineage_run_uuid", test_lineage_run_uuid },
 	{ "lineage_relation_direction", test_lineage_relation_direction },
 	{ "lineage_generated_by_unknown_run", test_lineage_generated_by_unknown_run },

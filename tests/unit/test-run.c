@@ -174,7 +174,43 @@ static void test_run_reap_dead_owner(void)
 	cairn_ctx_free(ctx);
 }
 
+static void test_run_open_current(void)
+{
+	cairn_ctx *ctx = new_workspace();
+	cairn_run *run, *cur = NULL;
+	char prefix[9];
+	json_t *v;
+
+	CHECK_OK(ctx, cairn_run_start(ctx, NULL, &run));
+	/* The id comes from the caller; the library reads no variable. */
+	setenv("CAIRN_RUN_ID", cairn_run_id(run), 1);
+	CHECK_ERR(ctx, cairn_run_open_current(ctx, NULL, &cur), CAIRN_EINVAL, "no current run id");
+	CHECK(cur == NULL);
+	CHECK_ERR(ctx, cairn_run_open_current(ctx, "", &cur), CAIRN_EINVAL, "no current run id");
+	unsetenv("CAIRN_RUN_ID");
+	CHECK_ERR(ctx, cairn_run_open_current(ctx, "zzzz", &cur), CAIRN_ENOTFOUND, "no run");
+	snprintf(prefix, sizeof(prefix), "%.8s", cairn_run_id(run));
+	CHECK_OK(ctx, cairn_run_open_current(ctx, prefix, &cur));
+	if (cur) {
+		CHECK_STR(cairn_run_id(cur), cairn_run_id(run));
+		CHECK_OK(ctx, cairn_run_log_param(cur, "via", "current"));
+		/* The info object keeps its other keys when one is set. */
+		CHECK_OK(ctx, cairn_run_set_info(cur, "a", json_integer(1)));
+		CHECK_OK(ctx, cairn_run_set_info(cur, "b", json_string("two")));
+		CHECK_OK(ctx, cairn_run_set_info(cur, "a", json_integer(3)));
+	}
+	v = show(ctx, cairn_run_id(run));
+	CHECK_STR(json_string_value(json_object_get(json_object_get(v, "params"), "via")), "current");
+	CHECK_INT(json_integer_value(json_object_get(json_object_get(v, "info"), "a")), ==, 3);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(v, "info"), "b")), "two");
+	json_decref(v);
+	cairn_run_free(cur);
+	cairn_run_free(run);
+	cairn_ctx_free(ctx);
+}
+
 const struct unit_test run_tests[] = {
+	{ "run_open_current", test_run_open_current },
 	{ "run_start_end", test_run_start_end },
 	{ "run_params_write_once", test_run_params_write_once },
 	{ "run_metrics_latest_and_history", test_run_metrics_latest_and_history },

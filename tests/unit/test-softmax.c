@@ -6,6 +6,7 @@
 #include "core/json.h"
 #include "ml/algorithms.h"
 #include "ml/softmax.h"
+#include "cli/output.h"
 #include "tests/unit/learner-test.h"
 #include "tests/unit/suites.h"
 
@@ -538,6 +539,8 @@ static void short_fit(void *arg)
 	struct short_fit *s = arg;
 	cairn_ctx *ctx = cairn_ctx_new();
 
+	/* Warnings reach stderr through the program's sink, as in cairn train. */
+	cli_output_attach(ctx);
 	CHECK_OK(ctx, lt_fit(ctx, "logistic", s->params, s->d, on_step, s->steps, &s->model));
 	cairn_ctx_free(ctx);
 }

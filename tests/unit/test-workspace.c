@@ -1,6 +1,8 @@
 /* Unit tests for workspace creation and discovery: init, walking up from a
- * subdirectory, CAIRN_DIR, and the error when there is no workspace. */
+ * subdirectory, opening a named directory, the store opened on first use
+ * and closed with the context, and the error when there is no workspace. */
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cairn/ctx.h"
@@ -112,7 +114,7 @@ static void test_workspace_found_from_subdirectory(void)
 	cairn_ctx_free(ctx);
 }
 
-static void test_workspace_cairn_dir(void)
+static void test_workspace_open_dir(void)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
 	enum cairn_init_result res;
@@ -120,37 +122,82 @@ static void test_workspace_cairn_dir(void)
 
 	CHECK_OK(ctx, cairn_workspace_init(ctx, "ws", 0, &res));
 	CHECK_OK(ctx, cairn_mkdir_p(ctx, "elsewhere", 0777));
+	CHECK_INT(chdir("elsewhere"), ==, 0);
 
-	/* CAIRN_DIR names the root... */
-	setenv("CAIRN_DIR", at(&p, "ws"), 1);
-	CHECK_OK(ctx, cairn_workspace_open(ctx, "elsewhere"));
+	/* The directory named is the root... */
+	CHECK_OK(ctx, cairn_workspace_open_dir(ctx, at(&p, "ws")));
 	CHECK_STR(cairn_workspace_root(ctx), at(&p, "ws"));
 	/* ...or the .cairn directory, with or without a trailing slash... */
-	setenv("CAIRN_DIR", at(&p, "ws/.cairn/"), 1);
-	CHECK_OK(ctx, cairn_workspace_open(ctx, "elsewhere"));
+	CHECK_OK(ctx, cairn_workspace_open_dir(ctx, at(&p, "ws/.cairn/")));
 	CHECK_STR(cairn_workspace_root(ctx), at(&p, "ws"));
 	CHECK_STR(cairn_workspace_dir(ctx), at(&p, "ws/.cairn"));
 	/* ...and may be relative to the current directory. */
-	setenv("CAIRN_DIR", "ws/.cairn", 1);
-	CHECK_OK(ctx, cairn_workspace_open(ctx, NULL));
+	CHECK_OK(ctx, cairn_workspace_open_dir(ctx, "../ws/.cairn"));
 	CHECK_STR(cairn_workspace_root(ctx), at(&p, "ws"));
-	CHECK_INT(chdir("ws"), ==, 0);
-	setenv("CAIRN_DIR", ".cairn", 1);
-	CHECK_OK(ctx, cairn_workspace_open(ctx, NULL));
+	CHECK_INT(chdir("../ws"), ==, 0);
+	CHECK_OK(ctx, cairn_workspace_open_dir(ctx, ".cairn"));
 	CHECK_STR(cairn_workspace_root(ctx), at(&p, "ws"));
 	CHECK_INT(chdir(unit_dir()), ==, 0);
 
-	/* It overrides walking up, and it must hold a workspace. */
-	setenv("CAIRN_DIR", at(&p, "elsewhere"), 1);
-	CHECK_ERR(ctx, cairn_workspace_open(ctx, "ws"), CAIRN_ENOWORKSPACE,
+	/* No walking up: a subdirectory of a workspace is not one. */
+	CHECK_OK(ctx, cairn_mkdir_p(ctx, "ws/sub", 0777));
+	CHECK_ERR(ctx, cairn_workspace_open_dir(ctx, "ws/sub"), CAIRN_ENOWORKSPACE,
+		  "'ws/sub' holds no cairn workspace (create one with 'cairn init ws/sub')");
+	CHECK_STR(cairn_workspace_root(ctx), at(&p, "ws"));
+	CHECK_ERR(ctx, cairn_workspace_open_dir(ctx, at(&p, "elsewhere")), CAIRN_ENOWORKSPACE,
 		  "holds no cairn workspace (create one with 'cairn init");
 	CHECK(strstr(cairn_errmsg(ctx), "elsewhere") != NULL);
-	/* An empty value is as if unset. */
-	setenv("CAIRN_DIR", "", 1);
-	CHECK_OK(ctx, cairn_workspace_open(ctx, "ws"));
+	CHECK_ERR(ctx, cairn_workspace_open_dir(ctx, ""), CAIRN_EINVAL, "no workspace directory");
+	CHECK_ERR(ctx, cairn_workspace_open_dir(ctx, NULL), CAIRN_EINVAL, "no workspace directory");
+
+	/* The environment plays no part: CAIRN_DIR is the program's business. */
+	setenv("CAIRN_DIR", at(&p, "elsewhere"), 1);
+	CHECK_OK(ctx, cairn_workspace_open(ctx, "ws/sub"));
+	CHECK_STR(cairn_workspace_root(ctx), at(&p, "ws"));
+	CHECK_OK(ctx, cairn_workspace_open_dir(ctx, "ws"));
 	unsetenv("CAIRN_DIR");
 	cairn_buf_release(&p);
 	cairn_ctx_free(ctx);
+}
+
+/* The context holds the store the store module opened on first use, and
+ * closes it when it opens another workspace or is freed. */
+static void test_workspace_db_on_first_use(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	enum cairn_init_result res;
+	cairn__db *db, *again;
+	cairn__stmt *st;
+
+	CHECK_OK(ctx, cairn_workspace_init(ctx, "a", 0, &res));
+	CHECK_OK(ctx, cairn_workspace_init(ctx, "b", 0, &res));
+	CHECK_OK(ctx, cairn_workspace_open(ctx, "a"));
+	CHECK(ctx->db == NULL);
+	CHECK_OK(ctx, cairn__ctx_db(ctx, &db));
+	CHECK(ctx->db == db && ctx->db_close != NULL);
+	CHECK_OK(ctx, cairn__ctx_db(ctx, &again));
+	CHECK(again == db);
+	CHECK_OK(ctx, cairn__db_exec(db, "INSERT INTO meta(key, value) VALUES ('in', 'a')"));
+
+	/* Another workspace: the old handle is closed, the new one opens on
+	 * demand and is b's database, not a's. */
+	CHECK_OK(ctx, cairn_workspace_open(ctx, "b"));
+	CHECK(ctx->db == NULL && ctx->db_close == NULL);
+	CHECK_OK(ctx, cairn__ctx_db(ctx, &db));
+	CHECK_OK(ctx, cairn__db_prepare(db, "SELECT count(*) FROM meta", &st));
+	CHECK_INT(cairn__stmt_step(st), ==, 1);
+	CHECK_INT(cairn__stmt_int64(st, 0), ==, 0);
+	cairn__stmt_reset(st);
+
+	CHECK_OK(ctx, cairn_workspace_open(ctx, "a"));
+	CHECK_OK(ctx, cairn__ctx_db(ctx, &db));
+	CHECK_OK(ctx, cairn__db_prepare(db, "SELECT value FROM meta WHERE key = 'in'", &st));
+	CHECK_INT(cairn__stmt_step(st), ==, 1);
+	CHECK_STR(cairn__stmt_text(st, 0), "a");
+	cairn__stmt_reset(st);
+	/* Freed with the context (the sanitizer build sees a leak otherwise). */
+	cairn_ctx_free(ctx);
+	cairn_ctx_free(NULL);
 }
 
 static void test_workspace_missing(void)
@@ -187,7 +234,8 @@ static void test_workspace_missing(void)
 const struct unit_test workspace_tests[] = {
 	{ "workspace_init_and_open", test_workspace_init_and_open },
 	{ "workspace_found_from_subdirectory", test_workspace_found_from_subdirectory },
-	{ "workspace_cairn_dir", test_workspace_cairn_dir },
+	{ "workspace_open_dir", test_workspace_open_dir },
+	{ "workspace_db_on_first_use", test_workspace_db_on_first_use },
 	{ "workspace_missing", test_workspace_missing },
 	{ NULL, NULL }
 };

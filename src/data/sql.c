@@ -1,7 +1,7 @@
-/* Running a user's SQL query against PostgreSQL (libpq) or an SQLite file
- * and writing the rows as CSV; see include/cairn/acquire.h. */
+/* Acquiring the result of a user's SQL query as CSV: PostgreSQL through
+ * libpq (loaded by store/pq-loader.h) or an SQLite file (read through
+ * store/sqlite-query.h); see include/cairn/acquire.h. */
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
 #include "cairn/acquire.h"
@@ -10,6 +10,7 @@
 #include "cairn/error.h"
 #include "core/fs.h"
 #include "store/pq-loader.h"
+#include "store/sqlite-query.h"
 
 int cairn_sql_is_postgres(const char *dsn)
 {
@@ -25,8 +26,12 @@ struct csv_out {
 	cairn_buf b;
 };
 
+/* Writes the buffer out once it is large (or when force is set), and stops
+ * the query when cancelling was requested. */
 static int flush(struct csv_out *o, int force)
 {
+	if (cairn_ctx_cancelled(o->ctx))
+		return cairn_error(o->ctx, CAIRN_EINTERRUPTED, "the query was cancelled");
 	if (!force && o->b.len < (1u << 20))
 		return 0;
 	if (cairn_write_full(o->fd, o->b.buf, o->b.len) < 0)
@@ -43,50 +48,21 @@ static void add_field(struct csv_out *o, int i, const char *s, size_t len, int i
 		cairn_csv_append_field(&o->b, s, len, ',', 1);
 }
 
+static int sqlite_row(void *arg, int ncols, const char *const *text, const size_t *len)
+{
+	struct csv_out *o = arg;
+
+	for (int i = 0; i < ncols; i++)
+		add_field(o, i, text[i], len[i], !text[i]);
+	cairn_buf_addch(&o->b, '\n');
+	return flush(o, 0);
+}
+
 static int sqlite_export(cairn_ctx *ctx, const char *path, const char *query, struct csv_out *o)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int rc = 0, step, ncols;
-
 	if (!strncmp(path, "sqlite://", 9))
 		path += 9;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		rc = cairn_error(ctx, CAIRN_EIO, "cannot open SQLite database '%s': %s", path,
-				 db ? sqlite3_errmsg(db) : "out of memory");
-		goto out;
-	}
-	sqlite3_busy_timeout(db, 10000);
-	if (sqlite3_prepare_v2(db, query, -1, &st, NULL) != SQLITE_OK) {
-		rc = cairn_error(ctx, CAIRN_EINVAL, "SQL error in '%s': %s", path, sqlite3_errmsg(db));
-		goto out;
-	}
-	ncols = sqlite3_column_count(st);
-	if (!ncols) {
-		rc = cairn_error(ctx, CAIRN_EINVAL, "the query on '%s' returns no columns", path);
-		goto out;
-	}
-	for (int i = 0; i < ncols; i++) {
-		const char *name = sqlite3_column_name(st, i);
-		add_field(o, i, name, strlen(name), 0);
-	}
-	cairn_buf_addch(&o->b, '\n');
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		for (int i = 0; i < ncols; i++) {
-			const unsigned char *t = sqlite3_column_text(st, i);
-			add_field(o, i, (const char *)t, (size_t)sqlite3_column_bytes(st, i),
-				  sqlite3_column_type(st, i) == SQLITE_NULL);
-		}
-		cairn_buf_addch(&o->b, '\n');
-		if ((rc = flush(o, 0)))
-			goto out;
-	}
-	if (step != SQLITE_DONE)
-		rc = cairn_error(ctx, CAIRN_EIO, "SQL error in '%s': %s", path, sqlite3_errmsg(db));
-out:
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return rc;
+	return cairn__sqlite_query_file(ctx, path, query, sqlite_row, o);
 }
 
 static int pg_error(cairn_ctx *ctx, const struct cairn__pq_api *pq, PGconn *c, const char *what)
@@ -144,21 +120,20 @@ static int pg_export(cairn_ctx *ctx, const char *dsn, const char *query, struct 
 						  pq->getisnull(res, r, i));
 				cairn_buf_addch(&o->b, '\n');
 			}
-			if ((rc = flush(o, 0)))
+			if ((rc = flush(o, 0))) {
+				pq->clear(res);
 				break;
-		} else if (s != PGRES_TUPLES_OK) {
-			if (!rc) {
-				cairn_buf msg = CAIRN_BUF_INIT;
-				cairn_buf_adds(&msg, pq->result_error_message(res));
-				cairn_buf_rtrim(&msg);
-				if (s == PGRES_COMMAND_OK)
-					rc = cairn_error(ctx, CAIRN_EINVAL,
-							 "the PostgreSQL query returns no rows: %s", query);
-				else
-					rc = cairn_error(ctx, CAIRN_EINVAL, "PostgreSQL SQL error: %s",
-							 msg.buf);
-				cairn_buf_release(&msg);
 			}
+		} else if (s != PGRES_TUPLES_OK && !rc) {
+			cairn_buf msg = CAIRN_BUF_INIT;
+			cairn_buf_adds(&msg, pq->result_error_message(res));
+			cairn_buf_rtrim(&msg);
+			if (s == PGRES_COMMAND_OK)
+				rc = cairn_error(ctx, CAIRN_EINVAL,
+						 "the PostgreSQL query returns no rows: %s", query);
+			else
+				rc = cairn_error(ctx, CAIRN_EINVAL, "PostgreSQL SQL error: %s", msg.buf);
+			cairn_buf_release(&msg);
 		}
 		pq->clear(res);
 	}
