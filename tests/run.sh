@@ -95,14 +95,15 @@ for t in tests/e2e/t[0-9]*.sh; do
 done
 total=$(wc -l <"$tmp/list")
 
-# They start longest first, by the seconds each took last time (a script
-# not timed yet counts as long), so that a long one does not start last.
+# They start longest first, by the seconds each took last time, so that a
+# long one does not start last; the ones not timed yet start after those,
+# in order (so all of them in order the first time).
 times=tests/.e2e-times
 n=0
 while read -r t; do
 	n=$((n + 1))
 	secs=$(awk -v t="$t" '$2 == t { print $1 }' "$times" 2>/dev/null)
-	echo "${secs:-100000} $n"
+	echo "${secs:-0} $n"
 done <"$tmp/list" | sort -k1,1nr -k2,2n | awk '{ print $2 }' >"$tmp/order"
 
 started=0

@@ -72,20 +72,22 @@ test_expect_success 'every function declared under include/cairn/ is exported' '
 		echo "#include <cairn/$(basename "$h")>"
 	done >all.c &&
 	cc -E -P -I"$PREFIX/include" all.c >all.i &&
-	tr "\n" " " <all.i | grep -oE "\bcairn_[a-z0-9_]+ *\(" |
-		sed "s/ *(\$//" | sort -u >declared &&
+	tr "\n" " " <all.i | tr ";{}" "\n\n\n" | grep -v "^ *typedef " |
+		grep -oE "\bcairn_[a-z0-9_]+ *\(" | sed "s/ *(\$//" | sort -u >declared &&
 	test "$(wc -l <declared)" -gt 100 &&
 	comm -23 declared exported >missing &&
 	test_must_be_empty missing
 '
 
+# Each header alone, as a program gets it: the C compiler's own dialect (a
+# header may need POSIX types, which strict -std=c11 hides) and C++11.
 test_expect_success 'the installed headers are include/cairn/*.h; each compiles alone in C and C++' '
 	(cd "$SRC_ROOT/include/cairn" && ls *.h) >expect &&
 	(cd "$PREFIX/include/cairn" && ls *.h) >actual &&
 	test_cmp expect actual &&
 	for h in $(cat actual); do
 		echo "#include <cairn/$h>" >one.c &&
-		cc -std=c11 -Wall -Wextra -Werror -fsyntax-only -I"$PREFIX/include" one.c &&
+		cc -Wall -Wextra -Werror -fsyntax-only -I"$PREFIX/include" one.c &&
 		g++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -x c++ -I"$PREFIX/include" one.c ||
 		{ echo "cairn/$h does not compile alone" >&2; exit 1; }
 	done
