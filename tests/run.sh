@@ -31,13 +31,21 @@ count() { # $1: line with "N passed, N failed[, N skipped]"
 }
 
 # Job N runs a command into $tmp/N.out; $tmp/N.rc appears when it is done,
-# holding "EXIT_STATUS SECONDS".
+# holding "EXIT_STATUS SECONDS". The command starts with every signal at its
+# default action: a job started in the background by this shell would have
+# SIGINT and SIGQUIT ignored, and a run under nohup SIGHUP, and the tests of
+# signals (t3003) need them as a terminal gives them.
+if env --default-signal true 2>/dev/null; then
+	default_signals="env --default-signal"
+else
+	default_signals=
+fi
 start_job() { # N COMMAND...
 	n=$1
 	shift
 	(
 		start=$(date +%s)
-		"$@" >"$tmp/$n.out" 2>&1 </dev/null
+		$default_signals "$@" >"$tmp/$n.out" 2>&1 </dev/null
 		rc=$?
 		echo "$rc $(($(date +%s) - start))" >"$tmp/$n.rc.new"
 		mv "$tmp/$n.rc.new" "$tmp/$n.rc"
