@@ -36,6 +36,19 @@ static const char import_usage[] =
 	"without the xgboost flavor); 3 no workspace; 4 no such PATH; 5 a file in\n"
 	"no known format or a malformed model.\n";
 
+/* The library names the signature and the labels; say which flags give them. */
+static void import_advice(cairn_ctx *ctx, int rc)
+{
+	const char *msg = cairn_errmsg(ctx);
+
+	if (rc != CAIRN_EINVAL)
+		return;
+	if (strstr(msg, "signature"))
+		fputs("cairn: hint: give the input columns with --signature 'col:double,...'\n", stderr);
+	else if (strstr(msg, "labels"))
+		fputs("cairn: hint: give the class labels with --target-labels A,B,...\n", stderr);
+}
+
 static int models_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -72,6 +85,7 @@ static int models_import(int argc, char **argv)
 		if (*res.run_id)
 			fprintf(stderr, "cairn: run %s FAILED\n", res.run_id);
 		status = cli_fail(ctx, rc);
+		import_advice(ctx, rc);
 	} else if (json) {
 		cairn_json_print(stdout, res.summary, 1);
 	} else {

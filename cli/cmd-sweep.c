@@ -3,14 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cairn/buf.h"
 #include "cairn/error.h"
 #include "cairn/log.h"
 #include "cairn/sweep.h"
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "cli/signals.h"
 #include "core/json.h"
-#include "core/progress.h"
-#include "ml/learner.h"
 
 static const char usage[] =
 	"usage: cairn sweep --data REF [--target COL] --algo ALGO --grid KEY=V1,V2,...\n"
@@ -114,6 +114,54 @@ static void print_json(const struct cairn_sweep_result *res)
 	json_decref(v);
 }
 
+struct trial_lines {
+	int finished;    /* a line per finished trial too */
+};
+
+static void params_text(const json_t *params, cairn_buf *b)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)params, key, v)
+		cairn_buf_addf(b, "%s%s=%s", b->len ? " " : "", key, json_string_value(v));
+}
+
+/* A line on stderr per ended trial: why it failed (and what it logged), or
+ * its value. */
+static void on_trial(void *arg, const json_t *trial)
+{
+	const struct trial_lines *tl = arg;
+	const char *status = json_string_value(json_object_get(trial, "status"));
+	const json_t *run = json_object_get(trial, "run_id"), *v = json_object_get(trial, "value");
+	const json_t *metric = json_object_get(trial, "metric"), *line;
+	long long n = (long long)json_integer_value(json_object_get(trial, "trial"));
+	long long of = (long long)json_integer_value(json_object_get(trial, "trials"));
+	cairn_buf what = CAIRN_BUF_INIT;
+	size_t i;
+
+	params_text(json_object_get(trial, "params"), &what);
+	if (!strcmp(status, "FAILED")) {
+		fprintf(stderr, "trial %lld (%s) FAILED: %s%s%s%s\n", n, what.buf,
+			json_string_value(json_object_get(trial, "message")),
+			json_is_string(run) ? " (run " : "",
+			json_is_string(run) ? json_string_value(run) : "", json_is_string(run) ? ")" : "");
+		/* Its other words (warnings, ...), each line marked with the trial. */
+		json_array_foreach(json_object_get(trial, "log"), i, line)
+			fprintf(stderr, "trial %lld: cairn: %s: %s\n", n,
+				json_string_value(json_array_get(line, 0)),
+				json_string_value(json_array_get(line, 1)));
+	} else if (tl->finished && !strcmp(status, "FINISHED")) {
+		if (json_is_number(v))
+			fprintf(stderr, "trial %lld/%lld (%s): %s %.6g\n", n, of, what.buf,
+				json_string_value(metric), json_number_value(v));
+		else
+			fprintf(stderr, "trial %lld/%lld (%s): finished, no metric %s\n", n, of,
+				what.buf, json_is_string(metric) ? json_string_value(metric) : "");
+	}
+	cairn_buf_release(&what);
+}
+
 static int add_kv(json_t *params, char *arg)
 {
 	char *eq = strchr(arg, '=');
@@ -151,7 +199,8 @@ int cmd_sweep(int argc, char **argv)
 	};
 	struct cairn_sweep_options o = { 0 };
 	struct cairn_sweep_result res = { 0 };
-	json_t *params = json_object(), *grid = NULL;
+	struct trial_lines lines = { 0 };
+	json_t *params = json_object();
 	const char **specs = NULL;
 	unsigned long long u;
 	int c, json = 0, rc, status = 0;
@@ -223,33 +272,27 @@ int cmd_sweep(int argc, char **argv)
 		status = cli_usage_error(usage, "sweep takes no arguments ('%s')", argv[optind]);
 		goto out;
 	}
-	if (!o.data || !o.algo || !o.ngrid) {
-		status = cli_usage_error(usage, "sweep needs --data, --algo and at least one --grid");
-		goto out;
-	}
-	if (o.test && o.test_split > 0) {
-		status = cli_usage_error(usage, "--test and --test-split exclude each other");
-		goto out;
-	}
-	if (!cairn_algorithm_find(o.algo)) {
-		status = cli_usage_error(usage, "unknown algorithm '%s' (see 'cairn train --help')", o.algo);
-		goto out;
-	}
-	/* A bad grid is a usage error, found before the workspace is opened. */
+	o.grid = specs;
+	o.params = params;
+	/* Inside `cairn run` or a pipeline stage: a child of that run. */
+	o.parent = getenv("CAIRN_RUN_ID");
+	lines.finished = !json && cli_log_level() >= CAIRN_LOG_WARN;
+	o.on_trial = on_trial;
+	o.arg = &lines;
+	/* A bad grid or algorithm is a usage error, found before the workspace
+	 * is opened. */
 	ctx = cli_new_context();
-	if (cairn_sweep_parse_grid(ctx, specs, o.ngrid, &grid)) {
+	if (cairn_sweep_check(ctx, &o)) {
 		status = cli_usage_error(usage, "%s", cairn_errmsg(ctx));
 		goto out;
 	}
 	cairn_ctx_free(ctx);
 	ctx = NULL;
-	o.grid = specs;
-	o.quiet = json || cli_log_level() < CAIRN_LOG_WARN;
-	o.params = params;
 	if (json)
 		cli_progress_set_enabled(0);
 	if (!(ctx = cli_open_workspace(&status)))
 		goto out;
+	cli_cancel_on_signals(ctx);
 	rc = cairn_sweep(ctx, &o, &res);
 	if (rc) {
 		if (*res.parent)
@@ -271,7 +314,6 @@ int cmd_sweep(int argc, char **argv)
 out:
 	cairn_sweep_result_release(&res);
 	cairn_ctx_free(ctx);
-	json_decref(grid);
 	json_decref(params);
 	free(specs);
 	return status;

@@ -7,6 +7,7 @@
 #include "cairn/train.h"
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "cli/signals.h"
 #include "core/json.h"
 #include "core/progress.h"
 #include "ml/learner.h"
@@ -255,56 +256,32 @@ int cmd_train(int argc, char **argv)
 		status = cli_usage_error(usage, "train takes no arguments ('%s')", argv[optind]);
 		goto out;
 	}
-	if (nshards) {
-		if (o.data || !o.algo || !o.target) {
-			status = cli_usage_error(usage, o.data ? "--federated replaces --data" :
-						 "--federated needs --algo and --target");
-			goto out;
-		}
-		if (nshards < 2) {
-			status = cli_usage_error(usage, "--federated needs at least 2 shards");
-			goto out;
-		}
-		if (strcmp(o.algo, "logistic") && strcmp(o.algo, "linear")) {
-			status = cli_usage_error(usage, "--federated trains logistic or linear, not "
-						 "'%s'", o.algo);
-			goto out;
-		}
-	} else if (!o.data || !o.algo) {
-		status = cli_usage_error(usage, "train needs --data and --algo");
-		goto out;
-	}
-	if (o.test && o.test_split > 0) {
-		status = cli_usage_error(usage, "--test and --test-split exclude each other");
-		goto out;
-	}
-	if (!o.unlabeled != !o.self_training_threshold) {
-		status = cli_usage_error(usage, "--unlabeled and --self-training-threshold go "
-					 "together");
-		goto out;
-	}
-	if (o.self_training_rounds && !o.unlabeled) {
-		status = cli_usage_error(usage, "--self-training-rounds needs --unlabeled");
-		goto out;
-	}
-	if (!strcmp(o.algo, "ensemble") != !!nmembers) {
-		status = cli_usage_error(usage, nmembers ? "--members needs --algo ensemble" :
-					 "--algo ensemble needs --members");
-		goto out;
-	}
 	o.shards = (const char *const *)shards;
 	o.nshards = nshards;
 	o.members = (const char *const *)members;
 	o.nmembers = nmembers;
 	o.params = params;
+	/* Inside `cairn run` or a pipeline stage: a child of that run. */
+	o.parent = getenv("CAIRN_RUN_ID");
+	/* Options that exclude or need each other are usage errors, found
+	 * before the workspace is opened. */
+	ctx = cli_new_context();
+	if (cairn_train_check(ctx, &o)) {
+		status = cli_usage_error(usage, "%s", cairn_errmsg(ctx));
+		cairn_ctx_free(ctx);
+		goto out;
+	}
+	cairn_ctx_free(ctx);
 	if (json)
 		cli_progress_set_enabled(0);
 	if (!(ctx = cli_open_workspace(&status)))
 		goto out;
+	cli_cancel_on_signals(ctx);
 	rc = cairn_train(ctx, &o, &res);
 	if (rc) {
 		if (*res.run_id)
-			fprintf(stderr, "cairn: run %s FAILED\n", res.run_id);
+			fprintf(stderr, "cairn: run %s %s\n", res.run_id,
+				rc == CAIRN_EINTERRUPTED ? "KILLED" : "FAILED");
 		status = cli_fail(ctx, rc);
 	} else if (json) {
 		json_t *v = json_pack("{s:s, s:O}", "run_id", res.run_id, "metrics", res.metrics);

@@ -41,11 +41,6 @@ int cairn_fetch_url(cairn_ctx *ctx, const char *url, const struct cairn_fetch_op
  * command exits non-zero or is killed. */
 int cairn_run_to_file(cairn_ctx *ctx, const char *cmd, const char *dest_path);
 
-/* 1 when dsn names a PostgreSQL database (postgres:// or postgresql:// URI,
- * or a libpq "key=value" string); else it is taken as an SQLite file path
- * (optionally written sqlite:///path). */
-int cairn_sql_is_postgres(const char *dsn);
-
 /* Runs query against dsn and writes the rows as CSV with a header to
  * dest_path. SQLite files are opened read-only; PostgreSQL queries run in a
  * read-only transaction and stream row by row. NULL becomes an empty field,

@@ -46,17 +46,6 @@ struct cairn_import_result {
 	json_t *summary;
 };
 
-/*
- * Writes the package for o (its name and experiment unused) to dir, which
- * must not exist; run_id (may be NULL) goes into its MLmodel. *summary (may
- * be NULL) gets the summary without run_id. Errors: a missing path
- * (CAIRN_ENOTFOUND), a file or directory in no known format or a malformed
- * model (CAIRN_EPARSE), a bad or missing signature, a feature count that
- * does not match, labels of the wrong count or order (CAIRN_EINVAL).
- */
-int cairn_import_package(cairn_ctx *ctx, const struct cairn_import_options *o,
-			 const char *run_id, const char *dir, json_t **summary);
-
 /* Imports as a tracked run (see above); res->run_id is "" when no run was
  * started. */
 int cairn_import(cairn_ctx *ctx, const struct cairn_import_options *o,

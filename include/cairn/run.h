@@ -49,6 +49,8 @@
 
 CAIRN_BEGIN_DECLS
 
+struct cairn_dataset_version;   /* cairn/dataset.h */
+
 enum cairn_run_status {
 	CAIRN_RUN_RUNNING,
 	CAIRN_RUN_FINISHED,
@@ -121,6 +123,10 @@ int cairn_run_log_artifact_buf(cairn_run *run, const void *data, size_t len, con
 /* Records that the run used a dataset version (a dataset reference, see
  * dataset.h) in context "train", "test", "validation" or "other". */
 int cairn_run_log_input(cairn_run *run, const char *dataset_ref, const char *context);
+/* The same for a version already resolved (cairn_dataset_resolve): the one
+ * recorded is exactly v, whatever versions were added since. */
+int cairn_run_log_input_version(cairn_run *run, const struct cairn_dataset_version *v,
+				const char *context);
 
 /* Sets one key of the run's system information object (command, code,
  * environment, resources, reproduced_from, ...); value is stolen. */

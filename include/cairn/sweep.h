@@ -1,27 +1,44 @@
 /*
- * Hyperparameter sweeps: one parent run, and one `cairn train` child run per
- * combination of param values, run as separate processes a few at a time.
+ * Hyperparameter sweeps: one parent run, and one cairn_train child run per
+ * combination of param values, each in a forked process, a few at a time.
  *
  * A grid is given as specs "KEY=V1,V2,..." (one per param); the trials are
  * their cartesian product in the order given (the last key varies fastest),
- * or a seeded sample of distinct combinations from it. Each trial runs the
- * cairn program (`train ... --json`) with CAIRN_RUN_ID naming the parent, so
- * each trial has its own metadata connection and clean state, and a trial
- * that crashes harms no other. A failed trial does not fail the sweep; the
+ * or a seeded sample of distinct combinations from it. The dataset
+ * references are resolved once, before the parent run starts, and every
+ * trial trains on those versions ("name@N"). Each trial is a child process
+ * that opens the workspace afresh by its root path (it never touches the
+ * caller's metadata connection), calls cairn_train with the parent run as
+ * its parent, and sends its result (run id, status, metrics, error code and
+ * message, its log messages) back as one message over a pipe; a trial that
+ * crashes harms no other. A failed trial does not fail the sweep; the
  * parent ends FAILED only when every trial failed.
  *
  * The objective is one metric of the trials, resolved from the name given
  * (or accuracy, r2 or silhouette by task) to the key of the part evaluated:
- * test_NAME with test data, else cv_NAME_mean with --cv, else train_NAME.
- * rmse, mae, log_loss, mape and inertia are minimized, others maximized.
+ * test_NAME with test data, else cv_NAME_mean with cross-validation, else
+ * train_NAME. rmse, mae, log_loss, mape and inertia are minimized, others
+ * maximized.
  *
  * The parent records params (algorithm, target, grid, metric, mode, ...),
  * and at the end tags best_run, best_<key> and best_params (JSON) and the
- * metric best_<key>. SIGINT, SIGTERM and SIGHUP during cairn_sweep stop the
- * trials (a second one kills them at once) and end every run KILLED.
+ * metric best_<key>.
  *
- * cairn_sweep installs signal handlers while it runs and waits for its own
- * child processes only: one sweep per process at a time.
+ * Cancelling: the context's cancel flag (cairn_ctx_set_cancel) is checked
+ * at least five times a second while trials run. Once set, no trial starts,
+ * the running ones are sent SIGTERM (SIGKILL on a second request, or after
+ * 5 seconds), every trial's run and the parent end KILLED, and cairn_sweep
+ * returns 0 with res->status KILLED. A trial inherits the context's log
+ * level and cancel flag: where the program's handler sets that flag in the
+ * child too, a trial stops by itself and ends its own run.
+ *
+ * cairn_sweep forks and waits for its own child processes only; the caller
+ * has no statement of the metadata store in progress and no other thread
+ * using ctx. It installs no signal handler and prints nothing. The trials
+ * are forked without exec, so they inherit the process's state: a program
+ * that has already run OpenMP code itself (xgboost uses GNU libgomp, which
+ * does not survive fork()) must not sweep an algorithm that uses it, or the
+ * trials hang; the cairn program never trains in the sweeping process.
  */
 #ifndef CAIRN_SWEEP_H
 #define CAIRN_SWEEP_H
@@ -37,7 +54,6 @@
 CAIRN_BEGIN_DECLS
 
 struct cairn_sweep_options {
-	const char *exe;            /* the cairn program; NULL: /proc/self/exe */
 	const char *data;           /* dataset reference */
 	const char *target;         /* NULL: clustering */
 	const char *algo;
@@ -52,10 +68,17 @@ struct cairn_sweep_options {
 	double test_split;          /* or a held-out fraction, or 0 */
 	int cv;                     /* K-fold cross-validation, or 0 */
 	int jobs;                   /* trials at once; 0: 1 */
-	int threads;                /* --threads of each trial; 0: default */
+	int threads;                /* threads of each trial's algorithm; 0: default */
 	const char *experiment;     /* or NULL */
 	const char *name;           /* the parent's name, or NULL */
-	int quiet;                  /* no line per finished trial on stderr */
+	const char *parent;         /* the parent run's own parent run id, or NULL */
+	/* Called on the caller's thread as each trial ends (also when it was
+	 * killed), with {trial, trials (their number), params, status, value,
+	 * metric (the objective's key, or null), run_id, message, log: [[level,
+	 * message], ...] (what the trial logged)}; trial is borrowed for the
+	 * call. NULL: not called. */
+	void (*on_trial)(void *arg, const json_t *trial);
+	void *arg;
 };
 
 struct cairn_sweep_result {
@@ -86,15 +109,22 @@ int cairn_sweep_parse_grid(cairn_ctx *ctx, const char *const *specs, size_t n, j
 int cairn_sweep_combinations(cairn_ctx *ctx, const json_t *grid, size_t random, uint64_t seed,
 			     json_t **out);
 
+/* Checks the options alone, with no workspace: data and a known algorithm,
+ * the grid, and what every trial's cairn_train_check would refuse.
+ * CAIRN_EINVAL with a message naming the fields; cairn_sweep checks the
+ * same first. */
+int cairn_sweep_check(cairn_ctx *ctx, const struct cairn_sweep_options *o);
+
 /* 1 when the metric key (with or without a train_/test_/cv_ prefix and a
  * _mean suffix) is one that is minimized. */
 int cairn_sweep_minimizes(const char *key);
 
 /*
  * Runs the sweep. Checks the options, the grid and the datasets before any
- * run starts (an error then leaves no run); after that, returns 0 once the
- * parent has ended, with res->status telling how, or an error of the
- * metadata store (the parent then ends FAILED). The caller releases res.
+ * run starts (an error then leaves no run; CAIRN_EINTERRUPTED when already
+ * cancelled); after that, returns 0 once the parent has ended, with
+ * res->status telling how, or an error of the metadata store or of fork
+ * (the parent then ends FAILED). The caller releases res.
  */
 int cairn_sweep(cairn_ctx *ctx, const struct cairn_sweep_options *o, struct cairn_sweep_result *res);
 

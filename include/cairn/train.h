@@ -3,10 +3,24 @@
  * out, with params, per-iteration and final metrics, inputs and lineage
  * recorded on the run.
  *
- * cairn_train starts a run (a child of $CAIRN_RUN_ID's run when that is
- * set), and every failure after that ends the run FAILED with the message,
- * so no run is left RUNNING or half-made. The package is logged as the run's
- * artifact "model" (see include/cairn/model.h).
+ * cairn_train checks the options (cairn_train_check) and resolves every
+ * dataset reference (data, test, unlabeled, shards) once to a version
+ * before it starts a run: an error then leaves no run. It trains on exactly
+ * those versions and records them as the run's inputs, so a version added
+ * meanwhile under the same name changes nothing. Every failure after the
+ * run started ends it FAILED with the message, so no run is left RUNNING or
+ * half-made. The package is logged as the run's artifact "model" (see
+ * include/cairn/model.h).
+ *
+ * A held-out test split is the two-part split of `cairn data split`
+ * (cairn_split_rows with ratios 1 - F, F, stratified by the target for
+ * classification): the same seed gives the same rows. They are logged as
+ * the artifact split/test_rows.json, as cv/folds.json holds the folds.
+ *
+ * Cancelling: the context's cancel flag (cairn_ctx_set_cancel) is checked
+ * between iterations, folds and rounds; once set, training stops, the run
+ * ends KILLED and cairn_train returns CAIRN_EINTERRUPTED (with no run when
+ * the flag was set before it started).
  */
 #ifndef CAIRN_TRAIN_H
 #define CAIRN_TRAIN_H
@@ -31,9 +45,8 @@ struct cairn_train_options {
 	int task;                  /* an enum cairn_task, or -1 to infer */
 	const char *name;          /* run name, or NULL */
 	const char *experiment;    /* or NULL */
-	const char *parent;        /* parent run, or NULL ($CAIRN_RUN_ID when set) */
+	const char *parent;        /* parent run id, or NULL (or "") */
 	int threads;               /* 0: the algorithm's default */
-	int quiet;                 /* no progress on stderr */
 
 	/* Kinds of learning besides one fit on data (each NULL/0 when unused). */
 
@@ -66,6 +79,13 @@ struct cairn_train_result {
 	json_t *metrics;                /* final metrics (owned by the caller) */
 };
 
+/* Checks the options alone, with no workspace: a missing dataset or
+ * algorithm, options that exclude or need each other. CAIRN_EINVAL with a
+ * message naming the fields and values; cairn_train checks the same first. */
+int cairn_train_check(cairn_ctx *ctx, const struct cairn_train_options *o);
+
+/* Trains (see above). res->run_id is "" when no run was started; on
+ * success the caller owns res->metrics. */
 int cairn_train(cairn_ctx *ctx, const struct cairn_train_options *o, struct cairn_train_result *res);
 
 CAIRN_END_DECLS

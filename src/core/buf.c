@@ -4,10 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/buf.h"
+#include "core/oom.h"
 
 char cairn__buf_empty[1];
 
-static void die_oom(size_t n)
+/* The one place libcairn writes to stderr: memory is exhausted and the
+ * process ends (see docs/internals/core.md, "Out of memory"). */
+_Noreturn void cairn__oom(size_t n)
 {
 	fprintf(stderr, "cairn: fatal: out of memory (allocating %zu bytes)\n", n);
 	abort();
@@ -17,7 +20,7 @@ void *cairn_xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
-		die_oom(n);
+		cairn__oom(n);
 	return p;
 }
 
@@ -25,7 +28,7 @@ void *cairn_xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
-		die_oom(n * size);
+		cairn__oom(n * size);
 	return p;
 }
 
@@ -33,7 +36,7 @@ void *cairn_xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
-		die_oom(n);
+		cairn__oom(n);
 	return q;
 }
 
@@ -78,7 +81,7 @@ void cairn_buf_grow(cairn_buf *b, size_t extra)
 {
 	size_t need;
 	if (extra > SIZE_MAX - b->len - 1)
-		die_oom(SIZE_MAX);
+		cairn__oom(SIZE_MAX);
 	need = b->len + extra + 1;
 	if (need <= b->alloc)
 		return;

@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/buf.h"
-#include "core/log.h"
 #include "core/ctx-internal.h"
 #include "core/log.h"
 

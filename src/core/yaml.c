@@ -212,11 +212,9 @@ static void append_value(cairn_buf *b, const json_t *v, int indent)
 {
 	if (json_is_object(v) && json_object_size(v)) {
 		size_t n = json_object_size(v), i = 0;
-		const char **keys = malloc(n * sizeof(*keys));
+		const char **keys = cairn_xmalloc(n * sizeof(*keys));
 		const char *key;
 		json_t *e;
-		if (!keys)
-			abort();
 		json_object_foreach((json_t *)v, key, e)
 			keys[i++] = key;
 		qsort(keys, n, sizeof(*keys), cmp_keys);

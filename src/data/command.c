@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "cairn/acquire.h"
 #include "cairn/error.h"
+#include "core/cancel.h"
 #include "core/ctx-internal.h"
 
 extern char **environ;
@@ -87,9 +88,11 @@ int cairn_run_to_file(cairn_ctx *ctx, const char *cmd, const char *dest_path)
 		return cairn_error_errno(ctx, "cannot write '%s'", dest_path);
 	}
 	close(fd);
-	if (WIFSIGNALED(status))
+	if (WIFSIGNALED(status)) {
+		char name[16];
 		return cairn_error(ctx, CAIRN_EIO, "command '%s' was killed by signal %d (%s)", cmd,
-				   WTERMSIG(status), strsignal(WTERMSIG(status)));
+				   WTERMSIG(status), cairn__signal_name(WTERMSIG(status), name));
+	}
 	if (WEXITSTATUS(status))
 		return cairn_error(ctx, CAIRN_EIO, "command '%s' failed with exit status %d", cmd,
 				   WEXITSTATUS(status));

@@ -9,12 +9,12 @@
 #include <unistd.h>
 #include "cairn/dataset.h"
 #include "cairn/error.h"
-#include "core/log.h"
 #include "cairn/profile.h"
 #include "cairn/workspace.h"
 #include "core/ctx-internal.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/log.h"
 #include "data/dataset-internal.h"
 #include "data/record.h"
 #include "store/db.h"
@@ -351,7 +351,9 @@ int cairn__dataset_add_dir(cairn_ctx *ctx, const char *path, const struct cairn_
 	if ((rc = cairn__ctx_need_workspace(ctx)) || (rc = cairn_name_check(ctx, "dataset name", opts->name)))
 		goto out;
 	if (!cairn_is_dir(path)) {
-		rc = cairn_error(ctx, CAIRN_EINVAL, "cannot add '%s': not a directory", path);
+		rc = access(path, F_OK) ?
+			cairn_error_errno(ctx, "cannot add '%s'", path) :
+			cairn_error(ctx, CAIRN_EINVAL, "cannot add '%s': not a directory", path);
 		goto out;
 	}
 	if ((rc = walk(&w, path, "")))

@@ -8,8 +8,8 @@
 #include "cairn/error.h"
 #include "cairn/id.h"
 #include "core/format.h"
+#include "core/strmap.h"
 #include "data/expect.h"
-#include "data/strmap.h"
 
 /* Unexpected values listed per expectation (string columns). */
 #define TOP_UNEXPECTED 20

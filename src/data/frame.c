@@ -11,8 +11,8 @@
 #include "core/format.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/strmap.h"
 #include "data/fastnum.h"
-#include "data/strmap.h"
 
 struct builder {
 	struct cairn_frame *f;

@@ -5,7 +5,7 @@
 #include <string.h>
 #include "cairn/derive.h"
 #include "cairn/error.h"
-#include "data/rng.h"
+#include "core/rng.h"
 
 int cairn_noise(cairn_ctx *ctx, const struct cairn_frame *f, const struct cairn_noise_options *opts,
 		cairn_buf *out, size_t *nsynthetic)

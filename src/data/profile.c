@@ -30,11 +30,11 @@
 #include "cairn/id.h"
 #include "cairn/profile.h"
 #include "cairn/value.h"
+#include "core/strmap.h"
 #include "data/fastnum.h"
 #include "data/hll.h"
 #include "data/profile-internal.h"
 #include "data/sketch.h"
-#include "data/strmap.h"
 #include "data/topk.h"
 
 #define MAX_CATEGORIES CAIRN_PROFILE_MAX_CATEGORIES

@@ -606,7 +606,8 @@ void cairn__qsummary_release(struct cairn__qsummary *s)
 	memset(s, 0, sizeof(*s));
 }
 
-double cairn__qsummary_at(const struct cairn__qsummary *s, uint64_t pos)
+/* The value at 0-based position pos of the weighted sequence. */
+static double qsummary_at(const struct cairn__qsummary *s, uint64_t pos)
 {
 	size_t lo = 0, hi = s->k - 1;
 
@@ -632,10 +633,10 @@ double cairn__qsummary_quantile(const struct cairn__qsummary *s, double p)
 	pos = p * (double)(s->total - 1);
 	i = (uint64_t)pos;
 	frac = pos - (double)i;
-	a = cairn__qsummary_at(s, i);
+	a = qsummary_at(s, i);
 	if (frac <= 0 || i + 1 >= s->total)
 		return a;
-	b = cairn__qsummary_at(s, i + 1);
+	b = qsummary_at(s, i + 1);
 	r = a + (b - a) * frac;
 	if (!isfinite(r))
 		r = a * (1 - frac) + b * frac;

@@ -111,8 +111,6 @@ void cairn__qsummary_release(struct cairn__qsummary *s);
 /* The p-quantile (0 <= p <= 1), interpolating linearly between the two
  * closest ranks (numpy's default) over the weighted values. */
 double cairn__qsummary_quantile(const struct cairn__qsummary *s, double p);
-/* The value at 0-based position pos of the weighted sequence. */
-double cairn__qsummary_at(const struct cairn__qsummary *s, uint64_t pos);
 /* The weight of the values below x. */
 uint64_t cairn__qsummary_below(const struct cairn__qsummary *s, double x);
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include "cairn/derive.h"
 #include "cairn/error.h"
-#include "data/rng.h"
+#include "core/rng.h"
 
 /* Float targets with more distinct values than this are taken for
  * regression targets. */

@@ -6,7 +6,7 @@
 #include <string.h>
 #include "cairn/derive.h"
 #include "cairn/error.h"
-#include "data/rng.h"
+#include "core/rng.h"
 
 /* Tolerance for products such as 50 x 0.8 that are integers in exact
  * arithmetic but may come out a hair off in floating point. */

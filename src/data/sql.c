@@ -12,7 +12,10 @@
 #include "store/pq-loader.h"
 #include "store/sqlite-query.h"
 
-int cairn_sql_is_postgres(const char *dsn)
+/* 1 when dsn names a PostgreSQL database (postgres:// or postgresql:// URI,
+ * or a libpq "key=value" string); else it is taken as an SQLite file path
+ * (optionally written sqlite:///path). */
+static int sql_is_postgres(const char *dsn)
 {
 	return !strncmp(dsn, "postgres://", 11) || !strncmp(dsn, "postgresql://", 13) ||
 	       (strchr(dsn, '=') && !strchr(dsn, '/'));
@@ -152,7 +155,7 @@ int cairn_sql_to_csv(cairn_ctx *ctx, const char *dsn, const char *query, const c
 	o.fd = open(dest_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (o.fd < 0)
 		return cairn_error_errno(ctx, "cannot create '%s'", dest_path);
-	rc = cairn_sql_is_postgres(dsn) ? pg_export(ctx, dsn, query, &o) :
+	rc = sql_is_postgres(dsn) ? pg_export(ctx, dsn, query, &o) :
 	     sqlite_export(ctx, dsn, query, &o);
 	if (!rc)
 		rc = flush(&o, 1);

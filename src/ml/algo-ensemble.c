@@ -181,8 +181,8 @@ static int ensemble_fit(cairn_ctx *ctx, const struct cairn_train_data *d, const 
 			cairn_iteration_fn on_iteration, void *arg, void **model)
 {
 	*model = NULL;
-	return cairn_error(ctx, CAIRN_EINVAL, "an ensemble is built from member models "
-			   "(--members), not fitted on a matrix");
+	return cairn_error(ctx, CAIRN_EINVAL, "an ensemble is built from member models, "
+			   "not fitted on a matrix");
 }
 
 static int ensemble_predict(cairn_ctx *ctx, const void *model, const struct cairn_matrix *x,

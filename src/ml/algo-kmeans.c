@@ -12,7 +12,7 @@
  *   - a cluster left empty takes the point farthest from its own centre;
  *   - n_init runs from different seeds, keeping the lowest inertia (sum of
  *     squared distances of the points to their centre).
- * All randomness comes from cairn's seeded generator (data/rng.h): the same
+ * All randomness comes from cairn's seeded generator (core/rng.h): the same
  * seed and data give the same centres and the same model file.
  *
  * on_iteration receives "inertia" after each Lloyd iteration of every run,
@@ -30,7 +30,7 @@
 #include "cairn/error.h"
 #include "core/fs.h"
 #include "core/json.h"
-#include "data/rng.h"
+#include "core/rng.h"
 #include "ml/algorithms.h"
 
 #define MODEL_FILE "model.json"

@@ -118,7 +118,7 @@ int cairn_evaluate_cv_summary(cairn_ctx *ctx, json_t *const *folds, size_t k, js
  * in row order, are shuffled and dealt in consecutive runs to folds 0, 1,
  * ... With y NULL it is KFold(shuffle=True): the rows are shuffled and
  * dealt in runs, the first n % k folds getting one row more. The generator
- * is cairn's seeded xoshiro256** (src/data/rng.h), so the folds are the same
+ * is cairn's seeded xoshiro256** (src/core/rng.h), so the folds are the same
  * on every machine; cairn_folds_json() writes them for a script to reuse.
  */
 int cairn_folds_assign(cairn_ctx *ctx, size_t n, size_t k, const double *y, int nclasses,

@@ -2,7 +2,7 @@
  * What the files of federated training share: the parent's side
  * (ml/federated.c), the sites' (ml/fed-site.c) and the model both make from
  * the weights (ml/fed-model.c). The contract and the protocol are
- * ml/federated.h; the pipes under it, ml/fed-pipe.h.
+ * ml/federated.h; the pipes under it, ml/msg-pipe.h.
  */
 #ifndef CAIRN_ML_FED_INTERNAL_H
 #define CAIRN_ML_FED_INTERNAL_H
@@ -21,12 +21,12 @@ int cairn__fed_make_model(cairn_ctx *ctx, const struct cairn__fed_options *o, in
 			  void **model);
 
 /* The process of site index (shard o->shards[index]) in a child forked by
- * the parent, in the parent's workspace (the .cairn directory workspace_dir),
- * reading the parent's messages from in and answering on out:
+ * the parent, whose context parent gives the workspace's root and the log
+ * sink (its database handle is not used), reading the parent's messages from in and answering on out:
  * it runs the protocol to its end, or until the parent goes away, and
  * leaves with _exit (status 1 after an error of its own), never returning
  * into the parent's code nor running its exit handlers. */
-_Noreturn void cairn__fed_site_main(const struct cairn__fed_options *o, const char *workspace_dir,
+_Noreturn void cairn__fed_site_main(const cairn_ctx *parent, const struct cairn__fed_options *o,
 				    size_t index, int in, int out);
 
 #endif

@@ -10,12 +10,13 @@
 #include "cairn/buf.h"
 #include "cairn/error.h"
 #include "cairn/frame.h"
-#include "core/log.h"
 #include "cairn/workspace.h"
+#include "core/ctx-internal.h"
 #include "core/json.h"
+#include "core/log.h"
 #include "ml/fed-internal.h"
-#include "ml/fed-pipe.h"
 #include "ml/metrics-internal.h"
+#include "ml/msg-pipe.h"
 
 /* What a site trains on: its rows, as the agreed preprocessing makes them. */
 struct shard {
@@ -212,15 +213,15 @@ static int site_metrics(cairn_ctx *ctx, const struct cairn__fed_options *o, cons
 	if (rc)
 		cairn_error_prefix(ctx, "shard '%s'", ref);
 	msg = rc ? error_json(ctx, rc) : json_pack("{s:I}", "rows", (json_int_t)x->rows);
-	if (cairn__fed_send_json(out, msg) || rc)
+	if (cairn__pipe_send_json(out, msg) || rc)
 		goto out;
 	if (sh->regression) {
 		cairn__reg_sums_of(&d, &rs);
-		rc = cairn__fed_send_msg(out, &rs, sizeof(rs));
+		rc = cairn__pipe_send_msg(out, &rs, sizeof(rs));
 	} else {
 		cairn__class_sums_init(&cs, sh->nclasses, CAIRN__SCORE_BINS);
 		cairn__class_sums_add(&cs, &d);
-		rc = cairn__fed_send_msg(out, cs.v, cs.len * sizeof(*cs.v));
+		rc = cairn__pipe_send_msg(out, cs.v, cs.len * sizeof(*cs.v));
 		cairn__class_sums_release(&cs);
 	}
 out:
@@ -231,7 +232,7 @@ out:
 	return rc;
 }
 
-_Noreturn void cairn__fed_site_main(const struct cairn__fed_options *o, const char *workspace_dir,
+_Noreturn void cairn__fed_site_main(const cairn_ctx *parent, const struct cairn__fed_options *o,
 				    size_t index, int in, int out)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
@@ -247,9 +248,10 @@ _Noreturn void cairn__fed_site_main(const struct cairn__fed_options *o, const ch
 
 	if (!ctx)
 		_exit(1);
+	cairn__ctx_inherit(ctx, parent);
 	sh.regression = o->algo->tasks & CAIRN_TASK_BIT(CAIRN_TASK_REGRESSION);
-	if ((rc = cairn_workspace_open_dir(ctx, workspace_dir)) ||
-	    (rc = cairn_dataset_resolve(ctx, o->shards[index], &v)) ||
+	if ((rc = cairn_workspace_open_dir(ctx, cairn_workspace_dir(parent))) ||
+	    (rc = cairn_dataset_resolve(ctx, o->versions[index], &v)) ||
 	    (rc = cairn_dataset_load_frame(ctx, &v, &f)) ||
 	    (rc = cairn_frame_need_col(ctx, f, o->target, &target))) {
 		cairn_error_prefix(ctx, "shard '%s'", o->shards[index]);
@@ -259,12 +261,12 @@ _Noreturn void cairn__fed_site_main(const struct cairn__fed_options *o, const ch
 				(long)getpid(), v.name, (long long)v.version);
 		msg = shard_stats(f, target, &v);
 	}
-	if (cairn__fed_send_json(out, msg) || rc)
+	if (cairn__pipe_send_json(out, msg) || rc)
 		goto out;
 	json_decref(msg);
 	msg = NULL;
 	/* The agreed preprocessing, and the class weights. */
-	if (cairn__fed_recv_msg(in, &text, NULL) || !(setup = json_loads(text, 0, NULL)))
+	if (cairn__pipe_recv_msg(in, &text, NULL) || !(setup = json_loads(text, 0, NULL)))
 		goto out;
 	if ((rc = cairn_prep_from_json(ctx, json_object_get(setup, "prep"), &prep)) ||
 	    (rc = cairn_prep_transform(ctx, prep, f, NULL, 0, &sh.x, &sh.y))) {
@@ -283,7 +285,7 @@ _Noreturn void cairn__fed_site_main(const struct cairn__fed_options *o, const ch
 		}
 		msg = json_pack("{s:b}", "ok", 1);
 	}
-	if (cairn__fed_send_json(out, msg) || rc)
+	if (cairn__pipe_send_json(out, msg) || rc)
 		goto out;
 	w = cairn_xcalloc(d * (size_t)sh.nw, sizeof(*w));
 	grad = cairn_xcalloc(d * (size_t)sh.nw, sizeof(*grad));
@@ -291,8 +293,8 @@ _Noreturn void cairn__fed_site_main(const struct cairn__fed_options *o, const ch
 		/* [epochs, total rows, step, weights...] -> [rows, loss sum, weights...];
 		 * epochs -1: the final model, answered by site_metrics. */
 		double head[3], back[2];
-		if (cairn__fed_read_all(in, head, sizeof(head)) ||
-		    cairn__fed_read_all(in, w, d * (size_t)sh.nw * sizeof(*w)))
+		if (cairn__pipe_read_all(in, head, sizeof(head)) ||
+		    cairn__pipe_read_all(in, w, d * (size_t)sh.nw * sizeof(*w)))
 			break;
 		if (head[0] < 0) {
 			rc = site_metrics(ctx, o, o->shards[index], &sh, w, out);
@@ -300,8 +302,8 @@ _Noreturn void cairn__fed_site_main(const struct cairn__fed_options *o, const ch
 		}
 		back[0] = (double)sh.x.rows;
 		back[1] = local_train(o, &sh, w, head[1], (int)head[0], head[2], grad);
-		if (cairn__fed_write_all(out, back, sizeof(back)) ||
-		    cairn__fed_write_all(out, w, d * (size_t)sh.nw * sizeof(*w)))
+		if (cairn__pipe_write_all(out, back, sizeof(back)) ||
+		    cairn__pipe_write_all(out, w, d * (size_t)sh.nw * sizeof(*w)))
 			break;
 	}
 out:

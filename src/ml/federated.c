@@ -15,11 +15,12 @@
 #include "cairn/buf.h"
 #include "cairn/error.h"
 #include "cairn/workspace.h"
+#include "core/cancel.h"
 #include "core/json.h"
 #include "ml/fed-internal.h"
-#include "ml/fed-pipe.h"
 #include "ml/federated.h"
 #include "ml/metrics-internal.h"
+#include "ml/msg-pipe.h"
 
 /* One-hot above this many categories: ordinal (as preprocessing does). */
 #define MAX_ONEHOT 100
@@ -216,10 +217,12 @@ static int site_lost(cairn_ctx *ctx, struct site *s, const char *what)
 			nanosleep(&tick, NULL);
 	}
 	if (got > 0) {
+		char name[16];
+
 		s->pid = 0;
 		if (WIFSIGNALED(status))
 			cairn_buf_addf(&how, ": killed by signal %d (%s)", WTERMSIG(status),
-				       strsignal(WTERMSIG(status)));
+				       cairn__signal_name(WTERMSIG(status), name));
 		else if (WIFEXITED(status))
 			cairn_buf_addf(&how, ": it exited with status %d", WEXITSTATUS(status));
 	}
@@ -237,7 +240,7 @@ static int recv_answer(cairn_ctx *ctx, struct site *s, const char *what, json_t 
 	int rc = 0;
 
 	*out = NULL;
-	if (cairn__fed_recv_msg(s->from, &text, NULL) || !(v = json_loads(text, 0, NULL))) {
+	if (cairn__pipe_recv_msg(s->from, &text, NULL) || !(v = json_loads(text, 0, NULL))) {
 		free(text);
 		return site_lost(ctx, s, what);
 	}
@@ -281,7 +284,7 @@ static int start_sites(cairn_ctx *ctx, const struct cairn__fed_options *o, struc
 			}
 			close(down[1]);
 			close(up[0]);
-			cairn__fed_site_main(o, cairn_workspace_dir(ctx), i, down[0], up[1]);
+			cairn__fed_site_main(ctx, o, i, down[0], up[1]);
 		}
 		close(down[0]);
 		close(up[1]);
@@ -307,7 +310,7 @@ static void stop_sites(struct site *s, size_t n, int failed)
 	}
 }
 
-void cairn__fed_result_release(struct cairn__fed_result *res)
+static void fed_result_release(struct cairn__fed_result *res)
 {
 	cairn_prep_free(res->prep);
 	if (res->model)
@@ -329,15 +332,15 @@ static int round_trip(cairn_ctx *ctx, const struct cairn__fed_options *o, struct
 	int rc = 0;
 
 	for (size_t i = 0; i < o->nshards && !rc; i++)
-		if (cairn__fed_write_all(s[i].to, head, sizeof(head)) ||
-		    cairn__fed_write_all(s[i].to, w, len * sizeof(*w)))
+		if (cairn__pipe_write_all(s[i].to, head, sizeof(head)) ||
+		    cairn__pipe_write_all(s[i].to, w, len * sizeof(*w)))
 			rc = site_lost(ctx, &s[i], what);
 	memset(sum, 0, len * sizeof(*sum));
 	*loss = 0;
 	for (size_t i = 0; i < o->nshards && !rc; i++) {
 		double back[2];
-		if (cairn__fed_read_all(s[i].from, back, sizeof(back)) ||
-		    cairn__fed_read_all(s[i].from, local, len * sizeof(*local))) {
+		if (cairn__pipe_read_all(s[i].from, back, sizeof(back)) ||
+		    cairn__pipe_read_all(s[i].from, local, len * sizeof(*local))) {
 			rc = site_lost(ctx, &s[i], what);
 			break;
 		}
@@ -377,8 +380,8 @@ static int train_metrics(cairn_ctx *ctx, const struct cairn__fed_options *o, str
 		cairn__class_sums_init(&one, k, CAIRN__SCORE_BINS);
 	}
 	for (size_t i = 0; i < o->nshards && !rc; i++)
-		if (cairn__fed_write_all(s[i].to, head, sizeof(head)) ||
-		    cairn__fed_write_all(s[i].to, w, len * sizeof(*w)))
+		if (cairn__pipe_write_all(s[i].to, head, sizeof(head)) ||
+		    cairn__pipe_write_all(s[i].to, w, len * sizeof(*w)))
 			rc = site_lost(ctx, &s[i], what);
 	for (size_t i = 0; i < o->nshards && !rc; i++) {
 		char *msg = NULL;
@@ -386,7 +389,7 @@ static int train_metrics(cairn_ctx *ctx, const struct cairn__fed_options *o, str
 		if ((rc = recv_answer(ctx, &s[i], what, &ok)))
 			break;
 		json_decref(ok);
-		if (cairn__fed_recv_msg(s[i].from, &msg, &n) || n != want) {
+		if (cairn__pipe_recv_msg(s[i].from, &msg, &n) || n != want) {
 			free(msg);
 			rc = site_lost(ctx, &s[i], what);
 			break;
@@ -465,7 +468,6 @@ int cairn__federated_train(cairn_ctx *ctx, const struct cairn__fed_options *o,
 	double *w = NULL, *sum = NULL, rows = 0, loss = 0, lr, C = o->C, curvature;
 	size_t nf = 0, nw = 1, len = 0;
 	cairn_buf what = CAIRN_BUF_INIT;
-	void (*was)(int) = signal(SIGPIPE, SIG_IGN);
 
 	memset(res, 0, sizeof(*res));
 	res->algo = o->algo;
@@ -497,7 +499,7 @@ int cairn__federated_train(cairn_ctx *ctx, const struct cairn__fed_options *o,
 		C *= 2;
 	setup = site_setup(o, stats, spec, res->prep, rows, C, multinomial);
 	for (size_t i = 0; i < o->nshards && !rc; i++)
-		if (cairn__fed_send_json(s[i].to, setup))
+		if (cairn__pipe_send_json(s[i].to, setup))
 			rc = site_lost(ctx, &s[i], "before taking the preprocessing");
 	for (size_t i = 0; i < o->nshards && !rc; i++)
 		if (!(rc = recv_answer(ctx, &s[i], "while applying the preprocessing", &ok)))
@@ -529,6 +531,10 @@ int cairn__federated_train(cairn_ctx *ctx, const struct cairn__fed_options *o,
 			cairn_buf_addf(&what, "in round %d of %d", r + 1, o->rounds);
 		else
 			cairn_buf_adds(&what, "while computing the final loss");
+		if (cairn_ctx_cancelled(ctx)) {
+			rc = cairn__interrupted(ctx);
+			break;
+		}
 		if ((rc = round_trip(ctx, o, s, what.buf, r < o->rounds ? o->local_epochs : 0, rows,
 				     lr, w, sum, len, &loss)))
 			break;
@@ -555,7 +561,6 @@ int cairn__federated_train(cairn_ctx *ctx, const struct cairn__fed_options *o,
 	res->rows = (size_t)rows;
 out:
 	stop_sites(s, o->nshards, rc);
-	signal(SIGPIPE, was);
 	for (size_t i = 0; i < o->nshards; i++)
 		json_decref(stats[i]);
 	free(stats);
@@ -566,6 +571,6 @@ out:
 	json_decref(setup);
 	cairn_buf_release(&what);
 	if (rc)
-		cairn__fed_result_release(res);
+		fed_result_release(res);
 	return rc;
 }

@@ -2,9 +2,10 @@
  * Federated averaging (FedAvg) of the linear models logistic and linear,
  * simulating separate sites with processes on one machine.
  *
- * Each shard (a dataset reference) is a site: a forked process that resolves
- * and loads only its own shard and talks to the parent through pipes. No row
- * travels. The protocol, every message a 64-bit length and its bytes, or raw
+ * Each shard (a dataset version, resolved once by the caller) is a site: a
+ * forked process that loads only its own shard and talks to the parent
+ * through pipes. No row travels. The parent checks its context's cancel
+ * flag before every round. The protocol, every message a 64-bit length and its bytes, or raw
  * doubles in the rounds:
  *
  * 1. summary: each site sends statistics of its shard (per numeric column
@@ -48,7 +49,10 @@
  * one-vs-rest in the problem of the row's own class only (liblinear's
  * weighting).
  *
- * Not thread-safe: it forks and sets SIGPIPE to ignored while it runs.
+ * It forks: the caller has no statement of the metadata store in progress.
+ * Each site opens the workspace afresh by its root path, logs to the
+ * caller's log sink and never touches the caller's handles. A site that
+ * dies gives the parent EPIPE on its pipe, never a SIGPIPE.
  */
 #ifndef CAIRN_ML_FEDERATED_H
 #define CAIRN_ML_FEDERATED_H
@@ -59,7 +63,8 @@
 #include "ml/preprocess.h"
 
 struct cairn__fed_options {
-	const char *const *shards;    /* dataset references, at least 2 */
+	const char *const *shards;    /* dataset references as given, for messages */
+	const char *const *versions;  /* each resolved once ("name@N"): what a site loads */
 	size_t nshards;
 	const char *target;
 	const struct cairn_algorithm *algo;  /* logistic or linear */
@@ -82,9 +87,9 @@ struct cairn__fed_result {
 	size_t rows;
 };
 
-/* Trains; on success the caller releases res with cairn__fed_result_release. */
+/* Trains; on success what res holds (prep, model, inputs, metrics) is the
+ * caller's to free; on failure res holds nothing. */
 int cairn__federated_train(cairn_ctx *ctx, const struct cairn__fed_options *o,
 			   struct cairn__fed_result *res);
-void cairn__fed_result_release(struct cairn__fed_result *res);
 
 #endif

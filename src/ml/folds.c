@@ -5,7 +5,7 @@
 #include "cairn/buf.h"
 #include "cairn/derive.h"
 #include "cairn/error.h"
-#include "data/rng.h"
+#include "core/rng.h"
 #include "ml/evaluate.h"
 
 int cairn_folds_assign(cairn_ctx *ctx, size_t n, size_t k, const double *y, int nclasses,

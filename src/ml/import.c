@@ -15,6 +15,7 @@
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/yaml.h"
+#include "ml/import-internal.h"
 #include "ml/learner.h"
 #include "ml/linear.h"
 #include "ml/model-internal.h"
@@ -113,11 +114,11 @@ static int parse_signature(cairn_ctx *ctx, const char *text, json_t **out)
 			len--;
 		colon = memchr(p, ':', len);
 		if (!colon)
-			rc = cairn_error(ctx, CAIRN_EINVAL, "--signature '%s': '%.*s' is not NAME:TYPE",
+			rc = cairn_error(ctx, CAIRN_EINVAL, "signature '%s': '%.*s' is not NAME:TYPE",
 					 text, (int)len, p);
 		else
 			rc = add_column(ctx, cols, p, (size_t)(colon - p), colon + 1,
-					len - (size_t)(colon - p) - 1, "--signature");
+					len - (size_t)(colon - p) - 1, "signature");
 		if (!end)
 			break;
 		p = end + 1;
@@ -142,8 +143,8 @@ static json_t *signature_part(cairn_ctx *ctx, const json_t *mlmodel, const char 
 	} else if (json_is_array(v))
 		out = json_incref((json_t *)v);
 	else
-		cairn_error(ctx, CAIRN_EINVAL, "%s has no signature inputs: give the columns with"
-			    " --signature 'col:double,...'", what);
+		cairn_error(ctx, CAIRN_EINVAL, "%s has no signature inputs: give the columns as"
+			    " a signature 'col:double,...'", what);
 	if (out && !json_is_array(out)) {
 		cairn_error(ctx, CAIRN_EPARSE, "%s: the signature's %s are not a list of columns",
 			    what, part);
@@ -169,7 +170,7 @@ static int mlflow_columns(cairn_ctx *ctx, const json_t *mlmodel, const char *wha
 		const char *type = json_string_value(json_object_get(s, "type"));
 		if (!type || !strcmp(type, "tensor")) {
 			rc = cairn_error(ctx, CAIRN_EINVAL, "%s: the signature is tensor-based; give"
-					 " the columns with --signature 'col:double,...'", what);
+					 " the columns as a signature 'col:double,...'", what);
 			break;
 		}
 		if (!name) {
@@ -289,7 +290,7 @@ static int parse_labels(cairn_ctx *ctx, const char *text, json_t **out)
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 		if (!len) {
 			json_decref(a);
-			return cairn_error(ctx, CAIRN_EINVAL, "--target-labels '%s' has an empty"
+			return cairn_error(ctx, CAIRN_EINVAL, "labels '%s' have an empty"
 					   " label", text);
 		}
 		json_array_append_new(a, json_stringn(p, len));
@@ -332,9 +333,9 @@ static int label_type(cairn_ctx *ctx, const json_t *classes, const char **type)
 		const char *b = json_string_value(json_array_get(classes, i));
 		int d = cmp_label(a, b, numeric);
 		if (d == 0)
-			return cairn_error(ctx, CAIRN_EINVAL, "--target-labels names '%s' twice", b);
+			return cairn_error(ctx, CAIRN_EINVAL, "the list of labels names '%s' twice", b);
 		if (d > 0)
-			return cairn_error(ctx, CAIRN_EINVAL, "--target-labels must be in ascending"
+			return cairn_error(ctx, CAIRN_EINVAL, "labels must be in ascending"
 					   " order%s, class 0 first ('%s' comes after '%s')",
 					   numeric ? " of value" : "", b, a);
 	}
@@ -429,7 +430,7 @@ static int prepare(cairn_ctx *ctx, const struct cairn_import_options *o, struct 
 			goto out;
 		if (!o->signature) {
 			rc = cairn_error(ctx, CAIRN_EINVAL, "importing a model file needs its input"
-					 " columns: --signature 'col:double,col:double,...'");
+					 " columns: a signature 'col:double,col:double,...'");
 			goto out;
 		}
 		if (!strcmp(im->format, "liblinear")) {
@@ -481,7 +482,7 @@ static int prepare(cairn_ctx *ctx, const struct cairn_import_options *o, struct 
 			if ((rc = parse_labels(ctx, o->labels, &im->classes)))
 				goto out;
 			if (json_array_size(im->classes) != (size_t)im->nclasses) {
-				rc = cairn_error(ctx, CAIRN_EINVAL, "--target-labels names %zu classes,"
+				rc = cairn_error(ctx, CAIRN_EINVAL, "the list of labels names %zu classes,"
 						 " the model has %d", json_array_size(im->classes),
 						 im->nclasses);
 				goto out;
@@ -495,7 +496,7 @@ static int prepare(cairn_ctx *ctx, const struct cairn_import_options *o, struct 
 			}
 		}
 	} else if (o->labels) {
-		rc = cairn_error(ctx, CAIRN_EINVAL, "--target-labels is for classifiers; the model in"
+		rc = cairn_error(ctx, CAIRN_EINVAL, "labels are for classifiers; the model in"
 				 " '%s' does %s", o->path, cairn_task_name(im->task));
 		goto out;
 	}
@@ -535,8 +536,8 @@ static int write_package(cairn_ctx *ctx, const struct cairn_import_options *o,
 	return rc;
 }
 
-int cairn_import_package(cairn_ctx *ctx, const struct cairn_import_options *o,
-			 const char *run_id, const char *dir, json_t **out)
+int cairn__import_package(cairn_ctx *ctx, const struct cairn_import_options *o,
+			  const char *run_id, const char *dir, json_t **out)
 {
 	struct import im;
 	int rc;

@@ -113,6 +113,5 @@ int cairn_params_resolve(cairn_ctx *ctx, const struct cairn_algorithm *algo,
 int64_t cairn_param_int(const json_t *params, const char *name);
 double cairn_param_float(const json_t *params, const char *name);
 const char *cairn_param_str(const json_t *params, const char *name);
-int cairn_param_bool(const json_t *params, const char *name);
 
 #endif

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/buf.h"
-#include "data/rng.h"
+#include "core/rng.h"
 #include "ml/metrics-internal.h"
 
 /* Above this many sample rows x clusters, the silhouette's per-row sums are

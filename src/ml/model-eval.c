@@ -51,10 +51,8 @@ static int write_plots(cairn_ctx *ctx, const cairn_model *m, const struct cairn_
 	}
 	if (!rc && algo->importance) {
 		size_t n = cairn_prep_nfeatures(prep);
-		double *value = calloc(n ? n : 1, sizeof(double));
-		const char **names = malloc((n ? n : 1) * sizeof(*names));
-		if (!value || !names)
-			abort();
+		double *value = cairn_xcalloc(n, sizeof(double));
+		const char **names = cairn_xmalloc(n * sizeof(*names));
 		for (size_t i = 0; i < n; i++)
 			names[i] = cairn_prep_feature(prep, i);
 		if (!(rc = algo->importance(ctx, cairn_model_learner(m), n, value))) {
@@ -94,8 +92,7 @@ int cairn_model_evaluate(cairn_ctx *ctx, const cairn_model *m, const struct cair
 	d.pred = pred;
 	d.nclasses = cairn_prep_nclasses(prep);
 	if (d.nclasses) {
-		if (!(names = malloc((size_t)d.nclasses * sizeof(*names))))
-			abort();
+		names = cairn_xmalloc((size_t)d.nclasses * sizeof(*names));
 		for (int c = 0; c < d.nclasses; c++)
 			names[c] = cairn_prep_class(prep, c);
 		d.class_names = names;
@@ -108,12 +105,9 @@ int cairn_model_evaluate(cairn_ctx *ctx, const cairn_model *m, const struct cair
 		json_t *slices = NULL;
 		if ((rc = cairn_frame_need_col(ctx, f, opts->by, &by)))
 			goto out;
-		if (!(keys = calloc(f->nrows ? f->nrows : 1, sizeof(*keys))))
-			abort();
+		keys = cairn_xcalloc(f->nrows ? f->nrows : 1, sizeof(*keys));
 		/* Every row's slice text, kept in one buffer: offsets first. */
-		size_t *off = malloc((f->nrows ? f->nrows : 1) * sizeof(size_t));
-		if (!off)
-			abort();
+		size_t *off = cairn_xmalloc((f->nrows ? f->nrows : 1) * sizeof(size_t));
 		for (size_t r = 0; r < f->nrows; r++) {
 			off[r] = cell.len;
 			if (f->cols[by].valid[r])

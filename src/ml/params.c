@@ -129,11 +129,3 @@ const char *cairn_param_str(const json_t *params, const char *name)
 {
 	return value_of(params, name);
 }
-
-int cairn_param_bool(const json_t *params, const char *name)
-{
-	int b = 0;
-
-	parse_bool(value_of(params, name), &b);
-	return b;
-}

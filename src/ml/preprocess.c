@@ -44,9 +44,7 @@ struct cairn_prep {
 
 static char *xstrdup(const char *s)
 {
-	char *d = strdup(s);
-	if (!d)
-		abort();
+	char *d = cairn_xstrdup(s);
 	return d;
 }
 
@@ -138,10 +136,10 @@ static void distinct_texts(const struct cairn_frame *f, size_t c, const size_t *
 	*n = 0;
 	*mode = 0;
 	if (col->type == CAIRN_TYPE_STRING) {
-		size_t *count = calloc(col->ndict ? col->ndict : 1, sizeof(*count));
-		uint32_t *codes = malloc((col->ndict ? col->ndict : 1) * sizeof(*codes));
-		if (!count || !codes || !(v = malloc((col->ndict ? col->ndict : 1) * sizeof(*v))))
-			abort();
+		size_t *count = cairn_xcalloc(col->ndict, sizeof(*count));
+		uint32_t *codes = cairn_xmalloc(col->ndict * sizeof(*codes));
+
+		v = cairn_xmalloc(col->ndict * sizeof(*v));
 		for (size_t i = 0; i < nrows; i++) {
 			size_t r = row_at(rows, i);
 			if (col->valid[r])
@@ -163,9 +161,9 @@ static void distinct_texts(const struct cairn_frame *f, size_t c, const size_t *
 		*out = v;
 		return;
 	}
-	struct value_row *vr = malloc((nrows ? nrows : 1) * sizeof(*vr));
-	if (!vr || !(v = malloc((nrows ? nrows : 1) * sizeof(*v))))
-		abort();
+	struct value_row *vr = cairn_xmalloc(nrows * sizeof(*vr));
+
+	v = cairn_xmalloc(nrows * sizeof(*v));
 	for (size_t i = 0; i < nrows; i++) {
 		size_t r = row_at(rows, i);
 		if (col->valid[r]) {
@@ -227,9 +225,7 @@ static void add_feature(cairn_prep *p, const char *name, const char *cat)
 {
 	cairn_buf b = CAIRN_BUF_INIT;
 
-	p->features = realloc(p->features, (p->nfeatures + 1) * sizeof(*p->features));
-	if (!p->features)
-		abort();
+	p->features = cairn_xrealloc(p->features, (p->nfeatures + 1) * sizeof(*p->features));
 	cairn_buf_adds(&b, name);
 	if (cat) {
 		cairn_buf_addch(&b, '=');
@@ -277,7 +273,7 @@ static int fit_target(cairn_ctx *ctx, cairn_prep *p, const struct cairn_frame *f
 		free(v);
 		if (col->type == CAIRN_TYPE_STRING)
 			return cairn_error(ctx, CAIRN_EINVAL, "target column '%s' of '%s' holds text:"
-					   " regression needs numbers (use --task classification)",
+					   " regression needs numbers (or make the task classification)",
 					   col->name, f->name);
 		return 0;
 	}
@@ -360,8 +356,8 @@ int cairn_prep_fit(cairn_ctx *ctx, const struct cairn_frame *f, const size_t *ro
 		return cairn_error(ctx, CAIRN_EINVAL, "no rows to train on in '%s'", f->name);
 	if (opts->target && (rc = cairn_frame_need_col(ctx, f, opts->target, &t)))
 		return rc;
-	if (!(p = calloc(1, sizeof(*p))) || !(p->cols = calloc(f->ncols, sizeof(*p->cols))))
-		abort();
+	p = cairn_xcalloc(1, sizeof(*p));
+	p->cols = cairn_xcalloc(f->ncols, sizeof(*p->cols));
 	p->scale = opts->scale;
 	p->keep_missing = opts->keep_missing;
 	p->task = CAIRN_TASK_CLUSTERING;
@@ -374,7 +370,7 @@ int cairn_prep_fit(cairn_ctx *ctx, const struct cairn_frame *f, const size_t *ro
 		if ((rc = fit_target(ctx, p, f, t, rows, nrows, opts->task)))
 			goto fail;
 	} else if (opts->task >= 0 && opts->task != CAIRN_TASK_CLUSTERING) {
-		rc = cairn_error(ctx, CAIRN_EINVAL, "%s needs a target column (--target)",
+		rc = cairn_error(ctx, CAIRN_EINVAL, "%s needs a target column",
 				 cairn_task_name((enum cairn_task)opts->task));
 		goto fail;
 	}
@@ -401,10 +397,7 @@ fail:
  * entries (-1: unseen). */
 static long *map_dict(const struct prep_col *pc, const struct cairn_column *col)
 {
-	long *map = malloc((col->ndict ? col->ndict : 1) * sizeof(*map));
-
-	if (!map)
-		abort();
+	long *map = cairn_xmalloc((col->ndict ? col->ndict : 1) * sizeof(*map));
 	for (uint32_t d = 0; d < col->ndict; d++)
 		map[d] = find_sorted(pc->cats, pc->ncats, col->dict[d], 0);
 	return map;
@@ -627,8 +620,7 @@ static int read_strings(const json_t *v, char ***out, size_t *n)
 		if (!json_is_string(e))
 			return -1;
 	*n = json_array_size(v);
-	if (!(*out = calloc(*n ? *n : 1, sizeof(**out))))
-		abort();
+	*out = cairn_xcalloc(*n, sizeof(**out));
 	json_array_foreach(v, i, e)
 		(*out)[i] = xstrdup(json_string_value(e));
 	return 0;
@@ -636,15 +628,13 @@ static int read_strings(const json_t *v, char ***out, size_t *n)
 
 int cairn_prep_from_json(cairn_ctx *ctx, const json_t *spec, cairn_prep **out)
 {
-	cairn_prep *p = calloc(1, sizeof(*p));
+	cairn_prep *p = cairn_xcalloc(1, sizeof(*p));
 	json_t *cols = json_object_get(spec, "columns"), *t = json_object_get(spec, "target"), *c;
 	int task = cairn_task_parse(json_string_value(json_object_get(spec, "task")) ?
 				    json_string_value(json_object_get(spec, "task")) : "");
 	size_t i, n;
 
 	*out = NULL;
-	if (!p)
-		abort();
 	if (json_integer_value(json_object_get(spec, "version")) != 1 || task < 0 ||
 	    !json_is_array(cols))
 		goto bad;
@@ -668,8 +658,7 @@ int cairn_prep_from_json(cairn_ctx *ctx, const json_t *spec, cairn_prep **out)
 				goto bad;
 		}
 	}
-	if (!(p->cols = calloc(json_array_size(cols) + 1, sizeof(*p->cols))))
-		abort();
+	p->cols = cairn_xcalloc(json_array_size(cols) + 1, sizeof(*p->cols));
 	json_array_foreach(cols, i, c) {
 		struct prep_col *pc = &p->cols[p->ncols];
 		const char *name = json_string_value(json_object_get(c, "name"));

@@ -1,5 +1,5 @@
-/* Hyperparameter sweeps: a parent run and one `cairn train` process per
- * trial, a few at a time; see include/cairn/sweep.h. */
+/* Hyperparameter sweeps: a parent run and one forked process per trial
+ * that calls cairn_train, a few at a time; see include/cairn/sweep.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -16,12 +15,16 @@
 #include "cairn/buf.h"
 #include "cairn/dataset.h"
 #include "cairn/error.h"
-#include "core/log.h"
 #include "cairn/sweep.h"
+#include "cairn/train.h"
 #include "cairn/workspace.h"
+#include "core/cancel.h"
+#include "core/ctx-internal.h"
 #include "core/json.h"
-#include "data/rng.h"
-#include "track/exec-internal.h"
+#include "core/log.h"
+#include "core/rng.h"
+#include "ml/learner.h"
+#include "ml/msg-pipe.h"
 
 #define MAX_COMBINATIONS 1000000
 
@@ -104,7 +107,7 @@ int cairn_sweep_parse_grid(cairn_ctx *ctx, const char *const *specs, size_t n, j
 			json_array_append_new(grid, axis);
 	}
 	if (!rc && !n)
-		rc = cairn_error(ctx, CAIRN_EINVAL, "a sweep needs at least one --grid");
+		rc = cairn_error(ctx, CAIRN_EINVAL, "a sweep needs at least one grid spec");
 	if (rc)
 		json_decref(grid);
 	else
@@ -269,78 +272,14 @@ static char *resolve_metric(const struct cairn_sweep_options *o, const json_t *f
 }
 
 /*
- * Signals: blocked except inside ppoll(), so the handler runs only there.
- */
-
-static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
-#define NHANDLED 4
-
-static volatile sig_atomic_t got_first, got_count;
-
-static void on_signal(int sig)
-{
-	if (sig == SIGCHLD)
-		return;
-	if (!got_first)
-		got_first = sig;
-	got_count++;
-}
-
-struct sigstate {
-	sigset_t old_mask, wait_mask;
-	struct sigaction old[NHANDLED];
-	int installed[NHANDLED];
-};
-
-static void signals_install(struct sigstate *s)
-{
-	struct sigaction sa;
-	sigset_t block;
-
-	got_first = got_count = 0;
-	sigemptyset(&block);
-	for (int i = 0; i < NHANDLED; i++)
-		sigaddset(&block, handled[i]);
-	sigprocmask(SIG_BLOCK, &block, &s->old_mask);
-	s->wait_mask = s->old_mask;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (int i = 0; i < NHANDLED; i++) {
-		sigaction(handled[i], NULL, &s->old[i]);
-		/* A signal ignored when we started (nohup) stays ignored. */
-		s->installed[i] = handled[i] == SIGCHLD || s->old[i].sa_handler != SIG_IGN;
-		if (s->installed[i])
-			sigaction(handled[i], &sa, NULL);
-		sigdelset(&s->wait_mask, handled[i]);
-	}
-}
-
-static void signals_restore_handlers(const struct sigstate *s)
-{
-	for (int i = 0; i < NHANDLED; i++)
-		if (s->installed[i])
-			sigaction(handled[i], &s->old[i], NULL);
-}
-
-static void signal_name(int sig, char out[16])
-{
-	const char *abbrev = sigabbrev_np(sig);
-
-	if (abbrev)
-		snprintf(out, 16, "SIG%s", abbrev);
-	else
-		snprintf(out, 16, "signal %d", sig);
-}
-
-/*
- * Trials.
+ * Trials: each a forked child that calls cairn_train and answers with one
+ * message on its pipe (see the top of include/cairn/sweep.h).
  */
 
 struct slot {
 	pid_t pid;          /* 0: free */
 	size_t trial;       /* index into the trials */
-	int out_fd, err_fd; /* anonymous files holding its stdout and stderr */
+	int fd;             /* the read end of its pipe */
 };
 
 struct sweep {
@@ -348,301 +287,174 @@ struct sweep {
 	const struct cairn_sweep_options *o;
 	cairn_run *parent;
 	const char *parent_name;
+	char *data, *test;  /* the datasets, resolved once: "name@N" */
 	json_t *combos;     /* [{key: value}] */
 	json_t *trials;     /* [{trial, run_id, params, value, status, message}] */
-	json_t *flat;       /* the flattened metrics of each trial, or null */
-	char **env;
-	const char *exe;
 	struct slot *slots;
 	int nslots, nrunning;
-	size_t ndone;
-	struct sigstate sig;
 	char *metric;
 	int minimize;
+	int stopping;       /* the trials were told to stop */
 };
-
-static void add_arg(char ***argv, size_t *n, const char *s)
-{
-	*argv = cairn_xrealloc(*argv, (*n + 2) * sizeof(**argv));
-	(*argv)[(*n)++] = cairn_xstrdup(s);
-	(*argv)[*n] = NULL;
-}
-
-static void add_param(char ***argv, size_t *n, const char *k, const char *v)
-{
-	cairn_buf b = CAIRN_BUF_INIT;
-
-	cairn_buf_addf(&b, "%s=%s", k, v);
-	add_arg(argv, n, "--param");
-	add_arg(argv, n, b.buf);
-	cairn_buf_release(&b);
-}
 
 static void trial_name(const struct sweep *s, size_t t, cairn_buf *b)
 {
 	cairn_buf_addf(b, "%s-%zu", s->parent_name, t + 1);
 }
 
-static char **trial_argv(const struct sweep *s, size_t t)
+/* A trial's log messages, kept to send to the parent with its result. */
+static void capture_log(void *arg, enum cairn_log_level level, const char *message)
+{
+	json_array_append_new(arg, json_pack("[s, s]", cairn_log_level_name(level), message));
+}
+
+/* In the child: trains trial t and writes {run_id, status, metrics, code,
+ * error, log} to out. Never returns: the parent's state (its database
+ * handle above all) is not the child's to use or free. */
+static _Noreturn void trial_main(struct sweep *s, size_t t, int out, pid_t parent)
 {
 	const struct cairn_sweep_options *o = s->o;
-	char **argv = NULL, num[64];
-	size_t n = 0;
+	struct cairn_train_options to = { 0 };
+	struct cairn_train_result tr = { 0 };
 	cairn_buf name = CAIRN_BUF_INIT;
-	const char *key;
-	json_t *v;
+	json_t *params = o->params ? json_deep_copy(o->params) : json_object(), *log = json_array();
+	json_t *msg;
+	cairn_ctx *ctx;
+	int rc;
 
-	add_arg(&argv, &n, "cairn");
-	add_arg(&argv, &n, "train");
-	add_arg(&argv, &n, "--data");
-	add_arg(&argv, &n, o->data);
-	add_arg(&argv, &n, "--algo");
-	add_arg(&argv, &n, o->algo);
-	if (o->target) {
-		add_arg(&argv, &n, "--target");
-		add_arg(&argv, &n, o->target);
-	}
-	if (o->test) {
-		add_arg(&argv, &n, "--test");
-		add_arg(&argv, &n, o->test);
-	} else if (o->test_split > 0) {
-		snprintf(num, sizeof(num), "%.15g", o->test_split);
-		add_arg(&argv, &n, "--test-split");
-		add_arg(&argv, &n, num);
-	}
-	if (o->cv) {
-		snprintf(num, sizeof(num), "%d", o->cv);
-		add_arg(&argv, &n, "--cv");
-		add_arg(&argv, &n, num);
-	}
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)o->seed);
-	add_arg(&argv, &n, "--seed");
-	add_arg(&argv, &n, num);
-	if (o->threads) {
-		snprintf(num, sizeof(num), "%d", o->threads);
-		add_arg(&argv, &n, "--threads");
-		add_arg(&argv, &n, num);
-	}
-	if (o->experiment) {
-		add_arg(&argv, &n, "--experiment");
-		add_arg(&argv, &n, o->experiment);
-	}
-	trial_name(s, t, &name);
-	add_arg(&argv, &n, "--name");
-	add_arg(&argv, &n, name.buf);
-	cairn_buf_release(&name);
-	json_object_foreach((json_t *)o->params, key, v)
-		if (!json_object_get(json_array_get(s->combos, t), key))
-			add_param(&argv, &n, key, json_string_value(v));
-	json_object_foreach(json_array_get(s->combos, t), key, v)
-		add_param(&argv, &n, key, json_string_value(v));
-	add_arg(&argv, &n, "--json");
-	return argv;
-}
-
-static void free_argv(char **argv)
-{
-	for (size_t i = 0; argv && argv[i]; i++)
-		free(argv[i]);
-	free(argv);
-}
-
-/* In the child: becomes the trial (never returns). */
-static void exec_trial(const struct sweep *s, const struct slot *sl, char **argv, pid_t parent)
-{
-	int null_fd;
-
-	signals_restore_handlers(&s->sig);
-	/* Its own process group: a Ctrl-C on the terminal reaches the sweep,
-	 * which stops the trials and records them KILLED. If the sweep dies
-	 * without a word, the trial is told to stop. */
-	setpgid(0, 0);
+	/* If the sweep dies without a word, the trial is told to stop. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != parent)
 		_exit(1);
-	null_fd = open("/dev/null", O_RDONLY);
-	if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(sl->out_fd, 1) < 0 || dup2(sl->err_fd, 2) < 0)
-		_exit(126);
-	sigprocmask(SIG_SETMASK, &s->sig.old_mask, NULL);
-	execve(s->exe, argv, s->env);
-	dprintf(2, "cairn: error: cannot run '%s': %s\n", s->exe, strerror(errno));
-	_exit(127);
+	if (!(ctx = cairn_ctx_new()))
+		_exit(1);
+	cairn__ctx_inherit(ctx, s->ctx);
+	cairn_ctx_set_log(ctx, s->ctx->log_level, capture_log, log);
+	json_object_update(params, json_array_get(s->combos, t));
+	trial_name(s, t, &name);
+	to.data = s->data;
+	to.test = s->test;
+	to.target = o->target;
+	to.algo = o->algo;
+	to.params = params;
+	to.test_split = o->test_split;
+	to.cv = o->cv;
+	to.seed = o->seed;
+	to.task = -1;
+	to.threads = o->threads;
+	to.experiment = o->experiment;
+	to.name = name.buf;
+	to.parent = cairn_run_id(s->parent);
+	if (!(rc = cairn_workspace_open_dir(ctx, cairn_workspace_dir(s->ctx))))
+		rc = cairn_train(ctx, &to, &tr);
+	msg = json_pack("{s:s?, s:s, s:O?, s:i, s:s, s:O}", "run_id", *tr.run_id ? tr.run_id : NULL,
+			"status", !rc ? "FINISHED" : rc == CAIRN_EINTERRUPTED ? "KILLED" : "FAILED",
+			"metrics", tr.metrics, "code", rc, "error", rc ? cairn_errmsg(ctx) : "",
+			"log", log);
+	rc = msg && !cairn__pipe_send_json(out, msg) ? 0 : 1;
+	_exit(rc);
 }
 
 static int start_trial(struct sweep *s, struct slot *sl, size_t t)
 {
-	char **argv = trial_argv(s, t);
 	pid_t parent = getpid();
-	int rc = 0;
+	int fds[2];
 
-	sl->trial = t;
-	sl->out_fd = memfd_create("cairn-trial-out", MFD_CLOEXEC);
-	sl->err_fd = memfd_create("cairn-trial-err", MFD_CLOEXEC);
-	if (sl->out_fd < 0 || sl->err_fd < 0) {
-		rc = cairn_error_errno(s->ctx, "cannot create a file for trial %zu's output", t + 1);
-		goto out;
-	}
+	if (pipe2(fds, O_CLOEXEC))
+		return cairn_error_errno(s->ctx, "cannot create a pipe for trial %zu", t + 1);
 	fflush(NULL);
 	if ((sl->pid = fork()) < 0) {
 		sl->pid = 0;
-		rc = cairn_error_errno(s->ctx, "cannot start trial %zu", t + 1);
-		goto out;
+		close(fds[0]);
+		close(fds[1]);
+		return cairn_error_errno(s->ctx, "cannot start trial %zu", t + 1);
 	}
-	if (!sl->pid)
-		exec_trial(s, sl, argv, parent);
-	setpgid(sl->pid, sl->pid);
+	if (!sl->pid) {
+		/* The other trials' pipes are the parent's business. */
+		for (int i = 0; i < s->nslots; i++)
+			if (s->slots[i].pid && &s->slots[i] != sl)
+				close(s->slots[i].fd);
+		close(fds[0]);
+		trial_main(s, t, fds[1], parent);
+	}
+	close(fds[1]);
+	sl->fd = fds[0];
+	sl->trial = t;
 	s->nrunning++;
-out:
-	if (rc) {
-		if (sl->out_fd >= 0)
-			close(sl->out_fd);
-		if (sl->err_fd >= 0)
-			close(sl->err_fd);
-		sl->out_fd = sl->err_fd = -1;
-	}
-	free_argv(argv);
-	return rc;
+	return 0;
 }
 
-static void read_back(int fd, cairn_buf *b)
+/* Why a trial that sent no result ended, from its wait status. */
+static void exit_reason(int ws, cairn_buf *msg)
 {
-	char chunk[8192];
-	ssize_t n;
+	char name[16];
 
-	if (lseek(fd, 0, SEEK_SET) != 0)
-		return;
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		cairn_buf_add(b, chunk, (size_t)n);
-	}
-}
-
-static void params_text(const json_t *params, cairn_buf *b)
-{
-	const char *key;
-	json_t *v;
-	int first = 1;
-
-	json_object_foreach((json_t *)params, key, v) {
-		cairn_buf_addf(b, "%s%s=%s", first ? "" : " ", key, json_string_value(v));
-		first = 0;
-	}
-}
-
-/* Records how the trial in sl ended (wait status ws). */
-static void finish_trial(struct sweep *s, struct slot *sl, int ws)
-{
-	json_t *trial = json_array_get(s->trials, sl->trial), *out = NULL, *flat = NULL;
-	cairn_buf o = CAIRN_BUF_INIT, e = CAIRN_BUF_INIT, what = CAIRN_BUF_INIT, msg = CAIRN_BUF_INIT;
-	const char *status = "FAILED";
-	json_error_t jerr;
-
-	read_back(sl->out_fd, &o);
-	read_back(sl->err_fd, &e);
-	close(sl->out_fd);
-	close(sl->err_fd);
-	sl->out_fd = sl->err_fd = -1;
-	sl->pid = 0;
-	s->nrunning--;
-	s->ndone++;
-	params_text(json_object_get(trial, "params"), &what);
-
-	if (WIFEXITED(ws) && WEXITSTATUS(ws) == 0 &&
-	    (out = json_loads(o.buf, 0, &jerr)) &&
-	    json_is_string(json_object_get(out, "run_id")) &&
-	    json_is_object(json_object_get(out, "metrics"))) {
-		status = "FINISHED";
-		json_object_set(trial, "run_id", json_object_get(out, "run_id"));
-		flat = json_object();
-		flatten(flat, "", json_object_get(out, "metrics"));
-		if (!s->metric && (s->metric = resolve_metric(s->o, flat)))
-			s->minimize = s->o->minimize || cairn_sweep_minimizes(s->metric);
-		if (s->metric && json_is_number(json_object_get(flat, s->metric)))
-			json_object_set(trial, "value", json_object_get(flat, s->metric));
+	if (WIFSIGNALED(ws)) {
+		cairn__signal_name(WTERMSIG(ws), name);
+		cairn_buf_addf(msg, "killed by %s", name);
+	} else if (WIFEXITED(ws) && WEXITSTATUS(ws)) {
+		cairn_buf_addf(msg, "exit status %d", WEXITSTATUS(ws));
 	} else {
-		/* The last error line is the reason; "cairn: run ID FAILED" names
-		 * the trial's run. */
-		char *line = e.buf, *nl;
-		for (; *line; line = nl + 1) {
-			char run[CAIRN_ID_LEN + 1];
-			nl = strchr(line, '\n');
-			if (!nl)
-				nl = line + strlen(line) - 1;
-			if (!strncmp(line, "cairn: error: ", 14)) {
-				cairn_buf_reset(&msg);
-				cairn_buf_add(&msg, line + 14, (size_t)(nl - line) - 14 + (*nl != '\n'));
-			} else if (sscanf(line, "cairn: run %26[0-9a-z] FAILED", run) == 1) {
-				json_object_set_new(trial, "run_id", json_string(run));
-			}
-		}
-		if (!msg.len) {
-			if (WIFSIGNALED(ws)) {
-				char name[16];
-				signal_name(WTERMSIG(ws), name);
-				cairn_buf_addf(&msg, "killed by %s", name);
-			} else if (WIFEXITED(ws) && WEXITSTATUS(ws)) {
-				cairn_buf_addf(&msg, "exit status %d", WEXITSTATUS(ws));
-			} else {
-				cairn_buf_adds(&msg, "its output is not the JSON of cairn train");
-			}
-		}
-		json_object_set_new(trial, "message", json_string(msg.buf));
-		if (got_count)
-			status = "KILLED";
+		cairn_buf_adds(msg, "it ended without a result");
 	}
-	json_object_set_new(trial, "status", json_string(status));
-	json_array_set_new(s->flat, sl->trial, flat ? flat : json_null());
-
-	if (!strcmp(status, "FAILED")) {
-		const json_t *run = json_object_get(trial, "run_id");
-		char *line = e.buf, *nl;
-		fprintf(stderr, "trial %zu (%s) FAILED: %s%s%s%s\n", sl->trial + 1, what.buf, msg.buf,
-			json_is_string(run) ? " (run " : "",
-			json_is_string(run) ? json_string_value(run) : "", json_is_string(run) ? ")" : "");
-		/* Its other words (warnings, ...), each line marked with the trial. */
-		for (; *line; line = nl + 1) {
-			if (!(nl = strchr(line, '\n')))
-				nl = line + strlen(line);
-			if (strncmp(line, "cairn: error: ", 14) && strncmp(line, "cairn: run ", 11))
-				fprintf(stderr, "trial %zu: %.*s\n", sl->trial + 1, (int)(nl - line), line);
-			if (!*nl)
-				break;
-		}
-	} else if (!s->o->quiet && !strcmp(status, "FINISHED")) {
-		const json_t *v = json_object_get(trial, "value");
-		if (json_is_number(v))
-			fprintf(stderr, "trial %zu/%zu (%s): %s %.6g\n", sl->trial + 1,
-				json_array_size(s->trials), what.buf, s->metric, json_number_value(v));
-		else
-			fprintf(stderr, "trial %zu/%zu (%s): finished, no metric %s\n", sl->trial + 1,
-				json_array_size(s->trials), what.buf, s->metric ? s->metric : "");
-	}
-	json_decref(out);
-	cairn_buf_release(&o);
-	cairn_buf_release(&e);
-	cairn_buf_release(&what);
-	cairn_buf_release(&msg);
 }
 
-static void reap(struct sweep *s, int flags)
+/* Reads the result of the trial in sl (its pipe is readable or closed),
+ * reaps it and records how it ended. */
+static void finish_trial(struct sweep *s, struct slot *sl)
 {
-	for (int i = 0; i < s->nslots; i++) {
-		struct slot *sl = &s->slots[i];
-		pid_t r;
-		int ws;
-		if (!sl->pid)
-			continue;
-		while ((r = waitpid(sl->pid, &ws, flags)) < 0 && errno == EINTR)
-			;
-		if (r == sl->pid)
-			finish_trial(s, sl, ws);
-		else if (r < 0) /* not ours any more: count it as failed */
-			finish_trial(s, sl, 1 << 8);
+	json_t *trial = json_array_get(s->trials, sl->trial), *res = NULL, *report;
+	cairn_buf msg = CAIRN_BUF_INIT;
+	const char *status = "FAILED";
+	int ws = 0;
+
+	if (cairn__pipe_recv_json(sl->fd, &res))
+		res = NULL;
+	close(sl->fd);
+	while (waitpid(sl->pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	sl->pid = 0;
+	sl->fd = -1;
+	s->nrunning--;
+
+	if (res) {
+		const json_t *metrics = json_object_get(res, "metrics");
+		status = json_string_value(json_object_get(res, "status"));
+		if (!status)
+			status = "FAILED";
+		json_object_set(trial, "run_id", json_object_get(res, "run_id") ?
+			       json_object_get(res, "run_id") : json_null());
+		if (!strcmp(status, "FINISHED") && json_is_object(metrics)) {
+			json_t *flat = json_object();
+			flatten(flat, "", metrics);
+			if (!s->metric && (s->metric = resolve_metric(s->o, flat)))
+				s->minimize = s->o->minimize || cairn_sweep_minimizes(s->metric);
+			if (s->metric && json_is_number(json_object_get(flat, s->metric)))
+				json_object_set(trial, "value", json_object_get(flat, s->metric));
+			json_decref(flat);
+		} else {
+			cairn_buf_adds(&msg, json_string_value(json_object_get(res, "error")));
+		}
+	} else {
+		exit_reason(ws, &msg);
 	}
+	/* A trial stopped with the sweep was killed, however it ended. */
+	if (s->stopping && strcmp(status, "FINISHED"))
+		status = "KILLED";
+	json_object_set_new(trial, "status", json_string(status));
+	if (strcmp(status, "FINISHED"))
+		json_object_set_new(trial, "message", json_string(msg.buf));
+
+	report = json_deep_copy(trial);
+	json_object_set_new(report, "trials", json_integer((json_int_t)json_array_size(s->trials)));
+	json_object_set_new(report, "metric", s->metric ? json_string(s->metric) : json_null());
+	json_object_set_new(report, "log", res && json_is_array(json_object_get(res, "log")) ?
+			    json_incref(json_object_get(res, "log")) : json_array());
+	if (s->o->on_trial)
+		s->o->on_trial(s->o->arg, report);
+	json_decref(report);
+	json_decref(res);
+	cairn_buf_release(&msg);
 }
 
 static int64_t mono_ms(void)
@@ -653,82 +465,134 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* After a signal: stops the running trials, and ends KILLED the runs they
- * had started (found while their processes still own them). */
+/* Waits up to timeout_ms for a running trial to end, and records those that
+ * did. */
+static void wait_trials(struct sweep *s, int timeout_ms)
+{
+	struct pollfd *p = cairn_xcalloc((size_t)s->nslots, sizeof(*p));
+	int n = 0;
+
+	for (int i = 0; i < s->nslots; i++)
+		if (s->slots[i].pid) {
+			p[n].fd = s->slots[i].fd;
+			p[n++].events = POLLIN;
+		}
+	/* EINTR (a signal, maybe the cancel request) only ends the wait early. */
+	if (poll(p, (nfds_t)n, timeout_ms) > 0)
+		for (int i = 0, k = 0; i < s->nslots; i++) {
+			if (!s->slots[i].pid)
+				continue;
+			if (p[k++].revents)
+				finish_trial(s, &s->slots[i]);
+		}
+	free(p);
+}
+
+static void signal_trials(struct sweep *s, int sig)
+{
+	for (int k = 0; k < s->nslots; k++)
+		if (s->slots[k].pid)
+			kill(s->slots[k].pid, sig);
+}
+
+/* Once cancelled (or when a trial could not start): stops the running
+ * trials, SIGTERM first, SIGKILL on a second request or after 5 seconds. */
 static void stop_trials(struct sweep *s)
+{
+	const struct cairn_cancel *c = s->ctx->cancel;
+	int64_t t0 = mono_ms();
+	int hard = 0;
+
+	s->stopping = 1;
+	signal_trials(s, SIGTERM);
+	/* The trials got it from us: nothing left to pass on. */
+	if (s->ctx->cancel)
+		s->ctx->cancel->forward = 0;
+	while (s->nrunning) {
+		if (!hard && ((c && c->requested >= 2) || mono_ms() - t0 > 5000)) {
+			signal_trials(s, SIGKILL);
+			hard = 1;
+		}
+		wait_trials(s, 100);
+	}
+}
+
+/* Ends the runs of trials that could not end them themselves (killed, or
+ * crashed) with their trial's status and message, and names the runs on
+ * their trials. */
+static void end_orphans(struct sweep *s)
 {
 	struct cairn_run_list_options lo = { 0 };
 	json_t *runs = NULL, *r;
-	char name[16], msg[96];
-	int64_t t0 = mono_ms();
-	int hard = 0;
 	size_t i;
 
 	lo.status = "RUNNING";
 	if (cairn_run_list(s->ctx, &lo, &runs)) {
 		cairn__log_warn(s->ctx, "cannot list the trials' runs: %s", cairn_errmsg(s->ctx));
 		cairn_error_clear(s->ctx);
+		return;
 	}
-	for (int k = 0; k < s->nslots; k++)
-		if (s->slots[k].pid)
-			kill(-s->slots[k].pid, SIGTERM);
-	while (s->nrunning) {
-		struct timespec tick = { 0, 100 * 1000000L };
-		ppoll(NULL, 0, &tick, &s->sig.wait_mask);
-		if (!hard && (got_count >= 2 || mono_ms() - t0 > 5000)) {
-			for (int k = 0; k < s->nslots; k++)
-				if (s->slots[k].pid)
-					kill(-s->slots[k].pid, SIGKILL);
-			hard = 1;
-		}
-		reap(s, WNOHANG);
-	}
-	signal_name(got_first, name);
-	snprintf(msg, sizeof(msg), "%s%s: the sweep was stopped", got_first ? "interrupted by " : "",
-		 got_first ? name : "a trial could not start");
 	json_array_foreach(runs, i, r) {
 		const char *parent = json_string_value(json_object_get(r, "parent"));
 		const char *rname = json_string_value(json_object_get(r, "name"));
 		cairn_run *child = NULL;
-		if (!parent || strcmp(parent, cairn_run_id(s->parent)))
+		json_t *trial = NULL;
+		if (!parent || strcmp(parent, cairn_run_id(s->parent)) || !rname)
 			continue;
-		if (!cairn_run_attach(s->ctx, json_string_value(json_object_get(r, "id")), &child))
-			cairn_run_end(child, CAIRN_RUN_KILLED, msg);
-		cairn_error_clear(s->ctx);  /* it may have ended by itself meanwhile */
-		cairn_run_free(child);
-		/* Name the run on its trial. */
-		for (size_t t = 0; rname && t < json_array_size(s->trials); t++) {
+		for (size_t t = 0; t < json_array_size(s->trials) && !trial; t++) {
 			cairn_buf n = CAIRN_BUF_INIT;
-			json_t *trial = json_array_get(s->trials, t);
 			trial_name(s, t, &n);
-			if (!strcmp(n.buf, rname)) {
-				json_object_set(trial, "run_id", json_object_get(r, "id"));
-				json_object_set_new(trial, "status", json_string("KILLED"));
-				json_object_set_new(trial, "message", json_string(msg));
-			}
+			if (!strcmp(n.buf, rname))
+				trial = json_array_get(s->trials, t);
 			cairn_buf_release(&n);
 		}
+		if (!trial)
+			continue;
+		json_object_set(trial, "run_id", json_object_get(r, "id"));
+		if (!cairn_run_attach(s->ctx, json_string_value(json_object_get(r, "id")), &child))
+			cairn_run_end(child, strcmp(json_string_value(json_object_get(trial, "status")),
+						    "KILLED") ? CAIRN_RUN_FAILED : CAIRN_RUN_KILLED,
+				      json_string_value(json_object_get(trial, "message")));
+		cairn_error_clear(s->ctx);  /* it may have ended by itself meanwhile */
+		cairn_run_free(child);
 	}
 	json_decref(runs);
 }
 
-/* Runs every trial, jobs at a time, until done or interrupted. */
+/* Runs every trial, jobs at a time, until done or cancelled. */
 static int run_trials(struct sweep *s)
 {
 	size_t next = 0, n = json_array_size(s->combos);
 	int rc = 0;
 
-	while (!got_count && (next < n || s->nrunning)) {
-		for (int i = 0; i < s->nslots && next < n && !got_count && !rc; i++)
+	while (next < n || s->nrunning) {
+		if (cairn_ctx_cancelled(s->ctx))
+			break;
+		for (int i = 0; i < s->nslots && next < n && !rc; i++)
 			if (!s->slots[i].pid)
 				rc = start_trial(s, &s->slots[i], next++);
-		if (rc || got_count)
+		if (rc)
 			break;
-		ppoll(NULL, 0, NULL, &s->sig.wait_mask);
-		reap(s, WNOHANG);
+		wait_trials(s, 200);
 	}
-	if (got_count || rc)
+	/* Cancelled with trials left to run, or one could not start. */
+	if (rc || (cairn_ctx_cancelled(s->ctx) && (next < n || s->nrunning)))
 		stop_trials(s);
+	if (s->stopping) {
+		char name[16];
+		cairn_buf msg = CAIRN_BUF_INIT;
+		int sig = s->ctx->cancel ? s->ctx->cancel->sig : 0;
+		size_t i;
+		json_t *t;
+		cairn__signal_name(sig, name);
+		cairn_buf_addf(&msg, "%s%s: the sweep was stopped", sig ? "interrupted by " :
+			       rc ? "a trial could not start" : "interrupted", sig ? name : "");
+		json_array_foreach(s->trials, i, t)
+			if (!strcmp(json_string_value(json_object_get(t, "status")), "KILLED"))
+				json_object_set_new(t, "message", json_string(msg.buf));
+		cairn_buf_release(&msg);
+	}
+	end_orphans(s);
 	return rc;
 }
 
@@ -745,11 +609,10 @@ static int rank(const json_t *t)
 	return !strcmp(st, "FAILED") ? 2 : 3;
 }
 
-static int sort_minimize;
-
-static int cmp_trials(const void *pa, const void *pb)
+static int cmp_trials(const void *pa, const void *pb, void *arg)
 {
 	const json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	int minimize = *(const int *)arg;
 	int ra = rank(a), rb = rank(b);
 
 	if (ra != rb)
@@ -760,7 +623,7 @@ static int cmp_trials(const void *pa, const void *pb)
 		if (isnan(x) != isnan(y))
 			return isnan(x) ? 1 : -1;
 		if (x != y && !isnan(x))
-			return (sort_minimize ? x < y : x > y) ? -1 : 1;
+			return (minimize ? x < y : x > y) ? -1 : 1;
 	}
 	return (int)(json_integer_value(json_object_get(a, "trial")) -
 		     json_integer_value(json_object_get(b, "trial")));
@@ -773,8 +636,7 @@ static json_t *sorted_trials(const json_t *trials, int minimize)
 
 	for (size_t i = 0; i < n; i++)
 		v[i] = json_array_get(trials, i);
-	sort_minimize = minimize;
-	qsort(v, n, sizeof(*v), cmp_trials);
+	qsort_r(v, n, sizeof(*v), cmp_trials, &minimize);
 	for (size_t i = 0; i < n; i++)
 		json_array_append(out, v[i]);
 	free(v);
@@ -804,8 +666,10 @@ out:
 	return rc;
 }
 
-/* The parent's params, logged before any trial starts. */
-static int log_parent_params(struct sweep *s, const json_t *grid)
+/* The parent's params and inputs, logged before any trial starts. */
+static int log_parent_params(struct sweep *s, const json_t *grid,
+			     const struct cairn_dataset_version *data,
+			     const struct cairn_dataset_version *test)
 {
 	const struct cairn_sweep_options *o = s->o;
 	cairn_buf b = CAIRN_BUF_INIT;
@@ -846,8 +710,8 @@ static int log_parent_params(struct sweep *s, const json_t *grid)
 		if ((rc = cairn_run_log_param(s->parent, b.buf, json_string_value(v))))
 			goto out;
 	}
-	if ((rc = cairn_run_log_input(s->parent, o->data, "train")) ||
-	    (o->test && (rc = cairn_run_log_input(s->parent, o->test, "test"))))
+	if ((rc = cairn_run_log_input_version(s->parent, data, "train")) ||
+	    (o->test && (rc = cairn_run_log_input_version(s->parent, test, "test"))))
 		goto out;
 out:
 	json_decref(spec);
@@ -855,81 +719,101 @@ out:
 	return rc;
 }
 
-/* Checks the datasets before any run starts, so that a typo leaves none. */
-static int check_data(cairn_ctx *ctx, const struct cairn_sweep_options *o)
+/* "name@N" of a resolved version (the caller frees it). */
+static char *version_ref(const struct cairn_dataset_version *v)
 {
-	struct cairn_dataset_version v = { 0 };
-	int rc = cairn_dataset_resolve(ctx, o->data, &v);
+	cairn_buf b = CAIRN_BUF_INIT;
 
-	cairn_dataset_version_release(&v);
-	if (rc || !o->test)
+	cairn_buf_addf(&b, "%s@%lld", v->name, (long long)v->version);
+	return cairn_buf_detach(&b, NULL);
+}
+
+int cairn_sweep_check(cairn_ctx *ctx, const struct cairn_sweep_options *o)
+{
+	struct cairn_train_options to = { 0 };
+	json_t *grid = NULL;
+	int rc;
+
+	if (!o->data)
+		return cairn_error(ctx, CAIRN_EINVAL, "a sweep needs a dataset");
+	if (!o->algo)
+		return cairn_error(ctx, CAIRN_EINVAL, "a sweep needs an algorithm");
+	if (!cairn_algorithm_find(o->algo))
+		return cairn_error(ctx, CAIRN_EINVAL, "unknown algorithm '%s'", o->algo);
+	if (!strcmp(o->algo, "ensemble"))
+		return cairn_error(ctx, CAIRN_EINVAL, "a sweep trains an algorithm, not an ensemble");
+	if (o->jobs < 0)
+		return cairn_error(ctx, CAIRN_EINVAL, "a sweep runs at least 1 trial at once, not %d",
+				   o->jobs);
+	if ((rc = cairn_sweep_parse_grid(ctx, o->grid, o->ngrid, &grid)))
 		return rc;
-	memset(&v, 0, sizeof(v));
-	rc = cairn_dataset_resolve(ctx, o->test, &v);
-	cairn_dataset_version_release(&v);
-	return rc;
+	json_decref(grid);
+	/* What every trial gets. */
+	to.data = o->data;
+	to.target = o->target;
+	to.algo = o->algo;
+	to.test = o->test;
+	to.test_split = o->test_split;
+	to.cv = o->cv;
+	to.task = -1;
+	return cairn_train_check(ctx, &to);
 }
 
 int cairn_sweep(cairn_ctx *ctx, const struct cairn_sweep_options *o, struct cairn_sweep_result *res)
 {
 	struct cairn_run_options ro = { 0 };
+	struct cairn_dataset_version data = { 0 }, test = { 0 };
 	struct sweep s = { 0 };
 	json_t *grid = NULL, *parent_show = NULL;
 	cairn_buf msg = CAIRN_BUF_INIT;
-	char *extra[3] = { NULL, NULL, NULL };
 	size_t nok = 0, i;
 	json_t *t;
-	int rc, installed = 0;
+	int rc;
 
 	memset(res, 0, sizeof(*res));
 	s.ctx = ctx;
 	s.o = o;
-	if (!o->data || !o->algo)
-		return cairn_error(ctx, CAIRN_EINVAL, "a sweep needs data and an algorithm");
-	if ((rc = cairn_sweep_parse_grid(ctx, o->grid, o->ngrid, &grid)))
-		return rc;
+	if ((rc = cairn_sweep_check(ctx, o)) ||
+	    (rc = cairn_sweep_parse_grid(ctx, o->grid, o->ngrid, &grid)))
+		goto out;
 	res->ncombinations = grid_size(grid);
 	if (o->random > res->ncombinations)
-		cairn__log_warn(ctx, "--random %zu is more than the %zu combinations of the grid: running them all",
-			       o->random, res->ncombinations);
+		cairn__log_warn(ctx, "a random sample of %zu is more than the %zu combinations of "
+				"the grid: running them all", o->random, res->ncombinations);
+	/* The datasets, resolved once before any run starts (a typo leaves no
+	 * run): every trial trains on these versions. */
 	if ((rc = cairn_sweep_combinations(ctx, grid, o->random, o->seed, &s.combos)) ||
-	    (rc = check_data(ctx, o)))
+	    (rc = cairn_dataset_resolve(ctx, o->data, &data)) ||
+	    (o->test && (rc = cairn_dataset_resolve(ctx, o->test, &test))))
 		goto out;
+	s.data = version_ref(&data);
+	s.test = o->test ? version_ref(&test) : NULL;
+	if (cairn_ctx_cancelled(ctx)) {
+		rc = cairn__interrupted(ctx);
+		goto out;
+	}
 
 	ro.experiment = o->experiment;
 	ro.name = o->name;
-	ro.parent = getenv("CAIRN_RUN_ID");
-	if (ro.parent && !*ro.parent)
-		ro.parent = NULL;
+	ro.parent = o->parent && *o->parent ? o->parent : NULL;
 	if ((rc = cairn_run_start(ctx, &ro, &s.parent)))
 		goto out;
 	snprintf(res->parent, sizeof(res->parent), "%s", cairn_run_id(s.parent));
 	if ((rc = cairn_run_show(ctx, res->parent, &parent_show)))
 		goto fail;
 	s.parent_name = json_string_value(json_object_get(parent_show, "name"));
-	if ((rc = log_parent_params(&s, grid)))
+	if ((rc = log_parent_params(&s, grid, &data, &test)))
 		goto fail;
 
 	s.trials = json_array();
-	s.flat = json_array();
-	json_array_foreach(s.combos, i, t) {
+	json_array_foreach(s.combos, i, t)
 		json_array_append_new(s.trials, json_pack("{s:I, s:n, s:O, s:n, s:s, s:n}", "trial",
 							  (json_int_t)i + 1, "run_id", "params", t,
 							  "value", "status", "SKIPPED", "message"));
-		json_array_append_new(s.flat, json_null());
-	}
-	s.exe = o->exe ? o->exe : "/proc/self/exe";
-	cairn_buf_addf(&msg, "CAIRN_RUN_ID=%s", res->parent);
-	extra[0] = cairn_buf_detach(&msg, NULL);
-	cairn_buf_addf(&msg, "CAIRN_DIR=%s", cairn_workspace_dir(ctx));
-	extra[1] = cairn_buf_detach(&msg, NULL);
-	s.env = cairn__env_new(extra);
 	s.nslots = o->jobs > 0 ? o->jobs : 1;
 	s.slots = cairn_xcalloc((size_t)s.nslots, sizeof(*s.slots));
 	for (int k = 0; k < s.nslots; k++)
-		s.slots[k].out_fd = s.slots[k].err_fd = -1;
-	signals_install(&s.sig);
-	installed = 1;
+		s.slots[k].fd = -1;
 	if ((rc = run_trials(&s)))
 		goto fail;
 
@@ -949,11 +833,12 @@ int cairn_sweep(cairn_ctx *ctx, const struct cairn_sweep_options *o, struct cair
 		goto fail;
 
 	cairn_buf_reset(&msg);
-	if (got_count) {
+	if (s.stopping) {
+		int sig = ctx->cancel ? ctx->cancel->sig : 0;
 		char name[16];
-		signal_name(got_first, name);
-		cairn_buf_addf(&msg, "interrupted by %s after %zu of %zu trials", name, nok,
-			       json_array_size(s.trials));
+		cairn__signal_name(sig, name);
+		cairn_buf_addf(&msg, "interrupted%s%s after %zu of %zu trials", sig ? " by " : "",
+			       sig ? name : "", nok, json_array_size(s.trials));
 		res->status = CAIRN_RUN_KILLED;
 	} else if (!nok) {
 		const json_t *first = json_array_get(s.trials, 0);
@@ -983,10 +868,6 @@ fail:
 		res->status = CAIRN_RUN_FAILED;
 	}
 out:
-	if (installed) {
-		signals_restore_handlers(&s.sig);
-		sigprocmask(SIG_SETMASK, &s.sig.old_mask, NULL);
-	}
 	res->metric = s.metric;
 	res->minimize = s.minimize;
 	if (!res->metric && o->metric) {
@@ -994,15 +875,15 @@ out:
 		res->minimize = o->minimize || cairn_sweep_minimizes(o->metric);
 	}
 	free(s.slots);
-	cairn__env_free(s.env);
-	free(extra[0]);
-	free(extra[1]);
+	free(s.data);
+	free(s.test);
 	json_decref(s.trials);
-	json_decref(s.flat);
 	json_decref(s.combos);
 	json_decref(grid);
 	json_decref(parent_show);
 	cairn_run_free(s.parent);
+	cairn_dataset_version_release(&data);
+	cairn_dataset_version_release(&test);
 	cairn_buf_release(&msg);
 	return rc;
 }

@@ -1,19 +1,20 @@
 /* Built-in training as a tracked run; see include/cairn/train.h. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "cairn/buf.h"
 #include "cairn/dataset.h"
+#include "cairn/derive.h"
 #include "cairn/error.h"
 #include "cairn/model.h"
 #include "cairn/run.h"
 #include "cairn/train.h"
+#include "core/cancel.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/oom.h"
 #include "core/progress.h"
-#include "data/rng.h"
 #include "ml/ensemble.h"
 #include "ml/evaluate.h"
 #include "ml/federated.h"
@@ -28,23 +29,27 @@ struct train {
 	cairn_run *run;
 	const struct cairn_algorithm *algo;
 	json_t *params;                       /* resolved */
+	/* Every dataset reference resolved once, before the run starts: these
+	 * versions are trained on and recorded, whatever is added meanwhile. */
 	struct cairn_dataset_version data, test;
 	struct cairn_frame *fdata, *ftest;
 	size_t *train_rows, ntrain;           /* rows of fdata to train on */
 	size_t *test_rows, ntest;             /* held-out rows (of ftest or fdata) */
 	cairn_prep *prep;
 	void *model;
-	cairn_model *init;                    /* --init-model */
+	cairn_model *init;                    /* init_model */
 	char *init_dir;                       /* its model file, for the algorithm */
 	struct cairn_dataset_version unlabeled;
 	struct cairn_frame *funlabeled;
+	struct cairn_dataset_version *shards; /* federated: o->nshards versions */
+	char **shard_refs;                    /* and their "name@N" */
 	json_t *metrics;                      /* {train: {...}, test: {...}, cv: {...}} */
 	/* Per-iteration metrics, logged in batches. */
 	struct cairn_metric *points;
 	char **point_keys;
 	size_t npoints;
 	struct cairn__progress progress;
-	json_t *fed_inputs;                   /* --federated: the shard versions */
+	json_t *fed_inputs;                   /* federated: the shard versions */
 };
 
 static void flush_points(struct train *t)
@@ -65,80 +70,93 @@ static int on_iteration(void *arg, int64_t step, const char *key, double value)
 	struct train *t = arg;
 
 	if (!t->points) {
-		t->points = calloc(POINT_BATCH, sizeof(*t->points));
-		t->point_keys = calloc(POINT_BATCH, sizeof(*t->point_keys));
-		if (!t->points || !t->point_keys)
-			abort();
+		t->points = cairn_xcalloc(POINT_BATCH, sizeof(*t->points));
+		t->point_keys = cairn_xcalloc(POINT_BATCH, sizeof(*t->point_keys));
 	}
 	if (t->npoints == POINT_BATCH)
 		flush_points(t);
-	if (!(t->point_keys[t->npoints] = strdup(key)))
-		abort();
+	t->point_keys[t->npoints] = cairn_xstrdup(key);
 	t->points[t->npoints] = (struct cairn_metric){ t->point_keys[t->npoints], value, step, 0 };
 	t->npoints++;
 	cairn__progress_update(&t->progress, (uint64_t)step + 1);
-	return 0;
+	/* Non-zero stops the fit; the caller then sees the flag. */
+	return cairn_ctx_cancelled(t->ctx) != 0;
+}
+
+/* CAIRN_EINTERRUPTED once the context's cancel flag is set, else 0. */
+static int check_cancel(struct train *t)
+{
+	return cairn_ctx_cancelled(t->ctx) ? cairn__interrupted(t->ctx) : 0;
 }
 
 static size_t *all_rows(size_t n)
 {
-	size_t *r = malloc((n ? n : 1) * sizeof(*r));
-
-	if (!r)
-		abort();
+	size_t *r = cairn_xmalloc((n ? n : 1) * sizeof(*r));
 	for (size_t i = 0; i < n; i++)
 		r[i] = i;
 	return r;
 }
 
-/* Holds out a stratified (classification) or plain fraction of fdata. */
+/* The held-out rows as the artifact split/test_rows.json, {"test_split",
+ * "seed", "stratify", "test_rows": [rows counted from 0 in the data]}, so
+ * that any other tool can score itself on exactly the same rows. */
+static int log_split(struct train *t, const char *stratify)
+{
+	json_t *doc = json_object(), *rows = json_array();
+	char *text;
+	int rc;
+
+	for (size_t i = 0; i < t->ntest; i++)
+		json_array_append_new(rows, json_integer((json_int_t)t->test_rows[i]));
+	json_object_set_new(doc, "test_split", json_real(t->o->test_split));
+	json_object_set_new(doc, "seed", json_integer((json_int_t)t->o->seed));
+	json_object_set_new(doc, "stratify", stratify ? json_string(stratify) : json_null());
+	json_object_set_new(doc, "test_rows", rows);
+	text = json_dumps(doc, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(doc);
+	if (!text)
+		cairn__oom(0);
+	rc = cairn_run_log_artifact_buf(t->run, text, strlen(text), "split/test_rows.json");
+	free(text);
+	return rc;
+}
+
+/*
+ * Holds out a fraction of fdata with the split of `cairn data split`
+ * (cairn_split_rows, two parts: training 1 - F, test F), stratified by the
+ * target for classification: the same seed gives the same rows as `cairn
+ * data split --ratios 1-F,F --stratify TARGET --seed S`.
+ */
 static int split_rows(struct train *t, const struct cairn_prep_options *po)
 {
-	size_t n = t->fdata->nrows, *order = all_rows(n);
-	struct cairn__rng rng;
+	size_t n = t->fdata->nrows;
+	double ratios[2] = { 1 - t->o->test_split, t->o->test_split };
+	struct cairn_split_options so = { ratios, 2, NULL, t->o->seed };
+	struct cairn_split sp = { 0 };
 	cairn_prep *labels = NULL;
-	struct cairn_matrix x = { 0 };
-	double *y = NULL;
-	int nclasses = 1, rc;
+	int rc;
 
-	/* The class of every row, from a preprocessing fitted on all rows just
-	 * for its label encoding (the model's own is fitted on the training
-	 * rows only). */
-	if ((rc = cairn_prep_fit(t->ctx, t->fdata, NULL, 0, po, &labels)) ||
-	    (rc = cairn_prep_transform(t->ctx, labels, t->fdata, NULL, 0, &x, &y)))
-		goto out;
+	/* The task, from a preprocessing fitted on all rows just for it (the
+	 * model's own is fitted on the training rows only). */
+	if ((rc = cairn_prep_fit(t->ctx, t->fdata, NULL, 0, po, &labels)))
+		return rc;
 	if (cairn_prep_task(labels) == CAIRN_TASK_CLASSIFICATION)
-		nclasses = cairn_prep_nclasses(labels);
-	cairn__rng_seed(&rng, t->o->seed);
-	cairn__rng_shuffle(&rng, order, n);
-	t->train_rows = malloc(n * sizeof(size_t));
-	t->test_rows = malloc(n * sizeof(size_t));
-	if (!t->train_rows || !t->test_rows)
-		abort();
-	for (int c = 0; c < nclasses; c++) {
-		size_t count = 0, taken = 0, want;
-		for (size_t i = 0; i < n; i++)
-			count += nclasses == 1 || y[order[i]] == c;
-		want = (size_t)floor(t->o->test_split * (double)count + 0.5);
-		for (size_t i = 0; i < n; i++) {
-			size_t r = order[i];
-			if (nclasses > 1 && y[r] != c)
-				continue;
-			if (taken++ < want)
-				t->test_rows[t->ntest++] = r;
-			else
-				t->train_rows[t->ntrain++] = r;
-		}
-	}
-	if (!t->ntest || !t->ntrain)
-		rc = cairn_error(t->ctx, CAIRN_EINVAL, "--test-split %g of %zu rows leaves %s empty",
-				 t->o->test_split, n, t->ntest ? "the training set" : "the test set");
-out:
-	free(order);
-	free(x.v);
-	free(y);
+		so.stratify = po->target;
 	cairn_prep_free(labels);
-	return rc;
+	if ((rc = cairn_split_rows(t->ctx, t->fdata, &so, &sp))) {
+		if (rc == CAIRN_EINVAL) /* a part would be empty: say which */
+			rc = cairn_error(t->ctx, CAIRN_EINVAL, "a test split of %g of %zu rows "
+					 "leaves the %s set empty", t->o->test_split, n,
+					 t->o->test_split < 0.5 ? "test" : "training");
+		return rc;
+	}
+	t->train_rows = sp.rows[0];
+	t->ntrain = sp.n[0];
+	t->test_rows = sp.rows[1];
+	t->ntest = sp.n[1];
+	sp.rows[0] = sp.rows[1] = NULL;
+	cairn_split_release(&sp);
+	return log_split(t, so.stratify);
 }
 
 static int prep_copy(cairn_ctx *ctx, const cairn_prep *p, cairn_prep **out)
@@ -150,7 +168,7 @@ static int prep_copy(cairn_ctx *ctx, const cairn_prep *p, cairn_prep **out)
 	return rc;
 }
 
-/* Fits the model on a matrix made by prep (continuing --init-model). */
+/* Fits the model on a matrix made by prep (continuing init_model). */
 static int fit_matrix(struct train *t, const cairn_prep *prep, const struct cairn_matrix *x,
 		      const double *y, int log_iterations, void **model)
 {
@@ -166,7 +184,7 @@ static int fit_matrix(struct train *t, const cairn_prep *prep, const struct cair
 	return t->algo->fit(t->ctx, &d, t->params, log_iterations ? on_iteration : NULL, t, model);
 }
 
-/* Fits preprocessing (or copies --init-model's) and model on rows of f; the
+/* Fits preprocessing (or copies init_model's) and model on rows of f; the
  * caller frees *prep, *model. */
 static int fit_on(struct train *t, const struct cairn_prep_options *po, const size_t *rows,
 		  size_t nrows, cairn_prep **prep, void **model, int log_iterations)
@@ -202,8 +220,7 @@ static int evaluate_on(struct train *t, const cairn_prep *prep, const void *mode
 
 	if ((rc = cairn_prep_transform(t->ctx, prep, f, rows, nrows, &x, &y)))
 		return rc;
-	if (!(pred = malloc((x.rows ? x.rows : 1) * t->algo->outputs(model) * sizeof(double))))
-		abort();
+	pred = cairn_xmalloc((x.rows ? x.rows : 1) * t->algo->outputs(model) * sizeof(double));
 	/* An ensemble's members each apply their own preprocessing to f. */
 	if ((rc = cairn__is_ensemble(t->algo) ?
 		  cairn__ensemble_predict(t->ctx, model, f, rows, x.rows, pred) :
@@ -215,8 +232,7 @@ static int evaluate_on(struct train *t, const cairn_prep *prep, const void *mode
 	e.pred = pred;
 	e.nclasses = cairn_prep_nclasses(prep);
 	if (e.nclasses) {
-		if (!(names = malloc((size_t)e.nclasses * sizeof(*names))))
-			abort();
+		names = cairn_xmalloc((size_t)e.nclasses * sizeof(*names));
 		for (int c = 0; c < e.nclasses; c++)
 			names[c] = cairn_prep_class(prep, c);
 		e.class_names = names;
@@ -233,7 +249,7 @@ out:
 }
 
 /* Stores the folds as the artifact cv/folds.json, {"k", "seed", "test_rows":
- * [[rows of fold 0], ...]} with rows counted from 0 in --data, so that any
+ * [[rows of fold 0], ...]} with rows counted from 0 in data, so that any
  * other tool can score itself on exactly the same folds. */
 static int log_folds(struct train *t, const int *fold, size_t k)
 {
@@ -254,7 +270,7 @@ static int log_folds(struct train *t, const int *fold, size_t k)
 	text = json_dumps(doc, JSON_SORT_KEYS | JSON_COMPACT);
 	json_decref(doc);
 	if (!text)
-		abort();
+		cairn__oom(0);
 	rc = cairn_run_log_artifact_buf(t->run, text, strlen(text), "cv/folds.json");
 	free(text);
 	return rc;
@@ -263,17 +279,16 @@ static int log_folds(struct train *t, const int *fold, size_t k)
 static int cross_validate(struct train *t, const struct cairn_prep_options *po)
 {
 	size_t n = t->ntrain, k = (size_t)t->o->cv;
-	json_t **folds = calloc(k, sizeof(*folds)), *summary = NULL;
-	size_t *tr = malloc(n * sizeof(size_t)), *te = malloc(n * sizeof(size_t));
-	int *fold = malloc(n * sizeof(int)), rc;
+	json_t **folds = cairn_xcalloc(k, sizeof(*folds)), *summary = NULL;
+	size_t *tr = cairn_xmalloc(n * sizeof(size_t)), *te = cairn_xmalloc(n * sizeof(size_t));
+	int *fold = cairn_xmalloc(n * sizeof(int)), rc;
 	cairn_prep *labels = NULL;
 	struct cairn_matrix x = { 0 };
 	double *y = NULL, *ysub = NULL;
 
-	if (!folds || !tr || !te || !fold)
-		abort();
 	if (k < 2 || k > n) {
-		rc = cairn_error(t->ctx, CAIRN_EINVAL, "--cv %zu needs 2 to %zu folds", k, n);
+		rc = cairn_error(t->ctx, CAIRN_EINVAL, "cv %zu: cross-validation needs 2 to %zu "
+				 "folds (at most one per training row)", k, n);
 		goto out;
 	}
 	/* Stratify by the encoded classes of the training rows. */
@@ -286,6 +301,8 @@ static int cross_validate(struct train *t, const struct cairn_prep_options *po)
 		goto out;
 	for (size_t f = 0; f < k && !rc; f++) {
 		size_t ntr = 0, nte = 0;
+		if ((rc = check_cancel(t)))
+			break;
 		cairn_prep *prep = NULL;
 		void *model = NULL;
 		for (size_t i = 0; i < n; i++) {
@@ -294,7 +311,7 @@ static int cross_validate(struct train *t, const struct cairn_prep_options *po)
 			else
 				tr[ntr++] = t->train_rows[i];
 		}
-		if (!(rc = fit_on(t, po, tr, ntr, &prep, &model, 0)))
+		if (!(rc = fit_on(t, po, tr, ntr, &prep, &model, 0)) && !(rc = check_cancel(t)))
 			rc = evaluate_on(t, prep, model, t->fdata, te, nte, &folds[f]);
 		if (model)
 			t->algo->free(model);
@@ -411,14 +428,7 @@ static int link_model(struct train *t, const char *ref)
 	if ((rc = cairn_run_resolve(t->ctx, run.buf, id)))
 		goto out;
 	cairn_buf_addf(&dst, "%s/%s", id, slash ? slash + 1 : "model");
-	if ((rc = cairn__db_begin(t->run->db)))
-		goto out;
-	if ((rc = cairn__lineage_add(t->run->db, "run", cairn_run_id(t->run), "used", "artifact",
-				     dst.buf))) {
-		cairn__db_rollback(t->run->db);
-		goto out;
-	}
-	rc = cairn__db_commit(t->run->db);
+	rc = cairn__run_add_edge(t->run, "used", "artifact", dst.buf);
 out:
 	cairn_buf_release(&manifest);
 	cairn_buf_release(&run);
@@ -426,8 +436,8 @@ out:
 	return rc;
 }
 
-/* Checks a fixed preprocessing (of --init-model or the ensemble) against
- * --target and makes po use its target and task. */
+/* Checks a fixed preprocessing (of init_model or the ensemble) against
+ * target and makes po use its target and task. */
 static int use_fixed_prep(struct train *t, const cairn_prep *p, const char *what,
 			  struct cairn_prep_options *po)
 {
@@ -435,7 +445,7 @@ static int use_fixed_prep(struct train *t, const cairn_prep *p, const char *what
 	int rc;
 
 	if (t->o->target && (!target || strcmp(t->o->target, target)))
-		return cairn_error(t->ctx, CAIRN_EINVAL, "%s predicts '%s', not --target '%s'", what,
+		return cairn_error(t->ctx, CAIRN_EINVAL, "%s predicts '%s', not target '%s'", what,
 				   target ? target : "(no target)", t->o->target);
 	if (!t->o->target && target && (rc = cairn_run_log_param(t->run, "target", target)))
 		return rc;
@@ -444,7 +454,7 @@ static int use_fixed_prep(struct train *t, const cairn_prep *p, const char *what
 	return 0;
 }
 
-/* --init-model: the xgboost model to continue, its model file written
+/* init_model: the xgboost model to continue, its model file written
  * aside for the algorithm (which loads init_model_dir/model.json). */
 static int open_init_model(struct train *t, struct cairn_prep_options *po)
 {
@@ -455,7 +465,7 @@ static int open_init_model(struct train *t, struct cairn_prep_options *po)
 	int rc;
 
 	if (strcmp(t->algo->name, "xgboost")) {
-		rc = cairn_error(t->ctx, CAIRN_EINVAL, "--init-model continues an xgboost model, "
+		rc = cairn_error(t->ctx, CAIRN_EINVAL, "an init model continues an xgboost model, "
 				 "not %s", t->algo->name);
 		goto out;
 	}
@@ -467,7 +477,7 @@ static int open_init_model(struct train *t, struct cairn_prep_options *po)
 				 "xgboost", ref, a->name);
 		goto out;
 	}
-	cairn_buf_addf(&what, "--init-model '%s'", ref);
+	cairn_buf_addf(&what, "init model '%s'", ref);
 	if ((rc = use_fixed_prep(t, cairn_model_prep(t->init), what.buf, po)))
 		goto out;
 	if ((rc = cairn_make_temp_dir(t->ctx, "cairn-init", &dir))) {
@@ -485,7 +495,7 @@ out:
 	return rc;
 }
 
-/* --algo ensemble: the members, opened and combined; t->prep is the
+/* algo ensemble: the members, opened and combined; t->prep is the
  * ensemble's (its first member's). */
 static int build_ensemble(struct train *t, struct cairn_prep_options *po)
 {
@@ -518,7 +528,7 @@ out:
 }
 
 /*
- * Self-training: rows of --unlabeled that the model predicts with a top
+ * Self-training: rows of unlabeled that the model predicts with a top
  * probability of at least the threshold join the training rows with their
  * predicted class (for good: a row is labeled once), and the model is
  * refitted on the lot; the preprocessing stays the one fitted on the
@@ -535,8 +545,8 @@ static int self_train(struct train *t)
 	char s[32];
 
 	if (cairn_prep_task(t->prep) != CAIRN_TASK_CLASSIFICATION)
-		return cairn_error(t->ctx, CAIRN_EINVAL, "--unlabeled: self-training needs "
-				   "classification, not %s", cairn_task_name(cairn_prep_task(t->prep)));
+		return cairn_error(t->ctx, CAIRN_EINVAL, "self-training needs classification, not %s",
+				   cairn_task_name(cairn_prep_task(t->prep)));
 	snprintf(s, sizeof(s), "%g", o->self_training_threshold);
 	if ((rc = cairn_run_log_param(t->run, "self_training_threshold", s)))
 		return rc;
@@ -546,7 +556,7 @@ static int self_train(struct train *t)
 	if ((rc = cairn_prep_transform(t->ctx, t->prep, t->fdata, t->train_rows, t->ntrain, &xl,
 				       &yl)) ||
 	    (rc = cairn_prep_transform(t->ctx, t->prep, t->funlabeled, NULL, 0, &xu, NULL))) {
-		cairn_error_prefix(t->ctx, "--unlabeled '%s'", o->unlabeled);
+		cairn_error_prefix(t->ctx, "unlabeled dataset '%s'", o->unlabeled);
 		goto out;
 	}
 	k = (size_t)cairn_prep_nclasses(t->prep);
@@ -561,7 +571,7 @@ static int self_train(struct train *t)
 		size_t n = 0;
 		void *model = NULL;
 
-		if ((rc = t->algo->predict(t->ctx, t->model, &xu, pred)))
+		if ((rc = check_cancel(t)) || (rc = t->algo->predict(t->ctx, t->model, &xu, pred)))
 			goto out;
 		for (size_t i = 0; i < xu.rows; i++) {
 			const double *p = pred + i * k;
@@ -630,8 +640,8 @@ static int federated_honours(const char *name)
 	return 0;
 }
 
-/* --federated: the algorithm's params and federated_specs, each checked by
- * its own table, so that without --federated the latter stay unknown. An
+/* Federated training: the algorithm's params and federated_specs, each
+ * checked by its own table, so that otherwise the latter stay unknown. An
  * algorithm's param that federated training does not honour is refused
  * when given and left out of the record otherwise. */
 static int federated_params(struct train *t)
@@ -657,9 +667,9 @@ static int federated_params(struct train *t)
 				if (federated_honours(t->algo->params[i].name))
 					cairn_buf_addf(&names, "%s%s", names.len ? ", " : "",
 						       t->algo->params[i].name);
-			rc = cairn_error(t->ctx, CAIRN_EINVAL, "--federated does not use param "
-					 "'%s' of %s (with --federated it takes: %s, rounds, "
-					 "local_epochs, learning_rate)", key, t->algo->name, names.buf);
+			rc = cairn_error(t->ctx, CAIRN_EINVAL, "federated training does not use param "
+					 "'%s' of %s (it takes: %s, rounds, local_epochs, "
+					 "learning_rate)", key, t->algo->name, names.buf);
 			cairn_buf_release(&names);
 			goto out;
 		}
@@ -680,34 +690,21 @@ out:
 	return rc;
 }
 
-/* --federated: FedAvg over one process per shard (see ml/federated.h);
- * the training metrics come from the sites' sums, --test is evaluated here,
+/* Federated training: FedAvg over one process per shard (see ml/federated.h);
+ * the training metrics come from the sites' sums, the test data is evaluated here,
  * on the parent's side. */
 static int train_federated(struct train *t)
 {
 	const struct cairn_train_options *o = t->o;
 	struct cairn__fed_options fo = { 0 };
 	struct cairn__fed_result res = { 0 };
-	json_t *v;
-	size_t i;
 	int rc;
 
-	if (strcmp(t->algo->name, "logistic") && strcmp(t->algo->name, "linear"))
-		return cairn_error(t->ctx, CAIRN_EINVAL, "--federated trains logistic or linear, "
-				   "not %s", t->algo->name);
-	if (o->nshards < 2)
-		return cairn_error(t->ctx, CAIRN_EINVAL, "--federated needs at least 2 shards, not "
-				   "%zu", o->nshards);
-	if (!o->target)
-		return cairn_error(t->ctx, CAIRN_EINVAL, "--federated needs --target");
-	if (o->data || o->test_split > 0 || o->cv || o->init_model || o->unlabeled)
-		return cairn_error(t->ctx, CAIRN_EINVAL, "--federated does not go with --%s",
-				   o->data ? "data" : o->test_split > 0 ? "test-split" : o->cv ? "cv" :
-				   o->init_model ? "init-model" : "unlabeled");
 	if (o->task >= 0 && !(t->algo->tasks & CAIRN_TASK_BIT(o->task)))
 		return cairn_error(t->ctx, CAIRN_EINVAL, "%s does not do %s", t->algo->name,
 				   cairn_task_name((enum cairn_task)o->task));
 	fo.shards = o->shards;
+	fo.versions = (const char *const *)t->shard_refs;
 	fo.nshards = o->nshards;
 	fo.target = o->target;
 	fo.algo = t->algo;
@@ -736,9 +733,8 @@ static int train_federated(struct train *t)
 	res.prep = NULL;
 	res.model = NULL;
 	res.inputs = NULL;
-	json_array_foreach(t->fed_inputs, i, v)
-		if ((rc = cairn_run_log_input(t->run, json_string_value(json_object_get(v, "dataset")),
-					      "train")))
+	for (size_t k = 0; k < o->nshards; k++)
+		if ((rc = cairn_run_log_input_version(t->run, &t->shards[k], "train")))
 			return rc;
 	{
 		char s[32];
@@ -756,8 +752,7 @@ static int train_federated(struct train *t)
 		return rc;
 	if (o->test) {
 		json_t *m = NULL;
-		if ((rc = cairn_dataset_resolve(t->ctx, o->test, &t->test)) ||
-		    (rc = cairn_run_log_input(t->run, o->test, "test")) ||
+		if ((rc = cairn_run_log_input_version(t->run, &t->test, "test")) ||
 		    (rc = cairn_dataset_load_frame(t->ctx, &t->test, &t->ftest)) ||
 		    (rc = evaluate_on(t, t->prep, t->model, t->ftest, NULL, 0, &m)))
 			return rc;
@@ -804,35 +799,23 @@ static int train_in_run(struct train *t)
 	po.scale = t->algo->wants_scaling;
 	po.onehot = t->algo->wants_onehot;
 	po.keep_missing = t->algo->handles_missing;
-	if (ensemble != !!o->nmembers)
-		return cairn_error(t->ctx, CAIRN_EINVAL, ensemble ? "--algo ensemble needs "
-				   "--members" : "--members needs --algo ensemble");
-	if (ensemble && (o->init_model || o->unlabeled || o->cv))
-		return cairn_error(t->ctx, CAIRN_EINVAL, "an ensemble is not fitted: --%s does not "
-				   "apply", o->init_model ? "init-model" : o->unlabeled ?
-				   "unlabeled" : "cv");
 	if (o->nshards)
 		return train_federated(t);
 	if ((ensemble && (rc = build_ensemble(t, &po))) ||
 	    (o->init_model && (rc = open_init_model(t, &po))))
 		return rc;
-	if ((rc = cairn_dataset_resolve(t->ctx, o->data, &t->data)) ||
-	    (rc = cairn_run_log_input(t->run, o->data, "train")) ||
+	if ((rc = cairn_run_log_input_version(t->run, &t->data, "train")) ||
 	    (rc = cairn_dataset_load_frame(t->ctx, &t->data, &t->fdata)))
 		return rc;
-	if (o->test && ((rc = cairn_dataset_resolve(t->ctx, o->test, &t->test)) ||
-			(rc = cairn_run_log_input(t->run, o->test, "test")) ||
+	if (o->test && ((rc = cairn_run_log_input_version(t->run, &t->test, "test")) ||
 			(rc = cairn_dataset_load_frame(t->ctx, &t->test, &t->ftest))))
 		return rc;
-	if (o->unlabeled) {
-		if (!(o->self_training_threshold > 0 && o->self_training_threshold <= 1))
-			return cairn_error(t->ctx, CAIRN_EINVAL, "--unlabeled needs a "
-					   "--self-training-threshold in (0, 1]");
-		if ((rc = cairn_dataset_resolve(t->ctx, o->unlabeled, &t->unlabeled)) ||
-		    (rc = cairn_run_log_input(t->run, o->unlabeled, "other")) ||
-		    (rc = cairn_dataset_load_frame(t->ctx, &t->unlabeled, &t->funlabeled)))
-			return rc;
-	}
+	if (o->unlabeled &&
+	    ((rc = cairn_run_log_input_version(t->run, &t->unlabeled, "other")) ||
+	     (rc = cairn_dataset_load_frame(t->ctx, &t->unlabeled, &t->funlabeled))))
+		return rc;
+	if ((rc = check_cancel(t)))
+		return rc;
 	if (o->test_split > 0) {
 		char s[32];
 		snprintf(s, sizeof(s), "%g", o->test_split);
@@ -856,17 +839,16 @@ static int train_in_run(struct train *t)
 		rc = fit_on(t, &po, t->train_rows, t->ntrain, &t->prep, &t->model, 1);
 		cairn__progress_end(&t->progress);
 		flush_points(t);
-		if (rc || (o->unlabeled && (rc = self_train(t))))
+		if (rc || (rc = check_cancel(t)) || (o->unlabeled && (rc = self_train(t))) ||
+		    (rc = check_cancel(t)))
 			return rc;
 	}
 	{
 		/* The training-set metrics only show how well the model fits: on
 		 * large data an evenly strided sample says the same for less. */
 		size_t n = t->ntrain < TRAIN_EVAL_ROWS ? t->ntrain : TRAIN_EVAL_ROWS;
-		size_t *rows = malloc((n ? n : 1) * sizeof(size_t));
+		size_t *rows = cairn_xmalloc(n * sizeof(size_t));
 		json_t *m = NULL;
-		if (!rows)
-			abort();
 		for (size_t i = 0; i < n; i++)
 			rows[i] = t->train_rows[(size_t)((double)i * (double)t->ntrain / (double)n)];
 		rc = evaluate_on(t, t->prep, t->model, t->fdata, rows, n, &m);
@@ -889,6 +871,85 @@ static int train_in_run(struct train *t)
 	return save_package(t);
 }
 
+int cairn_train_check(cairn_ctx *ctx, const struct cairn_train_options *o)
+{
+	int ensemble;
+
+	if (!o->algo)
+		return cairn_error(ctx, CAIRN_EINVAL, "training needs an algorithm");
+	if (o->nshards) {
+		if (o->data)
+			return cairn_error(ctx, CAIRN_EINVAL, "federated training takes its rows from "
+					   "the shards, not from a dataset");
+		if (!o->target)
+			return cairn_error(ctx, CAIRN_EINVAL, "federated training needs a target column");
+		if (o->nshards < 2)
+			return cairn_error(ctx, CAIRN_EINVAL, "federated training needs at least 2 "
+					   "shards, not %zu", o->nshards);
+		if (strcmp(o->algo, "logistic") && strcmp(o->algo, "linear"))
+			return cairn_error(ctx, CAIRN_EINVAL, "federated training trains logistic or "
+					   "linear, not '%s'", o->algo);
+		if (o->test_split > 0 || o->cv || o->init_model || o->unlabeled || o->nmembers)
+			return cairn_error(ctx, CAIRN_EINVAL, "federated training does not go with %s",
+					   o->test_split > 0 ? "a test split" : o->cv ?
+					   "cross-validation" : o->init_model ? "an init model" :
+					   o->unlabeled ? "self-training" : "ensemble members");
+	} else if (!o->data) {
+		return cairn_error(ctx, CAIRN_EINVAL, "training needs a dataset");
+	}
+	if (o->test && o->test_split > 0)
+		return cairn_error(ctx, CAIRN_EINVAL, "a test dataset and a test split exclude each "
+				   "other");
+	if (!(o->test_split >= 0 && o->test_split < 1))
+		return cairn_error(ctx, CAIRN_EINVAL, "a test split of %g is not a fraction in "
+				   "(0, 1)", o->test_split);
+	if (o->cv < 0 || o->cv == 1)
+		return cairn_error(ctx, CAIRN_EINVAL, "cv %d: cross-validation needs at least 2 "
+				   "folds", o->cv);
+	if (!o->unlabeled != !o->self_training_threshold)
+		return cairn_error(ctx, CAIRN_EINVAL, "an unlabeled dataset and a self-training "
+				   "threshold go together");
+	if (o->unlabeled && !(o->self_training_threshold > 0 && o->self_training_threshold <= 1))
+		return cairn_error(ctx, CAIRN_EINVAL, "a self-training threshold of %g is not in "
+				   "(0, 1]", o->self_training_threshold);
+	if (o->self_training_rounds && !o->unlabeled)
+		return cairn_error(ctx, CAIRN_EINVAL, "self-training rounds need an unlabeled "
+				   "dataset");
+	ensemble = !strcmp(o->algo, "ensemble");
+	if (ensemble != !!o->nmembers)
+		return cairn_error(ctx, CAIRN_EINVAL, ensemble ? "the ensemble algorithm needs "
+				   "members" : "members need the ensemble algorithm");
+	if (ensemble && (o->init_model || o->unlabeled || o->cv))
+		return cairn_error(ctx, CAIRN_EINVAL, "an ensemble is not fitted: %s does not apply",
+				   o->init_model ? "an init model" : o->unlabeled ? "self-training" :
+				   "cross-validation");
+	return 0;
+}
+
+/* Resolves every dataset reference of the options, once. */
+static int resolve_inputs(struct train *t)
+{
+	const struct cairn_train_options *o = t->o;
+	int rc;
+
+	if ((o->data && (rc = cairn_dataset_resolve(t->ctx, o->data, &t->data))) ||
+	    (o->test && (rc = cairn_dataset_resolve(t->ctx, o->test, &t->test))) ||
+	    (o->unlabeled && (rc = cairn_dataset_resolve(t->ctx, o->unlabeled, &t->unlabeled))))
+		return rc;
+	if (!o->nshards)
+		return 0;
+	t->shards = cairn_xcalloc(o->nshards, sizeof(*t->shards));
+	t->shard_refs = cairn_xcalloc(o->nshards, sizeof(*t->shard_refs));
+	for (size_t i = 0; i < o->nshards; i++) {
+		cairn_buf ref = CAIRN_BUF_INIT;
+		if ((rc = cairn_dataset_resolve(t->ctx, o->shards[i], &t->shards[i])))
+			return cairn_error_prefix(t->ctx, "shard '%s'", o->shards[i]);
+		cairn_buf_addf(&ref, "%s@%lld", t->shards[i].name, (long long)t->shards[i].version);
+		t->shard_refs[i] = cairn_buf_detach(&ref, NULL);
+	}
+	return 0;
+}
+
 int cairn_train(cairn_ctx *ctx, const struct cairn_train_options *o, struct cairn_train_result *res)
 {
 	struct cairn_run_options ro = { 0 };
@@ -900,24 +961,25 @@ int cairn_train(cairn_ctx *ctx, const struct cairn_train_options *o, struct cair
 	t.o = o;
 	ro.experiment = o->experiment;
 	ro.name = o->name;
-	ro.parent = o->parent ? o->parent : getenv("CAIRN_RUN_ID");
-	if (ro.parent && !*ro.parent)
-		ro.parent = NULL;
-	if ((rc = cairn_run_start(ctx, &ro, &t.run)))
-		return rc;
+	ro.parent = o->parent && *o->parent ? o->parent : NULL;
+	if ((rc = cairn_train_check(ctx, o)) || (rc = resolve_inputs(&t)) ||
+	    (rc = check_cancel(&t)) || (rc = cairn_run_start(ctx, &ro, &t.run)))
+		goto out;
 	snprintf(res->run_id, sizeof(res->run_id), "%s", cairn_run_id(t.run));
 	rc = train_in_run(&t);
 	if (rc) {
 		/* Keep the message: ending the run must not overwrite it. */
 		cairn_buf msg = CAIRN_BUF_INIT;
 		cairn_buf_adds(&msg, cairn_errmsg(ctx));
-		cairn_run_end(t.run, CAIRN_RUN_FAILED, msg.buf);
+		cairn_run_end(t.run, rc == CAIRN_EINTERRUPTED ? CAIRN_RUN_KILLED : CAIRN_RUN_FAILED,
+			      msg.buf);
 		cairn_error(ctx, rc, "%s", msg.buf);
 		cairn_buf_release(&msg);
 	} else if (!(rc = cairn_run_end(t.run, CAIRN_RUN_FINISHED, NULL))) {
 		res->metrics = t.metrics;
 		t.metrics = NULL;
 	}
+out:
 	flush_points(&t);
 	free(t.points);
 	free(t.point_keys);
@@ -934,6 +996,12 @@ int cairn_train(cairn_ctx *ctx, const struct cairn_train_options *o, struct cair
 	cairn_frame_free(t.ftest);
 	cairn_dataset_version_release(&t.data);
 	cairn_dataset_version_release(&t.test);
+	for (size_t i = 0; t.shards && i < o->nshards; i++) {
+		cairn_dataset_version_release(&t.shards[i]);
+		free(t.shard_refs[i]);
+	}
+	free(t.shards);
+	free(t.shard_refs);
 	free(t.train_rows);
 	free(t.test_rows);
 	json_decref(t.params);

@@ -4,8 +4,8 @@
 #include <stdarg.h>
 #include <string.h>
 #include "cairn/buf.h"
-#include "core/log.h"
 #include "core/dynlib.h"
+#include "core/log.h"
 #include "core/utf8.h"
 #include "ml/xgb-loader.h"
 

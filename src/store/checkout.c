@@ -14,12 +14,12 @@
 #include <unistd.h>
 #include "cairn/error.h"
 #include "cairn/id.h"
-#include "core/log.h"
 #include "cairn/objects.h"
 #include "cairn/ref.h"
 #include "core/ctx-internal.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/log.h"
 #include "core/progress.h"
 #include "store/db.h"
 #include "store/objects-internal.h"

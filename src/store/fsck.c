@@ -14,9 +14,9 @@
 #include <unistd.h>
 #include "cairn/error.h"
 #include "cairn/id.h"
-#include "core/log.h"
 #include "cairn/objects.h"
 #include "core/fs.h"
+#include "core/log.h"
 #include "core/progress.h"
 #include "store/db.h"
 #include "store/fsck.h"

@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cairn/error.h"
-#include "core/log.h"
 #include "core/fs.h"
+#include "core/log.h"
 #include "track/codever-internal.h"
 #include "track/exec-internal.h"
 

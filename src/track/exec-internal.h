@@ -17,9 +17,6 @@
  * The array and its strings belong to the caller: cairn__env_free().
  */
 char **cairn__env_merge(char *const *base, char *const *extra);
-/* cairn__env_merge() over this process's environ: only for src/ml/sweep.c
- * until its options carry the environment; tracking code never uses it. */
-char **cairn__env_new(char *const *extra);
 void cairn__env_free(char **env);
 /* The value of variable name in env (NULL terminated, may be NULL), or NULL. */
 const char *cairn__env_get(char *const *env, const char *name);

@@ -23,15 +23,15 @@
 #include "cairn/error.h"
 #include "cairn/exec.h"
 #include "cairn/hash.h"
-#include "core/log.h"
 #include "cairn/workspace.h"
+#include "core/cancel.h"
 #include "core/ctx-internal.h"
 #include "core/fs.h"
+#include "core/log.h"
 #include "track/codever-internal.h"
 #include "track/exec-internal.h"
 #include "track/sysinfo-internal.h"
 
-extern char **environ;
 
 /*
  * Process helpers.
@@ -65,10 +65,6 @@ char **cairn__env_merge(char *const *base, char *const *extra)
 	return env;
 }
 
-char **cairn__env_new(char *const *extra)
-{
-	return cairn__env_merge(environ, extra);
-}
 
 const char *cairn__env_get(char *const *env, const char *name)
 {
@@ -219,15 +215,6 @@ static void temp_close(struct temp *t)
 	cairn_buf_release(&t->path);
 }
 
-static void signal_name(int sig, char out[16])
-{
-	const char *abbrev = sigabbrev_np(sig);
-
-	if (abbrev)
-		snprintf(out, 16, "SIG%s", abbrev);
-	else
-		snprintf(out, 16, "signal %d", sig);
-}
 
 /*
  * The run's records.
@@ -605,7 +592,7 @@ static void interrupted(int sig, cairn_buf *out)
 	char name[16];
 
 	if (sig) {
-		signal_name(sig, name);
+		cairn__signal_name(sig, name);
 		cairn_buf_addf(out, "interrupted by %s", name);
 	} else {
 		cairn_buf_adds(out, "cancelled");
@@ -640,7 +627,7 @@ static void outcome(const struct child *c, const struct start_error *se,
 	} else {
 		res->signal = WTERMSIG(c->status);
 		res->exit_status = 128 + res->signal;
-		signal_name(res->signal, name);
+		cairn__signal_name(res->signal, name);
 		cairn_buf_addf(&msg, "killed by signal %d (%s)", res->signal, name);
 	}
 	if (cancel && cancel->requested) {
@@ -670,7 +657,7 @@ static json_t *resources_json(const struct cairn_exec_result *res)
 			    json_null());
 	json_object_set_new(o, "signal", res->signal ? json_integer(res->signal) : json_null());
 	if (res->interrupted_by) {
-		signal_name(res->interrupted_by, name);
+		cairn__signal_name(res->interrupted_by, name);
 		json_object_set_new(o, "interrupted_by", json_string(name));
 	} else {
 		json_object_set_new(o, "interrupted_by", json_null());

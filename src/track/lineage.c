@@ -9,7 +9,7 @@
 #include "cairn/lineage.h"
 #include "cairn/run.h"
 #include "core/ctx-internal.h"
-#include "data/strmap.h"
+#include "core/strmap.h"
 #include "data/dataset-internal.h"
 #include "store/db.h"
 #include "store/lineage-db.h"

@@ -117,12 +117,9 @@ static void collect_leaves(struct leaves *l, const char *name, const json_t *v)
 	if (json_is_number(v)) {
 		if (l->n == l->cap) {
 			l->cap = l->cap ? 2 * l->cap : 32;
-			if (!(l->m = realloc(l->m, l->cap * sizeof(*l->m))))
-				abort();
+			l->m = cairn_xrealloc(l->m, l->cap * sizeof(*l->m));
 		}
-		l->m[l->n++] = (struct cairn_metric){ strdup(name), json_number_value(v), 0, 0 };
-		if (!l->m[l->n - 1].key)
-			abort();
+		l->m[l->n++] = (struct cairn_metric){ cairn_xstrdup(name), json_number_value(v), 0, 0 };
 		return;
 	}
 	json_object_foreach((json_t *)v, key, e) {
@@ -155,10 +152,10 @@ int cairn_run_set_tag(cairn_run *run, const char *key, const char *value)
 	return cairn__rundb_tag_set(run->db, run->seq, key, value);
 }
 
-int cairn_run_log_input(cairn_run *run, const char *dataset_ref, const char *context)
+int cairn_run_log_input_version(cairn_run *run, const struct cairn_dataset_version *v,
+				const char *context)
 {
 	static const char *const contexts[] = { "train", "test", "validation", "other" };
-	struct cairn_dataset_version v = { 0 };
 	size_t i;
 	int rc;
 
@@ -167,18 +164,23 @@ int cairn_run_log_input(cairn_run *run, const char *dataset_ref, const char *con
 	if (i == 4)
 		return cairn_error(run->ctx, CAIRN_EINVAL, "input context '%s' is not one of train, test,"
 				   " validation, other", context);
-	if ((rc = cairn_dataset_resolve(run->ctx, dataset_ref, &v)))
-		return rc;
 	if ((rc = cairn__db_begin(run->db)))
-		goto out;
-	if ((rc = cairn__rundb_input_add(run->db, run->seq, v.id, context)) ||
-	    (rc = cairn__lineage_add(run->db, "run", run->id, "used", "dataset_version", v.id)))
-		goto fail;
-	rc = cairn__db_commit(run->db);
-	goto out;
-fail:
-	cairn__db_rollback(run->db);
-out:
+		return rc;
+	if ((rc = cairn__rundb_input_add(run->db, run->seq, v->id, context)) ||
+	    (rc = cairn__lineage_add(run->db, "run", run->id, "used", "dataset_version", v->id))) {
+		cairn__db_rollback(run->db);
+		return rc;
+	}
+	return cairn__db_commit(run->db);
+}
+
+int cairn_run_log_input(cairn_run *run, const char *dataset_ref, const char *context)
+{
+	struct cairn_dataset_version v = { 0 };
+	int rc;
+
+	if (!(rc = cairn_dataset_resolve(run->ctx, dataset_ref, &v)))
+		rc = cairn_run_log_input_version(run, &v, context);
 	cairn_dataset_version_release(&v);
 	return rc;
 }

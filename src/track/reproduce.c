@@ -10,11 +10,11 @@
 #include "cairn/dataset.h"
 #include "cairn/error.h"
 #include "cairn/exec.h"
-#include "core/log.h"
 #include "cairn/objects.h"
 #include "cairn/reproduce.h"
 #include "cairn/run.h"
 #include "core/fs.h"
+#include "core/log.h"
 #include "track/codever-internal.h"
 #include "track/run-internal.h"
 

@@ -12,10 +12,10 @@
 #include <string.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "core/log.h"
 #include "cairn/run.h"
 #include "cairn/search.h"
 #include "core/ctx-internal.h"
+#include "core/log.h"
 #include "store/dialect.h"
 #include "track/filter-internal.h"
 #include "track/run-db.h"

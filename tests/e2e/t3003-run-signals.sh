@@ -16,7 +16,7 @@ last_run() {
 # Waits up to 10 s for file $1 to exist and not be empty.
 wait_for() {
 	local i=0
-	while [ ! -s "$1" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	while [ ! -s "$1" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 	test -s "$1"
 }
 
@@ -93,7 +93,7 @@ test_expect_success 'Ctrl-C at a terminal reaches the command exactly once' '
 	pid, fd = pty.fork()
 	if pid == 0:
 	    os.execvp("cairn", ["cairn", "-q", "run", "--", "python3", "child.py"])
-	for _ in range(200):
+	for _ in range(600):
 	    if os.path.exists("ready") and os.path.getsize("ready"):
 	        break
 	    time.sleep(0.05)

@@ -78,7 +78,7 @@ test_expect_success '--init-model: only xgboost, the same target, a model that e
 	test_grep "is a logistic model, not xgboost" err &&
 	test_expect_code 2 cairn train --data iris-test --target sepal_length --algo xgboost \
 		--init-model $base 2>err &&
-	test_grep "predicts .species., not --target .sepal_length." err &&
+	test_grep "predicts .species., not target .sepal_length." err &&
 	test_must_fail cairn train --data iris-test --algo xgboost --init-model nosuchmodel 2>err &&
 	test_grep "no model .nosuchmodel." err
 '
@@ -171,9 +171,9 @@ test_expect_success 'ensemble members must agree: task, target, classes; two at 
 	test_grep "voting=hard needs classifiers" err &&
 	test_expect_code 2 cairn train --data iris-test --algo logistic \
 		--members $(cat logistic.run),$two 2>err &&
-	test_grep "needs --algo ensemble" err &&
+	test_grep "members need the ensemble algorithm" err &&
 	test_expect_code 2 cairn train --data iris-test --algo ensemble 2>err &&
-	test_grep "needs --members" err
+	test_grep "the ensemble algorithm needs members" err
 '
 
 test_expect_success 'self-training adds confident rows round by round, logged by step' '

@@ -237,7 +237,8 @@ test_expect_success 'refused imports: clear messages, exit 2, 4 or 5, no run lef
 	test_expect_code 5 cairn models import notes.txt --signature a:double 2>err &&
 	test_grep "cannot import .notes.txt.: unknown format" err &&
 	test_expect_code 2 cairn models import model.liblinear 2>err &&
-	test_grep "needs its input columns: --signature" err &&
+	test_grep "needs its input columns: a signature" err &&
+	test_grep "hint: give the input columns with --signature" err &&
 	test_expect_code 2 cairn models import model.liblinear --signature "a-double" 2>err &&
 	test_grep "is not NAME:TYPE" err &&
 	test_expect_code 2 cairn models import model.liblinear \

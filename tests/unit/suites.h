@@ -43,6 +43,8 @@ extern const struct unit_test package_tests[];
 extern const struct unit_test import_tests[];
 extern const struct unit_test federated_tests[];
 extern const struct unit_test reproduce_tests[];
+extern const struct unit_test train_tests[];
+extern const struct unit_test sweep_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -83,6 +85,8 @@ extern const struct unit_test reproduce_tests[];
 	import_tests, \
 	federated_tests, \
 	reproduce_tests, \
-	plots_tests,
+	plots_tests, \
+	train_tests, \
+	sweep_tests,
 
 #endif

@@ -142,7 +142,36 @@ static void test_csv_ranges_cover_the_file_once(void)
 	cairn_ctx_free(ctx);
 }
 
+/* Where the reader is: the line a record started on (a quoted line break
+ * makes a record span lines), how many records it returned, its name. */
+static void test_csv_position_accessors(void)
+{
+	const char *text = "a,b\n1,\"x\ny\"\n2,z\n";
+	cairn_ctx *ctx = cairn_ctx_new();
+	const struct cairn_csv_field *f;
+	cairn_csv *r = NULL;
+	size_t n;
+
+	CHECK_OK(ctx, cairn_csv_open_mem(ctx, text, strlen(text), "pos.csv", NULL, &r));
+	if (!r)
+		goto out;
+	CHECK_STR(cairn_csv_name(r), "pos.csv");
+	CHECK_INT(cairn_csv_records(r), ==, 0);
+	CHECK_INT(cairn_csv_next(r, &f, &n), ==, 1);
+	CHECK_INT(cairn_csv_line(r), ==, 2);
+	CHECK_INT(cairn_csv_records(r), ==, 1);
+	CHECK_INT(cairn_csv_next(r, &f, &n), ==, 1);
+	CHECK_INT(cairn_csv_line(r), ==, 4);
+	CHECK_INT(cairn_csv_records(r), ==, 2);
+	CHECK_INT(cairn_csv_next(r, &f, &n), ==, 0);
+	CHECK_INT(cairn_csv_records(r), ==, 2);
+out:
+	cairn_csv_close(r);
+	cairn_ctx_free(ctx);
+}
+
 const struct unit_test csv_tests[] = {
+	{ "csv_position_accessors", test_csv_position_accessors },
 	{ "csv_rfc4180_quoting", test_csv_rfc4180_quoting },
 	{ "csv_detects_delimiter_and_header", test_csv_detects_delimiter_and_header },
 	{ "csv_errors_name_line_and_problem", test_csv_errors_name_line_and_problem },

@@ -2,6 +2,7 @@
  * (src/data/derive.c), acquiring (src/data/acquire.c, command.c, sql.c),
  * their run attribution (src/track/data-tracked.c) and loading a file or a
  * reference (src/data/dataset-add.c). */
+#include <sys/stat.h>
 #include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -422,7 +423,42 @@ static void test_dataset_load_file_or_ref(void)
 	cairn_ctx_free(ctx);
 }
 
+/* A directory is one version of all its regular files; the same content
+ * again is the same version. */
+static void test_dataset_add_dir(void)
+{
+	struct cairn_dataset_add add = { 0 };
+	struct cairn_dataset_version v = { 0 };
+	enum cairn_init_result r;
+	cairn_ctx *ctx = cairn_ctx_new();
+	int existed = -1;
+
+	CHECK_OK(ctx, cairn_workspace_init(ctx, ".", 1, &r));
+	CHECK_INT(mkdir("images", 0755), ==, 0);
+	CHECK_INT(mkdir("images/sub", 0755), ==, 0);
+	write_file("images/a.txt", "alpha\n");
+	write_file("images/sub/b.txt", "beta beta\n");
+	add.name = add.source = "images";
+	add.source_kind = "dir";
+	add.tabular = -1;
+	CHECK_OK(ctx, cairn_dataset_add_dir(ctx, "images", &add, &v, &existed));
+	CHECK_INT(existed, ==, 0);
+	CHECK_STR(v.kind, "dir");
+	CHECK_INT(v.files, ==, 2);
+	CHECK_INT(v.size, ==, 16);
+	CHECK_INT(v.version, ==, 1);
+	cairn_dataset_version_release(&v);
+	CHECK_OK(ctx, cairn_dataset_add_dir(ctx, "images", &add, &v, &existed));
+	CHECK_INT(existed, ==, 1);
+	CHECK_INT(v.version, ==, 1);
+	cairn_dataset_version_release(&v);
+	CHECK_ERR(ctx, cairn_dataset_add_dir(ctx, "no-such-dir", &add, &v, &existed),
+		  CAIRN_ENOTFOUND, "no-such-dir");
+	cairn_ctx_free(ctx);
+}
+
 const struct unit_test dataset_ops_tests[] = {
+	{ "dataset_add_dir", test_dataset_add_dir },
 	{ "dataset_derive_split_records_parts", test_dataset_derive_split_records_parts },
 	{ "dataset_derive_augment_and_sample", test_dataset_derive_augment_and_sample },
 	{ "dataset_derive_failures_record_nothing", test_dataset_derive_failures_record_nothing },

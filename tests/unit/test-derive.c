@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include "cairn/derive.h"
 #include "cairn/error.h"
-#include "data/rng.h"
+#include "core/rng.h"
 #include "tests/unit/suites.h"
 
 /* Loads CSV text as a frame called "t.csv". */

@@ -85,7 +85,6 @@ static struct cairn_train_options fed_options(const char *algo, const char *targ
 	o.algo = algo;
 	o.target = target;
 	o.task = -1;
-	o.quiet = 1;
 	o.seed = 7;
 	o.shards = three_shards;
 	o.nshards = n;

@@ -15,6 +15,7 @@
 #include "cairn/workspace.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "ml/import-internal.h"
 #include "tests/unit/learner-test.h"
 #include "tests/unit/suites.h"
 
@@ -124,7 +125,7 @@ static void test_import_liblinear(void)
 	o.path = "src/model.liblinear";
 	o.signature = "a:double, b:double";
 	o.labels = "x,y,z";
-	CHECK_OK(ctx, cairn_import_package(ctx, &o, NULL, "pkg", &sum));
+	CHECK_OK(ctx, cairn__import_package(ctx, &o, NULL, "pkg", &sum));
 	CHECK_STR(sget(sum, "format"), "liblinear");
 	CHECK_STR(sget(sum, "algorithm"), "logistic");
 	CHECK_STR(sget(sum, "task"), "classification");
@@ -150,7 +151,7 @@ static void test_import_liblinear(void)
 
 	/* Without labels the classes are 0, 1, 2; with a run id, it is recorded. */
 	o.labels = NULL;
-	CHECK_OK(ctx, cairn_import_package(ctx, &o, "0123456789abcdefghjkmnpqrs", "pkg2", &sum));
+	CHECK_OK(ctx, cairn__import_package(ctx, &o, "0123456789abcdefghjkmnpqrs", "pkg2", &sum));
 	classes = json_object_get(sum, "classes");
 	CHECK_INT(json_array_size(classes), ==, 3);
 	CHECK_STR(json_string_value(json_array_get(classes, 0)), "0");
@@ -166,14 +167,14 @@ static void test_import_liblinear(void)
 
 	/* A regressor: no classes. */
 	o.path = "reg/model.liblinear";
-	CHECK_OK(ctx, cairn_import_package(ctx, &o, NULL, "pkg3", &sum));
+	CHECK_OK(ctx, cairn__import_package(ctx, &o, NULL, "pkg3", &sum));
 	CHECK_STR(sget(sum, "task"), "regression");
 	CHECK_STR(sget(sum, "algorithm"), "linear");
 	CHECK(json_object_get(sum, "classes") == NULL);
 	check_predicts_as(ctx, "pkg3", "linear", reg, &xr);
 	/* The package directory must be new. */
 	o.path = "src/model.liblinear";
-	CHECK_ERR(ctx, cairn_import_package(ctx, &o, NULL, "pkg", NULL), CAIRN_EEXIST, "pkg");
+	CHECK_ERR(ctx, cairn__import_package(ctx, &o, NULL, "pkg", NULL), CAIRN_EEXIST, "pkg");
 out:
 	json_decref(sum);
 	json_decref(lineage);
@@ -225,7 +226,7 @@ static void test_import_mlflow_xgboost(void)
 	write_mlmodel("mlflow", xgb_flavor, ab_inputs);
 	o.path = "mlflow";
 	o.labels = "high,low,mid";
-	CHECK_OK(ctx, cairn_import_package(ctx, &o, NULL, "pkg", &sum));
+	CHECK_OK(ctx, cairn__import_package(ctx, &o, NULL, "pkg", &sum));
 	CHECK_STR(sget(sum, "format"), "mlflow-xgboost");
 	CHECK_STR(sget(sum, "algorithm"), "xgboost");
 	features = json_object_get(sum, "features");
@@ -237,14 +238,14 @@ static void test_import_mlflow_xgboost(void)
 	sum = NULL;
 	/* A given signature replaces the MLmodel's. */
 	o.signature = "p:float,q:float";
-	CHECK_OK(ctx, cairn_import_package(ctx, &o, NULL, "pkg2", &sum));
+	CHECK_OK(ctx, cairn__import_package(ctx, &o, NULL, "pkg2", &sum));
 	CHECK_STR(sget(json_array_get(json_object_get(sum, "features"), 1), "name"), "q");
 	/* The raw model file imports as well. */
 	json_decref(sum);
 	sum = NULL;
 	o.path = "mlflow/model.json";
 	o.signature = "a:double,b:double";
-	CHECK_OK(ctx, cairn_import_package(ctx, &o, NULL, "pkg3", &sum));
+	CHECK_OK(ctx, cairn__import_package(ctx, &o, NULL, "pkg3", &sum));
 	CHECK_STR(sget(sum, "format"), "xgboost-json");
 	check_predicts_as(ctx, "pkg3", "xgboost", model, &x);
 out:
@@ -363,7 +364,7 @@ static void check_refused(cairn_ctx *ctx, const char *path, const char *signatur
 	o.path = path;
 	o.signature = signature;
 	o.labels = labels;
-	rc = cairn_import_package(ctx, &o, NULL, "pkg", &sum);
+	rc = cairn__import_package(ctx, &o, NULL, "pkg", &sum);
 	if (rc != code)
 		unit_fail(__FILE__, line, "importing '%s': code %d, expected %d (%s)", path, rc, code,
 			  cairn_errmsg(ctx));
@@ -418,7 +419,7 @@ static void test_import_refuses_bad_files(void)
 		struct cairn_import_options o = { 0 };
 		o.path = "good/model.json";
 		o.signature = "a:double,b:double";
-		CHECK_OK(ctx, cairn_import_package(ctx, &o, NULL, "cairn-pkg", NULL));
+		CHECK_OK(ctx, cairn__import_package(ctx, &o, NULL, "cairn-pkg", NULL));
 		REFUSED("cairn-pkg", NULL, NULL, CAIRN_EINVAL, "cairn-pkg");
 		cairn_algorithm_find("xgboost")->free(model);
 	}
@@ -525,7 +526,7 @@ static void test_import_refuses_bad_options(void)
 		o.path = path;
 		o.signature = "a:double,b:double";
 		o.labels = "8,9,10";
-		CHECK_OK(ctx, cairn_import_package(ctx, &o, NULL, "numeric", NULL));
+		CHECK_OK(ctx, cairn__import_package(ctx, &o, NULL, "numeric", NULL));
 	}
 	/* Labels are for classifiers. */
 	REFUSED("reg/model.liblinear", "a:double,b:double", "x,y", CAIRN_EINVAL, "regression");

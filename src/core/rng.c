@@ -1,7 +1,7 @@
 /* The seeded generator (xoshiro256** seeded by splitmix64) used by splits,
- * samples and augmentation; see src/data/rng.h for the exact definitions. */
+ * samples and augmentation; see src/core/rng.h for the exact definitions. */
 #include <math.h>
-#include "data/rng.h"
+#include "core/rng.h"
 
 static uint64_t splitmix64(uint64_t *x)
 {

@@ -17,8 +17,8 @@
  *
  * Not for cryptography. Not thread-safe; one generator per thread.
  */
-#ifndef CAIRN_DATA_RNG_H
-#define CAIRN_DATA_RNG_H
+#ifndef CAIRN_CORE_RNG_H
+#define CAIRN_CORE_RNG_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -3,8 +3,8 @@
  * order of first appearance, with the strings kept for lookup by code. Used
  * for dictionary-encoded columns and category counts. Not thread-safe.
  */
-#ifndef CAIRN_DATA_STRMAP_H
-#define CAIRN_DATA_STRMAP_H
+#ifndef CAIRN_CORE_STRMAP_H
+#define CAIRN_CORE_STRMAP_H
 
 #include <stddef.h>
 #include <stdint.h>

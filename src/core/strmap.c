@@ -1,8 +1,8 @@
-/* String interning with open addressing; see src/data/strmap.h. */
+/* String interning with open addressing; see src/core/strmap.h. */
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/buf.h"
-#include "data/strmap.h"
+#include "core/strmap.h"
 
 static uint64_t mix(uint64_t x)
 {

@@ -1,0 +1,241 @@
+/* Unit tests for built-in training as a tracked run (src/ml/train.c). */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cairn/dataset.h"
+#include "cairn/derive.h"
+#include "cairn/error.h"
+#include "cairn/run.h"
+#include "cairn/train.h"
+#include "cairn/workspace.h"
+#include "core/json.h"
+#include "tests/unit/suites.h"
+
+static cairn_ctx *new_workspace(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	enum cairn_init_result r;
+
+	CHECK_OK(ctx, cairn_workspace_init(ctx, ".", 1, &r));
+	return ctx;
+}
+
+/* 40 rows of two classes, a and b, told apart by x (with a few rows of each
+ * class on the other side, so the split's stratification shows). */
+static void add_classes(cairn_ctx *ctx, const char *name, int variant)
+{
+	struct cairn_dataset_add a = { 0 };
+	int existed;
+	FILE *f = fopen("classes.csv", "w");
+
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fprintf(f, "x,z,y\n");
+	for (int i = 0; i < 40; i++)
+		fprintf(f, "%d,%d,%s\n", i + variant, (i * 7) % 5, i < 25 ? (i % 9 ? "a" : "b") :
+			(i % 11 ? "b" : "a"));
+	fclose(f);
+	a.name = name;
+	a.source = "classes.csv";
+	a.source_kind = "file";
+	a.tabular = 1;
+	a.csv.header = 1;
+	CHECK_OK(ctx, cairn_dataset_add_file(ctx, "classes.csv", &a, NULL, &existed));
+}
+
+static json_t *show(cairn_ctx *ctx, const char *id)
+{
+	json_t *v = NULL;
+
+	CHECK_OK(ctx, cairn_run_show(ctx, id, &v));
+	return v;
+}
+
+static size_t count_runs(cairn_ctx *ctx)
+{
+	struct cairn_run_list_options lo = { 0 };
+	json_t *runs = NULL;
+	size_t n;
+
+	CHECK_OK(ctx, cairn_run_list(ctx, &lo, &runs));
+	n = json_array_size(runs);
+	json_decref(runs);
+	return n;
+}
+
+static void test_train_records_resolved_version(void)
+{
+	cairn_ctx *ctx = new_workspace();
+	struct cairn_train_options o = { 0 };
+	struct cairn_train_result res;
+	json_t *v, *params = json_pack("{s:s}", "n_neighbors", "3"), *in;
+
+	add_classes(ctx, "classes", 0);
+	o.data = "classes";
+	o.target = "y";
+	o.algo = "knn";
+	o.params = params;
+	o.test_split = 0.25;
+	o.seed = 3;
+	o.task = -1;
+	CHECK_OK(ctx, cairn_train(ctx, &o, &res));
+	CHECK(json_is_number(json_object_get(json_object_get(res.metrics, "train"), "accuracy")));
+	CHECK(json_is_number(json_object_get(json_object_get(res.metrics, "test"), "accuracy")));
+	v = show(ctx, res.run_id);
+	CHECK_STR(json_string_value(json_object_get(v, "status")), "FINISHED");
+	CHECK_INT(json_array_size(json_object_get(v, "inputs")), ==, 1);
+	in = json_array_get(json_object_get(v, "inputs"), 0);
+	CHECK_STR(json_string_value(json_object_get(in, "dataset")), "classes@1");
+	CHECK_STR(json_string_value(json_object_get(in, "context")), "train");
+	json_decref(v);
+	json_decref(res.metrics);
+	json_decref(params);
+	cairn_ctx_free(ctx);
+}
+
+/* The held-out rows are those of cairn_split_rows (`cairn data split`) with
+ * ratios 1 - F, F, stratified by the target, and the same seed. */
+static void test_train_split_is_data_split(void)
+{
+	cairn_ctx *ctx = new_workspace();
+	struct cairn_train_options o = { 0 };
+	struct cairn_train_result res;
+	struct cairn_dataset_version dv = { 0 };
+	struct cairn_frame *f = NULL;
+	struct cairn_split sp = { 0 };
+	double ratios[2] = { 0.7, 0.3 };
+	struct cairn_split_options so = { ratios, 2, "y", 11 };
+	json_t *doc = NULL, *rows;
+	json_error_t jerr;
+	size_t i;
+
+	add_classes(ctx, "classes", 0);
+	o.data = "classes";
+	o.target = "y";
+	o.algo = "naive_bayes";
+	o.test_split = 0.3;
+	o.seed = 11;
+	o.task = -1;
+	CHECK_OK(ctx, cairn_train(ctx, &o, &res));
+	CHECK_OK(ctx, cairn_run_get_artifact(ctx, res.run_id, "split/test_rows.json", "rows.json"));
+	doc = json_load_file("rows.json", 0, &jerr);
+	CHECK(doc != NULL);
+	rows = json_object_get(doc, "test_rows");
+	CHECK_STR(json_string_value(json_object_get(doc, "stratify")), "y");
+	CHECK_OK(ctx, cairn_dataset_resolve(ctx, "classes@1", &dv));
+	CHECK_OK(ctx, cairn_dataset_load_frame(ctx, &dv, &f));
+	CHECK_OK(ctx, cairn_split_rows(ctx, f, &so, &sp));
+	CHECK_INT(json_array_size(rows), ==, sp.n[1]);
+	for (i = 0; i < sp.n[1] && i < json_array_size(rows); i++)
+		CHECK_INT(json_integer_value(json_array_get(rows, i)), ==, sp.rows[1][i]);
+	/* 40 rows at 0.3: 12 held out, each class within one row of its share. */
+	CHECK_INT(sp.n[1], ==, 12);
+	cairn_split_release(&sp);
+	cairn_frame_free(f);
+	cairn_dataset_version_release(&dv);
+	json_decref(doc);
+	json_decref(res.metrics);
+	cairn_ctx_free(ctx);
+}
+
+static void test_train_messages_name_fields(void)
+{
+	cairn_ctx *ctx = new_workspace();
+	struct cairn_train_options o = { 0 };
+	struct cairn_train_result res;
+	const char *shards[] = { "a", "b" }, *members[] = { "m1", "m2" };
+
+	add_classes(ctx, "classes", 0);
+	o.task = -1;
+	o.algo = "knn";
+	CHECK_ERR(ctx, cairn_train_check(ctx, &o), CAIRN_EINVAL, "training needs a dataset");
+	o.data = "classes";
+	o.test = "classes";
+	o.test_split = 0.2;
+	CHECK_ERR(ctx, cairn_train_check(ctx, &o), CAIRN_EINVAL,
+		  "a test dataset and a test split exclude each other");
+	CHECK(!strstr(cairn_errmsg(ctx), "--"));
+	o.test = NULL;
+	o.unlabeled = "classes";
+	CHECK_ERR(ctx, cairn_train_check(ctx, &o), CAIRN_EINVAL,
+		  "an unlabeled dataset and a self-training threshold go together");
+	o.unlabeled = NULL;
+	o.members = members;
+	o.nmembers = 2;
+	CHECK_ERR(ctx, cairn_train_check(ctx, &o), CAIRN_EINVAL,
+		  "members need the ensemble algorithm");
+	o.members = NULL;
+	o.nmembers = 0;
+	o.data = NULL;
+	o.test_split = 0;
+	o.shards = shards;
+	o.nshards = 2;
+	o.algo = "logistic";
+	CHECK_ERR(ctx, cairn_train_check(ctx, &o), CAIRN_EINVAL,
+		  "federated training needs a target column");
+	o.target = "y";
+	o.algo = "xgboost";
+	CHECK_ERR(ctx, cairn_train_check(ctx, &o), CAIRN_EINVAL,
+		  "federated training trains logistic or linear, not 'xgboost'");
+	/* Checked by cairn_train too, before any run. */
+	CHECK_ERR(ctx, cairn_train(ctx, &o, &res), CAIRN_EINVAL, "logistic or linear");
+	CHECK_STR(res.run_id, "");
+	CHECK_INT(count_runs(ctx), ==, 0);
+
+	/* In the run: a split that leaves a part empty names the values. */
+	memset(&o, 0, sizeof(o));
+	o.task = -1;
+	o.data = "classes";
+	o.target = "y";
+	o.algo = "knn";
+	o.test_split = 0.99;
+	CHECK_ERR(ctx, cairn_train(ctx, &o, &res), CAIRN_EINVAL,
+		  "a test split of 0.99 of 40 rows leaves the training set empty");
+	CHECK(res.run_id[0] != '\0');
+	{
+		json_t *v = show(ctx, res.run_id);
+		CHECK_STR(json_string_value(json_object_get(v, "status")), "FAILED");
+		json_decref(v);
+	}
+	o.test_split = 0;
+	o.cv = 41;
+	CHECK_ERR(ctx, cairn_train(ctx, &o, &res), CAIRN_EINVAL,
+		  "cv 41: cross-validation needs 2 to 40 folds");
+	cairn_ctx_free(ctx);
+}
+
+static void test_train_cancelled(void)
+{
+	cairn_ctx *ctx = new_workspace();
+	struct cairn_train_options o = { 0 };
+	struct cairn_train_result res;
+	struct cairn_cancel cancel = { 0 };
+
+	add_classes(ctx, "classes", 0);
+	o.data = "classes";
+	o.target = "y";
+	o.algo = "knn";
+	o.task = -1;
+	cancel.requested = 1;
+	cancel.sig = SIGINT;
+	cairn_ctx_set_cancel(ctx, &cancel);
+	CHECK_ERR(ctx, cairn_train(ctx, &o, &res), CAIRN_EINTERRUPTED, "interrupted by SIGINT");
+	CHECK_STR(res.run_id, "");
+	CHECK_INT(count_runs(ctx), ==, 0);
+	/* Nothing asked: it trains. */
+	cancel.requested = 0;
+	cancel.sig = 0;
+	CHECK_OK(ctx, cairn_train(ctx, &o, &res));
+	json_decref(res.metrics);
+	cairn_ctx_free(ctx);
+}
+
+const struct unit_test train_tests[] = {
+	{ "train_records_resolved_version", test_train_records_resolved_version },
+	{ "train_split_is_data_split", test_train_split_is_data_split },
+	{ "train_messages_name_fields", test_train_messages_name_fields },
+	{ "train_cancelled", test_train_cancelled },
+	{ NULL, NULL }
+};
