@@ -120,7 +120,6 @@ int main(int argc, char **argv)
 	topts.task = -1;
 	topts.name = "embed-c";
 	topts.experiment = "embed";
-	topts.quiet = 1;
 	if (cairn_train(ctx, &topts, &res))
 		goto out;
 	printf("run %s\n", res.run_id);

@@ -105,7 +105,6 @@ void embed(const std::string &csv, const std::string &target, const std::string 
 	opts.task = -1;
 	opts.name = "embed-cpp";
 	opts.experiment = "embed";
-	opts.quiet = 1;
 	cairn_train_result res = cairn_train_result();
 	int rc = cairn_train(ctx, &opts, &res);
 	json_ptr train_metrics(res.metrics);
