@@ -8,8 +8,9 @@
  * "examples" and ends it. The library reads no environment: the program
  * passes what it takes from there.
  *
- * Build: cc -Iinclude track-example.c libcairn.a $(pkg-config --libs
- *        libcrypto jansson sqlite3 libcurl libpq yaml-0.1) -pthread -lm
+ * Build against an installed libcairn (make test builds it so, from the
+ * copy it installs in build/install):
+ *   cc -std=c11 track-example.c $(pkg-config --cflags --libs cairn) -o track-example
  */
 #include <stdio.h>
 #include <stdlib.h>

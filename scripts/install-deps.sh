@@ -6,37 +6,37 @@
 # Usage: scripts/install-deps.sh [--check]
 #   --check   only list the missing packages; exit 1 when there are any
 #
-# A new capability that needs a package adds it to PACKAGES below, and only there.
-# Some are for the tests only: postgresql (a real server for SQL acquisition),
-# clang (fuzzing), python3-xgboost (cairn's XGBoost models must equal
-# Python's, byte for byte).
+# A new capability that needs a package adds it to PACKAGES below, and only
+# there, with what needs it. Packages are installed for what cairn builds,
+# links or loads, for the tests (make test), the benchmarks (make bench), and
+# for a capability on the roadmap only where that is said.
 
-PACKAGES="
-	build-essential
-	pkg-config
-	libsqlite3-dev
-	sqlite3
-	libjansson-dev
-	libssl-dev
-	openssl
-	libzstd-dev
-	libyaml-dev
-	libcurl4-openssl-dev
-	libmicrohttpd-dev
-	libxgboost-dev
-	liblinear-dev
-	liblbfgs-dev
-	libpq-dev
-	libgit2-dev
-	git
-	python3
-	python3-xgboost
-	time
-	curl
-	clang
-	libclang-rt-14-dev
-	postgresql
-"
+# One package a line; after the "#", what uses it.
+PACKAGES=$(sed 's/#.*//' <<'EOF'
+build-essential      # cc, make, ar; g++ (examples/embed.cpp); nm, readelf (t0007)
+pkg-config           # the Makefile's flags; cairn.pc checked in t0007
+libsqlite3-dev       # linked: the metadata store (src/store/db.c)
+sqlite3              # tests read cairn.db with the sqlite3 program (t0001, t1004, t3008, ...)
+libjansson-dev       # linked: JSON everywhere; the public headers use json_t
+libssl-dev           # linked: libcrypto's SHA-256 for the object store (src/core/hash.c)
+openssl              # make bench compares hashing with `openssl dgst` (bench/bench-*.sh)
+libyaml-dev          # linked: expectation suites, MLmodel manifests (src/core/yaml.c)
+libcurl4-openssl-dev # header at build time; libcurl4 loaded at run time for http(s) data add
+libmicrohttpd-dev    # for the coming `cairn serve` (README's roadmap); not linked yet
+libxgboost-dev       # header at build time; libxgboost0 loaded at run time (xgboost, random_forest)
+liblinear-dev        # header at build time; liblinear4 loaded at run time (logistic, linear_svm, linear)
+liblbfgs-dev         # linked: multinomial logistic regression (src/ml/softmax.c)
+libpq-dev            # header at build time; libpq5 loaded at run time for `data add --sql postgresql://`
+git                  # run code versions (src/track/codever.c runs git); t3002, t3006, t3007
+python3              # tests parse JSON, drive ptys and find free ports with it
+python3-xgboost      # t4001: cairn's XGBoost models equal Python's, byte for byte
+time                 # /usr/bin/time measures peak memory in t1005
+curl                 # t2002 waits for its HTTP server with curl
+clang                # fuzz targets (make fuzz; t0005 replays them)
+libclang-rt-14-dev   # clang's libFuzzer and sanitizer runtimes for the fuzz targets
+postgresql           # t2002 runs a real server for SQL acquisition
+EOF
+)
 
 set -eu
 

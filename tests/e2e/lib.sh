@@ -3,7 +3,7 @@
 # A script sources this file, then calls test_expect_success 'what' 'body'
 # for each test and test_done at the end. Each script runs in a fresh
 # directory tests/e2e/trash.<script>/ (removed when every test passed), with
-# the freshly built cairn first on PATH and no CAIRN_DIR. Each body runs in a
+# the freshly built cairn first on PATH, then /usr/bin, and no CAIRN_DIR. Each body runs in a
 # subshell with `set -e`, so its first failing command fails the test.
 #
 # Helpers: test_must_fail CMD (fails, but did not crash), test_expect_code N CMD,
@@ -19,7 +19,12 @@ DATASETS=${CAIRN_DATASETS:-$SRC_ROOT/examples/data}
 SHARED_DATASETS=$(cd "$SRC_ROOT/../shared/datasets" 2>/dev/null && pwd || echo "")
 TRASH="$TEST_DIRECTORY/trash.$TEST_NAME"
 
-PATH="$SRC_ROOT:$PATH"
+# The tools are those of the Debian packages that scripts/install-deps.sh
+# installs: /usr/bin comes before the rest of PATH. A version manager's
+# python3 found first (a pyenv shim is a chain of bash scripts) costs up to
+# a second per call on a loaded machine, the scripts call python3 hundreds
+# of times, and lacks the modules the tests use from Debian (python3-xgboost).
+PATH="$SRC_ROOT:/usr/bin:$PATH"
 export PATH
 unset CAIRN_DIR CAIRN_LOG CAIRN_LOG_FORMAT
 export HOME="$TRASH" LC_ALL=C TZ=UTC
