@@ -22,8 +22,9 @@ typedef struct cairn_buf {
 	size_t alloc;
 } cairn_buf;
 
-#define CAIRN_BUF_INIT { cairn__buf_empty, 0, 0 }
-extern char cairn__buf_empty[];
+#define CAIRN_BUF_INIT { cairn_buf_empty_, 0, 0 }
+/* What CAIRN_BUF_INIT points an empty buffer at (never written). */
+extern char cairn_buf_empty_[];
 
 void cairn_buf_init(cairn_buf *b);
 /* Frees the memory and leaves b empty (as after cairn_buf_init). */

@@ -45,11 +45,17 @@ void cairn_model_free(cairn_model *m);
 /* The MLmodel manifest as JSON (borrowed). */
 const json_t *cairn_model_manifest(const cairn_model *m);
 
+/* A classifier's number of classes (0 for other models), and class i's
+ * label as it was in the training data (NULL when i is out of range;
+ * owned by m). */
+int cairn_model_nclasses(const cairn_model *m);
+const char *cairn_model_class(const cairn_model *m, int i);
+
 /*
  * Predicts rows[0..nrows) of f (rows NULL: all): *out (allocated) holds
  * nrows * *noutputs values, row by row: a classifier's probability of each
- * class in the order of the manifest's signature, a regressor's prediction,
- * or a clustering's cluster index.
+ * class in the order of cairn_model_class(), a regressor's prediction, or
+ * a clustering's cluster index.
  */
 int cairn_model_predict(cairn_ctx *ctx, const cairn_model *m, const struct cairn_frame *f,
 			const size_t *rows, size_t nrows, double **out, size_t *noutputs);

@@ -30,6 +30,7 @@ enum cairn_init_result {
  * and opens it on ctx. When dir already holds a workspace or, unless nested
  * is set, lies inside one, that workspace is left unchanged and opened
  * instead. A half-made workspace (from a crash during init) is completed.
+ * *result (result may be NULL) says which of these happened.
  */
 int cairn_workspace_init(cairn_ctx *ctx, const char *dir, int nested,
 			 enum cairn_init_result *result);

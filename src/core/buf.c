@@ -6,7 +6,7 @@
 #include "cairn/buf.h"
 #include "core/oom.h"
 
-char cairn__buf_empty[1];
+char cairn_buf_empty_[1];
 
 /* The one place libcairn writes to stderr: memory is exhausted and the
  * process ends (see docs/internals/core.md, "Out of memory"). */
@@ -55,7 +55,7 @@ char *cairn_xstrndup(const char *s, size_t n)
 
 void cairn_buf_init(cairn_buf *b)
 {
-	b->buf = cairn__buf_empty;
+	b->buf = cairn_buf_empty_;
 	b->len = 0;
 	b->alloc = 0;
 }

@@ -495,7 +495,11 @@ static int set_names(cairn_csv *r, const struct cairn_csv_field *f, size_t n, in
 	return 0;
 }
 
-static cairn_csv *reader_new(cairn_ctx *ctx, const char *name, size_t max_record)
+/* A reader whose buffer starts at a chunk, or at size_hint bytes (plus the
+ * terminator) when the whole input is smaller: small inputs in memory then
+ * cost no megabyte each. The buffer grows for longer records as usual. */
+static cairn_csv *reader_new(cairn_ctx *ctx, const char *name, size_t max_record,
+			     size_t size_hint)
 {
 	cairn_csv *r = cairn_xcalloc(1, sizeof(*r));
 
@@ -504,6 +508,8 @@ static cairn_csv *reader_new(cairn_ctx *ctx, const char *name, size_t max_record
 	r->fd = -1;
 	r->max_record = max_record ? max_record : CAIRN_CSV_MAX_RECORD;
 	r->cap = CHUNK < r->max_record ? CHUNK : r->max_record + 2;
+	if (size_hint && size_hint + 2 < r->cap)
+		r->cap = size_hint + 2 < 64 ? 64 : size_hint + 2;
 	r->buf = cairn_xmalloc(r->cap);
 	r->range_end = UINT64_MAX;
 	r->line = 1;
@@ -562,7 +568,7 @@ static int start(cairn_csv *r, const struct cairn_csv_options *opts)
 int cairn_csv_open_fd(cairn_ctx *ctx, int fd, const char *name,
 		      const struct cairn_csv_options *opts, cairn_csv **out)
 {
-	cairn_csv *r = reader_new(ctx, name, opts ? opts->max_record : 0);
+	cairn_csv *r = reader_new(ctx, name, opts ? opts->max_record : 0, 0);
 	int rc;
 
 	r->fd = fd;
@@ -600,7 +606,7 @@ int cairn_csv_open(cairn_ctx *ctx, const char *path, const char *name,
 int cairn_csv_open_mem(cairn_ctx *ctx, const char *data, size_t len, const char *name,
 		       const struct cairn_csv_options *opts, cairn_csv **out)
 {
-	cairn_csv *r = reader_new(ctx, name, opts ? opts->max_record : 0);
+	cairn_csv *r = reader_new(ctx, name, opts ? opts->max_record : 0, len);
 	int rc;
 
 	r->mem = data;
@@ -617,7 +623,7 @@ int cairn_csv_open_range(cairn_ctx *ctx, const cairn_csv *like, int fd,
 			 uint64_t start_at, uint64_t end, uint64_t line_base,
 			 cairn_csv **out)
 {
-	cairn_csv *r = reader_new(ctx, like->name, like->max_record);
+	cairn_csv *r = reader_new(ctx, like->name, like->max_record, 0);
 	int rc;
 
 	r->fd = fd;

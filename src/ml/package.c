@@ -253,6 +253,16 @@ const cairn_prep *cairn_model_prep(const cairn_model *m) { return m->prep; }
 const void *cairn_model_learner(const cairn_model *m) { return m->learner; }
 const json_t *cairn_model_manifest(const cairn_model *m) { return m->manifest; }
 
+int cairn_model_nclasses(const cairn_model *m)
+{
+	return m->prep ? cairn_prep_nclasses(m->prep) : 0;
+}
+
+const char *cairn_model_class(const cairn_model *m, int i)
+{
+	return i >= 0 && i < cairn_model_nclasses(m) ? cairn_prep_class(m->prep, i) : NULL;
+}
+
 int cairn_model_predict(cairn_ctx *ctx, const cairn_model *m, const struct cairn_frame *f,
 			const size_t *rows, size_t nrows, double **out, size_t *noutputs)
 {

@@ -165,9 +165,13 @@ static int write_config(cairn_ctx *ctx, const char *dotdir)
 int cairn_workspace_init(cairn_ctx *ctx, const char *dir, int nested,
 			 enum cairn_init_result *result)
 {
+	enum cairn_init_result ignored;
 	cairn_buf root = CAIRN_BUF_INIT, p = CAIRN_BUF_INIT;
 	cairn__db *db = NULL;
 	int rc;
+
+	if (!result)
+		result = &ignored;
 
 	*result = CAIRN_INIT_EXISTED;
 	root_of_cairn_dir(dir, &root);

@@ -191,6 +191,17 @@ static void check_roundtrip(const char *algo, const char *target, const char *ta
 	if (!loaded)
 		goto out;
 	m = cairn_model_manifest(loaded);
+	/* A classifier names its classes in the order of its outputs. */
+	if (!strcmp(task, "classification")) {
+		CHECK_INT(cairn_model_nclasses(loaded), ==, 3);
+		CHECK_STR(cairn_model_class(loaded, 0), "a");
+		CHECK_STR(cairn_model_class(loaded, 2), "c");
+		CHECK(cairn_model_class(loaded, 3) == NULL);
+		CHECK(cairn_model_class(loaded, -1) == NULL);
+	} else {
+		CHECK_INT(cairn_model_nclasses(loaded), ==, 0);
+		CHECK(cairn_model_class(loaded, 0) == NULL);
+	}
 	CHECK_STR(mstr(m, "flavors", "cairn", "algorithm"), algo);
 	CHECK_STR(mstr(m, "flavors", "cairn", "task"), task);
 	CHECK_STR(mstr(m, "flavors", "cairn", "preprocess"), "preprocess.json");
