@@ -13,40 +13,8 @@
 #include "cairn/workspace.h"
 #include "core/json.h"
 #include "ml/msg-pipe.h"
+#include "tests/unit/ml-fixture.h"
 #include "tests/unit/suites.h"
-
-static cairn_ctx *new_workspace(void)
-{
-	cairn_ctx *ctx = cairn_ctx_new();
-	enum cairn_init_result r;
-
-	CHECK_OK(ctx, cairn_workspace_init(ctx, ".", 1, &r));
-	return ctx;
-}
-
-/* 40 rows of two classes told apart by x; variant shifts x, so that each
- * variant is a different version. */
-static void add_classes(cairn_ctx *ctx, const char *name, int variant)
-{
-	struct cairn_dataset_add a = { 0 };
-	int existed;
-	FILE *f = fopen("classes.csv", "w");
-
-	CHECK(f != NULL);
-	if (!f)
-		return;
-	fprintf(f, "x,z,y\n");
-	for (int i = 0; i < 40; i++)
-		fprintf(f, "%d,%d,%s\n", i + variant, (i * 7) % 5, i < 25 ? (i % 9 ? "a" : "b") :
-			(i % 11 ? "b" : "a"));
-	fclose(f);
-	a.name = name;
-	a.source = "classes.csv";
-	a.source_kind = "file";
-	a.tabular = 1;
-	a.csv.header = 1;
-	CHECK_OK(ctx, cairn_dataset_add_file(ctx, "classes.csv", &a, NULL, &existed));
-}
 
 static void test_sweep_parse_grid(void)
 {
@@ -128,7 +96,7 @@ static void on_trial(void *arg, const json_t *trial)
 	CHECK(json_is_integer(json_object_get(trial, "trial")));
 	CHECK(json_is_object(json_object_get(trial, "params")));
 	if (s->other && s->calls == 1)
-		add_classes(s->other, "classes", 100);
+		fixture_add_classes(s->other, "classes", 100);
 	if (s->cancel && s->calls == 1) {
 		s->cancel->sig = SIGINT;
 		s->cancel->requested = 1;
@@ -145,7 +113,7 @@ static json_t *show(cairn_ctx *ctx, const char *id)
 
 static void test_sweep_grid_in_processes(void)
 {
-	cairn_ctx *ctx = new_workspace();
+	cairn_ctx *ctx = fixture_workspace();
 	const char *grid[] = { "n_neighbors=1,7", "weights=uniform,distance" };
 	struct cairn_sweep_options o = { 0 };
 	struct cairn_sweep_result res;
@@ -154,7 +122,7 @@ static void test_sweep_grid_in_processes(void)
 	double best = -1;
 	size_t i;
 
-	add_classes(ctx, "classes", 0);
+	fixture_add_classes(ctx, "classes", 0);
 	o.data = "classes";
 	o.target = "y";
 	o.algo = "knn";
@@ -195,14 +163,14 @@ static void test_sweep_grid_in_processes(void)
 
 static void test_sweep_failed_trials(void)
 {
-	cairn_ctx *ctx = new_workspace();
+	cairn_ctx *ctx = fixture_workspace();
 	const char *mixed[] = { "n_neighbors=3,zero" }, *bad[] = { "k=1,3" };
 	struct cairn_sweep_options o = { 0 };
 	struct cairn_sweep_result res;
 	struct seen seen = { 0 };
 	const json_t *failed;
 
-	add_classes(ctx, "classes", 0);
+	fixture_add_classes(ctx, "classes", 0);
 	o.data = "classes";
 	o.target = "y";
 	o.algo = "knn";
@@ -236,7 +204,7 @@ static void test_sweep_failed_trials(void)
  * start. */
 static void test_sweep_resolves_data_once(void)
 {
-	cairn_ctx *ctx = new_workspace(), *other = cairn_ctx_new();
+	cairn_ctx *ctx = fixture_workspace(), *other = cairn_ctx_new();
 	const char *grid[] = { "n_neighbors=1,3,5" };
 	struct cairn_sweep_options o = { 0 };
 	struct cairn_sweep_result res;
@@ -245,7 +213,7 @@ static void test_sweep_resolves_data_once(void)
 	json_t *t;
 	size_t i;
 
-	add_classes(ctx, "classes", 0);
+	fixture_add_classes(ctx, "classes", 0);
 	CHECK_OK(other, cairn_workspace_open(other, unit_dir()));
 	seen.other = other;
 	o.data = "classes";
@@ -287,7 +255,7 @@ static size_t running_runs(cairn_ctx *ctx)
 /* Cancelled between trials: none starts any more, the sweep run ends KILLED. */
 static void test_sweep_cancelled_between_trials(void)
 {
-	cairn_ctx *ctx = new_workspace();
+	cairn_ctx *ctx = fixture_workspace();
 	const char *grid[] = { "n_neighbors=1,3,5" };
 	struct cairn_sweep_options o = { 0 };
 	struct cairn_sweep_result res;
@@ -295,7 +263,7 @@ static void test_sweep_cancelled_between_trials(void)
 	struct seen seen = { 0 };
 	json_t *v;
 
-	add_classes(ctx, "classes", 0);
+	fixture_add_classes(ctx, "classes", 0);
 	cairn_ctx_set_cancel(ctx, &cancel);
 	seen.cancel = &cancel;
 	o.data = "classes";
@@ -329,7 +297,7 @@ static void test_sweep_cancelled_between_trials(void)
  * survive fork() in a process that used it already, as this one has.) */
 static void test_sweep_cancel_stops_running_trial(void)
 {
-	cairn_ctx *ctx = new_workspace();
+	cairn_ctx *ctx = fixture_workspace();
 	const char *grid[] = { "n_neighbors=zero,3" };
 	struct cairn_sweep_options o = { 0 };
 	struct cairn_sweep_result res;
@@ -399,7 +367,7 @@ static void test_pipe_to_closed_reader_fails_with_epipe(void)
 
 static void test_sweep_cancelled_before_start(void)
 {
-	cairn_ctx *ctx = new_workspace();
+	cairn_ctx *ctx = fixture_workspace();
 	const char *grid[] = { "n_neighbors=1,3" };
 	struct cairn_sweep_options o = { 0 };
 	struct cairn_sweep_result res;
@@ -407,7 +375,7 @@ static void test_sweep_cancelled_before_start(void)
 	struct cairn_run_list_options lo = { 0 };
 	json_t *runs = NULL;
 
-	add_classes(ctx, "classes", 0);
+	fixture_add_classes(ctx, "classes", 0);
 	o.data = "classes";
 	o.target = "y";
 	o.algo = "knn";

@@ -10,40 +10,8 @@
 #include "cairn/train.h"
 #include "cairn/workspace.h"
 #include "core/json.h"
+#include "tests/unit/ml-fixture.h"
 #include "tests/unit/suites.h"
-
-static cairn_ctx *new_workspace(void)
-{
-	cairn_ctx *ctx = cairn_ctx_new();
-	enum cairn_init_result r;
-
-	CHECK_OK(ctx, cairn_workspace_init(ctx, ".", 1, &r));
-	return ctx;
-}
-
-/* 40 rows of two classes, a and b, told apart by x (with a few rows of each
- * class on the other side, so the split's stratification shows). */
-static void add_classes(cairn_ctx *ctx, const char *name, int variant)
-{
-	struct cairn_dataset_add a = { 0 };
-	int existed;
-	FILE *f = fopen("classes.csv", "w");
-
-	CHECK(f != NULL);
-	if (!f)
-		return;
-	fprintf(f, "x,z,y\n");
-	for (int i = 0; i < 40; i++)
-		fprintf(f, "%d,%d,%s\n", i + variant, (i * 7) % 5, i < 25 ? (i % 9 ? "a" : "b") :
-			(i % 11 ? "b" : "a"));
-	fclose(f);
-	a.name = name;
-	a.source = "classes.csv";
-	a.source_kind = "file";
-	a.tabular = 1;
-	a.csv.header = 1;
-	CHECK_OK(ctx, cairn_dataset_add_file(ctx, "classes.csv", &a, NULL, &existed));
-}
 
 static json_t *show(cairn_ctx *ctx, const char *id)
 {
@@ -67,12 +35,12 @@ static size_t count_runs(cairn_ctx *ctx)
 
 static void test_train_records_resolved_version(void)
 {
-	cairn_ctx *ctx = new_workspace();
+	cairn_ctx *ctx = fixture_workspace();
 	struct cairn_train_options o = { 0 };
 	struct cairn_train_result res;
 	json_t *v, *params = json_pack("{s:s}", "n_neighbors", "3"), *in;
 
-	add_classes(ctx, "classes", 0);
+	fixture_add_classes(ctx, "classes", 0);
 	o.data = "classes";
 	o.target = "y";
 	o.algo = "knn";
@@ -99,7 +67,7 @@ static void test_train_records_resolved_version(void)
  * ratios 1 - F, F, stratified by the target, and the same seed. */
 static void test_train_split_is_data_split(void)
 {
-	cairn_ctx *ctx = new_workspace();
+	cairn_ctx *ctx = fixture_workspace();
 	struct cairn_train_options o = { 0 };
 	struct cairn_train_result res;
 	struct cairn_dataset_version dv = { 0 };
@@ -111,7 +79,7 @@ static void test_train_split_is_data_split(void)
 	json_error_t jerr;
 	size_t i;
 
-	add_classes(ctx, "classes", 0);
+	fixture_add_classes(ctx, "classes", 0);
 	o.data = "classes";
 	o.target = "y";
 	o.algo = "naive_bayes";
@@ -142,12 +110,12 @@ static void test_train_split_is_data_split(void)
 
 static void test_train_messages_name_fields(void)
 {
-	cairn_ctx *ctx = new_workspace();
+	cairn_ctx *ctx = fixture_workspace();
 	struct cairn_train_options o = { 0 };
 	struct cairn_train_result res;
 	const char *shards[] = { "a", "b" }, *members[] = { "m1", "m2" };
 
-	add_classes(ctx, "classes", 0);
+	fixture_add_classes(ctx, "classes", 0);
 	o.task = -1;
 	o.algo = "knn";
 	CHECK_ERR(ctx, cairn_train_check(ctx, &o), CAIRN_EINVAL, "training needs a dataset");
@@ -208,12 +176,12 @@ static void test_train_messages_name_fields(void)
 
 static void test_train_cancelled(void)
 {
-	cairn_ctx *ctx = new_workspace();
+	cairn_ctx *ctx = fixture_workspace();
 	struct cairn_train_options o = { 0 };
 	struct cairn_train_result res;
 	struct cairn_cancel cancel = { 0 };
 
-	add_classes(ctx, "classes", 0);
+	fixture_add_classes(ctx, "classes", 0);
 	o.data = "classes";
 	o.target = "y";
 	o.algo = "knn";
