@@ -4,7 +4,8 @@
 # damaged copy that fsck catches; then the same data as versioned datasets:
 # schema and profile, an HTML report, quality checks, splits and samples;
 # then a training script run as tracked runs, searched, compared, traced in
-# the lineage and reproduced. Uses the freshly built ./cairn; safe to run
+# the lineage and reproduced; then a built-in model trained, used to predict
+# and evaluated. Uses the freshly built ./cairn; safe to run
 # again (it starts from scratch each time). CAIRN_DEMO_DIR=DIR puts the demo's
 # files in DIR instead of build/demo (DIR is emptied first).
 set -eu
@@ -176,6 +177,20 @@ run lineage "$first" --format openlineage | head -n 2 | cut -c1-160
 say "15. Reproduce a run from its commit, inputs and params: same bytes?"
 run reproduce -q "$first"
 run runs show "$first"
+
+say "16. Built-in training: a tracked run that leaves a model package"
+run train --data iris-train --test iris-test --target species --algo xgboost \
+	--param n_estimators=20 --seed 1 --name iris-xgboost --experiment iris --threads 1
+model=$("$CAIRN" runs search "attributes.run_name = 'iris-xgboost'" --json |
+	sed -n 's/^ *"id": "\(.*\)",$/\1/p' | head -n 1)
+echo "The model package is the run's artifact 'model':"
+"$CAIRN" runs artifacts "$model" | sed 's/^/  /'
+
+say "17. Use the model: predictions with probabilities, and metrics on held-out rows"
+run predict "$model" --data iris-test --proba --out "$DEMO/iris-predictions.csv"
+head -n 4 "$DEMO/iris-predictions.csv" | sed 's/^/  /'
+run evaluate "$model" --data iris-test --plots "$DEMO/iris-plots"
+echo "Plots: $(ls "$DEMO/iris-plots" | tr '\n' ' ')"
 
 say "Done. The demo workspace is in $DEMO/project; try, for example:"
 echo "  cd $DEMO/project && $CAIRN data list --json"
