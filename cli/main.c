@@ -86,6 +86,7 @@ int cmd_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const struct cli_command *c;
+	const char *policy;
 	int verbosity = 0, quiet = 0, i;
 	char *no_args[] = { (char *)"help", NULL };
 
@@ -95,7 +96,9 @@ int main(int argc, char **argv)
 	 * from anything else on the machine: they sleep instead, unless the
 	 * user chose. libgomp reads this once, when libxgboost is first loaded,
 	 * which no command does before this line. */
-	setenv("OMP_WAIT_POLICY", "passive", 0);
+	policy = getenv("OMP_WAIT_POLICY");
+	if (!policy || !*policy)
+		setenv("OMP_WAIT_POLICY", "passive", 1);
 	cli_log_from_env();
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
