@@ -14,6 +14,7 @@
 # xgboost (python3-pandas, python3-xgboost: scripts/install-deps.sh).
 cd "$(dirname "$0")/.." || exit 1
 root=$PWD
+. bench/lib.sh
 cairn=$root/cairn
 work=$root/bench/work/ml
 rows=${BENCH_ML_ROWS:-1000000}
@@ -76,14 +77,6 @@ p = b.predict(xgb.DMatrix(df[[c for c in df.columns if c != "y"]], nthread=$thre
 pd.DataFrame({"prediction": (p > 0.5).astype(int), "proba_0": 1 - p, "proba_1": p}).to_csv(sys.argv[2], index=False)
 EOF
 
-timed() { # prints microseconds
-	local start end
-	start=$(date +%s%N)
-	"$@" >/dev/null || { echo "benchmark command failed: $*" >&2; exit 1; }
-	end=$(date +%s%N)
-	echo $(((end - start) / 1000))
-}
-best() { printf "%s\n" "$@" | sort -n | head -n 1; }
 cairn_train() {
 	rm -rf .cairn && "$cairn" init >/dev/null &&
 	"$cairn" data add big.csv >/dev/null &&

@@ -7,6 +7,7 @@
 # BENCH_SWEEP_RUNS (default 2), measured in this run.
 cd "$(dirname "$0")/.." || exit 1
 root=$PWD
+. bench/lib.sh
 cairn=$root/cairn
 work=$root/bench/work/sweep
 runs=${BENCH_SWEEP_RUNS:-2}
@@ -24,14 +25,6 @@ trap 'cd "$root" && rm -rf "$work"' EXIT
 unset CAIRN_DIR CAIRN_RUN_ID
 "$cairn" init >/dev/null && "$cairn" data add "$data" >/dev/null || exit 1
 
-timed() { # prints microseconds
-	local start end
-	start=$(date +%s%N)
-	"$@" >/dev/null || { echo "benchmark command failed: $*" >&2; exit 1; }
-	end=$(date +%s%N)
-	echo $(((end - start) / 1000))
-}
-best() { printf "%s\n" "$@" | sort -n | head -n 1; }
 sweep() {
 	"$cairn" -q sweep --data "$name" --target "$target" --algo xgboost --cv 5 -j "$1" \
 		--grid max_depth=2,4,6 --grid learning_rate=0.1,0.3

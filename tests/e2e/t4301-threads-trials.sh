@@ -10,11 +10,17 @@ jq_py() {
 	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
 }
 
-# The threads param of each child run of the sweep whose --json is in $1.
-trial_threads() {
-	for r in $(jq_py "\" \".join(t[\"run_id\"] for t in d[\"trials\"])" <"$1"); do
+# Runs `cairn sweep ARGS... --json` and checks that every trial's run has
+# the param threads=$1.
+sweep_threads() {
+	local expect=$1
+	shift
+	cairn sweep "$@" --json >sweep.json &&
+	for r in $(jq_py "\" \".join(t[\"run_id\"] for t in d[\"trials\"])" <sweep.json); do
 		cairn runs show $r --json | jq_py "d[\"params\"][\"threads\"]" || return 1
-	done | sort -u
+	done | sort -u >threads &&
+	echo $expect >expect &&
+	test_cmp expect threads
 }
 
 cores=$(python3 -c "import os; print(len(os.sched_getaffinity(0)))")
@@ -54,35 +60,23 @@ test_expect_success '--threads is what every fit gets, whatever the size' '
 '
 
 test_expect_success 'sweep -j 1: each trial gets the usable cores' '
-	cairn sweep --data wide --target y --algo naive_bayes --cv 2 -j 1 \
-		--grid var_smoothing=1e-9,1e-8 --json >j1.json &&
-	trial_threads j1.json >threads &&
-	echo $cores >expect &&
-	test_cmp expect threads
+	sweep_threads $cores --data wide --target y --algo naive_bayes --cv 2 -j 1 \
+		--grid var_smoothing=1e-9,1e-8
 '
 
 test_expect_success 'sweep -j 2: the trials share them (cores / 2, at least 1)' '
-	cairn sweep --data wide --target y --algo naive_bayes --cv 2 -j 2 \
-		--grid var_smoothing=1e-9,1e-8 --json >j2.json &&
-	trial_threads j2.json >threads &&
-	echo $half >expect &&
-	test_cmp expect threads
+	sweep_threads $half --data wide --target y --algo naive_bayes --cv 2 -j 2 \
+		--grid var_smoothing=1e-9,1e-8
 '
 
 test_expect_success 'sweep -j 2 on small data: one thread per trial' '
-	cairn sweep --data iris --target species --algo xgboost --cv 5 -j 2 \
-		--grid max_depth=2,3 --param n_estimators=5 --json >small.json &&
-	trial_threads small.json >threads &&
-	echo 1 >expect &&
-	test_cmp expect threads
+	sweep_threads 1 --data iris --target species --algo xgboost --cv 5 -j 2 \
+		--grid max_depth=2,3 --param n_estimators=5
 '
 
 test_expect_success 'sweep --threads N gives each trial N' '
-	cairn sweep --data iris --target species --algo knn -j 2 --threads 2 \
-		--grid n_neighbors=1,3 --json >fixed.json &&
-	trial_threads fixed.json >threads &&
-	echo 2 >expect &&
-	test_cmp expect threads
+	sweep_threads 2 --data iris --target species --algo knn -j 2 --threads 2 \
+		--grid n_neighbors=1,3
 '
 
 test_expect_success 'the --threads help of train and sweep says what the default is' '
@@ -92,9 +86,11 @@ test_expect_success 'the --threads help of train and sweep says what the default
 	test_grep "divided by the" help
 '
 
-test_expect_success 'OpenMP waits passively unless OMP_WAIT_POLICY is set' '
+test_expect_success 'OpenMP waits passively unless OMP_WAIT_POLICY is set (not empty)' '
 	(unset OMP_WAIT_POLICY && cairn run -- sh -c "echo \$OMP_WAIT_POLICY") >policy &&
 	echo passive >expect &&
+	test_cmp expect policy &&
+	OMP_WAIT_POLICY= cairn run -- sh -c "echo \$OMP_WAIT_POLICY" >policy &&
 	test_cmp expect policy &&
 	OMP_WAIT_POLICY=active cairn run -- sh -c "echo \$OMP_WAIT_POLICY" >policy &&
 	echo active >expect &&
