@@ -7,6 +7,7 @@
 # faster). Best of 3, measured in this run, the file in the page cache.
 cd "$(dirname "$0")/.." || exit 1
 root=$PWD
+. bench/lib.sh
 cairn=$root/cairn
 work=$root/bench/work/data
 bytes=${BENCH_DATA_BYTES:-1073741824}
@@ -24,15 +25,6 @@ cc -O2 -o gen-csv "$root/bench/gen-csv.c" || exit 1
 # rightly refuses to trust).
 touch -d "1 minute ago" big.csv
 sync
-
-timed() { # prints microseconds
-	local start end
-	start=$(date +%s%N)
-	"$@" >/dev/null || { echo "benchmark command failed: $*" >&2; exit 1; }
-	end=$(date +%s%N)
-	echo $(((end - start) / 1000))
-}
-best() { printf "%s\n" "$@" | sort -n | head -n 1; }
 
 add=() dgst=() again=()
 for i in $(seq $runs); do

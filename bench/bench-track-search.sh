@@ -7,6 +7,7 @@
 # are written by bench/gen-runs.c as SQL into the schema cairn made.
 cd "$(dirname "$0")/.." || exit 1
 root=$PWD
+. bench/lib.sh
 cairn=$root/cairn
 work=$root/bench/work/track-search
 runs=${BENCH_SEARCH_RUNS:-100000}
@@ -28,13 +29,6 @@ cc -O2 -o gen-runs "$root/bench/gen-runs.c" || exit 1
 [ "$(sqlite3 .cairn/cairn.db 'SELECT count(*) FROM runs')" -eq "$runs" ] ||
 	{ echo "runs search: expected $runs runs" >&2; exit 1; }
 
-timed() { # prints microseconds
-	local start end
-	start=$(date +%s%N)
-	"$@" >/dev/null || { echo "benchmark command failed: $*" >&2; exit 1; }
-	end=$(date +%s%N)
-	echo $(((end - start) / 1000))
-}
 median() { printf "%s\n" "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 
 # Prints the median time of a search, after checking that it finds 100 runs

@@ -48,7 +48,8 @@ static const char main_usage[] =
 	"  -h, --help    this help\n"
 	"\n"
 	"Environment: CAIRN_DIR (the workspace to use), CAIRN_LOG (error, warn,\n"
-	"info, debug, trace), CAIRN_LOG_FORMAT (text or json).\n"
+	"info, debug, trace), CAIRN_LOG_FORMAT (text or json). OMP_WAIT_POLICY\n"
+	"(OpenMP's, for xgboost) is passive unless set.\n"
 	"\n"
 	"Commands:\n";
 
@@ -85,10 +86,19 @@ int cmd_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const struct cli_command *c;
+	const char *policy;
 	int verbosity = 0, quiet = 0, i;
 	char *no_args[] = { (char *)"help", NULL };
 
 	setlocale(LC_ALL, "C");
+	/* libxgboost's OpenMP threads would spin for a while after each
+	 * parallel loop, taking the cores from the other trials of a sweep and
+	 * from anything else on the machine: they sleep instead, unless the
+	 * user chose. libgomp reads this once, when libxgboost is first loaded,
+	 * which no command does before this line. */
+	policy = getenv("OMP_WAIT_POLICY");
+	if (!policy || !*policy)
+		setenv("OMP_WAIT_POLICY", "passive", 1);
 	cli_log_from_env();
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];

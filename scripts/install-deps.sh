@@ -30,6 +30,7 @@ libpq-dev            # header at build time; libpq5 loaded at run time for `data
 git                  # run code versions (src/track/codever.c runs git); t3002, t3006, t3007
 python3              # tests parse JSON, drive ptys and find free ports with it
 python3-xgboost      # t4001: cairn's XGBoost models equal Python's, byte for byte
+python3-pandas       # make bench reads the CSV of bench/bench-ml.sh with pandas, as Python users do
 time                 # /usr/bin/time measures peak memory in t1005
 curl                 # t2002 waits for its HTTP server with curl
 clang                # fuzz targets (make fuzz; t0005 replays them)

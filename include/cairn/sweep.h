@@ -68,7 +68,9 @@ struct cairn_sweep_options {
 	double test_split;          /* or a held-out fraction, or 0 */
 	int cv;                     /* K-fold cross-validation, or 0 */
 	int jobs;                   /* trials at once; 0: 1 */
-	int threads;                /* threads of each trial's algorithm; 0: default */
+	/* Threads of each trial's fits; 0: cairn_train's default with the
+	 * trials at once as its jobs (the cores shared among them). */
+	int threads;
 	const char *experiment;     /* or NULL */
 	const char *name;           /* the parent's name, or NULL */
 	const char *parent;         /* the parent run's own parent run id, or NULL */

@@ -46,7 +46,12 @@ struct cairn_train_options {
 	const char *name;          /* run name, or NULL */
 	const char *experiment;    /* or NULL */
 	const char *parent;        /* parent run id, or NULL (or "") */
-	int threads;               /* 0: the algorithm's default */
+	/* Threads of every fit; 0: one when the data has fewer than 100,000
+	 * cells (training rows x columns), else the cores this process may use
+	 * divided by jobs (at least one). The count is the run's param
+	 * "threads". */
+	int threads;
+	int jobs;                  /* trainings sharing the cores at once (a sweep's); 0: 1 */
 
 	/* Kinds of learning besides one fit on data (each NULL/0 when unused). */
 

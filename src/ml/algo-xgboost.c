@@ -550,11 +550,46 @@ static int set_best_attrs(const struct cairn__xgb_api *api, BoosterHandle booste
 	       api->booster_set_attr(booster, "best_ntree_limit", limit);
 }
 
+/*
+ * The per-round train-* metrics are computed on at most this many training
+ * rows: evaluating all of a large training set each round cost as much as
+ * the boosting itself (1M x 20, 100 rounds of hist: 10.5 s against 5.2 s).
+ * The rows are evenly strided over the training rows, the same for every
+ * fit of the same data; the valid-* metrics stay on the whole validation set.
+ */
+#define EVAL_ROWS 10000
+
+/* The DMatrix of the train-* metrics: NULL (*out) when the training set is
+ * small enough to be evaluated whole. */
+static int make_eval_sample(cairn_ctx *ctx, const struct cairn__xgb_api *api,
+			    const struct cairn_train_data *d, DMatrixHandle *out)
+{
+	const struct cairn_matrix *x = d->x;
+	struct cairn_matrix s = { EVAL_ROWS, x->cols, NULL };
+	double *y;
+	int rc;
+
+	*out = NULL;
+	if (x->rows <= EVAL_ROWS)
+		return 0;
+	s.v = cairn_xmalloc(s.rows * s.cols * sizeof(*s.v));
+	y = cairn_xmalloc(s.rows * sizeof(*y));
+	for (size_t i = 0; i < s.rows; i++) {
+		size_t r = (size_t)((double)i * (double)x->rows / (double)s.rows);
+		memcpy(s.v + i * s.cols, x->v + r * x->cols, s.cols * sizeof(*s.v));
+		y[i] = d->y[r];
+	}
+	rc = make_dmatrix(ctx, api, &s, y, d->threads, out);
+	free(s.v);
+	free(y);
+	return rc;
+}
+
 static int fit(cairn_ctx *ctx, const struct cairn_train_data *d, struct fit_plan *p,
 	       cairn_iteration_fn on_iteration, void *arg, void **model)
 {
 	const struct cairn__xgb_api *api;
-	DMatrixHandle dmats[2] = { NULL, NULL };
+	DMatrixHandle dmats[2] = { NULL, NULL }, sample = NULL, evals[2];
 	const char *set_names[2] = { "train", "valid" };
 	bst_ulong nsets = d->x_valid ? 2 : 1;
 	BoosterHandle booster = NULL, sliced;
@@ -572,8 +607,11 @@ static int fit(cairn_ctx *ctx, const struct cairn_train_data *d, struct fit_plan
 		return rc;
 	if ((rc = make_dmatrix(ctx, api, d->x, d->y, d->threads, &dmats[0])) ||
 	    (d->x_valid && (rc = make_dmatrix(ctx, api, d->x_valid, d->y_valid, d->threads,
-					      &dmats[1]))))
+					      &dmats[1]))) ||
+	    ((on_iteration || p->early_stopping) && (rc = make_eval_sample(ctx, api, d, &sample))))
 		goto out;
+	evals[0] = sample ? sample : dmats[0];
+	evals[1] = dmats[1];
 	if (api->booster_create(dmats, nsets, &booster)) {
 		rc = cairn__xgb_error(ctx, api, CAIRN_EINTERNAL, "cannot create an xgboost booster");
 		goto out;
@@ -605,7 +643,7 @@ static int fit(cairn_ctx *ctx, const struct cairn_train_data *d, struct fit_plan
 		}
 		if (!on_iteration && !stop.rounds)
 			continue;
-		if (api->booster_eval_one_iter(booster, i, dmats, set_names, nsets, &line)) {
+		if (api->booster_eval_one_iter(booster, i, evals, set_names, nsets, &line)) {
 			rc = cairn__xgb_error(ctx, api, CAIRN_EINVAL, "%s: cannot evaluate round %d",
 					      p->algo, start + i);
 			goto out;
@@ -645,6 +683,8 @@ out:
 	for (int i = 0; i < 2; i++)
 		if (dmats[i])
 			api->dmatrix_free(dmats[i]);
+	if (sample)
+		api->dmatrix_free(sample);
 	return rc;
 }
 

@@ -78,6 +78,10 @@ struct cairn_algorithm {
 	int wants_scaling;            /* standardize numeric features first */
 	int wants_onehot;             /* one-hot (1) or ordinal (0) categoricals */
 	int handles_missing;          /* NaN may reach it (else imputed before) */
+	/* The training metrics of a run are computed on at most this many
+	 * training rows, evenly strided (0: 100,000); smaller for an algorithm
+	 * whose prediction cost grows with the training set. */
+	size_t train_eval_rows;
 	const struct cairn_param_spec *params;
 	size_t nparams;
 	/* params: an object of name -> string value, already checked against

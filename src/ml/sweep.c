@@ -342,6 +342,9 @@ static _Noreturn void trial_main(struct sweep *s, size_t t, int out, pid_t paren
 	to.seed = o->seed;
 	to.task = -1;
 	to.threads = o->threads;
+	/* The trials running at once share the cores. */
+	to.jobs = json_array_size(s->combos) < (size_t)s->nslots ?
+		  (int)json_array_size(s->combos) : s->nslots;
 	to.experiment = o->experiment;
 	to.name = name.buf;
 	to.parent = cairn_run_id(s->parent);
