@@ -2,8 +2,8 @@
  * Tracked runs: experiments, runs, params, metrics, tags, notes, artifacts and
  * inputs, kept in the workspace's metadata store.
  *
- * A run belongs to an experiment (created by name on first use; "Default"
- * when none is given), has a time-sortable id, a name, a status (RUNNING,
+ * A run belongs to an experiment (created by name on first use; when none
+ * is given, its parent's, or "Default" for a run without a parent), has a time-sortable id, a name, a status (RUNNING,
  * FINISHED, FAILED, KILLED), start and end times, the user and host that
  * started it and optionally a parent run. While RUNNING it is owned by one
  * process (its pid and that process's start time on this host are recorded):
@@ -65,7 +65,7 @@ int cairn_run_status_parse(const char *s);
 typedef struct cairn_run cairn_run;
 
 struct cairn_run_options {
-	const char *experiment; /* NULL: "Default" */
+	const char *experiment; /* NULL: the parent's, or "Default" without one */
 	const char *name;       /* NULL: "run-" and the id's last 6 characters */
 	const char *parent;     /* a run reference, or NULL */
 	/* The process that owns the run while it is RUNNING (0: this one). */

@@ -80,6 +80,24 @@ int cairn__rundb_experiment(cairn_ctx *ctx, cairn__db *db, const char *name,
 	return cairn__stmt_run(st);
 }
 
+int cairn__rundb_run_experiment(cairn_ctx *ctx, cairn__db *db, const char *run_id,
+				char id[CAIRN_ID_LEN + 1])
+{
+	cairn__stmt *st;
+	int rc, row;
+
+	if ((rc = cairn__db_prepare(db, "SELECT experiment_id FROM runs WHERE id = ?", &st)) ||
+	    (rc = cairn__stmt_bind_text(st, 1, run_id)))
+		return rc;
+	row = cairn__stmt_step(st);
+	if (row == 1)
+		snprintf(id, CAIRN_ID_LEN + 1, "%s", cairn__stmt_text(st, 0));
+	cairn__stmt_reset(st);
+	if (row == 0)
+		return cairn_error(ctx, CAIRN_ENOTFOUND, "no run '%s'", run_id);
+	return done(db, row);
+}
+
 int cairn__rundb_insert(cairn_ctx *ctx, cairn__db *db, const struct cairn__rundb_new *r,
 			int64_t *seq)
 {

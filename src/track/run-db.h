@@ -36,6 +36,10 @@ int cairn__run_lookup(cairn_ctx *ctx, cairn__db *db, const char *ref,
 int cairn__rundb_experiment(cairn_ctx *ctx, cairn__db *db, const char *name,
 			    char id[CAIRN_ID_LEN + 1]);
 
+/* The experiment id of run run_id (a full id). */
+int cairn__rundb_run_experiment(cairn_ctx *ctx, cairn__db *db, const char *run_id,
+				char id[CAIRN_ID_LEN + 1]);
+
 struct cairn__rundb_new {
 	const char *id, *experiment_id, *name, *user, *host;
 	int64_t start_ms;

@@ -121,9 +121,13 @@ int cairn_run_start(cairn_ctx *ctx, const struct cairn_run_options *opts, cairn_
 	nr.owner_pid = (int)pid;
 	nr.owner_identity = ident;
 	nr.parent_id = opts->parent ? parent : NULL;
-	if ((rc = cairn__rundb_experiment(ctx, db, opts->experiment ? opts->experiment : "Default",
-					  exp)) ||
-	    (rc = cairn__rundb_insert(ctx, db, &nr, &seq)))
+	/* A child without an experiment of its own joins its parent's. */
+	if (!opts->experiment && opts->parent)
+		rc = cairn__rundb_run_experiment(ctx, db, parent, exp);
+	else
+		rc = cairn__rundb_experiment(ctx, db, opts->experiment ? opts->experiment : "Default",
+					     exp);
+	if (rc || (rc = cairn__rundb_insert(ctx, db, &nr, &seq)))
 		goto fail;
 	if ((rc = cairn__db_commit(db)))
 		goto out;
