@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -25,6 +24,7 @@
 #include "cairn/hash.h"
 #include "cairn/workspace.h"
 #include "core/cancel.h"
+#include "core/child.h"
 #include "core/ctx-internal.h"
 #include "core/fs.h"
 #include "core/log.h"
@@ -569,9 +569,7 @@ static void exec_child(const struct cairn_exec_options *opts, const struct cairn
 	}
 	/* If cairn dies without a word, the command is told to stop: its run is
 	 * recorded as FAILED, so nothing would collect what it does. */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent)
-		_exit(1);
+	cairn__die_with_parent(parent, SIGTERM);
 	if (dup2(out, 1) < 0 || dup2(err, 2) < 0) {
 		e.err = errno;
 	} else if (opts->cwd && chdir(opts->cwd)) {
