@@ -143,9 +143,20 @@ int cairn_run_end(cairn_run *run, enum cairn_run_status status, const char *mess
 /* Expands ref to the run's full id. */
 int cairn_run_resolve(cairn_ctx *ctx, const char *ref, char id[CAIRN_ID_LEN + 1]);
 
-/* Marks RUNNING runs of this host whose owning process is gone as FAILED.
- * Called by the reading functions below; cheap when nothing is running. */
+/* Marks RUNNING runs of this host whose owning process is gone as FAILED,
+ * ended at the last time they were seen alive (the latest of their start,
+ * metric points and artifacts), not when the death was noticed. Called by
+ * the reading functions below; cheap when nothing is running. */
 int cairn_run_reap_dead(cairn_ctx *ctx);
+
+/* Ends by hand a RUNNING run whose process is gone where nobody can see it
+ * (another host, a container's hostname), with status FAILED or KILLED and
+ * message (NULL or "": "ended by hand by USER: its process on HOST was
+ * gone"), at the last time it was seen alive. CAIRN_EINVAL when status is
+ * another, when the run has already ended (the message names its status),
+ * or when its owner is a live process on this host. */
+int cairn_run_end_dead(cairn_ctx *ctx, const char *ref, enum cairn_run_status status,
+		       const char *message);
 
 /*
  * The run as JSON (new reference): id, name, experiment, status, start_time,
