@@ -30,6 +30,7 @@
 #include "core/log.h"
 #include "track/codever-internal.h"
 #include "track/exec-internal.h"
+#include "track/run-internal.h"
 #include "track/sysinfo-internal.h"
 
 
@@ -820,6 +821,17 @@ int cairn_exec_run(cairn_run *run, const struct cairn_exec_options *opts,
 	} else if ((rc = start_and_wait(ctx, opts, env, &p, s, res))) {
 		rc = fail_run(run, rc, "cannot start");
 		goto out;
+	}
+	if (res->status == CAIRN_RUN_KILLED) {
+		cairn_buf msg = CAIRN_BUF_INIT;
+		cairn_buf_addf(&msg, "stopped with its parent run %s (%s)", cairn_run_id(run),
+			       res->message);
+		if (cairn__run_end_dead_children(run, CAIRN_RUN_KILLED, msg.buf)) {
+			cairn__log_warn(ctx, "cannot end the child runs of run %s: %s",
+					cairn_run_id(run), cairn_errmsg(ctx));
+			cairn_error_clear(ctx);
+		}
+		cairn_buf_release(&msg);
 	}
 	if ((rc = record_end(run, s, res, code, cwd))) {
 		rc = fail_run(run, rc, "cannot record the run");

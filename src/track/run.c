@@ -302,6 +302,44 @@ out:
 	return rc;
 }
 
+int cairn__run_end_dead_children(cairn_run *run, enum cairn_run_status status, const char *message)
+{
+	json_t *todo = json_array(), *kids = NULL;
+	char ident[128];
+	int rc = 0;
+
+	json_array_append_new(todo, json_string(run->id));
+	/* Breadth first over the descendants; each is looked at once. */
+	for (size_t i = 0; i < json_array_size(todo) && !rc && i < 100000; i++) {
+		const char *id = json_string_value(json_array_get(todo, i));
+		struct cairn__rundb_state s = { { 0 }, NULL, 0, NULL };
+		char full[CAIRN_ID_LEN + 1];
+		int64_t seq, end_ms;
+		int ended;
+
+		if ((rc = cairn__rundb_children(run->db, id, &kids)))
+			break;
+		json_array_extend(todo, kids);
+		json_decref(kids);
+		kids = NULL;
+		if (!i)
+			continue;
+		if ((rc = cairn__run_lookup(run->ctx, run->db, id, full, &seq)) ||
+		    (rc = cairn__rundb_owner_of(run->ctx, run->db, seq, &s)))
+			break;
+		if (!strcmp(s.status, "RUNNING") && !strcmp(s.host, cairn__current_host()) &&
+		    (s.pid <= 0 || cairn__process_identity(s.pid, ident, sizeof(ident)) ||
+		     strcmp(ident, s.identity)) &&
+		    !(rc = cairn__run_death_time(run->db, seq, &end_ms)))
+			rc = cairn__rundb_end(run->db, seq, cairn_run_status_name(status), end_ms,
+					      message, &ended);
+		cairn__rundb_state_release(&s);
+	}
+	json_decref(kids);
+	json_decref(todo);
+	return rc;
+}
+
 int cairn_run_reap_dead(cairn_ctx *ctx)
 {
 	struct cairn__rundb_owner *owners = NULL;
