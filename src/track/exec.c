@@ -834,6 +834,11 @@ int cairn_exec_run(cairn_run *run, const struct cairn_exec_options *opts,
 		cairn_buf_release(&msg);
 	}
 	if ((rc = record_end(run, s, res, code, cwd))) {
+		/* A full disk, most likely, part of it taken by the logs: they
+		 * go first, so that the store has room to end the run with the
+		 * error. */
+		for (int i = 0; i < 2; i++)
+			temp_close(&s[i].file);
 		rc = fail_run(run, rc, "cannot record the run");
 		goto out;
 	}
