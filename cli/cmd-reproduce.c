@@ -100,6 +100,8 @@ static void print_report(const json_t *r)
 		       " with the recorded changes" : "");
 	json_array_foreach(json_object_get(r, "inputs"), i, a)
 		printf("  input    %s\n", str(a, "dataset"));
+	json_array_foreach(json_object_get(r, "pins"), i, a)
+		printf("  pinned   %s\n", json_string_value(a));
 	json_array_foreach(json_object_get(r, "children"), i, a)
 		printf("  child %s  %s %s -> %s %s\n", str(a, "child"),
 		       *str(a, "original") ? str(a, "original") : "(none)", str(a, "original_status"),

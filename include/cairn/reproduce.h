@@ -65,7 +65,8 @@
  *
  * The report (*out, new reference) is {original, kind, run, status,
  * exit_status (null for training), message, commit and diff_applied (null
- * and false for training), recipe (training only), workdir (the kept
+ * and false for training), recipe (training only), pins (the command's
+ * CAIRN_DATASET_PINS as an array of "name@N"; command only), workdir (the kept
  * directory, or null), inputs [{dataset, paths}], children [{child,
  * original, original_status, run, status}], artifacts [{child (null for
  * the run itself, else its place, "1", "1.2"), path, result, original_hash,

@@ -488,6 +488,20 @@ static void collect_pins(struct repro *r)
 	json_decref(seen);
 }
 
+/* The pins as a JSON array of "name@N". */
+static json_t *pins_json(const struct repro *r)
+{
+	json_t *a = json_array();
+	const char *p = r->pins.buf;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		json_array_append_new(a, json_stringn(p, n));
+		p += n + (p[n] == ',');
+	}
+	return a;
+}
+
 /*
  * Artifacts that are cairn's records of the run rather than what it made,
  * left out of the comparison: logs/ and code/, and in a model package (a
@@ -719,6 +733,7 @@ int cairn_reproduce(cairn_ctx *ctx, const char *ref, const struct cairn_reproduc
 	if ((rc = add_worktree(&r)) || (rc = apply_diff(&r)) || (rc = materialize_inputs(&r)))
 		goto out;
 	json_object_set_new(report, "kind", json_string("command"));
+	json_object_set_new(report, "pins", pins_json(&r));
 	json_object_set_new(report, "commit", json_string(r.commit));
 	json_object_set_new(report, "diff_applied", json_boolean(r.diff_applied));
 	json_object_set_new(report, "workdir", opts->keep ? json_string(r.tmp.buf) : json_null());

@@ -45,6 +45,7 @@ test_expect_success 'new versions of the datasets do not change the reproduction
 	import json
 	r = json.load(open("report.json"))   # stdout holds the report alone
 	assert r["outcome"] == "identical" and r["reproduced"] is True, r
+	assert sorted(r["pins"]) == ["wine-test@1", "wine-train@1"], r["pins"]
 	assert [(c["child"], c["original_status"], c["status"]) for c in r["children"]] == \
 	       [("1", "FINISHED", "FINISHED")], r["children"]
 	model = [a for a in r["artifacts"] if a["path"] == "model/model.liblinear"]
@@ -67,6 +68,7 @@ test_expect_success 'the text report names the child run and its artifacts' '
 	cairn -q reproduce $(cat wrapper) >out 2>/dev/null &&
 	test_grep "^  child 1  $(cat child) FINISHED -> [0-9a-z]+ FINISHED$" out &&
 	test_grep "^  identical  \[child 1\] model/model.liblinear$" out &&
+	test_grep "^  pinned   wine-train@1$" out &&
 	test_grep "^Reproduced: " out
 '
 
