@@ -92,6 +92,11 @@ cairn_ctx *cli_new_context(void)
 		exit(1);
 	}
 	cli_output_attach(ctx);
+	/* Set by a reproduction for the command it runs again (reproduce.h). */
+	if (cairn_ctx_pin_datasets(ctx, getenv("CAIRN_DATASET_PINS"))) {
+		fprintf(stderr, "cairn: error: CAIRN_DATASET_PINS: %s\n", cairn_errmsg(ctx));
+		exit(2);
+	}
 	return ctx;
 }
 

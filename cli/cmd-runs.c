@@ -9,6 +9,7 @@ static const struct cli_command runs_commands[] = {
 	{ "get-artifact", runs_get_artifact, "write an artifact (file or directory) of a run out" },
 	{ "tag", runs_tag, "set or remove tags of a run" },
 	{ "note", runs_note, "set the free-text note of a run" },
+	{ "end", runs_end, "end by hand a run whose process died out of sight (another host)" },
 	{ "experiments", runs_experiments, "list experiments and their run counts" },
 	{ "search", runs_search, "find runs by params, metrics, tags and attributes (MLflow filters)" },
 	{ "compare", runs_compare, "show runs side by side, marking the values that differ" },

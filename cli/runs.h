@@ -17,6 +17,7 @@ int runs_artifacts(int argc, char **argv);
 int runs_get_artifact(int argc, char **argv);
 int runs_tag(int argc, char **argv);
 int runs_note(int argc, char **argv);
+int runs_end(int argc, char **argv);
 int runs_experiments(int argc, char **argv);
 int runs_search(int argc, char **argv);
 int runs_compare(int argc, char **argv);

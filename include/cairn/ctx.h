@@ -88,6 +88,17 @@ void cairn_ctx_set_cancel(cairn_ctx *ctx, struct cairn_cancel *cancel);
 /* Nonzero when cancelling was requested on ctx (the signal, or 1). */
 int cairn_ctx_cancelled(const cairn_ctx *ctx);
 
+/*
+ * Pinning datasets. pins is a comma-separated list of dataset version
+ * references NAME@N ("iris@2,iris-test@1"); from then on a reference to a
+ * pinned name without a version (NAME, NAME@latest) resolves to the pinned
+ * version instead of the latest, so that a command reproduced by
+ * cairn_reproduce reads the data its original read (the cairn program takes
+ * them from CAIRN_DATASET_PINS). NULL or "" removes the pins; CAIRN_EINVAL
+ * when an entry is not NAME@N (the pins are then unchanged).
+ */
+int cairn_ctx_pin_datasets(cairn_ctx *ctx, const char *pins);
+
 CAIRN_END_DECLS
 
 #endif

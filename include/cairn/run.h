@@ -2,8 +2,8 @@
  * Tracked runs: experiments, runs, params, metrics, tags, notes, artifacts and
  * inputs, kept in the workspace's metadata store.
  *
- * A run belongs to an experiment (created by name on first use; "Default"
- * when none is given), has a time-sortable id, a name, a status (RUNNING,
+ * A run belongs to an experiment (created by name on first use; when none
+ * is given, its parent's, or "Default" for a run without a parent), has a time-sortable id, a name, a status (RUNNING,
  * FINISHED, FAILED, KILLED), start and end times, the user and host that
  * started it and optionally a parent run. While RUNNING it is owned by one
  * process (its pid and that process's start time on this host are recorded):
@@ -65,7 +65,7 @@ int cairn_run_status_parse(const char *s);
 typedef struct cairn_run cairn_run;
 
 struct cairn_run_options {
-	const char *experiment; /* NULL: "Default" */
+	const char *experiment; /* NULL: the parent's, or "Default" without one */
 	const char *name;       /* NULL: "run-" and the id's last 6 characters */
 	const char *parent;     /* a run reference, or NULL */
 	/* The process that owns the run while it is RUNNING (0: this one). */
@@ -143,9 +143,20 @@ int cairn_run_end(cairn_run *run, enum cairn_run_status status, const char *mess
 /* Expands ref to the run's full id. */
 int cairn_run_resolve(cairn_ctx *ctx, const char *ref, char id[CAIRN_ID_LEN + 1]);
 
-/* Marks RUNNING runs of this host whose owning process is gone as FAILED.
- * Called by the reading functions below; cheap when nothing is running. */
+/* Marks RUNNING runs of this host whose owning process is gone as FAILED,
+ * ended at the last time they were seen alive (the latest of their start,
+ * metric points and artifacts), not when the death was noticed. Called by
+ * the reading functions below; cheap when nothing is running. */
 int cairn_run_reap_dead(cairn_ctx *ctx);
+
+/* Ends by hand a RUNNING run whose process is gone where nobody can see it
+ * (another host, a container's hostname), with status FAILED or KILLED and
+ * message (NULL or "": "ended by hand by USER: its process on HOST was
+ * gone"), at the last time it was seen alive. CAIRN_EINVAL when status is
+ * another, when the run has already ended (the message names its status),
+ * or when its owner is a live process on this host. */
+int cairn_run_end_dead(cairn_ctx *ctx, const char *ref, enum cairn_run_status status,
+		       const char *message);
 
 /*
  * The run as JSON (new reference): id, name, experiment, status, start_time,

@@ -93,6 +93,15 @@ int cairn_train_check(cairn_ctx *ctx, const struct cairn_train_options *o);
  * success the caller owns res->metrics. */
 int cairn_train(cairn_ctx *ctx, const struct cairn_train_options *o, struct cairn_train_result *res);
 
+/* Trains again from a training run's info "recipe" (the dataset versions,
+ * algorithm, params and seed it recorded) as a new run started with run's
+ * experiment, name and parent; run_id receives its id ("" when none
+ * started). The retrain callback of cairn_reproduce (reproduce.h); arg is
+ * unused. */
+struct cairn_run_options;
+int cairn_train_reproduce(cairn_ctx *ctx, const json_t *recipe, const struct cairn_run_options *run,
+			  char run_id[CAIRN_ID_LEN + 1], void *arg);
+
 CAIRN_END_DECLS
 
 #endif

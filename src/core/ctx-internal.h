@@ -25,12 +25,18 @@ struct cairn_ctx {
 	cairn_progress_fn progress_fn;
 	void *progress_arg;
 	struct cairn_cancel *cancel;
+	/* Dataset versions a bare name resolves to (cairn_ctx_pin_datasets):
+	 * "name@N,name@N", checked, or NULL. */
+	char *pins;
 };
 
 /* Gives a context made by the library for a worker thread the log sink and
  * cancel flag of the caller's context (not its progress sink, which is
  * called on the caller's thread only). */
 void cairn__ctx_inherit(cairn_ctx *worker, const cairn_ctx *parent);
+
+/* 1 when ctx pins dataset name to a version (into *version), else 0. */
+int cairn__ctx_pinned(const cairn_ctx *ctx, const char *name, int64_t *version);
 
 /* Closes the metadata store held by ctx, if any (when the context is freed
  * or opens another workspace); it is opened again on next use. */

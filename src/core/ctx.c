@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/error.h"
+#include "cairn/ref.h"
 #include "core/ctx-internal.h"
 
 cairn_ctx *cairn_ctx_new(void)
@@ -23,6 +24,7 @@ void cairn_ctx_free(cairn_ctx *ctx)
 	cairn_buf_release(&ctx->msg);
 	free(ctx->root);
 	free(ctx->dir);
+	free(ctx->pins);
 	free(ctx);
 }
 
@@ -57,6 +59,42 @@ void cairn__ctx_inherit(cairn_ctx *worker, const cairn_ctx *parent)
 		return;
 	cairn_ctx_set_log(worker, parent->log_level, parent->log_fn, parent->log_arg);
 	worker->cancel = parent->cancel;
+	free(worker->pins);
+	worker->pins = parent->pins ? cairn_xstrdup(parent->pins) : NULL;
+}
+
+int cairn_ctx_pin_datasets(cairn_ctx *ctx, const char *pins)
+{
+	char *copy = pins && *pins ? cairn_xstrdup(pins) : NULL, *save = NULL;
+	int rc = 0;
+
+	for (char *p = copy ? strtok_r(copy, ",", &save) : NULL; p && !rc;
+	     p = strtok_r(NULL, ",", &save)) {
+		struct cairn_ref r;
+		if ((rc = cairn_ref_parse(ctx, p, &r)))
+			cairn_error_prefix(ctx, "dataset pin '%s'", p);
+		else if (r.kind != CAIRN_REF_VERSION)
+			rc = cairn_error(ctx, CAIRN_EINVAL, "dataset pin '%s' is not NAME@N", p);
+	}
+	free(copy);
+	if (rc)
+		return rc;
+	free(ctx->pins);
+	ctx->pins = pins && *pins ? cairn_xstrdup(pins) : NULL;
+	return 0;
+}
+
+int cairn__ctx_pinned(const cairn_ctx *ctx, const char *name, int64_t *version)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = ctx->pins; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : "") {
+		if (!strncmp(p, name, len) && p[len] == '@') {
+			*version = strtoll(p + len + 1, NULL, 10);
+			return 1;
+		}
+	}
+	return 0;
 }
 
 const char *cairn_errmsg(const cairn_ctx *ctx)

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -11,6 +11,7 @@
 #include "cairn/acquire.h"
 #include "cairn/error.h"
 #include "core/cancel.h"
+#include "core/child.h"
 #include "core/ctx-internal.h"
 
 extern char **environ;
@@ -19,7 +20,8 @@ extern char **environ;
  * Waits for pid, checking the context's cancel flag every 20 ms or less. The
  * command runs in its own process group, so that stopping it stops
  * everything it started: the first request sends SIGTERM to the group, a
- * further one SIGKILL.
+ * further one SIGKILL. If cairn dies without a word, the command (sh) gets
+ * SIGTERM (cairn__die_with_parent).
  */
 static int wait_cancellable(cairn_ctx *ctx, pid_t pid, int *status, int *stopped)
 {
@@ -52,29 +54,36 @@ static int wait_cancellable(cairn_ctx *ctx, pid_t pid, int *status, int *stopped
 
 int cairn_run_to_file(cairn_ctx *ctx, const char *cmd, const char *dest_path)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
 	char *argv[] = { (char *)"sh", (char *)"-c", (char *)cmd, NULL };
-	pid_t pid;
-	int status, err, fd, stopped;
+	pid_t pid, parent = getpid();
+	int status, fd, null_fd, stopped;
 
 	fd = open(dest_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return cairn_error_errno(ctx, "cannot create '%s'", dest_path);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fd, STDOUT_FILENO);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-	err = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	if (err) {
+	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (null_fd < 0) {
 		close(fd);
-		errno = err;
+		return cairn_error_errno(ctx, "cannot open '/dev/null'");
+	}
+	fflush(NULL);
+	/* fork, not posix_spawn: the command must die with us (child.h). */
+	if ((pid = fork()) < 0) {
+		close(fd);
+		close(null_fd);
 		return cairn_error_errno(ctx, "cannot run '%s'", cmd);
 	}
+	if (!pid) {
+		/* In the child: only async-signal-safe calls. */
+		cairn__die_with_parent(parent, SIGTERM);
+		if (setpgid(0, 0) || dup2(fd, STDOUT_FILENO) < 0 || dup2(null_fd, STDIN_FILENO) < 0)
+			_exit(127);
+		execve("/bin/sh", argv, environ);
+		_exit(127);
+	}
+	close(null_fd);
+	/* The group exists before we signal it, whichever process runs first. */
+	setpgid(pid, pid);
 	if (wait_cancellable(ctx, pid, &status, &stopped) < 0) {
 		close(fd);
 		return cairn_error_errno(ctx, "cannot wait for '%s'", cmd);

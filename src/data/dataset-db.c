@@ -313,6 +313,11 @@ int cairn_dataset_resolve(cairn_ctx *ctx, const char *ref, struct cairn_dataset_
 			return CAIRN_EAMBIGUOUS;
 		return not_found(ctx, ref);
 	}
+	/* A name the context pins is that version (see ctx.h). */
+	if ((r.kind == CAIRN_REF_NAME ||
+	     (r.kind == CAIRN_REF_ALIAS && !strcmp(r.selector, "latest"))) &&
+	    cairn__ctx_pinned(ctx, r.name, &r.version))
+		r.kind = CAIRN_REF_VERSION;
 	switch (r.kind) {
 	case CAIRN_REF_NAME:
 		if ((rc = cairn__dataset_latest(ctx, r.name, out, &found)))

@@ -636,6 +636,10 @@ static int fit(cairn_ctx *ctx, const struct cairn_train_data *d, struct fit_plan
 		const char *line;
 		double valid = NAN;
 
+		/* Also when no one hears of the rounds (a cross-validation
+		 * fold): the caller sees the flag once the fit returns. */
+		if (cairn_ctx_cancelled(ctx))
+			break;
 		if (api->booster_update_one_iter(booster, i, dmats[0])) {
 			rc = cairn__xgb_error(ctx, api, CAIRN_EINVAL, "%s: cannot train round %d",
 					      p->algo, start + i);

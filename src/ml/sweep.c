@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +18,7 @@
 #include "cairn/train.h"
 #include "cairn/workspace.h"
 #include "core/cancel.h"
+#include "core/child.h"
 #include "core/ctx-internal.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -323,9 +323,7 @@ static _Noreturn void trial_main(struct sweep *s, size_t t, int out, pid_t paren
 	int rc;
 
 	/* If the sweep dies without a word, the trial is told to stop. */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent)
-		_exit(1);
+	cairn__die_with_parent(parent, SIGTERM);
 	if (!(ctx = cairn_ctx_new()))
 		_exit(1);
 	cairn__ctx_inherit(ctx, s->ctx);

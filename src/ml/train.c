@@ -22,6 +22,7 @@
 #include "ml/federated.h"
 #include "ml/model-internal.h"
 #include "ml/preprocess.h"
+#include "ml/train-recipe.h"
 #include "track/run-internal.h"
 
 /* Everything one training holds, released by train_release. */
@@ -998,7 +999,12 @@ int cairn_train(cairn_ctx *ctx, const struct cairn_train_options *o, struct cair
 	    (rc = check_cancel(&t)) || (rc = cairn_run_start(ctx, &ro, &t.run)))
 		goto out;
 	snprintf(res->run_id, sizeof(res->run_id), "%s", cairn_run_id(t.run));
-	rc = train_in_run(&t);
+	/* What trains it again, for cairn_reproduce (ml/train-recipe.h). */
+	rc = cairn__train_recipe_record(t.run, o, o->data ? &t.data : NULL, o->test ? &t.test : NULL,
+					o->unlabeled ? &t.unlabeled : NULL,
+					(const char *const *)t.shard_refs);
+	if (!rc)
+		rc = train_in_run(&t);
 	if (rc) {
 		/* Keep the message: ending the run must not overwrite it. */
 		cairn_buf msg = CAIRN_BUF_INIT;

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -25,11 +24,13 @@
 #include "cairn/hash.h"
 #include "cairn/workspace.h"
 #include "core/cancel.h"
+#include "core/child.h"
 #include "core/ctx-internal.h"
 #include "core/fs.h"
 #include "core/log.h"
 #include "track/codever-internal.h"
 #include "track/exec-internal.h"
+#include "track/run-internal.h"
 #include "track/sysinfo-internal.h"
 
 
@@ -569,9 +570,7 @@ static void exec_child(const struct cairn_exec_options *opts, const struct cairn
 	}
 	/* If cairn dies without a word, the command is told to stop: its run is
 	 * recorded as FAILED, so nothing would collect what it does. */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent)
-		_exit(1);
+	cairn__die_with_parent(parent, SIGTERM);
 	if (dup2(out, 1) < 0 || dup2(err, 2) < 0) {
 		e.err = errno;
 	} else if (opts->cwd && chdir(opts->cwd)) {
@@ -823,7 +822,23 @@ int cairn_exec_run(cairn_run *run, const struct cairn_exec_options *opts,
 		rc = fail_run(run, rc, "cannot start");
 		goto out;
 	}
+	if (res->status == CAIRN_RUN_KILLED) {
+		cairn_buf msg = CAIRN_BUF_INIT;
+		cairn_buf_addf(&msg, "stopped with its parent run %s (%s)", cairn_run_id(run),
+			       res->message);
+		if (cairn__run_end_dead_children(run, CAIRN_RUN_KILLED, msg.buf)) {
+			cairn__log_warn(ctx, "cannot end the child runs of run %s: %s",
+					cairn_run_id(run), cairn_errmsg(ctx));
+			cairn_error_clear(ctx);
+		}
+		cairn_buf_release(&msg);
+	}
 	if ((rc = record_end(run, s, res, code, cwd))) {
+		/* A full disk, most likely, part of it taken by the logs: they
+		 * go first, so that the store has room to end the run with the
+		 * error. */
+		for (int i = 0; i < 2; i++)
+			temp_close(&s[i].file);
 		rc = fail_run(run, rc, "cannot record the run");
 		goto out;
 	}

@@ -80,6 +80,24 @@ int cairn__rundb_experiment(cairn_ctx *ctx, cairn__db *db, const char *name,
 	return cairn__stmt_run(st);
 }
 
+int cairn__rundb_run_experiment(cairn_ctx *ctx, cairn__db *db, const char *run_id,
+				char id[CAIRN_ID_LEN + 1])
+{
+	cairn__stmt *st;
+	int rc, row;
+
+	if ((rc = cairn__db_prepare(db, "SELECT experiment_id FROM runs WHERE id = ?", &st)) ||
+	    (rc = cairn__stmt_bind_text(st, 1, run_id)))
+		return rc;
+	row = cairn__stmt_step(st);
+	if (row == 1)
+		snprintf(id, CAIRN_ID_LEN + 1, "%s", cairn__stmt_text(st, 0));
+	cairn__stmt_reset(st);
+	if (row == 0)
+		return cairn_error(ctx, CAIRN_ENOTFOUND, "no run '%s'", run_id);
+	return done(db, row);
+}
+
 int cairn__rundb_insert(cairn_ctx *ctx, cairn__db *db, const struct cairn__rundb_new *r,
 			int64_t *seq)
 {
@@ -206,6 +224,58 @@ int cairn__rundb_running(cairn_ctx *ctx, cairn__db *db, const char *host,
 		return CAIRN_EDB;
 	}
 	return 0;
+}
+
+int cairn__rundb_owner_of(cairn_ctx *ctx, cairn__db *db, int64_t seq,
+			  struct cairn__rundb_state *out)
+{
+	cairn__stmt *st;
+	int rc, row;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = cairn__db_prepare(db, "SELECT status, host, owner_pid, owner_identity FROM runs"
+				       " WHERE seq = ?", &st)) ||
+	    (rc = cairn__stmt_bind_int64(st, 1, seq)))
+		return rc;
+	row = cairn__stmt_step(st);
+	if (row == 1) {
+		snprintf(out->status, sizeof(out->status), "%s", cairn__stmt_text(st, 0));
+		out->host = cairn_xstrdup(cairn__stmt_text(st, 1));
+		out->pid = cairn__stmt_is_null(st, 2) ? 0 : (int)cairn__stmt_int64(st, 2);
+		out->identity = cairn_xstrdup(cairn__stmt_is_null(st, 3) ? "" :
+					      cairn__stmt_text(st, 3));
+	}
+	cairn__stmt_reset(st);
+	if (row == 0)
+		return cairn_error(ctx, CAIRN_ENOTFOUND, "no run with key %lld", (long long)seq);
+	return done(db, row);
+}
+
+void cairn__rundb_state_release(struct cairn__rundb_state *s)
+{
+	free(s->host);
+	free(s->identity);
+	memset(s, 0, sizeof(*s));
+}
+
+int cairn__rundb_last_seen(cairn__db *db, int64_t seq, int64_t *out)
+{
+	cairn__stmt *st;
+	int rc, row;
+
+	*out = 0;
+	/* The last record the run wrote: its start, a metric, an artifact. */
+	if ((rc = cairn__db_prepare(db, "SELECT max(t) FROM ("
+				       " SELECT start_ms AS t FROM runs WHERE seq = ?1"
+				       " UNION ALL SELECT max(timestamp_ms) FROM run_metrics WHERE run = ?1"
+				       " UNION ALL SELECT max(created_ms) FROM run_artifacts WHERE run = ?1"
+				       ") AS seen", &st)) ||
+	    (rc = cairn__stmt_bind_int64(st, 1, seq)))
+		return rc;
+	if ((row = cairn__stmt_step(st)) == 1)
+		*out = cairn__stmt_int64(st, 0);
+	cairn__stmt_reset(st);
+	return done(db, row);
 }
 
 void cairn__rundb_owners_free(struct cairn__rundb_owner *o, size_t n)

@@ -36,6 +36,10 @@ int cairn__run_lookup(cairn_ctx *ctx, cairn__db *db, const char *ref,
 int cairn__rundb_experiment(cairn_ctx *ctx, cairn__db *db, const char *name,
 			    char id[CAIRN_ID_LEN + 1]);
 
+/* The experiment id of run run_id (a full id). */
+int cairn__rundb_run_experiment(cairn_ctx *ctx, cairn__db *db, const char *run_id,
+				char id[CAIRN_ID_LEN + 1]);
+
 struct cairn__rundb_new {
 	const char *id, *experiment_id, *name, *user, *host;
 	int64_t start_ms;
@@ -64,6 +68,20 @@ struct cairn__rundb_owner {
 int cairn__rundb_running(cairn_ctx *ctx, cairn__db *db, const char *host,
 			 struct cairn__rundb_owner **out, size_t *n);
 void cairn__rundb_owners_free(struct cairn__rundb_owner *o, size_t n);
+
+/* Run seq's status, host and owner (pid 0 and identity "" when none). */
+struct cairn__rundb_state {
+	char status[16];
+	char *host;
+	int pid;
+	char *identity;
+};
+int cairn__rundb_owner_of(cairn_ctx *ctx, cairn__db *db, int64_t seq,
+			  struct cairn__rundb_state *out);
+void cairn__rundb_state_release(struct cairn__rundb_state *s);
+/* The last time run seq was seen alive: the latest of its start, its metric
+ * points and its artifacts. */
+int cairn__rundb_last_seen(cairn__db *db, int64_t seq, int64_t *out);
 
 /* The value of param key of run seq into value; *found 0 when none. */
 int cairn__rundb_param(cairn__db *db, int64_t seq, const char *key, cairn_buf *value,

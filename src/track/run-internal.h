@@ -28,4 +28,14 @@ int cairn__run_check_key(cairn_ctx *ctx, const char *what, const char *key);
 int cairn__run_add_edge(cairn_run *run, const char *relation, const char *dst_type,
 			const char *dst_id);
 
+/* When RUNNING run seq, whose process is gone, died: the last time it was
+ * seen alive (cairn__rundb_last_seen), never later than now. */
+int cairn__run_death_time(cairn__db *db, int64_t seq, int64_t *out);
+
+/* Ends the RUNNING descendants of run whose process on this host is gone
+ * with status and message, at their death times: once a command was
+ * stopped, the runs it left behind were stopped with it, not lost. */
+int cairn__run_end_dead_children(cairn_run *run, enum cairn_run_status status,
+				 const char *message);
+
 #endif

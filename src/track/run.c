@@ -121,9 +121,13 @@ int cairn_run_start(cairn_ctx *ctx, const struct cairn_run_options *opts, cairn_
 	nr.owner_pid = (int)pid;
 	nr.owner_identity = ident;
 	nr.parent_id = opts->parent ? parent : NULL;
-	if ((rc = cairn__rundb_experiment(ctx, db, opts->experiment ? opts->experiment : "Default",
-					  exp)) ||
-	    (rc = cairn__rundb_insert(ctx, db, &nr, &seq)))
+	/* A child without an experiment of its own joins its parent's. */
+	if (!opts->experiment && opts->parent)
+		rc = cairn__rundb_run_experiment(ctx, db, parent, exp);
+	else
+		rc = cairn__rundb_experiment(ctx, db, opts->experiment ? opts->experiment : "Default",
+					     exp);
+	if (rc || (rc = cairn__rundb_insert(ctx, db, &nr, &seq)))
 		goto fail;
 	if ((rc = cairn__db_commit(db)))
 		goto out;
@@ -241,6 +245,101 @@ int cairn__run_add_edge(cairn_run *run, const char *relation, const char *dst_ty
 	return cairn__db_commit(run->db);
 }
 
+int cairn__run_death_time(cairn__db *db, int64_t seq, int64_t *out)
+{
+	int64_t now = cairn_now_ms();
+	int rc = cairn__rundb_last_seen(db, seq, out);
+
+	/* A metric logged with a time in the future says nothing of death. */
+	if (!rc && (*out <= 0 || *out > now))
+		*out = now;
+	return rc;
+}
+
+int cairn_run_end_dead(cairn_ctx *ctx, const char *ref, enum cairn_run_status status,
+		       const char *message)
+{
+	struct cairn__rundb_state s = { { 0 }, NULL, 0, NULL };
+	char id[CAIRN_ID_LEN + 1], ident[128];
+	cairn_buf msg = CAIRN_BUF_INIT;
+	cairn__db *db;
+	int64_t seq, end_ms;
+	int rc, ended;
+
+	if (status != CAIRN_RUN_FAILED && status != CAIRN_RUN_KILLED)
+		return cairn_error(ctx, CAIRN_EINVAL, "a run is ended by hand FAILED or KILLED, not %s",
+				   cairn_run_status_name(status));
+	if ((rc = cairn__ctx_db(ctx, &db)) || (rc = cairn__run_lookup(ctx, db, ref, id, &seq)) ||
+	    (rc = cairn__db_begin(db)))
+		return rc;
+	if ((rc = cairn__rundb_owner_of(ctx, db, seq, &s)))
+		goto fail;
+	if (strcmp(s.status, "RUNNING")) {
+		rc = cairn_error(ctx, CAIRN_EINVAL, "run %s has already ended (%s)", id, s.status);
+		goto fail;
+	}
+	if (!strcmp(s.host, cairn__current_host()) && s.pid > 0 &&
+	    !cairn__process_identity(s.pid, ident, sizeof(ident)) && !strcmp(ident, s.identity)) {
+		rc = cairn_error(ctx, CAIRN_EINVAL, "run %s is owned by process %d on this host, which is"
+				 " alive: stop that process, and it ends the run", id, s.pid);
+		goto fail;
+	}
+	if (message && *message)
+		cairn_buf_adds(&msg, message);
+	else
+		cairn_buf_addf(&msg, "ended by hand by %s: its process on %s was gone",
+			       cairn__current_user(), s.host);
+	if ((rc = cairn__run_death_time(db, seq, &end_ms)) ||
+	    (rc = cairn__rundb_end(db, seq, cairn_run_status_name(status), end_ms, msg.buf, &ended)))
+		goto fail;
+	rc = cairn__db_commit(db);
+	goto out;
+fail:
+	cairn__db_rollback(db);
+out:
+	cairn__rundb_state_release(&s);
+	cairn_buf_release(&msg);
+	return rc;
+}
+
+int cairn__run_end_dead_children(cairn_run *run, enum cairn_run_status status, const char *message)
+{
+	json_t *todo = json_array(), *kids = NULL;
+	char ident[128];
+	int rc = 0;
+
+	json_array_append_new(todo, json_string(run->id));
+	/* Breadth first over the descendants; each is looked at once. */
+	for (size_t i = 0; i < json_array_size(todo) && !rc && i < 100000; i++) {
+		const char *id = json_string_value(json_array_get(todo, i));
+		struct cairn__rundb_state s = { { 0 }, NULL, 0, NULL };
+		char full[CAIRN_ID_LEN + 1];
+		int64_t seq, end_ms;
+		int ended;
+
+		if ((rc = cairn__rundb_children(run->db, id, &kids)))
+			break;
+		json_array_extend(todo, kids);
+		json_decref(kids);
+		kids = NULL;
+		if (!i)
+			continue;
+		if ((rc = cairn__run_lookup(run->ctx, run->db, id, full, &seq)) ||
+		    (rc = cairn__rundb_owner_of(run->ctx, run->db, seq, &s)))
+			break;
+		if (!strcmp(s.status, "RUNNING") && !strcmp(s.host, cairn__current_host()) &&
+		    (s.pid <= 0 || cairn__process_identity(s.pid, ident, sizeof(ident)) ||
+		     strcmp(ident, s.identity)) &&
+		    !(rc = cairn__run_death_time(run->db, seq, &end_ms)))
+			rc = cairn__rundb_end(run->db, seq, cairn_run_status_name(status), end_ms,
+					      message, &ended);
+		cairn__rundb_state_release(&s);
+	}
+	json_decref(kids);
+	json_decref(todo);
+	return rc;
+}
+
 int cairn_run_reap_dead(cairn_ctx *ctx)
 {
 	struct cairn__rundb_owner *owners = NULL;
@@ -254,15 +353,18 @@ int cairn_run_reap_dead(cairn_ctx *ctx)
 		return rc;
 	for (size_t i = 0; i < n && !rc; i++) {
 		char msg[128];
+		int64_t end_ms;
 		int ended;
 		if (!cairn__process_identity(owners[i].pid, ident, sizeof(ident)) &&
 		    !strcmp(ident, owners[i].identity))
 			continue;
 		snprintf(msg, sizeof(msg), "process %d, which owned the run, ended without ending it",
 			 owners[i].pid);
-		/* Only a RUNNING run is ended, so a race with the owner's own
-		 * end is harmless. */
-		rc = cairn__rundb_end(db, owners[i].seq, "FAILED", cairn_now_ms(), msg, &ended);
+		/* It died when nobody looked: its end is the last time it was
+		 * seen alive. Only a RUNNING run is ended, so a race with the
+		 * owner's own end is harmless. */
+		if (!(rc = cairn__run_death_time(db, owners[i].seq, &end_ms)))
+			rc = cairn__rundb_end(db, owners[i].seq, "FAILED", end_ms, msg, &ended);
 	}
 	cairn__rundb_owners_free(owners, n);
 	return rc;

@@ -80,7 +80,9 @@ test_expect_success 'a deterministic run reproduces: every artifact identical, e
 	arts = {a["path"]: a["result"] for a in r["artifacts"]}
 	assert arts == {"out/model.txt": "identical", "out/rows.txt": "identical"}, arts
 	assert (r["identical"], r["different"], r["missing"], r["new"]) == (2, 0, 0, 0), r
-	assert r["metrics"] == [{"key": "rows", "original": 151.0, "value": 151.0}], r["metrics"]
+	assert r["metrics"] == [{"child": None, "key": "rows", "original": 151.0, "value": 151.0,
+	                         "result": "identical"}], r["metrics"]
+	assert r["kind"] == "command" and r["outcome"] == "identical" and r["children"] == [], r
 	assert r["inputs"][0]["dataset"] == "iris@1", r["inputs"]
 	json.dump(r, open("report-only.json", "w"))
 	PY

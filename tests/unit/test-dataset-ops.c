@@ -457,6 +457,38 @@ static void test_dataset_add_dir(void)
 	cairn_ctx_free(ctx);
 }
 
+/* A pinned name resolves to its pinned version, not the latest. */
+static void test_dataset_resolve_pinned(void)
+{
+	cairn_ctx *ctx = setup(0);
+	struct cairn_dataset_add add = { 0 };
+	struct cairn_dataset_version v;
+	int existed;
+
+	write_file("d.csv", "x,y\n1,a\n");
+	add.name = add.source = "d";
+	add.source_kind = "file";
+	add.tabular = -1;
+	add.csv.header = -1;
+	CHECK_OK(ctx, cairn_dataset_add_file(ctx, "d.csv", &add, &v, &existed));
+	CHECK_INT(v.version, ==, 2);
+	cairn_dataset_version_release(&v);
+	CHECK_ERR(ctx, cairn_ctx_pin_datasets(ctx, "d"), CAIRN_EINVAL, "is not NAME@N");
+	CHECK_ERR(ctx, cairn_ctx_pin_datasets(ctx, "d@1,e@latest"), CAIRN_EINVAL, "'e@latest'");
+	CHECK_OK(ctx, cairn_ctx_pin_datasets(ctx, "other@3,d@1"));
+	for (int i = 0; i < 3; i++) {
+		const char *ref[] = { "d", "d@latest", "d@2" };
+		CHECK_OK(ctx, cairn_dataset_resolve(ctx, ref[i], &v));
+		CHECK_INT(v.version, ==, i < 2 ? 1 : 2);
+		cairn_dataset_version_release(&v);
+	}
+	CHECK_OK(ctx, cairn_ctx_pin_datasets(ctx, NULL));
+	CHECK_OK(ctx, cairn_dataset_resolve(ctx, "d", &v));
+	CHECK_INT(v.version, ==, 2);
+	cairn_dataset_version_release(&v);
+	cairn_ctx_free(ctx);
+}
+
 const struct unit_test dataset_ops_tests[] = {
 	{ "dataset_add_dir", test_dataset_add_dir },
 	{ "dataset_derive_split_records_parts", test_dataset_derive_split_records_parts },
@@ -468,5 +500,6 @@ const struct unit_test dataset_ops_tests[] = {
 	{ "dataset_acquire_command_cancelled", test_dataset_acquire_command_cancelled },
 	{ "dataset_acquire_sqlite_file", test_dataset_acquire_sqlite_file },
 	{ "dataset_load_file_or_ref", test_dataset_load_file_or_ref },
+	{ "dataset_resolve_pinned", test_dataset_resolve_pinned },
 	{ NULL, NULL }
 };

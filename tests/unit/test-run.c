@@ -40,6 +40,7 @@ static void test_run_start_end(void)
 	json_decref(v);
 	o.parent = cairn_run_id(run);
 	o.name = NULL;
+	o.experiment = NULL;
 	CHECK_OK(ctx, cairn_run_start(ctx, &o, &child));
 	v = show(ctx, cairn_run_id(run));
 	CHECK_STR(json_string_value(json_array_get(json_object_get(v, "children"), 0)),
@@ -47,6 +48,8 @@ static void test_run_start_end(void)
 	json_decref(v);
 	v = show(ctx, cairn_run_id(child));
 	CHECK_STR(json_string_value(json_object_get(v, "parent")), cairn_run_id(run));
+	/* No experiment of its own: the parent's. */
+	CHECK_STR(json_string_value(json_object_get(v, "experiment")), "exp");
 	CHECK(!strncmp(json_string_value(json_object_get(v, "name")), "run-", 4));
 	json_decref(v);
 	CHECK_ERR(ctx, cairn_run_end(run, CAIRN_RUN_RUNNING, NULL), CAIRN_EINVAL, "ends");
@@ -174,6 +177,26 @@ static void test_run_reap_dead_owner(void)
 	cairn_ctx_free(ctx);
 }
 
+/* Ending by hand refuses a live owner, an ended run and other statuses. */
+static void test_run_end_dead_refusals(void)
+{
+	cairn_ctx *ctx = new_workspace();
+	cairn_run *run;
+
+	CHECK_OK(ctx, cairn_run_start(ctx, NULL, &run));
+	CHECK_ERR(ctx, cairn_run_end_dead(ctx, cairn_run_id(run), CAIRN_RUN_FINISHED, NULL),
+		  CAIRN_EINVAL, "FAILED or KILLED");
+	CHECK_ERR(ctx, cairn_run_end_dead(ctx, cairn_run_id(run), CAIRN_RUN_KILLED, NULL),
+		  CAIRN_EINVAL, "which is alive");
+	CHECK_OK(ctx, cairn_run_end(run, CAIRN_RUN_FINISHED, NULL));
+	CHECK_ERR(ctx, cairn_run_end_dead(ctx, cairn_run_id(run), CAIRN_RUN_FAILED, NULL),
+		  CAIRN_EINVAL, "has already ended (FINISHED)");
+	CHECK_ERR(ctx, cairn_run_end_dead(ctx, "zzzz", CAIRN_RUN_FAILED, NULL), CAIRN_ENOTFOUND,
+		  "no run");
+	cairn_run_free(run);
+	cairn_ctx_free(ctx);
+}
+
 static void test_run_open_current(void)
 {
 	cairn_ctx *ctx = new_workspace();
@@ -216,5 +239,6 @@ const struct unit_test run_tests[] = {
 	{ "run_metrics_latest_and_history", test_run_metrics_latest_and_history },
 	{ "run_artifact_paths", test_run_artifact_paths },
 	{ "run_reap_dead_owner", test_run_reap_dead_owner },
+	{ "run_end_dead_refusals", test_run_end_dead_refusals },
 	{ NULL, NULL }
 };
