@@ -47,6 +47,14 @@ struct cairn_train_options {
 	const char *experiment;    /* or NULL */
 	const char *parent;        /* parent run id, or NULL (or "") */
 	int threads;               /* 0: the algorithm's default */
+	/* The feature columns: only these (NULL: every column but the target),
+	 * less those dropped. A name the data does not have is an error naming
+	 * it, before the run starts; the target is never a feature. The model
+	 * records its columns, so predicting and evaluating use the same. */
+	const char *const *features;
+	size_t nfeatures;
+	const char *const *drop;
+	size_t ndrop;
 
 	/* Kinds of learning besides one fit on data (each NULL/0 when unused). */
 

@@ -38,12 +38,14 @@ struct cairn_prep_options {
 	int scale;                   /* standardize numeric features */
 	int onehot;                  /* one-hot (1) or ordinal (0) categoricals */
 	int keep_missing;            /* leave numeric NaN for the algorithm */
+	const char *const *include;  /* the only feature columns, or NULL: all */
+	size_t ninclude;
 	const char *const *exclude;  /* columns that are not features (ids) */
 	size_t nexclude;
 };
 
 /* Fits on rows[0..nrows) of f (rows NULL: every row). Errors: no such target
- * (listing the columns), a constant target, an empty training set, a column
+ * or included column (listing the columns), a constant target, an empty training set, a column
  * of numbers holding a word (naming the row), no feature columns. */
 int cairn_prep_fit(cairn_ctx *ctx, const struct cairn_frame *f, const size_t *rows,
 		   size_t nrows, const struct cairn_prep_options *opts, cairn_prep **out);

@@ -342,6 +342,10 @@ static _Noreturn void trial_main(struct sweep *s, size_t t, int out, pid_t paren
 	to.seed = o->seed;
 	to.task = -1;
 	to.threads = o->threads;
+	to.features = o->features;
+	to.nfeatures = o->nfeatures;
+	to.drop = o->drop;
+	to.ndrop = o->ndrop;
 	to.experiment = o->experiment;
 	to.name = name.buf;
 	to.parent = cairn_run_id(s->parent);
@@ -756,6 +760,10 @@ int cairn_sweep_check(cairn_ctx *ctx, const struct cairn_sweep_options *o)
 	to.test_split = o->test_split;
 	to.cv = o->cv;
 	to.task = -1;
+	to.features = o->features;
+	to.nfeatures = o->nfeatures;
+	to.drop = o->drop;
+	to.ndrop = o->ndrop;
 	return cairn_train_check(ctx, &to);
 }
 

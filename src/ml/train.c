@@ -760,6 +760,20 @@ static int train_federated(struct train *t)
 	return save_package(t);
 }
 
+/* Records names (when there are any) as the comma-separated param key. */
+static int log_name_list(struct train *t, const char *key, const char *const *names, size_t n)
+{
+	cairn_buf list = CAIRN_BUF_INIT;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		cairn_buf_addf(&list, "%s%s", i ? "," : "", names[i]);
+	if (n)
+		rc = cairn_run_log_param(t->run, key, list.buf);
+	cairn_buf_release(&list);
+	return rc;
+}
+
 /* Everything after the run has started; a failure ends the run FAILED. */
 static int train_in_run(struct train *t)
 {
@@ -769,16 +783,7 @@ static int train_in_run(struct train *t)
 	json_t *v;
 	int rc, ensemble;
 
-	if (!(t->algo = cairn_algorithm_find(o->algo))) {
-		cairn_buf names = CAIRN_BUF_INIT;
-		const struct cairn_algorithm *const *a = cairn_algorithms();
-		for (size_t i = 0; a[i]; i++)
-			cairn_buf_addf(&names, "%s%s", i ? ", " : "", a[i]->name);
-		rc = cairn_error(t->ctx, CAIRN_EINVAL, "unknown algorithm '%s' (known: %s)", o->algo,
-				 names.buf);
-		cairn_buf_release(&names);
-		return rc;
-	}
+	t->algo = cairn_algorithm_find(o->algo);
 	ensemble = cairn__is_ensemble(t->algo);
 	if (o->nshards)
 		rc = federated_params(t);
@@ -797,6 +802,13 @@ static int train_in_run(struct train *t)
 	po.scale = t->algo->wants_scaling;
 	po.onehot = t->algo->wants_onehot;
 	po.keep_missing = t->algo->handles_missing;
+	po.include = o->features;
+	po.ninclude = o->nfeatures;
+	po.exclude = o->drop;
+	po.nexclude = o->ndrop;
+	if ((rc = log_name_list(t, "features", o->features, o->nfeatures)) ||
+	    (rc = log_name_list(t, "drop", o->drop, o->ndrop)))
+		return rc;
 	if (o->nshards)
 		return train_federated(t);
 	if ((ensemble && (rc = build_ensemble(t, &po))) ||
@@ -869,12 +881,81 @@ static int train_in_run(struct train *t)
 	return save_package(t);
 }
 
+/* CAIRN_EINVAL naming the unknown algorithm and the known ones. */
+static int unknown_algorithm(cairn_ctx *ctx, const char *name)
+{
+	cairn_buf names = CAIRN_BUF_INIT;
+	const struct cairn_algorithm *const *a = cairn_algorithms();
+	int rc;
+
+	for (size_t i = 0; a[i]; i++)
+		cairn_buf_addf(&names, "%s%s", i ? ", " : "", a[i]->name);
+	rc = cairn_error(ctx, CAIRN_EINVAL, "unknown algorithm '%s' (known: %s)", name, names.buf);
+	cairn_buf_release(&names);
+	return rc;
+}
+
+/* What the algorithm's task needs of the target and the feature columns. */
+static int check_target(cairn_ctx *ctx, const struct cairn_train_options *o,
+			const struct cairn_algorithm *a)
+{
+	unsigned supervised = CAIRN_TASK_BIT(CAIRN_TASK_CLASSIFICATION) |
+			      CAIRN_TASK_BIT(CAIRN_TASK_REGRESSION);
+
+	/* An init model and an ensemble bring their own target. */
+	if (o->nshards || o->init_model || o->nmembers)
+		return 0;
+	if (!o->target && !(a->tasks & CAIRN_TASK_BIT(CAIRN_TASK_CLUSTERING)) &&
+	    o->task != CAIRN_TASK_CLUSTERING)
+		return cairn_error(ctx, CAIRN_EINVAL, "%s needs a target column: it learns %s, "
+				   "not clustering", a->name, a->tasks & CAIRN_TASK_BIT(
+				   CAIRN_TASK_CLASSIFICATION) ? "classification or regression" :
+				   "regression");
+	/* k-means would otherwise learn classes from a column it clusters on. */
+	if (o->target && !(a->tasks & supervised))
+		return cairn_error(ctx, CAIRN_EINVAL, "%s clusters rows without a target: drop "
+				   "column '%s' from the features instead of making it the target",
+				   a->name, o->target);
+	for (size_t i = 0; o->target && i < o->nfeatures; i++)
+		if (!strcmp(o->features[i], o->target))
+			return cairn_error(ctx, CAIRN_EINVAL, "the target column '%s' cannot be "
+					   "a feature", o->target);
+	for (size_t i = 0; o->target && i < o->ndrop; i++)
+		if (!strcmp(o->drop[i], o->target))
+			return cairn_error(ctx, CAIRN_EINVAL, "the target column '%s' cannot be "
+					   "dropped", o->target);
+	return 0;
+}
+
+/* The params against the algorithm's specs (federated training checks its
+ * own), and early stopping against the validation data it needs. */
+static int check_params(cairn_ctx *ctx, const struct cairn_train_options *o,
+			const struct cairn_algorithm *a)
+{
+	json_t *p = NULL;
+	int rc;
+
+	if (o->nshards)
+		return 0;
+	if ((rc = cairn_params_resolve(ctx, a, o->params, &p)))
+		return rc;
+	if (json_object_get(p, "early_stopping_rounds") &&
+	    cairn_param_int(p, "early_stopping_rounds") > 0 && !o->test && !(o->test_split > 0))
+		rc = cairn_error(ctx, CAIRN_EINVAL, "early_stopping_rounds needs validation data: "
+				 "a test dataset or a test split, scored after every round");
+	json_decref(p);
+	return rc;
+}
+
 int cairn_train_check(cairn_ctx *ctx, const struct cairn_train_options *o)
 {
-	int ensemble;
+	const struct cairn_algorithm *a;
+	int ensemble, rc;
 
 	if (!o->algo)
 		return cairn_error(ctx, CAIRN_EINVAL, "training needs an algorithm");
+	if (!(a = cairn_algorithm_find(o->algo)))
+		return unknown_algorithm(ctx, o->algo);
 	if (o->nshards) {
 		if (o->data)
 			return cairn_error(ctx, CAIRN_EINVAL, "federated training takes its rows from "
@@ -921,7 +1002,47 @@ int cairn_train_check(cairn_ctx *ctx, const struct cairn_train_options *o)
 		return cairn_error(ctx, CAIRN_EINVAL, "an ensemble is not fitted: %s does not apply",
 				   o->init_model ? "an init model" : o->unlabeled ? "self-training" :
 				   "cross-validation");
-	return 0;
+	if ((rc = check_target(ctx, o, a)))
+		return rc;
+	return check_params(ctx, o, a);
+}
+
+/* The names of the training data's schema that are not columns of it,
+ * before the run starts: CAIRN_ENOTFOUND naming every unknown one. */
+static int check_columns(struct train *t)
+{
+	const json_t *schema = t->data.schema;
+	cairn_buf missing = CAIRN_BUF_INIT, cols = CAIRN_BUF_INIT;
+	const struct cairn_train_options *o = t->o;
+	size_t n = 0, i;
+	json_t *c;
+	int rc = 0;
+
+	if (!json_is_array(schema))
+		return 0;
+	for (size_t k = 0; k < o->nfeatures + o->ndrop + 1; k++) {
+		const char *name = k < o->nfeatures ? o->features[k] : k < o->nfeatures + o->ndrop ?
+				   o->drop[k - o->nfeatures] : o->target;
+		int found = 0;
+		if (!name)
+			continue;
+		json_array_foreach(schema, i, c)
+			found |= !strcmp(name, json_string_value(json_object_get(c, "name")) ?
+					 json_string_value(json_object_get(c, "name")) : "");
+		if (!found)
+			cairn_buf_addf(&missing, "%s'%s'", n++ ? ", " : "", name);
+	}
+	if (n) {
+		json_array_foreach(schema, i, c)
+			cairn_buf_addf(&cols, "%s%s", i ? ", " : "",
+				       json_string_value(json_object_get(c, "name")));
+		rc = cairn_error(t->ctx, CAIRN_ENOTFOUND, "no column%s %s in '%s@%lld' (columns: %s)",
+				 n > 1 ? "s" : "", missing.buf, t->data.name,
+				 (long long)t->data.version, cols.buf);
+	}
+	cairn_buf_release(&missing);
+	cairn_buf_release(&cols);
+	return rc;
 }
 
 /* Resolves every dataset reference of the options, once. */
@@ -961,7 +1082,7 @@ int cairn_train(cairn_ctx *ctx, const struct cairn_train_options *o, struct cair
 	ro.name = o->name;
 	ro.parent = o->parent && *o->parent ? o->parent : NULL;
 	if ((rc = cairn_train_check(ctx, o)) || (rc = resolve_inputs(&t)) ||
-	    (rc = check_cancel(&t)) || (rc = cairn_run_start(ctx, &ro, &t.run)))
+	    (rc = check_columns(&t)) || (rc = check_cancel(&t)) || (rc = cairn_run_start(ctx, &ro, &t.run)))
 		goto out;
 	snprintf(res->run_id, sizeof(res->run_id), "%s", cairn_run_id(t.run));
 	rc = train_in_run(&t);
