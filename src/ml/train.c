@@ -20,6 +20,7 @@
 #include "ml/federated.h"
 #include "ml/model-internal.h"
 #include "ml/preprocess.h"
+#include "ml/xgb.h"
 #include "track/run-internal.h"
 
 /* Everything one training holds, released by train_release. */
@@ -174,12 +175,32 @@ static int prep_copy(cairn_ctx *ctx, const cairn_prep *p, cairn_prep **out)
 	return rc;
 }
 
-/* Fits the model on a matrix made by prep (continuing init_model). */
+/* 1 when the params ask for early stopping (xgboost's early_stopping_rounds). */
+static int early_stopping(const json_t *params)
+{
+	return json_object_get(params, "early_stopping_rounds") &&
+	       cairn_param_int(params, "early_stopping_rounds") > 0;
+}
+
+/* Fits the model on a matrix made by prep (continuing init_model). With
+ * early stopping, the test rows (the test data or the held-out split) are
+ * the validation set, scored after every round. */
 static int fit_matrix(struct train *t, const cairn_prep *prep, const struct cairn_matrix *x,
 		      const double *y, int log_iterations, void **model)
 {
 	struct cairn_train_data d = { 0 };
+	struct cairn_matrix xv = { 0 };
+	double *yv = NULL;
+	int rc;
 
+	if (early_stopping(t->params)) {
+		if ((rc = cairn_prep_transform(t->ctx, prep, t->ftest ? t->ftest : t->fdata,
+					       t->ftest ? NULL : t->test_rows,
+					       t->ftest ? 0 : t->ntest, &xv, &yv)))
+			return rc;
+		d.x_valid = &xv;
+		d.y_valid = yv;
+	}
 	d.x = x;
 	d.y = y;
 	d.task = cairn_prep_task(prep);
@@ -187,7 +208,24 @@ static int fit_matrix(struct train *t, const cairn_prep *prep, const struct cair
 	d.seed = t->o->seed;
 	d.threads = t->o->threads;
 	d.init_model_dir = t->init_dir;
-	return t->algo->fit(t->ctx, &d, t->params, log_iterations ? on_iteration : NULL, t, model);
+	rc = t->algo->fit(t->ctx, &d, t->params, log_iterations ? on_iteration : NULL, t, model);
+	free(xv.v);
+	free(yv);
+	return rc;
+}
+
+/* Early stopping kept the rounds up to the best one: its index (counted
+ * from 0, an init model's rounds included, as XGBoost's best_iteration) is
+ * the metric best_iteration. */
+static int log_best_iteration(struct train *t)
+{
+	struct cairn__xgb_info info;
+
+	if (!early_stopping(t->params) || strcmp(t->algo->name, "xgboost"))
+		return 0;
+	cairn__xgb_info(t->model, &info);
+	json_object_set_new(t->metrics, "best_iteration", json_integer(info.rounds - 1));
+	return cairn_run_log_metric(t->run, "best_iteration", info.rounds - 1, 0);
 }
 
 /* Fits preprocessing (or copies init_model's) and model on rows of f; the
@@ -850,7 +888,7 @@ static int train_in_run(struct train *t)
 		cairn__progress_end(&t->progress);
 		flush_points(t);
 		if (rc || (rc = check_cancel(t)) || (o->unlabeled && (rc = self_train(t))) ||
-		    (rc = check_cancel(t)))
+		    (rc = check_cancel(t)) || (rc = log_best_iteration(t)))
 			return rc;
 	}
 	{
@@ -939,8 +977,7 @@ static int check_params(cairn_ctx *ctx, const struct cairn_train_options *o,
 		return 0;
 	if ((rc = cairn_params_resolve(ctx, a, o->params, &p)))
 		return rc;
-	if (json_object_get(p, "early_stopping_rounds") &&
-	    cairn_param_int(p, "early_stopping_rounds") > 0 && !o->test && !(o->test_split > 0))
+	if (early_stopping(p) && !o->test && !(o->test_split > 0))
 		rc = cairn_error(ctx, CAIRN_EINVAL, "early_stopping_rounds needs validation data: "
 				 "a test dataset or a test split, scored after every round");
 	json_decref(p);
