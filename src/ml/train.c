@@ -19,6 +19,7 @@
 #include "ml/evaluate.h"
 #include "ml/federated.h"
 #include "ml/model-internal.h"
+#include "ml/oof.h"
 #include "ml/preprocess.h"
 #include "ml/xgb.h"
 #include "track/run-internal.h"
@@ -252,9 +253,11 @@ static int fit_on(struct train *t, const struct cairn_prep_options *po, const si
 	return rc;
 }
 
-/* Predicts rows of f with (prep, model) and evaluates against their labels. */
+/* Predicts rows of f with (prep, model) and evaluates against their labels;
+ * the predictions are copied to keep (when not NULL), outputs per row. */
 static int evaluate_on(struct train *t, const cairn_prep *prep, const void *model,
-		       const struct cairn_frame *f, const size_t *rows, size_t nrows, json_t **out)
+		       const struct cairn_frame *f, const size_t *rows, size_t nrows, json_t **out,
+		       double *keep)
 {
 	struct cairn_eval_data e = { 0 };
 	struct cairn_matrix x = { 0 };
@@ -283,6 +286,8 @@ static int evaluate_on(struct train *t, const cairn_prep *prep, const void *mode
 	}
 	e.x = &x;
 	e.seed = t->o->seed;
+	if (keep)
+		memcpy(keep, pred, x.rows * t->algo->outputs(model) * sizeof(double));
 	rc = cairn_evaluate(t->ctx, &e, out);
 out:
 	free(names);
@@ -312,10 +317,43 @@ static int log_folds(struct train *t, const int *fold, size_t k)
 	return log_json_artifact(t, doc, "cv/folds.json");
 }
 
+/* Copies the predictions p of fold f's rows (in the data's order) into
+ * their places in o (allocated at the first fold, when the outputs per row
+ * are known). */
+static void keep_oof(struct cairn__oof *o, double **all, const int *fold, size_t f,
+		     const double *p, size_t outputs)
+{
+	if (!*all) {
+		o->pred = *all = cairn_xcalloc(o->n ? o->n : 1, outputs * sizeof(double));
+		o->outputs = outputs;
+	}
+	for (size_t i = 0; i < o->n; i++)
+		if (fold[i] == (int)f) {
+			memcpy(*all + i * outputs, p, outputs * sizeof(double));
+			p += outputs;
+		}
+}
+
+/* The out-of-fold predictions as the artifact cv/oof_predictions.csv (see
+ * ml/oof.h); labels gives the target and classes of the training rows. */
+static int log_oof(struct train *t, struct cairn__oof *o, const cairn_prep *labels)
+{
+	cairn_buf csv = CAIRN_BUF_INIT;
+	int rc;
+
+	o->prep = labels;
+	cairn__oof_csv(o, &csv);
+	rc = cairn_run_log_artifact_buf(t->run, csv.buf, csv.len, "cv/oof_predictions.csv");
+	cairn_buf_release(&csv);
+	return rc;
+}
+
 static int cross_validate(struct train *t, const struct cairn_prep_options *po)
 {
 	size_t n = t->ntrain, k = (size_t)t->o->cv;
 	json_t **folds = cairn_xcalloc(k, sizeof(*folds)), *summary = NULL;
+	struct cairn__oof oof = { 0 };
+	double *oof_pred = NULL;
 	size_t *tr = cairn_xmalloc(n * sizeof(size_t)), *te = cairn_xmalloc(n * sizeof(size_t));
 	int *fold = cairn_xmalloc(n * sizeof(int)), rc;
 	cairn_prep *labels = NULL;
@@ -335,6 +373,10 @@ static int cross_validate(struct train *t, const struct cairn_prep_options *po)
 	if ((rc = cairn_folds_assign(t->ctx, n, k, ysub, cairn_prep_nclasses(labels), t->o->seed, fold)) ||
 	    (rc = log_folds(t, fold, k)))
 		goto out;
+	oof.f = t->fdata;
+	oof.rows = t->train_rows;
+	oof.n = n;
+	oof.fold = fold;
 	for (size_t f = 0; f < k && !rc; f++) {
 		size_t ntr = 0, nte = 0;
 		if ((rc = check_cancel(t)))
@@ -347,12 +389,19 @@ static int cross_validate(struct train *t, const struct cairn_prep_options *po)
 			else
 				tr[ntr++] = t->train_rows[i];
 		}
-		if (!(rc = fit_on(t, po, tr, ntr, &prep, &model, 0)) && !(rc = check_cancel(t)))
-			rc = evaluate_on(t, prep, model, t->fdata, te, nte, &folds[f]);
+		if (!(rc = fit_on(t, po, tr, ntr, &prep, &model, 0)) && !(rc = check_cancel(t))) {
+			double *p = cairn_xmalloc((nte ? nte : 1) * t->algo->outputs(model) *
+						  sizeof(double));
+			if (!(rc = evaluate_on(t, prep, model, t->fdata, te, nte, &folds[f], p)))
+				keep_oof(&oof, &oof_pred, fold, f, p, t->algo->outputs(model));
+			free(p);
+		}
 		if (model)
 			t->algo->free(model);
 		cairn_prep_free(prep);
 	}
+	if (!rc && oof.pred)
+		rc = log_oof(t, &oof, labels);
 	if (!rc && !(rc = cairn_evaluate_cv_summary(t->ctx, folds, k, &summary))) {
 		json_t *means = json_object(), *v;
 		const char *key;
@@ -376,6 +425,7 @@ out:
 	free(tr);
 	free(te);
 	free(fold);
+	free(oof_pred);
 	free(x.v);
 	free(y);
 	cairn_prep_free(labels);
@@ -790,7 +840,7 @@ static int train_federated(struct train *t)
 		json_t *m = NULL;
 		if ((rc = cairn_run_log_input_version(t->run, &t->test, "test")) ||
 		    (rc = cairn_dataset_load_frame(t->ctx, &t->test, &t->ftest)) ||
-		    (rc = evaluate_on(t, t->prep, t->model, t->ftest, NULL, 0, &m)))
+		    (rc = evaluate_on(t, t->prep, t->model, t->ftest, NULL, 0, &m, NULL)))
 			return rc;
 		json_object_set_new(t->metrics, "test", m);
 		cairn_run_log_metric_tree(t->run, "test", m);
@@ -899,7 +949,7 @@ static int train_in_run(struct train *t)
 		json_t *m = NULL;
 		for (size_t i = 0; i < n; i++)
 			rows[i] = t->train_rows[(size_t)((double)i * (double)t->ntrain / (double)n)];
-		rc = evaluate_on(t, t->prep, t->model, t->fdata, rows, n, &m);
+		rc = evaluate_on(t, t->prep, t->model, t->fdata, rows, n, &m, NULL);
 		free(rows);
 		if (rc)
 			return rc;
@@ -911,7 +961,7 @@ static int train_in_run(struct train *t)
 	if (t->ftest || t->ntest) {
 		json_t *m = NULL;
 		if ((rc = evaluate_on(t, t->prep, t->model, t->ftest ? t->ftest : t->fdata,
-				      t->ftest ? NULL : t->test_rows, t->ftest ? 0 : t->ntest, &m)))
+				      t->ftest ? NULL : t->test_rows, t->ftest ? 0 : t->ntest, &m, NULL)))
 			return rc;
 		json_object_set_new(t->metrics, "test", m);
 		cairn_run_log_metric_tree(t->run, "test", m);
