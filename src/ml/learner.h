@@ -54,6 +54,10 @@ struct cairn_train_data {
 	uint64_t seed;
 	int threads;                  /* 0: the algorithm's default */
 	const char *init_model_dir;   /* continue training this saved model (XGBoost), or NULL */
+	/* Where an iterative solver that can stop short (liblinear, L-BFGS)
+	 * says whether it converged (1) or hit its iteration limit (0), having
+	 * warned with cairn__log_warn; untouched by others. May be NULL. */
+	int *converged;
 };
 
 /* Called after each iteration of an iterative fit (a boosting round, an

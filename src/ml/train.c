@@ -52,6 +52,9 @@ struct train {
 	size_t npoints;
 	struct cairn__progress progress;
 	json_t *fed_inputs;                   /* federated: the shard versions */
+	/* Whether every fit of an iterative solver converged: -1 when the
+	 * algorithm does not say (see learner.h), else 0 or 1. */
+	int converged;
 };
 
 static void flush_points(struct train *t)
@@ -192,7 +195,7 @@ static int fit_matrix(struct train *t, const cairn_prep *prep, const struct cair
 	struct cairn_train_data d = { 0 };
 	struct cairn_matrix xv = { 0 };
 	double *yv = NULL;
-	int rc;
+	int rc, converged = -1;
 
 	if (early_stopping(t->params)) {
 		if ((rc = cairn_prep_transform(t->ctx, prep, t->ftest ? t->ftest : t->fdata,
@@ -209,7 +212,10 @@ static int fit_matrix(struct train *t, const cairn_prep *prep, const struct cair
 	d.seed = t->o->seed;
 	d.threads = t->o->threads;
 	d.init_model_dir = t->init_dir;
+	d.converged = &converged;
 	rc = t->algo->fit(t->ctx, &d, t->params, log_iterations ? on_iteration : NULL, t, model);
+	if (converged >= 0 && t->converged != 0)
+		t->converged = converged;
 	free(xv.v);
 	free(yv);
 	return rc;
@@ -958,6 +964,10 @@ static int train_in_run(struct train *t)
 		json_object_set_new(t->metrics, "train", m);
 		cairn_run_log_metric_tree(t->run, "train", m);
 	}
+	/* A solver stopped by its iteration limit has warned; the run says so. */
+	if (t->converged >= 0 &&
+	    (rc = cairn_run_set_tag(t->run, "converged", t->converged ? "true" : "false")))
+		return rc;
 	if (t->ftest || t->ntest) {
 		json_t *m = NULL;
 		if ((rc = evaluate_on(t, t->prep, t->model, t->ftest ? t->ftest : t->fdata,
@@ -1165,6 +1175,7 @@ int cairn_train(cairn_ctx *ctx, const struct cairn_train_options *o, struct cair
 	memset(res, 0, sizeof(*res));
 	t.ctx = ctx;
 	t.o = o;
+	t.converged = -1;
 	ro.experiment = o->experiment;
 	ro.name = o->name;
 	ro.parent = o->parent && *o->parent ? o->parent : NULL;
