@@ -54,6 +54,11 @@ struct cairn_train_data {
 	uint64_t seed;
 	int threads;                  /* 0: the algorithm's default */
 	const char *init_model_dir;   /* continue training this saved model (XGBoost), or NULL */
+	/* The matrix columns' names and XGBoost feature types ("float", "int",
+	 * "i"), saved in the model where its format has room (XGBoost's
+	 * feature_names and feature_types), or NULL. */
+	const char *const *feature_names;
+	const char *const *feature_types;
 	/* Where an iterative solver that can stop short (liblinear, L-BFGS)
 	 * says whether it converged (1) or hit its iteration limit (0), having
 	 * warned with cairn__log_warn; untouched by others. May be NULL. */

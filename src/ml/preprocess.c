@@ -74,6 +74,18 @@ const char *cairn_prep_target(const cairn_prep *p) { return p->target; }
 size_t cairn_prep_nfeatures(const cairn_prep *p) { return p->nfeatures; }
 const char *cairn_prep_feature(const cairn_prep *p, size_t i) { return p->features[i]; }
 int cairn_prep_nclasses(const cairn_prep *p) { return p->nclasses; }
+
+const char *cairn_prep_feature_type(const cairn_prep *p, size_t i)
+{
+	size_t c = p->ncols - 1;
+
+	/* The column whose matrix columns start at or before i, the last such. */
+	while (c > 0 && p->cols[c].first > i)
+		c--;
+	if (!p->cols[c].categorical)
+		return "float";
+	return p->cols[c].onehot ? "i" : "int";
+}
 const char *cairn_prep_class(const cairn_prep *p, int i) { return p->classes[i]; }
 
 static size_t row_at(const size_t *rows, size_t i)

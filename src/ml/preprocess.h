@@ -63,6 +63,9 @@ enum cairn_task cairn_prep_task(const cairn_prep *p);
 const char *cairn_prep_target(const cairn_prep *p);      /* NULL for clustering */
 size_t cairn_prep_nfeatures(const cairn_prep *p);         /* matrix columns */
 const char *cairn_prep_feature(const cairn_prep *p, size_t i); /* "col" or "col=cat" */
+/* XGBoost's type of matrix column i: "float" (a number), "int" (an ordinal
+ * category code) or "i" (a one-hot indicator). */
+const char *cairn_prep_feature_type(const cairn_prep *p, size_t i);
 int cairn_prep_nclasses(const cairn_prep *p);             /* 0 unless classification */
 const char *cairn_prep_class(const cairn_prep *p, int i); /* the original label */
 /* The input columns with their training types: [{name, type}] (new reference). */

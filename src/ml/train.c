@@ -194,6 +194,7 @@ static int fit_matrix(struct train *t, const cairn_prep *prep, const struct cair
 {
 	struct cairn_train_data d = { 0 };
 	struct cairn_matrix xv = { 0 };
+	const char **names, **types;
 	double *yv = NULL;
 	int rc, converged = -1;
 
@@ -213,9 +214,19 @@ static int fit_matrix(struct train *t, const cairn_prep *prep, const struct cair
 	d.threads = t->o->threads;
 	d.init_model_dir = t->init_dir;
 	d.converged = &converged;
+	names = cairn_xmalloc((x->cols ? x->cols : 1) * sizeof(*names));
+	types = cairn_xmalloc((x->cols ? x->cols : 1) * sizeof(*types));
+	for (size_t i = 0; i < x->cols; i++) {
+		names[i] = cairn_prep_feature(prep, i);
+		types[i] = cairn_prep_feature_type(prep, i);
+	}
+	d.feature_names = names;
+	d.feature_types = types;
 	rc = t->algo->fit(t->ctx, &d, t->params, log_iterations ? on_iteration : NULL, t, model);
 	if (converged >= 0 && t->converged != 0)
 		t->converged = converged;
+	free(names);
+	free(types);
 	free(xv.v);
 	free(yv);
 	return rc;
