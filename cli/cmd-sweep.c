@@ -60,7 +60,7 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 the sweep finished (some trials may have failed); 1 every\n"
 	"trial failed, or none has the metric; 2 usage (a bad --grid, an unknown\n"
-	"algorithm); 3 no workspace; 4 no such dataset; 130 interrupted.\n";
+	"algorithm or param); 3 no workspace; 4 no such dataset; 130 interrupted.\n";
 
 static void print_table(const struct cairn_sweep_result *res)
 {

@@ -118,6 +118,9 @@ const struct cairn_algorithm *const *cairn_algorithms(void);
  */
 int cairn_params_resolve(cairn_ctx *ctx, const struct cairn_algorithm *algo,
 			 const json_t *given, json_t **out);
+/* CAIRN_EINVAL, as cairn_params_resolve says it, when algo has no param
+ * called name. */
+int cairn_params_check_name(cairn_ctx *ctx, const struct cairn_algorithm *algo, const char *name);
 /* Typed access to a resolved param. */
 int64_t cairn_param_int(const json_t *params, const char *name);
 double cairn_param_float(const json_t *params, const char *name);
