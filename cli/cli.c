@@ -212,3 +212,21 @@ int cli_parse_fraction(const char *usage, const char *opt, const char *s, int on
 				       one_ok ? "]" : ")");
 	return 0;
 }
+
+int cli_parse_list(const char *usage, const char *opt, const char *what, const char *s,
+		   char **text, char ***items, size_t *n)
+{
+	free(*text);
+	free(*items);
+	*text = cairn_xstrdup(s);
+	*items = cairn_xcalloc(strlen(s) / 2 + 2, sizeof(**items));
+	*n = 0;
+	for (char *p = *text, *comma; p; p = comma ? comma + 1 : NULL) {
+		if ((comma = strchr(p, ',')))
+			*comma = '\0';
+		if (!*p)
+			return cli_usage_error(usage, "%s '%s' has an empty %s", opt, s, what);
+		(*items)[(*n)++] = p;
+	}
+	return 0;
+}

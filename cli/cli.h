@@ -82,6 +82,11 @@ int cli_parse_fraction(const char *usage, const char *opt, const char *s, int on
 /* Parses a non-negative decimal integer option value or reports a usage error. */
 int cli_parse_uint(const char *usage, const char *opt, const char *s,
 		   unsigned long long *out);
+/* Splits s ("a,b,c") into *items (pointers into *text, a copy of s; the
+ * caller frees both, which may hold a previous list: it is replaced). An
+ * empty item is a usage error naming opt and what an item is. */
+int cli_parse_list(const char *usage, const char *opt, const char *what, const char *s,
+		   char **text, char ***items, size_t *n);
 
 /* The commands. */
 int cmd_init(int argc, char **argv);

@@ -22,8 +22,10 @@ static const char usage[] =
 	"Predicts every row of FILE (CSV, TSV or JSON lines) or of the dataset\n"
 	"version REF with the model package MODELREF: a package directory, a run\n"
 	"(its artifact 'model') or RUN/PATH. The model's preprocessing is applied\n"
-	"first: columns are found by name (others are ignored), a category not\n"
-	"seen in training is handled, a word in a numeric column is an error.\n"
+	"first: columns are found by name (others are ignored) and must come in\n"
+	"the model's order (the order of its training data, as XGBoost checks\n"
+	"feature_names), a category not seen in training is handled, a word or\n"
+	"an infinity in a numeric column is an error.\n"
 	"\n"
 	"Output, one row per input row, in the input's order: a column\n"
 	"'prediction' (the class label, the value, or the cluster), and with\n"
@@ -132,6 +134,7 @@ int cmd_predict(int argc, char **argv)
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
 	if ((rc = cairn_model_open(ctx, argv[optind], &m)) || (rc = cli_load_data(ctx, data, &f, NULL)) ||
+	    (rc = cairn_model_check_order(ctx, m, f)) ||
 	    (rc = cairn_model_predict(ctx, m, f, NULL, 0, &pred, &nout)))
 		goto fail;
 	if (proba && cairn_prep_task(cairn_model_prep(m)) != CAIRN_TASK_CLASSIFICATION) {

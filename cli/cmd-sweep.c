@@ -17,7 +17,8 @@ static const char usage[] =
 	"                   [--grid ...] [--param KEY=VALUE]... [--random N] [--seed N]\n"
 	"                   [--metric NAME] [--minimize] [--test REF | --test-split F]\n"
 	"                   [--cv K] [-j N] [--threads N] [--name NAME]\n"
-	"                   [--experiment NAME] [--json]\n"
+	"                   [--experiment NAME] [--features COL,...] [--drop COL,...]\n"
+	"                   [--json]\n"
 	"\n"
 	"Trains ALGO once per combination of the --grid values (their cartesian\n"
 	"product, or --random N of them), each trial a 'cairn train' run that is a\n"
@@ -38,6 +39,8 @@ static const char usage[] =
 	"  --algo ALGO           the algorithm (see 'cairn train --help')\n"
 	"  --grid KEY=V1,V2,...  the values of one param to try (repeatable)\n"
 	"  --param KEY=VALUE     a param that every trial gets (repeatable)\n"
+	"  --features C1,C2,...  only these columns are features (see 'cairn train')\n"
+	"  --drop C1,C2,...      these columns are not features\n"
 	"  --random N            try N combinations sampled from the grid\n"
 	"  --seed N              the seed of the sample and of every trial (0)\n"
 	"  --metric NAME         the metric to optimize (accuracy, f1, roc_auc, r2,\n"
@@ -60,7 +63,7 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 the sweep finished (some trials may have failed); 1 every\n"
 	"trial failed, or none has the metric; 2 usage (a bad --grid, an unknown\n"
-	"algorithm); 3 no workspace; 4 no such dataset; 130 interrupted.\n";
+	"algorithm or param); 3 no workspace; 4 no such dataset; 130 interrupted.\n";
 
 static void print_table(const struct cairn_sweep_result *res)
 {
@@ -196,10 +199,13 @@ int cmd_sweep(int argc, char **argv)
 		{ "threads", required_argument, NULL, 'x' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "experiment", required_argument, NULL, 'e' },
+		{ "features", required_argument, NULL, 'f' },
+		{ "drop", required_argument, NULL, 'D' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	char *features_text = NULL, **features = NULL, *drop_text = NULL, **drop = NULL;
 	struct cairn_sweep_options o = { 0 };
 	struct cairn_sweep_result res = { 0 };
 	struct trial_lines lines = { 0 };
@@ -266,6 +272,16 @@ int cmd_sweep(int argc, char **argv)
 			break;
 		case 'n': o.name = optarg; break;
 		case 'e': o.experiment = optarg; break;
+		case 'f':
+			if ((status = cli_parse_list(usage, "--features", "column name", optarg,
+						     &features_text, &features, &o.nfeatures)))
+				goto out;
+			break;
+		case 'D':
+			if ((status = cli_parse_list(usage, "--drop", "column name", optarg,
+						     &drop_text, &drop, &o.ndrop)))
+				goto out;
+			break;
 		case 'J': json = 1; break;
 		case 'h': status = cli_help(usage); goto out;
 		default: status = cli_bad_option(usage); goto out;
@@ -277,6 +293,8 @@ int cmd_sweep(int argc, char **argv)
 	}
 	o.grid = specs;
 	o.params = params;
+	o.features = (const char *const *)features;
+	o.drop = (const char *const *)drop;
 	/* Inside `cairn run` or a pipeline stage: a child of that run. */
 	o.parent = getenv("CAIRN_RUN_ID");
 	lines.finished = !json && cli_log_level() >= CAIRN_LOG_WARN;
@@ -319,5 +337,9 @@ out:
 	cairn_ctx_free(ctx);
 	json_decref(params);
 	free(specs);
+	free(features);
+	free(features_text);
+	free(drop);
+	free(drop_text);
 	return status;
 }

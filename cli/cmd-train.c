@@ -16,6 +16,7 @@ static const char usage[] =
 	"usage: cairn train --data REF [--target COL] --algo ALGO [--param KEY=VALUE]...\n"
 	"                   [--test REF | --test-split FRACTION] [--seed N] [--cv K]\n"
 	"                   [--task TASK] [--name NAME] [--experiment NAME] [--threads N]\n"
+	"                   [--features COL,COL,...] [--drop COL,COL,...]\n"
 	"                   [--init-model MODELREF] [--members MODELREF,MODELREF,...]\n"
 	"                   [--unlabeled REF --self-training-threshold P\n"
 	"                    [--self-training-rounds N]] [--json]\n"
@@ -38,7 +39,12 @@ static const char usage[] =
 	"  --data REF            the training data (a dataset reference)\n"
 	"  --target COL          the column to predict (none for clustering)\n"
 	"  --algo ALGO           the algorithm\n"
-	"  --param KEY=VALUE     an algorithm param (repeatable)\n"
+	"  --param KEY=VALUE     an algorithm param (repeatable); xgboost's\n"
+	"                        early_stopping_rounds=N scores the test rows\n"
+	"                        after each round and keeps the best rounds\n"
+	"  --features C1,C2,...  only these columns are features (default: all\n"
+	"                        but the target); the model records them\n"
+	"  --drop C1,C2,...      these columns are not features (ids, times)\n"
 	"  --test REF            evaluate on this dataset version\n"
 	"  --test-split F        hold out this fraction of REF (stratified for\n"
 	"                        classification) to evaluate on\n"
@@ -67,9 +73,11 @@ static const char usage[] =
 	"  -h, --help            this help\n"
 	"\n"
 	"Exit status: 0 trained; 1 failure; 2 usage (unknown algorithm or param,\n"
-	"bad value); 3 no workspace; 4 no such dataset or column; 5 bad data (a\n"
-	"word in a numeric column, ...). A failure after the run started ends the\n"
-	"run FAILED with the message.\n";
+	"bad value, no target for a supervised algorithm); 3 no workspace; 4 no\n"
+	"such dataset or column; 5 bad data (a word, NaN or infinity in a feature\n"
+	"or target, ...). Usage errors and unknown columns are found before a run\n"
+	"starts; a failure after the run started ends the run FAILED with the\n"
+	"message.\n";
 
 static int print_params(const char *name)
 {
@@ -137,6 +145,8 @@ int cmd_train(int argc, char **argv)
 		{ "self-training-threshold", required_argument, NULL, 'H' },
 		{ "self-training-rounds", required_argument, NULL, 'R' },
 		{ "federated", required_argument, NULL, 'F' },
+		{ "features", required_argument, NULL, 'f' },
+		{ "drop", required_argument, NULL, 'D' },
 		{ "help-params", no_argument, NULL, 'P' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
@@ -146,7 +156,8 @@ int cmd_train(int argc, char **argv)
 	struct cairn_train_result res = { 0 };
 	json_t *params = json_object();
 	char *members_text = NULL, **members = NULL, *shards_text = NULL, **shards = NULL;
-	size_t nmembers = 0, nshards = 0;
+	char *features_text = NULL, **features = NULL, *drop_text = NULL, **drop = NULL;
+	size_t nmembers = 0, nshards = 0, nfeatures = 0, ndrop = 0;
 	unsigned long long u;
 	int c, json = 0, help_params = 0, rc, status = 0;
 	cairn_ctx *ctx;
@@ -199,38 +210,24 @@ int cmd_train(int argc, char **argv)
 			break;
 		case 'I': o.init_model = optarg; break;
 		case 'M':
-			free(members_text);
-			free(members);
-			members_text = cairn_xstrdup(optarg);
-			members = cairn_xcalloc(strlen(optarg) / 2 + 2, sizeof(*members));
-			nmembers = 0;
-			for (char *p = members_text, *comma; p; p = comma ? comma + 1 : NULL) {
-				if ((comma = strchr(p, ',')))
-					*comma = '\0';
-				if (!*p) {
-					status = cli_usage_error(usage, "--members '%s' has an empty "
-								 "model reference", optarg);
-					goto out;
-				}
-				members[nmembers++] = p;
-			}
+			if ((status = cli_parse_list(usage, "--members", "model reference", optarg,
+						     &members_text, &members, &nmembers)))
+				goto out;
 			break;
 		case 'F':
-			free(shards_text);
-			free(shards);
-			shards_text = cairn_xstrdup(optarg);
-			shards = cairn_xcalloc(strlen(optarg) / 2 + 2, sizeof(*shards));
-			nshards = 0;
-			for (char *p = shards_text, *comma; p; p = comma ? comma + 1 : NULL) {
-				if ((comma = strchr(p, ',')))
-					*comma = '\0';
-				if (!*p) {
-					status = cli_usage_error(usage, "--federated '%s' has an empty "
-								 "dataset reference", optarg);
-					goto out;
-				}
-				shards[nshards++] = p;
-			}
+			if ((status = cli_parse_list(usage, "--federated", "dataset reference", optarg,
+						     &shards_text, &shards, &nshards)))
+				goto out;
+			break;
+		case 'f':
+			if ((status = cli_parse_list(usage, "--features", "column name", optarg,
+						     &features_text, &features, &nfeatures)))
+				goto out;
+			break;
+		case 'D':
+			if ((status = cli_parse_list(usage, "--drop", "column name", optarg,
+						     &drop_text, &drop, &ndrop)))
+				goto out;
 			break;
 		case 'U': o.unlabeled = optarg; break;
 		case 'H':
@@ -262,6 +259,10 @@ int cmd_train(int argc, char **argv)
 	o.nshards = nshards;
 	o.members = (const char *const *)members;
 	o.nmembers = nmembers;
+	o.features = (const char *const *)features;
+	o.nfeatures = nfeatures;
+	o.drop = (const char *const *)drop;
+	o.ndrop = ndrop;
 	o.params = params;
 	/* Inside `cairn run` or a pipeline stage: a child of that run. */
 	o.parent = getenv("CAIRN_RUN_ID");
@@ -298,6 +299,10 @@ out:
 	free(members_text);
 	free(shards);
 	free(shards_text);
+	free(features);
+	free(features_text);
+	free(drop);
+	free(drop_text);
 	json_decref(params);
 	return status;
 }

@@ -60,6 +60,15 @@ const char *cairn_model_class(const cairn_model *m, int i);
 int cairn_model_predict(cairn_ctx *ctx, const cairn_model *m, const struct cairn_frame *f,
 			const size_t *rows, size_t nrows, double **out, size_t *noutputs);
 
+/*
+ * Checks that the columns of f the model takes come in the model's order
+ * (other columns may stand anywhere), as XGBoost checks a DataFrame against
+ * a model's feature_names: a frame whose columns were reordered is
+ * CAIRN_EPARSE naming the first column out of place. Columns missing from
+ * f are left to cairn_model_predict; JSON lines (objects) have no order.
+ */
+int cairn_model_check_order(cairn_ctx *ctx, const cairn_model *m, const struct cairn_frame *f);
+
 CAIRN_END_DECLS
 
 #endif

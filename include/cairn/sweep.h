@@ -60,6 +60,10 @@ struct cairn_sweep_options {
 	const char *const *grid;    /* ngrid specs "KEY=V1,V2,..." */
 	size_t ngrid;
 	const json_t *params;       /* fixed params name -> string, or NULL */
+	const char *const *features; /* the feature columns, as in cairn_train */
+	size_t nfeatures;
+	const char *const *drop;
+	size_t ndrop;
 	size_t random;              /* sample this many combinations; 0: all */
 	uint64_t seed;              /* of the sample, and of every trial */
 	const char *metric;         /* NULL: accuracy, r2 or silhouette */

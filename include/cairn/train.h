@@ -52,6 +52,14 @@ struct cairn_train_options {
 	 * "threads". */
 	int threads;
 	int jobs;                  /* trainings sharing the cores at once (a sweep's); 0: 1 */
+	/* The feature columns: only these (NULL: every column but the target),
+	 * less those dropped. A name the data does not have is an error naming
+	 * it, before the run starts; the target is never a feature. The model
+	 * records its columns, so predicting and evaluating use the same. */
+	const char *const *features;
+	size_t nfeatures;
+	const char *const *drop;
+	size_t ndrop;
 
 	/* Kinds of learning besides one fit on data (each NULL/0 when unused). */
 

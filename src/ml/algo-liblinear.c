@@ -75,6 +75,7 @@
 #include "cairn/error.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/log.h"
 #include "ml/algorithms.h"
 #include "ml/linear-loader.h"
 #include "ml/linear.h"
@@ -256,6 +257,18 @@ static void sparse_row(const float *v, size_t cols, double bias, struct feature_
 	out[n].value = 0;
 }
 
+/* Set by liblinear's message "WARNING: reaching max number of iterations"
+ * (or "... Newton iterations") during a fit; under train_lock. */
+static int reached_max_iterations;
+
+/* liblinear's messages: its progress is dropped (stdout is the command's),
+ * its iteration limit noted. */
+static void note_max_iterations(const char *s)
+{
+	if (strstr(s, "reaching max number of"))
+		reached_max_iterations = 1;
+}
+
 static int fit_solver(cairn_ctx *ctx, const struct cairn_algorithm *a, int solver,
 		      const struct cairn_train_data *d, const json_t *params, void **model)
 {
@@ -270,7 +283,7 @@ static int fit_solver(cairn_ctx *ctx, const struct cairn_algorithm *a, int solve
 	double *weight = NULL, *cw = NULL;
 	size_t nnz = 0, at = 0;
 	const char *bad;
-	int rc;
+	int rc, converged;
 
 	*model = NULL;
 	if ((bad = task_check(a, d)))
@@ -332,8 +345,16 @@ static int fit_solver(cairn_ctx *ctx, const struct cairn_algorithm *a, int solve
 	l->task = d->task;
 	pthread_mutex_lock(&train_lock);
 	srand((unsigned)(d->seed ^ (d->seed >> 32)));
+	api->set_print_string_function(note_max_iterations);
+	reached_max_iterations = 0;
 	l->m = api->train(&prob, &param);
+	converged = !reached_max_iterations;
 	pthread_mutex_unlock(&train_lock);
+	if (!converged)
+		cairn__log_warn(ctx, "%s did not converge: liblinear stopped at its iteration limit "
+				"(raise eps or lower C, or scale the features)", a->name);
+	if (d->converged)
+		*d->converged = converged;
 	if (!l->m) {
 		rc = cairn_error(ctx, CAIRN_ENOMEM, "cannot train %s: liblinear returned no model",
 				 a->name);
@@ -393,6 +414,8 @@ static int fit_softmax(cairn_ctx *ctx, const struct cairn_train_data *d, const j
 	o.arg = arg;
 	if ((rc = cairn__softmax_fit(ctx, d, &o, &sm)))
 		goto out;
+	if (d->converged)
+		*d->converged = sm.converged;
 	l = cairn_xcalloc(1, sizeof(*l));
 	l->api = api;
 	l->task = d->task;

@@ -624,6 +624,16 @@ static int fit(cairn_ctx *ctx, const struct cairn_train_data *d, struct fit_plan
 			goto out;
 		}
 	}
+	/* As Python's Booster takes them from a DataFrame's DMatrix: its readers
+	 * then refuse a frame whose columns differ or come in another order. */
+	if (d->feature_names &&
+	    (api->booster_set_str_feature_info(booster, "feature_name",
+					       (const char **)d->feature_names, d->x->cols) ||
+	     api->booster_set_str_feature_info(booster, "feature_type",
+					       (const char **)d->feature_types, d->x->cols))) {
+		rc = cairn__xgb_error(ctx, api, CAIRN_EINVAL, "%s: cannot name the features", p->algo);
+		goto out;
+	}
 	for (size_t i = 0; i < p->n; i++)
 		if (api->booster_set_param(booster, p->names[i], p->values[i])) {
 			rc = cairn__xgb_error(ctx, api, CAIRN_EINVAL, "%s: param %s=%s", p->algo,

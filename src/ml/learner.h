@@ -54,6 +54,15 @@ struct cairn_train_data {
 	uint64_t seed;
 	int threads;                  /* 0: the algorithm's default */
 	const char *init_model_dir;   /* continue training this saved model (XGBoost), or NULL */
+	/* The matrix columns' names and XGBoost feature types ("float", "int",
+	 * "i"), saved in the model where its format has room (XGBoost's
+	 * feature_names and feature_types), or NULL. */
+	const char *const *feature_names;
+	const char *const *feature_types;
+	/* Where an iterative solver that can stop short (liblinear, L-BFGS)
+	 * says whether it converged (1) or hit its iteration limit (0), having
+	 * warned with cairn__log_warn; untouched by others. May be NULL. */
+	int *converged;
 };
 
 /* Called after each iteration of an iterative fit (a boosting round, an
@@ -113,6 +122,9 @@ const struct cairn_algorithm *const *cairn_algorithms(void);
  */
 int cairn_params_resolve(cairn_ctx *ctx, const struct cairn_algorithm *algo,
 			 const json_t *given, json_t **out);
+/* CAIRN_EINVAL, as cairn_params_resolve says it, when algo has no param
+ * called name. */
+int cairn_params_check_name(cairn_ctx *ctx, const struct cairn_algorithm *algo, const char *name);
 /* Typed access to a resolved param. */
 int64_t cairn_param_int(const json_t *params, const char *name);
 double cairn_param_float(const json_t *params, const char *name);

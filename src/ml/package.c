@@ -20,6 +20,12 @@
 #include "ml/algorithms.h"
 #include "ml/ensemble.h"
 #include "ml/model-internal.h"
+#include "ml/xgb-loader.h"
+
+/* The MLflow release whose model format the MLmodel file follows, and the
+ * Python that its python_function flavor names (Debian 12's python3). */
+#define CAIRN_MLFLOW_VERSION "2.9.2"
+#define CAIRN_MLFLOW_PYTHON "3.11.2"
 
 struct cairn_model {
 	const struct cairn_algorithm *algo;
@@ -41,7 +47,19 @@ static const char *mlflow_type(const char *cairn_type)
 	return "string";
 }
 
-static json_t *signature(const cairn_prep *p)
+/* What MLflow's pyfunc loader of the xgboost flavor returns, Booster.predict:
+ * float32 values, one per row (regression, binary classification: the
+ * probability of the second class) or one per class. */
+static json_t *booster_outputs(const cairn_prep *p)
+{
+	int k = cairn_prep_nclasses(p);
+	json_t *shape = k > 2 ? json_pack("[i, i]", -1, k) : json_pack("[i]", -1);
+
+	return json_pack("[{s:s, s:{s:s, s:o}}]", "type", "tensor", "tensor-spec", "dtype", "float32",
+			 "shape", shape);
+}
+
+static json_t *signature(const cairn_prep *p, int booster)
 {
 	json_t *inputs = json_array(), *in = cairn_prep_inputs(p), *c, *out;
 	cairn_buf a = CAIRN_BUF_INIT, b = CAIRN_BUF_INIT;
@@ -59,7 +77,9 @@ static json_t *signature(const cairn_prep *p)
 	case CAIRN_TASK_CLUSTERING: otype = "long"; break;
 	default: otype = "string"; break;
 	}
-	out = json_pack("[{s:s, s:s, s:b}]", "name", "prediction", "type", otype, "required", 1);
+	/* Without a pyfunc flavor, what cairn predict writes: the label. */
+	out = booster ? booster_outputs(p) :
+	      json_pack("[{s:s, s:s, s:b}]", "name", "prediction", "type", otype, "required", 1);
 	/* MLflow keeps the column specs as JSON text inside the YAML. */
 	cairn_json_append(&a, inputs, 0);
 	cairn_json_append(&b, out, 0);
@@ -82,7 +102,56 @@ static void random_hex(char *out, size_t nbytes)
 		snprintf(out + 2 * i, 3, "%02x", r[i]);
 }
 
-static json_t *manifest(const struct cairn_model_info *info, json_t *files)
+/* 1 when the package has MLflow's xgboost and python_function flavors. */
+static int is_booster(const struct cairn_model_info *info)
+{
+	return !strcmp(info->algo->name, "xgboost") || !strcmp(info->algo->name, "random_forest");
+}
+
+/*
+ * The environment files of MLflow's python_function flavor, as mlflow
+ * writes them: conda.yaml, python_env.yaml and requirements.txt, pinning
+ * the xgboost that wrote the model file and the MLflow release whose model
+ * format this is.
+ */
+static int write_env_files(cairn_ctx *ctx, const char *dir, const char *xgb_version)
+{
+	static const char *const names[] = { "conda.yaml", "python_env.yaml", "requirements.txt" };
+	cairn_buf text[3] = { CAIRN_BUF_INIT, CAIRN_BUF_INIT, CAIRN_BUF_INIT };
+	cairn_buf path = CAIRN_BUF_INIT;
+	int rc = 0;
+
+	cairn_buf_addf(&text[0], "channels:\n- conda-forge\ndependencies:\n- python=%s\n- pip\n"
+		       "- pip:\n  - mlflow==%s\n  - xgboost==%s\nname: mlflow-env\n",
+		       CAIRN_MLFLOW_PYTHON, CAIRN_MLFLOW_VERSION, xgb_version);
+	cairn_buf_addf(&text[1], "python: %s\nbuild_dependencies:\n- pip\n- setuptools\n- wheel\n"
+		       "dependencies:\n- -r requirements.txt\n", CAIRN_MLFLOW_PYTHON);
+	cairn_buf_addf(&text[2], "mlflow==%s\nxgboost==%s\n", CAIRN_MLFLOW_VERSION, xgb_version);
+	for (size_t i = 0; i < 3; i++) {
+		cairn_buf_reset(&path);
+		cairn_path_join(&path, dir, names[i]);
+		if (!rc)
+			rc = cairn_write_file_atomic(ctx, path.buf, text[i].buf, text[i].len, 0644);
+		cairn_buf_release(&text[i]);
+	}
+	cairn_buf_release(&path);
+	return rc;
+}
+
+/* The version of the loaded libxgboost, "1.7.4", into v. */
+static int xgb_version(cairn_ctx *ctx, char *v, size_t size)
+{
+	const struct cairn__xgb_api *api;
+	int major, minor, patch, rc;
+
+	if ((rc = cairn__xgb(ctx, "packaging an xgboost model", &api)))
+		return rc;
+	api->version(&major, &minor, &patch);
+	snprintf(v, size, "%d.%d.%d", major, minor, patch);
+	return 0;
+}
+
+static json_t *manifest(const struct cairn_model_info *info, json_t *files, const char *xgb)
 {
 	char uuid[65], t[32];
 	json_t *flavors, *m;
@@ -98,15 +167,22 @@ static json_t *manifest(const struct cairn_model_info *info, json_t *files)
 			    "model_files", files,
 			    "preprocess", "preprocess.json",
 			    "cairn_version", cairn_version());
-	if (!strcmp(info->algo->name, "xgboost") || !strcmp(info->algo->name, "random_forest"))
+	if (xgb) {
 		/* MLflow's xgboost flavor loads model.json as a Booster: exact for
 		 * numeric features, which reach the booster unchanged. */
-		json_object_set_new(flavors, "xgboost", json_pack("{s:n, s:s, s:s, s:s}",
+		json_object_set_new(flavors, "xgboost", json_pack("{s:n, s:s, s:s, s:s, s:s}",
 			"code", "data", "model.json", "model_class", "xgboost.core.Booster",
-			"model_format", "json"));
+			"model_format", "json", "xgb_version", xgb));
+		json_object_set_new(flavors, "python_function", json_pack(
+			"{s:s, s:{s:s, s:s}, s:s, s:s}", "data", "model.json", "env",
+			"conda", "conda.yaml", "virtualenv", "python_env.yaml",
+			"loader_module", "mlflow.xgboost", "python_version", CAIRN_MLFLOW_PYTHON));
+	}
 	m = json_pack("{s:s, s:o, s:s, s:o, s:s}", "artifact_path", "model", "flavors", flavors,
-		      "model_uuid", uuid, "signature", signature(info->prep),
+		      "model_uuid", uuid, "signature", signature(info->prep, xgb != NULL),
 		      "utc_time_created", t);
+	if (xgb)
+		json_object_set_new(m, "mlflow_version", json_string(CAIRN_MLFLOW_VERSION));
 	json_object_set_new(m, "run_id", info->run_id ? json_string(info->run_id) : json_null());
 	return m;
 }
@@ -120,6 +196,7 @@ int cairn_model_save(cairn_ctx *ctx, const struct cairn_model_info *info, const 
 {
 	cairn_buf tmp = CAIRN_BUF_INIT, path = CAIRN_BUF_INIT, yaml = CAIRN_BUF_INIT;
 	json_t *files = json_array(), *m = NULL, *prep = cairn_prep_json(info->prep);
+	char xgb[64] = "";
 	struct stat st;
 	int rc;
 
@@ -139,7 +216,10 @@ int cairn_model_save(cairn_ctx *ctx, const struct cairn_model_info *info, const 
 	    (info->lineage && (rc = write_json(ctx, tmp.buf, "lineage.json", info->lineage))) ||
 	    (info->params && (rc = write_json(ctx, tmp.buf, "params.json", info->params))))
 		goto fail;
-	m = manifest(info, files);
+	if (is_booster(info) && ((rc = xgb_version(ctx, xgb, sizeof(xgb))) ||
+				 (rc = write_env_files(ctx, tmp.buf, xgb))))
+		goto fail;
+	m = manifest(info, files, is_booster(info) ? xgb : NULL);
 	cairn_yaml_append(&yaml, m);
 	cairn_path_join(&path, tmp.buf, "MLmodel");
 	if ((rc = cairn_write_file_atomic(ctx, path.buf, yaml.buf, yaml.len, 0644)))
@@ -291,5 +371,40 @@ int cairn_model_predict(cairn_ctx *ctx, const cairn_model *m, const struct cairn
 		*out = NULL;
 	}
 	free(x.v);
+	return rc;
+}
+
+int cairn_model_check_order(cairn_ctx *ctx, const cairn_model *m, const struct cairn_frame *f)
+{
+	json_t *in = cairn_prep_inputs(m->prep), *c;
+	cairn_buf order = CAIRN_BUF_INIT;
+	const char *prev = NULL;
+	int last = -1, rc = 0;
+	size_t i;
+
+	/* Rows of JSON objects have no column order to keep. */
+	if (f->format == CAIRN_FORMAT_JSONL) {
+		json_decref(in);
+		return 0;
+	}
+	json_array_foreach(in, i, c)
+		cairn_buf_addf(&order, "%s%s", i ? ", " : "",
+			       json_string_value(json_object_get(c, "name")));
+	json_array_foreach(in, i, c) {
+		const char *name = json_string_value(json_object_get(c, "name"));
+		int at = cairn_frame_col(f, name);
+		if (at < 0)
+			continue;
+		if (at < last) {
+			rc = cairn_error(ctx, CAIRN_EPARSE, "column '%s' of '%s' comes before '%s': "
+					 "the model takes its columns in the order %s", name,
+					 f->name, prev, order.buf);
+			break;
+		}
+		last = at;
+		prev = name;
+	}
+	cairn_buf_release(&order);
+	json_decref(in);
 	return rc;
 }

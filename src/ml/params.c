@@ -75,6 +75,25 @@ static int check_value(cairn_ctx *ctx, const struct cairn_algorithm *a,
 	return 0;
 }
 
+/* CAIRN_EINVAL: a has no param name (listing those it takes). */
+static int unknown_param(cairn_ctx *ctx, const struct cairn_algorithm *a, const char *name)
+{
+	cairn_buf names = CAIRN_BUF_INIT;
+	int rc;
+
+	for (size_t i = 0; i < a->nparams; i++)
+		cairn_buf_addf(&names, "%s%s", i ? ", " : "", a->params[i].name);
+	rc = cairn_error(ctx, CAIRN_EINVAL, "%s has no param '%s' (it takes: %s)", a->name, name,
+			 a->nparams ? names.buf : "none");
+	cairn_buf_release(&names);
+	return rc;
+}
+
+int cairn_params_check_name(cairn_ctx *ctx, const struct cairn_algorithm *a, const char *name)
+{
+	return find_spec(a, name) ? 0 : unknown_param(ctx, a, name);
+}
+
 int cairn_params_resolve(cairn_ctx *ctx, const struct cairn_algorithm *a, const json_t *given,
 			 json_t **out)
 {
@@ -89,14 +108,8 @@ int cairn_params_resolve(cairn_ctx *ctx, const struct cairn_algorithm *a, const 
 	json_object_foreach((json_t *)given, key, v) {
 		const struct cairn_param_spec *sp = find_spec(a, key);
 		if (!sp) {
-			cairn_buf names = CAIRN_BUF_INIT;
-			for (size_t i = 0; i < a->nparams; i++)
-				cairn_buf_addf(&names, "%s%s", i ? ", " : "", a->params[i].name);
-			rc = cairn_error(ctx, CAIRN_EINVAL, "%s has no param '%s' (it takes: %s)", a->name,
-					 key, a->nparams ? names.buf : "none");
-			cairn_buf_release(&names);
 			json_decref(p);
-			return rc;
+			return unknown_param(ctx, a, key);
 		}
 		if (!json_is_string(v) || (rc = check_value(ctx, a, sp, json_string_value(v)))) {
 			json_decref(p);

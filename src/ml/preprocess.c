@@ -74,6 +74,18 @@ const char *cairn_prep_target(const cairn_prep *p) { return p->target; }
 size_t cairn_prep_nfeatures(const cairn_prep *p) { return p->nfeatures; }
 const char *cairn_prep_feature(const cairn_prep *p, size_t i) { return p->features[i]; }
 int cairn_prep_nclasses(const cairn_prep *p) { return p->nclasses; }
+
+const char *cairn_prep_feature_type(const cairn_prep *p, size_t i)
+{
+	size_t c = p->ncols - 1;
+
+	/* The column whose matrix columns start at or before i, the last such. */
+	while (c > 0 && p->cols[c].first > i)
+		c--;
+	if (!p->cols[c].categorical)
+		return "float";
+	return p->cols[c].onehot ? "i" : "int";
+}
 const char *cairn_prep_class(const cairn_prep *p, int i) { return p->classes[i]; }
 
 static size_t row_at(const size_t *rows, size_t i)
@@ -289,6 +301,21 @@ static int fit_target(cairn_ctx *ctx, cairn_prep *p, const struct cairn_frame *f
 	return 0;
 }
 
+/* A number that is infinite in a numeric cell is bad data (CAIRN_EPARSE
+ * naming the column and row): no imputation or scaling can make sense of it.
+ * NaN is a missing value, as an empty cell is. */
+static int check_finite(cairn_ctx *ctx, const struct cairn_frame *f, size_t c, size_t r,
+			const char *note)
+{
+	const struct cairn_column *col = &f->cols[c];
+
+	if (!col->valid[r] || col->type == CAIRN_TYPE_STRING || !isinf(col->num[r]))
+		return 0;
+	return cairn_error(ctx, CAIRN_EPARSE, "column '%s' of '%s', data row %zu: %s is not a "
+			   "finite number%s", col->name, f->name, r + 1, col->num[r] > 0 ? "inf" :
+			   "-inf", note);
+}
+
 static int fit_column(cairn_ctx *ctx, cairn_prep *p, const struct cairn_frame *f, size_t c,
 		      const size_t *rows, size_t nrows, int onehot)
 {
@@ -321,7 +348,9 @@ static int fit_column(cairn_ctx *ctx, cairn_prep *p, const struct cairn_frame *f
 		size_t n = 0;
 		for (size_t i = 0; i < nrows; i++) {
 			size_t r = row_at(rows, i);
-			if (col->valid[r]) {
+			if ((rc = check_finite(ctx, f, c, r, "")))
+				return free(pc->name), rc;
+			if (col->valid[r] && !isnan(col->num[r])) {
 				sum += col->num[r];
 				n++;
 			}
@@ -329,7 +358,7 @@ static int fit_column(cairn_ctx *ctx, cairn_prep *p, const struct cairn_frame *f
 		pc->impute = n ? sum / (double)n : 0;
 		for (size_t i = 0; i < nrows; i++) {
 			size_t r = row_at(rows, i);
-			if (col->valid[r])
+			if (col->valid[r] && !isnan(col->num[r]))
 				sq += (col->num[r] - pc->impute) * (col->num[r] - pc->impute);
 		}
 		pc->mean = pc->impute;
@@ -342,11 +371,20 @@ static int fit_column(cairn_ctx *ctx, cairn_prep *p, const struct cairn_frame *f
 	return 0;
 }
 
+/* 1 when name is one of names[0..n). */
+static int listed(const char *const *names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return 1;
+	return 0;
+}
+
 int cairn_prep_fit(cairn_ctx *ctx, const struct cairn_frame *f, const size_t *rows,
 		   size_t nrows, const struct cairn_prep_options *opts, cairn_prep **out)
 {
 	cairn_prep *p;
-	size_t t = (size_t)-1;
+	size_t t = (size_t)-1, c0;
 	int rc = 0;
 
 	*out = NULL;
@@ -374,10 +412,14 @@ int cairn_prep_fit(cairn_ctx *ctx, const struct cairn_frame *f, const size_t *ro
 				 cairn_task_name((enum cairn_task)opts->task));
 		goto fail;
 	}
+	for (size_t i = 0; i < opts->ninclude; i++)
+		if ((rc = cairn_frame_need_col(ctx, f, opts->include[i], &c0)))
+			goto fail;
 	for (size_t c = 0; c < f->ncols; c++) {
-		int excluded = c == t;
-		for (size_t e = 0; e < opts->nexclude && !excluded; e++)
-			excluded = !strcmp(f->cols[c].name, opts->exclude[e]);
+		int excluded = c == t || (opts->include && !listed(opts->include, opts->ninclude,
+								     f->cols[c].name));
+		if (!excluded)
+			excluded = listed(opts->exclude, opts->nexclude, f->cols[c].name);
 		if (!excluded && (rc = fit_column(ctx, p, f, c, rows, nrows, opts->onehot)))
 			goto fail;
 	}
@@ -430,14 +472,21 @@ static int transform_column(cairn_ctx *ctx, const cairn_prep *p, const struct pr
 		}
 		for (size_t i = 0; i < nrows; i++) {
 			size_t r = row_at(rows, i);
-			double v;
-			if (!col->valid[r])
-				v = p->keep_missing ? NAN : pc->impute;
-			else if (col->type == CAIRN_TYPE_STRING) {
+			double v = NAN;
+			if (col->valid[r] && col->type == CAIRN_TYPE_STRING) {
 				const char *s = col->dict[col->code[r]];
 				cairn_parse_float(s, strlen(s), &v);
-			} else
+				if (isinf(v))
+					return cairn_error(ctx, CAIRN_EPARSE, "column '%s' of '%s', data"
+							   " row %zu: %s is not a finite number",
+							   pc->name, f->name, r + 1, s);
+			} else if (col->valid[r]) {
+				if ((rc = check_finite(ctx, f, c, r, "")))
+					return rc;
 				v = col->num[r];
+			}
+			if (isnan(v))
+				v = p->keep_missing ? NAN : pc->impute;
 			if (p->scale && !isnan(v))
 				v = (v - pc->mean) / pc->std;
 			x->v[i * x->cols + pc->first] = (float)v;
@@ -496,6 +545,13 @@ static int transform_target(cairn_ctx *ctx, const cairn_prep *p, const struct ca
 				rc = cairn_error(ctx, CAIRN_EPARSE, "target column '%s' of '%s' holds"
 						 " text at data row %zu: '%s'", p->target, f->name,
 						 r + 1, col->dict[col->code[r]]);
+				break;
+			}
+			if ((rc = check_finite(ctx, f, t, r, " (the target)")))
+				break;
+			if (isnan(col->num[r])) {
+				rc = cairn_error(ctx, CAIRN_EPARSE, "target column '%s' of '%s' is NaN "
+						 "at data row %zu", p->target, f->name, r + 1);
 				break;
 			}
 			y[i] = col->num[r];

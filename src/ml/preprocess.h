@@ -38,12 +38,14 @@ struct cairn_prep_options {
 	int scale;                   /* standardize numeric features */
 	int onehot;                  /* one-hot (1) or ordinal (0) categoricals */
 	int keep_missing;            /* leave numeric NaN for the algorithm */
+	const char *const *include;  /* the only feature columns, or NULL: all */
+	size_t ninclude;
 	const char *const *exclude;  /* columns that are not features (ids) */
 	size_t nexclude;
 };
 
 /* Fits on rows[0..nrows) of f (rows NULL: every row). Errors: no such target
- * (listing the columns), a constant target, an empty training set, a column
+ * or included column (listing the columns), a constant target, an empty training set, a column
  * of numbers holding a word (naming the row), no feature columns. */
 int cairn_prep_fit(cairn_ctx *ctx, const struct cairn_frame *f, const size_t *rows,
 		   size_t nrows, const struct cairn_prep_options *opts, cairn_prep **out);
@@ -61,6 +63,9 @@ enum cairn_task cairn_prep_task(const cairn_prep *p);
 const char *cairn_prep_target(const cairn_prep *p);      /* NULL for clustering */
 size_t cairn_prep_nfeatures(const cairn_prep *p);         /* matrix columns */
 const char *cairn_prep_feature(const cairn_prep *p, size_t i); /* "col" or "col=cat" */
+/* XGBoost's type of matrix column i: "float" (a number), "int" (an ordinal
+ * category code) or "i" (a one-hot indicator). */
+const char *cairn_prep_feature_type(const cairn_prep *p, size_t i);
 int cairn_prep_nclasses(const cairn_prep *p);             /* 0 unless classification */
 const char *cairn_prep_class(const cairn_prep *p, int i); /* the original label */
 /* The input columns with their training types: [{name, type}] (new reference). */

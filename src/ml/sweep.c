@@ -343,6 +343,10 @@ static _Noreturn void trial_main(struct sweep *s, size_t t, int out, pid_t paren
 	/* The trials running at once share the cores. */
 	to.jobs = json_array_size(s->combos) < (size_t)s->nslots ?
 		  (int)json_array_size(s->combos) : s->nslots;
+	to.features = o->features;
+	to.nfeatures = o->nfeatures;
+	to.drop = o->drop;
+	to.ndrop = o->ndrop;
 	to.experiment = o->experiment;
 	to.name = name.buf;
 	to.parent = cairn_run_id(s->parent);
@@ -748,7 +752,14 @@ int cairn_sweep_check(cairn_ctx *ctx, const struct cairn_sweep_options *o)
 				   o->jobs);
 	if ((rc = cairn_sweep_parse_grid(ctx, o->grid, o->ngrid, &grid)))
 		return rc;
+	/* An unknown name fails every trial: refused before any run. The
+	 * values are each trial's to check (one bad value fails one trial). */
+	for (size_t i = 0; i < json_array_size(grid) && !rc; i++)
+		rc = cairn_params_check_name(ctx, cairn_algorithm_find(o->algo), json_string_value(
+					     json_object_get(json_array_get(grid, i), "key")));
 	json_decref(grid);
+	if (rc)
+		return rc;
 	/* What every trial gets. */
 	to.data = o->data;
 	to.target = o->target;
@@ -757,6 +768,11 @@ int cairn_sweep_check(cairn_ctx *ctx, const struct cairn_sweep_options *o)
 	to.test_split = o->test_split;
 	to.cv = o->cv;
 	to.task = -1;
+	to.params = o->params;
+	to.features = o->features;
+	to.nfeatures = o->nfeatures;
+	to.drop = o->drop;
+	to.ndrop = o->ndrop;
 	return cairn_train_check(ctx, &to);
 }
 

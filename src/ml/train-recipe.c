@@ -47,7 +47,7 @@ int cairn__train_recipe_record(cairn_run *run, const struct cairn_train_options 
 
 	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)o->seed);
 	r = json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o, s:s, s:f, s:i, s:i, s:o, s:o, s:o, s:f,"
-		      " s:i, s:s?, s:o, s:o}",
+		      " s:i, s:s?, s:o, s:o, s:o, s:o}",
 		      "maker", "cairn train", "cairn_version", cairn_version(),
 		      "algorithm", o->algo, "target", o->target,
 		      "task", o->task >= 0 ? json_string(cairn_task_name((enum cairn_task)o->task)) :
@@ -60,7 +60,9 @@ int cairn__train_recipe_record(cairn_run *run, const struct cairn_train_options 
 		      "self_training_rounds", o->self_training_rounds,
 		      "init_model", o->init_model,
 		      "members", string_array(o->members, o->nmembers),
-		      "shards", string_array(shard_refs, shard_refs ? o->nshards : 0));
+		      "shards", string_array(shard_refs, shard_refs ? o->nshards : 0),
+		      "features", string_array(o->features, o->nfeatures),
+		      "drop", string_array(o->drop, o->ndrop));
 	if (!r)
 		return cairn_error(cairn_run_ctx(run), CAIRN_EINVAL, "cannot record the training recipe"
 				   " (a name or param that is not UTF-8)");
@@ -91,7 +93,7 @@ int cairn_train_reproduce(cairn_ctx *ctx, const json_t *recipe, const struct cai
 {
 	struct cairn_train_options o = { 0 };
 	struct cairn_train_result res = { 0 };
-	const char **members, **shards;
+	const char **members, **shards, **features, **drop;
 	const char *task = str(recipe, "task"), *seed = str(recipe, "seed"), *was;
 	char *end = NULL;
 	int rc;
@@ -122,8 +124,12 @@ int cairn_train_reproduce(cairn_ctx *ctx, const json_t *recipe, const struct cai
 	o.init_model = str(recipe, "init_model");
 	members = strings(json_object_get(recipe, "members"), &o.nmembers);
 	shards = strings(json_object_get(recipe, "shards"), &o.nshards);
+	features = strings(json_object_get(recipe, "features"), &o.nfeatures);
+	drop = strings(json_object_get(recipe, "drop"), &o.ndrop);
 	o.members = members;
 	o.shards = shards;
+	o.features = features;
+	o.drop = drop;
 	o.experiment = run->experiment;
 	o.name = run->name;
 	o.parent = run->parent;
@@ -132,5 +138,7 @@ int cairn_train_reproduce(cairn_ctx *ctx, const json_t *recipe, const struct cai
 	json_decref(res.metrics);
 	free(members);
 	free(shards);
+	free(features);
+	free(drop);
 	return rc;
 }

@@ -21,8 +21,10 @@
 #include "ml/evaluate.h"
 #include "ml/federated.h"
 #include "ml/model-internal.h"
+#include "ml/oof.h"
 #include "ml/preprocess.h"
 #include "ml/train-recipe.h"
+#include "ml/xgb.h"
 #include "track/run-internal.h"
 
 /* Everything one training holds, released by train_release. */
@@ -54,6 +56,9 @@ struct train {
 	struct cairn__progress progress;
 	json_t *fed_inputs;                   /* federated: the shard versions */
 	int threads;                          /* of every fit (fit_threads) */
+	/* Whether every fit of an iterative solver converged: -1 when the
+	 * algorithm does not say (see learner.h), else 0 or 1. */
+	int converged;
 };
 
 static void flush_points(struct train *t)
@@ -204,12 +209,33 @@ static int fit_threads(const struct train *t)
 	return cores > 1 ? (int)cores : 1;
 }
 
-/* Fits the model on a matrix made by prep (continuing init_model). */
+/* 1 when the params ask for early stopping (xgboost's early_stopping_rounds). */
+static int early_stopping(const json_t *params)
+{
+	return json_object_get(params, "early_stopping_rounds") &&
+	       cairn_param_int(params, "early_stopping_rounds") > 0;
+}
+
+/* Fits the model on a matrix made by prep (continuing init_model). With
+ * early stopping, the test rows (the test data or the held-out split) are
+ * the validation set, scored after every round. */
 static int fit_matrix(struct train *t, const cairn_prep *prep, const struct cairn_matrix *x,
 		      const double *y, int log_iterations, void **model)
 {
 	struct cairn_train_data d = { 0 };
+	struct cairn_matrix xv = { 0 };
+	const char **names, **types;
+	double *yv = NULL;
+	int rc, converged = -1;
 
+	if (early_stopping(t->params)) {
+		if ((rc = cairn_prep_transform(t->ctx, prep, t->ftest ? t->ftest : t->fdata,
+					       t->ftest ? NULL : t->test_rows,
+					       t->ftest ? 0 : t->ntest, &xv, &yv)))
+			return rc;
+		d.x_valid = &xv;
+		d.y_valid = yv;
+	}
 	d.x = x;
 	d.y = y;
 	d.task = cairn_prep_task(prep);
@@ -217,7 +243,37 @@ static int fit_matrix(struct train *t, const cairn_prep *prep, const struct cair
 	d.seed = t->o->seed;
 	d.threads = t->threads;
 	d.init_model_dir = t->init_dir;
-	return t->algo->fit(t->ctx, &d, t->params, log_iterations ? on_iteration : NULL, t, model);
+	d.converged = &converged;
+	names = cairn_xmalloc((x->cols ? x->cols : 1) * sizeof(*names));
+	types = cairn_xmalloc((x->cols ? x->cols : 1) * sizeof(*types));
+	for (size_t i = 0; i < x->cols; i++) {
+		names[i] = cairn_prep_feature(prep, i);
+		types[i] = cairn_prep_feature_type(prep, i);
+	}
+	d.feature_names = names;
+	d.feature_types = types;
+	rc = t->algo->fit(t->ctx, &d, t->params, log_iterations ? on_iteration : NULL, t, model);
+	if (converged >= 0 && t->converged != 0)
+		t->converged = converged;
+	free(names);
+	free(types);
+	free(xv.v);
+	free(yv);
+	return rc;
+}
+
+/* Early stopping kept the rounds up to the best one: its index (counted
+ * from 0, an init model's rounds included, as XGBoost's best_iteration) is
+ * the metric best_iteration. */
+static int log_best_iteration(struct train *t)
+{
+	struct cairn__xgb_info info;
+
+	if (!early_stopping(t->params) || strcmp(t->algo->name, "xgboost"))
+		return 0;
+	cairn__xgb_info(t->model, &info);
+	json_object_set_new(t->metrics, "best_iteration", json_integer(info.rounds - 1));
+	return cairn_run_log_metric(t->run, "best_iteration", info.rounds - 1, 0);
 }
 
 /* Fits preprocessing (or copies init_model's) and model on rows of f; the
@@ -244,9 +300,11 @@ static int fit_on(struct train *t, const struct cairn_prep_options *po, const si
 	return rc;
 }
 
-/* Predicts rows of f with (prep, model) and evaluates against their labels. */
+/* Predicts rows of f with (prep, model) and evaluates against their labels;
+ * the predictions are copied to keep (when not NULL), outputs per row. */
 static int evaluate_on(struct train *t, const cairn_prep *prep, const void *model,
-		       const struct cairn_frame *f, const size_t *rows, size_t nrows, json_t **out)
+		       const struct cairn_frame *f, const size_t *rows, size_t nrows, json_t **out,
+		       double *keep)
 {
 	struct cairn_eval_data e = { 0 };
 	struct cairn_matrix x = { 0 };
@@ -275,6 +333,8 @@ static int evaluate_on(struct train *t, const cairn_prep *prep, const void *mode
 	}
 	e.x = &x;
 	e.seed = t->o->seed;
+	if (keep)
+		memcpy(keep, pred, x.rows * t->algo->outputs(model) * sizeof(double));
 	rc = cairn_evaluate(t->ctx, &e, out);
 out:
 	free(names);
@@ -304,10 +364,43 @@ static int log_folds(struct train *t, const int *fold, size_t k)
 	return log_json_artifact(t, doc, "cv/folds.json");
 }
 
+/* Copies the predictions p of fold f's rows (in the data's order) into
+ * their places in o (allocated at the first fold, when the outputs per row
+ * are known). */
+static void keep_oof(struct cairn__oof *o, double **all, const int *fold, size_t f,
+		     const double *p, size_t outputs)
+{
+	if (!*all) {
+		o->pred = *all = cairn_xcalloc(o->n ? o->n : 1, outputs * sizeof(double));
+		o->outputs = outputs;
+	}
+	for (size_t i = 0; i < o->n; i++)
+		if (fold[i] == (int)f) {
+			memcpy(*all + i * outputs, p, outputs * sizeof(double));
+			p += outputs;
+		}
+}
+
+/* The out-of-fold predictions as the artifact cv/oof_predictions.csv (see
+ * ml/oof.h); labels gives the target and classes of the training rows. */
+static int log_oof(struct train *t, struct cairn__oof *o, const cairn_prep *labels)
+{
+	cairn_buf csv = CAIRN_BUF_INIT;
+	int rc;
+
+	o->prep = labels;
+	cairn__oof_csv(o, &csv);
+	rc = cairn_run_log_artifact_buf(t->run, csv.buf, csv.len, "cv/oof_predictions.csv");
+	cairn_buf_release(&csv);
+	return rc;
+}
+
 static int cross_validate(struct train *t, const struct cairn_prep_options *po)
 {
 	size_t n = t->ntrain, k = (size_t)t->o->cv;
 	json_t **folds = cairn_xcalloc(k, sizeof(*folds)), *summary = NULL;
+	struct cairn__oof oof = { 0 };
+	double *oof_pred = NULL;
 	size_t *tr = cairn_xmalloc(n * sizeof(size_t)), *te = cairn_xmalloc(n * sizeof(size_t));
 	int *fold = cairn_xmalloc(n * sizeof(int)), rc;
 	cairn_prep *labels = NULL;
@@ -327,6 +420,10 @@ static int cross_validate(struct train *t, const struct cairn_prep_options *po)
 	if ((rc = cairn_folds_assign(t->ctx, n, k, ysub, cairn_prep_nclasses(labels), t->o->seed, fold)) ||
 	    (rc = log_folds(t, fold, k)))
 		goto out;
+	oof.f = t->fdata;
+	oof.rows = t->train_rows;
+	oof.n = n;
+	oof.fold = fold;
 	for (size_t f = 0; f < k && !rc; f++) {
 		size_t ntr = 0, nte = 0;
 		if ((rc = check_cancel(t)))
@@ -339,12 +436,19 @@ static int cross_validate(struct train *t, const struct cairn_prep_options *po)
 			else
 				tr[ntr++] = t->train_rows[i];
 		}
-		if (!(rc = fit_on(t, po, tr, ntr, &prep, &model, 0)) && !(rc = check_cancel(t)))
-			rc = evaluate_on(t, prep, model, t->fdata, te, nte, &folds[f]);
+		if (!(rc = fit_on(t, po, tr, ntr, &prep, &model, 0)) && !(rc = check_cancel(t))) {
+			double *p = cairn_xmalloc((nte ? nte : 1) * t->algo->outputs(model) *
+						  sizeof(double));
+			if (!(rc = evaluate_on(t, prep, model, t->fdata, te, nte, &folds[f], p)))
+				keep_oof(&oof, &oof_pred, fold, f, p, t->algo->outputs(model));
+			free(p);
+		}
 		if (model)
 			t->algo->free(model);
 		cairn_prep_free(prep);
 	}
+	if (!rc && oof.pred)
+		rc = log_oof(t, &oof, labels);
 	if (!rc && !(rc = cairn_evaluate_cv_summary(t->ctx, folds, k, &summary))) {
 		json_t *means = json_object(), *v;
 		const char *key;
@@ -368,6 +472,7 @@ out:
 	free(tr);
 	free(te);
 	free(fold);
+	free(oof_pred);
 	free(x.v);
 	free(y);
 	cairn_prep_free(labels);
@@ -782,12 +887,26 @@ static int train_federated(struct train *t)
 		json_t *m = NULL;
 		if ((rc = cairn_run_log_input_version(t->run, &t->test, "test")) ||
 		    (rc = cairn_dataset_load_frame(t->ctx, &t->test, &t->ftest)) ||
-		    (rc = evaluate_on(t, t->prep, t->model, t->ftest, NULL, 0, &m)))
+		    (rc = evaluate_on(t, t->prep, t->model, t->ftest, NULL, 0, &m, NULL)))
 			return rc;
 		json_object_set_new(t->metrics, "test", m);
 		cairn_run_log_metric_tree(t->run, "test", m);
 	}
 	return save_package(t);
+}
+
+/* Records names (when there are any) as the comma-separated param key. */
+static int log_name_list(struct train *t, const char *key, const char *const *names, size_t n)
+{
+	cairn_buf list = CAIRN_BUF_INIT;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		cairn_buf_addf(&list, "%s%s", i ? "," : "", names[i]);
+	if (n)
+		rc = cairn_run_log_param(t->run, key, list.buf);
+	cairn_buf_release(&list);
+	return rc;
 }
 
 /* Everything after the run has started; a failure ends the run FAILED. */
@@ -799,16 +918,7 @@ static int train_in_run(struct train *t)
 	json_t *v;
 	int rc, ensemble;
 
-	if (!(t->algo = cairn_algorithm_find(o->algo))) {
-		cairn_buf names = CAIRN_BUF_INIT;
-		const struct cairn_algorithm *const *a = cairn_algorithms();
-		for (size_t i = 0; a[i]; i++)
-			cairn_buf_addf(&names, "%s%s", i ? ", " : "", a[i]->name);
-		rc = cairn_error(t->ctx, CAIRN_EINVAL, "unknown algorithm '%s' (known: %s)", o->algo,
-				 names.buf);
-		cairn_buf_release(&names);
-		return rc;
-	}
+	t->algo = cairn_algorithm_find(o->algo);
 	ensemble = cairn__is_ensemble(t->algo);
 	if (o->nshards)
 		rc = federated_params(t);
@@ -827,6 +937,13 @@ static int train_in_run(struct train *t)
 	po.scale = t->algo->wants_scaling;
 	po.onehot = t->algo->wants_onehot;
 	po.keep_missing = t->algo->handles_missing;
+	po.include = o->features;
+	po.ninclude = o->nfeatures;
+	po.exclude = o->drop;
+	po.nexclude = o->ndrop;
+	if ((rc = log_name_list(t, "features", o->features, o->nfeatures)) ||
+	    (rc = log_name_list(t, "drop", o->drop, o->ndrop)))
+		return rc;
 	if (o->nshards)
 		return train_federated(t);
 	if ((ensemble && (rc = build_ensemble(t, &po))) ||
@@ -872,7 +989,7 @@ static int train_in_run(struct train *t)
 		cairn__progress_end(&t->progress);
 		flush_points(t);
 		if (rc || (rc = check_cancel(t)) || (o->unlabeled && (rc = self_train(t))) ||
-		    (rc = check_cancel(t)))
+		    (rc = check_cancel(t)) || (rc = log_best_iteration(t)))
 			return rc;
 	}
 	{
@@ -884,7 +1001,7 @@ static int train_in_run(struct train *t)
 		json_t *m = NULL;
 		for (size_t i = 0; i < n; i++)
 			rows[i] = t->train_rows[(size_t)((double)i * (double)t->ntrain / (double)n)];
-		rc = evaluate_on(t, t->prep, t->model, t->fdata, rows, n, &m);
+		rc = evaluate_on(t, t->prep, t->model, t->fdata, rows, n, &m, NULL);
 		free(rows);
 		if (rc)
 			return rc;
@@ -893,10 +1010,14 @@ static int train_in_run(struct train *t)
 		json_object_set_new(t->metrics, "train", m);
 		cairn_run_log_metric_tree(t->run, "train", m);
 	}
+	/* A solver stopped by its iteration limit has warned; the run says so. */
+	if (t->converged >= 0 &&
+	    (rc = cairn_run_set_tag(t->run, "converged", t->converged ? "true" : "false")))
+		return rc;
 	if (t->ftest || t->ntest) {
 		json_t *m = NULL;
 		if ((rc = evaluate_on(t, t->prep, t->model, t->ftest ? t->ftest : t->fdata,
-				      t->ftest ? NULL : t->test_rows, t->ftest ? 0 : t->ntest, &m)))
+				      t->ftest ? NULL : t->test_rows, t->ftest ? 0 : t->ntest, &m, NULL)))
 			return rc;
 		json_object_set_new(t->metrics, "test", m);
 		cairn_run_log_metric_tree(t->run, "test", m);
@@ -904,12 +1025,80 @@ static int train_in_run(struct train *t)
 	return save_package(t);
 }
 
+/* CAIRN_EINVAL naming the unknown algorithm and the known ones. */
+static int unknown_algorithm(cairn_ctx *ctx, const char *name)
+{
+	cairn_buf names = CAIRN_BUF_INIT;
+	const struct cairn_algorithm *const *a = cairn_algorithms();
+	int rc;
+
+	for (size_t i = 0; a[i]; i++)
+		cairn_buf_addf(&names, "%s%s", i ? ", " : "", a[i]->name);
+	rc = cairn_error(ctx, CAIRN_EINVAL, "unknown algorithm '%s' (known: %s)", name, names.buf);
+	cairn_buf_release(&names);
+	return rc;
+}
+
+/* What the algorithm's task needs of the target and the feature columns. */
+static int check_target(cairn_ctx *ctx, const struct cairn_train_options *o,
+			const struct cairn_algorithm *a)
+{
+	unsigned supervised = CAIRN_TASK_BIT(CAIRN_TASK_CLASSIFICATION) |
+			      CAIRN_TASK_BIT(CAIRN_TASK_REGRESSION);
+
+	/* An init model and an ensemble bring their own target. */
+	if (o->nshards || o->init_model || o->nmembers)
+		return 0;
+	if (!o->target && !(a->tasks & CAIRN_TASK_BIT(CAIRN_TASK_CLUSTERING)) &&
+	    o->task != CAIRN_TASK_CLUSTERING)
+		return cairn_error(ctx, CAIRN_EINVAL, "%s needs a target column: it learns %s, "
+				   "not clustering", a->name, a->tasks & CAIRN_TASK_BIT(
+				   CAIRN_TASK_CLASSIFICATION) ? "classification or regression" :
+				   "regression");
+	/* k-means would otherwise learn classes from a column it clusters on. */
+	if (o->target && !(a->tasks & supervised))
+		return cairn_error(ctx, CAIRN_EINVAL, "%s clusters rows without a target: drop "
+				   "column '%s' from the features instead of making it the target",
+				   a->name, o->target);
+	for (size_t i = 0; o->target && i < o->nfeatures; i++)
+		if (!strcmp(o->features[i], o->target))
+			return cairn_error(ctx, CAIRN_EINVAL, "the target column '%s' cannot be "
+					   "a feature", o->target);
+	for (size_t i = 0; o->target && i < o->ndrop; i++)
+		if (!strcmp(o->drop[i], o->target))
+			return cairn_error(ctx, CAIRN_EINVAL, "the target column '%s' cannot be "
+					   "dropped", o->target);
+	return 0;
+}
+
+/* The params against the algorithm's specs (federated training checks its
+ * own), and early stopping against the validation data it needs. */
+static int check_params(cairn_ctx *ctx, const struct cairn_train_options *o,
+			const struct cairn_algorithm *a)
+{
+	json_t *p = NULL;
+	int rc;
+
+	if (o->nshards)
+		return 0;
+	if ((rc = cairn_params_resolve(ctx, a, o->params, &p)))
+		return rc;
+	if (early_stopping(p) && !o->test && !(o->test_split > 0))
+		rc = cairn_error(ctx, CAIRN_EINVAL, "early_stopping_rounds needs validation data: "
+				 "a test dataset or a test split, scored after every round");
+	json_decref(p);
+	return rc;
+}
+
 int cairn_train_check(cairn_ctx *ctx, const struct cairn_train_options *o)
 {
-	int ensemble;
+	const struct cairn_algorithm *a;
+	int ensemble, rc;
 
 	if (!o->algo)
 		return cairn_error(ctx, CAIRN_EINVAL, "training needs an algorithm");
+	if (!(a = cairn_algorithm_find(o->algo)))
+		return unknown_algorithm(ctx, o->algo);
 	if (o->nshards) {
 		if (o->data)
 			return cairn_error(ctx, CAIRN_EINVAL, "federated training takes its rows from "
@@ -956,7 +1145,47 @@ int cairn_train_check(cairn_ctx *ctx, const struct cairn_train_options *o)
 		return cairn_error(ctx, CAIRN_EINVAL, "an ensemble is not fitted: %s does not apply",
 				   o->init_model ? "an init model" : o->unlabeled ? "self-training" :
 				   "cross-validation");
-	return 0;
+	if ((rc = check_target(ctx, o, a)))
+		return rc;
+	return check_params(ctx, o, a);
+}
+
+/* The names of the training data's schema that are not columns of it,
+ * before the run starts: CAIRN_ENOTFOUND naming every unknown one. */
+static int check_columns(struct train *t)
+{
+	const json_t *schema = t->data.schema;
+	cairn_buf missing = CAIRN_BUF_INIT, cols = CAIRN_BUF_INIT;
+	const struct cairn_train_options *o = t->o;
+	size_t n = 0, i;
+	json_t *c;
+	int rc = 0;
+
+	if (!json_is_array(schema))
+		return 0;
+	for (size_t k = 0; k < o->nfeatures + o->ndrop + 1; k++) {
+		const char *name = k < o->nfeatures ? o->features[k] : k < o->nfeatures + o->ndrop ?
+				   o->drop[k - o->nfeatures] : o->target;
+		int found = 0;
+		if (!name)
+			continue;
+		json_array_foreach(schema, i, c)
+			found |= !strcmp(name, json_string_value(json_object_get(c, "name")) ?
+					 json_string_value(json_object_get(c, "name")) : "");
+		if (!found)
+			cairn_buf_addf(&missing, "%s'%s'", n++ ? ", " : "", name);
+	}
+	if (n) {
+		json_array_foreach(schema, i, c)
+			cairn_buf_addf(&cols, "%s%s", i ? ", " : "",
+				       json_string_value(json_object_get(c, "name")));
+		rc = cairn_error(t->ctx, CAIRN_ENOTFOUND, "no column%s %s in '%s@%lld' (columns: %s)",
+				 n > 1 ? "s" : "", missing.buf, t->data.name,
+				 (long long)t->data.version, cols.buf);
+	}
+	cairn_buf_release(&missing);
+	cairn_buf_release(&cols);
+	return rc;
 }
 
 /* Resolves every dataset reference of the options, once. */
@@ -992,11 +1221,12 @@ int cairn_train(cairn_ctx *ctx, const struct cairn_train_options *o, struct cair
 	memset(res, 0, sizeof(*res));
 	t.ctx = ctx;
 	t.o = o;
+	t.converged = -1;
 	ro.experiment = o->experiment;
 	ro.name = o->name;
 	ro.parent = o->parent && *o->parent ? o->parent : NULL;
 	if ((rc = cairn_train_check(ctx, o)) || (rc = resolve_inputs(&t)) ||
-	    (rc = check_cancel(&t)) || (rc = cairn_run_start(ctx, &ro, &t.run)))
+	    (rc = check_columns(&t)) || (rc = check_cancel(&t)) || (rc = cairn_run_start(ctx, &ro, &t.run)))
 		goto out;
 	snprintf(res->run_id, sizeof(res->run_id), "%s", cairn_run_id(t.run));
 	/* What trains it again, for cairn_reproduce (ml/train-recipe.h). */

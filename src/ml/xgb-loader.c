@@ -33,6 +33,7 @@ static const struct cairn__dynsym syms[] = {
 	SYM(booster_get_num_feature, "XGBoosterGetNumFeature"),
 	SYM(booster_boosted_rounds, "XGBoosterBoostedRounds"),
 	SYM(booster_slice, "XGBoosterSlice"),
+	SYM(booster_set_str_feature_info, "XGBoosterSetStrFeatureInfo"),
 	SYM(booster_feature_score, "XGBoosterFeatureScore"),
 };
 

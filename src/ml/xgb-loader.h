@@ -46,6 +46,8 @@ struct cairn__xgb_api {
 	int (*booster_boosted_rounds)(BoosterHandle h, int *out);
 	int (*booster_slice)(BoosterHandle h, int begin_layer, int end_layer, int step,
 			     BoosterHandle *out);
+	int (*booster_set_str_feature_info)(BoosterHandle h, const char *field,
+					    const char **features, bst_ulong size);
 	int (*booster_feature_score)(BoosterHandle h, const char *config,
 				     bst_ulong *out_n_features, const char ***out_features,
 				     bst_ulong *out_dim, const bst_ulong **out_shape,

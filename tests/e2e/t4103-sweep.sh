@@ -114,16 +114,24 @@ test_expect_success 'a bad grid or algorithm is a usage error and starts no run'
 	test_cmp before after
 '
 
-test_expect_success 'an unknown param fails every trial: the sweep run ends FAILED, exit 1' '
-	test_expect_code 1 cairn sweep --data iris --target species --algo knn --grid k=1,3 -j 2 \
+test_expect_success 'an unknown param is refused before any run, exit 2' '
+	cairn runs list --json >runs.before &&
+	test_expect_code 2 cairn sweep --data iris --target species --algo knn --grid k=1,3 -j 2 \
 		--json >bad.json 2>err &&
 	test_grep "knn has no param .k." err &&
-	test_grep "^trial 1 \(k=1\) FAILED" err &&
+	cairn runs list --json >runs.after &&
+	test_cmp runs.before runs.after
+'
+
+test_expect_success 'a bad value in every trial: the sweep run ends FAILED, exit 1' '
+	test_expect_code 1 cairn sweep --data iris --target species --algo knn \
+		--grid n_neighbors=zero,one -j 2 --json >bad.json 2>err &&
+	test_grep "not an integer" err &&
+	test_grep "^trial 1 \(n_neighbors=zero\) FAILED" err &&
 	test_grep "every trial failed" err &&
 	parent=$(jq_py "d[\"parent\"]" <bad.json) &&
 	cairn runs show $parent --json >show.json &&
 	test "$(jq_py "d[\"status\"]" <show.json)" = FAILED &&
-	test "$(jq_py "len(d[\"children\"])" <show.json)" = 2 &&
 	test "$(jq_py "\" \".join(t[\"status\"] for t in d[\"trials\"])" <bad.json)" = "FAILED FAILED"
 '
 

@@ -34,7 +34,7 @@ static void test_kmeans_three_clusters(void)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
 	struct cairn_matrix x = lt_matrix(groups, 12, 2);
-	struct cairn_train_data d = { &x, NULL, CAIRN_TASK_CLUSTERING, 0, NULL, NULL, 5, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .task = CAIRN_TASK_CLUSTERING, .seed = 5, .threads = 1 };
 	struct trace t = { 0, 0, 0 };
 	void *model = NULL;
 	json_t *doc = NULL, *files;
@@ -74,7 +74,7 @@ static void test_kmeans_one_cluster(void)
 	cairn_ctx *ctx = cairn_ctx_new();
 	double v[] = { 0, 1, 2, 3, 10 }, q[] = { -5, 100 };
 	struct cairn_matrix x = lt_matrix(v, 5, 1), xq = lt_matrix(q, 2, 1);
-	struct cairn_train_data d = { &x, NULL, CAIRN_TASK_CLUSTERING, 0, NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .task = CAIRN_TASK_CLUSTERING, .seed = 1, .threads = 1 };
 	struct trace t = { 0, 0, 0 };
 	void *model = NULL;
 	double *p;
@@ -105,7 +105,7 @@ static void test_kmeans_deterministic(void)
 	cairn_ctx *ctx = cairn_ctx_new();
 	double v[400];
 	struct cairn_matrix x;
-	struct cairn_train_data d = { NULL, NULL, CAIRN_TASK_CLUSTERING, 0, NULL, NULL, 9, 1, NULL };
+	struct cairn_train_data d = { .task = CAIRN_TASK_CLUSTERING, .seed = 9, .threads = 1 };
 	void *m1 = NULL, *m2 = NULL;
 
 	for (int i = 0; i < 400; i++)
@@ -129,7 +129,7 @@ static void test_kmeans_stop_early(void)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
 	struct cairn_matrix x = lt_matrix(groups, 12, 2);
-	struct cairn_train_data d = { &x, NULL, CAIRN_TASK_CLUSTERING, 0, NULL, NULL, 5, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .task = CAIRN_TASK_CLUSTERING, .seed = 5, .threads = 1 };
 	struct trace t = { 0, 0, 2 };
 	void *model = NULL;
 
@@ -148,7 +148,7 @@ static void test_kmeans_duplicates(void)
 	cairn_ctx *ctx = cairn_ctx_new();
 	double v[] = { 1, 1, 1, 1, 2, 2 };
 	struct cairn_matrix x = lt_matrix(v, 6, 1);
-	struct cairn_train_data d = { &x, NULL, CAIRN_TASK_CLUSTERING, 0, NULL, NULL, 3, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .task = CAIRN_TASK_CLUSTERING, .seed = 3, .threads = 1 };
 	void *model = NULL;
 	double *p;
 
@@ -165,7 +165,7 @@ static void test_kmeans_bad_input(void)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
 	struct cairn_matrix x = lt_matrix(groups, 12, 2), x1 = lt_matrix(groups, 2, 1);
-	struct cairn_train_data d = { &x, NULL, CAIRN_TASK_CLUSTERING, 0, NULL, NULL, 5, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .task = CAIRN_TASK_CLUSTERING, .seed = 5, .threads = 1 };
 	void *model = NULL;
 	double out[12];
 	FILE *f;

@@ -11,8 +11,9 @@ static double *run(cairn_ctx *ctx, const char *params, enum cairn_task task, con
 		   double q)
 {
 	struct cairn_matrix x = lt_matrix(line_x, 6, 1), xq = lt_matrix(&q, 1, 1);
-	struct cairn_train_data d = { &x, y, task, task == CAIRN_TASK_CLASSIFICATION ? 2 : 0,
-				      NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .y = y, .task = task,
+				      .nclasses = task == CAIRN_TASK_CLASSIFICATION ? 2 : 0,
+				      .seed = 1, .threads = 1 };
 	void *model = NULL;
 	double *p = NULL;
 
@@ -84,7 +85,8 @@ static void test_knn_ties(void)
 	cairn_ctx *ctx = cairn_ctx_new();
 	double v[] = { -1, 1 }, y[] = { 1, 0 }, q = 0;
 	struct cairn_matrix x = lt_matrix(v, 2, 1), xq = lt_matrix(&q, 1, 1);
-	struct cairn_train_data d = { &x, y, CAIRN_TASK_CLASSIFICATION, 2, NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .y = y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 2, .seed = 1, .threads = 1 };
 	void *model = NULL;
 	double *p;
 
@@ -111,7 +113,8 @@ static void test_knn_manhattan(void)
 	/* From (0, 0): A (0, 3) is nearer by manhattan, B (2, 2) by euclid. */
 	double v[] = { 0, 3, 2, 2 }, y[] = { 0, 1 }, q[] = { 0, 0 };
 	struct cairn_matrix x = lt_matrix(v, 2, 2), xq = lt_matrix(q, 1, 2);
-	struct cairn_train_data d = { &x, y, CAIRN_TASK_CLASSIFICATION, 2, NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .y = y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 2, .seed = 1, .threads = 1 };
 	void *model = NULL;
 	double *p;
 
@@ -137,7 +140,8 @@ static void test_knn_threads(void)
 	size_t n = 2000, nq = 600, f = 10;
 	double *v = cairn_xcalloc(n * f, sizeof(double)), *y = cairn_xcalloc(n, sizeof(double));
 	struct cairn_matrix x, xq;
-	struct cairn_train_data d = { NULL, y, CAIRN_TASK_CLASSIFICATION, 3, NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .y = y, .task = CAIRN_TASK_CLASSIFICATION, .nclasses = 3,
+				      .seed = 1, .threads = 1 };
 	void *m1 = NULL, *m2 = NULL;
 	double *p1 = NULL, *p2 = NULL;
 
@@ -179,8 +183,8 @@ static void test_knn_save_load(void)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
 	struct cairn_matrix x = lt_matrix(line_x, 6, 1);
-	struct cairn_train_data d = { &x, line_y, CAIRN_TASK_CLASSIFICATION, 2, NULL, NULL, 1, 1,
-				      NULL };
+	struct cairn_train_data d = { .x = &x, .y = line_y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 2, .seed = 1, .threads = 1 };
 	cairn_buf b = CAIRN_BUF_INIT, c = CAIRN_BUF_INIT;
 	void *model = NULL, *back = NULL;
 	json_t *files;
@@ -230,8 +234,8 @@ static void test_knn_bad_input(void)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
 	struct cairn_matrix x = lt_matrix(line_x, 6, 1);
-	struct cairn_train_data d = { &x, line_y, CAIRN_TASK_CLASSIFICATION, 2, NULL, NULL, 1, 1,
-				      NULL };
+	struct cairn_train_data d = { .x = &x, .y = line_y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 2, .seed = 1, .threads = 1 };
 	void *model = NULL;
 
 	CHECK_ERR(ctx, lt_fit(ctx, "knn", "n_neighbors=7", &d, NULL, NULL, &model), CAIRN_EINVAL,

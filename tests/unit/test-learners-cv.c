@@ -121,8 +121,9 @@ static double cross_validate(cairn_ctx *ctx, const struct dataset *ds, const cha
 		struct cairn_matrix xtr = fold_matrix(ds, fold, 0), xte = fold_matrix(ds, fold, 1);
 		double *ytr = cairn_xcalloc(xtr.rows, sizeof(double));
 		double *yte = cairn_xcalloc(xte.rows, sizeof(double));
-		struct cairn_train_data d = { &xtr, ytr, ds->task, ds->nclasses, NULL, NULL, 0, 1,
-					      NULL };
+		struct cairn_train_data d = { .x = &xtr, .y = ytr, .task = ds->task,
+					      .nclasses = ds->nclasses, .seed = 0,
+					      .threads = 1 };
 		size_t r = 0, s = 0, k;
 		double *p = NULL, score = 0, mean = 0, ss = 0;
 		void *model = NULL;
@@ -204,7 +205,8 @@ static void test_learners_cv_iris_kmeans(void)
 	cairn_ctx *ctx = cairn_ctx_new();
 	struct dataset ds;
 	struct cairn_matrix x;
-	struct cairn_train_data d = { NULL, NULL, CAIRN_TASK_CLUSTERING, 0, NULL, NULL, 0, 1, NULL };
+	struct cairn_train_data d = { .task = CAIRN_TASK_CLUSTERING, .nclasses = 0, .seed = 0,
+				      .threads = 1 };
 	double inertia = 0;
 	void *model = NULL;
 	double *p = NULL;

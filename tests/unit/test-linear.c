@@ -28,7 +28,8 @@ static void check_classifier_blobs(const char *algo, int k)
 	cairn_ctx *ctx = cairn_ctx_new();
 	double y[60];
 	struct cairn_matrix x = blobs(60, k, y);
-	struct cairn_train_data d = { &x, y, CAIRN_TASK_CLASSIFICATION, k, NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .y = y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = k, .seed = 1, .threads = 1 };
 	const struct cairn_algorithm *a = cairn_algorithm_find(algo);
 	void *model = NULL;
 	double *p;
@@ -74,7 +75,8 @@ static void test_linear_probabilities(void)
 	cairn_ctx *ctx = cairn_ctx_new();
 	double y[40];
 	struct cairn_matrix x = blobs(40, 2, y);
-	struct cairn_train_data d = { &x, y, CAIRN_TASK_CLASSIFICATION, 2, NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .y = y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 2, .seed = 1, .threads = 1 };
 	double q[] = { 2, 0, 0, 0, 4, 0 }, imp[2];
 	struct cairn_matrix xq = lt_matrix(q, 3, 2);
 	void *model = NULL;
@@ -104,7 +106,8 @@ static void test_linear_regression_line(void)
 	cairn_ctx *ctx = cairn_ctx_new();
 	double v[50], y[50], q[] = { 0, 1, 10 };
 	struct cairn_matrix x, xq = lt_matrix(q, 3, 1);
-	struct cairn_train_data d = { NULL, y, CAIRN_TASK_REGRESSION, 0, NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .y = y, .task = CAIRN_TASK_REGRESSION, .nclasses = 0,
+				      .seed = 1, .threads = 1 };
 	void *model = NULL;
 	double *p;
 
@@ -142,7 +145,8 @@ static void check_deterministic(const char *algo)
 	cairn_ctx *ctx = cairn_ctx_new();
 	double y[60];
 	struct cairn_matrix x = blobs(60, 3, y);
-	struct cairn_train_data d = { &x, y, CAIRN_TASK_CLASSIFICATION, 3, NULL, NULL, 42, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .y = y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 3, .seed = 42, .threads = 1 };
 	const struct cairn_algorithm *a = cairn_algorithm_find(algo);
 	void *m1 = NULL, *m2 = NULL;
 	json_t *f1, *f2;
@@ -176,7 +180,8 @@ static void test_linear_bad_input(void)
 	cairn_ctx *ctx = cairn_ctx_new();
 	double y[20];
 	struct cairn_matrix x = blobs(20, 2, y), x3 = lt_matrix(y, 2, 3);
-	struct cairn_train_data d = { &x, y, CAIRN_TASK_CLASSIFICATION, 2, NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .y = y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 2, .seed = 1, .threads = 1 };
 	void *model = NULL;
 	double out[8];
 
@@ -222,7 +227,8 @@ static void test_linear_load_file(void)
 	cairn_ctx *ctx = cairn_ctx_new();
 	double y[60];
 	struct cairn_matrix x = blobs(60, 3, y);
-	struct cairn_train_data d = { &x, y, CAIRN_TASK_CLASSIFICATION, 3, NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .y = y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 3, .seed = 1, .threads = 1 };
 	struct cairn__linear_info info;
 	cairn_buf text = CAIRN_BUF_INIT;
 	void *model = NULL, *back = NULL;
@@ -322,7 +328,8 @@ static void test_linear_absent_class(void)
 	cairn_ctx *ctx = cairn_ctx_new();
 	double y[40];
 	struct cairn_matrix x = blobs(40, 2, y);
-	struct cairn_train_data d = { &x, y, CAIRN_TASK_CLASSIFICATION, 3, NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .y = y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 3, .seed = 1, .threads = 1 };
 	void *model = NULL, *back = NULL;
 	json_t *files;
 	double *p;

@@ -20,8 +20,8 @@ static void test_naive_bayes_hand(void)
 	cairn_ctx *ctx = cairn_ctx_new();
 	double q[] = { 3, 4, 7, 1, 100, -50 };
 	struct cairn_matrix x = lt_matrix(train_x, 5, 2), xq = lt_matrix(q, 3, 2);
-	struct cairn_train_data d = { &x, train_y, CAIRN_TASK_CLASSIFICATION, 2, NULL, NULL, 1, 1,
-				      NULL };
+	struct cairn_train_data d = { .x = &x, .y = train_y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 2, .seed = 1, .threads = 1 };
 	/* The largest variance over all rows is feature 0's: 8. */
 	double eps = 1e-9 * 8;
 	void *model = NULL;
@@ -57,8 +57,8 @@ static void test_naive_bayes_saved(void)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
 	struct cairn_matrix x = lt_matrix(train_x, 5, 2);
-	struct cairn_train_data d = { &x, train_y, CAIRN_TASK_CLASSIFICATION, 3, NULL, NULL, 1, 1,
-				      NULL };
+	struct cairn_train_data d = { .x = &x, .y = train_y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 3, .seed = 1, .threads = 1 };
 	void *m1 = NULL, *m2 = NULL;
 	json_t *doc = NULL, *files;
 	double *p;
@@ -95,7 +95,8 @@ static void test_naive_bayes_constant(void)
 	cairn_ctx *ctx = cairn_ctx_new();
 	double v[] = { 1, 1, 1, 1 }, y[] = { 0, 1, 0, 1 };
 	struct cairn_matrix x = lt_matrix(v, 4, 1);
-	struct cairn_train_data d = { &x, y, CAIRN_TASK_CLASSIFICATION, 2, NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .y = y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 2, .seed = 1, .threads = 1 };
 	void *model = NULL;
 	double *p;
 
@@ -112,8 +113,8 @@ static void test_naive_bayes_bad_input(void)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
 	struct cairn_matrix x = lt_matrix(train_x, 5, 2), x1 = lt_matrix(train_x, 5, 1);
-	struct cairn_train_data d = { &x, train_y, CAIRN_TASK_CLASSIFICATION, 2, NULL, NULL, 1, 1,
-				      NULL };
+	struct cairn_train_data d = { .x = &x, .y = train_y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 2, .seed = 1, .threads = 1 };
 	void *model = NULL;
 	double out[10];
 	FILE *f;

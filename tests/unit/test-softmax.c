@@ -142,7 +142,8 @@ static void test_softmax_fit_optimum(void)
 	double y[90], theta[3 * NF + 3], g[3 * NF + 3];
 	int cls[90];
 	struct cairn_matrix x = overlapping(90, 3, y);
-	struct cairn_train_data d = { &x, y, CAIRN_TASK_CLASSIFICATION, 3, NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .y = y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 3, .seed = 1, .threads = 1 };
 	struct cairn__softmax_options o = { 2, 1e-7, 1000, 1, NULL, NULL, NULL };
 	struct cairn__softmax_problem p = { &x, cls, NULL, 3, 2, 1 };
 	struct cairn__softmax_model m;
@@ -183,7 +184,8 @@ static void test_softmax_two_classes(void)
 	double y[60], theta[2 * NF + 2], g[2 * NF + 2];
 	int cls[60];
 	struct cairn_matrix x = overlapping(60, 2, y);
-	struct cairn_train_data d = { &x, y, CAIRN_TASK_CLASSIFICATION, 2, NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .y = y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 2, .seed = 1, .threads = 1 };
 	struct cairn__softmax_options o = { 1, 1e-7, 1000, 1, NULL, NULL, NULL };
 	struct cairn__softmax_problem p = { &x, cls, NULL, 2, 1, 1 };
 	struct cairn__softmax_model m;
@@ -268,7 +270,8 @@ static void test_softmax_predict_save(void)
 	cairn_ctx *ctx = cairn_ctx_new();
 	double y[90], w[(NF + 1) * 3];
 	struct cairn_matrix x = overlapping(90, 3, y);
-	struct cairn_train_data d = { &x, y, CAIRN_TASK_CLASSIFICATION, 3, NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .y = y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 3, .seed = 1, .threads = 1 };
 	void *m1 = NULL, *m2 = NULL;
 	json_t *f1, *f2;
 	double *p;
@@ -322,7 +325,8 @@ static void test_softmax_old_info(void)
 	cairn_ctx *ctx = cairn_ctx_new();
 	double y[60], w[(NF + 1) * 3];
 	struct cairn_matrix x = overlapping(60, 3, y);
-	struct cairn_train_data d = { &x, y, CAIRN_TASK_CLASSIFICATION, 3, NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .y = y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 3, .seed = 1, .threads = 1 };
 	const char *old = "{\"algorithm\": \"logistic\", \"task\": \"classification\", "
 			  "\"nclasses\": 3}\n";
 	const char *bad = "{\"algorithm\": \"logistic\", \"task\": \"classification\", "
@@ -384,8 +388,9 @@ static void test_softmax_multi_class_param(void)
 
 	for (size_t t = 0; t < sizeof(cases) / sizeof(cases[0]); t++) {
 		struct cairn_matrix x = overlapping(60, cases[t].k, y);
-		struct cairn_train_data d = { &x, y, CAIRN_TASK_CLASSIFICATION, cases[t].k, NULL,
-					      NULL, 1, 1, NULL };
+		struct cairn_train_data d = { .x = &x, .y = y, .task = CAIRN_TASK_CLASSIFICATION,
+					      .nclasses = cases[t].k, .seed = 1,
+					      .threads = 1 };
 		void *model = NULL;
 		json_t *files;
 		char *mc = NULL;
@@ -421,7 +426,8 @@ static void test_softmax_balanced(void)
 	double y[70], w[(NF + 1) * 3], rw[70], theta[3 * NF + 3], g[3 * NF + 3], count[3] = { 0 };
 	int cls[70];
 	struct cairn_matrix x = overlapping(70, 3, y);
-	struct cairn_train_data d = { &x, y, CAIRN_TASK_CLASSIFICATION, 3, NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .y = y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 3, .seed = 1, .threads = 1 };
 	struct cairn__softmax_problem p = { &x, cls, rw, 3, 1, 1 };
 	void *model = NULL;
 	json_t *files;
@@ -459,7 +465,8 @@ static void test_softmax_absent_class(void)
 	cairn_ctx *ctx = cairn_ctx_new();
 	double y[60];
 	struct cairn_matrix x = overlapping(60, 3, y);
-	struct cairn_train_data d = { &x, y, CAIRN_TASK_CLASSIFICATION, 4, NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .y = y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 4, .seed = 1, .threads = 1 };
 	void *model = NULL;
 	double *p;
 
@@ -539,7 +546,8 @@ static void test_softmax_iterations(void)
 {
 	double y[90];
 	struct cairn_matrix x = overlapping(90, 3, y);
-	struct cairn_train_data d = { &x, y, CAIRN_TASK_CLASSIFICATION, 3, NULL, NULL, 1, 1, NULL };
+	struct cairn_train_data d = { .x = &x, .y = y, .task = CAIRN_TASK_CLASSIFICATION,
+				      .nclasses = 3, .seed = 1, .threads = 1 };
 	struct steps s = { 0 };
 	cairn_buf err = CAIRN_BUF_INIT;
 	struct short_fit f = { &d, NULL, &s, NULL, &err };

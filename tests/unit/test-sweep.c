@@ -186,15 +186,14 @@ static void test_sweep_failed_trials(void)
 	failed = json_array_get(res.trials, 1);
 	CHECK_STR(json_string_value(json_object_get(failed, "status")), "FAILED");
 	CHECK(strstr(json_string_value(json_object_get(failed, "message")), "not an integer") != NULL);
-	/* The failed trial's run exists and ended FAILED. */
-	CHECK(json_is_string(json_object_get(failed, "run_id")));
+	/* Its param was refused before its run started: the trial has none. */
+	CHECK(!json_is_string(json_object_get(failed, "run_id")));
 	cairn_sweep_result_release(&res);
 
+	/* A name no trial could take is refused before any run. */
 	o.grid = bad;
-	CHECK_OK(ctx, cairn_sweep(ctx, &o, &res));
-	CHECK_INT(res.status, ==, CAIRN_RUN_FAILED);
-	CHECK(res.message && strstr(res.message, "every trial failed") &&
-	      strstr(res.message, "knn has no param 'k'"));
+	CHECK_ERR(ctx, cairn_sweep(ctx, &o, &res), CAIRN_EINVAL, "knn has no param 'k'");
+	CHECK_STR(res.parent, "");
 	cairn_sweep_result_release(&res);
 	cairn_ctx_free(ctx);
 }
