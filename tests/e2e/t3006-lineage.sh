@@ -277,11 +277,13 @@ test_expect_success 'openlineage: every run of the graph, in order of start' '
 '
 
 # The official schema: OPENLINEAGE_SCHEMA names a copy of OpenLineage.json
-# (2-0-2), else one installed earlier into the cache is used. No Debian or
+# (2-0-2), else the copy of the published specs beside the tree
+# (../shared/specs), else one installed earlier into the cache is used. No Debian or
 # npm package ships it today; the validator (ajv with draft 2020-12 and
 # formats) comes from npm into the same cache, once.
 cache=${XDG_CACHE_HOME:-${ORIG_HOME:-$TRASH}/.cache}/cairn-test
-schema=${OPENLINEAGE_SCHEMA:-$cache/openlineage/2-0-2/OpenLineage.json}
+schema=${OPENLINEAGE_SCHEMA:-$SRC_ROOT/../shared/specs/openlineage-2-0-2.json}
+[ -f "$schema" ] || schema=$cache/openlineage/2-0-2/OpenLineage.json
 
 # Prints the validator to use ("python" or "node"), installing ajv when needed.
 validator() {
