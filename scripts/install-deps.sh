@@ -31,6 +31,7 @@ git                  # run code versions (src/track/codever.c runs git); t3002, 
 python3              # tests parse JSON, drive ptys and find free ports with it
 python3-xgboost      # t4001: cairn's XGBoost models equal Python's, byte for byte
 python3-pandas       # make bench reads the CSV of bench/bench-ml.sh with pandas, as Python users do
+python3-sklearn      # make bench fits xgboost.XGBClassifier (its scikit-learn API), as Python users do
 python3-jsonschema   # t3006 validates OpenLineage events against the published 2-0-2 schema
 graphviz             # t3006 checks that `dot` accepts `cairn lineage --format dot`
 time                 # /usr/bin/time measures peak memory in t1005
