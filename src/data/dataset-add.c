@@ -15,6 +15,7 @@
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/oom.h"
 #include "data/dataset-internal.h"
 #include "data/record.h"
 #include "store/db.h"
@@ -78,7 +79,41 @@ static void *profile_thread(void *arg)
 static int same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+json_t *cairn__read_options(const struct cairn_dataset_add *opts, const char *format)
+{
+	char delim[2] = { opts->csv.delimiter, '\0' };
+	json_t *o;
+
+	o = json_pack("{s:s, s:s, s:o}",
+		      "format", opts->tabular == 0 ? "raw" : format ? format :
+				opts->tabular == 1 ? "table" : "auto",
+		      "delimiter", opts->csv.delimiter ? delim : "auto",
+		      "header", opts->csv.header < 0 ? json_string("auto") :
+				json_boolean(opts->csv.header));
+	if (!o)
+		cairn__oom(0);
+	if (opts->csv.allow_ragged)
+		json_object_set_new(o, "ragged", json_true());
+	return o;
+}
+
+int cairn__read_options_match(const json_t *params, const json_t *read)
+{
+	const json_t *had = json_object_get(params, "read");
+	const char *format;
+
+	if (!read)
+		return 1;
+	if (had)
+		return json_equal((json_t *)had, (json_t *)read);
+	format = json_string_value(json_object_get(read, "format"));
+	return json_object_size(read) == 3 && format && strcmp(format, "raw") &&
+	       !strcmp(json_string_value(json_object_get(read, "delimiter")), "auto") &&
+	       json_is_string(json_object_get(read, "header"));
 }
 
 /* Stores path's hash in the stat cache, unless the file changed so recently
@@ -104,8 +139,9 @@ static int latest_has_size(cairn_ctx *ctx, const char *name, uint64_t size)
 	return same;
 }
 
-/* The latest version when its content is hash; *existed tells. */
-static int check_latest(cairn_ctx *ctx, const char *name, const char *hash,
+/* The latest version when its content is hash and, for a file, it was read
+ * with the options read (NULL for a directory); *existed tells. */
+static int check_latest(cairn_ctx *ctx, const char *name, const char *hash, const json_t *read,
 			struct cairn_dataset_version *out, int *existed)
 {
 	struct cairn_dataset_version latest;
@@ -114,7 +150,8 @@ static int check_latest(cairn_ctx *ctx, const char *name, const char *hash,
 	*existed = 0;
 	if ((rc = cairn__dataset_latest(ctx, name, &latest, &found)))
 		return rc;
-	if (found && !strcmp(latest.hash, hash)) {
+	if (found && !strcmp(latest.hash, hash) &&
+	    (!read || cairn__read_options_match(latest.params, read))) {
 		*existed = 1;
 		if (out)
 			*out = latest;
@@ -130,6 +167,8 @@ void cairn__new_version_release(struct cairn__new_version *nv)
 {
 	json_decref(nv->schema);
 	nv->schema = NULL;
+	json_decref(nv->read);
+	nv->read = NULL;
 }
 
 int cairn__dataset_prepare_file(cairn_ctx *ctx, const char *path,
@@ -161,14 +200,18 @@ int cairn__dataset_prepare_file(cairn_ctx *ctx, const char *path,
 		return cairn_error_errno(ctx, "cannot resolve '%s'", path);
 
 	format = opts->format_hint ? opts->format_hint : cairn_dataset_format_from_name(path);
+	/* A derived version is written by cairn with fixed options: only what
+	 * a user's options may change is recorded and compared. */
+	if (!opts->source_kind || strcmp(opts->source_kind, "derived"))
+		nv->read = cairn__read_options(opts, format);
 	if ((rc = cairn__statcache_lookup(ctx, abspath, &before, put.hash, &have_hash)))
 		goto out;
 	if (have_hash) {
 		cairn__log_debug(ctx, "'%s' is unchanged since it was hashed (stat cache): %.12s", path, put.hash);
 		put.size = (uint64_t)before.st_size;
-		if ((rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed)
+		if ((rc = check_latest(ctx, opts->name, put.hash, nv->read, out, existed)) || *existed)
 			goto out;
-		if ((rc = cairn__dataset_profile_by_hash(ctx, put.hash, nv, &schema, &reused)))
+		if ((rc = cairn__dataset_profile_by_hash(ctx, put.hash, nv->read, nv, &schema, &reused)))
 			goto out;
 	}
 	if (!have_hash && latest_has_size(ctx, opts->name, (uint64_t)before.st_size)) {
@@ -176,10 +219,10 @@ int cairn__dataset_prepare_file(cairn_ctx *ctx, const char *path,
 		 * parse it only when it turns out to be new. */
 		if ((rc = cairn_object_put_file(ctx, path, &put)) ||
 		    (rc = remember(ctx, abspath, &before, start_ms, put.hash)) ||
-		    (rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed)
+		    (rc = check_latest(ctx, opts->name, put.hash, nv->read, out, existed)) || *existed)
 			goto out;
 		have_hash = 1;
-		if ((rc = cairn__dataset_profile_by_hash(ctx, put.hash, nv, &schema, &reused)))
+		if ((rc = cairn__dataset_profile_by_hash(ctx, put.hash, nv->read, nv, &schema, &reused)))
 			goto out;
 	}
 	if (!reused && opts->tabular != 0 && (format || opts->tabular == 1 || before.st_size > 0)) {
@@ -214,7 +257,7 @@ int cairn__dataset_prepare_file(cairn_ctx *ctx, const char *path,
 	}
 	if (!have_hash && (rc = remember(ctx, abspath, &before, start_ms, put.hash)))
 		goto out;
-	if (!have_hash && ((rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed))
+	if (!have_hash && ((rc = check_latest(ctx, opts->name, put.hash, nv->read, out, existed)) || *existed))
 		goto out;
 
 	if (job.ctx && job.rc) {
@@ -365,7 +408,7 @@ int cairn__dataset_add_dir(cairn_ctx *ctx, const char *path, const struct cairn_
 	manifest = json_pack("{s:i, s:O}", "format", 1, "files", w.entries);
 	cairn_json_append(&text, manifest, 0);
 	if ((rc = cairn_object_put_buf(ctx, text.buf, text.len, &put)) ||
-	    (rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed)
+	    (rc = check_latest(ctx, opts->name, put.hash, NULL, out, existed)) || *existed)
 		goto out;
 	memcpy(nv.hash, put.hash, sizeof(nv.hash));
 	nv.size = w.size;
