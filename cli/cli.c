@@ -84,6 +84,12 @@ int cli_fail(cairn_ctx *ctx, int rc)
 	return cairn_exit_status(rc);
 }
 
+void cli_symlink_hint(cairn_ctx *ctx, int rc)
+{
+	if (rc == CAIRN_EINVAL && strstr(cairn_errmsg(ctx), "symbolic link to"))
+		fputs("cairn: hint: --follow-symlinks stores what such links point to\n", stderr);
+}
+
 cairn_ctx *cli_new_context(void)
 {
 	cairn_ctx *ctx = cairn_ctx_new();

@@ -140,6 +140,7 @@ int cairn__dataset_acquire(cairn_ctx *ctx, const struct cairn_acquire_options *o
 	add.tabular = o->tabular;
 	add.format_hint = o->format_hint;
 	add.generated_by_run = o->generated_by_run;
+	add.follow_symlinks = o->follow_symlinks;
 	add.params = params;
 
 	if (o->kind == CAIRN_ACQUIRE_PATH) {

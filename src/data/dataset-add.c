@@ -16,6 +16,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/oom.h"
+#include "core/symlink.h"
 #include "data/dataset-internal.h"
 #include "data/record.h"
 #include "store/db.h"
@@ -311,7 +312,32 @@ struct manifest_walk {
 	cairn_ctx *ctx;
 	json_t *entries;
 	uint64_t size;
+	const char *real_root; /* the directory, resolved (realpath()) */
+	int follow;            /* follow symbolic links */
+	int links;             /* symbolic links stored as links */
 };
+
+/* A symbolic link met in the tree: stored as a link when it stays inside,
+ * refused when it leads out (a private key, /etc) and we do not follow. */
+static int add_link(struct manifest_walk *w, const char *path, const char *rel)
+{
+	cairn_buf target = CAIRN_BUF_INIT;
+	int rc, inside;
+
+	if ((rc = cairn_symlink_inside(w->ctx, w->real_root, rel, &target, &inside)))
+		goto out;
+	if (!inside) {
+		rc = cairn_error(w->ctx, CAIRN_EINVAL,
+				 "cannot add '%s': it is a symbolic link to '%s', outside the directory",
+				 path, target.buf);
+		goto out;
+	}
+	json_array_append_new(w->entries, json_pack("{s:s, s:s}", "path", rel, "link", target.buf));
+	w->links++;
+out:
+	cairn_buf_release(&target);
+	return rc;
+}
 
 static int cmp_strings(const void *a, const void *b)
 {
@@ -353,8 +379,10 @@ static int walk(struct manifest_walk *w, const char *root, const char *rel)
 			cairn_buf_addf(&child, "%s/", rel);
 		cairn_buf_adds(&child, names[i]);
 		cairn_path_join(&path, root, child.buf);
-		if (stat(path.buf, &st) < 0) {
+		if ((w->follow ? stat(path.buf, &st) : lstat(path.buf, &st)) < 0) {
 			rc = cairn_error_errno(w->ctx, "cannot add '%s'", path.buf);
+		} else if (S_ISLNK(st.st_mode)) {
+			rc = add_link(w, path.buf, child.buf);
 		} else if (S_ISDIR(st.st_mode)) {
 			rc = walk(w, root, child.buf);
 		} else if (S_ISREG(st.st_mode)) {
@@ -384,7 +412,8 @@ int cairn__dataset_add_dir(cairn_ctx *ctx, const char *path, const struct cairn_
 			   struct cairn_dataset_version *out, int *existed)
 {
 	struct cairn__new_version nv = { .kind = "dir", .rows = -1, .cols = -1 };
-	struct manifest_walk w = { ctx, json_array(), 0 };
+	struct manifest_walk w = { ctx, json_array(), 0, NULL, opts->follow_symlinks, 0 };
+	char *real_root = NULL;
 	struct cairn_object_put_result put;
 	json_t *manifest = NULL;
 	cairn_buf text = CAIRN_BUF_INIT;
@@ -399,13 +428,20 @@ int cairn__dataset_add_dir(cairn_ctx *ctx, const char *path, const struct cairn_
 			cairn_error(ctx, CAIRN_EINVAL, "cannot add '%s': not a directory", path);
 		goto out;
 	}
+	if (!(real_root = realpath(path, NULL))) {
+		rc = cairn_error_errno(ctx, "cannot resolve '%s'", path);
+		goto out;
+	}
+	w.real_root = real_root;
 	if ((rc = walk(&w, path, "")))
 		goto out;
 	if (!json_array_size(w.entries)) {
 		rc = cairn_error(ctx, CAIRN_EINVAL, "cannot add '%s': the directory holds no files", path);
 		goto out;
 	}
-	manifest = json_pack("{s:i, s:O}", "format", 1, "files", w.entries);
+	/* Format 2 adds link entries; a tree without links keeps format 1, and
+	 * so the hash it always had. */
+	manifest = json_pack("{s:i, s:O}", "format", w.links ? 2 : 1, "files", w.entries);
 	cairn_json_append(&text, manifest, 0);
 	if ((rc = cairn_object_put_buf(ctx, text.buf, text.len, &put)) ||
 	    (rc = check_latest(ctx, opts->name, put.hash, NULL, out, existed)) || *existed)
@@ -418,6 +454,7 @@ out:
 	cairn_buf_release(&text);
 	json_decref(manifest);
 	json_decref(w.entries);
+	free(real_root);
 	return rc;
 }
 
@@ -464,6 +501,55 @@ int cairn_dataset_load_frame(cairn_ctx *ctx, const struct cairn_dataset_version 
 	return rc;
 }
 
+/* A link stored in a manifest at rel, with target text, must lead inside
+ * the checkout directory (as add_link() made sure). */
+static int link_stays_inside(const char *rel, const char *text)
+{
+	int depth = 0;
+
+	if (*text == '/')
+		return 0;
+	for (const char *s = rel; (s = strchr(s, '/')); s++)
+		depth++;
+	while (*text) {
+		size_t n = strcspn(text, "/");
+		if (n == 2 && text[0] == '.' && text[1] == '.') {
+			if (--depth < 0)
+				return 0;
+		} else if (n && !(n == 1 && text[0] == '.')) {
+			depth++;
+		}
+		text += n;
+		while (*text == '/')
+			text++;
+	}
+	return 1;
+}
+
+/* Makes dest a symbolic link to text, atomically (a link in its place is
+ * replaced, a directory is an error). */
+static int checkout_link(cairn_ctx *ctx, const char *text, const char *dest)
+{
+	cairn_buf tmp = CAIRN_BUF_INIT;
+	char id[CAIRN_ID_LEN + 1];
+	struct stat st;
+	int rc = 0;
+
+	if (lstat(dest, &st) == 0 && S_ISDIR(st.st_mode))
+		return cairn_error(ctx, CAIRN_EINVAL, "cannot check out to '%s': it is a directory",
+				   dest);
+	cairn_id_new(id);
+	cairn_buf_addf(&tmp, "%s.cairn-tmp-%s", dest, id);
+	if (symlink(text, tmp.buf) < 0) {
+		rc = cairn_error_errno(ctx, "cannot create the symbolic link '%s'", dest);
+	} else if (rename(tmp.buf, dest) < 0) {
+		rc = cairn_error_errno(ctx, "cannot rename '%s' to '%s'", tmp.buf, dest);
+		unlink(tmp.buf);
+	}
+	cairn_buf_release(&tmp);
+	return rc;
+}
+
 /* A manifest path must stay inside the checkout directory. */
 static int safe_relative(const char *p)
 {
@@ -498,8 +584,10 @@ int cairn_dataset_checkout(cairn_ctx *ctx, const struct cairn_dataset_version *v
 	json_array_foreach(files, i, e) {
 		const char *rel = json_string_value(json_object_get(e, "path"));
 		const char *hash = json_string_value(json_object_get(e, "hash"));
+		const char *link = json_string_value(json_object_get(e, "link"));
 		char *slash;
-		if (!rel || !hash || !safe_relative(rel) || !cairn_is_sha256_hex(hash)) {
+		if (!rel || !safe_relative(rel) ||
+		    (link ? !link_stays_inside(rel, link) : !hash || !cairn_is_sha256_hex(hash))) {
 			rc = cairn_error(ctx, CAIRN_ECORRUPT, "the manifest of %s@%lld has a bad entry %zu",
 					 v->name, (long long)v->version, i);
 			goto out;
@@ -513,7 +601,8 @@ int cairn_dataset_checkout(cairn_ctx *ctx, const struct cairn_dataset_version *v
 			if (rc)
 				goto out;
 		}
-		if ((rc = cairn_object_checkout(ctx, hash, dest.buf, types, ntypes, NULL)))
+		if ((rc = link ? checkout_link(ctx, link, dest.buf) :
+		     cairn_object_checkout(ctx, hash, dest.buf, types, ntypes, NULL)))
 			goto out;
 	}
 out:
