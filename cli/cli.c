@@ -80,7 +80,7 @@ int cli_getopt(int argc, char **argv, const char *shortopts,
 int cli_fail(cairn_ctx *ctx, int rc)
 {
 	const char *msg = cairn_errmsg(ctx);
-	fprintf(stderr, "cairn: error: %s\n", *msg ? msg : cairn_strerror(rc));
+	fprintf(stderr, "cairn: error: %s\n", *msg ? cli_esc_text(msg) : cairn_strerror(rc));
 	return cairn_exit_status(rc);
 }
 
