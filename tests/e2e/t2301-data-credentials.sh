@@ -2,11 +2,11 @@
 # cairn data add: credentials in a URL or a DSN serve the fetch and are never
 # recorded (source, params, lineage, OpenLineage events, messages).
 . "$(dirname "$0")/lib.sh"
+. "$TEST_DIRECTORY/helpers/pg.sh"
 
 cleanup() {
 	[ -n "${http_pid:-}" ] && kill "$http_pid" 2>/dev/null
-	[ -n "${pg_dir:-}" ] && runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1
-	[ -n "${pg_dir:-}" ] && rm -rf "$pg_dir"
+	pg_stop
 }
 trap cleanup EXIT
 
@@ -72,19 +72,10 @@ test_expect_success 'credentials from ~/.netrc are used and not recorded' '
 	no_secret viarc s3cret
 '
 
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-if [ -z "$pg_bin" ] || ! id postgres >/dev/null 2>&1 || [ "$(id -u)" != 0 ]; then
+echo pgs3cret >pgpass.txt && chmod 644 pgpass.txt
+if ! pg_start -A scram-sha-256 --pwfile="$PWD/pgpass.txt"; then
 	test_skip 'SQL DSNs with a password' 'no PostgreSQL server binaries, or not root'
 else
-	pg_dir=$(mktemp -d /tmp/cairn-pg-XXXXXX)
-	chown postgres "$pg_dir"
-	pg_port=$(test_free_port)
-	echo pgs3cret >"$pg_dir/pw"
-	chown postgres "$pg_dir/pw"
-	runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -A scram-sha-256 -U cairn \
-		--pwfile="$pg_dir/pw" >"$pg_dir/initdb.log" 2>&1 &&
-	runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w -t 60 \
-		-o "-k $pg_dir -p $pg_port -c listen_addresses=127.0.0.1" start >/dev/null 2>&1
 
 	test_expect_success 'a PostgreSQL URI with a password connects and is recorded without it' '
 		cairn data add --sql "postgresql://cairn:pgs3cret@127.0.0.1:$pg_port/postgres" \
