@@ -77,21 +77,18 @@ if ! pg_start -A scram-sha-256 --pwfile="$PWD/pgpass.txt"; then
 	test_skip 'SQL DSNs with a password' 'no PostgreSQL server binaries, or not root'
 else
 
-	test_expect_success 'a PostgreSQL URI with a password connects and is recorded without it' '
-		cairn data add --sql "postgresql://cairn:pgs3cret@127.0.0.1:$pg_port/postgres" \
-			"SELECT 1 AS x" --name q1 >out 2>err &&
-		test_grep "^Added q1@1" out &&
-		no_secret q1 pgs3cret &&
-		test_grep "postgresql://127.0.0.1:$pg_port/postgres" show.json
-	'
-
-	test_expect_success 'a key-value DSN with a password is recorded without it' '
-		cairn data add --sql "host=127.0.0.1 port=$pg_port user=cairn password=pgs3cret dbname=postgres" \
-			"SELECT 2 AS x" --name q2 >out 2>err &&
-		test_grep "^Added q2@1" out &&
-		no_secret q2 pgs3cret &&
-		test_grep "host=127.0.0.1 port=$pg_port user=cairn dbname=postgres" show.json
-	'
+	# A DSN with a password, and how it must be recorded.
+	while IFS="|" read -r name dsn recorded; do
+		test_expect_success "$name: it connects and is recorded without the password" '
+			cairn data add --sql "$dsn" "SELECT 1 AS x" --name $name >out 2>err &&
+			test_grep "^Added $name@1" out &&
+			no_secret $name pgs3cret &&
+			test_grep "\"dsn\": \"$recorded\"" show.json
+		'
+	done <<-EOF
+	uri|postgresql://cairn:pgs3cret@127.0.0.1:$pg_port/postgres|postgresql://127.0.0.1:$pg_port/postgres
+	keyvalue|host=127.0.0.1 port=$pg_port user=cairn password=pgs3cret dbname=postgres|host=127.0.0.1 port=$pg_port user=cairn dbname=postgres
+	EOF
 
 	test_expect_success 'PGPASSWORD serves a DSN without a password' '
 		PGPASSWORD=pgs3cret cairn data add --sql "postgresql://cairn@127.0.0.1:$pg_port/postgres" \
