@@ -49,7 +49,7 @@ for i in $(seq 50); do
 done
 
 test_expect_success 'a URL with user and password is fetched with them and recorded without' '
-	cairn data add "http://alice:s3cret@127.0.0.1:$http_port/small.csv" >out 2>err &&
+	CAIRN_LOG=trace cairn data add "http://alice:s3cret@127.0.0.1:$http_port/small.csv" >out 2>err &&
 	test_grep "^Added small@1 .*2 rows x 2 columns" out &&
 	no_secret small s3cret &&
 	test_grep "\"source\": \"http://127.0.0.1:$http_port/small.csv\"" show.json &&
