@@ -11,10 +11,21 @@
 #ifndef CAIRN_STORE_WORKSPACE_INTERNAL_H
 #define CAIRN_STORE_WORKSPACE_INTERNAL_H
 
+#include <jansson.h>
+#include "cairn/buf.h"
 #include "cairn/ctx.h"
 
 #define CAIRN__DEFAULT_UMASK 022u
 
+/*
+ * A string setting of the open workspace's .cairn/config: *value (borrowed
+ * from *cfg, which the caller frees with json_decref) is NULL when unset;
+ * path receives the config's path for messages. CAIRN_EPARSE, naming the
+ * file and what is expected (such as "\"reflink,copy\""), when the setting
+ * is not a string.
+ */
+int cairn__workspace_setting(cairn_ctx *ctx, const char *key, const char *example,
+			     json_t **cfg, cairn_buf *path, const char **value);
 /* The open workspace's umask in *umask (read once per ctx); CAIRN_EPARSE
  * when the config holds a bad one. */
 int cairn__workspace_umask(cairn_ctx *ctx, unsigned *umask);

@@ -64,10 +64,33 @@ static int parse_umask(const char *s, unsigned *out)
 	return 0;
 }
 
+int cairn__workspace_setting(cairn_ctx *ctx, const char *key, const char *example,
+			     json_t **cfg, cairn_buf *path, const char **value)
+{
+	json_t *v;
+	int rc;
+
+	*cfg = NULL;
+	*value = NULL;
+	if ((rc = cairn__ctx_need_workspace(ctx)))
+		return rc;
+	cairn_buf_reset(path);
+	cairn_buf_addf(path, "%s/config", ctx->dir);
+	if ((rc = cairn_json_load_file(ctx, path->buf, cfg)))
+		return rc;
+	v = json_object_get(*cfg, key);
+	if (v && !json_is_string(v))
+		return cairn_error(ctx, CAIRN_EPARSE, "'%s': %s must be a string such as %s",
+				   path->buf, key, example);
+	*value = json_string_value(v);
+	return 0;
+}
+
 int cairn__workspace_umask(cairn_ctx *ctx, unsigned *umask)
 {
 	cairn_buf path = CAIRN_BUF_INIT;
-	json_t *cfg = NULL, *v;
+	const char *value;
+	json_t *cfg;
 	unsigned m = CAIRN__DEFAULT_UMASK;
 	int rc;
 
@@ -75,13 +98,9 @@ int cairn__workspace_umask(cairn_ctx *ctx, unsigned *umask)
 		*umask = ctx->umask;
 		return 0;
 	}
-	if ((rc = cairn__ctx_need_workspace(ctx)))
-		return rc;
-	cairn_buf_addf(&path, "%s/config", ctx->dir);
-	if ((rc = cairn_json_load_file(ctx, path.buf, &cfg)))
+	if ((rc = cairn__workspace_setting(ctx, "umask", "\"0022\"", &cfg, &path, &value)))
 		goto out;
-	v = json_object_get(cfg, "umask");
-	if (v && (!json_is_string(v) || parse_umask(json_string_value(v), &m))) {
+	if (value && parse_umask(value, &m)) {
 		rc = cairn_error(ctx, CAIRN_EPARSE,
 				 "'%s': umask must be a string of octal digits such as \"0022\"",
 				 path.buf);
