@@ -80,8 +80,14 @@ int cli_getopt(int argc, char **argv, const char *shortopts,
 int cli_fail(cairn_ctx *ctx, int rc)
 {
 	const char *msg = cairn_errmsg(ctx);
-	fprintf(stderr, "cairn: error: %s\n", *msg ? msg : cairn_strerror(rc));
+	fprintf(stderr, "cairn: error: %s\n", *msg ? cli_esc_text(msg) : cairn_strerror(rc));
 	return cairn_exit_status(rc);
+}
+
+void cli_symlink_hint(cairn_ctx *ctx, int rc)
+{
+	if (rc == CAIRN_EINVAL && strstr(cairn_errmsg(ctx), "symbolic link to"))
+		fputs("cairn: hint: --follow-symlinks stores what such links point to\n", stderr);
 }
 
 cairn_ctx *cli_new_context(void)

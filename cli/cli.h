@@ -39,6 +39,9 @@ int cli_getopt(int argc, char **argv, const char *shortopts,
 
 /* Prints "cairn: error: <message>" and returns the exit status for rc. */
 int cli_fail(cairn_ctx *ctx, int rc);
+/* After a failure: the flag to use when a tree held a symbolic link that
+ * leads outside it. */
+void cli_symlink_hint(cairn_ctx *ctx, int rc);
 /* Creates a context and opens the workspace; on failure prints the error,
  * stores the exit status in *status and returns NULL. */
 cairn_ctx *cli_open_workspace(int *status);

@@ -7,6 +7,7 @@
 #include "cairn/model-eval.h"
 #include "cairn/run.h"
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "ml/model-internal.h"
@@ -159,7 +160,7 @@ int cmd_evaluate(int argc, char **argv)
 		       cairn_task_name(cairn_prep_task(cairn_model_prep(m))));
 		print_metrics(metrics);
 		json_object_foreach(json_object_get(metrics, "slices"), key, v) {
-			printf("slice %s = %s\n", eo.by, key);
+			printf("slice %s = %s\n", cli_esc(eo.by), cli_esc(key));
 			print_metrics(v);
 		}
 		if (json_array_size(json_object_get(metrics, "plots")) && !own_tmp)

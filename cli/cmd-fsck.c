@@ -5,6 +5,7 @@
 #include "cairn/error.h"
 #include "cairn/fsck.h"
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "core/json.h"
 #include "core/progress.h"
 
@@ -48,7 +49,7 @@ static void on_problem(const char *kind, const char *what, const char *detail, v
 							      "detail", detail));
 		return;
 	}
-	printf("%s %s: %s\n", kind, what, detail);
+	printf("%s %s: %s\n", kind, cli_esc(what), cli_esc(detail));
 	fflush(stdout);
 }
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "cairn/workspace.h"
 #include "cli/cli.h"
 #include "core/json.h"
@@ -17,7 +18,8 @@ static const char usage[] =
 	"Running it where a workspace already exists says so and changes\n"
 	"nothing; so does running it inside a workspace's subdirectory, unless\n"
 	"--nested asks for a separate workspace there. A workspace left half-made\n"
-	"by an interrupted init is completed.\n"
+	"by an interrupted init is completed. The workspace records your umask:\n"
+	"its files are created with it, whoever adds to it later.\n"
 	"\n"
 	"Options:\n"
 	"  --nested    create a workspace even inside another one\n"
@@ -35,6 +37,7 @@ int cmd_init(int argc, char **argv)
 	const char *dir = NULL;
 	cairn_ctx *ctx;
 	enum cairn_init_result result;
+	mode_t mask;
 	int json = 0, nested = 0, rc, c;
 
 	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
@@ -55,7 +58,10 @@ int cmd_init(int argc, char **argv)
 		dir = ".";
 
 	ctx = cli_new_context();
-	rc = cairn_workspace_init(ctx, dir, nested, &result);
+	/* The workspace keeps its maker's umask (read by setting it back). */
+	mask = umask(022);
+	umask(mask);
+	rc = cairn_workspace_init_umask(ctx, dir, nested, (unsigned)mask, &result);
 	if (rc) {
 		rc = cli_fail(ctx, rc);
 		cairn_ctx_free(ctx);

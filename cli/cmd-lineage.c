@@ -5,6 +5,7 @@
 #include "cairn/error.h"
 #include "cairn/lineage.h"
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "core/json.h"
 
 static const char usage[] =
@@ -94,9 +95,14 @@ int cmd_lineage(int argc, char **argv)
 	if ((rc = cairn_lineage_walk(ctx, argv[optind], &lo, &g)))
 		goto fail;
 	switch (format) {
-	case TEXT:
-		cairn_lineage_format_text(&g, ascii, &out);
+	case TEXT: {
+		/* Names and paths come from the store: escaped for the terminal. */
+		cairn_buf text = CAIRN_BUF_INIT;
+		cairn_lineage_format_text(&g, ascii, &text);
+		cli_esc_add(&out, text.buf, 1);
+		cairn_buf_release(&text);
 		break;
+	}
 	case JSON: {
 		json_t *o = cairn_lineage_json(&g);
 		cairn_json_append(&out, o, 1);

@@ -13,20 +13,22 @@ static const char usage[] =
 	"usage: cairn log metric KEY VALUE [--step N] [--run RUN]\n"
 	"   or: cairn log param KEY VALUE [--run RUN]\n"
 	"   or: cairn log tag KEY VALUE [--run RUN]\n"
-	"   or: cairn log artifact PATH [--path DEST] [--run RUN]\n"
+	"   or: cairn log artifact PATH [--path DEST] [--follow-symlinks] [--run RUN]\n"
 	"   or: cairn log input DATASET_REF [--context CONTEXT] [--run RUN]\n"
 	"\n"
 	"Logs to the run in CAIRN_RUN_ID (set for the command that 'cairn run'\n"
 	"starts) or to RUN. Params are write-once: the same value again is fine,\n"
 	"a different one is an error. Metrics keep their whole history; VALUE is a\n"
 	"number (nan and inf are accepted). An artifact directory is stored file\n"
-	"by file.\n"
+	"by file; a symbolic link in it that leads outside it is refused, one to a\n"
+	"file inside it is stored as that file.\n"
 	"\n"
 	"Options:\n"
 	"  --run RUN          the run to log to (an id or unique prefix)\n"
 	"  --step N           the metric's step (default 0; may be negative)\n"
 	"  --path DEST        the artifact's path inside the run (default: PATH's\n"
 	"                     base name)\n"
+	"  --follow-symlinks  store what every symbolic link of a directory points to\n"
 	"  --context CONTEXT  how the input was used: train, test, validation or\n"
 	"                     other (default other)\n"
 	"  -h, --help         this help\n";
@@ -75,6 +77,7 @@ int cmd_log(int argc, char **argv)
 	int npos = 0, rc = 0, status = 0, k, nkinds = (int)(sizeof(kinds) / sizeof(kinds[0]));
 	int64_t step = 0;
 	double value = 0;
+	unsigned flags = 0;
 	cairn_run *run = NULL;
 	cairn_ctx *ctx;
 
@@ -85,6 +88,10 @@ int cmd_log(int argc, char **argv)
 		int o;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
 			return cli_help(usage);
+		if (!strcmp(a, "--follow-symlinks")) {
+			flags |= CAIRN_ARTIFACT_FOLLOW_SYMLINKS;
+			continue;
+		}
 		if (!strcmp(a, "--")) {
 			while (++i < argc && npos < 4)
 				pos[npos++] = argv[i];
@@ -126,6 +133,8 @@ int cmd_log(int argc, char **argv)
 				       : "--step '%s' is not an integer", opt[1]);
 	if (opt[2] && kinds[k].what != ARTIFACT)
 		return cli_usage_error(usage, "--path applies to artifacts only");
+	if (flags && kinds[k].what != ARTIFACT)
+		return cli_usage_error(usage, "--follow-symlinks applies to artifacts only");
 	if (opt[3] && kinds[k].what != INPUT)
 		return cli_usage_error(usage, "--context applies to inputs only");
 	if (kinds[k].what == METRIC && parse_value(pos[2], &value))
@@ -145,12 +154,14 @@ int cmd_log(int argc, char **argv)
 	case METRIC: rc = cairn_run_log_metric(run, pos[1], value, step); break;
 	case PARAM: rc = cairn_run_log_param(run, pos[1], pos[2]); break;
 	case TAG: rc = cairn_run_set_tag(run, pos[1], pos[2]); break;
-	case ARTIFACT: rc = cairn_run_log_artifact(run, pos[1], opt[2]); break;
+	case ARTIFACT: rc = cairn_run_log_artifact_flags(run, pos[1], opt[2], flags); break;
 	case INPUT: rc = cairn_run_log_input(run, pos[1], opt[3] ? opt[3] : "other"); break;
 	}
 out:
-	if (rc)
+	if (rc) {
 		status = cli_fail(ctx, rc);
+		cli_symlink_hint(ctx, rc);
+	}
 	cairn_run_free(run);
 	cairn_ctx_free(ctx);
 	return status;

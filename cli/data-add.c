@@ -38,6 +38,9 @@ static const char usage[] =
 	"                      (default: detected)\n"
 	"  --timeout SECONDS   limit for a URL download (default: none; a transfer\n"
 	"                      that stalls for 60 s fails)\n"
+	"  --follow-symlinks   a directory: store what its symbolic links point to\n"
+	"                      (default: a link inside it is stored as a link, one\n"
+	"                      that leads outside it is refused)\n"
 	"  --json              print the version as JSON\n"
 	"  -h, --help          this help\n";
 
@@ -58,6 +61,7 @@ int data_add(int argc, char **argv)
 		{ "header", no_argument, NULL, 'H' },
 		{ "no-header", no_argument, NULL, 'N' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "follow-symlinks", no_argument, NULL, 'L' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -95,6 +99,7 @@ int data_add(int argc, char **argv)
 				return status;
 			o.fetch.timeout_s = (long)secs;
 			break;
+		case 'L': o.follow_symlinks = 1; break;
 		case 'j': json = 1; break;
 		case 'h': return cli_help(usage);
 		default: return cli_bad_option(usage);
@@ -137,6 +142,7 @@ int data_add(int argc, char **argv)
 	if ((rc = cli_current_run(ctx, run_id, &o.generated_by_run)) ||
 	    (rc = cairn_dataset_acquire(ctx, &o, &res))) {
 		status = data_fail(ctx, rc);
+		cli_symlink_hint(ctx, rc);
 		goto out;
 	}
 	if (json) {

@@ -5,6 +5,7 @@
 #include "cairn/error.h"
 #include "cairn/id.h"
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/data.h"
 #include "core/json.h"
 
@@ -143,10 +144,10 @@ static void print_show(const struct cairn_dataset_version *v)
 		printf("  shape        %lld rows x %lld columns\n", (long long)v->rows, (long long)v->cols);
 	if (!strcmp(v->kind, "dir"))
 		printf("  files        %lld\n", (long long)v->files);
-	printf("  source       %s (%s)\n", v->source, v->source_kind);
-	printf("  created      %s by %s\n", ts, v->created_by);
+	printf("  source       %s (%s)\n", cli_esc(v->source), v->source_kind);
+	printf("  created      %s by %s\n", ts, cli_esc(v->created_by));
 	if (v->description && *v->description)
-		printf("  description  %s\n", v->description);
+		printf("  description  %s\n", cli_esc(v->description));
 	if (json_array_size(v->derived_from)) {
 		printf("  derived from");
 		json_array_foreach(v->derived_from, i, val)
@@ -162,14 +163,14 @@ static void print_show(const struct cairn_dataset_version *v)
 	if (json_object_size(v->tags)) {
 		printf("  tags        ");
 		json_object_foreach(v->tags, key, val)
-			printf(" %s=%s", key, json_string_value(val));
+			printf(" %s=%s", cli_esc(key), cli_esc(json_string_value(val)));
 		printf("\n");
 	}
 	if (json_array_size(v->schema)) {
 		printf("  columns\n");
 		json_array_foreach(v->schema, i, val)
 			printf("    %-24s %-9s %lld nulls\n",
-			       json_string_value(json_object_get(val, "name")),
+			       cli_esc(json_string_value(json_object_get(val, "name"))),
 			       json_string_value(json_object_get(val, "type")),
 			       (long long)json_integer_value(json_object_get(val, "nulls")));
 	}
@@ -281,7 +282,7 @@ int data_tag(int argc, char **argv)
 		json_t *val;
 		printf("%s@%lld tags:", v.name, (long long)v.version);
 		json_object_foreach(v.tags, key, val)
-			printf(" %s=%s", key, json_string_value(val));
+			printf(" %s=%s", cli_esc(key), cli_esc(json_string_value(val)));
 		printf("%s\n", json_object_size(v.tags) ? "" : " (none)");
 	}
 	goto out;

@@ -7,6 +7,7 @@
 #include "cairn/error.h"
 #include "cairn/expect.h"
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/data.h"
 #include "core/format.h"
 #include "core/fs.h"
@@ -256,7 +257,7 @@ static void print_result(const json_t *r)
 		if (b.len == before + 2)
 			cairn_buf_setlen(&b, before);
 	}
-	printf("%s\n", b.buf);
+	printf("%s\n", cli_esc(b.buf));
 	ex = json_object_get(r, "examples");
 	json_array_foreach(ex, i, x) {
 		const char *key;
@@ -270,7 +271,7 @@ static void print_result(const json_t *r)
 			cairn_buf_addf(&b, " %s=", key);
 			text_value(v, 1, &b);
 		}
-		printf("%s\n", b.buf);
+		printf("%s\n", cli_esc(b.buf));
 	}
 	if (!ok && json_array_size(ex) > TEXT_EXAMPLES)
 		printf("           ... (--json lists up to %zu rows)\n", json_array_size(ex));

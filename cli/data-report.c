@@ -5,6 +5,7 @@
 #include "cairn/error.h"
 #include "cairn/report.h"
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/data.h"
 #include "core/fs.h"
 #include "core/json.h"
@@ -19,7 +20,7 @@ static void print_profile(const char *ref, const json_t *p)
 	       "DISTINCT", "MIN", "MEDIAN", "MAX", "MEAN");
 	json_array_foreach(json_object_get(p, "columns"), i, c) {
 		const json_t *q = json_object_get(c, "quantiles");
-		printf("%-20s %-9s %9lld %7lld %8lld%s ", json_string_value(json_object_get(c, "name")),
+		printf("%-20s %-9s %9lld %7lld %8lld%s ", cli_esc(json_string_value(json_object_get(c, "name"))),
 		       json_string_value(json_object_get(c, "type")),
 		       (long long)json_integer_value(json_object_get(c, "count")),
 		       (long long)json_integer_value(json_object_get(c, "nulls")),
@@ -37,7 +38,7 @@ static void print_profile(const char *ref, const json_t *p)
 					printf(" ...");
 					break;
 				}
-				printf(" %s (%lld)", json_string_value(json_object_get(t, "value")),
+				printf(" %s (%lld)", cli_esc(json_string_value(json_object_get(t, "value"))),
 				       (long long)json_integer_value(json_object_get(t, "count")));
 			}
 		}
@@ -141,18 +142,18 @@ static void print_diff(const char *a, const char *b, const json_t *d)
 	       (long long)(json_integer_value(json_object_get(rows, "to")) -
 			   json_integer_value(json_object_get(rows, "from"))));
 	json_array_foreach(json_object_get(d, "columns_added"), i, c)
-		printf("added column %s (%s)\n", json_string_value(json_object_get(c, "name")),
+		printf("added column %s (%s)\n", cli_esc(json_string_value(json_object_get(c, "name"))),
 		       json_string_value(json_object_get(c, "type")));
 	json_array_foreach(json_object_get(d, "columns_removed"), i, c)
-		printf("removed column %s (%s)\n", json_string_value(json_object_get(c, "name")),
+		printf("removed column %s (%s)\n", cli_esc(json_string_value(json_object_get(c, "name"))),
 		       json_string_value(json_object_get(c, "type")));
 	json_array_foreach(json_object_get(d, "columns_retyped"), i, c)
-		printf("retyped column %s: %s -> %s\n", json_string_value(json_object_get(c, "name")),
+		printf("retyped column %s: %s -> %s\n", cli_esc(json_string_value(json_object_get(c, "name"))),
 		       json_string_value(json_object_get(c, "from")),
 		       json_string_value(json_object_get(c, "to")));
 	json_array_foreach(json_object_get(d, "columns"), i, c) {
 		int changed = 0;
-		printf("%-20s", json_string_value(json_object_get(c, "name")));
+		printf("%-20s", cli_esc(json_string_value(json_object_get(c, "name"))));
 		if (json_object_get(c, "mean")) {
 			const json_t *m = json_object_get(c, "mean");
 			if (json_is_number(json_object_get(m, "change")) &&
@@ -173,7 +174,7 @@ static void print_diff(const char *a, const char *b, const json_t *d)
 			double ch = json_number_value(json_object_get(t, "change"));
 			if (fabs(ch) < 0.0005)
 				continue;
-			printf(" %s %.1f%% -> %.1f%%", json_string_value(json_object_get(t, "value")),
+			printf(" %s %.1f%% -> %.1f%%", cli_esc(json_string_value(json_object_get(t, "value"))),
 			       json_number_value(json_object_get(t, "from_share")) * 100,
 			       json_number_value(json_object_get(t, "to_share")) * 100);
 			changed = 1;

@@ -35,6 +35,56 @@ void cli_log_from_env(void)
 		log_json = !strcmp(s, "json");
 }
 
+static int needs_escape(const unsigned char *p, int keep_lines)
+{
+	if (*p < 0x20)
+		return !(keep_lines && (*p == '\n' || *p == '\t'));
+	return *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f);
+}
+
+void cli_esc_add(cairn_buf *out, const char *s, int keep_lines)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (!needs_escape(p, keep_lines))
+			cairn_buf_addch(out, (char)*p);
+		else if (*p == 0xc2)
+			cairn_buf_addf(out, "\\u%04x", *++p);
+		else
+			cairn_buf_addf(out, "\\x%02x", *p);
+	}
+}
+
+static const char *escape(const char *s, int keep_lines)
+{
+	static cairn_buf slots[CLI_ESC_SLOTS];
+	static unsigned next;
+	const unsigned char *p;
+	cairn_buf *b;
+
+	if (!s)
+		return "";
+	for (p = (const unsigned char *)s; *p && !needs_escape(p, keep_lines); p++)
+		;
+	if (!*p)
+		return s;
+	b = &slots[next++ % CLI_ESC_SLOTS];
+	if (!b->buf)
+		cairn_buf_init(b);
+	cairn_buf_reset(b);
+	cli_esc_add(b, s, keep_lines);
+	return b->buf;
+}
+
+const char *cli_esc(const char *s)
+{
+	return escape(s, 0);
+}
+
+const char *cli_esc_text(const char *s)
+{
+	return escape(s, 1);
+}
+
 /* One whole line with a single write(2), so that lines from threads and
  * processes sharing stderr do not interleave. */
 static void write_log(void *arg, enum cairn_log_level level, const char *message)
@@ -56,7 +106,8 @@ static void write_log(void *arg, enum cairn_log_level level, const char *message
 		free(text);
 		json_decref(o);
 	} else {
-		cairn_buf_addf(&line, "cairn: %s: %s", cairn_log_level_name(level), message);
+		cairn_buf_addf(&line, "cairn: %s: ", cairn_log_level_name(level));
+		cli_esc_add(&line, message, 1);
 	}
 	cairn_buf_addch(&line, '\n');
 	(void)cairn_write_full(STDERR_FILENO, line.buf, line.len);

@@ -6,13 +6,14 @@
 #include "cairn/error.h"
 #include "cairn/run.h"
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/runs.h"
 #include "core/json.h"
 
+/* A string field, escaped for the terminal (cli_esc()): "" when absent. */
 static const char *str(const json_t *o, const char *key)
 {
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
+	return cli_esc(json_string_value(json_object_get(o, key)));
 }
 
 void runs_print_table(const json_t *runs)
@@ -109,15 +110,15 @@ static void print_map(const char *title, const json_t *map)
 	printf("%s\n", title);
 	json_object_foreach((json_t *)map, key, v) {
 		if (json_is_string(v))
-			printf("  %-28s %s\n", key, json_string_value(v));
+			printf("  %-28s %s\n", cli_esc(key), cli_esc(json_string_value(v)));
 		else if (json_is_number(v)) {
 			char num[40];
 			snprintf(num, sizeof(num), "%.10g", json_number_value(v));
-			printf("  %-28s %s\n", key, num);
+			printf("  %-28s %s\n", cli_esc(key), num);
 		} else {
 			cairn_buf b = CAIRN_BUF_INIT;
 			cairn_json_append(&b, v, 0);
-			printf("  %-28s %s\n", key, b.buf);
+			printf("  %-28s %s\n", cli_esc(key), b.buf);
 			cairn_buf_release(&b);
 		}
 	}
@@ -144,7 +145,7 @@ static void print_run(const json_t *r)
 	if (json_array_size(x = json_object_get(r, "children"))) {
 		printf("  children    ");
 		json_array_foreach(x, i, v)
-			printf(" %s", json_string_value(v));
+			printf(" %s", cli_esc(json_string_value(v)));
 		printf("\n");
 	}
 	if (*str(r, "note"))
@@ -152,7 +153,7 @@ static void print_run(const json_t *r)
 	if ((x = json_object_get(info, "command")) && json_is_array(x)) {
 		printf("  command     ");
 		json_array_foreach(x, i, v)
-			printf(" %s", json_string_value(v));
+			printf(" %s", cli_esc(json_string_value(v)));
 		printf("\n");
 	}
 	if ((x = json_object_get(info, "code")) && json_is_object(x))

@@ -7,6 +7,7 @@
 #include "cairn/buf.h"
 #include "cairn/search.h"
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/runs.h"
 #include "core/json.h"
 
@@ -32,7 +33,7 @@ void runs_format_value(const json_t *v, cairn_buf *out)
 	if (!v)
 		cairn_buf_adds(out, "-");
 	else if (json_is_string(v))
-		cairn_buf_adds(out, json_string_value(v));
+		cli_esc_add(out, json_string_value(v), 0);
 	else if (json_is_number(v))
 		cairn_buf_addf(out, "%.10g", json_number_value(v));
 	else if (json_is_null(v))
@@ -64,7 +65,7 @@ static struct row *add_row(struct table *t, const char *label, int differ)
 	}
 	r = &t->rows[t->n++];
 	memset(r, 0, sizeof(*r));
-	r->label = cairn_xstrdup(label);
+	r->label = cairn_xstrdup(cli_esc(label));
 	r->differ = differ;
 	r->cells = cairn_xcalloc(t->ncols, sizeof(*r->cells));
 	return r;

@@ -5,6 +5,7 @@
 #include "cairn/buf.h"
 #include "cairn/search.h"
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/runs.h"
 #include "core/json.h"
 
@@ -18,10 +19,10 @@ struct column {
 	size_t width;
 };
 
+/* A string field, escaped for the terminal (cli_esc()): "" when absent. */
 static const char *str(const json_t *o, const char *key)
 {
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
+	return cli_esc(json_string_value(json_object_get(o, key)));
 }
 
 /* runs_print_table's columns with one column per ordered key before the

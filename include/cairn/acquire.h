@@ -69,6 +69,7 @@ struct cairn_acquire_options {
 	/* The id (or a unique prefix) of the run that makes this version, or
 	 * NULL: as in struct cairn_dataset_add. */
 	const char *generated_by_run;
+	int follow_symlinks;         /* a directory: as in struct cairn_dataset_add */
 };
 
 struct cairn_acquire_result {

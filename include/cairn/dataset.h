@@ -84,6 +84,10 @@ struct cairn_dataset_add {
 	 * dataset_version) in its transaction; content equal to the latest
 	 * version records nothing. CAIRN_ENOTFOUND when no such run. */
 	const char *generated_by_run;
+	/* A directory: 0 stores a symbolic link that stays inside it as a link
+	 * and refuses one that leads outside (CAIRN_EINVAL naming the link and
+	 * its target); 1 follows every link and stores what it points to. */
+	int follow_symlinks;
 };
 
 /*

@@ -115,8 +115,16 @@ int cairn_run_set_note(cairn_run *run, const char *text);
 /* Stores the file or directory at path as artifacts under dest (a relative
  * path inside the run: no "..", no leading "/"; NULL: the base name of path).
  * A directory is stored file by file below dest. Logging a path twice
- * replaces the earlier artifact. */
+ * replaces the earlier artifact. A symbolic link in a directory that leads
+ * outside it is refused (CAIRN_EINVAL naming the link and its target); one
+ * that stays inside is stored as the file it names, or skipped with a
+ * warning when it names a directory (whose files are stored anyway). */
 int cairn_run_log_artifact(cairn_run *run, const char *path, const char *dest);
+/* Flags of cairn_run_log_artifact_flags(). */
+#define CAIRN_ARTIFACT_FOLLOW_SYMLINKS 1u /* store what every link points to */
+/* cairn_run_log_artifact() with flags (0: the same). */
+int cairn_run_log_artifact_flags(cairn_run *run, const char *path, const char *dest,
+				 unsigned flags);
 /* Stores len bytes from memory as the artifact at dest. */
 int cairn_run_log_artifact_buf(cairn_run *run, const void *data, size_t len, const char *dest);
 

@@ -34,6 +34,16 @@ enum cairn_init_result {
  */
 int cairn_workspace_init(cairn_ctx *ctx, const char *dir, int nested,
 			 enum cairn_init_result *result);
+/*
+ * cairn_workspace_init() recording umask (such as 027) in the new
+ * workspace's config: every process then creates the workspace's files with
+ * it, whatever its own umask (objects 0444 & ~umask, cairn.db and the config
+ * 0666 & ~umask, directories 0777 & ~umask). cairn_workspace_init() records
+ * 022. A program passes its process's umask (umask(2)); an existing
+ * workspace keeps the umask it recorded.
+ */
+int cairn_workspace_init_umask(cairn_ctx *ctx, const char *dir, int nested, unsigned umask,
+			       enum cairn_init_result *result);
 
 /*
  * Opens the workspace of start_dir (NULL: the current directory): the nearest

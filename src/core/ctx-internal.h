@@ -17,6 +17,10 @@ struct cairn_ctx {
 	 * knows neither its type nor how to close it. */
 	void *db;
 	void (*db_close)(void *db);
+	/* The workspace's recorded umask (src/store/workspace-internal.h),
+	 * read from its config on first use: umask_read is 0 until then. */
+	int umask_read;
+	unsigned umask;
 
 	/* What the embedding program hears from long operations (ctx.h). */
 	cairn_log_fn log_fn;

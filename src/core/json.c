@@ -47,12 +47,20 @@ static void append_string(cairn_buf *b, const char *s, size_t len)
 		case '\b': cairn_buf_adds(b, "\\b"); break;
 		case '\f': cairn_buf_adds(b, "\\f"); break;
 		default:
-			if (c < 0x20) {
+			/* Every control character, DEL and the C1 controls
+			 * (U+0080..U+009F, UTF-8 C2 80..C2 9F) too, so that
+			 * JSON shown on a terminal cannot drive it. */
+			if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+			    (unsigned char)s[i + 1] <= 0x9f)
+				c = (unsigned char)s[++i];
+			else if (c >= 0x80)
+				c = 0xff; /* any other byte of UTF-8 text is kept */
+			if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
 				cairn_buf_adds(b, "\\u00");
 				cairn_buf_addch(b, hex[c >> 4]);
 				cairn_buf_addch(b, hex[c & 15]);
 			} else {
-				cairn_buf_addch(b, (char)c);
+				cairn_buf_addch(b, s[i]);
 			}
 		}
 	}

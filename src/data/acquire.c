@@ -14,6 +14,7 @@
 #include "cairn/workspace.h"
 #include "core/ctx-internal.h"
 #include "core/fs.h"
+#include "core/redact.h"
 #include "data/dataset-internal.h"
 #include "data/record.h"
 
@@ -57,8 +58,10 @@ static int fetch_remote(cairn_ctx *ctx, const struct cairn_acquire_options *o,
 
 	switch (o->kind) {
 	case CAIRN_ACQUIRE_URL:
+		/* The credentials serve the fetch, and are never recorded. */
 		add->source_kind = "url";
-		add->source = o->source;
+		cairn__redact_credentials(o->source, src);
+		add->source = src->buf;
 		rc = cairn_fetch_url(ctx, o->source, &o->fetch, tmp, &info);
 		if (!rc && !add->format_hint && add->tabular) {
 			/* The URL's file extension names the format, as a file's does. */
@@ -79,9 +82,11 @@ static int fetch_remote(cairn_ctx *ctx, const struct cairn_acquire_options *o,
 		break;
 	case CAIRN_ACQUIRE_SQL:
 		add->source_kind = "sql";
-		cairn_buf_addf(src, "sql: %s: %s", o->source, o->query);
+		cairn_buf_adds(src, "sql: ");
+		cairn__redact_credentials(o->source, src);
+		json_object_set_new(params, "dsn", json_string(src->buf + 5));
+		cairn_buf_addf(src, ": %s", o->query);
 		add->source = src->buf;
-		json_object_set_new(params, "dsn", json_string(o->source));
 		json_object_set_new(params, "query", json_string(o->query));
 		if (!add->format_hint && add->tabular) {
 			add->format_hint = "csv";
@@ -115,8 +120,12 @@ int cairn__dataset_acquire(cairn_ctx *ctx, const struct cairn_acquire_options *o
 	}
 	if (o->name) {
 		cairn_buf_adds(&name, o->name);
-	} else if (o->kind == CAIRN_ACQUIRE_PATH || o->kind == CAIRN_ACQUIRE_URL) {
+	} else if (o->kind == CAIRN_ACQUIRE_PATH) {
 		default_name(o->source, &name);
+	} else if (o->kind == CAIRN_ACQUIRE_URL) {
+		cairn__redact_credentials(o->source, &src);
+		default_name(src.buf, &name);
+		cairn_buf_reset(&src);
 	} else {
 		rc = cairn_error(ctx, CAIRN_EINVAL, "a dataset name is required to acquire from %s",
 				 o->kind == CAIRN_ACQUIRE_SQL ? "a query" : "a command");
@@ -131,6 +140,7 @@ int cairn__dataset_acquire(cairn_ctx *ctx, const struct cairn_acquire_options *o
 	add.tabular = o->tabular;
 	add.format_hint = o->format_hint;
 	add.generated_by_run = o->generated_by_run;
+	add.follow_symlinks = o->follow_symlinks;
 	add.params = params;
 
 	if (o->kind == CAIRN_ACQUIRE_PATH) {

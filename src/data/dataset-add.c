@@ -15,6 +15,8 @@
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/oom.h"
+#include "core/symlink.h"
 #include "data/dataset-internal.h"
 #include "data/record.h"
 #include "store/db.h"
@@ -78,7 +80,41 @@ static void *profile_thread(void *arg)
 static int same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+json_t *cairn__read_options(const struct cairn_dataset_add *opts, const char *format)
+{
+	char delim[2] = { opts->csv.delimiter, '\0' };
+	json_t *o;
+
+	o = json_pack("{s:s, s:s, s:o}",
+		      "format", opts->tabular == 0 ? "raw" : format ? format :
+				opts->tabular == 1 ? "table" : "auto",
+		      "delimiter", opts->csv.delimiter ? delim : "auto",
+		      "header", opts->csv.header < 0 ? json_string("auto") :
+				json_boolean(opts->csv.header));
+	if (!o)
+		cairn__oom(0);
+	if (opts->csv.allow_ragged)
+		json_object_set_new(o, "ragged", json_true());
+	return o;
+}
+
+int cairn__read_options_match(const json_t *params, const json_t *read)
+{
+	const json_t *had = json_object_get(params, "read");
+	const char *format;
+
+	if (!read)
+		return 1;
+	if (had)
+		return json_equal((json_t *)had, (json_t *)read);
+	format = json_string_value(json_object_get(read, "format"));
+	return json_object_size(read) == 3 && format && strcmp(format, "raw") &&
+	       !strcmp(json_string_value(json_object_get(read, "delimiter")), "auto") &&
+	       json_is_string(json_object_get(read, "header"));
 }
 
 /* Stores path's hash in the stat cache, unless the file changed so recently
@@ -104,8 +140,9 @@ static int latest_has_size(cairn_ctx *ctx, const char *name, uint64_t size)
 	return same;
 }
 
-/* The latest version when its content is hash; *existed tells. */
-static int check_latest(cairn_ctx *ctx, const char *name, const char *hash,
+/* The latest version when its content is hash and, for a file, it was read
+ * with the options read (NULL for a directory); *existed tells. */
+static int check_latest(cairn_ctx *ctx, const char *name, const char *hash, const json_t *read,
 			struct cairn_dataset_version *out, int *existed)
 {
 	struct cairn_dataset_version latest;
@@ -114,7 +151,8 @@ static int check_latest(cairn_ctx *ctx, const char *name, const char *hash,
 	*existed = 0;
 	if ((rc = cairn__dataset_latest(ctx, name, &latest, &found)))
 		return rc;
-	if (found && !strcmp(latest.hash, hash)) {
+	if (found && !strcmp(latest.hash, hash) &&
+	    (!read || cairn__read_options_match(latest.params, read))) {
 		*existed = 1;
 		if (out)
 			*out = latest;
@@ -130,6 +168,8 @@ void cairn__new_version_release(struct cairn__new_version *nv)
 {
 	json_decref(nv->schema);
 	nv->schema = NULL;
+	json_decref(nv->read);
+	nv->read = NULL;
 }
 
 int cairn__dataset_prepare_file(cairn_ctx *ctx, const char *path,
@@ -161,14 +201,18 @@ int cairn__dataset_prepare_file(cairn_ctx *ctx, const char *path,
 		return cairn_error_errno(ctx, "cannot resolve '%s'", path);
 
 	format = opts->format_hint ? opts->format_hint : cairn_dataset_format_from_name(path);
+	/* A derived version is written by cairn with fixed options: only what
+	 * a user's options may change is recorded and compared. */
+	if (!opts->source_kind || strcmp(opts->source_kind, "derived"))
+		nv->read = cairn__read_options(opts, format);
 	if ((rc = cairn__statcache_lookup(ctx, abspath, &before, put.hash, &have_hash)))
 		goto out;
 	if (have_hash) {
 		cairn__log_debug(ctx, "'%s' is unchanged since it was hashed (stat cache): %.12s", path, put.hash);
 		put.size = (uint64_t)before.st_size;
-		if ((rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed)
+		if ((rc = check_latest(ctx, opts->name, put.hash, nv->read, out, existed)) || *existed)
 			goto out;
-		if ((rc = cairn__dataset_profile_by_hash(ctx, put.hash, nv, &schema, &reused)))
+		if ((rc = cairn__dataset_profile_by_hash(ctx, put.hash, nv->read, nv, &schema, &reused)))
 			goto out;
 	}
 	if (!have_hash && latest_has_size(ctx, opts->name, (uint64_t)before.st_size)) {
@@ -176,10 +220,10 @@ int cairn__dataset_prepare_file(cairn_ctx *ctx, const char *path,
 		 * parse it only when it turns out to be new. */
 		if ((rc = cairn_object_put_file(ctx, path, &put)) ||
 		    (rc = remember(ctx, abspath, &before, start_ms, put.hash)) ||
-		    (rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed)
+		    (rc = check_latest(ctx, opts->name, put.hash, nv->read, out, existed)) || *existed)
 			goto out;
 		have_hash = 1;
-		if ((rc = cairn__dataset_profile_by_hash(ctx, put.hash, nv, &schema, &reused)))
+		if ((rc = cairn__dataset_profile_by_hash(ctx, put.hash, nv->read, nv, &schema, &reused)))
 			goto out;
 	}
 	if (!reused && opts->tabular != 0 && (format || opts->tabular == 1 || before.st_size > 0)) {
@@ -214,7 +258,7 @@ int cairn__dataset_prepare_file(cairn_ctx *ctx, const char *path,
 	}
 	if (!have_hash && (rc = remember(ctx, abspath, &before, start_ms, put.hash)))
 		goto out;
-	if (!have_hash && ((rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed))
+	if (!have_hash && ((rc = check_latest(ctx, opts->name, put.hash, nv->read, out, existed)) || *existed))
 		goto out;
 
 	if (job.ctx && job.rc) {
@@ -268,7 +312,32 @@ struct manifest_walk {
 	cairn_ctx *ctx;
 	json_t *entries;
 	uint64_t size;
+	const char *real_root; /* the directory, resolved (realpath()) */
+	int follow;            /* follow symbolic links */
+	int links;             /* symbolic links stored as links */
 };
+
+/* A symbolic link met in the tree: stored as a link when it stays inside,
+ * refused when it leads out (a private key, /etc) and we do not follow. */
+static int add_link(struct manifest_walk *w, const char *path, const char *rel)
+{
+	cairn_buf target = CAIRN_BUF_INIT;
+	int rc, inside;
+
+	if ((rc = cairn_symlink_inside(w->ctx, w->real_root, rel, &target, &inside)))
+		goto out;
+	if (!inside) {
+		rc = cairn_error(w->ctx, CAIRN_EINVAL,
+				 "cannot add '%s': it is a symbolic link to '%s', outside the directory",
+				 path, target.buf);
+		goto out;
+	}
+	json_array_append_new(w->entries, json_pack("{s:s, s:s}", "path", rel, "link", target.buf));
+	w->links++;
+out:
+	cairn_buf_release(&target);
+	return rc;
+}
 
 static int cmp_strings(const void *a, const void *b)
 {
@@ -310,8 +379,10 @@ static int walk(struct manifest_walk *w, const char *root, const char *rel)
 			cairn_buf_addf(&child, "%s/", rel);
 		cairn_buf_adds(&child, names[i]);
 		cairn_path_join(&path, root, child.buf);
-		if (stat(path.buf, &st) < 0) {
+		if ((w->follow ? stat(path.buf, &st) : lstat(path.buf, &st)) < 0) {
 			rc = cairn_error_errno(w->ctx, "cannot add '%s'", path.buf);
+		} else if (S_ISLNK(st.st_mode)) {
+			rc = add_link(w, path.buf, child.buf);
 		} else if (S_ISDIR(st.st_mode)) {
 			rc = walk(w, root, child.buf);
 		} else if (S_ISREG(st.st_mode)) {
@@ -341,7 +412,8 @@ int cairn__dataset_add_dir(cairn_ctx *ctx, const char *path, const struct cairn_
 			   struct cairn_dataset_version *out, int *existed)
 {
 	struct cairn__new_version nv = { .kind = "dir", .rows = -1, .cols = -1 };
-	struct manifest_walk w = { ctx, json_array(), 0 };
+	struct manifest_walk w = { ctx, json_array(), 0, NULL, opts->follow_symlinks, 0 };
+	char *real_root = NULL;
 	struct cairn_object_put_result put;
 	json_t *manifest = NULL;
 	cairn_buf text = CAIRN_BUF_INIT;
@@ -356,16 +428,23 @@ int cairn__dataset_add_dir(cairn_ctx *ctx, const char *path, const struct cairn_
 			cairn_error(ctx, CAIRN_EINVAL, "cannot add '%s': not a directory", path);
 		goto out;
 	}
+	if (!(real_root = realpath(path, NULL))) {
+		rc = cairn_error_errno(ctx, "cannot resolve '%s'", path);
+		goto out;
+	}
+	w.real_root = real_root;
 	if ((rc = walk(&w, path, "")))
 		goto out;
 	if (!json_array_size(w.entries)) {
 		rc = cairn_error(ctx, CAIRN_EINVAL, "cannot add '%s': the directory holds no files", path);
 		goto out;
 	}
-	manifest = json_pack("{s:i, s:O}", "format", 1, "files", w.entries);
+	/* Format 2 adds link entries; a tree without links keeps format 1, and
+	 * so the hash it always had. */
+	manifest = json_pack("{s:i, s:O}", "format", w.links ? 2 : 1, "files", w.entries);
 	cairn_json_append(&text, manifest, 0);
 	if ((rc = cairn_object_put_buf(ctx, text.buf, text.len, &put)) ||
-	    (rc = check_latest(ctx, opts->name, put.hash, out, existed)) || *existed)
+	    (rc = check_latest(ctx, opts->name, put.hash, NULL, out, existed)) || *existed)
 		goto out;
 	memcpy(nv.hash, put.hash, sizeof(nv.hash));
 	nv.size = w.size;
@@ -375,6 +454,7 @@ out:
 	cairn_buf_release(&text);
 	json_decref(manifest);
 	json_decref(w.entries);
+	free(real_root);
 	return rc;
 }
 
@@ -421,6 +501,55 @@ int cairn_dataset_load_frame(cairn_ctx *ctx, const struct cairn_dataset_version 
 	return rc;
 }
 
+/* A link stored in a manifest at rel, with target text, must lead inside
+ * the checkout directory (as add_link() made sure). */
+static int link_stays_inside(const char *rel, const char *text)
+{
+	int depth = 0;
+
+	if (*text == '/')
+		return 0;
+	for (const char *s = rel; (s = strchr(s, '/')); s++)
+		depth++;
+	while (*text) {
+		size_t n = strcspn(text, "/");
+		if (n == 2 && text[0] == '.' && text[1] == '.') {
+			if (--depth < 0)
+				return 0;
+		} else if (n && !(n == 1 && text[0] == '.')) {
+			depth++;
+		}
+		text += n;
+		while (*text == '/')
+			text++;
+	}
+	return 1;
+}
+
+/* Makes dest a symbolic link to text, atomically (a link in its place is
+ * replaced, a directory is an error). */
+static int checkout_link(cairn_ctx *ctx, const char *text, const char *dest)
+{
+	cairn_buf tmp = CAIRN_BUF_INIT;
+	char id[CAIRN_ID_LEN + 1];
+	struct stat st;
+	int rc = 0;
+
+	if (lstat(dest, &st) == 0 && S_ISDIR(st.st_mode))
+		return cairn_error(ctx, CAIRN_EINVAL, "cannot check out to '%s': it is a directory",
+				   dest);
+	cairn_id_new(id);
+	cairn_buf_addf(&tmp, "%s.cairn-tmp-%s", dest, id);
+	if (symlink(text, tmp.buf) < 0) {
+		rc = cairn_error_errno(ctx, "cannot create the symbolic link '%s'", dest);
+	} else if (rename(tmp.buf, dest) < 0) {
+		rc = cairn_error_errno(ctx, "cannot rename '%s' to '%s'", tmp.buf, dest);
+		unlink(tmp.buf);
+	}
+	cairn_buf_release(&tmp);
+	return rc;
+}
+
 /* A manifest path must stay inside the checkout directory. */
 static int safe_relative(const char *p)
 {
@@ -455,8 +584,10 @@ int cairn_dataset_checkout(cairn_ctx *ctx, const struct cairn_dataset_version *v
 	json_array_foreach(files, i, e) {
 		const char *rel = json_string_value(json_object_get(e, "path"));
 		const char *hash = json_string_value(json_object_get(e, "hash"));
+		const char *link = json_string_value(json_object_get(e, "link"));
 		char *slash;
-		if (!rel || !hash || !safe_relative(rel) || !cairn_is_sha256_hex(hash)) {
+		if (!rel || !safe_relative(rel) ||
+		    (link ? !link_stays_inside(rel, link) : !hash || !cairn_is_sha256_hex(hash))) {
 			rc = cairn_error(ctx, CAIRN_ECORRUPT, "the manifest of %s@%lld has a bad entry %zu",
 					 v->name, (long long)v->version, i);
 			goto out;
@@ -470,7 +601,8 @@ int cairn_dataset_checkout(cairn_ctx *ctx, const struct cairn_dataset_version *v
 			if (rc)
 				goto out;
 		}
-		if ((rc = cairn_object_checkout(ctx, hash, dest.buf, types, ntypes, NULL)))
+		if ((rc = link ? checkout_link(ctx, link, dest.buf) :
+		     cairn_object_checkout(ctx, hash, dest.buf, types, ntypes, NULL)))
 			goto out;
 	}
 out:

@@ -379,10 +379,16 @@ static int insert_one(cairn_ctx *ctx, cairn__db *db, const struct cairn__new_ver
 	cairn_id_new(id);
 	if (nv->schema)
 		cairn_json_append(&schema, nv->schema, 0);
-	if (opts->params)
+	if (nv->read) {
+		json_t *p = opts->params ? json_deep_copy(opts->params) : json_object();
+		json_object_set(p, "read", nv->read);
+		cairn_json_append(&params, p, 0);
+		json_decref(p);
+	} else if (opts->params) {
 		cairn_json_append(&params, opts->params, 0);
-	else
+	} else {
 		cairn_buf_adds(&params, "{}");
+	}
 	if ((rc = cairn__db_prepare(db, "INSERT INTO datasets(name, description, created_ms)"
 				       " VALUES (?, '', ?) ON CONFLICT (name) DO NOTHING", &st)) ||
 	    (rc = cairn__stmt_bind_text(st, 1, opts->name)) ||
@@ -465,8 +471,8 @@ out:
 }
 
 /* Reuses the profile and schema of any version with the same content. */
-int cairn__dataset_profile_by_hash(cairn_ctx *ctx, const char *hash, struct cairn__new_version *nv,
-			   json_t **schema, int *found)
+int cairn__dataset_profile_by_hash(cairn_ctx *ctx, const char *hash, const json_t *read,
+				   struct cairn__new_version *nv, json_t **schema, int *found)
 {
 	cairn__stmt *st;
 	cairn__db *db;
@@ -474,23 +480,28 @@ int cairn__dataset_profile_by_hash(cairn_ctx *ctx, const char *hash, struct cair
 
 	*found = 0;
 	if ((rc = cairn__ctx_db(ctx, &db)) ||
-	    (rc = cairn__db_prepare(db, "SELECT format, rows, cols, schema, profile FROM dataset_versions"
-				       " WHERE hash = ? AND kind = 'file' AND profile IS NOT NULL LIMIT 1", &st)) ||
+	    (rc = cairn__db_prepare(db, "SELECT format, rows, cols, schema, profile, params"
+				       " FROM dataset_versions WHERE hash = ? AND kind = 'file'"
+				       " AND profile IS NOT NULL", &st)) ||
 	    (rc = cairn__stmt_bind_text(st, 1, hash)))
 		return rc;
-	row = cairn__stmt_step(st);
-	if (row < 0)
-		return cairn_errcode(ctx);
-	if (row == 1) {
+	while ((row = cairn__stmt_step(st)) == 1) {
+		json_t *params = json_loads(cairn__stmt_text(st, 5), 0, NULL);
+		int match = cairn__read_options_match(params, read);
+
+		json_decref(params);
+		if (!match)
+			continue;
 		snprintf(nv->format, sizeof(nv->format), "%s", cairn__stmt_text(st, 0));
 		nv->rows = cairn__stmt_int64(st, 1);
 		nv->cols = cairn__stmt_int64(st, 2);
 		*schema = json_loads(cairn__stmt_text(st, 3), 0, NULL);
 		snprintf(nv->profile, sizeof(nv->profile), "%s", cairn__stmt_text(st, 4));
 		*found = *schema != NULL;
+		break;
 	}
 	cairn__stmt_reset(st);
-	return 0;
+	return row < 0 ? cairn_errcode(ctx) : 0;
 }
 
 /* Calls fn on the versions ids[0..n), read one by one. */
@@ -689,10 +700,17 @@ int cairn_dataset_describe(cairn_ctx *ctx, const struct cairn_dataset_version *v
 }
 
 /* The stat cache: a file unchanged since it was hashed (same path, device,
- * inode, size and nanosecond mtime) is not hashed again, as DVC and git do. */
+ * inode, size, nanosecond mtime and ctime) is not hashed again, as DVC and
+ * git do. The ctime catches a file rewritten in place whose mtime was set
+ * back (touch -d, rsync -t, tar x): only the kernel sets it. */
 static int64_t mtime_ns(const struct stat *st)
 {
 	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+static int64_t ctime_ns(const struct stat *st)
+{
+	return (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
 }
 
 int cairn__statcache_lookup(cairn_ctx *ctx, const char *abspath, const struct stat *st,
@@ -705,12 +723,13 @@ int cairn__statcache_lookup(cairn_ctx *ctx, const char *abspath, const struct st
 	*hit = 0;
 	if ((rc = cairn__ctx_db(ctx, &db)) ||
 	    (rc = cairn__db_prepare(db, "SELECT hash FROM stat_cache WHERE path = ? AND dev = ?"
-				       " AND ino = ? AND size = ? AND mtime_ns = ?", &s)) ||
+				       " AND ino = ? AND size = ? AND mtime_ns = ? AND ctime_ns = ?", &s)) ||
 	    (rc = cairn__stmt_bind_text(s, 1, abspath)) ||
 	    (rc = cairn__stmt_bind_int64(s, 2, (int64_t)st->st_dev)) ||
 	    (rc = cairn__stmt_bind_int64(s, 3, (int64_t)st->st_ino)) ||
 	    (rc = cairn__stmt_bind_int64(s, 4, (int64_t)st->st_size)) ||
-	    (rc = cairn__stmt_bind_int64(s, 5, mtime_ns(st))))
+	    (rc = cairn__stmt_bind_int64(s, 5, mtime_ns(st))) ||
+	    (rc = cairn__stmt_bind_int64(s, 6, ctime_ns(st))))
 		return rc;
 	row = cairn__stmt_step(s);
 	if (row < 0)
@@ -731,16 +750,18 @@ int cairn__statcache_store(cairn_ctx *ctx, const char *abspath, const struct sta
 	int rc;
 
 	if ((rc = cairn__ctx_db(ctx, &db)) ||
-	    (rc = cairn__db_prepare(db, "INSERT INTO stat_cache(path, dev, ino, size, mtime_ns, hash)"
-				       " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET"
+	    (rc = cairn__db_prepare(db, "INSERT INTO stat_cache(path, dev, ino, size, mtime_ns, hash, ctime_ns)"
+				       " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET"
 				       " dev = excluded.dev, ino = excluded.ino, size = excluded.size,"
-				       " mtime_ns = excluded.mtime_ns, hash = excluded.hash", &s)) ||
+				       " mtime_ns = excluded.mtime_ns, hash = excluded.hash,"
+				       " ctime_ns = excluded.ctime_ns", &s)) ||
 	    (rc = cairn__stmt_bind_text(s, 1, abspath)) ||
 	    (rc = cairn__stmt_bind_int64(s, 2, (int64_t)st->st_dev)) ||
 	    (rc = cairn__stmt_bind_int64(s, 3, (int64_t)st->st_ino)) ||
 	    (rc = cairn__stmt_bind_int64(s, 4, (int64_t)st->st_size)) ||
 	    (rc = cairn__stmt_bind_int64(s, 5, mtime_ns(st))) ||
-	    (rc = cairn__stmt_bind_text(s, 6, hash)))
+	    (rc = cairn__stmt_bind_text(s, 6, hash)) ||
+	    (rc = cairn__stmt_bind_int64(s, 7, ctime_ns(st))))
 		return rc;
 	return cairn__stmt_run(s);
 }

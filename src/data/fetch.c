@@ -9,6 +9,7 @@
 #include "core/curl-loader.h"
 #include "core/fs.h"
 #include "core/progress.h"
+#include "core/redact.h"
 
 struct sink {
 	int fd;
@@ -46,19 +47,28 @@ int cairn_fetch_url(cairn_ctx *ctx, const char *url, const struct cairn_fetch_op
 	char *final_url = NULL, *ctype = NULL;
 	CURLcode res;
 	const struct cairn__curl_api *curl;
+	cairn_buf shown = CAIRN_BUF_INIT, final_shown = CAIRN_BUF_INIT;
 	CURL *c;
 	int rc = 0;
 
-	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))
-		return cairn_error(ctx, CAIRN_EINVAL, "cannot fetch '%s': only http and https URLs are supported", url);
+	/* Messages and the recorded information name the URL without its
+	 * credentials; libcurl gets them, from the URL itself. */
+	cairn__redact_credentials(url, &shown);
+	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
+		rc = cairn_error(ctx, CAIRN_EINVAL, "cannot fetch '%s': only http and https URLs are supported", shown.buf);
+		goto out;
+	}
 	if ((rc = cairn__curl(ctx, "fetching a URL", &curl)))
-		return rc;
+		goto out;
 	sink.fd = open(dest_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (sink.fd < 0)
-		return cairn_error_errno(ctx, "cannot create '%s'", dest_path);
+	if (sink.fd < 0) {
+		rc = cairn_error_errno(ctx, "cannot create '%s'", dest_path);
+		goto out;
+	}
 	if (!(c = curl->easy_init())) {
 		close(sink.fd);
-		return cairn_error(ctx, CAIRN_ENOMEM, "cannot start an HTTP client");
+		rc = cairn_error(ctx, CAIRN_ENOMEM, "cannot start an HTTP client");
+		goto out;
 	}
 	cairn__progress_start(ctx, &sink.progress, "Downloading", 0, 1);
 	curl->easy_setopt(c, CURLOPT_URL, url);
@@ -76,6 +86,8 @@ int cairn_fetch_url(cairn_ctx *ctx, const char *url, const struct cairn_fetch_op
 	curl->easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
 	curl->easy_setopt(c, CURLOPT_FAILONERROR, 0L);
 	curl->easy_setopt(c, CURLOPT_USERAGENT, "cairn");
+	/* Credentials may also come from ~/.netrc, never recorded either. */
+	curl->easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
 	curl->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl->easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
 	curl->easy_setopt(c, CURLOPT_WRITEDATA, &sink);
@@ -88,28 +100,34 @@ int cairn_fetch_url(cairn_ctx *ctx, const char *url, const struct cairn_fetch_op
 	curl->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	if (res != CURLE_OK) {
 		if (res == CURLE_ABORTED_BY_CALLBACK && cairn_ctx_cancelled(ctx)) {
-			rc = cairn_error(ctx, CAIRN_EINTERRUPTED, "the download of '%s' was cancelled", url);
+			rc = cairn_error(ctx, CAIRN_EINTERRUPTED, "the download of '%s' was cancelled", shown.buf);
 		} else if (sink.err) {
 			errno = sink.err;
 			rc = cairn_error_errno(ctx, "cannot write '%s'", dest_path);
 		} else {
-			rc = cairn_error(ctx, CAIRN_EIO, "cannot fetch '%s': %s", url,
+			rc = cairn_error(ctx, CAIRN_EIO, "cannot fetch '%s': %s", shown.buf,
 					 *errbuf ? errbuf : curl->easy_strerror(res));
 		}
 	} else if (status < 200 || status > 299) {
 		rc = cairn_error(ctx, status == 404 || status == 410 ? CAIRN_ENOTFOUND : CAIRN_EIO,
-				 "cannot fetch '%s': the server answered HTTP %ld", url, status);
+				 "cannot fetch '%s': the server answered HTTP %ld", shown.buf, status);
 	} else if (fsync(sink.fd) < 0) {
 		rc = cairn_error_errno(ctx, "cannot write '%s'", dest_path);
 	}
 	if (!rc && info) {
 		curl->easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &final_url);
 		curl->easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ctype);
-		*info = json_pack("{s:s, s:i}", "url", final_url ? final_url : url, "status", (int)status);
+		if (final_url)
+			cairn__redact_credentials(final_url, &final_shown);
+		*info = json_pack("{s:s, s:i}", "url", final_url ? final_shown.buf : shown.buf,
+				  "status", (int)status);
 		if (ctype)
 			json_object_set_new(*info, "content_type", json_string(ctype));
 	}
 	curl->easy_cleanup(c);
 	close(sink.fd);
+out:
+	cairn_buf_release(&shown);
+	cairn_buf_release(&final_shown);
 	return rc;
 }

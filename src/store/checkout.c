@@ -23,6 +23,7 @@
 #include "core/progress.h"
 #include "store/db.h"
 #include "store/objects-internal.h"
+#include "store/workspace-internal.h"
 
 static const char *const link_names[] = { "reflink", "hardlink", "symlink", "copy" };
 
@@ -73,24 +74,14 @@ int cairn_workspace_link_types(cairn_ctx *ctx, enum cairn_link_type types[CAIRN_
 			       int *n)
 {
 	cairn_buf path = CAIRN_BUF_INIT;
-	const char *value = "reflink,copy";
-	json_t *cfg = NULL, *v;
+	const char *value;
+	json_t *cfg;
 	int rc;
 
-	if ((rc = cairn__ctx_need_workspace(ctx)))
-		return rc;
-	cairn_buf_addf(&path, "%s/config", ctx->dir);
-	if ((rc = cairn_json_load_file(ctx, path.buf, &cfg)))
+	if ((rc = cairn__workspace_setting(ctx, "link_types", "\"reflink,copy\"", &cfg, &path,
+					   &value)))
 		goto out;
-	v = json_object_get(cfg, "link_types");
-	if (v && !json_is_string(v)) {
-		rc = cairn_error(ctx, CAIRN_EPARSE,
-				 "'%s': link_types must be a string such as \"reflink,copy\"", path.buf);
-		goto out;
-	}
-	if (v)
-		value = json_string_value(v);
-	if (cairn_link_types_parse(ctx, value, types, n)) {
+	if (cairn_link_types_parse(ctx, value ? value : "reflink,copy", types, n)) {
 		/* A bad setting in a file is bad input, not a bad argument. */
 		cairn_error_prefix(ctx, "'%s': link_types", path.buf);
 		rc = cairn_error(ctx, CAIRN_EPARSE, "%s", cairn_errmsg(ctx));

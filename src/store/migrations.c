@@ -151,6 +151,8 @@ static const struct cairn__migration migrations[] = {
 	{ 4, "search indexes over run params and tags",
 	  "CREATE INDEX run_params_by_value ON run_params(key, value);"
 	  "CREATE INDEX run_tags_by_value ON run_tags(key, value);" },
+	{ 5, "the stat cache compares the inode change time",
+	  "ALTER TABLE stat_cache ADD COLUMN ctime_ns BIGINT NOT NULL DEFAULT 0;" },
 };
 
 const struct cairn__migration *cairn__migrations(int *n)

@@ -26,6 +26,7 @@
 #include "core/progress.h"
 #include "store/db.h"
 #include "store/objects-internal.h"
+#include "store/workspace-internal.h"
 
 static _Thread_local enum cairn__put_path last_put_path;
 static atomic_int force_mkstemp;
@@ -123,18 +124,24 @@ out:
 	return rc;
 }
 
-/* Creates the fan-out directory of path (objects/ab) when missing, durably. */
-static int make_fanout(cairn_ctx *ctx, const char *fanout)
+/* Creates the fan-out directory of path (objects/ab) when missing, durably,
+ * with the workspace's umask rather than the process's. */
+static int make_fanout(cairn_ctx *ctx, const char *fanout, unsigned umask)
 {
 	cairn_buf parent = CAIRN_BUF_INIT;
 	int rc = 0;
 
-	if (mkdir(fanout, 0777) == 0) {
+	if (mkdir(fanout, 0777 & ~umask) == 0) {
+		if (chmod(fanout, 0777 & ~umask) < 0) {
+			rc = cairn_error_errno(ctx, "cannot set the mode of '%s'", fanout);
+			goto out;
+		}
 		cairn__objects_dir(ctx, &parent);
 		rc = cairn_fsync_dir(ctx, parent.buf);
 	} else if (errno != EEXIST) {
 		rc = cairn_error_errno(ctx, "cannot create directory '%s'", fanout);
 	}
+out:
 	cairn_buf_release(&parent);
 	return rc;
 }
@@ -149,16 +156,20 @@ static int tmp_install(cairn_ctx *ctx, struct tmpobj *t, const char *hex,
 		       const char *what, int *existed)
 {
 	cairn_buf final = CAIRN_BUF_INIT, fanout = CAIRN_BUF_INIT, src = CAIRN_BUF_INIT;
+	unsigned umask;
 	int rc = 0;
 
 	*existed = 0;
 	cairn_object_path(ctx, hex, &final);
 	cairn_buf_add(&fanout, final.buf, final.len - (CAIRN_HEX_LEN - 2) - 1);
-	if (fchmod(t->fd, 0444) < 0 || fsync(t->fd) < 0) {
+	if ((rc = cairn__workspace_umask(ctx, &umask)))
+		goto out;
+	/* Read-only, and readable by whom the workspace's maker allowed. */
+	if (fchmod(t->fd, 0444 & ~umask) < 0 || fsync(t->fd) < 0) {
 		rc = cairn_error_errno(ctx, "cannot write the object for '%s'", what);
 		goto out;
 	}
-	if ((rc = make_fanout(ctx, fanout.buf)))
+	if ((rc = make_fanout(ctx, fanout.buf, umask)))
 		goto out;
 	if (!t->path.len) {
 		cairn_buf_addf(&src, "/proc/self/fd/%d", t->fd);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 #include "core/fs.h"
 #include "core/json.h"
 #include "store/db.h"
+#include "store/workspace-internal.h"
 
 static int file_exists(const char *path)
 {
@@ -43,6 +45,74 @@ static void set_paths(cairn_ctx *ctx, const char *root)
 	ctx->root = cairn_xstrdup(root);
 	cairn_path_join(&dir, root, CAIRN_DIRNAME);
 	ctx->dir = cairn_buf_detach(&dir, NULL);
+	ctx->umask_read = 0;
+}
+
+/* Parses an umask written as octal digits ("0027", "22"). */
+static int parse_umask(const char *s, unsigned *out)
+{
+	unsigned v = 0;
+
+	if (!*s || strlen(s) > 4)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '7')
+			return -1;
+		v = v * 8 + (unsigned)(*s - '0');
+	}
+	*out = v & 0777;
+	return 0;
+}
+
+int cairn__workspace_setting(cairn_ctx *ctx, const char *key, const char *example,
+			     json_t **cfg, cairn_buf *path, const char **value)
+{
+	json_t *v;
+	int rc;
+
+	*cfg = NULL;
+	*value = NULL;
+	if ((rc = cairn__ctx_need_workspace(ctx)))
+		return rc;
+	cairn_buf_reset(path);
+	cairn_buf_addf(path, "%s/config", ctx->dir);
+	if ((rc = cairn_json_load_file(ctx, path->buf, cfg)))
+		return rc;
+	v = json_object_get(*cfg, key);
+	if (v && !json_is_string(v))
+		return cairn_error(ctx, CAIRN_EPARSE, "'%s': %s must be a string such as %s",
+				   path->buf, key, example);
+	*value = json_string_value(v);
+	return 0;
+}
+
+int cairn__workspace_umask(cairn_ctx *ctx, unsigned *umask)
+{
+	cairn_buf path = CAIRN_BUF_INIT;
+	const char *value;
+	json_t *cfg;
+	unsigned m = CAIRN__DEFAULT_UMASK;
+	int rc;
+
+	if (ctx->umask_read) {
+		*umask = ctx->umask;
+		return 0;
+	}
+	if ((rc = cairn__workspace_setting(ctx, "umask", "\"0022\"", &cfg, &path, &value)))
+		goto out;
+	if (value && parse_umask(value, &m)) {
+		rc = cairn_error(ctx, CAIRN_EPARSE,
+				 "'%s': umask must be a string of octal digits such as \"0022\"",
+				 path.buf);
+		goto out;
+	}
+	ctx->umask = m;
+	ctx->umask_read = 1;
+	*umask = m;
+out:
+	json_decref(cfg);
+	cairn_buf_release(&path);
+	return rc;
 }
 
 static int absolute(cairn_ctx *ctx, const char *path, cairn_buf *out)
@@ -141,21 +211,22 @@ out:
 	return rc;
 }
 
-static int write_config(cairn_ctx *ctx, const char *dotdir)
+static int write_config(cairn_ctx *ctx, const char *dotdir, unsigned umask)
 {
 	cairn_buf path = CAIRN_BUF_INIT, text = CAIRN_BUF_INIT;
-	char id[CAIRN_ID_LEN + 1], ts[32];
+	char id[CAIRN_ID_LEN + 1], ts[32], mask[8];
 	json_t *cfg;
 	int rc;
 
 	cairn_id_new(id);
 	cairn_format_time(cairn_now_ms(), ts);
-	cfg = json_pack("{s:i, s:s, s:s, s:s}", "format", 1, "workspace_id", id,
-			"created_at", ts, "link_types", "reflink,copy");
+	snprintf(mask, sizeof(mask), "%04o", umask);
+	cfg = json_pack("{s:i, s:s, s:s, s:s, s:s}", "format", 1, "workspace_id", id,
+			"created_at", ts, "link_types", "reflink,copy", "umask", mask);
 	cairn_json_append(&text, cfg, 1);
 	cairn_buf_addch(&text, '\n');
 	cairn_buf_addf(&path, "%s/config", dotdir);
-	rc = cairn_write_file_atomic(ctx, path.buf, text.buf, text.len, 0644);
+	rc = cairn_write_file_atomic(ctx, path.buf, text.buf, text.len, 0666 & ~umask);
 	json_decref(cfg);
 	cairn_buf_release(&path);
 	cairn_buf_release(&text);
@@ -164,6 +235,21 @@ static int write_config(cairn_ctx *ctx, const char *dotdir)
 
 int cairn_workspace_init(cairn_ctx *ctx, const char *dir, int nested,
 			 enum cairn_init_result *result)
+{
+	return cairn_workspace_init_umask(ctx, dir, nested, CAIRN__DEFAULT_UMASK, result);
+}
+
+/* Gives path the mode mode exactly (the process's umask may differ from the
+ * workspace's). */
+static int set_mode(cairn_ctx *ctx, const char *path, unsigned mode)
+{
+	if (chmod(path, mode) < 0)
+		return cairn_error_errno(ctx, "cannot set the mode of '%s'", path);
+	return 0;
+}
+
+int cairn_workspace_init_umask(cairn_ctx *ctx, const char *dir, int nested, unsigned umask,
+			       enum cairn_init_result *result)
 {
 	enum cairn_init_result ignored;
 	cairn_buf root = CAIRN_BUF_INIT, p = CAIRN_BUF_INIT;
@@ -186,18 +272,30 @@ int cairn_workspace_init(cairn_ctx *ctx, const char *dir, int nested,
 	}
 	cairn_buf_reset(&p);
 	set_paths(ctx, root.buf);
+	umask &= 0777;
 
 	/* Everything before the config is idempotent; the config, written
 	 * last and atomically, is what marks the workspace as complete. */
 	cairn_buf_addf(&p, "%s/objects", ctx->dir);
-	if ((rc = cairn_mkdir_p(ctx, p.buf, 0777)))
+	if ((rc = cairn_mkdir_p(ctx, p.buf, 0777)) || (rc = set_mode(ctx, ctx->dir, 0777 & ~umask)) ||
+	    (rc = set_mode(ctx, p.buf, 0777 & ~umask)))
 		goto out;
 	cairn_buf_reset(&p);
 	cairn_buf_addf(&p, "%s/cairn.db", ctx->dir);
 	if ((rc = cairn__db_open(ctx, p.buf, 1, &db)))
 		goto out;
 	cairn__db_close(db);
-	if ((rc = write_config(ctx, ctx->dir)) || (rc = cairn_fsync_dir(ctx, ctx->dir)) ||
+	/* SQLite creates its files 0644 (less the process's umask); later it
+	 * gives new -wal and -shm files the database's mode. */
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const suffix[] = { "", "-wal", "-shm" };
+		cairn_buf_reset(&p);
+		cairn_buf_addf(&p, "%s/cairn.db%s", ctx->dir, suffix[i]);
+		if ((i == 0 || access(p.buf, F_OK) == 0) &&
+		    (rc = set_mode(ctx, p.buf, 0666 & ~umask)))
+			goto out;
+	}
+	if ((rc = write_config(ctx, ctx->dir, umask)) || (rc = cairn_fsync_dir(ctx, ctx->dir)) ||
 	    (rc = cairn_fsync_dir(ctx, root.buf)))
 		goto out;
 	*result = CAIRN_INIT_CREATED;

@@ -36,10 +36,6 @@
 int cairn__codever_capture(cairn_ctx *ctx, const char *dir, const char *exclude,
 			   char *const *env, int diff_fd, json_t **out);
 
-/* Appends url to out without the user and password of an URL such as
- * https://user:token@host/repo.git (scp-like "git@host:repo" is kept). */
-void cairn__codever_strip_credentials(const char *url, cairn_buf *out);
-
 /* Runs git with args (NULL terminated) in dir, as cairn__run_capture() does
  * (stdin from /dev/null), with hooks disabled, no prompts and messages in
  * English, in the environment env (the caller's "NAME=VALUE" entries, NULL

@@ -12,6 +12,7 @@
 #include "cairn/error.h"
 #include "core/fs.h"
 #include "core/log.h"
+#include "core/redact.h"
 #include "track/codever-internal.h"
 #include "track/exec-internal.h"
 
@@ -61,27 +62,6 @@ int cairn__git(const char *dir, const char *const *args, char *const *env,
 	       char *const *env_extra, int out_fd, cairn_buf *out, cairn_buf *err)
 {
 	return git_run(dir, args, env, env_extra, -1, out_fd, out, err);
-}
-
-void cairn__codever_strip_credentials(const char *url, cairn_buf *out)
-{
-	const char *scheme = strstr(url, "://"), *auth, *end, *at = NULL;
-
-	if (!scheme) {
-		cairn_buf_adds(out, url);
-		return;
-	}
-	auth = scheme + 3;
-	end = auth + strcspn(auth, "/?#");
-	for (const char *p = auth; p < end; p++)
-		if (*p == '@')
-			at = p;
-	if (!at) {
-		cairn_buf_adds(out, url);
-		return;
-	}
-	cairn_buf_add(out, url, (size_t)(auth - url));
-	cairn_buf_adds(out, at + 1);
 }
 
 /* Removes one trailing newline (or slash) from git's output. */
@@ -299,7 +279,7 @@ int cairn__codever_capture(cairn_ctx *ctx, const char *dir, const char *exclude,
 			    json_string(line.buf) : json_null());
 	if (git_line(dir, env, remote_args, &line)) {
 		cairn_buf url = CAIRN_BUF_INIT;
-		cairn__codever_strip_credentials(line.buf, &url);
+		cairn__redact_credentials(line.buf, &url);
 		json_object_set_new(code, "remote", json_string(url.buf));
 		cairn_buf_release(&url);
 	} else {

@@ -11,6 +11,8 @@
 #include "cairn/error.h"
 #include "cairn/objects.h"
 #include "core/fs.h"
+#include "core/log.h"
+#include "core/symlink.h"
 #include "track/run-internal.h"
 
 int cairn_run_log_param(cairn_run *run, const char *key, const char *value)
@@ -244,8 +246,46 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+struct tree {
+	char *real_root; /* the directory logged, resolved (realpath()) */
+	size_t root_len; /* the length of the path as given */
+	int follow;      /* follow every symbolic link */
+};
+
+/*
+ * A symbolic link met in the tree at src: refused when it leads outside,
+ * else *store_it is set when it names a file (whose content is stored under
+ * the link's name); a link to a directory is skipped with a warning.
+ */
+static int tree_link(cairn_ctx *ctx, const struct tree *t, const char *src, int *store_it)
+{
+	cairn_buf target = CAIRN_BUF_INIT;
+	struct stat st;
+	int rc, inside;
+	const char *rel = src + t->root_len;
+
+	*store_it = 0;
+	while (*rel == '/')
+		rel++;
+	if ((rc = cairn_symlink_inside(ctx, t->real_root, rel, &target, &inside)))
+		goto out;
+	if (!inside)
+		rc = cairn_error(ctx, CAIRN_EINVAL,
+				 "cannot log '%s': it is a symbolic link to '%s', outside the directory",
+				 src, target.buf);
+	else if (stat(src, &st) == 0 && S_ISREG(st.st_mode))
+		*store_it = 1;
+	else
+		cairn__log_warn(ctx, "'%s' is a symbolic link to '%s', not to a file: skipped",
+				src, target.buf);
+out:
+	cairn_buf_release(&target);
+	return rc;
+}
+
 /* Stores the file or the tree at src, recording each file under dest. */
-static int store_tree(cairn_ctx *ctx, const char *src, const char *dest, struct stored_list *l)
+static int store_tree(cairn_ctx *ctx, const struct tree *t, const char *src, const char *dest,
+		      struct stored_list *l)
 {
 	struct cairn_object_put_result res;
 	cairn_buf s = CAIRN_BUF_INIT, d = CAIRN_BUF_INIT;
@@ -254,8 +294,12 @@ static int store_tree(cairn_ctx *ctx, const char *src, const char *dest, struct 
 	struct dirent *e;
 	struct stat st;
 	DIR *dir;
-	int rc = 0;
+	int rc = 0, store_it = 1;
 
+	if (t->real_root && !t->follow && strlen(src) > t->root_len &&
+	    lstat(src, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    ((rc = tree_link(ctx, t, src, &store_it)) || !store_it))
+		return rc;
 	if (stat(src, &st))
 		return cairn_error_errno(ctx, "cannot read '%s'", src);
 	if (S_ISREG(st.st_mode)) {
@@ -291,7 +335,7 @@ static int store_tree(cairn_ctx *ctx, const char *src, const char *dest, struct 
 		cairn_path_join(&s, src, names[i]);
 		cairn_buf_reset(&d);
 		cairn_buf_addf(&d, "%s/%s", dest, names[i]);
-		rc = store_tree(ctx, s.buf, d.buf, l);
+		rc = store_tree(ctx, t, s.buf, d.buf, l);
 	}
 	for (i = 0; i < n; i++)
 		free(names[i]);
@@ -337,7 +381,14 @@ static void release_stored(struct stored_list *l)
 
 int cairn_run_log_artifact(cairn_run *run, const char *path, const char *dest)
 {
+	return cairn_run_log_artifact_flags(run, path, dest, 0);
+}
+
+int cairn_run_log_artifact_flags(cairn_run *run, const char *path, const char *dest,
+				 unsigned flags)
+{
 	struct stored_list l = { 0 };
+	struct tree t = { NULL, strlen(path), (flags & CAIRN_ARTIFACT_FOLLOW_SYMLINKS) != 0 };
 	cairn_buf d = CAIRN_BUF_INIT;
 	int rc;
 
@@ -358,8 +409,15 @@ int cairn_run_log_artifact(cairn_run *run, const char *path, const char *dest)
 	}
 	{
 		cairn_buf norm = CAIRN_BUF_INIT;
+		/* Links are judged inside a directory; the path itself, even a
+		 * link, is what the caller named. */
+		if (cairn_is_dir(path) && !(t.real_root = realpath(path, NULL))) {
+			rc = cairn_error_errno(run->ctx, "cannot resolve '%s'", path);
+			cairn_buf_release(&norm);
+			goto out;
+		}
 		if (!(rc = artifact_path(run->ctx, dest, &norm)) &&
-		    !(rc = store_tree(run->ctx, path, norm.buf, &l))) {
+		    !(rc = store_tree(run->ctx, &t, path, norm.buf, &l))) {
 			if (!l.n)
 				rc = cairn_error(run->ctx, CAIRN_EINVAL, "directory '%s' holds no files", path);
 			else
@@ -369,6 +427,7 @@ int cairn_run_log_artifact(cairn_run *run, const char *path, const char *dest)
 	}
 out:
 	release_stored(&l);
+	free(t.real_root);
 	cairn_buf_release(&d);
 	return rc;
 }

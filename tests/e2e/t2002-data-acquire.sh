@@ -2,11 +2,11 @@
 # cairn data add from an HTTP server, a command and SQL databases (SQLite and
 # a real PostgreSQL server started for the test on 127.0.0.1).
 . "$(dirname "$0")/lib.sh"
+. "$TEST_DIRECTORY/helpers/pg.sh"
 
 cleanup() {
 	[ -n "${http_pid:-}" ] && kill "$http_pid" 2>/dev/null
-	[ -n "${pg_dir:-}" ] && runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1
-	[ -n "${pg_dir:-}" ] && rm -rf "$pg_dir"
+	pg_stop
 }
 trap cleanup EXIT
 
@@ -96,16 +96,9 @@ test_expect_success 'a SQL error names the database and the problem' '
 	test_expect_code 4 cairn data show bad 2>/dev/null
 '
 
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-if [ -z "$pg_bin" ] || ! id postgres >/dev/null 2>&1 || [ "$(id -u)" != 0 ]; then
+if ! pg_start -A trust; then
 	test_skip 'a SQL query against PostgreSQL' 'no PostgreSQL server binaries, or not root'
 else
-	pg_dir=$(mktemp -d /tmp/cairn-pg-XXXXXX)
-	chown postgres "$pg_dir"
-	pg_port=$(test_free_port)
-	runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U cairn >"$pg_dir/initdb.log" 2>&1 &&
-	runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w -t 60 \
-		-o "-k $pg_dir -p $pg_port -c listen_addresses=127.0.0.1" start >/dev/null 2>&1
 	dsn="postgresql://cairn@127.0.0.1:$pg_port/postgres"
 
 	test_expect_success 'a SQL query against a PostgreSQL server' '

@@ -11,6 +11,7 @@
 #include "cairn/ctx.h"
 #include "cairn/error.h"
 #include "core/fs.h"
+#include "core/symlink.h"
 #include "tests/unit/suites.h"
 
 static void test_fs_mkdir_p(void)
@@ -244,7 +245,52 @@ static void test_fs_fsync_dir(void)
 	cairn_ctx_free(ctx);
 }
 
+static void test_fs_symlink_inside(void)
+{
+	static const struct { const char *link, *text; int inside; const char *stored; } cases[] = {
+		{ "t/a", "f", 1, "f" },
+		{ "t/d/b", "../f", 1, "../f" },
+		{ "t/d/c", "../../outside", 0, NULL },
+		{ "t/d/e", "./../d/../../t/f", 1, "./../d/../../t/f" },
+		{ "t/g", "/etc", 0, NULL },
+		{ "t/h", "d/../../t/f", 1, "d/../../t/f" },
+		{ "t/i", "missing/../../x", 0, NULL },
+		{ "t/j", "o", 0, NULL },  /* a chain: o leads out */
+		{ "t/o", "../outside", 0, NULL },
+		{ "t/k", ".", 1, "." },
+	};
+	cairn_ctx *ctx = cairn_ctx_new();
+	cairn_buf root = CAIRN_BUF_INIT, abs = CAIRN_BUF_INIT, target = CAIRN_BUF_INIT;
+	int inside;
+
+	CHECK(mkdir("t", 0777) == 0 && mkdir("t/d", 0777) == 0);
+	CHECK(close(open("t/f", O_WRONLY | O_CREAT, 0666)) == 0);
+	CHECK(close(open("outside", O_WRONLY | O_CREAT, 0666)) == 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK(symlink(cases[i].text, cases[i].link) == 0);
+	cairn_buf_addf(&root, "%s/t", unit_dir());
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_OK(ctx, cairn_symlink_inside(ctx, root.buf, cases[i].link + 2, &target, &inside));
+		CHECK_INT(inside, ==, cases[i].inside);
+		if (cases[i].stored)
+			CHECK_STR(target.buf, cases[i].stored);
+	}
+	/* An absolute link inside is made relative to the link's directory. */
+	cairn_buf_addf(&abs, "%s/f", root.buf);
+	CHECK(symlink(abs.buf, "t/d/abs") == 0);
+	CHECK_OK(ctx, cairn_symlink_inside(ctx, root.buf, "d/abs", &target, &inside));
+	CHECK_INT(inside, ==, 1);
+	CHECK_STR(target.buf, "../f");
+	CHECK(cairn_path_within("/a/b", "/a") && cairn_path_within("/a", "/a"));
+	CHECK(!cairn_path_within("/ab", "/a") && cairn_path_within("/x", "/"));
+	cairn_buf_release(&root);
+	cairn_buf_release(&abs);
+	cairn_buf_release(&target);
+	cairn_ctx_free(ctx);
+}
+
 const struct unit_test fs_tests[] = {
+	{ "fs_symlink_inside", test_fs_symlink_inside },
 	{ "fs_mkdir_p", test_fs_mkdir_p },
 	{ "fs_mkdir_p_empty_path", test_fs_mkdir_p_empty_path },
 	{ "fs_write_file_atomic", test_fs_write_file_atomic },

@@ -125,7 +125,19 @@ static void test_json_append_and_print(void)
 	cairn_buf_release(&b);
 }
 
+static void test_json_escapes_controls(void)
+{
+	json_t *v = json_string("\x1b]0;t\x07 \x7f \xc2\x9b \xc5\x91 \xc2\xa0");
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	cairn_json_append(&b, v, 0);
+	CHECK_STR(b.buf, "\"\\u001b]0;t\\u0007 \\u007f \\u009b \xc5\x91 \xc2\xa0\"");
+	json_decref(v);
+	cairn_buf_release(&b);
+}
+
 const struct unit_test json_tests[] = {
+	{ "json_escapes_controls", test_json_escapes_controls },
 	{ "json_load_file", test_json_load_file },
 	{ "json_errors_name_file_line_column", test_json_errors_name_file_line_column },
 	{ "json_rejects_duplicate_keys", test_json_rejects_duplicate_keys },

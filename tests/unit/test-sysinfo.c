@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "cairn/buf.h"
 #include "cairn/version.h"
+#include "core/redact.h"
 #include "tests/unit/suites.h"
 #include "track/codever-internal.h"
 #include "track/sysinfo-internal.h"
@@ -74,7 +75,7 @@ static void test_sysinfo_environment(void)
 	unsetenv("MKL_NUM_THREADS");
 }
 
-static void test_codever_strip_credentials(void)
+static void test_redact_credentials(void)
 {
 	static const char *const cases[][2] = {
 		{ "https://user:ghp_secret@github.com/o/r.git", "https://github.com/o/r.git" },
@@ -83,12 +84,20 @@ static void test_codever_strip_credentials(void)
 		{ "ssh://git@host:22/r.git", "ssh://host:22/r.git" },
 		{ "git@github.com:o/r.git", "git@github.com:o/r.git" },
 		{ "/srv/git/r.git", "/srv/git/r.git" },
+		{ "postgresql://u:p@db:5432/x", "postgresql://db:5432/x" },
+		{ "postgresql://db/x?user=u&password=p&sslmode=require",
+		  "postgresql://db/x?user=u&sslmode=require" },
+		{ "postgres://db/x?password=p", "postgres://db/x" },
+		{ "host=db password=p dbname=x", "host=db dbname=x" },
+		{ "host=db password = 'a \\' b' sslpassword=q dbname=x", "host=db dbname=x" },
+		{ "dbname=x", "dbname=x" },
+		{ "data/a=b c.db", "data/a=b c.db" },
 	};
 	cairn_buf b = CAIRN_BUF_INIT;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		cairn_buf_reset(&b);
-		cairn__codever_strip_credentials(cases[i][0], &b);
+		cairn__redact_credentials(cases[i][0], &b);
 		CHECK_STR(b.buf, cases[i][1]);
 	}
 	cairn_buf_release(&b);
@@ -97,6 +106,6 @@ static void test_codever_strip_credentials(void)
 const struct unit_test sysinfo_tests[] = {
 	{ "sysinfo_os_release", test_sysinfo_os_release },
 	{ "sysinfo_environment", test_sysinfo_environment },
-	{ "codever_strip_credentials", test_codever_strip_credentials },
+	{ "redact_credentials", test_redact_credentials },
 	{ NULL, NULL }
 };
