@@ -24,7 +24,7 @@ test_expect_success 'the demo runs and shows each step' '
 	test_grep "^\* distance  *euclidean  *manhattan$" out &&
 	test_grep "^    └── used iris-train@1$" out &&
 	test_grep "^  identical  model/model.txt$" out &&
-	test_grep "^Reproduced: the run finished and every artifact is identical.$" out &&
+	test_grep "^Reproduced: the run finished and every artifact and metric is identical.$" out &&
 	test_grep "^Trained run [0-9a-z]*$" out &&
 	test_grep "^  test    accuracy 0\.[89]" out &&
 	test_grep "^  prediction,proba_setosa,proba_versicolor,proba_virginica$" out &&
