@@ -5,7 +5,7 @@
 # schema and profile, an HTML report, quality checks, splits and samples;
 # then a training script run as tracked runs, searched, compared, traced in
 # the lineage and reproduced; then a built-in model trained, used to predict
-# and evaluated. Uses the freshly built ./cairn; safe to run
+# and evaluated, and reproduced from its recipe. Uses the freshly built ./cairn; safe to run
 # again (it starts from scratch each time). CAIRN_DEMO_DIR=DIR puts the demo's
 # files in DIR instead of build/demo (DIR is emptied first).
 set -eu
@@ -191,6 +191,10 @@ run predict "$model" --data iris-test --proba --out "$DEMO/iris-predictions.csv"
 head -n 4 "$DEMO/iris-predictions.csv" | sed 's/^/  /'
 run evaluate "$model" --data iris-test --plots "$DEMO/iris-plots"
 echo "Plots: $(ls "$DEMO/iris-plots" | tr '\n' ' ')"
+
+say "18. Reproduce the training from its recipe: the same seed gives the same model bytes"
+show reproduce "$model"
+"$CAIRN" reproduce "$model" | grep -v -e ' -> ' -e '^metrics$'
 
 say "Done. The demo workspace is in $DEMO/project; try, for example:"
 echo "  cd $DEMO/project && $CAIRN data list --json"

@@ -30,7 +30,9 @@ test_expect_success 'the demo runs and shows each step' '
 	test_grep "^  prediction,proba_setosa,proba_versicolor,proba_virginica$" out &&
 	test $(wc -l <"$TRASH/demo/iris-predictions.csv") -eq 31 &&
 	test_grep "^  accuracy  *0\.[89]" out &&
-	test -s "$TRASH/demo/iris-plots/roc.svg"
+	test -s "$TRASH/demo/iris-plots/roc.svg" &&
+	test_grep "^  identical  model/model.json$" out &&
+	test $(grep -c "^Reproduced: the run finished and every artifact and metric is identical.$" out) -eq 2
 '
 
 test_expect_success 'the demo runs again from scratch' '
