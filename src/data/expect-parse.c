@@ -9,6 +9,7 @@
 #include "cairn/error.h"
 #include "cairn/value.h"
 #include "core/fs.h"
+#include "core/yaml.h"
 #include "data/expect.h"
 
 /* The fields an expectation may have, one bit each. */
@@ -71,6 +72,7 @@ struct parse {
 	yaml_document_t doc;
 	size_t index;         /* the expectation being read, from 1; 0 outside one */
 	const char *kind;     /* its type, once known */
+	size_t values;        /* list items read, aliases expanded */
 };
 
 static int fail(struct parse *p, const yaml_node_t *at, const char *fmt, ...)
@@ -226,6 +228,11 @@ static int get_list(struct parse *p, const yaml_node_t *n, const char *key, int 
 	n_items = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 	if (!n_items)
 		return fail(p, n, "'%s' must list at least one value", key);
+	/* Aliases let a short file repeat a long list many times. */
+	p->values += n_items;
+	if (p->values > CAIRN_YAML_MAX_NODES)
+		return fail(p, n, "more than %d YAML nodes once aliases are expanded (an alias"
+			    " bomb?)", CAIRN_YAML_MAX_NODES);
 	*out = cairn_xcalloc(n_items, sizeof(char *));
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
 		yaml_node_t *v = node(p, *it);
