@@ -8,6 +8,8 @@
 #include "core/json.h"
 #include "core/yaml.h"
 
+size_t cairn__yaml_max_nodes = CAIRN_YAML_MAX_NODES;
+
 static json_t *plain_scalar(const char *s, size_t len)
 {
 	char *end;
@@ -31,7 +33,7 @@ static json_t *plain_scalar(const char *s, size_t len)
 }
 
 /* What a conversion has done so far: aliases make the same node appear many
- * times, so the nodes written are counted against CAIRN_YAML_MAX_NODES. When
+ * times, so the nodes written are counted against cairn__yaml_max_nodes. When
  * the limit is passed, the error names the innermost node being converted
  * for the first time: the one whose aliases expanded too far. */
 struct convert_state {
@@ -67,7 +69,7 @@ static json_t *convert_node(struct convert_state *st, yaml_node_t *n, int depth)
 
 	if (!n || depth > 64)
 		return NULL;
-	if (++st->nodes > CAIRN_YAML_MAX_NODES) {
+	if (++st->nodes > cairn__yaml_max_nodes) {
 		st->over = 1;
 		return NULL;
 	}
@@ -136,9 +138,9 @@ int cairn_yaml_load_text(cairn_ctx *ctx, const char *what, const char *text, siz
 	if (!(root = yaml_document_get_root_node(&doc)))
 		rc = cairn_error(ctx, CAIRN_EPARSE, "'%s' is empty", what);
 	else if (!(*out = convert(&st, root, 0)) && st.over)
-		rc = cairn_error(ctx, CAIRN_EPARSE, "'%s' line %zu column %zu: more than %d YAML"
+		rc = cairn_error(ctx, CAIRN_EPARSE, "'%s' line %zu column %zu: more than %zu YAML"
 				 " nodes once aliases are expanded (an alias bomb?)", what,
-				 st.over_at.line + 1, st.over_at.column + 1, CAIRN_YAML_MAX_NODES);
+				 st.over_at.line + 1, st.over_at.column + 1, cairn__yaml_max_nodes);
 	else if (!*out)
 		rc = cairn_error(ctx, CAIRN_EPARSE, "'%s' holds a YAML construct cairn cannot read"
 				 " (a non-scalar key, a NUL character, or nesting deeper than 64)", what);

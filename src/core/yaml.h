@@ -20,11 +20,15 @@
 #define CAIRN_YAML_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include "cairn/buf.h"
 #include "cairn/ctx.h"
 
 /* Nodes (scalars, sequences, mappings) a document may expand to. */
 #define CAIRN_YAML_MAX_NODES 1000000
+/* The limit in force: CAIRN_YAML_MAX_NODES, lowered only by tests and fuzz
+ * targets (before any thread starts) to keep each input cheap. */
+extern size_t cairn__yaml_max_nodes;
 
 /* Parses the first document of text (what names it in errors). */
 int cairn_yaml_load_text(cairn_ctx *ctx, const char *what, const char *text, size_t len,
