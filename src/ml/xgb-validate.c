@@ -307,6 +307,9 @@ int cairn__xgb_validate(cairn_ctx *ctx, const char *what, const json_t *model)
 	char *end;
 	int rc;
 
+	if (!json_is_object(learner))
+		return cairn_error(ctx, CAIRN_EPARSE, "cannot load xgboost model '%s': not a model"
+				   " saved by XGBoost (no 'learner')", what);
 	if (!json_is_object(lp) || !name)
 		return damaged(&c, "no learner with parameters and a booster");
 	if ((rc = param_int(&c, lp, "num_feature", (int64_t)CAIRN__XGB_MAX_FEATURES, &nfeatures)) ||

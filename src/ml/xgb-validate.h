@@ -15,7 +15,8 @@
  * splits stay inside their arrays; for gblinear, the weight count and that
  * the weights are finite.
  *
- * A problem is CAIRN_ECORRUPT with a message naming the file, the tree and the
+ * A document without a learner is no XGBoost model: CAIRN_EPARSE. A problem
+ * in one that has is CAIRN_ECORRUPT with a message naming the file, the tree and the
  * node ("damaged xgboost model 'm.json': tree 2 node 5: left child 9 is not a
  * node (the tree has 7)"). Thread-safe; allocates only for its traversal.
  */
