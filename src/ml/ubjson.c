@@ -173,40 +173,11 @@ static int read_container_header(struct reader *r, int *type, size_t *count, int
 	return 0;
 }
 
-static json_t *read_array(struct reader *r, int depth)
+/* After '[' or '{': the items, or the key and value pairs, up to the count
+ * or the closing bracket; "N" (no-op) between array items is skipped. */
+static json_t *read_container(struct reader *r, int depth, int object)
 {
-	json_t *a = json_array(), *e;
-	size_t count = 0;
-	int type, counted;
-
-	if (read_container_header(r, &type, &count, &counted))
-		goto fail;
-	for (size_t i = 0; !counted || i < count; i++) {
-		int t = type;
-		if (!t) {
-			if (need(r, 1))
-				goto fail;
-			t = r->p[r->pos++];
-			if (t == 'N') {
-				i--;
-				continue;
-			}
-			if (!counted && t == ']')
-				break;
-		}
-		if (!(e = read_value(r, t, depth + 1)))
-			goto fail;
-		json_array_append_new(a, e);
-	}
-	return a;
-fail:
-	json_decref(a);
-	return NULL;
-}
-
-static json_t *read_object(struct reader *r, int depth)
-{
-	json_t *o = json_object(), *k = NULL, *e;
+	json_t *c = object ? json_object() : json_array(), *k = NULL, *e;
 	size_t count = 0;
 	int type, counted;
 
@@ -217,14 +188,14 @@ static json_t *read_object(struct reader *r, int depth)
 		if (!counted) {
 			if (need(r, 1))
 				goto fail;
-			if (r->p[r->pos] == '}') {
+			if (r->p[r->pos] == (object ? '}' : ']')) {
 				r->pos++;
 				break;
 			}
 		}
-		if (!(k = read_string(r)))
+		if (object && !(k = read_string(r)))
 			goto fail;
-		if (json_object_get(o, json_string_value(k))) {
+		if (k && json_object_get(c, json_string_value(k))) {
 			fail(r, "a key appears twice in an object");
 			goto fail;
 		}
@@ -232,17 +203,24 @@ static json_t *read_object(struct reader *r, int depth)
 			if (need(r, 1))
 				goto fail;
 			t = r->p[r->pos++];
+			if (t == 'N' && !object) {
+				i--;
+				continue;
+			}
 		}
 		if (!(e = read_value(r, t, depth + 1)))
 			goto fail;
-		json_object_set_new(o, json_string_value(k), e);
-		json_decref(k);
-		k = NULL;
+		if (object) {
+			json_object_set_new(c, json_string_value(k), e);
+			json_decref(k);
+			k = NULL;
+		} else
+			json_array_append_new(c, e);
 	}
-	return o;
+	return c;
 fail:
 	json_decref(k);
-	json_decref(o);
+	json_decref(c);
 	return NULL;
 }
 
@@ -251,8 +229,8 @@ static json_t *read_value(struct reader *r, int type, int depth)
 	if (depth > MAX_DEPTH)
 		return fail(r, "nesting deeper than 64");
 	switch (type) {
-	case '{': return read_object(r, depth);
-	case '[': return read_array(r, depth);
+	case '{': return read_container(r, depth, 1);
+	case '[': return read_container(r, depth, 0);
 	case 'S': return read_string(r);
 	case 'T': return json_true();
 	case 'F': return json_false();
