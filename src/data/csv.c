@@ -472,10 +472,12 @@ static int looks_like_header(const struct cairn_csv_field *f, size_t n)
 	cairn_strmap_init(&seen);
 	for (size_t i = 0; i < n && header; i++) {
 		int is_new;
-		if (!f[i].len || looks_numeric(f[i].p))
+		if (!f[i].len || looks_numeric(f[i].p)) {
 			header = 0;
-		else
-			cairn_strmap_intern(&seen, f[i].p, f[i].len, &is_new), header = is_new;
+		} else {
+			cairn_strmap_intern(&seen, f[i].p, f[i].len, &is_new);
+			header = is_new;
+		}
 	}
 	cairn_strmap_release(&seen);
 	return header;

@@ -168,9 +168,9 @@ static int is_json_text(const cairn_buf *b)
 {
 	size_t i = 0;
 
-	while (i < b->len && strchr(" \t\r\n", b->buf[i]))
+	while (i < b->len && b->buf[i] && strchr(" \t\r\n", b->buf[i]))
 		i++;
-	for (i++; i < b->len && strchr(" \t\r\n", b->buf[i]); i++)
+	for (i++; i < b->len && b->buf[i] && strchr(" \t\r\n", b->buf[i]); i++)
 		;
 	return i < b->len && (b->buf[i] == '"' || b->buf[i] == '}');
 }

@@ -317,8 +317,11 @@ int cairn__xgb_validate(cairn_ctx *ctx, const char *what, const json_t *model)
 	    (json_object_get(lp, "num_target") &&
 	     (rc = param_int(&c, lp, "num_target", 1, &ntargets))))
 		return rc;
-	if (base && (strtod(base, &end), *end || !isfinite(strtod(base, NULL))))
-		return damaged(&c, "'base_score' %s is not a finite number", base);
+	if (base) {
+		double d = strtod(base, &end);
+		if (*end || end == base || !isfinite(d))
+			return damaged(&c, "'base_score' %s is not a finite number", base);
+	}
 	c.nfeatures = (size_t)nfeatures;
 	groups = nclasses > 1 ? nclasses : 1;
 	if (!strcmp(name, "gbtree"))
@@ -350,6 +353,24 @@ int cairn__xgb_validate(cairn_ctx *ctx, const char *what, const json_t *model)
 	return damaged(&c, "unknown booster '%s' (cairn reads gbtree, dart and gblinear)", name);
 }
 
+/* 1 for NaN, Infinity, -Infinity or a number beyond a double's range. A token
+ * too long for the buffer is left to the JSON reader, which refuses it. */
+static int nonfinite_token(const char *p, size_t len)
+{
+	char tok[64], *end;
+	double d;
+
+	if (len >= sizeof(tok))
+		return 0;
+	memcpy(tok, p, len);
+	tok[len] = 0;
+	if (!strcmp(tok, "NaN") || !strcmp(tok, "-NaN") || !strcmp(tok, "Infinity") ||
+	    !strcmp(tok, "-Infinity"))
+		return 1;
+	d = strtod(tok, &end);
+	return end == tok + len && !isfinite(d);
+}
+
 /* Copies text with NaN, Infinity, -Infinity and numbers beyond a double's
  * range, outside strings, replaced by null. */
 static void nonfinite_to_null(const char *text, size_t len, cairn_buf *out)
@@ -367,24 +388,14 @@ static void nonfinite_to_null(const char *text, size_t len, cairn_buf *out)
 			i = j;
 		} else if (ch == '-' || (ch >= '0' && ch <= '9') || ch == 'N' || ch == 'I') {
 			size_t j = i;
-			while (j < len && strchr("+-.0123456789eEINaInfinity", text[j]) && text[j])
+			while (j < len && text[j] && strchr("+-.0123456789eEINaInfinity", text[j]))
 				j++;
 			if (j == i)
 				j = i + 1;
-			{
-				cairn_buf tok = CAIRN_BUF_INIT;
-				double d;
-				char *end;
-				cairn_buf_add(&tok, text + i, j - i);
-				d = strtod(tok.buf, &end);
-				if (!strcmp(tok.buf, "NaN") || !strcmp(tok.buf, "-NaN") ||
-				    !strcmp(tok.buf, "Infinity") || !strcmp(tok.buf, "-Infinity") ||
-				    (end == tok.buf + tok.len && !isfinite(d)))
-					cairn_buf_adds(out, "null");
-				else
-					cairn_buf_add(out, text + i, j - i);
-				cairn_buf_release(&tok);
-			}
+			if (nonfinite_token(text + i, j - i))
+				cairn_buf_adds(out, "null");
+			else
+				cairn_buf_add(out, text + i, j - i);
 			i = j;
 		} else
 			cairn_buf_addch(out, text[i++]);
