@@ -17,6 +17,17 @@ bomb() {
 	'  i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]'
 }
 
+# Runs a command with at most 1 GB of address space, to show that the input
+# is refused before it grows; sanitizer builds reserve terabytes of address
+# space up front, so they run without the cap.
+capped() {
+	if ldd "$(command -v cairn)" 2>/dev/null | grep -q libasan; then
+		"$@"
+	else
+		(ulimit -v 1000000 && "$@")
+	fi
+}
+
 test_expect_success 'setup' '
 	cairn init >/dev/null &&
 	cairn data add "$DATASETS/iris.csv" >/dev/null
@@ -25,7 +36,7 @@ test_expect_success 'setup' '
 test_expect_success 'an MLmodel alias bomb is refused with the line and the limit' '
 	mkdir m &&
 	{ echo "flavors:" && bomb; } >m/MLmodel &&
-	(ulimit -v 1000000 && test_expect_code 5 cairn models import m 2>err) &&
+	capped test_expect_code 5 cairn models import m 2>err &&
 	test_grep "m/MLmodel. line 8 column 6: more than 1000000 YAML nodes once aliases are expanded" err
 '
 
@@ -36,7 +47,7 @@ print(\"  - &e {expect: in_set, column: species, values: [%s]}\" % \", \".join(\
 for i in range(9999):
     print(\"  - *e\")
 " >s.yaml &&
-	(ulimit -v 1000000 && test_expect_code 5 cairn data check iris --suite s.yaml 2>err) &&
+	capped test_expect_code 5 cairn data check iris --suite s.yaml 2>err &&
 	test_grep "s\.yaml. line 3 column 50: expectation 101 .in_set.: more than 1000000 YAML nodes once aliases are expanded" err
 '
 

@@ -18,13 +18,24 @@ for r in range(rows):
 " "$1" "$2" "${3:-0}"
 }
 
+# Runs a command with at most 1 GB of address space, to show that the input
+# is refused before it grows; sanitizer builds reserve terabytes of address
+# space up front, so they run without the cap.
+capped() {
+	if ldd "$(command -v cairn)" 2>/dev/null | grep -q libasan; then
+		"$@"
+	else
+		(ulimit -v 1000000 && "$@")
+	fi
+}
+
 test_expect_success 'setup' '
 	cairn init >/dev/null
 '
 
 test_expect_success 'a 100,000-column CSV is refused with the count and the limit' '
 	wide 100000 2 >w100k.csv &&
-	(ulimit -v 1000000 && test_expect_code 5 cairn data add w100k.csv 2>err) &&
+	capped test_expect_code 5 cairn data add w100k.csv 2>err &&
 	test_grep "^cairn: error: .w100k\.csv. line 1: 100000 columns, more than cairn reads \(16384\)$" err &&
 	test_expect_code 4 cairn data show w100k
 '
