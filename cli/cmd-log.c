@@ -53,12 +53,17 @@ static int parse_step(const char *s, int64_t *out)
 	return 0;
 }
 
+/* 0, -1 when s is not a number, -2 when it is one beyond a double's range
+ * ("1e309", which strtod would quietly read as inf). */
 static int parse_value(const char *s, double *out)
 {
 	char *end;
 
+	errno = 0;
 	*out = strtod(s, &end);
-	return end == s || *end ? -1 : 0;
+	if (end == s || *end)
+		return -1;
+	return isinf(*out) && errno == ERANGE ? -2 : 0;
 }
 
 /* 1 when s is a whole number such as "-1e-3" or "-inf" (a value, not an option). */
@@ -66,7 +71,7 @@ static int is_number(const char *s)
 {
 	double v;
 
-	return !parse_value(s, &v);
+	return parse_value(s, &v) != -1;
 }
 
 int cmd_log(int argc, char **argv)
@@ -74,7 +79,7 @@ int cmd_log(int argc, char **argv)
 	static const char *const names[] = { "--run", "--step", "--path", "--context" };
 	const char *opt[4] = { NULL, NULL, NULL, NULL }; /* run, step, path, context */
 	const char *pos[4];
-	int npos = 0, rc = 0, status = 0, k, nkinds = (int)(sizeof(kinds) / sizeof(kinds[0]));
+	int npos = 0, rc = 0, status = 0, k, bad, nkinds = (int)(sizeof(kinds) / sizeof(kinds[0]));
 	int64_t step = 0;
 	double value = 0;
 	unsigned flags = 0;
@@ -137,8 +142,10 @@ int cmd_log(int argc, char **argv)
 		return cli_usage_error(usage, "--follow-symlinks applies to artifacts only");
 	if (opt[3] && kinds[k].what != INPUT)
 		return cli_usage_error(usage, "--context applies to inputs only");
-	if (kinds[k].what == METRIC && parse_value(pos[2], &value))
-		return cli_usage_error(usage, "metric '%s': '%s' is not a number", pos[1], pos[2]);
+	if (kinds[k].what == METRIC && (bad = parse_value(pos[2], &value)))
+		return cli_usage_error(usage, bad == -2 ? "metric '%s': '%s' is beyond the range of"
+				       " a double (write inf or -inf for an infinity)" :
+				       "metric '%s': '%s' is not a number", pos[1], pos[2]);
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
 	if (opt[0])

@@ -6,8 +6,10 @@
  * The reader hands out one record at a time as an array of fields that point
  * into its own buffer (valid until the next call). It checks what a careful
  * reader must: every record has as many fields as the first, text is valid
- * UTF-8, there are no NUL bytes (binary data), quotes are closed, and no
- * record is longer than max_record bytes. Errors name the source, the line
+ * UTF-8, there are no NUL bytes (binary data), quotes are closed, no
+ * record is longer than max_record bytes, there are at most
+ * CAIRN_CSV_MAX_COLUMNS columns, and no record repeats the header (files
+ * concatenated with their headers). Errors name the source, the line
  * and, where it helps, the column ("'a.csv' line 1042: 7 fields, expected 9").
  *
  * A reader may also cover only a byte range of a file (for parallel parsing):
@@ -42,6 +44,8 @@ struct cairn_csv_options {
 };
 
 #define CAIRN_CSV_MAX_RECORD ((size_t)8 << 20)
+/* Columns a file may have: a wider first record is an error. */
+#define CAIRN_CSV_MAX_COLUMNS 16384
 
 typedef struct cairn_csv cairn_csv;
 

@@ -8,6 +8,8 @@
 #include "core/json.h"
 #include "core/yaml.h"
 
+size_t cairn__yaml_max_nodes = CAIRN_YAML_MAX_NODES;
+
 static json_t *plain_scalar(const char *s, size_t len)
 {
 	char *end;
@@ -30,12 +32,47 @@ static json_t *plain_scalar(const char *s, size_t len)
 	return json_stringn(s, len);
 }
 
-static json_t *convert(yaml_document_t *doc, yaml_node_t *n, int depth)
+/* What a conversion has done so far: aliases make the same node appear many
+ * times, so the nodes written are counted against cairn__yaml_max_nodes. When
+ * the limit is passed, the error names the innermost node being converted
+ * for the first time: the one whose aliases expanded too far. */
+struct convert_state {
+	yaml_document_t *doc;
+	unsigned char *seen;  /* per node of doc */
+	size_t nodes;
+	yaml_mark_t over_at;
+	int over;             /* 1: limit passed, 2: and over_at set */
+};
+
+static json_t *convert_node(struct convert_state *st, yaml_node_t *n, int depth);
+
+static json_t *convert(struct convert_state *st, yaml_node_t *n, int depth)
 {
+	size_t i = n ? (size_t)(n - st->doc->nodes.start) : 0;
+	int first = n && !st->seen[i];
+	json_t *v;
+
+	if (n)
+		st->seen[i] = 1;
+	v = convert_node(st, n, depth);
+	if (!v && st->over == 1 && first) {
+		st->over_at = n->start_mark;
+		st->over = 2;
+	}
+	return v;
+}
+
+static json_t *convert_node(struct convert_state *st, yaml_node_t *n, int depth)
+{
+	yaml_document_t *doc = st->doc;
 	json_t *v;
 
 	if (!n || depth > 64)
 		return NULL;
+	if (++st->nodes > cairn__yaml_max_nodes) {
+		st->over = 1;
+		return NULL;
+	}
 	switch (n->type) {
 	case YAML_SCALAR_NODE:
 		/* A "\0" escape: C strings, and so keys and most consumers, end there. */
@@ -48,7 +85,7 @@ static json_t *convert(yaml_document_t *doc, yaml_node_t *n, int depth)
 		v = json_array();
 		for (yaml_node_item_t *it = n->data.sequence.items.start;
 		     it < n->data.sequence.items.top; it++) {
-			json_t *e = convert(doc, yaml_document_get_node(doc, *it), depth + 1);
+			json_t *e = convert(st, yaml_document_get_node(doc, *it), depth + 1);
 			if (!e) {
 				json_decref(v);
 				return NULL;
@@ -64,7 +101,7 @@ static json_t *convert(yaml_document_t *doc, yaml_node_t *n, int depth)
 			json_t *e;
 			if (!k || k->type != YAML_SCALAR_NODE ||
 			    memchr(k->data.scalar.value, 0, k->data.scalar.length) ||
-			    !(e = convert(doc, yaml_document_get_node(doc, pr->value), depth + 1))) {
+			    !(e = convert(st, yaml_document_get_node(doc, pr->value), depth + 1))) {
 				json_decref(v);
 				return NULL;
 			}
@@ -82,6 +119,7 @@ int cairn_yaml_load_text(cairn_ctx *ctx, const char *what, const char *text, siz
 	yaml_parser_t y;
 	yaml_document_t doc;
 	yaml_node_t *root;
+	struct convert_state st = { 0 };
 	int rc = 0;
 
 	*out = NULL;
@@ -95,11 +133,18 @@ int cairn_yaml_load_text(cairn_ctx *ctx, const char *what, const char *text, siz
 		yaml_parser_delete(&y);
 		return rc;
 	}
+	st.doc = &doc;
+	st.seen = cairn_xcalloc((size_t)(doc.nodes.top - doc.nodes.start) + 1, 1);
 	if (!(root = yaml_document_get_root_node(&doc)))
 		rc = cairn_error(ctx, CAIRN_EPARSE, "'%s' is empty", what);
-	else if (!(*out = convert(&doc, root, 0)))
+	else if (!(*out = convert(&st, root, 0)) && st.over)
+		rc = cairn_error(ctx, CAIRN_EPARSE, "'%s' line %zu column %zu: more than %zu YAML"
+				 " nodes once aliases are expanded (an alias bomb?)", what,
+				 st.over_at.line + 1, st.over_at.column + 1, cairn__yaml_max_nodes);
+	else if (!*out)
 		rc = cairn_error(ctx, CAIRN_EPARSE, "'%s' holds a YAML construct cairn cannot read"
 				 " (a non-scalar key, a NUL character, or nesting deeper than 64)", what);
+	free(st.seen);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&y);
 	return rc;

@@ -6,7 +6,11 @@
  * Reading: mappings become objects, sequences arrays; a plain scalar becomes
  * null (~, null, empty), a boolean (true/false), an integer, a real or a
  * string; a quoted scalar is always a string. Anchors and aliases are
- * resolved by libyaml. Errors name the file, line and column.
+ * resolved by libyaml and expanded while converting: a document that expands
+ * to more than CAIRN_YAML_MAX_NODES nodes (an "alias bomb", a few lines that
+ * expand to billions) is refused, naming the line where the limit was passed,
+ * before it costs more than some hundred megabytes. Errors name the file, line
+ * and column.
  *
  * Writing: keys in sorted order; strings quoted (JSON escapes, which YAML
  * double-quoted scalars accept) unless they are plain words that read back
@@ -16,8 +20,15 @@
 #define CAIRN_YAML_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include "cairn/buf.h"
 #include "cairn/ctx.h"
+
+/* Nodes (scalars, sequences, mappings) a document may expand to. */
+#define CAIRN_YAML_MAX_NODES 1000000
+/* The limit in force: CAIRN_YAML_MAX_NODES, lowered only by tests and fuzz
+ * targets (before any thread starts) to keep each input cheap. */
+extern size_t cairn__yaml_max_nodes;
 
 /* Parses the first document of text (what names it in errors). */
 int cairn_yaml_load_text(cairn_ctx *ctx, const char *what, const char *text, size_t len,

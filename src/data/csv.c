@@ -12,6 +12,7 @@
 #include "cairn/csv.h"
 #include "cairn/error.h"
 #include "core/fs.h"
+#include "core/strmap.h"
 #include "core/utf8.h"
 
 #define CHUNK ((size_t)1 << 20)
@@ -465,34 +466,53 @@ static int looks_numeric(const char *s)
 /* The first record is a header unless a field is empty, numeric or repeated. */
 static int looks_like_header(const struct cairn_csv_field *f, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (!f[i].len || looks_numeric(f[i].p))
-			return 0;
-		for (size_t k = 0; k < i; k++)
-			if (!strcmp(f[i].p, f[k].p))
-				return 0;
+	struct cairn_strmap seen;
+	int header = 1;
+
+	cairn_strmap_init(&seen);
+	for (size_t i = 0; i < n && header; i++) {
+		int is_new;
+		if (!f[i].len || looks_numeric(f[i].p)) {
+			header = 0;
+		} else {
+			cairn_strmap_intern(&seen, f[i].p, f[i].len, &is_new);
+			header = is_new;
+		}
 	}
-	return 1;
+	cairn_strmap_release(&seen);
+	return header;
 }
 
+/* Column names from the header (hashed: files may be 100,000 columns wide). */
 static int set_names(cairn_csv *r, const struct cairn_csv_field *f, size_t n, int from_header)
 {
+	struct cairn_strmap seen;
+	int rc = 0;
+
 	r->ncols = n;
 	r->names = cairn_xcalloc(n, sizeof(*r->names));
-	for (size_t i = 0; i < n; i++) {
+	cairn_strmap_init(&seen);
+	for (size_t i = 0; i < n && !rc; i++) {
 		cairn_buf b = CAIRN_BUF_INIT;
+		size_t len;
+		uint32_t k;
+		int is_new;
 		if (from_header && f[i].len)
 			cairn_buf_add(&b, f[i].p, f[i].len);
 		else
 			cairn_buf_addf(&b, "column_%zu", i + 1);
+		len = b.len;
 		r->names[i] = cairn_buf_detach(&b, NULL);
-		for (size_t k = 0; from_header && k < i; k++)
-			if (!strcmp(r->names[k], r->names[i]))
-				return rec_error(r, CAIRN_EPARSE,
-						 "the header names column '%s' twice (fields %zu and %zu)",
-						 r->names[i], k + 1, i + 1);
+		if (!from_header)
+			continue;
+		k = cairn_strmap_intern(&seen, r->names[i], len, &is_new);
+		if (!is_new)
+			rc = rec_error(r, CAIRN_EPARSE,
+				       "the header names column '%s' twice (fields %u and %zu)",
+				       r->names[i], (unsigned)k + 1, i + 1);
 	}
-	return 0;
+	cairn_strmap_release(&seen);
+	return rc;
 }
 
 /* A reader whose buffer starts at a chunk, or at size_hint bytes (plus the
@@ -544,6 +564,9 @@ static int start(cairn_csv *r, const struct cairn_csv_options *opts)
 		return cairn_error(r->ctx, CAIRN_EPARSE, "'%s' holds no records", r->name);
 	if (rc < 0)
 		return cairn_errcode(r->ctx);
+	if (nf > CAIRN_CSV_MAX_COLUMNS)
+		return rec_error(r, CAIRN_EPARSE, "%zu columns, more than cairn reads (%d)", nf,
+				 CAIRN_CSV_MAX_COLUMNS);
 	r->header = opts && opts->header >= 0 ? opts->header :
 		    looks_like_header(r->fields, nf);
 	if ((rc = set_names(r, r->fields, nf, r->header)))
@@ -674,6 +697,17 @@ fail:
 	return rc;
 }
 
+/* 1 when the record just read is the header again. */
+static int repeats_header(const cairn_csv *r, size_t nf)
+{
+	if (!r->header || nf != r->ncols)
+		return 0;
+	for (size_t i = 0; i < nf; i++)
+		if (strcmp(r->fields[i].p, r->names[i]))
+			return 0;
+	return 1;
+}
+
 int cairn_csv_next(cairn_csv *r, const struct cairn_csv_field **fields, size_t *nfields)
 {
 	size_t nf;
@@ -684,6 +718,12 @@ int cairn_csv_next(cairn_csv *r, const struct cairn_csv_field **fields, size_t *
 	if (nf != r->ncols && !r->allow_ragged) {
 		rec_error(r, CAIRN_EPARSE, "%zu field%s, expected %zu", nf,
 			  nf == 1 ? "" : "s", r->ncols);
+		return -1;
+	}
+	/* Files concatenated with their headers: the header is not a row. */
+	if (repeats_header(r, nf)) {
+		rec_error(r, CAIRN_EPARSE, "the header line again (concatenated files?); remove"
+			  " it or read the files separately");
 		return -1;
 	}
 	r->records++;

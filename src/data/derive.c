@@ -336,8 +336,6 @@ int cairn__dataset_derive(cairn_ctx *ctx, const struct cairn_derive_options *opt
 		goto out;
 	d.have_src = 1;
 	snprintf(d.ref, sizeof(d.ref), "%s@%lld", d.src.name, (long long)d.src.version);
-	if ((rc = cairn_dataset_load_frame(ctx, &d.src, &d.f)) || (rc = cancelled(ctx)))
-		goto out;
 	d.nouts = opts->kind == CAIRN_DERIVE_SPLIT ? opts->split.nparts : 1;
 	d.outs = cairn_xcalloc(d.nouts, sizeof(*d.outs));
 	for (size_t i = 0; i < d.nouts; i++) {
@@ -348,7 +346,17 @@ int cairn__dataset_derive(cairn_ctx *ctx, const struct cairn_derive_options *opt
 				opts->kind == CAIRN_DERIVE_NOISE ? "noise" : NULL);
 		if ((rc = cairn_name_check(ctx, "dataset name", d.outs[i].name.buf)))
 			goto out;
+		/* A part under the source's name would quietly become its latest
+		 * version: every later plain reference would mean the part. */
+		if (!strcmp(d.outs[i].name.buf, d.src.name)) {
+			rc = cairn_error(ctx, CAIRN_EINVAL, "the derived version would be named '%s',"
+					 " as its source %s: it would become the latest '%s' (choose"
+					 " another name)", d.src.name, d.ref, d.src.name);
+			goto out;
+		}
 	}
+	if ((rc = cairn_dataset_load_frame(ctx, &d.src, &d.f)) || (rc = cancelled(ctx)))
+		goto out;
 	if (opts->kind == CAIRN_DERIVE_SPLIT)
 		rc = derive_split(&d);
 	else if (opts->kind == CAIRN_DERIVE_SAMPLE)

@@ -1,6 +1,7 @@
 /* Reading expectation suites from YAML (libyaml's document loader) into
  * struct cairn_suite, with errors naming the file, line, column and field;
  * see include/cairn/expect.h and docs/commands/data-check.md. */
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "cairn/error.h"
 #include "cairn/value.h"
 #include "core/fs.h"
+#include "core/yaml.h"
 #include "data/expect.h"
 
 /* The fields an expectation may have, one bit each. */
@@ -71,6 +73,7 @@ struct parse {
 	yaml_document_t doc;
 	size_t index;         /* the expectation being read, from 1; 0 outside one */
 	const char *kind;     /* its type, once known */
+	size_t values;        /* list items read, aliases expanded */
 };
 
 static int fail(struct parse *p, const yaml_node_t *at, const char *fmt, ...)
@@ -129,16 +132,19 @@ static int get_string(struct parse *p, const yaml_node_t *n, const char *key, ch
 	return 0;
 }
 
-static int parse_number(const yaml_node_t *n, double *v, int *is_int)
+/* A plain scalar as a number; an integer also exactly in *i (may be NULL). */
+static int parse_number(const yaml_node_t *n, double *v, int *is_int, int64_t *i)
 {
 	const char *s = text(n);
 	size_t len = n->data.scalar.length;
-	int64_t i;
+	int64_t k;
 
 	if (!is_plain(n))
 		return 0;
-	if (cairn_parse_int(s, len, &i)) {
-		*v = (double)i;
+	if (cairn_parse_int(s, len, &k)) {
+		*v = (double)k;
+		if (i)
+			*i = k;
 		*is_int = 1;
 		return 1;
 	}
@@ -160,7 +166,7 @@ static int get_number(struct parse *p, const yaml_node_t *n, const char *key, do
 	if (quoted_number(n))
 		return fail(p, n, "'%s' must be a number, not the string '%s' (drop the quotes)",
 			    key, text(n));
-	if (!parse_number(n, out, &is_int))
+	if (!parse_number(n, out, &is_int, NULL))
 		return fail(p, n, "'%s' must be a number", key);
 	return 0;
 }
@@ -193,7 +199,7 @@ static int get_bound(struct parse *p, const yaml_node_t *n, const char *key,
 	if (quoted_number(n))
 		return fail(p, n, "'%s' must be a number, not the string '%s' (drop the quotes)",
 			    key, text(n));
-	if (n->type == YAML_SCALAR_NODE && parse_number(n, &b->v, &b->is_int)) {
+	if (n->type == YAML_SCALAR_NODE && parse_number(n, &b->v, &b->is_int, &b->i)) {
 		b->set = 1;
 		return 0;
 	}
@@ -226,6 +232,11 @@ static int get_list(struct parse *p, const yaml_node_t *n, const char *key, int 
 	n_items = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 	if (!n_items)
 		return fail(p, n, "'%s' must list at least one value", key);
+	/* Aliases let a short file repeat a long list many times. */
+	p->values += n_items;
+	if (p->values > cairn__yaml_max_nodes)
+		return fail(p, n, "more than %zu YAML nodes once aliases are expanded (an alias"
+			    " bomb?)", cairn__yaml_max_nodes);
 	*out = cairn_xcalloc(n_items, sizeof(char *));
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
 		yaml_node_t *v = node(p, *it);
@@ -327,7 +338,8 @@ static int check_item(struct parse *p, const yaml_node_t *n, const yaml_node_t *
 		return fail(p, min_node, "'min' is greater than 'max'");
 	if (counts && ((e->min.set && (!e->min.is_int || e->min.v < 0)) ||
 		       (e->max.set && (!e->max.is_int || e->max.v < 0))))
-		return fail(p, n, "'min' and 'max' must be whole numbers, 0 or more");
+		return fail(p, n, "'min' and 'max' must be whole numbers from 0 to %" PRId64,
+			    INT64_MAX);
 	return 0;
 }
 

@@ -64,7 +64,7 @@ static json_t *bound_json(const struct cairn__bound *b)
 	if (b->is_time)
 		return typed_json(CAIRN_TYPE_DATETIME, b->v);
 	if (b->is_int)
-		return json_integer((json_int_t)b->v);
+		return json_integer((json_int_t)b->i);
 	return real_json(b->v);
 }
 

@@ -33,9 +33,10 @@ const char *cairn__expect_kind_name(enum cairn__expect_kind k);
 /* A bound as written: a number (integer or not) or a date and time. */
 struct cairn__bound {
 	int set;
-	int is_int;       /* written as an integer */
+	int is_int;       /* written as an integer: i holds it exactly */
 	int is_time;      /* written as a date: v is milliseconds since the epoch */
 	double v;
+	int64_t i;
 };
 
 struct cairn__expectation {

@@ -552,6 +552,13 @@ static int load_jsonl(cairn_ctx *ctx, struct builder *b)
 				json_object_foreach(obj, key, v) {
 					int is_new;
 					uint32_t c = cairn_strmap_intern(&names, key, strlen(key), &is_new);
+					if (is_new && c >= CAIRN_CSV_MAX_COLUMNS) {
+						rc = cairn_error(ctx, CAIRN_EPARSE, "'%s' line %llu: more "
+								 "than %d columns, more than cairn reads",
+								 f->name, (unsigned long long)line,
+								 CAIRN_CSV_MAX_COLUMNS);
+						break;
+					}
 					if (is_new) {
 						if (c >= cols_cap) {
 							cols_cap = cols_cap ? cols_cap * 2 : 16;

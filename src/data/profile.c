@@ -268,6 +268,7 @@ struct pcol {
 	struct cattab cats;     /* not over: every value, counted by text */
 	/* over, numeric types, over the finite values */
 	uint64_t n, ninf;       /* finite values folded into mean and m2; infinities */
+	uint64_t nneginf;       /* of which -inf */
 	double mean, m2;        /* running mean and sum of squared deviations */
 	uint64_t bn;            /* values in the current block */
 	double shift, bs1, bs2; /* the block's sums of d - shift and (d - shift)² */
@@ -698,6 +699,7 @@ static void add_number(struct pcol *c, double d, int64_t i, int is_int, size_t l
 		add_finite(c, d);
 	} else {
 		c->ninf++;
+		c->nneginf += d < 0;
 		cairn__hll_add(c->hll, hash_number(d));
 	}
 	if (c->keys == KEY_TEXT)
@@ -916,6 +918,7 @@ static void numbers_to_sketches(struct pcol *c)
 			add_int(c, v[j].i);
 		if (!isfinite(d)) {
 			c->ninf += v[j].count;
+			c->nneginf += d < 0 ? v[j].count : 0;
 			continue;
 		}
 		c->min = d < c->min ? d : c->min;
@@ -1332,6 +1335,7 @@ static void merge_numbers(struct pcol *a, struct pcol *b)
 	a->imin = b->imin < a->imin ? b->imin : a->imin;
 	a->imax = b->imax > a->imax ? b->imax : a->imax;
 	a->ninf += b->ninf;
+	a->nneginf += b->nneginf;
 }
 
 static void merge_col(struct pcol *a, struct pcol *b)
@@ -1397,6 +1401,7 @@ static int is_numeric(enum cairn_type t)
 /* What the numeric summary is made of. */
 struct numstats {
 	uint64_t n, ninf;       /* finite values; infinities */
+	uint64_t nneginf;       /* of which -inf */
 	double min, max, mean, var;
 	int64_t imin, imax;
 	struct cairn__qsummary s;
@@ -1468,9 +1473,10 @@ static void stats_from_counts(const struct pcol *c, struct numstats *st, uint64_
 			st->imin = v[j].i;
 		if (v[j].is_int && v[j].i > st->imax)
 			st->imax = v[j].i;
-		if (!isfinite(v[j].d))
+		if (!isfinite(v[j].d)) {
 			st->ninf += v[j].count;
-		else
+			st->nneginf += v[j].d < 0 ? v[j].count : 0;
+		} else
 			st->n += v[j].count;
 	}
 	m = finite_counts(v, k, &u, &w);
@@ -1505,6 +1511,7 @@ static void stats_from_sketch(struct pcol *c, struct numstats *st)
 	fold_block(c);
 	st->n = c->n;
 	st->ninf = c->ninf;
+	st->nneginf = c->nneginf;
 	st->min = c->min;
 	st->max = c->max;
 	st->imin = c->imin;
@@ -1529,6 +1536,17 @@ static uint64_t scale(uint64_t w, uint64_t total, uint64_t n)
 	if (total == n || !total)
 		return w;
 	return (uint64_t)(((unsigned __int128)w * n + total / 2) / total);
+}
+
+/* min and max are those of the finite values: with infinities in the column,
+ * say which of them the true extremes are. */
+static void add_infinite(json_t *o, const struct numstats *st)
+{
+	if (!st->ninf)
+		return;
+	json_object_set_new(o, "infinite", json_integer((json_int_t)st->ninf));
+	json_object_set_new(o, "min_infinite", json_boolean(st->nneginf > 0));
+	json_object_set_new(o, "max_infinite", json_boolean(st->ninf > st->nneginf));
 }
 
 static void numeric_summary(enum cairn_type type, struct numstats *st, json_t *o)
@@ -1559,8 +1577,7 @@ static void numeric_summary(enum cairn_type type, struct numstats *st, json_t *o
 	if (!n) {
 		json_object_set_new(o, "mean", json_null());
 		json_object_set_new(o, "std", json_null());
-		if (st->ninf)
-			json_object_set_new(o, "infinite", json_integer((json_int_t)st->ninf));
+		add_infinite(o, st);
 		json_object_set_new(o, "percentiles", json_null());
 		json_object_set_new(o, "quantiles", json_null());
 		json_object_set_new(o, "histogram", json_null());
@@ -1568,8 +1585,7 @@ static void numeric_summary(enum cairn_type type, struct numstats *st, json_t *o
 	}
 	json_object_set_new(o, "mean", jreal(st->mean));
 	json_object_set_new(o, "std", n > 1 ? jreal(sqrt(st->var)) : json_null());
-	if (st->ninf)
-		json_object_set_new(o, "infinite", json_integer((json_int_t)st->ninf));
+	add_infinite(o, st);
 
 	pct = json_array();
 	for (int p = 0; p <= 100; p++) {

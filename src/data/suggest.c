@@ -36,6 +36,9 @@ static void column_note(const json_t *c, const char *name, const char *type, jso
 	cairn_buf_addf(out, ", %s%lld distinct",
 		       json_is_true(json_object_get(c, "distinct_approx")) ? "~" : "",
 		       (long long)json_integer_value(json_object_get(c, "distinct")));
+	if (json_integer_value(json_object_get(c, "infinite")))
+		cairn_buf_addf(out, ", %lld infinite",
+			       (long long)json_integer_value(json_object_get(c, "infinite")));
 	if (json_is_number(mean) && strcmp(type, "datetime")) {
 		cairn_buf_addf(out, ", mean %.6g", json_number_value(mean));
 		if (json_is_number(std))
@@ -83,12 +86,23 @@ static void suggest_column(const json_t *c, json_int_t rows, const struct cairn_
 		int time = !strcmp(type, "datetime");
 		const json_t *min = json_object_get(c, time ? "min_time" : "min");
 		const json_t *max = json_object_get(c, time ? "max_time" : "max");
-		if ((json_is_number(min) || json_is_string(min)) &&
-		    (json_is_number(max) || json_is_string(max)))
-			add(exps, notes, json_pack("{s:s, s:s, s:O, s:O}", "expect", "between",
-						   "column", name, "min", min, "max", max), NULL);
+		/* min and max are the finite extremes: -inf or inf in the column
+		 * leave that side open, or the data would fail its own suite. */
+		int has_min = (json_is_number(min) || json_is_string(min)) &&
+			      !json_is_true(json_object_get(c, "min_infinite"));
+		int has_max = (json_is_number(max) || json_is_string(max)) &&
+			      !json_is_true(json_object_get(c, "max_infinite"));
+		if (has_min || has_max) {
+			e = json_pack("{s:s, s:s}", "expect", "between", "column", name);
+			if (has_min)
+				json_object_set(e, "min", (json_t *)min);
+			if (has_max)
+				json_object_set(e, "max", (json_t *)max);
+			add(exps, notes, e, NULL);
+		}
 	}
-	if (!strcmp(type, "string") && distinct_exact && json_is_array(top) &&
+	/* A set of values needs values: not for a column of nulls only. */
+	if (!strcmp(type, "string") && distinct_exact && json_is_array(top) && distinct > 0 &&
 	    (size_t)distinct <= o->max_categories && distinct * 2 <= count &&
 	    !json_is_true(json_object_get(c, "top_approx")) &&
 	    json_integer_value(json_object_get(c, "other_count")) == 0) {

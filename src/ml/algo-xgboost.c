@@ -31,7 +31,9 @@
 #include "core/fs.h"
 #include "ml/algorithms.h"
 #include "ml/learner.h"
+#include "ml/ubjson.h"
 #include "ml/xgb-loader.h"
+#include "ml/xgb-validate.h"
 #include "ml/xgb.h"
 
 #define MODEL_FILE "model.json"
@@ -160,6 +162,55 @@ static int looks_like_model(const cairn_buf *b)
 	return 0;
 }
 
+/* 1 for JSON text, 0 for UBJSON: both start with '{', then JSON has a key
+ * in quotes (or '}'), UBJSON a length's type marker. */
+static int is_json_text(const cairn_buf *b)
+{
+	size_t i = 0;
+
+	while (i < b->len && b->buf[i] && strchr(" \t\r\n", b->buf[i]))
+		i++;
+	for (i++; i < b->len && b->buf[i] && strchr(" \t\r\n", b->buf[i]); i++)
+		;
+	return i < b->len && (b->buf[i] == '"' || b->buf[i] == '}');
+}
+
+/*
+ * Checks the model in b before libxgboost predicts with it (ml/xgb-validate.h).
+ * JSON and UBJSON are read and checked before libxgboost sees them, since
+ * its reader of them trusts the arrays; the older binary format, which
+ * libxgboost reads as fixed-size records, is loaded into booster first and
+ * checked as the JSON libxgboost saves from it.
+ */
+static int check_model(cairn_ctx *ctx, const struct cairn__xgb_api *api, const char *path,
+		       const cairn_buf *b, BoosterHandle booster, int *loaded)
+{
+	json_t *doc = NULL;
+	int rc;
+
+	*loaded = 0;
+	if (b->len >= 4 && !memcmp(b->buf, "binf", 4)) {
+		const char *text;
+		bst_ulong len;
+		if (api->booster_load_model_from_buffer(booster, b->buf, b->len))
+			return cairn__xgb_error(ctx, api, CAIRN_EPARSE, "cannot load xgboost model"
+						" '%s'", path);
+		*loaded = 1;
+		if (api->booster_save_model_to_buffer(booster, "{\"format\": \"json\"}", &len,
+						      &text))
+			return cairn__xgb_error(ctx, api, CAIRN_EPARSE, "cannot read xgboost model"
+						" '%s'", path);
+		rc = cairn__xgb_json_load(ctx, path, text, len, &doc);
+	} else if (is_json_text(b))
+		rc = cairn__xgb_json_load(ctx, path, b->buf, b->len, &doc);
+	else
+		rc = cairn__ubjson_load(ctx, path, b->buf, b->len, &doc);
+	if (!rc)
+		rc = cairn__xgb_validate(ctx, path, doc);
+	json_decref(doc);
+	return rc;
+}
+
 /* Loads the model file at path into a new booster, checked and described. */
 static int load_file(cairn_ctx *ctx, const struct cairn__xgb_api *api, const char *path,
 		     struct xgb_model **out)
@@ -167,7 +218,7 @@ static int load_file(cairn_ctx *ctx, const struct cairn__xgb_api *api, const cha
 	cairn_buf b = CAIRN_BUF_INIT;
 	BoosterHandle booster = NULL;
 	struct xgb_model *m = NULL;
-	int rc;
+	int rc, loaded;
 
 	*out = NULL;
 	if ((rc = cairn_read_file(ctx, path, &b)))
@@ -182,7 +233,9 @@ static int load_file(cairn_ctx *ctx, const struct cairn__xgb_api *api, const cha
 		goto out;
 	}
 	m = model_new(api, booster);
-	if (api->booster_load_model_from_buffer(booster, b.buf, b.len)) {
+	if ((rc = check_model(ctx, api, path, &b, booster, &loaded)))
+		goto out;
+	if (!loaded && api->booster_load_model_from_buffer(booster, b.buf, b.len)) {
 		rc = cairn__xgb_error(ctx, api, CAIRN_EPARSE, "cannot load xgboost model '%s'",
 				      path);
 		goto out;

@@ -308,6 +308,13 @@ int cairn_model_open(cairn_ctx *ctx, const char *ref, cairn_model **out)
 		rc = cairn_model_load(ctx, ref, out);
 		goto out;
 	}
+	/* A path (no run id starts so) names a directory only. */
+	if (*ref == '/' || !strncmp(ref, "./", 2) || !strncmp(ref, "../", 3)) {
+		rc = stat(ref, &st) ? cairn_error_errno(ctx, "no model package '%s'", ref)
+				    : cairn_error(ctx, CAIRN_ENOTFOUND, "no model package '%s':"
+						  " it holds no MLmodel", ref);
+		goto out;
+	}
 	/* RUN or RUN/PATH: the package logged by a run. */
 	cairn_buf_add(&run, ref, slash ? (size_t)(slash - ref) : strlen(ref));
 	if ((rc = cairn_make_temp_dir(ctx, "cairn-model", &tmp))) {

@@ -32,9 +32,11 @@ struct cairn__xgb_info {
 
 /*
  * Reads a model file in any format XGBoost 1.7 reads: JSON (model.json),
- * UBJSON (model.ubj) or its older binary format. A malformed file is
- * CAIRN_EPARSE naming it, an unsupported objective CAIRN_EINVAL. *model is
- * set on success only.
+ * UBJSON (model.ubj) or its older binary format, checked before libxgboost
+ * predicts with it (ml/xgb-validate.h). A malformed file is CAIRN_EPARSE
+ * naming it, a damaged model (a tree that would crash libxgboost, loop or
+ * predict garbage) CAIRN_ECORRUPT naming the tree and node, an unsupported
+ * objective CAIRN_EINVAL. *model is set on success only.
  */
 int cairn__xgb_load_file(cairn_ctx *ctx, const char *path, void **model);
 /* Describes a model returned by cairn__xgb_load_file() or a fit; the strings

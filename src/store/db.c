@@ -3,6 +3,7 @@
  * chosen by the database's target; see src/store/db.h and db-driver.h. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
 #include "cairn/id.h"
@@ -372,6 +373,24 @@ static void close_ctx_db(void *db)
 	cairn__db_close(db);
 }
 
+/*
+ * init writes the config only after the store holds its schema, so in a
+ * configured workspace a 0-byte cairn.db has lost its records (truncated,
+ * or a copy that went wrong). SQLite would take it for a new database and
+ * quietly start an empty workspace over the objects.
+ */
+static int check_not_empty(cairn_ctx *ctx, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) || !S_ISREG(st.st_mode) || st.st_size)
+		return 0;
+	return cairn_error(ctx, CAIRN_ECORRUPT, "metadata store '%s' is empty (0 bytes): its "
+			   "records are lost; restore it from a backup (the objects in '%s/objects'"
+			   " are intact), or move it and '%s/config' aside and run 'cairn init' to"
+			   " start an empty workspace", path, ctx->dir, ctx->dir);
+}
+
 int cairn__ctx_db(cairn_ctx *ctx, cairn__db **db)
 {
 	int rc;
@@ -382,7 +401,9 @@ int cairn__ctx_db(cairn_ctx *ctx, cairn__db **db)
 		if ((rc = cairn__ctx_need_workspace(ctx)))
 			return rc;
 		cairn_buf_addf(&path, "%s/cairn.db", ctx->dir);
-		rc = cairn__db_open(ctx, path.buf, 0, &opened);
+		rc = check_not_empty(ctx, path.buf);
+		if (!rc)
+			rc = cairn__db_open(ctx, path.buf, 0, &opened);
 		cairn_buf_release(&path);
 		if (rc)
 			return rc;

@@ -418,7 +418,7 @@ static void test_expect_parse_errors(void)
 		    "'suite.yml' line 3 column 44: expectation 1 (column_type): 'type' must be integer, "
 		    "float, numeric, boolean, datetime or string, not 'text'");
 	parse_fails("suite: s\nexpectations:\n  - {expect: row_count_between, min: -1}\n",
-		    "'suite.yml' line 3 column 5: expectation 1 (row_count_between): 'min' and 'max' must be whole numbers, 0 or more");
+		    "'suite.yml' line 3 column 5: expectation 1 (row_count_between): 'min' and 'max' must be whole numbers from 0 to 9223372036854775807");
 	parse_fails("suite: s\nexpectations:\n  - {column: a}\n",
 		    "'suite.yml' line 3 column 5: expectation 1: missing 'expect' (the expectation type)");
 	parse_fails("suite: s\nexpectations:\n  - not_null\n",

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
@@ -11,6 +12,8 @@
 #include "core/fs.h"
 #include "core/json.h"
 #include "ml/learner.h"
+#include "ml/ubjson.h"
+#include "ml/xgb-validate.h"
 #include "ml/xgb.h"
 #include "tests/unit/suites.h"
 
@@ -624,7 +627,98 @@ static void test_xgboost_load_errors(void)
 	cairn_ctx_free(ctx);
 }
 
+/* A one-tree model: the root splits feature @F at @T, its children are @LEFT
+ * and 2, the leaves @L1 and 0.25. */
+static const char tiny_model[] =
+	"{\"learner\": {\"learner_model_param\": {\"base_score\": \"5E-1\", \"num_class\": \"0\","
+	" \"num_feature\": \"2\", \"num_target\": \"1\"}, \"gradient_booster\": {\"name\":"
+	" \"gbtree\", \"model\": {\"gbtree_model_param\": {\"num_trees\": \"1\"}, \"tree_info\":"
+	" [0], \"trees\": [{\"id\": 0, \"tree_param\": {\"num_nodes\": \"3\"},"
+	" \"left_children\": [@LEFT, -1, -1], \"right_children\": [2, -1, -1], \"parents\":"
+	" [2147483647, 0, 0], \"split_indices\": [@F, 0, 0], \"split_conditions\": [@T, @L1, 0.25],"
+	" \"default_left\": [1, 0, 0], \"base_weights\": [0, 1, 2], \"loss_changes\": [1, 0, 0],"
+	" \"sum_hessian\": [3, 1, 2], \"split_type\": [0, 0, 0]}]}}}}";
+
+/* Validates tiny_model with its placeholders replaced. */
+static int validate_tiny(cairn_ctx *ctx, const char *left, const char *f, const char *t,
+			 const char *l1)
+{
+	const char *names[] = { "@LEFT", "@F", "@T", "@L1" };
+	const char *values[] = { left, f, t, l1 };
+	cairn_buf b = CAIRN_BUF_INIT;
+	json_t *doc = NULL;
+	int rc;
+
+	for (const char *p = tiny_model; *p;) {
+		size_t k = 0;
+		while (*p == '@' && strncmp(p, names[k], strlen(names[k])))
+			k++;
+		if (*p == '@') {
+			cairn_buf_adds(&b, values[k]);
+			p += strlen(names[k]);
+		} else
+			cairn_buf_addch(&b, *p++);
+	}
+	rc = cairn__xgb_json_load(ctx, "m.json", b.buf, b.len, &doc);
+	if (!rc)
+		rc = cairn__xgb_validate(ctx, "m.json", doc);
+	json_decref(doc);
+	cairn_buf_release(&b);
+	return rc;
+}
+
+static void test_xgboost_validate(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+
+	CHECK_OK(ctx, validate_tiny(ctx, "1", "1", "0.5", "-0.25"));
+	CHECK_ERR(ctx, validate_tiny(ctx, "1", "2", "0.5", "-0.25"), CAIRN_ECORRUPT,
+		  "'m.json': tree 0 node 0: split feature 2 is beyond the model's 2 features");
+	CHECK_ERR(ctx, validate_tiny(ctx, "3", "0", "0.5", "-0.25"), CAIRN_ECORRUPT,
+		  "tree 0 node 0: left child 3 is not a node (the tree has 3)");
+	CHECK_ERR(ctx, validate_tiny(ctx, "2", "0", "0.5", "-0.25"), CAIRN_ECORRUPT,
+		  "tree 0 node 0: right child 2 is not a node");
+	CHECK_ERR(ctx, validate_tiny(ctx, "1", "0", "Infinity", "-0.25"), CAIRN_ECORRUPT,
+		  "tree 0 node 0: the split threshold is not a finite number");
+	CHECK_ERR(ctx, validate_tiny(ctx, "1", "0", "1e999", "-0.25"), CAIRN_ECORRUPT,
+		  "tree 0 node 0: the split threshold is not a finite number");
+	CHECK_ERR(ctx, validate_tiny(ctx, "1", "0", "0.5", "NaN"), CAIRN_ECORRUPT,
+		  "tree 0 node 1: the leaf value is not a finite number");
+	CHECK_ERR(ctx, validate_tiny(ctx, "1", "0", "0.5", "\"NaN\""), CAIRN_ECORRUPT,
+		  "tree 0 node 1: the leaf value is not a finite number");
+	cairn_ctx_free(ctx);
+}
+
+static void test_ubjson_reader(void)
+{
+	/* {"a": [$d#2 1.5 -2], "s": "hi", "i": -3} */
+	static const unsigned char ok[] = {
+		'{', 'i', 1, 'a', '[', '$', 'd', '#', 'i', 2, 0x3f, 0xc0, 0, 0, 0xc0, 0, 0, 0,
+		'i', 1, 's', 'S', 'i', 2, 'h', 'i', 'i', 1, 'i', 'i', 0xfd, '}'
+	};
+	static const unsigned char huge_count[] = { '[', '$', 'l', '#', 'L', 0x7f, 0xff, 0xff,
+						    0xff, 0xff, 0xff, 0xff, 0xff };
+	cairn_ctx *ctx = cairn_ctx_new();
+	json_t *v = NULL;
+
+	CHECK_OK(ctx, cairn__ubjson_load(ctx, "x.ubj", ok, sizeof(ok), &v));
+	CHECK(json_real_value(json_array_get(json_object_get(v, "a"), 0)) == 1.5);
+	CHECK(json_real_value(json_array_get(json_object_get(v, "a"), 1)) == -2);
+	CHECK_STR(json_string_value(json_object_get(v, "s")), "hi");
+	CHECK_INT(json_integer_value(json_object_get(v, "i")), ==, -3);
+	json_decref(v);
+	v = NULL;
+	CHECK_ERR(ctx, cairn__ubjson_load(ctx, "x.ubj", huge_count, sizeof(huge_count), &v),
+		  CAIRN_EPARSE, "'x.ubj' (UBJSON) at byte 4: a length or count larger than the data left");
+	CHECK_ERR(ctx, cairn__ubjson_load(ctx, "x.ubj", ok, sizeof(ok) - 1, &v), CAIRN_EPARSE,
+		  "the data ends early");
+	CHECK(v == NULL);
+	cairn_ctx_free(ctx);
+}
+
 const struct unit_test xgboost_tests[] = {
+	{ "xgboost_validate", test_xgboost_validate },
+	{ "ubjson_reader", test_ubjson_reader },
 	{ "xgboost_binary", test_xgboost_binary },
 	{ "xgboost_iris", test_xgboost_iris },
 	{ "xgboost_regression", test_xgboost_regression },
