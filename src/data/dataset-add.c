@@ -439,7 +439,8 @@ static int safe_relative(const char *p)
 }
 
 int cairn_dataset_checkout(cairn_ctx *ctx, const struct cairn_dataset_version *v,
-			   const char *path, const enum cairn_link_type *types, int ntypes)
+			   const char *path, const enum cairn_link_type *types, int ntypes,
+			   unsigned flags)
 {
 	cairn_buf mpath = CAIRN_BUF_INIT, dest = CAIRN_BUF_INIT;
 	json_t *manifest = NULL, *files, *e;
@@ -447,7 +448,7 @@ int cairn_dataset_checkout(cairn_ctx *ctx, const struct cairn_dataset_version *v
 	int rc;
 
 	if (strcmp(v->kind, "dir"))
-		return cairn_object_checkout(ctx, v->hash, path, types, ntypes, NULL);
+		return cairn_object_checkout(ctx, v->hash, path, types, ntypes, flags, NULL);
 	cairn_object_path(ctx, v->hash, &mpath);
 	if ((rc = cairn_json_load_file(ctx, mpath.buf, &manifest)))
 		goto out;
@@ -470,7 +471,7 @@ int cairn_dataset_checkout(cairn_ctx *ctx, const struct cairn_dataset_version *v
 			if (rc)
 				goto out;
 		}
-		if ((rc = cairn_object_checkout(ctx, hash, dest.buf, types, ntypes, NULL)))
+		if ((rc = cairn_object_checkout(ctx, hash, dest.buf, types, ntypes, flags, NULL)))
 			goto out;
 	}
 out:

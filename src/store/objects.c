@@ -524,7 +524,10 @@ int cairn__object_open(cairn_ctx *ctx, const char *hash, cairn_buf *path, int *f
 
 /* Copies in to out from the start to the end: copy_file_range() where the
  * kernel can (no trip through user space), else read and write. */
-int cairn__copy_fd(int in, int out)
+/* Copies of 64 MiB at most, so that a cancel is noticed between two. */
+#define COPY_STEP ((size_t)64 << 20)
+
+int cairn__copy_fd(cairn_ctx *ctx, int in, int out)
 {
 	char *chunk = NULL;
 	off_t off = 0;
@@ -532,7 +535,11 @@ int cairn__copy_fd(int in, int out)
 	int rc = 0;
 
 	for (;;) {
-		n = copy_file_range(in, &off, out, NULL, (size_t)1 << 30, 0);
+		if (cairn_ctx_cancelled(ctx)) {
+			errno = ECANCELED;
+			return -1;
+		}
+		n = copy_file_range(in, &off, out, NULL, COPY_STEP, 0);
 		if (n == 0)
 			return 0;
 		if (n < 0) {
@@ -545,11 +552,17 @@ int cairn__copy_fd(int in, int out)
 		}
 	}
 	chunk = cairn_xmalloc(CHUNK);
-	while ((n = cairn_read_full(in, chunk, CHUNK)) > 0)
+	while ((n = cairn_read_full(in, chunk, CHUNK)) > 0) {
+		if (cairn_ctx_cancelled(ctx)) {
+			errno = ECANCELED;
+			rc = -1;
+			break;
+		}
 		if (cairn_write_full(out, chunk, (size_t)n) < 0) {
 			rc = -1;
 			break;
 		}
+	}
 	if (n < 0)
 		rc = -1;
 	free(chunk);
