@@ -100,6 +100,7 @@ int cmd_init(int argc, char **argv);
 int cmd_models(int argc, char **argv);
 int cmd_object(int argc, char **argv);
 int cmd_fsck(int argc, char **argv);
+int cmd_gc(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_data(int argc, char **argv);

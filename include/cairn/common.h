@@ -29,8 +29,9 @@
 
 /* For the functions that write a file at a caller's path (flags): replace a
  * file that exists. Without it they fail with CAIRN_EEXIST. Whatever the
- * flags, they refuse a destination that is not a regular file (nor a link to
- * one) and one inside the workspace's .cairn; docs/outputs.md. */
+ * flags, they refuse a destination that is not a regular file (a symbolic
+ * link included, but for a checkout's link into the store) and one inside
+ * the workspace's .cairn; docs/outputs.md. */
 #define CAIRN_OUTPUT_FORCE 1u
 
 #endif

@@ -82,10 +82,9 @@ int cairn_workspace_link_types(cairn_ctx *ctx, enum cairn_link_type types[CAIRN_
  * the type that was used (may be NULL). dest's directory must exist. An
  * existing dest is replaced only with CAIRN_OUTPUT_FORCE in flags
  * (CAIRN_EEXIST otherwise); a dest that is not a regular file, or is inside
- * the workspace's .cairn, is refused (CAIRN_EINVAL); a symbolic link at dest
- * is written through to the regular file it leads to, except a link into
- * the object store (an earlier checkout's), which is replaced
- * (docs/outputs.md). Cancelling ctx stops a copy and removes its temporary
+ * the workspace's .cairn, is refused (CAIRN_EINVAL); so is a symbolic link
+ * at dest, unless it leads into the object store (an earlier checkout's):
+ * that link is replaced, never followed (docs/outputs.md). Cancelling ctx stops a copy and removes its temporary
  * file (CAIRN_EINTERRUPTED). Hard and symbolic links share the stored,
  * read-only file: editing such a dest in place would corrupt the store.
  */

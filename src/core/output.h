@@ -6,11 +6,11 @@
  * The policy (docs/outputs.md):
  * - the destination must be absent or a regular file; a directory, device,
  *   FIFO, socket or anything else is refused (CAIRN_EINVAL);
- * - a symbolic link is written through when it leads to a regular file (the
- *   file it leads to is replaced and the link stays); a link into the
+ * - a symbolic link is never written through: one that leads into the
  *   protected directory (a checkout's link into the object store) is itself
- *   replaced; any other link (dangling, to a device, to /proc/self/fd/1) is
- *   refused;
+ *   replaced (with force, as any existing file), its target untouched; any
+ *   other link (to a file, dangling, to a device, /proc/self/fd/1) is
+ *   refused (CAIRN_EINVAL);
  * - nothing is written inside the protected directory (the workspace's
  *   .cairn), compared by device and inode, not by name;
  * - an existing file is replaced only with force (CAIRN_EEXIST otherwise,
@@ -46,7 +46,7 @@ struct cairn__output_opts {
 void cairn__output_opts_init(cairn_ctx *ctx, struct cairn__output_opts *o, int force);
 
 struct cairn__output {
-	cairn_buf target; /* the file replaced (a written-through link's file) */
+	cairn_buf target; /* the file written (dest) */
 	cairn_buf tmp;    /* the temporary file beside it */
 	int fd;           /* open on tmp after cairn__output_create, else -1 */
 	int force;

@@ -75,7 +75,7 @@ test_expect_success 'the default comes from the workspace setting link_types' '
 	sed -i "s/\"teleport\"/\"reflink,copy\"/" .cairn/config
 '
 
-test_expect_success 'dest is replaced atomically with --force; a link to nothing never' '
+test_expect_success 'dest is replaced atomically with --force; a link of the user never' '
 	echo old >out.replace &&
 	test_expect_code 1 cairn object get --link copy "$(cat hash)" out.replace &&
 	test "$(cat out.replace)" = old &&
@@ -83,7 +83,7 @@ test_expect_success 'dest is replaced atomically with --force; a link to nothing
 	cmp data out.replace &&
 	ln -sf /nonexistent/elsewhere out.link &&
 	test_expect_code 2 cairn object get --force --link copy "$(cat hash)" out.link 2>err &&
-	test_grep "symbolic link to nothing" err &&
+	test_grep "out.link.: it is a symbolic link, which cairn neither follows nor replaces" err &&
 	test -L out.link &&
 	cairn object get --force --link copy "$(cat hash)" out.sym &&
 	test ! -L out.sym &&
