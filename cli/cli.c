@@ -101,13 +101,9 @@ int cli_fail_output(cairn_ctx *ctx, int rc)
 int cli_output_check(cairn_ctx *ctx, const char *path, int force)
 {
 	struct cairn__output_opts o;
-	struct cairn__output out;
-	int rc;
 
 	cairn__output_opts_init(ctx, &o, force);
-	if (!(rc = cairn__output_begin(ctx, &out, path, &o)))
-		cairn__output_abort(&out);
-	return rc;
+	return cairn__output_check(ctx, path, &o);
 }
 
 int cli_output_write(cairn_ctx *ctx, const char *path, const void *data, size_t len,

@@ -70,8 +70,8 @@ static int within(const char *dir, const struct stat *protect)
 	return found;
 }
 
-/* 1 when path (which need not exist) would be inside protect; -1 with errno
- * when its directory cannot be resolved. */
+/* 1 when path (which need not exist, nor its directory) would be inside
+ * protect; -1 with errno when no ancestor of it can be resolved. */
 static int inside_protected(const char *path, const struct stat *protect)
 {
 	cairn_buf dir = CAIRN_BUF_INIT;
@@ -79,7 +79,16 @@ static int inside_protected(const char *path, const struct stat *protect)
 	int in;
 
 	dir_part(path, &dir);
-	real = realpath(dir.buf, NULL);
+	/* A directory still to be made is inside whatever its nearest existing
+	 * ancestor is inside. */
+	while (!(real = realpath(dir.buf, NULL)) && errno == ENOENT && strcmp(dir.buf, ".") &&
+	       strcmp(dir.buf, "/")) {
+		cairn_buf tmp = CAIRN_BUF_INIT;
+		dir_part(dir.buf, &tmp);
+		cairn_buf_reset(&dir);
+		cairn_buf_adds(&dir, tmp.buf);
+		cairn_buf_release(&tmp);
+	}
 	cairn_buf_release(&dir);
 	if (!real)
 		return -1;
@@ -266,6 +275,16 @@ int cairn__output_commit(cairn_ctx *ctx, struct cairn__output *out)
 out:
 	cairn_buf_release(&dir);
 	cairn__output_abort(out);
+	return rc;
+}
+
+int cairn__output_check(cairn_ctx *ctx, const char *dest, const struct cairn__output_opts *o)
+{
+	struct cairn__output out;
+	int rc;
+
+	if (!(rc = cairn__output_begin(ctx, &out, dest, o)))
+		cairn__output_abort(&out);
 	return rc;
 }
 

@@ -73,6 +73,10 @@ int cairn__output_commit(cairn_ctx *ctx, struct cairn__output *out);
 /* Removes the temporary file and releases out (no-op after a commit). */
 void cairn__output_abort(struct cairn__output *out);
 
+/* Checks dest as cairn__output_begin does, and creates nothing: for a
+ * writer of several files to refuse before it writes any. dest's directory
+ * need not exist yet. */
+int cairn__output_check(cairn_ctx *ctx, const char *dest, const struct cairn__output_opts *o);
 /* The whole cycle for content in memory. */
 int cairn__output_write(cairn_ctx *ctx, const char *dest, const void *data, size_t len,
 			const struct cairn__output_opts *o);

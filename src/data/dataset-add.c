@@ -15,6 +15,7 @@
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/output.h"
 #include "data/dataset-internal.h"
 #include "data/record.h"
 #include "store/db.h"
@@ -443,6 +444,7 @@ int cairn_dataset_checkout(cairn_ctx *ctx, const struct cairn_dataset_version *v
 			   unsigned flags)
 {
 	cairn_buf mpath = CAIRN_BUF_INIT, dest = CAIRN_BUF_INIT;
+	struct cairn__output_opts o;
 	json_t *manifest = NULL, *files, *e;
 	size_t i;
 	int rc;
@@ -453,26 +455,35 @@ int cairn_dataset_checkout(cairn_ctx *ctx, const struct cairn_dataset_version *v
 	if ((rc = cairn_json_load_file(ctx, mpath.buf, &manifest)))
 		goto out;
 	files = json_object_get(manifest, "files");
-	json_array_foreach(files, i, e) {
-		const char *rel = json_string_value(json_object_get(e, "path"));
-		const char *hash = json_string_value(json_object_get(e, "hash"));
-		char *slash;
-		if (!rel || !hash || !safe_relative(rel) || !cairn_is_sha256_hex(hash)) {
-			rc = cairn_error(ctx, CAIRN_ECORRUPT, "the manifest of %s@%lld has a bad entry %zu",
-					 v->name, (long long)v->version, i);
-			goto out;
-		}
-		cairn_path_join(&dest, path, rel);
-		slash = strrchr(dest.buf, '/');
-		if (slash) {
-			*slash = '\0';
-			rc = cairn_mkdir_p(ctx, dest.buf, 0777);
-			*slash = '/';
-			if (rc)
+	/* Every destination is checked before the first file is written. */
+	cairn__output_opts_init(ctx, &o, !!(flags & CAIRN_OUTPUT_FORCE));
+	for (int pass = 0; pass < 2; pass++) {
+		json_array_foreach(files, i, e) {
+			const char *rel = json_string_value(json_object_get(e, "path"));
+			const char *hash = json_string_value(json_object_get(e, "hash"));
+			char *slash;
+			if (!rel || !hash || !safe_relative(rel) || !cairn_is_sha256_hex(hash)) {
+				rc = cairn_error(ctx, CAIRN_ECORRUPT, "the manifest of %s@%lld has a bad entry %zu",
+						 v->name, (long long)v->version, i);
+				goto out;
+			}
+			cairn_path_join(&dest, path, rel);
+			if (!pass) {
+				if ((rc = cairn__output_check(ctx, dest.buf, &o)))
+					goto out;
+				continue;
+			}
+			slash = strrchr(dest.buf, '/');
+			if (slash) {
+				*slash = '\0';
+				rc = cairn_mkdir_p(ctx, dest.buf, 0777);
+				*slash = '/';
+				if (rc)
+					goto out;
+			}
+			if ((rc = cairn_object_checkout(ctx, hash, dest.buf, types, ntypes, flags, NULL)))
 				goto out;
 		}
-		if ((rc = cairn_object_checkout(ctx, hash, dest.buf, types, ntypes, flags, NULL)))
-			goto out;
 	}
 out:
 	json_decref(manifest);

@@ -35,13 +35,11 @@ static int write_plot(cairn_ctx *ctx, const char *dir, const char *name, const c
 static int check_plots(cairn_ctx *ctx, const char *dir, const struct cairn__output_opts *o)
 {
 	cairn_buf path = CAIRN_BUF_INIT;
-	struct cairn__output out;
 	int rc = 0;
 
 	for (size_t i = 0; i < sizeof(plot_names) / sizeof(plot_names[0]) && !rc; i++) {
 		cairn_path_join(&path, dir, plot_names[i]);
-		if (!(rc = cairn__output_begin(ctx, &out, path.buf, o)))
-			cairn__output_abort(&out);
+		rc = cairn__output_check(ctx, path.buf, o);
 	}
 	cairn_buf_release(&path);
 	return rc;

@@ -9,6 +9,7 @@
 #include "core/ctx-internal.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/output.h"
 #include "data/dataset-internal.h"
 #include "track/run-internal.h"
 
@@ -175,6 +176,7 @@ int cairn_run_get_artifact(cairn_ctx *ctx, const char *ref, const char *path, co
 	cairn_buf target = CAIRN_BUF_INIT, p = CAIRN_BUF_INIT;
 	cairn__db *db;
 	int64_t seq;
+	struct cairn__output_opts o;
 	json_t *files = NULL;
 	size_t i, plen;
 	int rc;
@@ -199,15 +201,20 @@ int cairn_run_get_artifact(cairn_ctx *ctx, const char *ref, const char *path, co
 		const char *base = strrchr(p.buf, '/');
 		dest = base ? base + 1 : p.buf;
 	}
-	for (i = 0; i < json_array_size(files) && !rc; i++) {
-		const char *apath = json_string_value(json_array_get(json_array_get(files, i), 0));
-		const char *hash = json_string_value(json_array_get(json_array_get(files, i), 1));
-		cairn_buf_reset(&target);
-		if (strlen(apath) == plen)      /* the path is a file */
-			cairn_buf_adds(&target, dest);
-		else
-			cairn_path_join(&target, dest, apath + plen + 1);
-		rc = write_artifact(ctx, hash, target.buf, flags);
+	/* Every destination is checked before the first file is written. */
+	cairn__output_opts_init(ctx, &o, !!(flags & CAIRN_OUTPUT_FORCE));
+	for (int pass = 0; pass < 2 && !rc; pass++) {
+		for (i = 0; i < json_array_size(files) && !rc; i++) {
+			const char *apath = json_string_value(json_array_get(json_array_get(files, i), 0));
+			const char *hash = json_string_value(json_array_get(json_array_get(files, i), 1));
+			cairn_buf_reset(&target);
+			if (strlen(apath) == plen)      /* the path is a file */
+				cairn_buf_adds(&target, dest);
+			else
+				cairn_path_join(&target, dest, apath + plen + 1);
+			rc = pass ? write_artifact(ctx, hash, target.buf, flags) :
+				    cairn__output_check(ctx, target.buf, &o);
+		}
 	}
 out:
 	json_decref(files);
