@@ -40,7 +40,7 @@ static void on_removed(const char *kind, const char *what, uint64_t size, void *
 	if (o->json) {
 		json_array_append_new(o->items, json_pack("{s:s, s:s, s:I}", "kind", kind,
 							  !strcmp(kind, "object") ? "hash" : "path",
-							  what, (json_int_t)size));
+							  what, "size", (json_int_t)size));
 		return;
 	}
 	printf("%s %s %s (%llu bytes)\n", o->dry_run ? "would remove" : "removed", kind, what,
