@@ -136,35 +136,12 @@ static int is_stale(const struct temps *t, const struct stat *st)
 	return S_ISREG(st->st_mode) && st->st_mtime < t->cutoff;
 }
 
-/* Every regular file under dir (.cairn/tmp holds nothing but temporaries). */
-static int all_files(struct temps *t, cairn_buf *dir, int depth)
-{
-	size_t len = dir->len;
-	struct dirent *e;
-	struct stat st;
-	int rc = 0;
-	DIR *d;
-
-	if (depth > MAX_DEPTH || !(d = opendir(dir->buf)))
-		return 0;
-	while (!rc && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		cairn_buf_addf(dir, "/%s", e->d_name);
-		if (lstat(dir->buf, &st) == 0) {
-			if (S_ISDIR(st.st_mode))
-				rc = all_files(t, dir, depth + 1);
-			else if (is_stale(t, &st))
-				rc = t->fn(dir->buf, &st, t->arg);
-		}
-		cairn_buf_setlen(dir, len);
-	}
-	closedir(d);
-	return rc;
-}
-
-/* The ".NAME.cairn-tmp-ID" files under dir, past .cairn and .git. */
-static int tree_temps(struct temps *t, cairn_buf *dir, int depth)
+/*
+ * The stale temporary files under dir: with all, every regular file
+ * (.cairn/tmp holds nothing but temporaries); else the ".NAME.cairn-tmp-ID"
+ * files, past .cairn and .git.
+ */
+static int walk_temps(struct temps *t, cairn_buf *dir, int all, int depth)
 {
 	size_t len = dir->len;
 	struct dirent *e;
@@ -176,14 +153,14 @@ static int tree_temps(struct temps *t, cairn_buf *dir, int depth)
 		return 0;
 	while (!rc && (e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-		    !strcmp(e->d_name, ".git"))
+		    (!all && !strcmp(e->d_name, ".git")))
 			continue;
 		cairn_buf_addf(dir, "/%s", e->d_name);
 		if (lstat(dir->buf, &st) == 0) {
 			if (S_ISDIR(st.st_mode)) {
-				if (st.st_dev != t->skip.st_dev || st.st_ino != t->skip.st_ino)
-					rc = tree_temps(t, dir, depth + 1);
-			} else if (cairn__output_is_tmp_name(e->d_name) && is_stale(t, &st)) {
+				if (all || st.st_dev != t->skip.st_dev || st.st_ino != t->skip.st_ino)
+					rc = walk_temps(t, dir, all, depth + 1);
+			} else if ((all || cairn__output_is_tmp_name(e->d_name)) && is_stale(t, &st)) {
 				rc = t->fn(dir->buf, &st, t->arg);
 			}
 		}
@@ -208,7 +185,7 @@ int cairn__store_stale_temps(cairn_ctx *ctx, int64_t cutoff, cairn__gc_temp_fn *
 	if (stat(ctx->dir, &t.skip) < 0)
 		return cairn_error_errno(ctx, "cannot read directory '%s'", ctx->dir);
 	cairn_buf_addf(&dir, "%s/tmp", ctx->dir);
-	rc = all_files(&t, &dir, 0);
+	rc = walk_temps(&t, &dir, 1, 0);
 	cairn__objects_dir(ctx, &dir);
 	if (!rc && (d = opendir(dir.buf))) {
 		size_t len = dir.len;
@@ -225,7 +202,7 @@ int cairn__store_stale_temps(cairn_ctx *ctx, int64_t cutoff, cairn__gc_temp_fn *
 	cairn_buf_reset(&dir);
 	cairn_buf_adds(&dir, ctx->root);
 	if (!rc)
-		rc = tree_temps(&t, &dir, 0);
+		rc = walk_temps(&t, &dir, 0, 0);
 	cairn_buf_release(&dir);
 	return rc;
 }

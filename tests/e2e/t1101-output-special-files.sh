@@ -3,32 +3,17 @@
 # regular file (a device, a FIFO, a directory, a symbolic link of the user's,
 # /proc/self/fd/1), with --force too, and leaves it as it was.
 . "$(dirname "$0")/lib.sh"
+. "$SRC_ROOT/tests/e2e/helpers/outputs.sh"
 
 test_expect_success 'setup: a dataset, a run with a model and metrics' '
-	cairn init >/dev/null &&
-	cp "$DATASETS/iris.csv" iris.csv &&
-	cairn data add iris.csv >/dev/null &&
-	cairn object put iris.csv >hash &&
-	cairn train --data iris --target species --algo naive_bayes --json >train.json &&
-	python3 -c "import json; print(json.load(open(\"train.json\"))[\"run_id\"])" >run
+	outputs_setup
 '
-
-# Each writer, with the destination as its last argument.
-writers() {
-	echo "object get --force --link copy $(cat hash)"
-	echo "runs get-artifact --force $(cat run) model/params.json"
-	echo "data checkout --force iris"
-	echo "data suggest iris --force --out"
-	echo "data profile iris --force --html"
-	echo "predict $(cat run) --data iris.csv --force --out"
-	echo "metrics history $(cat run) train_accuracy --force --svg"
-}
 
 test_expect_success 'a FIFO is refused by every writer, and stays a FIFO' '
 	mkfifo fifo &&
-	writers >cmds &&
+	output_writers >cmds &&
 	while read -r cmd; do
-		test_expect_code 2 cairn $cmd fifo 2>err &&
+		test_expect_code 2 cairn $cmd fifo --force 2>err &&
 		test_grep "cannot write .fifo.: it exists and is not a regular file" err &&
 		test -p fifo || exit 1
 	done <cmds
@@ -37,10 +22,10 @@ test_expect_success 'a FIFO is refused by every writer, and stays a FIFO' '
 test_expect_success 'a symbolic link to a device, or to /proc/self/fd/1, is refused' '
 	ln -s /dev/null to-null &&
 	ln -s /proc/self/fd/1 to-stdout &&
-	writers >cmds &&
+	output_writers >cmds &&
 	while read -r cmd; do
 		for dest in to-null to-stdout; do
-			test_expect_code 2 cairn $cmd $dest >out 2>err &&
+			test_expect_code 2 cairn $cmd $dest --force >out 2>err &&
 			test_grep "cannot write .$dest.: it is a symbolic link" err &&
 			test -L $dest && test ! -s out || exit 1
 		done

@@ -3,14 +3,10 @@
 # spelled (relative, absolute, through .., through a symbolic link to a
 # directory): the check compares devices and inodes, not names.
 . "$(dirname "$0")/lib.sh"
+. "$SRC_ROOT/tests/e2e/helpers/outputs.sh"
 
 test_expect_success 'setup' '
-	cairn init >/dev/null &&
-	cp "$DATASETS/iris.csv" iris.csv &&
-	cairn data add iris.csv >/dev/null &&
-	cairn object put iris.csv >hash &&
-	cairn train --data iris --target species --algo naive_bayes --json >train.json &&
-	python3 -c "import json; print(json.load(open(\"train.json\"))[\"run_id\"])" >run &&
+	outputs_setup &&
 	mkdir sub && ln -s .cairn alias && ln -s "$PWD/.cairn/objects" sub/objs &&
 	cp .cairn/cairn.db db.before
 '

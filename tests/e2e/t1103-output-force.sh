@@ -3,29 +3,14 @@
 # --force, and says so with the same message (exit 1); with --force the
 # file is replaced atomically.
 . "$(dirname "$0")/lib.sh"
+. "$SRC_ROOT/tests/e2e/helpers/outputs.sh"
 
 test_expect_success 'setup' '
-	cairn init >/dev/null &&
-	cp "$DATASETS/iris.csv" iris.csv &&
-	cairn data add iris.csv >/dev/null &&
-	cairn object put iris.csv >hash &&
-	cairn train --data iris --target species --algo naive_bayes --json >train.json &&
-	python3 -c "import json; print(json.load(open(\"train.json\"))[\"run_id\"])" >run
+	outputs_setup
 '
 
-# Each writer, with the destination as its last argument.
-writers() {
-	echo "object get --link copy $(cat hash)"
-	echo "runs get-artifact $(cat run) model/params.json"
-	echo "data checkout iris"
-	echo "data suggest iris --out"
-	echo "data profile iris --html"
-	echo "predict $(cat run) --data iris.csv --out"
-	echo "metrics history $(cat run) train_accuracy --svg"
-}
-
 test_expect_success 'without --force an existing file is kept: one message, exit 1' '
-	writers >cmds &&
+	output_writers >cmds &&
 	while read -r cmd; do
 		echo precious >dest &&
 		test_expect_code 1 cairn $cmd dest >out 2>err &&
@@ -36,7 +21,7 @@ test_expect_success 'without --force an existing file is kept: one message, exit
 '
 
 test_expect_success 'with --force it is replaced' '
-	writers >cmds &&
+	output_writers >cmds &&
 	while read -r cmd; do
 		echo precious >dest &&
 		cairn $cmd dest --force >out &&

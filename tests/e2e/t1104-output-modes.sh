@@ -2,24 +2,20 @@
 # Files that commands write get mode 0666 narrowed by the umask, as any
 # program's files do: not -rw-rw-rw- whatever the umask.
 . "$(dirname "$0")/lib.sh"
+. "$SRC_ROOT/tests/e2e/helpers/outputs.sh"
 
 test_expect_success 'setup' '
-	cairn init >/dev/null &&
-	cp "$DATASETS/iris.csv" iris.csv &&
-	cairn data add iris.csv >/dev/null &&
-	cairn object put iris.csv >hash &&
-	cairn train --data iris --target species --algo naive_bayes --json >train.json &&
-	python3 -c "import json; print(json.load(open(\"train.json\"))[\"run_id\"])" >run
+	outputs_setup
 '
 
+# Every writer into directory $1 (one file each), evaluate's plots too.
 write_all() {
-	cairn object get --link copy "$(cat hash)" $1/object.csv &&
-	cairn runs get-artifact $(cat run) model/params.json $1/params.json &&
-	cairn data checkout --link copy iris $1/iris.csv >/dev/null &&
-	cairn data suggest iris --out $1/suite.yml >/dev/null &&
-	cairn data profile iris --html $1/profile.html >/dev/null &&
-	cairn predict $(cat run) --data iris.csv --out $1/pred.csv &&
-	cairn metrics history $(cat run) train_accuracy --svg $1/acc.svg >/dev/null &&
+	local i=0 cmd
+	output_writers >cmds &&
+	while read -r cmd; do
+		i=$((i + 1)) &&
+		cairn $cmd $1/out$i >/dev/null || return 1
+	done <cmds &&
 	cairn evaluate $(cat run) --data iris.csv --plots $1/plots >/dev/null
 }
 
