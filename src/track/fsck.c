@@ -43,32 +43,31 @@ static int check_ref(const char *what, const char *role, const char *hash, void 
 }
 
 /* The warnings: what gc would remove (whatever its age, for objects). */
+static int warn(struct dangling *d, uint64_t *n, const char *kind, const char *what,
+		const char *why, const struct stat *st)
+{
+	(*n)++;
+	if (d->problem) {
+		cairn_buf_reset(&d->detail);
+		cairn_buf_addf(&d->detail, "%s (%llu bytes; 'cairn gc' removes it)", why,
+			       (unsigned long long)st->st_size);
+		d->problem(kind, what, d->detail.buf, d->arg);
+	}
+	return 0;
+}
+
 static int warn_unreferenced(const char *hash, const struct stat *st, void *arg)
 {
 	struct dangling *d = arg;
 
-	d->r->unreferenced++;
-	if (d->problem) {
-		cairn_buf_reset(&d->detail);
-		cairn_buf_addf(&d->detail, "no record names it (%llu bytes; 'cairn gc' removes it)",
-			       (unsigned long long)st->st_size);
-		d->problem("unreferenced", hash, d->detail.buf, d->arg);
-	}
-	return 0;
+	return warn(d, &d->r->unreferenced, "unreferenced", hash, "no record names it", st);
 }
 
 static int warn_temporary(const char *path, const struct stat *st, void *arg)
 {
 	struct dangling *d = arg;
 
-	d->r->temporary++;
-	if (d->problem) {
-		cairn_buf_reset(&d->detail);
-		cairn_buf_addf(&d->detail, "left by an interrupted write (%llu bytes; 'cairn gc'"
-			       " removes it)", (unsigned long long)st->st_size);
-		d->problem("temporary", path, d->detail.buf, d->arg);
-	}
-	return 0;
+	return warn(d, &d->r->temporary, "temporary", path, "left by an interrupted write", st);
 }
 
 static void count(cairn_buf *b, uint64_t n, const char *one, const char *many)
