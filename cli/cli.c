@@ -11,6 +11,7 @@
 #include "cairn/workspace.h"
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "core/output.h"
 
 const struct cli_command *cli_find_command(const char *name)
 {
@@ -88,6 +89,36 @@ void cli_symlink_hint(cairn_ctx *ctx, int rc)
 {
 	if (rc == CAIRN_EINVAL && strstr(cairn_errmsg(ctx), "symbolic link to"))
 		fputs("cairn: hint: --follow-symlinks stores what such links point to\n", stderr);
+}
+
+int cli_fail_output(cairn_ctx *ctx, int rc)
+{
+	static const char tail[] = " already exists";
+	const char *msg = cairn_errmsg(ctx);
+	size_t len = strlen(msg);
+
+	if (rc == CAIRN_EEXIST && len > strlen(tail) && !strcmp(msg + len - strlen(tail), tail)) {
+		fprintf(stderr, "cairn: error: %s: use --force to replace it\n", cli_esc_text(msg));
+		return cairn_exit_status(rc);
+	}
+	return cli_fail(ctx, rc);
+}
+
+int cli_output_check(cairn_ctx *ctx, const char *path, int force)
+{
+	struct cairn__output_opts o;
+
+	cairn__output_opts_init(ctx, &o, force);
+	return cairn__output_check(ctx, path, &o);
+}
+
+int cli_output_write(cairn_ctx *ctx, const char *path, const void *data, size_t len,
+		     int force)
+{
+	struct cairn__output_opts o;
+
+	cairn__output_opts_init(ctx, &o, force);
+	return cairn__output_write(ctx, path, data, len, &o);
 }
 
 cairn_ctx *cli_new_context(void)

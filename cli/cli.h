@@ -7,6 +7,7 @@
 #define CAIRN_CLI_H
 
 #include <getopt.h>
+#include <stddef.h>
 #include "cairn/ctx.h"
 #include "cairn/id.h"
 
@@ -42,6 +43,17 @@ int cli_fail(cairn_ctx *ctx, int rc);
 /* After a failure: the flag to use when a tree held a symbolic link that
  * leads outside it. */
 void cli_symlink_hint(cairn_ctx *ctx, int rc);
+/* cli_fail for a command that writes files: a destination that exists gets
+ * the same advice in every command ("'F' already exists: use --force to
+ * replace it"). */
+int cli_fail_output(cairn_ctx *ctx, int rc);
+/* Checks early, before any work, that the file path may be written (with
+ * --force when force is set; the policy of docs/outputs.md); 0 or the
+ * error on ctx. */
+int cli_output_check(cairn_ctx *ctx, const char *path, int force);
+/* Writes len bytes to the file path under that policy. */
+int cli_output_write(cairn_ctx *ctx, const char *path, const void *data, size_t len,
+		     int force);
 /* Creates a context and opens the workspace; on failure prints the error,
  * stores the exit status in *status and returns NULL. */
 cairn_ctx *cli_open_workspace(int *status);
@@ -96,6 +108,7 @@ int cmd_init(int argc, char **argv);
 int cmd_models(int argc, char **argv);
 int cmd_object(int argc, char **argv);
 int cmd_fsck(int argc, char **argv);
+int cmd_gc(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_data(int argc, char **argv);

@@ -13,7 +13,7 @@
 #include "ml/model-internal.h"
 
 static const char usage[] =
-	"usage: cairn evaluate MODELREF --data FILE|REF [--by COL] [--plots DIR]\n"
+	"usage: cairn evaluate MODELREF --data FILE|REF [--by COL] [--plots DIR [--force]]\n"
 	"                      [--seed N] [--json]\n"
 	"\n"
 	"Evaluates the model package MODELREF on labelled rows: a file (CSV, TSV,\n"
@@ -34,6 +34,7 @@ static const char usage[] =
 	"  --by COL         also every metric per value of COL\n"
 	"  --plots DIR      write SVG plots: roc, pr, confusion (classification),\n"
 	"                   residuals (regression), importance (when the model has it)\n"
+	"  --force          replace plots that exist in DIR\n"
 	"  --seed N         the seed of the silhouette's sample (large clusterings)\n"
 	"  --json           print the metrics as JSON\n"
 	"  -h, --help       this help\n"
@@ -95,6 +96,7 @@ int cmd_evaluate(int argc, char **argv)
 		{ "by", required_argument, NULL, 'b' },
 		{ "plots", required_argument, NULL, 'p' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -121,6 +123,7 @@ int cmd_evaluate(int argc, char **argv)
 				return rc;
 			eo.seed = u;
 			break;
+		case 'f': eo.plots_flags |= CAIRN_OUTPUT_FORCE; break;
 		case 'j': json = 1; break;
 		case 'h': return cli_help(usage);
 		default: return cli_bad_option(usage);
@@ -168,7 +171,7 @@ int cmd_evaluate(int argc, char **argv)
 	}
 	goto done;
 fail:
-	status = cli_fail(ctx, rc);
+	status = cli_fail_output(ctx, rc);
 done:
 	if (own_tmp)
 		cairn_remove_tree(tmp.buf);

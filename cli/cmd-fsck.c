@@ -24,6 +24,10 @@ static const char usage[] =
 	"  dangling    a dataset version or run artifact whose object is not\n"
 	"              stored\n"
 	"  database    a problem found by the metadata store's integrity check\n"
+	"and two warnings, which 'cairn gc' clears:\n"
+	"  unreferenced  an object that no record names\n"
+	"  temporary     a temporary file older than an hour, left by an\n"
+	"                interrupted write (in .cairn or beside an output)\n"
 	"and ends with a summary. It exits 0 when nothing is corrupt, missing,\n"
 	"dangling or damaged, and 6 otherwise.\n"
 	"\n"
@@ -42,7 +46,7 @@ static void on_problem(const char *kind, const char *what, const char *detail, v
 
 	if (o->json) {
 		json_t *list = json_object_get(o->lists, kind);
-		const char *key = !strcmp(kind, "stray") ? "path" :
+		const char *key = !strcmp(kind, "stray") || !strcmp(kind, "temporary") ? "path" :
 				  !strcmp(kind, "dangling") || !strcmp(kind, "database") ? "record" : "hash";
 		if (list)
 			json_array_append_new(list, json_pack("{s:s, s:s}", key, what,
@@ -89,8 +93,9 @@ int cmd_fsck(int argc, char **argv)
 		return status;
 	if (o.json) {
 		cairn_ctx_set_progress(ctx, NULL, NULL);
-		o.lists = json_pack("{s:[], s:[], s:[], s:[], s:[], s:[]}", "corrupt", "missing",
-				    "unrecorded", "stray", "dangling", "database");
+		o.lists = json_pack("{s:[], s:[], s:[], s:[], s:[], s:[], s:[], s:[]}", "corrupt",
+				    "missing", "unrecorded", "stray", "dangling", "database",
+				    "unreferenced", "temporary");
 	}
 	rc = cairn_fsck(ctx, &r, on_problem, &o);
 	if (rc && rc != CAIRN_ECORRUPT) {
@@ -99,7 +104,8 @@ int cmd_fsck(int argc, char **argv)
 		goto out;
 	}
 	if (o.json) {
-		json_t *v = json_pack("{s:b, s:I, s:I, s:O, s:O, s:O, s:O, s:O, s:O}", "ok", !rc,
+		json_t *v = json_pack("{s:b, s:I, s:I, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}",
+				      "ok", !rc,
 				      "objects_checked", (json_int_t)r.objects_checked,
 				      "bytes_checked", (json_int_t)r.bytes_checked,
 				      "corrupt", json_object_get(o.lists, "corrupt"),
@@ -107,7 +113,9 @@ int cmd_fsck(int argc, char **argv)
 				      "unrecorded", json_object_get(o.lists, "unrecorded"),
 				      "stray", json_object_get(o.lists, "stray"),
 				      "dangling", json_object_get(o.lists, "dangling"),
-				      "database", json_object_get(o.lists, "database"));
+				      "database", json_object_get(o.lists, "database"),
+				      "unreferenced", json_object_get(o.lists, "unreferenced"),
+				      "temporary", json_object_get(o.lists, "temporary"));
 		cairn_json_print(stdout, v, 1);
 		json_decref(v);
 	} else {
@@ -120,6 +128,10 @@ int cmd_fsck(int argc, char **argv)
 		if (r.dangling || r.database)
 			cairn_buf_addf(&line, ", %llu dangling, %llu database",
 				       (unsigned long long)r.dangling, (unsigned long long)r.database);
+		if (r.unreferenced || r.temporary)
+			cairn_buf_addf(&line, "; warnings: %llu unreferenced, %llu temporary",
+				       (unsigned long long)r.unreferenced,
+				       (unsigned long long)r.temporary);
 		cairn_buf_addch(&line, '\n');
 		fputs(line.buf, stdout);
 	}

@@ -97,8 +97,8 @@ static void print_history(const json_t *points)
 }
 
 /* Writes the history as an SVG line plot (step, value) to path. */
-static int write_svg(cairn_ctx *ctx, const char *path, const char *id, const char *key,
-		     const json_t *points)
+static int write_svg(cairn_ctx *ctx, const char *path, int force, const char *id,
+		     const char *key, const json_t *points)
 {
 	size_t n = json_array_size(points);
 	double *x = calloc(n ? n : 1, sizeof(*x)), *y = calloc(n ? n : 1, sizeof(*y));
@@ -122,7 +122,7 @@ static int write_svg(cairn_ctx *ctx, const char *path, const char *id, const cha
 	plot.y_label = key;
 	plot.x_integer = 1;
 	cairn_svgplot_render(&plot, &s, 1, &svg);
-	rc = cairn_write_file_atomic(ctx, path, svg.buf, svg.len, 0666);
+	rc = cli_output_write(ctx, path, svg.buf, svg.len, force);
 	cairn_buf_release(&title);
 	cairn_buf_release(&svg);
 	free(x);
@@ -133,7 +133,7 @@ static int write_svg(cairn_ctx *ctx, const char *path, const char *id, const cha
 static int metrics_history(int argc, char **argv)
 {
 	static const char usage[] =
-		"usage: cairn metrics history RUN KEY [--json] [--svg FILE]\n"
+		"usage: cairn metrics history RUN KEY [--json] [--svg FILE [--force]]\n"
 		"\n"
 		"Prints every point logged for metric KEY of RUN, by step: the step, the\n"
 		"value and the time it was logged. On a terminal a sparkline of the\n"
@@ -142,17 +142,19 @@ static int metrics_history(int argc, char **argv)
 		"Options:\n"
 		"  --svg FILE  also write a line plot of value by step as SVG to FILE\n"
 		"              (NaN points are left out)\n"
+		"  --force     replace FILE if it exists\n"
 		"  --json      print as JSON ([{step, value, timestamp_ms}]; NaN is null)\n"
 		"  -h, --help  this help\n";
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "svg", required_argument, NULL, 's' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *svg = NULL;
 	char id[CAIRN_ID_LEN + 1];
-	int c, json = 0, rc, status = 0;
+	int c, json = 0, force = 0, rc, status = 0;
 	json_t *points = NULL;
 	cairn_ctx *ctx;
 
@@ -160,6 +162,7 @@ static int metrics_history(int argc, char **argv)
 		switch (c) {
 		case 'j': json = 1; break;
 		case 's': svg = optarg; break;
+		case 'f': force = 1; break;
 		case 'h': return cli_help(usage);
 		default: return cli_bad_option(usage);
 		}
@@ -170,10 +173,11 @@ static int metrics_history(int argc, char **argv)
 		return cli_usage_error(usage, "--svg needs a file name");
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
-	if ((rc = cairn_run_resolve(ctx, argv[optind], id)) ||
+	if ((svg && (rc = cli_output_check(ctx, svg, force))) ||
+	    (rc = cairn_run_resolve(ctx, argv[optind], id)) ||
 	    (rc = cairn_run_metric_history(ctx, id, argv[optind + 1], &points)) ||
-	    (svg && (rc = write_svg(ctx, svg, id, argv[optind + 1], points)))) {
-		status = cli_fail(ctx, rc);
+	    (svg && (rc = write_svg(ctx, svg, force, id, argv[optind + 1], points)))) {
+		status = cli_fail_output(ctx, rc);
 		goto out;
 	}
 	if (json) {

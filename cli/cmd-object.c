@@ -10,6 +10,7 @@
 #include "cairn/objects.h"
 #include "cairn/workspace.h"
 #include "cli/cli.h"
+#include "cli/signals.h"
 #include "core/json.h"
 #include "core/progress.h"
 
@@ -41,11 +42,12 @@ static const char put_usage[] =
 	"  -h, --help  this help\n";
 
 static const char get_usage[] =
-	"usage: cairn object get [--link TYPE[,TYPE...]] [--json] HASH [DEST]\n"
+	"usage: cairn object get [--link TYPE[,TYPE...]] [--force] [--json] HASH [DEST]\n"
 	"\n"
 	"Writes the object HASH (the full hash, or a unique prefix of 4 or more\n"
-	"hex digits) to DEST, replacing it atomically, or to standard output when\n"
-	"DEST is not given.\n"
+	"hex digits) to DEST atomically, or to standard output when DEST is not\n"
+	"given. A DEST that exists is replaced only with --force; one that is not\n"
+	"a regular file, or is inside .cairn, never (see docs/outputs.md).\n"
 	"\n"
 	"The link types are tried in order until the file system accepts one:\n"
 	"  reflink   a copy-on-write clone (btrfs, XFS): instant and independent\n"
@@ -58,6 +60,7 @@ static const char get_usage[] =
 	"\n"
 	"Options:\n"
 	"  --link TYPES  link types to try, comma-separated\n"
+	"  --force       replace DEST if it exists\n"
 	"  --json        print {hash, path, link} once DEST is written\n"
 	"  -h, --help    this help\n";
 
@@ -130,11 +133,13 @@ static int object_get(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "link", required_argument, NULL, 'l' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	enum cairn_link_type types[CAIRN_LINK_MAX], used;
+	unsigned flags = 0;
 	const char *links = NULL, *dest = NULL;
 	char hash[CAIRN_HEX_LEN + 1];
 	cairn_ctx *ctx;
@@ -143,6 +148,7 @@ static int object_get(int argc, char **argv)
 	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'l': links = optarg; break;
+		case 'f': flags |= CAIRN_OUTPUT_FORCE; break;
 		case 'j': json = 1; break;
 		case 'h': return cli_help(get_usage);
 		default: return cli_bad_option(get_usage);
@@ -154,11 +160,12 @@ static int object_get(int argc, char **argv)
 		return cli_usage_error(get_usage, "get takes a hash and at most one destination");
 	if (argc - optind == 2)
 		dest = argv[optind + 1];
-	if (!dest && (links || json))
+	if (!dest && (links || json || flags))
 		return cli_usage_error(get_usage, "%s needs a destination file",
-				       links ? "--link" : "--json");
+				       links ? "--link" : json ? "--json" : "--force");
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
+	cli_cancel_on_signals(ctx);
 	if (links && (rc = cairn_link_types_parse(ctx, links, types, &ntypes))) {
 		status = cli_usage_error(get_usage, "%s", cairn_errmsg(ctx));
 		goto out;
@@ -172,7 +179,7 @@ static int object_get(int argc, char **argv)
 	}
 	if (!links && (rc = cairn_workspace_link_types(ctx, types, &ntypes)))
 		goto fail;
-	if ((rc = cairn_object_checkout(ctx, hash, dest, types, ntypes, &used)))
+	if ((rc = cairn_object_checkout(ctx, hash, dest, types, ntypes, flags, &used)))
 		goto fail;
 	if (json) {
 		json_t *o = json_pack("{s:s, s:s, s:s}", "hash", hash, "path", dest, "link",
@@ -182,7 +189,7 @@ static int object_get(int argc, char **argv)
 	}
 	goto out;
 fail:
-	status = cli_fail(ctx, rc);
+	status = cli_fail_output(ctx, rc);
 out:
 	cairn_ctx_free(ctx);
 	return status;

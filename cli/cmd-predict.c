@@ -17,7 +17,7 @@
 #include "ml/model-internal.h"
 
 static const char usage[] =
-	"usage: cairn predict MODELREF --data FILE|REF [--out FILE] [--proba]\n"
+	"usage: cairn predict MODELREF --data FILE|REF [--out FILE [--force]] [--proba]\n"
 	"\n"
 	"Predicts every row of FILE (CSV, TSV or JSON lines) or of the dataset\n"
 	"version REF with the model package MODELREF: a package directory, a run\n"
@@ -36,6 +36,7 @@ static const char usage[] =
 	"Options:\n"
 	"  --data FILE|REF  the rows to predict\n"
 	"  --out FILE       write here instead of standard output\n"
+	"  --force          replace FILE if it exists\n"
 	"  --proba          add the class probabilities (classification)\n"
 	"  -h, --help       this help\n";
 
@@ -108,11 +109,12 @@ int cmd_predict(int argc, char **argv)
 		{ "data", required_argument, NULL, 'd' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "proba", no_argument, NULL, 'p' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *data = NULL, *out = NULL;
-	int c, proba = 0, rc, status = 0, jsonl;
+	int c, proba = 0, force = 0, rc, status = 0, jsonl;
 	struct cairn_frame *f = NULL;
 	cairn_buf text = CAIRN_BUF_INIT;
 	cairn_model *m = NULL;
@@ -125,6 +127,7 @@ int cmd_predict(int argc, char **argv)
 		case 'd': data = optarg; break;
 		case 'o': out = optarg; break;
 		case 'p': proba = 1; break;
+		case 'f': force = 1; break;
 		case 'h': return cli_help(usage);
 		default: return cli_bad_option(usage);
 		}
@@ -133,7 +136,8 @@ int cmd_predict(int argc, char **argv)
 		return cli_usage_error(usage, "predict needs MODELREF and --data");
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
-	if ((rc = cairn_model_open(ctx, argv[optind], &m)) || (rc = cli_load_data(ctx, data, &f, NULL)) ||
+	if ((out && (rc = cli_output_check(ctx, out, force))) ||
+	    (rc = cairn_model_open(ctx, argv[optind], &m)) || (rc = cli_load_data(ctx, data, &f, NULL)) ||
 	    (rc = cairn_model_check_order(ctx, m, f)) ||
 	    (rc = cairn_model_predict(ctx, m, f, NULL, 0, &pred, &nout)))
 		goto fail;
@@ -146,14 +150,14 @@ int cmd_predict(int argc, char **argv)
 						    !strcmp(out + strlen(out) - 6, ".jsonl"));
 	format_rows(cairn_model_prep(m), pred, f->nrows, nout, proba, jsonl, &text);
 	if (out)
-		rc = cairn_write_file_atomic(ctx, out, text.buf, text.len, 0644);
+		rc = cli_output_write(ctx, out, text.buf, text.len, force);
 	else if (cairn_write_full(STDOUT_FILENO, text.buf, text.len) < 0)
 		rc = cairn_error_errno(ctx, "cannot write the predictions");
 	if (rc)
 		goto fail;
 	goto done;
 fail:
-	status = cli_fail(ctx, rc);
+	status = cli_fail_output(ctx, rc);
 done:
 	cairn_buf_release(&text);
 	free(pred);

@@ -29,7 +29,7 @@ static const char suggest_usage[] =
 	"\n"
 	"Options:\n"
 	"  --out FILE          write the suite to FILE instead of standard output\n"
-	"  --force             replace FILE when it exists\n"
+	"  --force             replace FILE if it exists\n"
 	"  --margin FRACTION   row count slack either way (default 0.1)\n"
 	"  --json              write the suite as JSON instead of YAML\n"
 	"  -h, --help          this help\n";
@@ -60,7 +60,6 @@ int data_suggest(int argc, char **argv)
 	json_t *profile = NULL, *suite = NULL, *notes = NULL;
 	const char *out = NULL;
 	cairn_ctx *ctx = NULL;
-	struct stat st;
 	int json = 0, force = 0, c, rc = 0, status = 0, have_v = 0;
 
 	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
@@ -78,11 +77,10 @@ int data_suggest(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage_error(suggest_usage, "suggest takes one dataset reference");
-	if (out && !force && lstat(out, &st) == 0)
-		return cli_usage_error(suggest_usage, "'%s' exists: use --force to replace it", out);
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
-	if ((rc = cairn_dataset_resolve(ctx, argv[optind], &v)))
+	if ((out && (rc = cli_output_check(ctx, out, force))) ||
+	    (rc = cairn_dataset_resolve(ctx, argv[optind], &v)))
 		goto fail;
 	have_v = 1;
 	so.name = v.name;
@@ -105,7 +103,7 @@ int data_suggest(int argc, char **argv)
 	if (!out) {
 		fwrite(text.buf, 1, text.len, stdout);
 	} else {
-		if ((rc = cairn_write_file_atomic(ctx, out, text.buf, text.len, 0666)))
+		if ((rc = cli_output_write(ctx, out, text.buf, text.len, force)))
 			goto fail;
 		printf("Wrote %zu expectations for %s@%lld to %s\n",
 		       json_array_size(json_object_get(suite, "expectations")), v.name,
@@ -113,7 +111,7 @@ int data_suggest(int argc, char **argv)
 	}
 	goto out;
 fail:
-	status = cli_fail(ctx, rc);
+	status = cli_fail_output(ctx, rc);
 out:
 	if (have_v)
 		cairn_dataset_version_release(&v);

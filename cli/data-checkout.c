@@ -6,6 +6,7 @@
 #include "cairn/hash.h"
 #include "cli/cli.h"
 #include "cli/data.h"
+#include "cli/signals.h"
 #include "core/fs.h"
 #include "core/json.h"
 
@@ -17,13 +18,14 @@ static const char usage[] =
 	"the format's extension) in the current directory; an existing directory\n"
 	"receives the file inside it. A file that exists with other content is\n"
 	"only replaced with --force; one with the same content is left alone.\n"
-	"Files are written atomically.\n"
+	"Files are written atomically; nothing that is not a regular file, and\n"
+	"nothing inside .cairn, is ever replaced (see docs/outputs.md).\n"
 	"\n"
 	"Options:\n"
 	"  --link TYPES  link types to try in order (reflink, hardlink, symlink,\n"
 	"                copy; default: the workspace setting link_types, which is\n"
 	"                \"reflink,copy\" in a new workspace)\n"
-	"  --force       replace an existing file with other content\n"
+	"  --force       replace files that exist with other content\n"
 	"  --json        print {ref, path} as JSON\n"
 	"  -h, --help    this help\n";
 
@@ -79,6 +81,7 @@ int data_checkout(int argc, char **argv)
 		return cli_usage_error(usage, "checkout takes a dataset reference and at most one PATH");
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
+	cli_cancel_on_signals(ctx);
 	if (links ? (rc = cairn_link_types_parse(ctx, links, types, &ntypes)) :
 		    (rc = cairn_workspace_link_types(ctx, types, &ntypes)))
 		goto fail;
@@ -108,17 +111,12 @@ int data_checkout(int argc, char **argv)
 		if (S_ISREG(st.st_mode) && !cairn_sha256_file(ctx, path.buf, hash) &&
 		    !strcmp(hash, v.hash))
 			same = 1;
-		else if (!force) {
-			rc = cairn_error(ctx, CAIRN_EEXIST,
-					 "'%s' exists with other content: use --force to replace it, or give another PATH",
-					 path.buf);
-			goto fail;
-		}
 	} else if (!strcmp(v.kind, "dir") && lstat(path.buf, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		rc = cairn_error(ctx, CAIRN_EEXIST, "'%s' exists and is not a directory", path.buf);
 		goto fail;
 	}
-	if (!same && (rc = cairn_dataset_checkout(ctx, &v, path.buf, types, ntypes)))
+	if (!same && (rc = cairn_dataset_checkout(ctx, &v, path.buf, types, ntypes,
+						   force ? CAIRN_OUTPUT_FORCE : 0)))
 		goto fail;
 	if (json) {
 		json_t *o = json_pack("{s:s, s:s, s:b}", "ref", argv[optind], "path", path.buf,
@@ -131,7 +129,7 @@ int data_checkout(int argc, char **argv)
 	}
 	goto out;
 fail:
-	status = cli_fail(ctx, rc);
+	status = cli_fail_output(ctx, rc);
 out:
 	if (have_v)
 		cairn_dataset_version_release(&v);

@@ -49,7 +49,7 @@ static void print_profile(const char *ref, const json_t *p)
 int data_profile(int argc, char **argv)
 {
 	static const char usage[] =
-		"usage: cairn data profile REF [--json | --html FILE]\n"
+		"usage: cairn data profile REF [--json | --html FILE [--force]]\n"
 		"\n"
 		"Shows the profile stored with a tabular dataset version: per column the\n"
 		"count, nulls, distinct values, min, median, max and mean, or the most\n"
@@ -60,10 +60,12 @@ int data_profile(int argc, char **argv)
 		"Options:\n"
 		"  --json       print the profile as JSON\n"
 		"  --html FILE  write an HTML report to FILE\n"
+		"  --force      replace FILE if it exists\n"
 		"  -h, --help   this help\n";
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "html", required_argument, NULL, 'H' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -71,12 +73,13 @@ int data_profile(int argc, char **argv)
 	const char *html = NULL;
 	json_t *profile = NULL;
 	cairn_ctx *ctx;
-	int json = 0, c, rc = 0, status = 0;
+	int json = 0, force = 0, c, rc = 0, status = 0;
 
 	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'H': html = optarg; break;
+		case 'f': force = 1; break;
 		case 'h': return cli_help(usage);
 		default: return cli_bad_option(usage);
 		}
@@ -87,7 +90,8 @@ int data_profile(int argc, char **argv)
 		return cli_usage_error(usage, "--json and --html cannot be combined");
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
-	if ((rc = cairn_dataset_resolve(ctx, argv[optind], &v)))
+	if ((html && (rc = cli_output_check(ctx, html, force))) ||
+	    (rc = cairn_dataset_resolve(ctx, argv[optind], &v)))
 		goto fail;
 	rc = cairn_dataset_load_profile(ctx, &v, &profile);
 	if (!rc) {
@@ -98,7 +102,7 @@ int data_profile(int argc, char **argv)
 		} else if (html) {
 			cairn_buf page = CAIRN_BUF_INIT;
 			cairn_profile_html(profile, ref, &page);
-			rc = cairn_write_file_atomic(ctx, html, page.buf, page.len, 0644);
+			rc = cli_output_write(ctx, html, page.buf, page.len, force);
 			cairn_buf_release(&page);
 			if (!rc)
 				printf("Wrote the profile of %s to %s\n", ref, html);
@@ -110,7 +114,7 @@ int data_profile(int argc, char **argv)
 	if (!rc)
 		goto out;
 fail:
-	status = cli_fail(ctx, rc);
+	status = cli_fail_output(ctx, rc);
 out:
 	json_decref(profile);
 	cairn_ctx_free(ctx);

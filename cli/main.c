@@ -28,6 +28,7 @@ const struct cli_command cli_commands[] = {
 	{ "sweep", cmd_sweep, "train over a grid of params as child runs and name the best" },
 	{ "object", cmd_object, "store, read and list content-addressed objects (plumbing)" },
 	{ "fsck", cmd_fsck, "verify the object store" },
+	{ "gc", cmd_gc, "remove unreferenced objects and stale temporary files" },
 	{ "version", cmd_version, "show the versions of cairn and its libraries" },
 	{ "help", cmd_help, "show help for cairn or one of its commands" },
 	{ NULL, NULL, NULL }

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "cli/runs.h"
+#include "cli/signals.h"
 #include "core/json.h"
 
 /* A string field, escaped for the terminal (cli_esc()): "" when absent. */
@@ -251,28 +252,40 @@ int runs_artifacts(int argc, char **argv)
 int runs_get_artifact(int argc, char **argv)
 {
 	static const char usage[] =
-		"usage: cairn runs get-artifact RUN PATH [DEST]\n"
+		"usage: cairn runs get-artifact RUN PATH [DEST] [--force]\n"
 		"\n"
 		"Writes the artifact PATH of RUN to DEST (default: its base name in the\n"
 		"current directory). When PATH is a directory, every file below it is\n"
-		"written below DEST. Each file is written atomically.\n"
+		"written below DEST. Each file is written atomically; a file that exists\n"
+		"is replaced only with --force (see docs/outputs.md).\n"
 		"\n"
 		"Options:\n"
+		"  --force     replace files that exist\n"
 		"  -h, --help  this help\n";
-	int json = 0, rc, status = 0;
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	unsigned flags = 0;
+	int c, rc, status = 0;
 	cairn_ctx *ctx;
 
-	if ((rc = cli_parse_json_only(argc, argv, usage, &json)))
-		return rc < 0 ? 0 : rc;
-	if (json)
-		return cli_usage_error(usage, "get-artifact shows nothing: --json does not apply");
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
+		switch (c) {
+		case 'f': flags |= CAIRN_OUTPUT_FORCE; break;
+		case 'h': return cli_help(usage);
+		default: return cli_bad_option(usage);
+		}
+	}
 	if (argc - optind < 2 || argc - optind > 3)
 		return cli_usage_error(usage, "expected RUN PATH [DEST]");
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
+	cli_cancel_on_signals(ctx);
 	if ((rc = cairn_run_get_artifact(ctx, argv[optind], argv[optind + 1],
-					 optind + 2 < argc ? argv[optind + 2] : NULL)))
-		status = cli_fail(ctx, rc);
+					 optind + 2 < argc ? argv[optind + 2] : NULL, flags)))
+		status = cli_fail_output(ctx, rc);
 	cairn_ctx_free(ctx);
 	return status;
 }

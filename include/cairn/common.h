@@ -27,4 +27,11 @@
 #define CAIRN_BEGIN_DECLS CAIRN_EXTERN_C_BEGIN CAIRN_VISIBILITY_BEGIN
 #define CAIRN_END_DECLS CAIRN_VISIBILITY_END CAIRN_EXTERN_C_END
 
+/* For the functions that write a file at a caller's path (flags): replace a
+ * file that exists. Without it they fail with CAIRN_EEXIST. Whatever the
+ * flags, they refuse a destination that is not a regular file (a symbolic
+ * link included, but for a checkout's link into the store) and one inside
+ * the workspace's .cairn; docs/outputs.md. */
+#define CAIRN_OUTPUT_FORCE 1u
+
 #endif

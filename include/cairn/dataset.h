@@ -137,9 +137,12 @@ int cairn_dataset_tag(cairn_ctx *ctx, const struct cairn_dataset_version *v, con
 int cairn_dataset_describe(cairn_ctx *ctx, const struct cairn_dataset_version *v,
 			   const char *text);
 
-/* Writes a version out to path (a file, or a directory tree for a dir). */
+/* Writes a version out to path (a file, or a directory tree for a dir), each
+ * file as cairn_object_checkout() does (flags: CAIRN_OUTPUT_FORCE replaces
+ * files that exist). */
 int cairn_dataset_checkout(cairn_ctx *ctx, const struct cairn_dataset_version *v,
-			   const char *path, const enum cairn_link_type *types, int ntypes);
+			   const char *path, const enum cairn_link_type *types, int ntypes,
+			   unsigned flags);
 
 CAIRN_END_DECLS
 

@@ -31,12 +31,17 @@ struct cairn_fsck_report {
 				 object is not stored */
 	uint64_t database;    /* problems found by the metadata store's own
 				 integrity check */
+	uint64_t unreferenced; /* objects no record names (a warning) */
+	uint64_t temporary;   /* temporary files older than an hour, left by
+				 interrupted writes (a warning) */
 };
 
 /* Called once per problem found, in this order: "corrupt", "unrecorded" and
  * "stray" as the object files are walked in name order (what is the hash,
  * or the path for "stray"); then "missing" (what is the hash); "dangling"
- * (what names the record: "dataset iris@2", "run ID artifact PATH"); and
+ * (what names the record: "dataset iris@2", "run ID artifact PATH");
+ * the warnings "unreferenced" (what is the hash) and "temporary" (what is
+ * the path), which are what cairn_gc removes (include/cairn/gc.h); and
  * "database" (what is "metadata"). detail says what is wrong. The strings
  * are valid during the call only. */
 typedef void cairn_fsck_problem_fn(const char *kind, const char *what, const char *detail,
@@ -45,7 +50,8 @@ typedef void cairn_fsck_problem_fn(const char *kind, const char *what, const cha
 /* Fills report and calls problem (may be NULL) for each problem. Returns
  * CAIRN_ECORRUPT when any object is corrupt or missing, a record dangles or
  * the database is damaged, 0 otherwise (unrecorded objects and strays do
- * not fail), or another code when the check itself failed. */
+ * not fail, nor do the warnings), or another code when the check itself
+ * failed. */
 int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
 	       cairn_fsck_problem_fn *problem, void *arg);
 

@@ -20,6 +20,9 @@ struct cairn_model_eval_options {
 	const char *plots_dir;   /* write roc.svg, pr.svg, confusion.svg,
 				    residuals.svg, importance.svg here, or NULL */
 	uint64_t seed;           /* of the silhouette's sample */
+	unsigned plots_flags;    /* CAIRN_OUTPUT_FORCE: replace plots that exist
+				    (each plot as cairn_object_checkout()
+				    writes a file, docs/outputs.md) */
 };
 
 /*

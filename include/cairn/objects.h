@@ -79,13 +79,17 @@ int cairn_workspace_link_types(cairn_ctx *ctx, enum cairn_link_type types[CAIRN_
  * then rename). Tries each type in order (types, ntypes) and falls back to the
  * next when the file system refuses it; a copy always works, but is only tried
  * when listed (CAIRN_EIO when every listed type is refused). *used receives
- * the type that was used (may be NULL). dest is replaced if it exists (a
- * symbolic link there is replaced, not followed); its directory must exist.
- * Hard and symbolic links share the stored, read-only file: editing such a
- * dest in place would corrupt the store.
+ * the type that was used (may be NULL). dest's directory must exist. An
+ * existing dest is replaced only with CAIRN_OUTPUT_FORCE in flags
+ * (CAIRN_EEXIST otherwise); a dest that is not a regular file, or is inside
+ * the workspace's .cairn, is refused (CAIRN_EINVAL); so is a symbolic link
+ * at dest, unless it leads into the object store (an earlier checkout's):
+ * that link is replaced, never followed (docs/outputs.md). Cancelling ctx stops a copy and removes its temporary
+ * file (CAIRN_EINTERRUPTED). Hard and symbolic links share the stored,
+ * read-only file: editing such a dest in place would corrupt the store.
  */
 int cairn_object_checkout(cairn_ctx *ctx, const char *hash, const char *dest,
-			  const enum cairn_link_type *types, int ntypes,
+			  const enum cairn_link_type *types, int ntypes, unsigned flags,
 			  enum cairn_link_type *used);
 
 struct cairn_object_info {

@@ -188,9 +188,14 @@ int cairn_run_list(cairn_ctx *ctx, const struct cairn_run_list_options *opts, js
 int cairn_run_artifacts(cairn_ctx *ctx, const char *ref, json_t **out);
 
 /* Writes the artifact at path (a file, or a directory prefix whose files are
- * all written below dest) to dest, atomically per file. dest NULL: the base
- * name of path in the current directory. */
-int cairn_run_get_artifact(cairn_ctx *ctx, const char *ref, const char *path, const char *dest);
+ * all written below dest) to dest, atomically per file, under the rules of
+ * cairn_object_checkout() (flags: CAIRN_OUTPUT_FORCE replaces files that
+ * exist). dest NULL: the base name of path in the current directory. A
+ * stored artifact path that would not pass cairn_run_log_artifact()'s
+ * checks (absolute, '.' or '..', control characters) is refused
+ * (CAIRN_ECORRUPT) before anything is written. */
+int cairn_run_get_artifact(cairn_ctx *ctx, const char *ref, const char *path, const char *dest,
+			   unsigned flags);
 
 /* The full history of metric key: [{step, value, timestamp_ms}] by step then
  * time. CAIRN_ENOTFOUND when the run has no such metric. */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "cairn/error.h"
 #include "core/fs.h"
+#include "core/output.h"
 
 ssize_t cairn_read_full(int fd, void *buf, size_t len)
 {
@@ -107,49 +108,12 @@ int cairn_read_file(cairn_ctx *ctx, const char *path, cairn_buf *b)
 	return 0;
 }
 
-static void dir_of(const char *path, cairn_buf *out)
-{
-	const char *slash = strrchr(path, '/');
-	cairn_buf_reset(out);
-	if (!slash)
-		cairn_buf_addch(out, '.');
-	else if (slash == path)
-		cairn_buf_addch(out, '/');
-	else
-		cairn_buf_add(out, path, (size_t)(slash - path));
-}
-
 int cairn_write_file_atomic(cairn_ctx *ctx, const char *path, const void *data,
 			    size_t len, mode_t mode)
 {
-	cairn_buf tmp = CAIRN_BUF_INIT, dir = CAIRN_BUF_INIT;
-	int fd, rc = 0;
+	struct cairn__output_opts o = { NULL, 1, mode };
 
-	cairn_buf_addf(&tmp, "%s.tmp-XXXXXX", path);
-	fd = mkstemp(tmp.buf);
-	if (fd < 0) {
-		rc = cairn_error_errno(ctx, "cannot create a temporary file for '%s'", path);
-		goto out;
-	}
-	if (cairn_write_full(fd, data, len) < 0 || fchmod(fd, mode) < 0 ||
-	    fsync(fd) < 0) {
-		rc = cairn_error_errno(ctx, "cannot write '%s'", tmp.buf);
-		close(fd);
-		unlink(tmp.buf);
-		goto out;
-	}
-	close(fd);
-	if (rename(tmp.buf, path) < 0) {
-		rc = cairn_error_errno(ctx, "cannot rename '%s' to '%s'", tmp.buf, path);
-		unlink(tmp.buf);
-		goto out;
-	}
-	dir_of(path, &dir);
-	rc = cairn_fsync_dir(ctx, dir.buf);
-out:
-	cairn_buf_release(&tmp);
-	cairn_buf_release(&dir);
-	return rc;
+	return cairn__output_write(ctx, path, data, len, &o);
 }
 
 void cairn_path_join(cairn_buf *out, const char *a, const char *b)

@@ -23,7 +23,9 @@ int cairn_mkdir_p(cairn_ctx *ctx, const char *dir, mode_t mode);
 int cairn_fsync_dir(cairn_ctx *ctx, const char *path);
 /* Reads a whole file into b (appending). */
 int cairn_read_file(cairn_ctx *ctx, const char *path, cairn_buf *b);
-/* Replaces path with data atomically: temporary file, fsync, rename, fsync dir. */
+/* Replaces path with data atomically: temporary file, fsync, rename, fsync dir
+ * (core/output.h with force; mode is narrowed by the umask). For files the
+ * library itself owns; a path a user gave goes through cairn__output_write. */
 int cairn_write_file_atomic(cairn_ctx *ctx, const char *path, const void *data,
 			    size_t len, mode_t mode);
 /* Creates a new directory $TMPDIR/PREFIX-XXXXXX (/tmp when TMPDIR is unset)

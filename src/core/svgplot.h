@@ -20,7 +20,7 @@
  *     struct cairn_svgplot_series s = { NULL, steps, values, n };
  *     cairn_buf svg = CAIRN_BUF_INIT;
  *     cairn_svgplot_render(&p, &s, 1, &svg);
- *     cairn_write_file_atomic(ctx, "loss.svg", svg.buf, svg.len, 0666);
+ *     cairn__output_write(ctx, "loss.svg", svg.buf, svg.len, &opts); (core/output.h)
  */
 #ifndef CAIRN_SVGPLOT_H
 #define CAIRN_SVGPLOT_H

@@ -16,6 +16,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/oom.h"
+#include "core/output.h"
 #include "core/symlink.h"
 #include "data/dataset-internal.h"
 #include "data/record.h"
@@ -532,14 +533,17 @@ static int checkout_link(cairn_ctx *ctx, const char *text, const char *dest)
 {
 	cairn_buf tmp = CAIRN_BUF_INIT;
 	char id[CAIRN_ID_LEN + 1];
+	const char *base = strrchr(dest, '/');
 	struct stat st;
 	int rc = 0;
 
 	if (lstat(dest, &st) == 0 && S_ISDIR(st.st_mode))
 		return cairn_error(ctx, CAIRN_EINVAL, "cannot check out to '%s': it is a directory",
 				   dest);
+	base = base ? base + 1 : dest;
 	cairn_id_new(id);
-	cairn_buf_addf(&tmp, "%s.cairn-tmp-%s", dest, id);
+	/* Named as every temporary file beside an output, for cairn gc. */
+	cairn_buf_addf(&tmp, "%.*s.%s.cairn-tmp-%s", (int)(base - dest), dest, base, id);
 	if (symlink(text, tmp.buf) < 0) {
 		rc = cairn_error_errno(ctx, "cannot create the symbolic link '%s'", dest);
 	} else if (rename(tmp.buf, dest) < 0) {
@@ -568,42 +572,59 @@ static int safe_relative(const char *p)
 }
 
 int cairn_dataset_checkout(cairn_ctx *ctx, const struct cairn_dataset_version *v,
-			   const char *path, const enum cairn_link_type *types, int ntypes)
+			   const char *path, const enum cairn_link_type *types, int ntypes,
+			   unsigned flags)
 {
 	cairn_buf mpath = CAIRN_BUF_INIT, dest = CAIRN_BUF_INIT;
+	struct cairn__output_opts o;
 	json_t *manifest = NULL, *files, *e;
 	size_t i;
 	int rc;
 
 	if (strcmp(v->kind, "dir"))
-		return cairn_object_checkout(ctx, v->hash, path, types, ntypes, NULL);
+		return cairn_object_checkout(ctx, v->hash, path, types, ntypes, flags, NULL);
 	cairn_object_path(ctx, v->hash, &mpath);
 	if ((rc = cairn_json_load_file(ctx, mpath.buf, &manifest)))
 		goto out;
 	files = json_object_get(manifest, "files");
-	json_array_foreach(files, i, e) {
-		const char *rel = json_string_value(json_object_get(e, "path"));
-		const char *hash = json_string_value(json_object_get(e, "hash"));
-		const char *link = json_string_value(json_object_get(e, "link"));
-		char *slash;
-		if (!rel || !safe_relative(rel) ||
-		    (link ? !link_stays_inside(rel, link) : !hash || !cairn_is_sha256_hex(hash))) {
-			rc = cairn_error(ctx, CAIRN_ECORRUPT, "the manifest of %s@%lld has a bad entry %zu",
-					 v->name, (long long)v->version, i);
-			goto out;
-		}
-		cairn_path_join(&dest, path, rel);
-		slash = strrchr(dest.buf, '/');
-		if (slash) {
-			*slash = '\0';
-			rc = cairn_mkdir_p(ctx, dest.buf, 0777);
-			*slash = '/';
-			if (rc)
+	/* Every destination is checked before the first file is written. */
+	cairn__output_opts_init(ctx, &o, !!(flags & CAIRN_OUTPUT_FORCE));
+	for (int pass = 0; pass < 2; pass++) {
+		json_array_foreach(files, i, e) {
+			const char *rel = json_string_value(json_object_get(e, "path"));
+			const char *hash = json_string_value(json_object_get(e, "hash"));
+			const char *link = json_string_value(json_object_get(e, "link"));
+			struct stat st;
+			char *slash;
+			if (!rel || !safe_relative(rel) ||
+			    (link ? !link_stays_inside(rel, link) : !hash || !cairn_is_sha256_hex(hash))) {
+				rc = cairn_error(ctx, CAIRN_ECORRUPT, "the manifest of %s@%lld has a bad entry %zu",
+						 v->name, (long long)v->version, i);
+				goto out;
+			}
+			cairn_path_join(&dest, path, rel);
+			if (!pass) {
+				/* A link checked out before is replaced, with --force,
+				 * by the link itself (never what it points to). */
+				if (link && (flags & CAIRN_OUTPUT_FORCE) && !lstat(dest.buf, &st) &&
+				    S_ISLNK(st.st_mode))
+					continue;
+				if ((rc = cairn__output_check(ctx, dest.buf, &o)))
+					goto out;
+				continue;
+			}
+			slash = strrchr(dest.buf, '/');
+			if (slash) {
+				*slash = '\0';
+				rc = cairn_mkdir_p(ctx, dest.buf, 0777);
+				*slash = '/';
+				if (rc)
+					goto out;
+			}
+			if ((rc = link ? checkout_link(ctx, link, dest.buf) :
+			     cairn_object_checkout(ctx, hash, dest.buf, types, ntypes, flags, NULL)))
 				goto out;
 		}
-		if ((rc = link ? checkout_link(ctx, link, dest.buf) :
-		     cairn_object_checkout(ctx, hash, dest.buf, types, ntypes, NULL)))
-			goto out;
 	}
 out:
 	json_decref(manifest);

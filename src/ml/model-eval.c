@@ -6,6 +6,7 @@
 #include "cairn/error.h"
 #include "cairn/model-eval.h"
 #include "core/fs.h"
+#include "core/output.h"
 #include "ml/evaluate.h"
 #include "ml/model-internal.h"
 #include "ml/plots.h"
@@ -13,21 +14,39 @@
 typedef int (*plot_fn)(cairn_ctx *ctx, const struct cairn_eval_data *d, const char *title,
 		       cairn_buf *out);
 
+static const char *const plot_names[] = {
+	"roc.svg", "pr.svg", "confusion.svg", "residuals.svg", "importance.svg"
+};
+
 static int write_plot(cairn_ctx *ctx, const char *dir, const char *name, const cairn_buf *svg,
-		      json_t *written)
+		      const struct cairn__output_opts *o, json_t *written)
 {
 	cairn_buf path = CAIRN_BUF_INIT;
 	int rc;
 
 	cairn_path_join(&path, dir, name);
-	if (!(rc = cairn_write_file_atomic(ctx, path.buf, svg->buf, svg->len, 0644)))
+	if (!(rc = cairn__output_write(ctx, path.buf, svg->buf, svg->len, o)))
 		json_array_append_new(written, json_string(name));
 	cairn_buf_release(&path);
 	return rc;
 }
 
+/* Fails before any plot is written when one of them could not be. */
+static int check_plots(cairn_ctx *ctx, const char *dir, const struct cairn__output_opts *o)
+{
+	cairn_buf path = CAIRN_BUF_INIT;
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(plot_names) / sizeof(plot_names[0]) && !rc; i++) {
+		cairn_path_join(&path, dir, plot_names[i]);
+		rc = cairn__output_check(ctx, path.buf, o);
+	}
+	cairn_buf_release(&path);
+	return rc;
+}
+
 static int write_plots(cairn_ctx *ctx, const cairn_model *m, const struct cairn_eval_data *d,
-		       const char *dir, json_t *written)
+		       const char *dir, unsigned flags, json_t *written)
 {
 	static const struct { const char *name; plot_fn fn; enum cairn_task task; } plots[] = {
 		{ "roc.svg", cairn_plot_roc, CAIRN_TASK_CLASSIFICATION },
@@ -37,17 +56,19 @@ static int write_plots(cairn_ctx *ctx, const cairn_model *m, const struct cairn_
 	};
 	const struct cairn_algorithm *algo = cairn_model_algorithm(m);
 	const cairn_prep *prep = cairn_model_prep(m);
+	struct cairn__output_opts o;
 	cairn_buf svg = CAIRN_BUF_INIT;
 	int rc;
 
-	if ((rc = cairn_mkdir_p(ctx, dir, 0777)))
+	cairn__output_opts_init(ctx, &o, !!(flags & CAIRN_OUTPUT_FORCE));
+	if ((rc = cairn_mkdir_p(ctx, dir, 0777)) || (rc = check_plots(ctx, dir, &o)))
 		return rc;
 	for (size_t i = 0; i < sizeof(plots) / sizeof(plots[0]) && !rc; i++) {
 		if (plots[i].task != d->task)
 			continue;
 		cairn_buf_reset(&svg);
 		if (!(rc = plots[i].fn(ctx, d, NULL, &svg)))
-			rc = write_plot(ctx, dir, plots[i].name, &svg, written);
+			rc = write_plot(ctx, dir, plots[i].name, &svg, &o, written);
 	}
 	if (!rc && algo->importance) {
 		size_t n = cairn_prep_nfeatures(prep);
@@ -58,7 +79,7 @@ static int write_plots(cairn_ctx *ctx, const cairn_model *m, const struct cairn_
 		if (!(rc = algo->importance(ctx, cairn_model_learner(m), n, value))) {
 			cairn_buf_reset(&svg);
 			cairn_plot_importance(value, names, n, NULL, &svg);
-			rc = write_plot(ctx, dir, "importance.svg", &svg, written);
+			rc = write_plot(ctx, dir, "importance.svg", &svg, &o, written);
 		}
 		free(value);
 		free(names);
@@ -124,7 +145,7 @@ int cairn_model_evaluate(cairn_ctx *ctx, const cairn_model *m, const struct cair
 	if (opts->plots_dir) {
 		json_t *written = json_array();
 		json_object_set_new(*out, "plots", written);
-		rc = write_plots(ctx, m, &d, opts->plots_dir, written);
+		rc = write_plots(ctx, m, &d, opts->plots_dir, opts->plots_flags, written);
 	}
 out:
 	if (rc) {

@@ -321,7 +321,7 @@ int cairn_model_open(cairn_ctx *ctx, const char *ref, cairn_model **out)
 		goto out;
 	}
 	cairn_path_join(&pkg, tmp.buf, "model");
-	rc = cairn_run_get_artifact(ctx, run.buf, slash ? slash + 1 : "model", pkg.buf);
+	rc = cairn_run_get_artifact(ctx, run.buf, slash ? slash + 1 : "model", pkg.buf, 0);
 	if (rc == CAIRN_ENOTFOUND && !slash && stat(ref, &st))
 		cairn_error_prefix(ctx, "no model '%s' (a package directory, a run id or RUN/PATH)", ref);
 	if (!rc)

@@ -16,10 +16,12 @@
 #include "cairn/id.h"
 #include "cairn/objects.h"
 #include "cairn/ref.h"
+#include "core/cancel.h"
 #include "core/ctx-internal.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/output.h"
 #include "core/progress.h"
 #include "store/db.h"
 #include "store/objects-internal.h"
@@ -102,80 +104,71 @@ static int refused(int err)
 
 /*
  * Makes tmp a materialization of the object by one link type: 0, or -1 with
- * errno set (refused(errno) when the file system cannot do this type).
+ * errno set (refused(errno) when the file system cannot do this type,
+ * ECANCELED when ctx was cancelled during a copy).
  */
-static int materialize(enum cairn_link_type type, int obj, const char *obj_path,
-		       const char *tmp)
+static int materialize(cairn_ctx *ctx, enum cairn_link_type type, int obj,
+		       const char *obj_path, struct cairn__output *out)
 {
-	int fd, err;
+	int err;
 
 	switch (type) {
 	case CAIRN_LINK_HARDLINK:
-		return link(obj_path, tmp);
+		return link(obj_path, out->tmp.buf);
 	case CAIRN_LINK_SYMLINK:
-		return symlink(obj_path, tmp);
+		return symlink(obj_path, out->tmp.buf);
 	case CAIRN_LINK_REFLINK:
 	case CAIRN_LINK_COPY:
 		break;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	if (fd < 0)
+	out->fd = open(out->tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, out->mode);
+	if (out->fd < 0)
 		return -1;
 	if (type == CAIRN_LINK_REFLINK) {
-		if (ioctl(fd, FICLONE, obj) < 0)
+		if (ioctl(out->fd, FICLONE, obj) < 0)
 			goto fail;
 	} else {
-		if (lseek(obj, 0, SEEK_SET) < 0 || cairn__copy_fd(obj, fd) < 0)
+		if (lseek(obj, 0, SEEK_SET) < 0 || cairn__copy_fd(ctx, obj, out->fd) < 0)
 			goto fail;
-	}
-	if (fsync(fd) < 0)
-		goto fail;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
 	}
 	return 0;
 fail:
 	err = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
+	close(out->fd);
+	out->fd = -1;
+	unlink(out->tmp.buf);
 	errno = err;
 	return -1;
 }
 
-int cairn_object_checkout(cairn_ctx *ctx, const char *hash, const char *dest,
-			  const enum cairn_link_type *types, int ntypes,
-			  enum cairn_link_type *used)
+static int checkout(cairn_ctx *ctx, const char *hash, const char *dest,
+		    const enum cairn_link_type *types, int ntypes,
+		    const struct cairn__output_opts *o, enum cairn_link_type *used)
 {
-	cairn_buf obj_path = CAIRN_BUF_INIT, tmp = CAIRN_BUF_INIT, tried = CAIRN_BUF_INIT;
-	const char *slash = strrchr(dest, '/');
-	const char *base = slash ? slash + 1 : dest;
-	char id[CAIRN_ID_LEN + 1];
-	struct stat st;
-	int obj = -1, rc, last_errno = 0;
+	cairn_buf obj_path = CAIRN_BUF_INIT, tried = CAIRN_BUF_INIT;
+	struct cairn__output out;
+	int obj = -1, rc, last_errno = 0, begun = 0;
 
 	if ((rc = cairn__object_open(ctx, hash, &obj_path, &obj)))
 		goto out;
-	if (!*base || (lstat(dest, &st) == 0 && S_ISDIR(st.st_mode))) {
-		rc = cairn_error(ctx, CAIRN_EINVAL, "cannot check out to '%s': it is a directory",
-				 dest);
-		goto out;
-	}
 	if (ntypes <= 0) {
 		rc = cairn_error(ctx, CAIRN_EINVAL, "cannot check out to '%s': no link type given",
 				 dest);
 		goto out;
 	}
+	if ((rc = cairn__output_begin(ctx, &out, dest, o)))
+		goto out;
+	begun = 1;
 	for (int i = 0; i < ntypes; i++) {
 		cairn_buf_addf(&tried, "%s%s", i ? "," : "", cairn_link_type_name(types[i]));
-		cairn_id_new(id);
-		cairn_buf_reset(&tmp);
-		if (slash)
-			cairn_buf_add(&tmp, dest, (size_t)(slash - dest) + 1);
-		cairn_buf_addf(&tmp, ".%s.cairn-tmp-%s", base, id);
-		if (materialize(types[i], obj, obj_path.buf, tmp.buf) < 0) {
+		if (i)
+			cairn__output_next_tmp(&out);
+		if (materialize(ctx, types[i], obj, obj_path.buf, &out) < 0) {
 			last_errno = errno;
+			if (errno == ECANCELED) {
+				rc = cairn__interrupted(ctx);
+				goto out;
+			}
 			/* A copy failing is a real failure, never a refusal. */
 			if (types[i] != CAIRN_LINK_COPY && refused(errno)) {
 				cairn__log_debug(ctx, "link type %s refused for '%s': %s",
@@ -187,15 +180,8 @@ int cairn_object_checkout(cairn_ctx *ctx, const char *hash, const char *dest,
 					       hash, dest, cairn_link_type_name(types[i]));
 			goto out;
 		}
-		if (rename(tmp.buf, dest) < 0) {
-			rc = cairn_error_errno(ctx, "cannot rename '%s' to '%s'", tmp.buf, dest);
-			unlink(tmp.buf);
-			goto out;
-		}
-		/* rename() does nothing when both names are links to one file
-		 * (dest was already hard-linked to the object): drop the spare. */
-		unlink(tmp.buf);
-		if (used)
+		begun = 0;
+		if (!(rc = cairn__output_commit(ctx, &out)) && used)
 			*used = types[i];
 		goto out;
 	}
@@ -203,10 +189,21 @@ int cairn_object_checkout(cairn_ctx *ctx, const char *hash, const char *dest,
 	rc = cairn_error_errno(ctx, "cannot check out object %s to '%s': the file system refuses every link type tried (%s)",
 			       hash, dest, tried.buf);
 out:
+	if (begun)
+		cairn__output_abort(&out);
 	if (obj >= 0)
 		close(obj);
 	cairn_buf_release(&obj_path);
-	cairn_buf_release(&tmp);
 	cairn_buf_release(&tried);
 	return rc;
+}
+
+int cairn_object_checkout(cairn_ctx *ctx, const char *hash, const char *dest,
+			  const enum cairn_link_type *types, int ntypes, unsigned flags,
+			  enum cairn_link_type *used)
+{
+	struct cairn__output_opts o;
+
+	cairn__output_opts_init(ctx, &o, !!(flags & CAIRN_OUTPUT_FORCE));
+	return checkout(ctx, hash, dest, types, ntypes, &o, used);
 }

@@ -76,8 +76,8 @@ int cairn__object_record(cairn_ctx *ctx, const char *hex, uint64_t size, int loo
 /* Opens the object's file for reading, with a clear error when it is absent. */
 int cairn__object_open(cairn_ctx *ctx, const char *hash, cairn_buf *path, int *fd);
 /* Copies in to out from its start to its end (copy_file_range where the
- * kernel can); 0 or -1 with errno set. */
-int cairn__copy_fd(int in, int out);
+ * kernel can); 0 or -1 with errno set (ECANCELED when ctx was cancelled). */
+int cairn__copy_fd(cairn_ctx *ctx, int in, int out);
 
 
 enum cairn__put_path {

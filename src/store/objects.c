@@ -67,6 +67,28 @@ int cairn_object_exists(cairn_ctx *ctx, const char *hash)
 	return ok;
 }
 
+/*
+ * Marks a stored object as just used: a put that finds its content stored
+ * sets the file's time to now, so that cairn_gc, which removes only
+ * unreferenced objects older than its grace period, leaves it to the record
+ * the writer is about to make (git freshens objects for the same reason).
+ * 1 when the object is there, 0 when it is gone (gc removed it meanwhile:
+ * the caller writes it again). A file we may not touch (another user's
+ * store) counts as there.
+ */
+static int freshen(cairn_ctx *ctx, const char *hex)
+{
+	cairn_buf path = CAIRN_BUF_INIT;
+	int there;
+
+	if (!cairn_is_sha256_hex(hex))
+		return 0;
+	cairn_object_path(ctx, hex, &path);
+	there = utimensat(AT_FDCWD, path.buf, NULL, 0) == 0 || errno != ENOENT;
+	cairn_buf_release(&path);
+	return there;
+}
+
 /* ---- writing objects: a temporary file, fsync, link, fsync the directory ---- */
 
 struct tmpobj {
@@ -171,17 +193,23 @@ static int tmp_install(cairn_ctx *ctx, struct tmpobj *t, const char *hex,
 	}
 	if ((rc = make_fanout(ctx, fanout.buf, umask)))
 		goto out;
+again:
 	if (!t->path.len) {
+		cairn_buf_reset(&src);
 		cairn_buf_addf(&src, "/proc/self/fd/%d", t->fd);
 		if (linkat(AT_FDCWD, src.buf, AT_FDCWD, final.buf, AT_SYMLINK_FOLLOW) < 0) {
 			if (errno != EEXIST) {
 				rc = cairn_error_errno(ctx, "cannot store object '%s'", final.buf);
 				goto out;
 			}
+			if (!freshen(ctx, hex))
+				goto again;
 			*existed = 1;
 		}
 	} else if (link(t->path.buf, final.buf) < 0) {
 		if (errno == EEXIST) {
+			if (!freshen(ctx, hex))
+				goto again;
 			*existed = 1;
 		} else if (rename(t->path.buf, final.buf) < 0) {
 			/* A file system without hard links: rename replaces an
@@ -265,7 +293,7 @@ static int store_memory(cairn_ctx *ctx, const void *data, size_t len, const char
 	struct tmpobj t;
 	int rc;
 
-	if (cairn_object_exists(ctx, hex)) {
+	if (cairn_object_exists(ctx, hex) && freshen(ctx, hex)) {
 		*existed = 1;
 		return cairn__object_record(ctx, hex, len, 1);
 	}
@@ -334,7 +362,7 @@ static int put_stream(cairn_ctx *ctx, int fd, int seekable, off_t start, uint64_
 					(unsigned long long)size_now, what);
 			if ((rc = cairn__pipeline_run(ctx, &p, hex, &size)))
 				goto out;
-			if (cairn_object_exists(ctx, hex)) {
+			if (cairn_object_exists(ctx, hex) && freshen(ctx, hex)) {
 				existed = 1;
 				if ((rc = cairn__object_record(ctx, hex, size, 1)))
 					goto out;
@@ -535,7 +563,10 @@ int cairn__object_open(cairn_ctx *ctx, const char *hash, cairn_buf *path, int *f
 
 /* Copies in to out from the start to the end: copy_file_range() where the
  * kernel can (no trip through user space), else read and write. */
-int cairn__copy_fd(int in, int out)
+/* Copies of 64 MiB at most, so that a cancel is noticed between two. */
+#define COPY_STEP ((size_t)64 << 20)
+
+int cairn__copy_fd(cairn_ctx *ctx, int in, int out)
 {
 	char *chunk = NULL;
 	off_t off = 0;
@@ -543,7 +574,11 @@ int cairn__copy_fd(int in, int out)
 	int rc = 0;
 
 	for (;;) {
-		n = copy_file_range(in, &off, out, NULL, (size_t)1 << 30, 0);
+		if (cairn_ctx_cancelled(ctx)) {
+			errno = ECANCELED;
+			return -1;
+		}
+		n = copy_file_range(in, &off, out, NULL, COPY_STEP, 0);
 		if (n == 0)
 			return 0;
 		if (n < 0) {
@@ -556,11 +591,17 @@ int cairn__copy_fd(int in, int out)
 		}
 	}
 	chunk = cairn_xmalloc(CHUNK);
-	while ((n = cairn_read_full(in, chunk, CHUNK)) > 0)
+	while ((n = cairn_read_full(in, chunk, CHUNK)) > 0) {
+		if (cairn_ctx_cancelled(ctx)) {
+			errno = ECANCELED;
+			rc = -1;
+			break;
+		}
 		if (cairn_write_full(out, chunk, (size_t)n) < 0) {
 			rc = -1;
 			break;
 		}
+	}
 	if (n < 0)
 		rc = -1;
 	free(chunk);

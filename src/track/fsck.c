@@ -6,11 +6,14 @@
  * objects their records name, which must be stored ("dangling" otherwise).
  */
 #include <string.h>
+#include <time.h>
 #include "cairn/error.h"
 #include "cairn/fsck.h"
+#include "cairn/gc.h"
 #include "cairn/objects.h"
 #include "data/dataset-refs.h"
 #include "store/fsck.h"
+#include "store/gc.h"
 #include "track/run-refs.h"
 
 struct dangling {
@@ -19,12 +22,15 @@ struct dangling {
 	cairn_fsck_problem_fn *problem;
 	void *arg;
 	cairn_buf detail;
+	struct cairn_strmap refs; /* every hash a record names */
 };
 
 static int check_ref(const char *what, const char *role, const char *hash, void *arg)
 {
 	struct dangling *d = arg;
 
+	if (hash && cairn_is_sha256_hex(hash))
+		cairn_strmap_intern(&d->refs, hash, CAIRN_HEX_LEN, NULL);
 	if (cairn_object_exists(d->ctx, hash))
 		return 0;
 	d->r->dangling++;
@@ -34,6 +40,34 @@ static int check_ref(const char *what, const char *role, const char *hash, void 
 		d->problem("dangling", what, d->detail.buf, d->arg);
 	}
 	return 0;
+}
+
+/* The warnings: what gc would remove (whatever its age, for objects). */
+static int warn(struct dangling *d, uint64_t *n, const char *kind, const char *what,
+		const char *why, const struct stat *st)
+{
+	(*n)++;
+	if (d->problem) {
+		cairn_buf_reset(&d->detail);
+		cairn_buf_addf(&d->detail, "%s (%llu bytes; 'cairn gc' removes it)", why,
+			       (unsigned long long)st->st_size);
+		d->problem(kind, what, d->detail.buf, d->arg);
+	}
+	return 0;
+}
+
+static int warn_unreferenced(const char *hash, const struct stat *st, void *arg)
+{
+	struct dangling *d = arg;
+
+	return warn(d, &d->r->unreferenced, "unreferenced", hash, "no record names it", st);
+}
+
+static int warn_temporary(const char *path, const struct stat *st, void *arg)
+{
+	struct dangling *d = arg;
+
+	return warn(d, &d->r->temporary, "temporary", path, "left by an interrupted write", st);
 }
 
 static void count(cairn_buf *b, uint64_t n, const char *one, const char *many)
@@ -57,16 +91,20 @@ int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
 	       cairn_fsck_problem_fn *problem, void *arg)
 {
 	struct cairn__store_check store;
-	struct dangling d = { ctx, report, problem, arg, CAIRN_BUF_INIT };
+	struct dangling d = { ctx, report, problem, arg, CAIRN_BUF_INIT, { 0 } };
 	cairn_buf msg = CAIRN_BUF_INIT;
 	int rc;
 
 	memset(report, 0, sizeof(*report));
 	memset(&store, 0, sizeof(store));
+	cairn_strmap_init(&d.refs);
 	rc = cairn__store_check_objects(ctx, &store, problem, arg);
 	copy_counts(report, &store);
 	if (rc || (rc = cairn__dataset_object_refs(ctx, check_ref, &d)) ||
-	    (rc = cairn__run_object_refs(ctx, check_ref, &d)))
+	    (rc = cairn__run_object_refs(ctx, check_ref, &d)) ||
+	    (rc = cairn__store_unreferenced(ctx, &d.refs, warn_unreferenced, &d)) ||
+	    (rc = cairn__store_stale_temps(ctx, (int64_t)time(NULL) - CAIRN_GC_GRACE_DEFAULT,
+					   warn_temporary, &d)))
 		goto out;
 	rc = cairn__store_check_db(ctx, &store, problem, arg);
 	copy_counts(report, &store);
@@ -88,5 +126,6 @@ int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
 out:
 	cairn_buf_release(&msg);
 	cairn_buf_release(&d.detail);
+	cairn_strmap_release(&d.refs);
 	return rc;
 }

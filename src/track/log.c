@@ -222,6 +222,17 @@ static int artifact_path(cairn_ctx *ctx, const char *path, cairn_buf *out)
 	return 0;
 }
 
+int cairn__run_artifact_path_check(cairn_ctx *ctx, const char *path)
+{
+	cairn_buf norm = CAIRN_BUF_INIT;
+	int rc = artifact_path(ctx, path, &norm);
+
+	if (!rc && strcmp(norm.buf, path))
+		rc = cairn_error(ctx, CAIRN_EINVAL, "artifact path '%s' is not in normal form", path);
+	cairn_buf_release(&norm);
+	return rc;
+}
+
 struct stored { char *path; char hash[CAIRN_HEX_LEN + 1]; uint64_t size; };
 struct stored_list { struct stored *v; size_t n, cap; };
 

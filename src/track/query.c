@@ -9,6 +9,7 @@
 #include "core/ctx-internal.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/output.h"
 #include "data/dataset-internal.h"
 #include "track/run-internal.h"
 
@@ -132,7 +133,7 @@ int cairn_run_artifacts(cairn_ctx *ctx, const char *ref, json_t **out)
 }
 
 /* Writes the object hash to dest (creating its directory), as a copy. */
-static int write_artifact(cairn_ctx *ctx, const char *hash, const char *dest)
+static int write_artifact(cairn_ctx *ctx, const char *hash, const char *dest, unsigned flags)
 {
 	enum cairn_link_type copy = CAIRN_LINK_COPY;
 	cairn_buf dir = CAIRN_BUF_INIT;
@@ -144,17 +145,38 @@ static int write_artifact(cairn_ctx *ctx, const char *hash, const char *dest)
 		rc = cairn_mkdir_p(ctx, dir.buf, 0777);
 	}
 	if (!rc)
-		rc = cairn_object_checkout(ctx, hash, dest, &copy, 1, NULL);
+		rc = cairn_object_checkout(ctx, hash, dest, &copy, 1, flags, NULL);
 	cairn_buf_release(&dir);
 	return rc;
 }
 
-int cairn_run_get_artifact(cairn_ctx *ctx, const char *ref, const char *path, const char *dest)
+/* The stored rows [[path, hash]...] of an artifact, checked as strictly as
+ * when they were logged: a row is never trusted to name a file. */
+static int check_stored(cairn_ctx *ctx, const char *id, const json_t *files, size_t plen)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < json_array_size(files); i++) {
+		const char *apath = json_string_value(json_array_get(json_array_get(files, i), 0));
+		const char *hash = json_string_value(json_array_get(json_array_get(files, i), 1));
+		if (!apath || !hash || !cairn_is_sha256_hex(hash) || strlen(apath) < plen)
+			return cairn_error(ctx, CAIRN_ECORRUPT, "run %s has a bad artifact record", id);
+		if ((rc = cairn__run_artifact_path_check(ctx, apath)))
+			return cairn_error(ctx, CAIRN_ECORRUPT, "run %s has a bad artifact record: %s",
+					   id, cairn_errmsg(ctx));
+	}
+	return 0;
+}
+
+int cairn_run_get_artifact(cairn_ctx *ctx, const char *ref, const char *path, const char *dest,
+			   unsigned flags)
 {
 	char id[CAIRN_ID_LEN + 1];
 	cairn_buf target = CAIRN_BUF_INIT, p = CAIRN_BUF_INIT;
 	cairn__db *db;
 	int64_t seq;
+	struct cairn__output_opts o;
 	json_t *files = NULL;
 	size_t i, plen;
 	int rc;
@@ -173,19 +195,26 @@ int cairn_run_get_artifact(cairn_ctx *ctx, const char *ref, const char *path, co
 				 " artifacts %s')", id, path, id);
 		goto out;
 	}
+	if ((rc = check_stored(ctx, id, files, plen)))
+		goto out;
 	if (!dest) {
 		const char *base = strrchr(p.buf, '/');
 		dest = base ? base + 1 : p.buf;
 	}
-	for (i = 0; i < json_array_size(files) && !rc; i++) {
-		const char *apath = json_string_value(json_array_get(json_array_get(files, i), 0));
-		const char *hash = json_string_value(json_array_get(json_array_get(files, i), 1));
-		cairn_buf_reset(&target);
-		if (strlen(apath) == plen)      /* the path is a file */
-			cairn_buf_adds(&target, dest);
-		else
-			cairn_path_join(&target, dest, apath + plen + 1);
-		rc = write_artifact(ctx, hash, target.buf);
+	/* Every destination is checked before the first file is written. */
+	cairn__output_opts_init(ctx, &o, !!(flags & CAIRN_OUTPUT_FORCE));
+	for (int pass = 0; pass < 2 && !rc; pass++) {
+		for (i = 0; i < json_array_size(files) && !rc; i++) {
+			const char *apath = json_string_value(json_array_get(json_array_get(files, i), 0));
+			const char *hash = json_string_value(json_array_get(json_array_get(files, i), 1));
+			cairn_buf_reset(&target);
+			if (strlen(apath) == plen)      /* the path is a file */
+				cairn_buf_adds(&target, dest);
+			else
+				cairn_path_join(&target, dest, apath + plen + 1);
+			rc = pass ? write_artifact(ctx, hash, target.buf, flags) :
+				    cairn__output_check(ctx, target.buf, &o);
+		}
 	}
 out:
 	json_decref(files);

@@ -133,7 +133,7 @@ static int apply_diff(struct repro *r)
 	if (!found)
 		goto out;
 	cairn_path_join(&patch, r->tmp.buf, "diff.patch");
-	if ((rc = cairn_run_get_artifact(r->ctx, r->id, "code/diff.patch", patch.buf)))
+	if ((rc = cairn_run_get_artifact(r->ctx, r->id, "code/diff.patch", patch.buf, 0)))
 		goto out;
 	args[3] = patch.buf;
 	if ((st = cairn__git(r->worktree.buf, args, r->env, NULL, -1, NULL, &err)) != 0) {
@@ -182,7 +182,7 @@ static int checkout_to(struct repro *r, const struct cairn_dataset_version *v, c
 	free(parent);
 	if (!rc && !strcmp(v->kind, "dir"))
 		rc = cairn_mkdir_p(r->ctx, dest, 0777);
-	return rc ? rc : cairn_dataset_checkout(r->ctx, v, dest, types, ntypes);
+	return rc ? rc : cairn_dataset_checkout(r->ctx, v, dest, types, ntypes, 0);
 }
 
 /* Writes the run's input versions to inputs/NAME@N/ and to the paths the

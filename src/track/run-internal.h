@@ -21,6 +21,10 @@ struct cairn_run {
 /* Checks a metric, param or tag key: 1 to 250 characters, no control
  * characters (MLflow's limit; keys appear in filters and file names). */
 int cairn__run_check_key(cairn_ctx *ctx, const char *what, const char *key);
+/* Checks an artifact path as logging does (relative, no '.' or '..' or
+ * empty parts, no control characters): a path read back from the store
+ * must pass it before it names a file (log.c). */
+int cairn__run_artifact_path_check(cairn_ctx *ctx, const char *path);
 
 /* Records the lineage edge (run RUN relation dst_type dst_id), in a
  * transaction of its own: how a trainer says its run used an artifact

@@ -18,7 +18,7 @@ test_expect_success 'setup: a workspace with three objects' '
 
 test_expect_success 'fsck of a sound store exits 0' '
 	cairn fsck >out &&
-	test_grep "^checked 3 objects \(2\.4 MiB\): 0 corrupt, 0 missing, 0 unrecorded, 0 stray$" out
+	test_grep "^checked 3 objects \(2\.4 MiB\): 0 corrupt, 0 missing, 0 unrecorded, 0 stray; warnings: 3 unreferenced, 0 temporary$" out
 '
 
 test_expect_success 'a changed byte: fsck exits 6 and names the object' '

@@ -29,7 +29,7 @@ test_expect_success 'hardlink: the stored file itself, read-only' '
 	cmp data out.hard &&
 	test "$(stat -c %i out.hard)" = "$(stat -c %i "$(cat obj.path)")" &&
 	test "$(stat -c %a out.hard)" = 444 &&
-	cairn object get --link hardlink "$(cat hash)" out.hard &&
+	cairn object get --force --link hardlink "$(cat hash)" out.hard &&
 	test "$(stat -c %h "$(cat obj.path)")" -eq 2
 '
 
@@ -75,14 +75,17 @@ test_expect_success 'the default comes from the workspace setting link_types' '
 	sed -i "s/\"teleport\"/\"reflink,copy\"/" .cairn/config
 '
 
-test_expect_success 'dest is replaced atomically, whatever it was' '
+test_expect_success 'dest is replaced atomically with --force; a link of the user never' '
 	echo old >out.replace &&
-	cairn object get --link copy "$(cat hash)" out.replace &&
+	test_expect_code 1 cairn object get --link copy "$(cat hash)" out.replace &&
+	test "$(cat out.replace)" = old &&
+	cairn object get --force --link copy "$(cat hash)" out.replace &&
 	cmp data out.replace &&
 	ln -sf /nonexistent/elsewhere out.link &&
-	cairn object get --link copy "$(cat hash)" out.link &&
-	test ! -L out.link && cmp data out.link &&
-	cairn object get --link copy "$(cat hash)" out.sym &&
+	test_expect_code 2 cairn object get --force --link copy "$(cat hash)" out.link 2>err &&
+	test_grep "out.link.: it is a symbolic link, which cairn neither follows nor replaces" err &&
+	test -L out.link &&
+	cairn object get --force --link copy "$(cat hash)" out.sym &&
 	test ! -L out.sym &&
 	test "$(stat -c %a "$(cat obj.path)")" = 444 &&
 	cairn fsck >out && test_grep "0 corrupt" out

@@ -89,7 +89,7 @@ test_expect_success 'checkout writes a version back, a directory as a tree' '
 test_expect_success 'checkout refuses to overwrite other content without --force' '
 	echo local >restored/iris.csv &&
 	test_expect_code 1 cairn data checkout iris@1 restored/ 2>err &&
-	test_grep "exists with other content" err &&
+	test_grep "restored/iris.csv. already exists: use --force to replace it" err &&
 	cairn data checkout --force iris@1 restored/ &&
 	cmp restored/iris.csv "$DATASETS/iris.csv" &&
 	cairn data checkout iris@1 restored/ >out &&

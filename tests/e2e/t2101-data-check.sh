@@ -27,8 +27,8 @@ test_expect_success 'suggest --out writes the file, and will not replace it with
 	cairn data suggest iris --out s.yml >out &&
 	test_grep "^Wrote 17 expectations for iris@1 to s\.yml$" out &&
 	test_cmp iris.yml s.yml &&
-	test_expect_code 2 cairn data suggest iris --out s.yml 2>err &&
-	test_grep "s\.yml.* exists: use --force" err &&
+	test_expect_code 1 cairn data suggest iris --out s.yml 2>err &&
+	test_grep "^cairn: error: .s\.yml. already exists: use --force to replace it$" err &&
 	cairn data suggest iris --out s.yml --force --margin 0.5 >/dev/null &&
 	test_grep "^    min: 75$" s.yml &&
 	test_expect_code 2 cairn data suggest iris --margin 2

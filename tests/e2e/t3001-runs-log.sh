@@ -132,7 +132,9 @@ test_expect_success 'artifacts: a file, a directory, replacing, and reading back
 	cairn runs get-artifact $run out/model got &&
 	test_cmp model/w.bin got/w.bin &&
 	test_cmp model/sub/meta.json got/sub/meta.json &&
-	cairn runs get-artifact $run metrics.csv &&
+	test_expect_code 1 cairn runs get-artifact $run metrics.csv 2>err &&
+	test_grep "metrics.csv. already exists: use --force" err &&
+	cairn runs get-artifact --force $run metrics.csv &&
 	test_cmp metrics.csv metrics.csv &&
 	cairn runs get-artifact $run out/model/w.bin single &&
 	test_cmp model/w.bin single &&

@@ -115,7 +115,7 @@ test_expect_success '--svg writes a well-formed SVG line plot' '
 	grep -q "<title>$(cat r2)/f1</title>" plots/f1.svg &&
 	grep -q ">step</text>" plots/f1.svg &&
 	test "$(ls -A plots)" = f1.svg &&
-	cairn metrics history $(cat r1) loss --svg plots/f1.svg --json >out.json &&
+	cairn metrics history $(cat r1) loss --svg plots/f1.svg --force --json >out.json &&
 	grep -q "<title>$(cat r1)/loss</title>" plots/f1.svg &&
 	test "$(ls -A plots)" = f1.svg
 '

@@ -11,6 +11,8 @@ extern const struct unit_test objects_tests[];
 extern const struct unit_test hash_tests[];
 extern const struct unit_test json_tests[];
 extern const struct unit_test fs_tests[];
+extern const struct unit_test output_tests[];
+extern const struct unit_test gc_tests[];
 extern const struct unit_test log_tests[];
 extern const struct unit_test db_tests[];
 extern const struct unit_test workspace_tests[];
@@ -54,6 +56,8 @@ extern const struct unit_test sweep_tests[];
 	hash_tests, \
 	json_tests, \
 	fs_tests, \
+	output_tests, \
+	gc_tests, \
 	log_tests, \
 	db_tests, \
 	workspace_tests, \

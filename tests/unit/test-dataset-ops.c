@@ -381,7 +381,7 @@ static void test_dataset_acquire_sqlite_file(void)
 	CHECK_STR(res.version.source_kind, "sql");
 	CHECK_STR(json_string_value(json_object_get(res.version.params, "dsn")), ".cairn/cairn.db");
 	/* NULL is an empty field; a comma is quoted. */
-	CHECK_OK(ctx, cairn_dataset_checkout(ctx, &res.version, "meta.csv", copy, 1));
+	CHECK_OK(ctx, cairn_dataset_checkout(ctx, &res.version, "meta.csv", copy, 1, 0));
 	if ((in = fopen("meta.csv", "r"))) {
 		text[fread(text, 1, sizeof(text) - 1, in)] = '\0';
 		fclose(in);

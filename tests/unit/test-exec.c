@@ -75,8 +75,8 @@ static void test_exec_exit_status_and_logs(void)
 	CHECK_STR(res.message, "exit status 3");
 	CHECK_STR(text_of("id", &b), id);
 	CHECK_STR(text_of("dir", &b), cairn_workspace_dir(ctx));
-	CHECK_OK(ctx, cairn_run_get_artifact(ctx, id, "logs/stdout.txt", "stdout.txt"));
-	CHECK_OK(ctx, cairn_run_get_artifact(ctx, id, "logs/stderr.txt", "stderr.txt"));
+	CHECK_OK(ctx, cairn_run_get_artifact(ctx, id, "logs/stdout.txt", "stdout.txt", 0));
+	CHECK_OK(ctx, cairn_run_get_artifact(ctx, id, "logs/stderr.txt", "stderr.txt", 0));
 	CHECK_STR(text_of("stdout.txt", &b), "out\n");
 	CHECK_STR(text_of("stderr.txt", &b), "err\n");
 	CHECK_OK(ctx, cairn_run_show(ctx, id, &show));
@@ -314,7 +314,7 @@ static void test_exec_env_and_tee(void)
 	close(p[1]);
 	sigaction(SIGPIPE, &old, NULL);
 	CHECK_INT(res.status, ==, CAIRN_RUN_FINISHED);
-	CHECK_OK(ctx, cairn_run_get_artifact(ctx, cairn_run_id(run), "logs/stdout.txt", "out.txt"));
+	CHECK_OK(ctx, cairn_run_get_artifact(ctx, cairn_run_id(run), "logs/stdout.txt", "out.txt", 0));
 	CHECK_STR(text_of("out.txt", &b), "given|unset|1");
 	cairn_run_free(run);
 	cairn_buf_release(&b);

@@ -279,8 +279,8 @@ static void test_federated_deterministic(void)
 	CHECK_OK(ctx, train(ctx, &o, &b));
 	json_decref(a.metrics);
 	json_decref(b.metrics);
-	CHECK_OK(ctx, cairn_run_get_artifact(ctx, a.run_id, "model/model.liblinear", "a.model"));
-	CHECK_OK(ctx, cairn_run_get_artifact(ctx, b.run_id, "model/model.liblinear", "b.model"));
+	CHECK_OK(ctx, cairn_run_get_artifact(ctx, a.run_id, "model/model.liblinear", "a.model", 0));
+	CHECK_OK(ctx, cairn_run_get_artifact(ctx, b.run_id, "model/model.liblinear", "b.model", 0));
 	CHECK(lt_same_file("a.model", "b.model"));
 	json_decref(params);
 	cairn_ctx_free(ctx);

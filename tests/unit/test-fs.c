@@ -106,8 +106,8 @@ static void test_fs_write_file_atomic(void)
 	CHECK_OK(ctx, cairn_write_file_atomic(ctx, "empty", "", 0, 0644));
 	CHECK_INT(stat("empty", &st), ==, 0);
 	CHECK_INT(st.st_size, ==, 0);
-	CHECK_INT(count_entries("config.tmp"), ==, 0);
-	CHECK_INT(count_entries("empty.tmp"), ==, 0);
+	CHECK_INT(count_entries(".config.cairn-tmp-"), ==, 0);
+	CHECK_INT(count_entries(".empty.cairn-tmp-"), ==, 0);
 
 	/* A missing directory fails without creating anything. */
 	CHECK_ERR(ctx, cairn_write_file_atomic(ctx, "nodir/config", "x", 1, 0644),

@@ -434,7 +434,7 @@ static void test_objects_checkout_link_types(void)
 	/* copy: an independent, writable file that replaces dest. */
 	write_data("out/copy", "old", 3);
 	types[0] = CAIRN_LINK_COPY;
-	CHECK_OK(ctx, cairn_object_checkout(ctx, hex, "out/copy", types, 1, &used));
+	CHECK_OK(ctx, cairn_object_checkout(ctx, hex, "out/copy", types, 1, CAIRN_OUTPUT_FORCE, &used));
 	CHECK_INT(used, ==, CAIRN_LINK_COPY);
 	CHECK(object_equals_file(ctx, hex, "out/copy"));
 	CHECK_INT(lstat("out/copy", &sd), ==, 0);
@@ -444,17 +444,21 @@ static void test_objects_checkout_link_types(void)
 
 	/* hardlink: the stored file itself, read-only. */
 	types[0] = CAIRN_LINK_HARDLINK;
-	CHECK_OK(ctx, cairn_object_checkout(ctx, hex, "out/hard", types, 1, &used));
+	CHECK_OK(ctx, cairn_object_checkout(ctx, hex, "out/hard", types, 1, 0, &used));
 	CHECK_INT(used, ==, CAIRN_LINK_HARDLINK);
 	CHECK_INT(stat("out/hard", &sd), ==, 0);
 	CHECK(sd.st_ino == so.st_ino && sd.st_dev == so.st_dev);
 	CHECK_INT(sd.st_mode & 0777, ==, 0444);
-	/* Again onto the same link: rename() is then a no-op, nothing is left. */
-	CHECK_OK(ctx, cairn_object_checkout(ctx, hex, "out/hard", types, 1, &used));
+	/* Again onto the same link: rename() is then a no-op, nothing is left;
+	 * without force the existing file is refused. */
+	CHECK_ERR(ctx, cairn_object_checkout(ctx, hex, "out/hard", types, 1, 0, &used),
+		  CAIRN_EEXIST, "'out/hard' already exists");
+	CHECK_OK(ctx, cairn_object_checkout(ctx, hex, "out/hard", types, 1, CAIRN_OUTPUT_FORCE,
+					    &used));
 
 	/* symlink: points at the stored file. */
 	types[0] = CAIRN_LINK_SYMLINK;
-	CHECK_OK(ctx, cairn_object_checkout(ctx, hex, "out/sym", types, 1, &used));
+	CHECK_OK(ctx, cairn_object_checkout(ctx, hex, "out/sym", types, 1, 0, &used));
 	CHECK_INT(used, ==, CAIRN_LINK_SYMLINK);
 	CHECK_INT(lstat("out/sym", &sd), ==, 0);
 	CHECK(S_ISLNK(sd.st_mode));
@@ -463,9 +467,11 @@ static void test_objects_checkout_link_types(void)
 	target[n > 0 ? n : 0] = '\0';
 	CHECK_STR(target, obj.buf);
 
-	/* A copy over a symlink replaces the link, never writes through it. */
+	/* A copy over a symlink into the store replaces the link, never
+	 * writes through it. */
 	types[0] = CAIRN_LINK_COPY;
-	CHECK_OK(ctx, cairn_object_checkout(ctx, hex, "out/sym", types, 1, &used));
+	CHECK_OK(ctx, cairn_object_checkout(ctx, hex, "out/sym", types, 1, CAIRN_OUTPUT_FORCE,
+					    &used));
 	CHECK_INT(lstat("out/sym", &sd), ==, 0);
 	CHECK(S_ISREG(sd.st_mode));
 	CHECK_INT(stat(obj.buf, &sd), ==, 0);
@@ -474,10 +480,10 @@ static void test_objects_checkout_link_types(void)
 	/* reflink: works where the file system clones, else falls back. */
 	types[0] = CAIRN_LINK_REFLINK;
 	types[1] = CAIRN_LINK_COPY;
-	CHECK_OK(ctx, cairn_object_checkout(ctx, hex, "out/ref", types, 2, &used));
+	CHECK_OK(ctx, cairn_object_checkout(ctx, hex, "out/ref", types, 2, 0, &used));
 	CHECK(used == CAIRN_LINK_REFLINK || used == CAIRN_LINK_COPY);
 	CHECK(object_equals_file(ctx, hex, "out/ref"));
-	rc = cairn_object_checkout(ctx, hex, "out/ref2", types, 1, &used);
+	rc = cairn_object_checkout(ctx, hex, "out/ref2", types, 1, 0, &used);
 	if (rc) {
 		CHECK_INT(rc, ==, CAIRN_EIO);
 		CHECK(strstr(cairn_errmsg(ctx), "refuses every link type tried (reflink)") != NULL);
@@ -487,12 +493,12 @@ static void test_objects_checkout_link_types(void)
 	}
 
 	/* Errors: a directory as dest, an unknown object. */
-	CHECK_ERR(ctx, cairn_object_checkout(ctx, hex, "out", types, 2, &used), CAIRN_EINVAL,
+	CHECK_ERR(ctx, cairn_object_checkout(ctx, hex, "out", types, 2, 0, &used), CAIRN_EINVAL,
 		  "is a directory");
 	CHECK_ERR(ctx, cairn_object_checkout(ctx, "00000000000000000000000000000000000000000000000000000000000000ab",
-					     "out/x", types, 2, &used),
+					     "out/x", types, 2, 0, &used),
 		  CAIRN_ENOTFOUND, "not in the store");
-	CHECK_ERR(ctx, cairn_object_checkout(ctx, hex, "nodir/x", types, 2, &used),
+	CHECK_ERR(ctx, cairn_object_checkout(ctx, hex, "nodir/x", types, 2, 0, &used),
 		  CAIRN_ENOTFOUND, "nodir/x");
 
 	/* No temporary files left in the destination directory. */

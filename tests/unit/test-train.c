@@ -87,7 +87,7 @@ static void test_train_split_is_data_split(void)
 	o.seed = 11;
 	o.task = -1;
 	CHECK_OK(ctx, cairn_train(ctx, &o, &res));
-	CHECK_OK(ctx, cairn_run_get_artifact(ctx, res.run_id, "split/test_rows.json", "rows.json"));
+	CHECK_OK(ctx, cairn_run_get_artifact(ctx, res.run_id, "split/test_rows.json", "rows.json", 0));
 	doc = json_load_file("rows.json", 0, &jerr);
 	CHECK(doc != NULL);
 	rows = json_object_get(doc, "test_rows");
