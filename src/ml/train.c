@@ -364,31 +364,41 @@ static int log_folds(struct train *t, const int *fold, size_t k)
 	return log_json_artifact(t, doc, "cv/folds.json");
 }
 
-/* Copies the predictions p of fold f's rows (in the data's order) into
- * their places in o (allocated at the first fold, when the outputs per row
- * are known). */
-static void keep_oof(struct cairn__oof *o, double **all, const int *fold, size_t f,
-		     const double *p, size_t outputs)
+/* Copies the predictions p (by the fold's model, of preprocessing prep) of
+ * fold f's rows (in the data's order) into their places in all, which has
+ * o->outputs values per row. A fold's training part may lack a class: its
+ * probabilities are placed by class name (a missing class has 0). */
+static void keep_oof(const struct cairn__oof *o, double *all, const int *fold, size_t f,
+		     const double *p, const cairn_prep *prep)
 {
-	if (!*all) {
-		o->pred = *all = cairn_xcalloc(o->n ? o->n : 1, outputs * sizeof(double));
-		o->outputs = outputs;
+	int k = cairn_prep_nclasses(prep);
+	size_t outputs = k ? (size_t)k : 1;
+	int *at = cairn_xmalloc((size_t)(k ? k : 1) * sizeof(*at));
+
+	at[0] = k ? -1 : 0;
+	for (int c = 0; c < k; c++) {
+		at[c] = -1;
+		for (int j = 0; j < cairn_prep_nclasses(o->prep); j++)
+			if (!strcmp(cairn_prep_class(prep, c), cairn_prep_class(o->prep, j)))
+				at[c] = j;
 	}
 	for (size_t i = 0; i < o->n; i++)
 		if (fold[i] == (int)f) {
-			memcpy(*all + i * outputs, p, outputs * sizeof(double));
+			for (size_t c = 0; c < outputs; c++)
+				if (at[c] >= 0 && (size_t)at[c] < o->outputs)
+					all[i * o->outputs + (size_t)at[c]] = p[c];
 			p += outputs;
 		}
+	free(at);
 }
 
 /* The out-of-fold predictions as the artifact cv/oof_predictions.csv (see
- * ml/oof.h); labels gives the target and classes of the training rows. */
-static int log_oof(struct train *t, struct cairn__oof *o, const cairn_prep *labels)
+ * ml/oof.h). */
+static int log_oof(struct train *t, const struct cairn__oof *o)
 {
 	cairn_buf csv = CAIRN_BUF_INIT;
 	int rc;
 
-	o->prep = labels;
 	cairn__oof_csv(o, &csv);
 	rc = cairn_run_log_artifact_buf(t->run, csv.buf, csv.len, "cv/oof_predictions.csv");
 	cairn_buf_release(&csv);
@@ -424,6 +434,9 @@ static int cross_validate(struct train *t, const struct cairn_prep_options *po)
 	oof.rows = t->train_rows;
 	oof.n = n;
 	oof.fold = fold;
+	oof.prep = labels;
+	oof.outputs = cairn_prep_nclasses(labels) ? (size_t)cairn_prep_nclasses(labels) : 1;
+	oof.pred = oof_pred = cairn_xcalloc(n ? n : 1, oof.outputs * sizeof(double));
 	for (size_t f = 0; f < k && !rc; f++) {
 		size_t ntr = 0, nte = 0;
 		if ((rc = check_cancel(t)))
@@ -440,15 +453,15 @@ static int cross_validate(struct train *t, const struct cairn_prep_options *po)
 			double *p = cairn_xmalloc((nte ? nte : 1) * t->algo->outputs(model) *
 						  sizeof(double));
 			if (!(rc = evaluate_on(t, prep, model, t->fdata, te, nte, &folds[f], p)))
-				keep_oof(&oof, &oof_pred, fold, f, p, t->algo->outputs(model));
+				keep_oof(&oof, oof_pred, fold, f, p, prep);
 			free(p);
 		}
 		if (model)
 			t->algo->free(model);
 		cairn_prep_free(prep);
 	}
-	if (!rc && oof.pred)
-		rc = log_oof(t, &oof, labels);
+	if (!rc)
+		rc = log_oof(t, &oof);
 	if (!rc && !(rc = cairn_evaluate_cv_summary(t->ctx, folds, k, &summary))) {
 		json_t *means = json_object(), *v;
 		const char *key;

@@ -96,8 +96,56 @@ static void test_prep_bad_input(void)
 	cairn_ctx_free(ctx);
 }
 
+static void test_prep_columns_and_infinities(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	const char *only[] = { "b", "a" }, *drop[] = { "a" }, *nope[] = { "b", "nope" };
+	struct cairn_prep_options o = { .target = "y", .task = -1 };
+	struct cairn_matrix x = { 0 };
+	struct cairn_frame *f, *g;
+	double *y = NULL;
+	cairn_prep *p;
+
+	f = frame(ctx, "id,a,b,y\n1,1,2,5.5\n2,,3,6.5\n3,nan,4,7.5\n");
+	o.include = only;
+	o.ninclude = 2;
+	o.exclude = drop;
+	o.nexclude = 1;
+	CHECK_OK(ctx, cairn_prep_fit(ctx, f, NULL, 0, &o, &p));
+	CHECK_INT(cairn_prep_nfeatures(p), ==, 1);
+	CHECK_STR(cairn_prep_feature(p, 0), "b");
+	CHECK_STR(cairn_prep_feature_type(p, 0), "float");
+	cairn_prep_free(p);
+	o.nexclude = 0;
+	CHECK_OK(ctx, cairn_prep_fit(ctx, f, NULL, 0, &o, &p));
+	CHECK_INT(cairn_prep_nfeatures(p), ==, 2);
+	/* NaN is missing, as the empty cell: both imputed with the mean 1. */
+	CHECK_OK(ctx, cairn_prep_transform(ctx, p, f, NULL, 0, &x, &y));
+	CHECK(x.v[2] == 1 && x.v[4] == 1);
+	free(x.v);
+	free(y);
+	g = frame(ctx, "a,b,y\n1,-inf,2\n");
+	CHECK_ERR(ctx, cairn_prep_transform(ctx, p, g, NULL, 0, &x, NULL), CAIRN_EPARSE,
+		  "column 'b' of 't.csv', data row 1: -inf is not a finite number");
+	cairn_frame_free(g);
+	cairn_prep_free(p);
+	o.include = nope;
+	CHECK_ERR(ctx, cairn_prep_fit(ctx, f, NULL, 0, &o, &p), CAIRN_ENOTFOUND, "no column 'nope'");
+	o.include = NULL;
+	o.ninclude = 0;
+	cairn_frame_free(f);
+	f = frame(ctx, "a,y\n1,1.5\n2,inf\n3,2.5\n");
+	CHECK_OK(ctx, cairn_prep_fit(ctx, f, NULL, 0, &o, &p));
+	CHECK_ERR(ctx, cairn_prep_transform(ctx, p, f, NULL, 0, &x, &y), CAIRN_EPARSE,
+		  "data row 2: inf is not a finite number (the target)");
+	cairn_prep_free(p);
+	cairn_frame_free(f);
+	cairn_ctx_free(ctx);
+}
+
 const struct unit_test preprocess_tests[] = {
 	{ "prep_fit_transform", test_prep_fit_transform },
 	{ "prep_bad_input", test_prep_bad_input },
+	{ "prep_columns_and_infinities", test_prep_columns_and_infinities },
 	{ NULL, NULL }
 };

@@ -200,10 +200,52 @@ static void test_train_cancelled(void)
 	cairn_ctx_free(ctx);
 }
 
+/* Mistakes in the options are refused before a run starts. */
+static void test_train_refuses_before_run(void)
+{
+	cairn_ctx *ctx = fixture_workspace();
+	struct cairn_train_options o = { 0 };
+	struct cairn_train_result res;
+	const char *cols[] = { "x", "w", "v" };
+	json_t *params = json_pack("{s:s}", "max_dpth", "3");
+
+	fixture_add_classes(ctx, "classes", 0);
+	o.task = -1;
+	o.data = "classes";
+	o.algo = "xgbost";
+	CHECK_ERR(ctx, cairn_train_check(ctx, &o), CAIRN_EINVAL, "unknown algorithm 'xgbost'");
+	o.algo = "xgboost";
+	CHECK_ERR(ctx, cairn_train_check(ctx, &o), CAIRN_EINVAL,
+		  "xgboost needs a target column: it learns classification or regression");
+	o.target = "y";
+	o.params = params;
+	CHECK_ERR(ctx, cairn_train_check(ctx, &o), CAIRN_EINVAL, "xgboost has no param 'max_dpth'");
+	json_object_clear(params);
+	json_object_set_new(params, "early_stopping_rounds", json_string("5"));
+	CHECK_ERR(ctx, cairn_train_check(ctx, &o), CAIRN_EINVAL,
+		  "early_stopping_rounds needs validation data");
+	o.test_split = 0.25;
+	CHECK_OK(ctx, cairn_train_check(ctx, &o));
+	o.algo = "kmeans";
+	o.params = NULL;
+	CHECK_ERR(ctx, cairn_train_check(ctx, &o), CAIRN_EINVAL,
+		  "kmeans clusters rows without a target: drop column 'y'");
+	o.algo = "knn";
+	o.features = cols;
+	o.nfeatures = 3;
+	CHECK_ERR(ctx, cairn_train(ctx, &o, &res), CAIRN_ENOTFOUND,
+		  "no columns 'w', 'v' in 'classes@1' (columns: x, z, y)");
+	CHECK_STR(res.run_id, "");
+	CHECK_INT(count_runs(ctx), ==, 0);
+	json_decref(params);
+	cairn_ctx_free(ctx);
+}
+
 const struct unit_test train_tests[] = {
 	{ "train_records_resolved_version", test_train_records_resolved_version },
 	{ "train_split_is_data_split", test_train_split_is_data_split },
 	{ "train_messages_name_fields", test_train_messages_name_fields },
+	{ "train_refuses_before_run", test_train_refuses_before_run },
 	{ "train_cancelled", test_train_cancelled },
 	{ NULL, NULL }
 };
