@@ -11,7 +11,7 @@ jq_py() {
 
 # The columns the model package of run $1 takes, one a line.
 model_columns() {
-	cairn runs get-artifact $1 model/preprocess.json prep.json >/dev/null &&
+	cairn runs get-artifact --force $1 model/preprocess.json prep.json >/dev/null &&
 	jq_py '"\n".join(c["name"] for c in d["columns"])' <prep.json
 }
 

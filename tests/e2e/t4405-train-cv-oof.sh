@@ -49,7 +49,7 @@ test_expect_success 'regression with a held-out split: only the training rows' '
 	cairn train --data diamonds --target price --algo xgboost --cv 3 --test-split 0.25 \
 		--param n_estimators=20 --json >reg.json &&
 	run=$(jq_py "d[\"run_id\"]" <reg.json) &&
-	cairn runs get-artifact $run cv/oof_predictions.csv oof.csv >/dev/null &&
+	cairn runs get-artifact --force $run cv/oof_predictions.csv oof.csv >/dev/null &&
 	cairn runs get-artifact $run split/test_rows.json split.json >/dev/null &&
 	test "$(head -n 1 oof.csv)" = "row,fold,true,prediction" &&
 	test $(wc -l <oof.csv) -eq 301 &&
