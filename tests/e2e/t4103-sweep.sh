@@ -150,10 +150,12 @@ test_expect_success 'SIGTERM stops the trials and ends every run KILLED' '
 	{ cairn sweep --data diamonds --target price --algo xgboost --test-split 0.2 -j 2 \
 		--param max_depth=10 --grid n_estimators=400,401,402 --json >killed.json 2>err & } &&
 	pid=$! &&
-	for i in $(seq 50); do
-		test $(cairn runs list --status RUNNING --json | jq_py "len(d)") -ge 3 && break
+	running=0 &&
+	for i in $(seq 300); do
+		test $(cairn runs list --status RUNNING --json | jq_py "len(d)") -ge 3 && running=1 && break
 		sleep 0.2
 	done &&
+	test $running = 1 &&
 	kill -TERM $pid &&
 	rc=0 && wait $pid || rc=$? &&
 	test $rc = 130 &&
