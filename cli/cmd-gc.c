@@ -5,6 +5,7 @@
 #include "cairn/error.h"
 #include "cairn/gc.h"
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/signals.h"
 #include "core/json.h"
 
@@ -43,7 +44,7 @@ static void on_removed(const char *kind, const char *what, uint64_t size, void *
 							  what, "size", (json_int_t)size));
 		return;
 	}
-	printf("%s %s %s (%llu bytes)\n", o->dry_run ? "would remove" : "removed", kind, what,
+	printf("%s %s %s (%llu bytes)\n", o->dry_run ? "would remove" : "removed", kind, cli_esc(what),
 	       (unsigned long long)size);
 	fflush(stdout);
 }

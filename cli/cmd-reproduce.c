@@ -89,7 +89,7 @@ static void print_report(const json_t *r)
 
 	printf("Run %s reproduces %s: %s", str(r, "run"), str(r, "original"), str(r, "status"));
 	if (*str(r, "message"))
-		printf(" (%s)", str(r, "message"));
+		printf(" (%s)", cli_esc(str(r, "message")));
 	printf("\n");
 	if (recipe)
 		printf("  recipe   %s, seed %s, cairn %s\n", str(recipe, "algorithm"),
@@ -99,7 +99,7 @@ static void print_report(const json_t *r)
 		       json_is_true(json_object_get(r, "diff_applied")) ?
 		       " with the recorded changes" : "");
 	json_array_foreach(json_object_get(r, "inputs"), i, a)
-		printf("  input    %s\n", str(a, "dataset"));
+		printf("  input    %s\n", cli_esc(str(a, "dataset")));
 	json_array_foreach(json_object_get(r, "pins"), i, a)
 		printf("  pinned   %s\n", json_string_value(a));
 	json_array_foreach(json_object_get(r, "children"), i, a)
@@ -110,7 +110,7 @@ static void print_report(const json_t *r)
 		printf("artifacts\n");
 		json_array_foreach(json_object_get(r, "artifacts"), i, a) {
 			child_prefix(a, prefix);
-			printf("  %-9s  %s%s\n", str(a, "result"), prefix, str(a, "path"));
+			printf("  %-9s  %s%s\n", str(a, "result"), prefix, cli_esc(str(a, "path")));
 		}
 	}
 	if (json_array_size(json_object_get(r, "metrics"))) {
@@ -122,7 +122,7 @@ static void print_report(const json_t *r)
 			cairn_buf_addf(&key, "%s%s", prefix, str(a, "key"));
 			number(json_object_get(a, "original"), was);
 			number(json_object_get(a, "value"), now);
-			printf("  %-28s %s -> %s%s%s\n", key.buf, was, now,
+			printf("  %-28s %s -> %s%s%s\n", cli_esc(key.buf), was, now,
 			       strcmp(str(a, "result"), "identical") ? "  " : "",
 			       strcmp(str(a, "result"), "identical") ? str(a, "result") : "");
 			cairn_buf_release(&key);

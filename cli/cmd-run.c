@@ -145,10 +145,10 @@ int cmd_run(int argc, char **argv)
 	}
 	status = res.exit_status;
 	if (res.exec_errno)
-		fprintf(stderr, "cairn: error: %s\n", res.message);
+		fprintf(stderr, "cairn: error: %s\n", cli_esc_text(res.message));
 	else if (!quiet)
 		fprintf(stderr, "cairn: run %s %s%s%s (%.1fs)\n", cairn_run_id(run),
-			cairn_run_status_name(res.status), *res.message ? ": " : "", res.message,
+			cairn_run_status_name(res.status), *res.message ? ": " : "", cli_esc(res.message),
 			(double)res.wall_ms / 1000.0);
 	if (json) {
 		if ((rc = cairn_run_show(ctx, cairn_run_id(run), &show)))

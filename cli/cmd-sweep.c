@@ -88,7 +88,7 @@ static void print_table(const struct cairn_sweep_result *res)
 		       json_string_value(json_object_get(t, "status")), width, num,
 		       json_is_string(run) ? json_string_value(run) : "-");
 		json_object_foreach(json_object_get(t, "params"), key, p) {
-			printf("%s%s=%s", first ? "" : " ", key, json_string_value(p));
+			printf("%s%s=%s", first ? "" : " ", cli_esc(key), cli_esc(json_string_value(p)));
 			first = 0;
 		}
 		printf("\n");
@@ -148,15 +148,15 @@ static void on_trial(void *arg, const json_t *trial)
 
 	params_text(json_object_get(trial, "params"), &what);
 	if (!strcmp(status, "FAILED")) {
-		fprintf(stderr, "trial %lld (%s) FAILED: %s%s%s%s\n", n, what.buf,
-			json_string_value(json_object_get(trial, "message")),
+		fprintf(stderr, "trial %lld (%s) FAILED: %s%s%s%s\n", n, cli_esc(what.buf),
+			cli_esc_text(json_string_value(json_object_get(trial, "message"))),
 			json_is_string(run) ? " (run " : "",
 			json_is_string(run) ? json_string_value(run) : "", json_is_string(run) ? ")" : "");
 		/* Its other words (warnings, ...), each line marked with the trial. */
 		json_array_foreach(json_object_get(trial, "log"), i, line)
 			fprintf(stderr, "trial %lld: cairn: %s: %s\n", n,
 				json_string_value(json_array_get(line, 0)),
-				json_string_value(json_array_get(line, 1)));
+				cli_esc_text(json_string_value(json_array_get(line, 1))));
 	} else if (tl->finished && !strcmp(status, "FINISHED")) {
 		if (json_is_number(v))
 			fprintf(stderr, "trial %lld/%lld (%s): %s %.6g\n", n, of, what.buf,
@@ -326,10 +326,10 @@ int cmd_sweep(int argc, char **argv)
 	else
 		print_human(&res);
 	if (res.status == CAIRN_RUN_FAILED) {
-		fprintf(stderr, "cairn: error: %s\ncairn: run %s FAILED\n", res.message, res.parent);
+		fprintf(stderr, "cairn: error: %s\ncairn: run %s FAILED\n", cli_esc_text(res.message), res.parent);
 		status = 1;
 	} else if (res.status == CAIRN_RUN_KILLED) {
-		fprintf(stderr, "cairn: error: %s\ncairn: run %s KILLED\n", res.message, res.parent);
+		fprintf(stderr, "cairn: error: %s\ncairn: run %s KILLED\n", cli_esc_text(res.message), res.parent);
 		status = cairn_exit_status(CAIRN_EINTERRUPTED);
 	}
 out:

@@ -5,6 +5,7 @@
 #include "cairn/error.h"
 #include "cairn/run.h"
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/runs.h"
 #include "core/json.h"
 
@@ -66,7 +67,7 @@ int runs_end(int argc, char **argv)
 	else
 		printf("Run %s ended %s: %s\n", json_string_value(json_object_get(show, "id")),
 		       json_string_value(json_object_get(show, "status")),
-		       json_string_value(json_object_get(show, "message")));
+		       cli_esc(json_string_value(json_object_get(show, "message"))));
 	json_decref(show);
 	cairn_ctx_free(ctx);
 	return status;

@@ -81,4 +81,15 @@ test_expect_success 'lineage text escapes what it shows' '
 	clean out
 '
 
+test_expect_success 'cairn run escapes its messages; an artifact path may hold no control' '
+	test_must_fail cairn run -- "no${ESC}]0;x$(printf "\007")such" >out 2>err &&
+	clean err &&
+	test_grep "no\\\\x1b]0;x\\\\x07such" err &&
+	printf "x\n" >"a${ESC}[2J.txt" &&
+	test_expect_code 2 cairn log artifact "a${ESC}[2J.txt" --run $(cairn runs list --json |
+		python3 -c "import json,sys; print(json.load(sys.stdin)[0][\"id\"])") 2>err &&
+	clean err &&
+	test_grep "holds a control character" err
+'
+
 test_done
