@@ -42,7 +42,10 @@ struct train {
 	size_t *test_rows, ntest;             /* held-out rows (of ftest or fdata) */
 	cairn_prep *prep;
 	void *model;
+	/* The models named by init_model and members, opened before the run
+	 * starts (a name that is no model leaves no run). */
 	cairn_model *init;                    /* init_model */
+	cairn_model **members;                /* o->nmembers, until the ensemble owns them */
 	char *init_dir;                       /* its model file, for the algorithm */
 	struct cairn_dataset_version unlabeled;
 	struct cairn_frame *funlabeled;
@@ -615,8 +618,6 @@ static int open_init_model(struct train *t, struct cairn_prep_options *po)
 				 "not %s", t->algo->name);
 		goto out;
 	}
-	if ((rc = cairn_model_open(t->ctx, ref, &t->init)))
-		goto out;
 	a = cairn_model_algorithm(t->init);
 	if (strcmp(a->name, "xgboost")) {
 		rc = cairn_error(t->ctx, CAIRN_EINVAL, "cannot continue '%s': it is a %s model, not "
@@ -646,29 +647,23 @@ out:
 static int build_ensemble(struct train *t, struct cairn_prep_options *po)
 {
 	const struct cairn_train_options *o = t->o;
-	cairn_model **members = cairn_xcalloc(o->nmembers ? o->nmembers : 1, sizeof(*members));
 	cairn_buf list = CAIRN_BUF_INIT;
 	int rc = 0;
 
 	for (size_t i = 0; i < o->nmembers && !rc; i++) {
 		cairn_buf_addf(&list, "%s%s", i ? "," : "", o->members[i]);
-		if (!(rc = cairn_model_open(t->ctx, o->members[i], &members[i])))
-			rc = link_model(t, o->members[i]);
+		rc = link_model(t, o->members[i]);
 	}
 	if (rc || (rc = cairn_run_log_param(t->run, "members", list.buf)) ||
-	    (rc = cairn__ensemble_new(t->ctx, members, o->nmembers,
+	    (rc = cairn__ensemble_new(t->ctx, t->members, o->nmembers,
 				      cairn_param_str(t->params, "voting"), &t->model)))
-		goto fail;
-	free(members);
-	members = NULL;
+		goto out;
+	/* The ensemble owns them now. */
+	free(t->members);
+	t->members = NULL;
 	if (!(rc = prep_copy(t->ctx, cairn__ensemble_prep(t->model), &t->prep)))
 		rc = use_fixed_prep(t, t->prep, "the ensemble", po);
-	goto out;
-fail:
-	for (size_t i = 0; i < o->nmembers; i++)
-		cairn_model_free(members[i]);
 out:
-	free(members);
 	cairn_buf_release(&list);
 	return rc;
 }
@@ -1225,6 +1220,23 @@ static int resolve_inputs(struct train *t)
 	return 0;
 }
 
+/* Opens the models that init_model and members name, before the run. */
+static int open_models(struct train *t)
+{
+	const struct cairn_train_options *o = t->o;
+	int rc;
+
+	if (o->init_model && (rc = cairn_model_open(t->ctx, o->init_model, &t->init)))
+		return rc;
+	if (!o->nmembers)
+		return 0;
+	t->members = cairn_xcalloc(o->nmembers, sizeof(*t->members));
+	for (size_t i = 0; i < o->nmembers; i++)
+		if ((rc = cairn_model_open(t->ctx, o->members[i], &t->members[i])))
+			return rc;
+	return 0;
+}
+
 int cairn_train(cairn_ctx *ctx, const struct cairn_train_options *o, struct cairn_train_result *res)
 {
 	struct cairn_run_options ro = { 0 };
@@ -1239,7 +1251,7 @@ int cairn_train(cairn_ctx *ctx, const struct cairn_train_options *o, struct cair
 	ro.name = o->name;
 	ro.parent = o->parent && *o->parent ? o->parent : NULL;
 	if ((rc = cairn_train_check(ctx, o)) || (rc = resolve_inputs(&t)) ||
-	    (rc = check_columns(&t)) || (rc = check_cancel(&t)) || (rc = cairn_run_start(ctx, &ro, &t.run)))
+	    (rc = open_models(&t)) || (rc = check_columns(&t)) || (rc = check_cancel(&t)) || (rc = cairn_run_start(ctx, &ro, &t.run)))
 		goto out;
 	snprintf(res->run_id, sizeof(res->run_id), "%s", cairn_run_id(t.run));
 	/* What trains it again, for cairn_reproduce (ml/train-recipe.h). */
@@ -1268,6 +1280,9 @@ out:
 		t.algo->free(t.model);
 	cairn_prep_free(t.prep);
 	cairn_model_free(t.init);
+	for (size_t i = 0; t.members && i < o->nmembers; i++)
+		cairn_model_free(t.members[i]);
+	free(t.members);
 	if (t.init_dir)
 		cairn_remove_tree(t.init_dir);
 	free(t.init_dir);

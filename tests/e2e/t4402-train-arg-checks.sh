@@ -1,7 +1,8 @@
 #!/bin/bash
 # cairn train refuses mistakes in its arguments (an unknown algorithm or
-# param, a missing target, early stopping without validation data) with a
-# usage error before any run is created.
+# param, a missing target, early stopping without validation data, an init
+# model or member that is no model) with an error
+# before any run is created.
 . "$(dirname "$0")/lib.sh"
 
 test_expect_success 'setup' '
@@ -44,6 +45,16 @@ test_expect_success 'early stopping without validation data is refused, with no 
 	test_expect_code 2 cairn train --data iris --target species --algo xgboost \
 		--param early_stopping_rounds=5 2>err &&
 	test_grep "early_stopping_rounds needs validation data" err &&
+	no_new_run
+'
+
+test_expect_success 'an init model or member that is no model: exit 4, no run' '
+	test_expect_code 4 cairn train --data iris --target species --algo xgboost \
+		--init-model nosuch 2>err &&
+	test_grep "no model .nosuch." err &&
+	test_expect_code 4 cairn train --data iris --target species --algo ensemble \
+		--members ./missing-dir,nosuch 2>err &&
+	test_grep "no model package .\\./missing-dir" err &&
 	no_new_run
 '
 
