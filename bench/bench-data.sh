@@ -30,11 +30,11 @@ add=() dgst=() again=()
 for i in $(seq $runs); do
 	rm -rf .cairn && "$cairn" init >/dev/null
 	sync
-	dgst+=("$(timed openssl dgst -sha256 big.csv)")
-	add+=("$(timed "$cairn" data add big.csv)")
+	timed dgst openssl dgst -sha256 big.csv
+	timed add "$cairn" data add big.csv
 done
 for i in $(seq $runs); do
-	again+=("$(timed "$cairn" data add big.csv)")
+	timed again "$cairn" data add big.csv
 done
 "$cairn" data show big --json | grep -q '"cols": 25' || { echo "data add: wrong schema" >&2; exit 1; }
 
@@ -58,7 +58,7 @@ done
 if [ -n "$py" ]; then
 	pandas=()
 	for i in $(seq $runs); do
-		pandas+=("$(timed "$py" -c "import pandas as pd; pd.read_csv('big.csv').describe()")")
+		timed pandas "$py" -c "import pandas as pd; pd.read_csv('big.csv').describe()"
 	done
 	t_pd=$(best "${pandas[@]}")
 	awk -v a="$t_add" -v p="$t_pd" -v mib="$mib" 'BEGIN {

@@ -86,13 +86,13 @@ cairn_train() {
 
 ct=() pt=() cp=() pp=()
 for i in $(seq "$runs"); do
-	ct+=("$(timed cairn_train)")
-	pt+=("$(timed "$py" train.py py-model.json)")
+	timed ct cairn_train
+	timed pt "$py" train.py py-model.json
 done
 run=$("$py" -c 'import json; print(json.load(open("train.json"))["run_id"])')
 for i in $(seq "$runs"); do
-	cp+=("$(timed "$cairn" predict "$run" --data big.csv --out c-pred.csv)")
-	pp+=("$(timed "$py" predict.py py-model.json p-pred.csv)")
+	timed cp "$cairn" predict "$run" --data big.csv --out c-pred.csv --force
+	timed pp "$py" predict.py py-model.json p-pred.csv
 done
 [ "$(wc -l <c-pred.csv)" -eq $((rows + 1)) ] || { echo "ml: cairn predict wrote the wrong row count" >&2; exit 1; }
 

@@ -32,8 +32,8 @@ sweep() {
 
 j1=() j2=()
 for i in $(seq "$runs"); do
-	j1+=("$(timed sweep 1)")
-	j2+=("$(timed sweep 2)")
+	timed j1 sweep 1
+	timed j2 sweep 2
 done
 
 awk -v a="$(best "${j1[@]}")" -v b="$(best "${j2[@]}")" -v name="$name" 'BEGIN {

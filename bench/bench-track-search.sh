@@ -45,7 +45,7 @@ measure() {
 		assert len(runs) == 100 and values == sorted(values, reverse=True), values
 	EOF
 	for i in $(seq $times); do
-		t+=("$(timed "$cairn" runs search "$filter" --order-by "$order" --max 100)")
+		timed t "$cairn" runs search "$filter" --order-by "$order" --max 100
 	done
 	median "${t[@]}"
 }

@@ -1,13 +1,16 @@
 # Helpers of the benchmarks (bench/bench-*.sh source this file).
 
-# Runs a command with its output discarded and prints its wall time in
-# microseconds; exits the benchmark when the command fails.
+# timed ARRAY CMD...: runs CMD with its output discarded and appends its wall
+# time in microseconds to the array ARRAY; exits the benchmark when CMD
+# fails, so that no figure is printed from a failed measurement.
 timed() {
+	local -n times=$1
 	local start end
+	shift
 	start=$(date +%s%N)
 	"$@" >/dev/null || { echo "benchmark command failed: $*" >&2; exit 1; }
 	end=$(date +%s%N)
-	echo $(((end - start) / 1000))
+	times+=($(((end - start) / 1000)))
 }
 
 # The smallest of its arguments.

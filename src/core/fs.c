@@ -91,14 +91,24 @@ int cairn_fsync_dir(cairn_ctx *ctx, const char *path)
 
 int cairn_read_file(cairn_ctx *ctx, const char *path, cairn_buf *b)
 {
-	char chunk[65536];
+	struct stat st;
 	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return cairn_error_errno(ctx, "cannot open '%s'", path);
-	while ((n = cairn_read_full(fd, chunk, sizeof(chunk))) > 0)
-		cairn_buf_add(b, chunk, (size_t)n);
+	/* A regular file is read into room made once for its size (growing
+	 * the buffer as it fills would copy a large file several times); a
+	 * pipe, or a file that grows meanwhile, in steps. */
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0)
+		cairn_buf_grow(b, (size_t)st.st_size + 65536 + 1);
+	do {
+		if (b->alloc - b->len < 65536 + 1)
+			cairn_buf_grow(b, 65536 + 1);
+		n = cairn_read_full(fd, b->buf + b->len, b->alloc - b->len - 1);
+		if (n > 0)
+			cairn_buf_setlen(b, b->len + (size_t)n);
+	} while (n > 0);
 	if (n < 0) {
 		int rc = cairn_error_errno(ctx, "cannot read '%s'", path);
 		close(fd);
