@@ -7,7 +7,8 @@
 # subshell with `set -e`, so its first failing command fails the test.
 #
 # Helpers: test_must_fail CMD (fails, but did not crash), test_expect_code N CMD,
-# test_cmp EXPECTED ACTUAL, test_grep PATTERN FILE, test_have TOOL,
+# test_cmp EXPECTED ACTUAL, test_grep PATTERN FILE, test_have TOOL, jq_py EXPR (a JSON value of stdin),
+# capped CMD (at most 1 GB of address space),
 # test_skip_all REASON, test_free_port.
 # Set TEST_VERBOSE=1 to see every body's output.
 
@@ -120,6 +121,22 @@ test_grep() {
 		echo "test_grep: no line of '$2' matches '$1'; it holds:" >&2
 		sed 's/^/    /' "$2" >&2
 		return 1
+	fi
+}
+
+# Prints a JSON value from stdin: $1 is a Python expression over `d`.
+jq_py() {
+	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
+}
+
+# Runs a command with at most 1 GB of address space, to show that an input
+# is refused before it grows; sanitizer builds reserve terabytes of address
+# space up front, so they run without the cap.
+capped() {
+	if ldd "$(command -v cairn)" 2>/dev/null | grep -q libasan; then
+		"$@"
+	else
+		(ulimit -v 1000000 && "$@")
 	fi
 }
 

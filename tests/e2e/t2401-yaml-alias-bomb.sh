@@ -17,17 +17,6 @@ bomb() {
 	'  i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]'
 }
 
-# Runs a command with at most 1 GB of address space, to show that the input
-# is refused before it grows; sanitizer builds reserve terabytes of address
-# space up front, so they run without the cap.
-capped() {
-	if ldd "$(command -v cairn)" 2>/dev/null | grep -q libasan; then
-		"$@"
-	else
-		(ulimit -v 1000000 && "$@")
-	fi
-}
-
 test_expect_success 'setup' '
 	cairn init >/dev/null &&
 	cairn data add "$DATASETS/iris.csv" >/dev/null

@@ -7,11 +7,6 @@
 example=$SRC_ROOT/build/examples/track-example
 [ -x "$example" ] || test_skip_all "build/examples/track-example is not built (make test builds it)"
 
-# Prints a JSON value from stdin: $1 is a Python expression over `d`.
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 test_expect_success 'setup: a workspace, a dataset, a run made through the C API' '
 	cairn init >/dev/null &&
 	cp "$DATASETS/iris.csv" . &&

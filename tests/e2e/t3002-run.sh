@@ -6,11 +6,6 @@
 
 test_have git || test_skip_all "git is not installed"
 
-# Prints a JSON value from stdin: $1 is a Python expression over `d`.
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 # The id of the newest run.
 last_run() {
 	cairn runs list --max 1 --json | jq_py 'd[0]["id"]'

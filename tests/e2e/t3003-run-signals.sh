@@ -4,11 +4,6 @@
 # and kill -9 of cairn itself (the run FAILED, the store clean).
 . "$(dirname "$0")/lib.sh"
 
-# Prints a JSON value from stdin: $1 is a Python expression over `d`.
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 last_run() {
 	cairn runs list --max 1 --json | jq_py 'd[0]["id"]'
 }

@@ -10,11 +10,6 @@ ORIG_HOME=${HOME:-}
 example=$SRC_ROOT/build/examples/track-example
 [ -x "$example" ] || test_skip_all "build/examples/track-example is not built (make test builds it)"
 
-# Prints a JSON value from stdin: $1 is a Python expression over `d`.
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 # A run that used iris-train@1, logged summary.txt and made iris-small@1
 # (a sample of iris-train@1): through `cairn run` when this build has it,
 # else through the C example and CAIRN_RUN_ID. Writes its id to run-id.

@@ -7,10 +7,6 @@
 
 test_have git || test_skip_all "git is not installed"
 
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 last_run() {
 	cairn runs list --max 1 --json | jq_py 'd[0]["id"]'
 }

@@ -8,10 +8,6 @@
 
 test_have git || test_skip_all "git is not installed"
 
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 # The newest run that is not a child run.
 last_run() {
 	cairn runs list --json | jq_py '[r["id"] for r in d if not r["parent"]][0]'

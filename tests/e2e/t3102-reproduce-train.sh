@@ -6,10 +6,6 @@
 # model shows the difference.
 . "$(dirname "$0")/lib.sh"
 
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 test_expect_success 'setup: a dataset and a training run' '
 	cairn init >/dev/null &&
 	cairn data add "$DATASETS/iris.csv" --name iris >/dev/null &&

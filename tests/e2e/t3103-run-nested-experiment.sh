@@ -3,10 +3,6 @@
 # with --parent) lands in its parent's experiment unless it names its own.
 . "$(dirname "$0")/lib.sh"
 
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 # experiment of each run, by name: "name=experiment ..." sorted
 experiments() {
 	cairn runs list --json | jq_py '" ".join(sorted(r["name"] + "=" + r["experiment"] for r in d))'

@@ -4,10 +4,6 @@
 # noticed.
 . "$(dirname "$0")/lib.sh"
 
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 # Waits up to 10 s for file $1 to exist and not be empty.
 wait_for() {
 	local i=0

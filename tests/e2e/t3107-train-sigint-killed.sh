@@ -5,10 +5,6 @@
 # whose process a stopped `cairn run` had to kill ends KILLED with it.
 . "$(dirname "$0")/lib.sh"
 
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 # Runs "$@" in a process group of its own with SIGINT at its default (as a
 # terminal's foreground job, which a background job of a script is not),
 # and sends SIGINT to that group, $SIGINTS times, once a run named $NAME is

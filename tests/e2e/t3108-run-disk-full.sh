@@ -5,10 +5,6 @@
 # someone notices that cairn is gone.
 . "$(dirname "$0")/lib.sh"
 
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 test "$(id -u)" = 0 || test_skip_all "mounting a small file system needs root"
 mkdir small &&
 mount -t tmpfs -o size=3m cairn-test-small "$TRASH/small" 2>/dev/null ||

@@ -4,11 +4,6 @@
 # input refused with FAILED runs, byte-identical models for one seed.
 . "$(dirname "$0")/lib.sh"
 
-# Prints a JSON value from stdin: $1 is a Python expression over `d`.
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 test_expect_success 'setup: iris with a text column, and its splits' '
 	cairn init >/dev/null &&
 	awk -F, "NR == 1 { print \$0 \",garden\" } NR > 1 { print \$0 \",\" (NR % 3 ? \"north\" : \"south\") }" \

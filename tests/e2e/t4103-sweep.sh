@@ -4,11 +4,6 @@
 # before any run, failing trials reported, and SIGTERM ending every run KILLED.
 . "$(dirname "$0")/lib.sh"
 
-# Prints a JSON value from stdin: $1 is a Python expression over `d`.
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 test_expect_success 'setup: iris' '
 	cairn init >/dev/null &&
 	cairn data add "$DATASETS/iris.csv" >/dev/null

@@ -3,10 +3,6 @@
 # and refusals.
 . "$(dirname "$0")/lib.sh"
 
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 test_expect_success 'setup: models for classification, regression and clustering' '
 	cairn init >/dev/null &&
 	cairn data add "$DATASETS/iris.csv" >/dev/null &&

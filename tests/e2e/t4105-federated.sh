@@ -3,11 +3,6 @@
 # shards, each trained by a process that loads only its own shard.
 . "$(dirname "$0")/lib.sh"
 
-# Prints a JSON value from stdin: $1 is a Python expression over `d`.
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 test_expect_success 'setup: iris in 3 shards, and a shard of another schema' '
 	cairn init >/dev/null &&
 	cairn data add "$DATASETS/iris.csv" >/dev/null &&

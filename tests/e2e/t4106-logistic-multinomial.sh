@@ -6,11 +6,6 @@
 # one-vs-rest; bad values are refused naming the param.
 . "$(dirname "$0")/lib.sh"
 
-# Prints a JSON value from stdin: $1 is a Python expression over `d`.
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 # check_proba PKG MODE PROBA.csv: the probabilities in PROBA.csv (cairn
 # predict --proba on iris) are, within 1e-12, those computed here from the
 # package's preprocess.json and model.liblinear: the softmax of the decision

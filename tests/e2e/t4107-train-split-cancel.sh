@@ -5,11 +5,6 @@
 # added under that name meanwhile.
 . "$(dirname "$0")/lib.sh"
 
-# Prints a JSON value from stdin: $1 is a Python expression over `d`.
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 test_expect_success 'setup: iris with a row id' '
 	cairn init >/dev/null &&
 	awk -F, "BEGIN { OFS = \",\" } NR == 1 { print \"id\", \$0; next } { print NR - 1, \$0 }" \

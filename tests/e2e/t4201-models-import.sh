@@ -14,11 +14,6 @@ if "$PY" -c 'import numpy, xgboost' 2>/dev/null; then
 	have_xgb=1
 fi
 
-# Prints a JSON value from stdin: $1 is a Python expression over `d`.
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 test_expect_success 'setup' '
 	cairn init >/dev/null
 '

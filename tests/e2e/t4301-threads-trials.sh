@@ -5,11 +5,6 @@
 # sleeps instead of spinning unless the user chose otherwise.
 . "$(dirname "$0")/lib.sh"
 
-# Prints a JSON value from stdin: $1 is a Python expression over `d`.
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 # Runs `cairn sweep ARGS... --json` and checks that every trial's run has
 # the param threads=$1.
 sweep_threads() {

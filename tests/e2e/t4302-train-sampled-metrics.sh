@@ -4,11 +4,6 @@
 # strided over them, knn's final training metrics from at most 5,000.
 . "$(dirname "$0")/lib.sh"
 
-# Prints a JSON value from stdin: $1 is a Python expression over `d`.
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 # 12,000 rows: y follows f1 + f2 but for rows 5, 11, 17, ... (every 6th),
 # which are flipped; 10,000 rows strided over 12,000 (row int(i * 1.2)) leave
 # out exactly those, so the sample's loss is far below the loss of all rows.

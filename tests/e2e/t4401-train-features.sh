@@ -5,10 +5,6 @@
 # takes the target as a column to learn from.
 . "$(dirname "$0")/lib.sh"
 
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 # The columns the model package of run $1 takes, one a line.
 model_columns() {
 	cairn runs get-artifact --force $1 model/preprocess.json prep.json >/dev/null &&

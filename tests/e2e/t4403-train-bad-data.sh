@@ -4,10 +4,6 @@
 # NaN is a missing value in a feature and refused in a target.
 . "$(dirname "$0")/lib.sh"
 
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 test_expect_success 'setup: iris, and copies with inf and nan' '
 	cairn init >/dev/null &&
 	cp "$DATASETS/iris.csv" iris.csv &&

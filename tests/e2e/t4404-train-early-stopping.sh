@@ -5,10 +5,6 @@
 # metric best_iteration, and the saved model keeps the rounds up to it.
 . "$(dirname "$0")/lib.sh"
 
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 test_expect_success 'setup: diamonds' '
 	cairn init >/dev/null &&
 	head -n 3001 "$DATASETS/diamonds.csv" >diamonds.csv &&

@@ -5,10 +5,6 @@
 # see it, and the class probabilities.
 . "$(dirname "$0")/lib.sh"
 
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 test_expect_success 'setup' '
 	cairn init >/dev/null &&
 	cairn data add "$DATASETS/iris.csv" >/dev/null &&

@@ -4,10 +4,6 @@
 # run's tag converged=false, not silence; a converged fit is tagged true.
 . "$(dirname "$0")/lib.sh"
 
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 # converged_tag RUN: the run's tag converged.
 converged_tag() {
 	cairn runs show $1 --json | jq_py "d[\"tags\"].get(\"converged\")"

@@ -9,10 +9,6 @@
 
 PY=/usr/bin/python3
 
-jq_py() {
-	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
-}
-
 test_expect_success 'setup: iris, and a multiclass and a binary xgboost package' '
 	cairn init >/dev/null &&
 	cp "$DATASETS/iris.csv" iris.csv &&
