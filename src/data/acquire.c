@@ -17,6 +17,7 @@
 #include "core/redact.h"
 #include "data/dataset-internal.h"
 #include "data/record.h"
+#include "store/workspace-internal.h"
 
 /* A dataset name from a path or URL: its last component without extension. */
 static void default_name(const char *source, cairn_buf *out)
@@ -151,8 +152,7 @@ int cairn__dataset_acquire(cairn_ctx *ctx, const struct cairn_acquire_options *o
 	} else {
 		char id[CAIRN_ID_LEN + 1];
 		cairn_id_new(id);
-		cairn_buf_addf(&tmp, "%s/tmp", cairn_workspace_dir(ctx));
-		if ((rc = cairn_mkdir_p(ctx, tmp.buf, 0777)))
+		if ((rc = cairn__workspace_tmp_dir(ctx, &tmp)))
 			goto out;
 		cairn_buf_addf(&tmp, "/acquire-%s", id);
 		/* Each fetch creates the file first (O_EXCL), even when it fails. */

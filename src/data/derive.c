@@ -19,6 +19,7 @@
 #include "core/fs.h"
 #include "data/dataset-internal.h"
 #include "data/record.h"
+#include "store/workspace-internal.h"
 
 /* One version to record: rows of the source (exact bytes), then synthetic rows. */
 struct output {
@@ -230,8 +231,7 @@ static int write_outputs(struct derivation *d)
 	cairn_buf dir = CAIRN_BUF_INIT;
 	int rc;
 
-	cairn_buf_addf(&dir, "%s/tmp", cairn_workspace_dir(d->ctx));
-	rc = cairn_mkdir_p(d->ctx, dir.buf, 0777);
+	rc = cairn__workspace_tmp_dir(d->ctx, &dir);
 	cairn_id_new(id);
 	for (size_t i = 0; i < d->nouts && !rc; i++) {
 		struct output *out = &d->outs[i];

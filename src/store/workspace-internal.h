@@ -29,5 +29,8 @@ int cairn__workspace_setting(cairn_ctx *ctx, const char *key, const char *exampl
 /* The open workspace's umask in *umask (read once per ctx); CAIRN_EPARSE
  * when the config holds a bad one. */
 int cairn__workspace_umask(cairn_ctx *ctx, unsigned *umask);
+/* The open workspace's directory of temporary files, .cairn/tmp, in out:
+ * created when missing with the mode 0777 & ~umask of the workspace. */
+int cairn__workspace_tmp_dir(cairn_ctx *ctx, cairn_buf *out);
 
 #endif

@@ -248,6 +248,22 @@ static int set_mode(cairn_ctx *ctx, const char *path, unsigned mode)
 	return 0;
 }
 
+int cairn__workspace_tmp_dir(cairn_ctx *ctx, cairn_buf *out)
+{
+	unsigned umask;
+	int rc;
+
+	cairn_buf_reset(out);
+	cairn_buf_addf(out, "%s/tmp", cairn_workspace_dir(ctx));
+	if ((rc = cairn__workspace_umask(ctx, &umask)))
+		return rc;
+	if (!mkdir(out->buf, 0700))
+		return set_mode(ctx, out->buf, 0777 & ~umask);
+	if (errno != EEXIST)
+		return cairn_error_errno(ctx, "cannot create '%s'", out->buf);
+	return 0;
+}
+
 int cairn_workspace_init_umask(cairn_ctx *ctx, const char *dir, int nested, unsigned umask,
 			       enum cairn_init_result *result)
 {

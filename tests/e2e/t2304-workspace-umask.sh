@@ -30,7 +30,17 @@ test_expect_success 'another process with another umask still uses the recorded 
 	test "$(fanout_modes)" = "750 " &&
 	(umask 000 && cairn data add --from-cmd "printf \"d\\n4\\n\"" --name h >/dev/null) &&
 	test "$(objects_modes)" = "440 " &&
-	test "$(fanout_modes)" = "750 "
+	test "$(fanout_modes)" = "750 " &&
+	test "$(mode .cairn/tmp)" = 750
+'
+
+test_expect_success 'the temporary directory of a derivation takes the recorded umask too' '
+	cd w027 &&
+	rm -rf .cairn/tmp &&
+	printf "a,b\n1,2\n3,4\n5,6\n7,8\n" >s.csv &&
+	cairn data add s.csv >/dev/null &&
+	(umask 000 && cairn data split s --ratios 0.5,0.5 --seed 1 >/dev/null) &&
+	test "$(mode .cairn/tmp)" = 750
 '
 
 test_expect_success 'umask 002: a group-writable workspace gets a group-writable cairn.db' '
