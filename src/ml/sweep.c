@@ -25,6 +25,7 @@
 #include "core/rng.h"
 #include "ml/learner.h"
 #include "ml/msg-pipe.h"
+#include "ml/train-check.h"
 
 #define MAX_COMBINATIONS 1000000
 
@@ -776,6 +777,21 @@ int cairn_sweep_check(cairn_ctx *ctx, const struct cairn_sweep_options *o)
 	return cairn_train_check(ctx, &to);
 }
 
+/* The target and feature columns every trial would check, checked once
+ * before the sweep's run starts (a typo leaves no run). */
+static int check_columns(cairn_ctx *ctx, const struct cairn_sweep_options *o,
+			 const struct cairn_dataset_version *data)
+{
+	struct cairn_train_options to = { 0 };
+
+	to.target = o->target;
+	to.features = o->features;
+	to.nfeatures = o->nfeatures;
+	to.drop = o->drop;
+	to.ndrop = o->ndrop;
+	return cairn__train_check_columns(ctx, &to, data);
+}
+
 int cairn_sweep(cairn_ctx *ctx, const struct cairn_sweep_options *o, struct cairn_sweep_result *res)
 {
 	struct cairn_run_options ro = { 0 };
@@ -801,7 +817,8 @@ int cairn_sweep(cairn_ctx *ctx, const struct cairn_sweep_options *o, struct cair
 	 * run): every trial trains on these versions. */
 	if ((rc = cairn_sweep_combinations(ctx, grid, o->random, o->seed, &s.combos)) ||
 	    (rc = cairn_dataset_resolve(ctx, o->data, &data)) ||
-	    (o->test && (rc = cairn_dataset_resolve(ctx, o->test, &test))))
+	    (o->test && (rc = cairn_dataset_resolve(ctx, o->test, &test))) ||
+	    (rc = check_columns(ctx, o, &data)))
 		goto out;
 	s.data = version_ref(&data);
 	s.test = o->test ? version_ref(&test) : NULL;

@@ -23,6 +23,7 @@
 #include "ml/model-internal.h"
 #include "ml/oof.h"
 #include "ml/preprocess.h"
+#include "ml/train-check.h"
 #include "ml/train-recipe.h"
 #include "ml/xgb.h"
 #include "track/run-internal.h"
@@ -1158,13 +1159,11 @@ int cairn_train_check(cairn_ctx *ctx, const struct cairn_train_options *o)
 	return check_params(ctx, o, a);
 }
 
-/* The names of the training data's schema that are not columns of it,
- * before the run starts: CAIRN_ENOTFOUND naming every unknown one. */
-static int check_columns(struct train *t)
+int cairn__train_check_columns(cairn_ctx *ctx, const struct cairn_train_options *o,
+			       const struct cairn_dataset_version *data)
 {
-	const json_t *schema = t->data.schema;
+	const json_t *schema = data->schema;
 	cairn_buf missing = CAIRN_BUF_INIT, cols = CAIRN_BUF_INIT;
-	const struct cairn_train_options *o = t->o;
 	size_t n = 0, i;
 	json_t *c;
 	int rc = 0;
@@ -1187,9 +1186,9 @@ static int check_columns(struct train *t)
 		json_array_foreach(schema, i, c)
 			cairn_buf_addf(&cols, "%s%s", i ? ", " : "",
 				       json_string_value(json_object_get(c, "name")));
-		rc = cairn_error(t->ctx, CAIRN_ENOTFOUND, "no column%s %s in '%s@%lld' (columns: %s)",
-				 n > 1 ? "s" : "", missing.buf, t->data.name,
-				 (long long)t->data.version, cols.buf);
+		rc = cairn_error(ctx, CAIRN_ENOTFOUND, "no column%s %s in '%s@%lld' (columns: %s)",
+				 n > 1 ? "s" : "", missing.buf, data->name,
+				 (long long)data->version, cols.buf);
 	}
 	cairn_buf_release(&missing);
 	cairn_buf_release(&cols);
@@ -1251,7 +1250,8 @@ int cairn_train(cairn_ctx *ctx, const struct cairn_train_options *o, struct cair
 	ro.name = o->name;
 	ro.parent = o->parent && *o->parent ? o->parent : NULL;
 	if ((rc = cairn_train_check(ctx, o)) || (rc = resolve_inputs(&t)) ||
-	    (rc = open_models(&t)) || (rc = check_columns(&t)) || (rc = check_cancel(&t)) || (rc = cairn_run_start(ctx, &ro, &t.run)))
+	    (rc = open_models(&t)) || (rc = cairn__train_check_columns(ctx, o, &t.data)) ||
+	    (rc = check_cancel(&t)) || (rc = cairn_run_start(ctx, &ro, &t.run)))
 		goto out;
 	snprintf(res->run_id, sizeof(res->run_id), "%s", cairn_run_id(t.run));
 	/* What trains it again, for cairn_reproduce (ml/train-recipe.h). */

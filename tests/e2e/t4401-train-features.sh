@@ -91,4 +91,15 @@ test_expect_success 'sweep passes the feature columns to every trial' '
 	test_grep "cannot be dropped" err
 '
 
+test_expect_success 'sweep refuses unknown columns before its run starts' '
+	cairn runs list --json >before.json &&
+	test_expect_code 4 cairn sweep --data iris --target species --algo logistic --grid C=1,2 \
+		--features petal_length,nosuch --drop other 2>err &&
+	test_grep "no columns .nosuch., .other. in .iris@1." err &&
+	test_expect_code 4 cairn sweep --data iris --target specie --algo logistic --grid C=1,2 2>err &&
+	test_grep "no column .specie." err &&
+	cairn runs list --json >after.json &&
+	test_cmp before.json after.json
+'
+
 test_done
