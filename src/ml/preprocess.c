@@ -445,6 +445,33 @@ static long *map_dict(const struct prep_col *pc, const struct cairn_column *col)
 	return map;
 }
 
+/* Rows lo..hi-1 (of rows) of the number column c of f, for pc, which
+ * training saw as numbers: the common case, kept lean. */
+static int transform_numbers(cairn_ctx *ctx, const cairn_prep *p, const struct prep_col *pc,
+			     const struct cairn_frame *f, size_t c, const size_t *rows,
+			     size_t lo, size_t hi, struct cairn_matrix *x)
+{
+	const struct cairn_column *col = &f->cols[c];
+	float *out = x->v + pc->first;
+	int rc;
+
+	for (size_t i = lo; i < hi; i++) {
+		size_t r = row_at(rows, i);
+		double v = NAN;
+		if (col->valid[r]) {
+			v = col->num[r];
+			if (isinf(v) && (rc = check_finite(ctx, f, c, r, "")))
+				return rc;
+		}
+		if (isnan(v))
+			v = p->keep_missing ? NAN : pc->impute;
+		if (p->scale && !isnan(v))
+			v = (v - pc->mean) / pc->std;
+		out[i * x->cols] = (float)v;
+	}
+	return 0;
+}
+
 static int transform_column(cairn_ctx *ctx, const cairn_prep *p, const struct prep_col *pc,
 			    const struct cairn_frame *f, const size_t *rows, size_t nrows,
 			    struct cairn_matrix *x)
@@ -572,9 +599,16 @@ static int transform_target(cairn_ctx *ctx, const cairn_prep *p, const struct ca
 	return rc;
 }
 
+/* Rows of the matrix written at a time by the number columns: each
+ * column's pass over a block finds the block's rows still in cache (one
+ * pass per column over a whole large matrix read it all from memory each
+ * time). */
+#define TRANSFORM_BLOCK_ROWS 4096
+
 int cairn_prep_transform(cairn_ctx *ctx, const cairn_prep *p, const struct cairn_frame *f,
 			 const size_t *rows, size_t nrows, struct cairn_matrix *x, double **y)
 {
+	size_t *numbers = NULL; /* for each column of p: its column in f, or SIZE_MAX */
 	int rc = 0;
 
 	if (!rows)
@@ -584,8 +618,24 @@ int cairn_prep_transform(cairn_ctx *ctx, const cairn_prep *p, const struct cairn
 	if (!(x->v = malloc((nrows ? nrows : 1) * p->nfeatures * sizeof(float))))
 		return cairn_error(ctx, CAIRN_ENOMEM, "out of memory for a %zu x %zu matrix", nrows,
 				   p->nfeatures);
-	for (size_t i = 0; i < p->ncols && !rc; i++)
-		rc = transform_column(ctx, p, &p->cols[i], f, rows, nrows, x);
+	/* Columns of numbers in row blocks; the others a column at a time. */
+	numbers = cairn_xmalloc((p->ncols ? p->ncols : 1) * sizeof(*numbers));
+	for (size_t i = 0; i < p->ncols && !rc; i++) {
+		int c = cairn_frame_col(f, p->cols[i].name);
+		numbers[i] = SIZE_MAX;
+		if (!p->cols[i].categorical && c >= 0 && f->cols[c].type != CAIRN_TYPE_STRING)
+			numbers[i] = (size_t)c;
+		else
+			rc = transform_column(ctx, p, &p->cols[i], f, rows, nrows, x);
+	}
+	for (size_t lo = 0; lo < nrows && !rc; lo += TRANSFORM_BLOCK_ROWS) {
+		size_t hi = nrows - lo > TRANSFORM_BLOCK_ROWS ? lo + TRANSFORM_BLOCK_ROWS : nrows;
+		for (size_t i = 0; i < p->ncols && !rc; i++)
+			if (numbers[i] != SIZE_MAX)
+				rc = transform_numbers(ctx, p, &p->cols[i], f, numbers[i], rows, lo,
+						       hi, x);
+	}
+	free(numbers);
 	if (!rc && y) {
 		if (!p->target)
 			*y = NULL;
