@@ -23,6 +23,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,20 +276,27 @@ void cairn__xgb_info(const void *model, struct cairn__xgb_info *info)
 }
 
 /* A matrix with labels (y may be NULL) as a DMatrix; NaN is missing. */
-static int make_dmatrix(cairn_ctx *ctx, const struct cairn__xgb_api *api,
-			const struct cairn_matrix *x, const double *y, int threads,
-			DMatrixHandle *out)
+/* libxgboost refuses infinities too, but without saying where. */
+static int check_finite_matrix(cairn_ctx *ctx, const struct cairn_matrix *x)
 {
-	float *labels;
-	int failed;
-
-	*out = NULL;
-	/* libxgboost refuses them too, but without saying where. */
 	for (size_t i = 0; i < x->rows * x->cols; i++)
 		if (isinf(x->v[i]))
 			return cairn_error(ctx, CAIRN_EINVAL, "row %zu, feature %zu: xgboost takes "
 					   "no infinite value (NaN is missing)", i / x->cols + 1,
 					   i % x->cols + 1);
+	return 0;
+}
+
+static int make_dmatrix(cairn_ctx *ctx, const struct cairn__xgb_api *api,
+			const struct cairn_matrix *x, const double *y, int threads,
+			DMatrixHandle *out)
+{
+	float *labels;
+	int failed, rc;
+
+	*out = NULL;
+	if ((rc = check_finite_matrix(ctx, x)))
+		return rc;
 	if (api->dmatrix_create_from_mat_omp(x->v, x->rows, x->cols, NAN, out, threads))
 		return cairn__xgb_error(ctx, api, CAIRN_EINVAL, "cannot pass a %zu x %zu matrix "
 					"to xgboost", x->rows, x->cols);
@@ -306,6 +314,81 @@ static int make_dmatrix(cairn_ctx *ctx, const struct cairn__xgb_api *api,
 		return CAIRN_EINVAL;
 	}
 	return 0;
+}
+
+/*
+ * The training matrix of the hist method as libxgboost's quantile DMatrix,
+ * as Python's XGBClassifier and XGBRegressor make it for hist: the bins are
+ * sketched straight from the dense matrix, without the copy of every value
+ * into a sparse page that a DMatrix makes first (0.7 s of 1M x 20). The
+ * models are the same bytes as from a DMatrix. The matrix is handed over as
+ * one batch, through libxgboost's iterator callbacks.
+ */
+struct dense_batch {
+	const struct cairn__xgb_api *api;
+	DMatrixHandle proxy;
+	const struct cairn_matrix *x;
+	const float *labels;
+	int given;
+	int failed;
+};
+
+static void batch_reset(DataIterHandle h)
+{
+	((struct dense_batch *)h)->given = 0;
+}
+
+static int batch_next(DataIterHandle h)
+{
+	struct dense_batch *b = h;
+	char array[160];
+
+	if (b->given)
+		return 0;
+	b->given = 1;
+	snprintf(array, sizeof(array), "{\"data\": [%llu, true], \"shape\": [%llu, %llu], "
+		 "\"typestr\": \"<f4\", \"version\": 3}", (unsigned long long)(uintptr_t)b->x->v,
+		 (unsigned long long)b->x->rows, (unsigned long long)b->x->cols);
+	if (b->api->proxy_dmatrix_set_data_dense(b->proxy, array) ||
+	    b->api->dmatrix_set_float_info(b->proxy, "label", b->labels, b->x->rows)) {
+		b->failed = 1;
+		return 0;
+	}
+	return 1;
+}
+
+static int make_quantile_dmatrix(cairn_ctx *ctx, const struct cairn__xgb_api *api,
+				 const struct cairn_matrix *x, const double *y, int threads,
+				 int max_bin, DMatrixHandle *out)
+{
+	struct dense_batch b = { api, NULL, x, NULL, 0, 0 };
+	char config[96];
+	float *labels;
+	int rc;
+
+	*out = NULL;
+	if ((rc = check_finite_matrix(ctx, x)))
+		return rc;
+	labels = cairn_xmalloc((x->rows ? x->rows : 1) * sizeof(*labels));
+	for (size_t i = 0; i < x->rows; i++)
+		labels[i] = (float)y[i];
+	b.labels = labels;
+	snprintf(config, sizeof(config), "{\"missing\": NaN, \"nthread\": %d, \"max_bin\": %d}",
+		 threads > 0 ? threads : 0, max_bin);
+	if (api->proxy_dmatrix_create(&b.proxy)) {
+		rc = cairn__xgb_error(ctx, api, CAIRN_EINTERNAL, "cannot make an xgboost proxy");
+	} else if (api->quantile_dmatrix_create_from_callback(&b, b.proxy, NULL, batch_reset,
+							      batch_next, config, out) || b.failed) {
+		rc = cairn__xgb_error(ctx, api, CAIRN_EINVAL, "cannot pass a %zu x %zu matrix "
+				      "to xgboost", x->rows, x->cols);
+		if (*out)
+			api->dmatrix_free(*out);
+		*out = NULL;
+	}
+	if (b.proxy)
+		api->dmatrix_free(b.proxy);
+	free(labels);
+	return rc;
 }
 
 /* Targets: class indexes 0..nclasses-1, or finite values. */
@@ -380,6 +463,31 @@ static void plan_param(struct fit_plan *p, const json_t *params, const char *xgb
 		       const char *cairn_name)
 {
 	plan_set(p, xgb_name, cairn_param_str(params, cairn_name));
+}
+
+/* The value given to the XGBoost param name, or NULL. */
+static const char *plan_value(const struct fit_plan *p, const char *name)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->names[i], name))
+			return p->values[i];
+	return NULL;
+}
+
+/* Makes the training matrix: a quantile DMatrix for the hist method (the
+ * max_bin it is sketched with must be the booster's), else a DMatrix. A
+ * model continued from an init model is trained on a DMatrix, as Python's
+ * xgb.train(xgb_model=...) does: on a quantile DMatrix it differs. */
+static int make_train_dmatrix(cairn_ctx *ctx, const struct cairn__xgb_api *api,
+			      const struct cairn_train_data *d, const struct fit_plan *p,
+			      DMatrixHandle *out)
+{
+	const char *method = plan_value(p, "tree_method"), *bins = plan_value(p, "max_bin");
+
+	if (method && !strcmp(method, "hist") && !d->init_model_dir)
+		return make_quantile_dmatrix(ctx, api, d->x, d->y, d->threads,
+					     bins ? atoi(bins) : 256, out);
+	return make_dmatrix(ctx, api, d->x, d->y, d->threads, out);
 }
 
 static void plan_common(struct fit_plan *p, const struct cairn_train_data *d)
@@ -658,7 +766,7 @@ static int fit(cairn_ctx *ctx, const struct cairn_train_data *d, struct fit_plan
 				   "validation set", p->algo);
 	if ((rc = cairn__xgb(ctx, "training an xgboost model", &api)))
 		return rc;
-	if ((rc = make_dmatrix(ctx, api, d->x, d->y, d->threads, &dmats[0])) ||
+	if ((rc = make_train_dmatrix(ctx, api, d, p, &dmats[0])) ||
 	    (d->x_valid && (rc = make_dmatrix(ctx, api, d->x_valid, d->y_valid, d->threads,
 					      &dmats[1]))) ||
 	    ((on_iteration || p->early_stopping) && (rc = make_eval_sample(ctx, api, d, &sample))))

@@ -26,6 +26,13 @@ struct cairn__xgb_api {
 					   float missing, DMatrixHandle *out, int nthread);
 	int (*dmatrix_set_float_info)(DMatrixHandle h, const char *field, const float *array,
 				      bst_ulong len);
+	int (*proxy_dmatrix_create)(DMatrixHandle *out);
+	int (*proxy_dmatrix_set_data_dense)(DMatrixHandle h, const char *array_interface);
+	int (*quantile_dmatrix_create_from_callback)(DataIterHandle iter, DMatrixHandle proxy,
+						     DataIterHandle ref,
+						     DataIterResetCallback *reset,
+						     XGDMatrixCallbackNext *next,
+						     const char *config, DMatrixHandle *out);
 	int (*dmatrix_free)(DMatrixHandle h);
 	int (*booster_create)(const DMatrixHandle dmats[], bst_ulong len, BoosterHandle *out);
 	int (*booster_free)(BoosterHandle h);
