@@ -304,14 +304,14 @@ out:
 
 int cairn__run_end_dead_children(cairn_run *run, enum cairn_run_status status, const char *message)
 {
-	json_t *todo = json_array(), *kids = NULL;
+	json_t *pending = json_array(), *kids = NULL;
 	char ident[128];
 	int rc = 0;
 
-	json_array_append_new(todo, json_string(run->id));
+	json_array_append_new(pending, json_string(run->id));
 	/* Breadth first over the descendants; each is looked at once. */
-	for (size_t i = 0; i < json_array_size(todo) && !rc && i < 100000; i++) {
-		const char *id = json_string_value(json_array_get(todo, i));
+	for (size_t i = 0; i < json_array_size(pending) && !rc && i < 100000; i++) {
+		const char *id = json_string_value(json_array_get(pending, i));
 		struct cairn__rundb_state s = { { 0 }, NULL, 0, NULL };
 		char full[CAIRN_ID_LEN + 1];
 		int64_t seq, end_ms;
@@ -319,7 +319,7 @@ int cairn__run_end_dead_children(cairn_run *run, enum cairn_run_status status, c
 
 		if ((rc = cairn__rundb_children(run->db, id, &kids)))
 			break;
-		json_array_extend(todo, kids);
+		json_array_extend(pending, kids);
 		json_decref(kids);
 		kids = NULL;
 		if (!i)
@@ -336,7 +336,7 @@ int cairn__run_end_dead_children(cairn_run *run, enum cairn_run_status status, c
 		cairn__rundb_state_release(&s);
 	}
 	json_decref(kids);
-	json_decref(todo);
+	json_decref(pending);
 	return rc;
 }
 

@@ -1,6 +1,7 @@
-/* The training and sweep tests' workspace and dataset; see ml-fixture.h. */
+/* The ML unit tests' workspace, dataset and run count; see ml-fixture.h. */
 #include <stdio.h>
 #include "cairn/dataset.h"
+#include "cairn/run.h"
 #include "cairn/workspace.h"
 #include "tests/unit/ml-fixture.h"
 #include "tests/unit/unit.h"
@@ -34,4 +35,17 @@ void fixture_add_classes(cairn_ctx *ctx, const char *name, int variant)
 	a.tabular = 1;
 	a.csv.header = 1;
 	CHECK_OK(ctx, cairn_dataset_add_file(ctx, "classes.csv", &a, NULL, &existed));
+}
+
+size_t fixture_count_runs(cairn_ctx *ctx, const char *status)
+{
+	struct cairn_run_list_options lo = { 0 };
+	json_t *runs = NULL;
+	size_t n;
+
+	lo.status = status;
+	CHECK_OK(ctx, cairn_run_list(ctx, &lo, &runs));
+	n = json_array_size(runs);
+	json_decref(runs);
+	return n;
 }

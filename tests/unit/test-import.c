@@ -16,6 +16,7 @@
 #include "core/fs.h"
 #include "core/json.h"
 #include "ml/import-internal.h"
+#include "tests/unit/ml-fixture.h"
 #include "tests/unit/learner-test.h"
 #include "tests/unit/suites.h"
 
@@ -265,17 +266,6 @@ static cairn_ctx *new_workspace(void)
 	return ctx;
 }
 
-static size_t count_runs(cairn_ctx *ctx)
-{
-	json_t *runs = NULL;
-	size_t n;
-
-	CHECK_OK(ctx, cairn_run_list(ctx, NULL, &runs));
-	n = json_array_size(runs);
-	json_decref(runs);
-	return n;
-}
-
 /* cairn_import records a FINISHED run whose artifact is the package; a
  * refused import leaves no run. */
 static void test_import_tracked_run(void)
@@ -329,7 +319,7 @@ static void test_import_tracked_run(void)
 	CHECK_OK(ctx, cairn_run_show(ctx, res.run_id, &show));
 	CHECK_STR(sget(show, "name"), "mine");
 	CHECK_STR(sget(show, "experiment"), "elsewhere");
-	CHECK_INT(count_runs(ctx), ==, 2);
+	CHECK_INT(fixture_count_runs(ctx, NULL), ==, 2);
 
 	/* Refused: nothing recorded. */
 	o.signature = "a:double";
@@ -338,7 +328,7 @@ static void test_import_tracked_run(void)
 	CHECK(res.summary == NULL);
 	o.path = "missing.json";
 	CHECK_ERR(ctx, cairn_import(ctx, &o, &res), CAIRN_ENOTFOUND, "missing.json");
-	CHECK_INT(count_runs(ctx), ==, 2);
+	CHECK_INT(fixture_count_runs(ctx, NULL), ==, 2);
 out:
 	free(want);
 	free(got);

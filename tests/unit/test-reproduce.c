@@ -16,6 +16,7 @@
 #include "cairn/run.h"
 #include "cairn/workspace.h"
 #include "core/fs.h"
+#include "tests/unit/ml-fixture.h"
 #include "tests/unit/suites.h"
 
 /*
@@ -325,17 +326,6 @@ static void test_reproduce_missing(void)
 	cairn_ctx_free(ctx);
 }
 
-static size_t count_runs(cairn_ctx *ctx)
-{
-	json_t *runs = NULL;
-	size_t n;
-
-	CHECK_OK(ctx, cairn_run_list(ctx, NULL, &runs));
-	n = json_array_size(runs);
-	json_decref(runs);
-	return n;
-}
-
 static void test_reproduce_refusals(void)
 {
 	cairn_ctx *ctx = cairn_ctx_new();
@@ -382,7 +372,7 @@ static void test_reproduce_refusals(void)
 		CHECK_OK(ctx, cairn_run_end(run, CAIRN_RUN_FINISHED, NULL));
 		cairn_run_free(run);
 	}
-	before = count_runs(ctx);
+	before = fixture_count_runs(ctx, NULL);
 	CHECK_ERR(ctx, cairn_reproduce(ctx, outside, NULL, &report), CAIRN_EINVAL, "code version");
 	CHECK(strstr(cairn_errmsg(ctx), outside) != NULL);
 	CHECK(report == NULL);
@@ -391,7 +381,7 @@ static void test_reproduce_refusals(void)
 	CHECK_ERR(ctx, cairn_reproduce(ctx, "01zzzzzzzz", NULL, &report), CAIRN_ENOTFOUND,
 		  "01zzzzzzzz");
 	/* Refusals start no run. */
-	CHECK_INT(count_runs(ctx), ==, before);
+	CHECK_INT(fixture_count_runs(ctx, NULL), ==, before);
 	free(ceiling);
 	cairn_ctx_free(ctx);
 }

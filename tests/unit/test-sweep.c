@@ -103,6 +103,24 @@ static void on_trial(void *arg, const json_t *trial)
 	}
 }
 
+/* o: a knn sweep over grid of the dataset data (target y), jobs trials at
+ * a time, each trial reported to seen (when not NULL). */
+static void knn_sweep(struct cairn_sweep_options *o, const char *data, const char *const *grid,
+		      size_t ngrid, int jobs, struct seen *seen)
+{
+	memset(o, 0, sizeof(*o));
+	o->data = data;
+	o->target = "y";
+	o->algo = "knn";
+	o->grid = grid;
+	o->ngrid = ngrid;
+	o->jobs = jobs;
+	if (seen) {
+		o->on_trial = on_trial;
+		o->arg = seen;
+	}
+}
+
 static json_t *show(cairn_ctx *ctx, const char *id)
 {
 	json_t *v = NULL;
@@ -123,17 +141,10 @@ static void test_sweep_grid_in_processes(void)
 	size_t i;
 
 	fixture_add_classes(ctx, "classes", 0);
-	o.data = "classes";
-	o.target = "y";
-	o.algo = "knn";
-	o.grid = grid;
-	o.ngrid = 2;
+	knn_sweep(&o, "classes", grid, 2, 2, &seen);
 	o.test_split = 0.3;
 	o.seed = 2;
-	o.jobs = 2;
 	o.name = "sw";
-	o.on_trial = on_trial;
-	o.arg = &seen;
 	CHECK_OK(ctx, cairn_sweep(ctx, &o, &res));
 	CHECK_INT(res.status, ==, CAIRN_RUN_FINISHED);
 	CHECK_STR(res.metric, "test_accuracy");
@@ -171,14 +182,7 @@ static void test_sweep_failed_trials(void)
 	const json_t *failed;
 
 	fixture_add_classes(ctx, "classes", 0);
-	o.data = "classes";
-	o.target = "y";
-	o.algo = "knn";
-	o.grid = mixed;
-	o.ngrid = 1;
-	o.jobs = 2;
-	o.on_trial = on_trial;
-	o.arg = &seen;
+	knn_sweep(&o, "classes", mixed, 1, 2, &seen);
 	CHECK_OK(ctx, cairn_sweep(ctx, &o, &res));
 	CHECK_INT(res.status, ==, CAIRN_RUN_FINISHED);
 	CHECK_INT(seen.finished, ==, 1);
@@ -215,14 +219,7 @@ static void test_sweep_resolves_data_once(void)
 	fixture_add_classes(ctx, "classes", 0);
 	CHECK_OK(other, cairn_workspace_open(other, unit_dir()));
 	seen.other = other;
-	o.data = "classes";
-	o.target = "y";
-	o.algo = "knn";
-	o.grid = grid;
-	o.ngrid = 1;
-	o.jobs = 1;
-	o.on_trial = on_trial;
-	o.arg = &seen;
+	knn_sweep(&o, "classes", grid, 1, 1, &seen);
 	CHECK_OK(ctx, cairn_sweep(ctx, &o, &res));
 	CHECK_INT(seen.finished, ==, 3);
 	CHECK_OK(ctx, cairn_dataset_resolve(ctx, "classes", &latest));
@@ -239,18 +236,6 @@ static void test_sweep_resolves_data_once(void)
 	cairn_ctx_free(ctx);
 }
 
-static size_t running_runs(cairn_ctx *ctx)
-{
-	struct cairn_run_list_options lo = { .status = "RUNNING" };
-	json_t *runs = NULL;
-	size_t n;
-
-	CHECK_OK(ctx, cairn_run_list(ctx, &lo, &runs));
-	n = json_array_size(runs);
-	json_decref(runs);
-	return n;
-}
-
 /* Cancelled between trials: none starts any more, the sweep run ends KILLED. */
 static void test_sweep_cancelled_between_trials(void)
 {
@@ -265,14 +250,7 @@ static void test_sweep_cancelled_between_trials(void)
 	fixture_add_classes(ctx, "classes", 0);
 	cairn_ctx_set_cancel(ctx, &cancel);
 	seen.cancel = &cancel;
-	o.data = "classes";
-	o.target = "y";
-	o.algo = "knn";
-	o.grid = grid;
-	o.ngrid = 1;
-	o.jobs = 1;
-	o.on_trial = on_trial;
-	o.arg = &seen;
+	knn_sweep(&o, "classes", grid, 1, 1, &seen);
 	CHECK_OK(ctx, cairn_sweep(ctx, &o, &res));
 	CHECK_INT(res.status, ==, CAIRN_RUN_KILLED);
 	CHECK_STR(res.message, "interrupted by SIGINT after 1 of 3 trials");
@@ -323,14 +301,7 @@ static void test_sweep_cancel_stops_running_trial(void)
 	CHECK_OK(ctx, cairn_dataset_add_file(ctx, "big.csv", &a, NULL, &existed));
 	cairn_ctx_set_cancel(ctx, &cancel);
 	seen.cancel = &cancel;
-	o.data = "big";
-	o.target = "y";
-	o.algo = "knn";
-	o.grid = grid;
-	o.ngrid = 1;
-	o.jobs = 2;
-	o.on_trial = on_trial;
-	o.arg = &seen;
+	knn_sweep(&o, "big", grid, 1, 2, &seen);
 	CHECK_OK(ctx, cairn_sweep(ctx, &o, &res));
 	CHECK_INT(res.status, ==, CAIRN_RUN_KILLED);
 	json_array_foreach(res.trials, i, t)
@@ -341,7 +312,7 @@ static void test_sweep_cancel_stops_running_trial(void)
 	CHECK_STR(json_string_value(json_object_get(slow, "message")),
 		  "interrupted by SIGINT: the sweep was stopped");
 	CHECK_INT(seen.calls, ==, 2);
-	CHECK_INT(running_runs(ctx), ==, 0);
+	CHECK_INT(fixture_count_runs(ctx, "RUNNING"), ==, 0);
 	cairn_sweep_result_release(&res);
 	cairn_ctx_free(ctx);
 }
@@ -375,11 +346,7 @@ static void test_sweep_cancelled_before_start(void)
 	json_t *runs = NULL;
 
 	fixture_add_classes(ctx, "classes", 0);
-	o.data = "classes";
-	o.target = "y";
-	o.algo = "knn";
-	o.grid = grid;
-	o.ngrid = 1;
+	knn_sweep(&o, "classes", grid, 1, 0, NULL);
 	cancel.requested = 1;
 	cancel.sig = SIGTERM;
 	cairn_ctx_set_cancel(ctx, &cancel);

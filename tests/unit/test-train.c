@@ -21,18 +21,6 @@ static json_t *show(cairn_ctx *ctx, const char *id)
 	return v;
 }
 
-static size_t count_runs(cairn_ctx *ctx)
-{
-	struct cairn_run_list_options lo = { 0 };
-	json_t *runs = NULL;
-	size_t n;
-
-	CHECK_OK(ctx, cairn_run_list(ctx, &lo, &runs));
-	n = json_array_size(runs);
-	json_decref(runs);
-	return n;
-}
-
 static void test_train_records_resolved_version(void)
 {
 	cairn_ctx *ctx = fixture_workspace();
@@ -150,7 +138,7 @@ static void test_train_messages_name_fields(void)
 	/* Checked by cairn_train too, before any run. */
 	CHECK_ERR(ctx, cairn_train(ctx, &o, &res), CAIRN_EINVAL, "logistic or linear");
 	CHECK_STR(res.run_id, "");
-	CHECK_INT(count_runs(ctx), ==, 0);
+	CHECK_INT(fixture_count_runs(ctx, NULL), ==, 0);
 
 	/* In the run: a split that leaves a part empty names the values. */
 	memset(&o, 0, sizeof(o));
@@ -191,7 +179,7 @@ static void test_train_cancelled(void)
 	cairn_ctx_set_cancel(ctx, &cancel);
 	CHECK_ERR(ctx, cairn_train(ctx, &o, &res), CAIRN_EINTERRUPTED, "interrupted by SIGINT");
 	CHECK_STR(res.run_id, "");
-	CHECK_INT(count_runs(ctx), ==, 0);
+	CHECK_INT(fixture_count_runs(ctx, NULL), ==, 0);
 	/* Nothing asked: it trains. */
 	cancel.requested = 0;
 	cancel.sig = 0;
@@ -236,7 +224,7 @@ static void test_train_refuses_before_run(void)
 	CHECK_ERR(ctx, cairn_train(ctx, &o, &res), CAIRN_ENOTFOUND,
 		  "no columns 'w', 'v' in 'classes@1' (columns: x, z, y)");
 	CHECK_STR(res.run_id, "");
-	CHECK_INT(count_runs(ctx), ==, 0);
+	CHECK_INT(fixture_count_runs(ctx, NULL), ==, 0);
 	json_decref(params);
 	cairn_ctx_free(ctx);
 }
