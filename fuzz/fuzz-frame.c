@@ -5,8 +5,9 @@
  * join of its values' types (all nulls: string), each cell holds what the
  * parser of that type gives of its text (floats to the bit), strings are
  * coded in order of first appearance. The first byte picks the options
- * (delimiter, header, ragged rows, record limit). The checks are those of
- * tests/frame-oracle.h, which the unit tests share.
+ * (delimiter, header, ragged rows, record limit, and whether the text is
+ * read by byte ranges in threads, ranges of a few bytes here). The checks
+ * are those of tests/frame-oracle.h, which the unit tests share.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "cairn/buf.h"
 #include "cairn/ctx.h"
 #include "cairn/frame.h"
+#include "data/frame-internal.h"
 #include "tests/frame-oracle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -21,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char delims[] = { 0, ',', '\t', ';' };
-	struct cairn_frame_options o = { { 0, -1, 0, 0 }, CAIRN_FORMAT_CSV };
+	struct cairn_frame_options o = { { 0, -1, 0, 0 }, CAIRN_FORMAT_CSV, 0 };
 	cairn_buf msg = CAIRN_BUF_INIT;
 	struct cairn_frame *f = NULL;
 	const char *text = (const char *)data + 1, *bad;
@@ -35,6 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.csv.allow_ragged = (data[0] & 0x10) != 0;
 	/* Small buffers (a reader's is one record at most) keep the runs fast. */
 	o.csv.max_record = data[0] & 0x20 ? 64 : 1 << 16;
+	o.threads = data[0] & 0x40 ? 3 : 1;
+	cairn__frame_min_range = 8;
 	ctx = cairn_ctx_new();
 	rc = cairn_frame_load_mem(ctx, text, size - 1, "fuzz.csv", &o, &f);
 	if ((bad = frame_oracle_check(text, size - 1, "fuzz.csv", &o, rc, ctx, f, &msg))) {

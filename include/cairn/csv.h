@@ -70,6 +70,10 @@ int cairn_csv_open_mem(cairn_ctx *ctx, const char *data, size_t len, const char 
 int cairn_csv_open_range(cairn_ctx *ctx, const cairn_csv *like, int fd,
 			 uint64_t start, uint64_t end, uint64_t line_base,
 			 cairn_csv **out);
+/* The same over data[0..len) in memory (not copied; like was opened on the
+ * same bytes); errors give byte offsets. */
+int cairn_csv_open_mem_range(cairn_ctx *ctx, const cairn_csv *like, const char *data,
+			     size_t len, uint64_t start, uint64_t end, cairn_csv **out);
 void cairn_csv_close(cairn_csv *r);
 
 /* Reads the next record: 1 with the fields and their count set, 0 at the

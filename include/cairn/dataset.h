@@ -105,9 +105,13 @@ int cairn_dataset_add_dir(cairn_ctx *ctx, const char *path, const struct cairn_d
  * .jsonl, .ndjson), else NULL. */
 const char *cairn_dataset_format_from_name(const char *path);
 
-/* Loads a tabular version into a frame. */
+/* Loads a tabular version into a frame, reading large delimited text in as
+ * many threads as this process may use (cairn_dataset_load_frame_threads:
+ * at most threads; 0 the same as cairn_dataset_load_frame, 1 one thread). */
 int cairn_dataset_load_frame(cairn_ctx *ctx, const struct cairn_dataset_version *v,
 			     struct cairn_frame **out);
+int cairn_dataset_load_frame_threads(cairn_ctx *ctx, const struct cairn_dataset_version *v,
+				     int threads, struct cairn_frame **out);
 /*
  * Loads the rows named by what, which is either a path or a dataset
  * reference: the file at that path when one exists (format detected as

@@ -63,6 +63,9 @@ struct cairn_frame {
 struct cairn_frame_options {
 	struct cairn_csv_options csv;  /* for delimited text */
 	int format;                    /* -1 detect, else an enum cairn_format */
+	int threads;                   /* delimited text of some megabytes is read in up to
+					* this many threads; 0: the cores this process may
+					* use (affinity and CPU quota), 1 or less: one */
 };
 
 /* Loads a file; name (NULL: path) is what errors call it. opts may be NULL. */

@@ -642,15 +642,18 @@ int cairn_csv_open_mem(cairn_ctx *ctx, const char *data, size_t len, const char 
 	return 0;
 }
 
-int cairn_csv_open_range(cairn_ctx *ctx, const cairn_csv *like, int fd,
-			 uint64_t start_at, uint64_t end, uint64_t line_base,
-			 cairn_csv **out)
+/* A range reader of a file (fd) or of memory (mem, mem_len). */
+static int open_range(cairn_ctx *ctx, const cairn_csv *like, int fd, const char *mem,
+		      size_t mem_len, uint64_t start_at, uint64_t end, uint64_t line_base,
+		      cairn_csv **out)
 {
 	cairn_csv *r = reader_new(ctx, like->name, like->max_record, 0);
 	int rc;
 
 	r->fd = fd;
 	r->seekable = 1;
+	r->mem = mem;
+	r->mem_len = mem_len;
 	r->delim = like->delim;
 	r->header = like->header;
 	r->allow_ragged = like->allow_ragged;
@@ -695,6 +698,19 @@ int cairn_csv_open_range(cairn_ctx *ctx, const cairn_csv *like, int fd,
 fail:
 	cairn_csv_close(r);
 	return rc;
+}
+
+int cairn_csv_open_range(cairn_ctx *ctx, const cairn_csv *like, int fd,
+			 uint64_t start_at, uint64_t end, uint64_t line_base,
+			 cairn_csv **out)
+{
+	return open_range(ctx, like, fd, NULL, 0, start_at, end, line_base, out);
+}
+
+int cairn_csv_open_mem_range(cairn_ctx *ctx, const cairn_csv *like, const char *data,
+			     size_t len, uint64_t start_at, uint64_t end, cairn_csv **out)
+{
+	return open_range(ctx, like, -1, data, len, start_at, end, 0, out);
 }
 
 /* 1 when the record just read is the header again. */

@@ -55,7 +55,7 @@ static void *profile_thread(void *arg)
 	struct profile_job *j = arg;
 
 	if (!strcmp(j->format, "jsonl")) {
-		struct cairn_frame_options fo = { j->csv, CAIRN_FORMAT_JSONL };
+		struct cairn_frame_options fo = { j->csv, CAIRN_FORMAT_JSONL, 0 };
 		struct cairn_frame *f;
 		j->rc = cairn_frame_load(j->ctx, j->path, j->name, &fo, &f);
 		if (!j->rc) {
@@ -476,7 +476,13 @@ int cairn_dataset_load_profile(cairn_ctx *ctx, const struct cairn_dataset_versio
 int cairn_dataset_load_frame(cairn_ctx *ctx, const struct cairn_dataset_version *v,
 			     struct cairn_frame **out)
 {
-	struct cairn_frame_options fo = { { 0, -1, 0, 0 }, -1 };
+	return cairn_dataset_load_frame_threads(ctx, v, 0, out);
+}
+
+int cairn_dataset_load_frame_threads(cairn_ctx *ctx, const struct cairn_dataset_version *v,
+				     int threads, struct cairn_frame **out)
+{
+	struct cairn_frame_options fo = { { 0, -1, 0, 0 }, -1, threads };
 	cairn_buf path = CAIRN_BUF_INIT, name = CAIRN_BUF_INIT;
 	json_t *profile = NULL, *reader;
 	int rc;

@@ -30,6 +30,7 @@
 #include "cairn/id.h"
 #include "cairn/profile.h"
 #include "cairn/value.h"
+#include "core/cpu.h"
 #include "core/strmap.h"
 #include "data/fastnum.h"
 #include "data/hll.h"
@@ -1989,7 +1990,7 @@ int cairn_profile_csv_file(cairn_ctx *ctx, const char *path, const char *name,
 	size = (uint64_t)st.st_size;
 	start = cairn_csv_start_offset(like);
 	if (nthreads <= 0)
-		nthreads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+		nthreads = cairn__usable_cores();
 	nranges = nthreads < 1 ? 1 : nthreads > MAX_THREADS ? MAX_THREADS : nthreads;
 	while (nranges > 1 && (size - start) / (uint64_t)nranges < cairn__profile_min_range)
 		nranges--;

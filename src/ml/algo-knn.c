@@ -36,6 +36,7 @@
 #include "cairn/buf.h"
 #include "cairn/error.h"
 #include "cairn/hash.h"
+#include "core/cpu.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "ml/algorithms.h"
@@ -272,8 +273,7 @@ static int knn_predict(cairn_ctx *ctx, const void *model, const struct cairn_mat
 	struct slice s[MAX_THREADS];
 	pthread_t tid[MAX_THREADS];
 	int started[MAX_THREADS] = { 0 };
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t nt = m->threads > 0 ? (size_t)m->threads : cpus > 0 ? (size_t)cpus : 1;
+	size_t nt = m->threads > 0 ? (size_t)m->threads : (size_t)cairn__usable_cores();
 	int rc;
 
 	if (x->cols != m->cols)

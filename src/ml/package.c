@@ -14,6 +14,7 @@
 #include "cairn/model.h"
 #include "cairn/run.h"
 #include "cairn/version.h"
+#include "core/alloc.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/yaml.h"
@@ -371,7 +372,7 @@ int cairn_model_predict(cairn_ctx *ctx, const cairn_model *m, const struct cairn
 	}
 	if ((rc = cairn_prep_transform(ctx, m->prep, f, rows, nrows, &x, NULL)))
 		return rc;
-	if (!(*out = malloc((nrows ? nrows : 1) * *noutputs * sizeof(double))))
+	if (!(*out = cairn__alloc_data((nrows ? nrows : 1) * *noutputs * sizeof(double))))
 		rc = cairn_error(ctx, CAIRN_ENOMEM, "out of memory for %zu predictions", nrows);
 	else if ((rc = m->algo->predict(ctx, m->learner, &x, *out))) {
 		free(*out);

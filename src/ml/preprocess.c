@@ -6,6 +6,7 @@
 #include "cairn/buf.h"
 #include "cairn/error.h"
 #include "cairn/value.h"
+#include "core/alloc.h"
 #include "ml/preprocess.h"
 
 /* One-hot above this many categories would make the matrix mostly zeros:
@@ -133,6 +134,82 @@ static int cmp_value_row(const void *a, const void *b)
 	return x->v < y->v ? -1 : x->v > y->v ? 1 : (x->row > y->row) - (x->row < y->row);
 }
 
+/* A distinct number of a column: its value, the first row that holds it,
+ * and how many rows do. */
+struct distinct_number { double v; size_t row, count; };
+
+static int cmp_distinct_number(const void *a, const void *b)
+{
+	const struct distinct_number *x = a, *y = b;
+	return x->v < y->v ? -1 : x->v > y->v;
+}
+
+/* At most this many distinct numbers are counted in a table (a class
+ * target has at most 1000); a column with more is sorted instead. */
+#define FEW_NUMBERS 1024
+
+/* distinct_texts() for a number column (c not a string column) with at
+ * most FEW_NUMBERS distinct values (no NaN), counted in an open-addressing
+ * table instead of sorting every row: the same result (each value's text
+ * is its first row's, as the stable sort gives). 0 when there are more. */
+static int few_numbers(const struct cairn_frame *f, size_t c, const size_t *rows,
+		       size_t nrows, char ***out, size_t *n, size_t *mode)
+{
+	const struct cairn_column *col = &f->cols[c];
+	enum { SLOTS = FEW_NUMBERS * 4 };
+	struct distinct_number *d = cairn_xmalloc(FEW_NUMBERS * sizeof(*d));
+	int32_t *slot = cairn_xmalloc(SLOTS * sizeof(*slot));
+	cairn_buf cell = CAIRN_BUF_INIT;
+	size_t k = 0, best = 0;
+	char **v;
+
+	memset(slot, 0xff, SLOTS * sizeof(*slot));
+	for (size_t i = 0; i < nrows; i++) {
+		size_t r = row_at(rows, i);
+		double x = col->num[r];
+		uint64_t bits;
+		size_t h;
+		if (!col->valid[r])
+			continue;
+		if (isnan(x) || k == FEW_NUMBERS)
+			goto many;
+		x = x == 0 ? 0 : x; /* -0 and 0 are one value, as == says */
+		memcpy(&bits, &x, sizeof(bits));
+		h = (size_t)((bits * 0x9e3779b97f4a7c15ull) >> 52) & (SLOTS - 1);
+		while (slot[h] >= 0 && d[slot[h]].v != x)
+			h = (h + 1) & (SLOTS - 1);
+		if (slot[h] < 0) {
+			slot[h] = (int32_t)k;
+			d[k++] = (struct distinct_number){ x, r, 0 };
+		}
+		d[slot[h]].count++;
+		if (r < d[slot[h]].row)
+			d[slot[h]].row = r;
+	}
+	qsort(d, k, sizeof(*d), cmp_distinct_number);
+	v = cairn_xmalloc((k ? k : 1) * sizeof(*v));
+	*mode = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (d[i].count > best) {
+			best = d[i].count;
+			*mode = i;
+		}
+		cairn_buf_reset(&cell);
+		cairn_frame_cell_text(f, d[i].row, c, &cell);
+		v[i] = xstrdup(cell.buf);
+	}
+	*out = v;
+	*n = k;
+	cairn_buf_release(&cell);
+	free(slot);
+	free(d);
+	return 1;
+many:
+	free(slot);
+	free(d);
+	return 0;
+}
+
 /* The distinct texts of column c over the rows (nulls skipped), sorted (as
  * numbers when numeric), with the index of the most frequent in *mode (ties:
  * the first in sorted order). Linear in the rows for text (counts by
@@ -173,6 +250,8 @@ static void distinct_texts(const struct cairn_frame *f, size_t c, const size_t *
 		*out = v;
 		return;
 	}
+	if (few_numbers(f, c, rows, nrows, out, n, mode))
+		return;
 	struct value_row *vr = cairn_xmalloc(nrows * sizeof(*vr));
 
 	v = cairn_xmalloc(nrows * sizeof(*v));
@@ -549,16 +628,89 @@ static int transform_column(cairn_ctx *ctx, const cairn_prep *p, const struct pr
 	return 0;
 }
 
+/* The value a class label of a target that is not text stands for: the
+ * label read as the training target's type was (a number, a boolean, a
+ * datetime), NaN when it is not one. */
+static double class_value(const cairn_prep *p, const char *s)
+{
+	size_t len = strlen(s);
+	int64_t i;
+	double d = NAN;
+	int b;
+
+	switch (p->target_type) {
+	case CAIRN_TYPE_BOOL:
+		return cairn_parse_bool(s, len, &b) ? b : NAN;
+	case CAIRN_TYPE_DATETIME:
+		return cairn_parse_datetime(s, len, &i) ? (double)i : NAN;
+	default:
+		return cairn_parse_float(s, len, &d) ? d : NAN;
+	}
+}
+
+/* A class by the value of a cell: classes[k] holds the value of class
+ * index[k], in ascending order. */
+struct class_values { double *v; int *index; int n; };
+
+static int cmp_class_value(const void *a, const void *b, void *arg)
+{
+	const double *v = arg;
+	double x = v[*(const int *)a], y = v[*(const int *)b];
+	return x < y ? -1 : x > y;
+}
+
+static void class_values_init(const cairn_prep *p, struct class_values *cv)
+{
+	double *raw = cairn_xmalloc((size_t)p->nclasses * sizeof(*raw));
+
+	cv->n = p->nclasses;
+	cv->index = cairn_xmalloc((size_t)p->nclasses * sizeof(*cv->index));
+	cv->v = cairn_xmalloc((size_t)p->nclasses * sizeof(*cv->v));
+	for (int k = 0; k < cv->n; k++) {
+		raw[k] = class_value(p, p->classes[k]);
+		cv->index[k] = k;
+	}
+	qsort_r(cv->index, (size_t)cv->n, sizeof(*cv->index), cmp_class_value, raw);
+	for (int k = 0; k < cv->n; k++)
+		cv->v[k] = raw[cv->index[k]];
+	free(raw);
+}
+
+/* The class whose value is x, or -1. */
+static long class_of_value(const struct class_values *cv, double x)
+{
+	int lo = 0, hi = cv->n;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (cv->v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < cv->n && cv->v[lo] == x ? cv->index[lo] : -1;
+}
+
+/*
+ * The class index of each row's target. A target column that is not text
+ * is matched by value against the labels read as the training target's
+ * type (so "true" is the boolean, 1.0 and 1 one class); a text column by
+ * its text, as numbers when the labels are numbers.
+ */
 static int transform_target(cairn_ctx *ctx, const cairn_prep *p, const struct cairn_frame *f,
 			    const size_t *rows, size_t nrows, double *y)
 {
 	cairn_buf cell = CAIRN_BUF_INIT;
+	struct class_values cv = { NULL, NULL, 0 };
 	size_t t;
 	int rc;
 
 	if ((rc = cairn_frame_need_col(ctx, f, p->target, &t)))
 		return rc;
 	const struct cairn_column *col = &f->cols[t];
+	if (p->task != CAIRN_TASK_REGRESSION && p->numeric_classes &&
+	    col->type != CAIRN_TYPE_STRING)
+		class_values_init(p, &cv);
 	for (size_t i = 0; i < nrows && !rc; i++) {
 		size_t r = row_at(rows, i);
 		long k;
@@ -584,10 +736,17 @@ static int transform_target(cairn_ctx *ctx, const cairn_prep *p, const struct ca
 			y[i] = col->num[r];
 			continue;
 		}
-		cairn_buf_reset(&cell);
-		cairn_frame_cell_text(f, r, t, &cell);
-		k = find_sorted(p->classes, (size_t)p->nclasses, cell.buf, p->numeric_classes);
+		if (cv.v)
+			k = class_of_value(&cv, col->num[r]);
+		else {
+			cairn_buf_reset(&cell);
+			cairn_frame_cell_text(f, r, t, &cell);
+			k = find_sorted(p->classes, (size_t)p->nclasses, cell.buf,
+					p->numeric_classes);
+		}
 		if (k < 0) {
+			cairn_buf_reset(&cell);
+			cairn_frame_cell_text(f, r, t, &cell);
 			rc = cairn_error(ctx, CAIRN_EPARSE, "target column '%s' of '%s', data row %zu:"
 					 " class '%s' was not seen in training", p->target, f->name,
 					 r + 1, cell.buf);
@@ -595,6 +754,8 @@ static int transform_target(cairn_ctx *ctx, const cairn_prep *p, const struct ca
 		}
 		y[i] = (double)k;
 	}
+	free(cv.v);
+	free(cv.index);
 	cairn_buf_release(&cell);
 	return rc;
 }
@@ -615,7 +776,7 @@ int cairn_prep_transform(cairn_ctx *ctx, const cairn_prep *p, const struct cairn
 		nrows = f->nrows;
 	x->rows = nrows;
 	x->cols = p->nfeatures;
-	if (!(x->v = malloc((nrows ? nrows : 1) * p->nfeatures * sizeof(float))))
+	if (!(x->v = cairn__alloc_data((nrows ? nrows : 1) * p->nfeatures * sizeof(float))))
 		return cairn_error(ctx, CAIRN_ENOMEM, "out of memory for a %zu x %zu matrix", nrows,
 				   p->nfeatures);
 	/* Columns of numbers in row blocks; the others a column at a time. */

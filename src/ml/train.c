@@ -1,5 +1,4 @@
 /* Built-in training as a tracked run; see include/cairn/train.h. */
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "cairn/run.h"
 #include "cairn/train.h"
 #include "core/cancel.h"
+#include "core/cpu.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/oom.h"
@@ -199,18 +199,14 @@ static int prep_copy(cairn_ctx *ctx, const cairn_prep *p, cairn_prep **out)
 static int fit_threads(const struct train *t)
 {
 	const struct cairn_train_options *o = t->o;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	cpu_set_t set;
+	int cores = cairn__usable_cores();
 
 	if (o->threads > 0)
 		return o->threads;
 	if ((double)t->ntrain * (double)t->fdata->ncols < SMALL_DATA_CELLS)
 		return 1;
-	/* What a container's cpuset or taskset leaves us. */
-	if (!sched_getaffinity(0, sizeof(set), &set))
-		cores = CPU_COUNT(&set);
 	cores /= o->jobs > 1 ? o->jobs : 1;
-	return cores > 1 ? (int)cores : 1;
+	return cores > 1 ? cores : 1;
 }
 
 /* 1 when the params ask for early stopping (xgboost's early_stopping_rounds). */
@@ -959,10 +955,11 @@ static int train_in_run(struct train *t)
 	    (o->init_model && (rc = open_init_model(t, &po))))
 		return rc;
 	if ((rc = cairn_run_log_input_version(t->run, &t->data, "train")) ||
-	    (rc = cairn_dataset_load_frame(t->ctx, &t->data, &t->fdata)))
+	    (rc = cairn_dataset_load_frame_threads(t->ctx, &t->data, o->threads, &t->fdata)))
 		return rc;
 	if (o->test && ((rc = cairn_run_log_input_version(t->run, &t->test, "test")) ||
-			(rc = cairn_dataset_load_frame(t->ctx, &t->test, &t->ftest))))
+			(rc = cairn_dataset_load_frame_threads(t->ctx, &t->test, o->threads,
+							       &t->ftest))))
 		return rc;
 	if (o->unlabeled &&
 	    ((rc = cairn_run_log_input_version(t->run, &t->unlabeled, "other")) ||

@@ -7,6 +7,7 @@
 #include "cairn/error.h"
 #include "cairn/frame.h"
 #include "core/fs.h"
+#include "data/frame-internal.h"
 #include "tests/frame-oracle.h"
 #include "tests/unit/suites.h"
 
@@ -137,7 +138,7 @@ static void check_csv_frame_all(const char *label, const char *text,
 				struct cairn_frame_options *o)
 {
 	static const int headers[] = { -1, 0, 1 };
-	struct cairn_frame_options def = { { 0, -1, 0, 0 }, CAIRN_FORMAT_CSV };
+	struct cairn_frame_options def = { { 0, -1, 0, 0 }, CAIRN_FORMAT_CSV, 0 };
 
 	if (!o)
 		o = &def;
@@ -217,9 +218,44 @@ static void test_frame_csv_values_as_value_h(void)
 	cairn_buf_release(&big);
 }
 
+/* The texts above and the ragged ones, read by byte ranges of a few bytes
+ * in threads: the same frames, or the same errors, as in one pass (a range
+ * that starts inside a quoted line break, an error in any range, a column
+ * whose type differs between ranges). */
+static void test_frame_csv_ranges(void)
+{
+	size_t saved = cairn__frame_min_range;
+	struct cairn_frame_options o = { { 0, -1, 0, 0 }, CAIRN_FORMAT_CSV, 5 };
+	cairn_buf big = CAIRN_BUF_INIT;
+	static const char *const texts[] = {
+		"a,b\n1,x\n2,y\n3,x\n4.5,z\n5,x\n6,\"q\nr\"\n7,x\n",
+		"a,b\nNA,NA\nNA,NA\nNA,NA\nNA,NA\n1,x\n2,y\nNA,NA\n",
+		"a,b\n1,1\n2,2\n3,3\n4,4\n5,x\n6.5,6\n7,7\n8,8\n",
+		"a,b\n1,true\n2,false\n3,true\n4,7\n5,true\n",
+		"a,b\n1,2026-01-02\n2,2026-01-03\n3,2026-01-04\n4,x\n",
+		"i\n1\n2\n3\n9007199254740993\n5\n6\n7.5\n8\n",
+		"a,b\n1,2\n3,4\n5,6\n7\n9,10\n",
+		"a,b\n1,2\n3,4\n5,6\na,b\n9,10\n",
+	};
+
+	cairn__frame_min_range = 4;
+	for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++)
+		check_csv_frame_all("ranges", texts[k], &o);
+	cairn_buf_adds(&big, "i,f,s,n,q\n");
+	for (int r = 0; r < 3000; r++)
+		cairn_buf_addf(&big, "%d,%d.%03d,%s,%s,%s\n", r * 7919 % 10007 - 5000, r % 100,
+			       r % 1000, r == 2000 ? "x" : r % 3 ? "1" : "2.5", r % 11 ? "" : "NA",
+			       r % 7 ? "\"a,b\"" : "c");
+	check_csv_frame_all("3000 rows by ranges", big.buf, &o);
+	cairn__frame_min_range = 100;
+	check_csv_frame_all("3000 rows by ranges of 100 bytes", big.buf, &o);
+	cairn__frame_min_range = saved;
+	cairn_buf_release(&big);
+}
+
 static void test_frame_csv_ragged(void)
 {
-	struct cairn_frame_options o = { { 0, 1, 0, 1 }, CAIRN_FORMAT_CSV };
+	struct cairn_frame_options o = { { 0, 1, 0, 1 }, CAIRN_FORMAT_CSV, 0 };
 	cairn_ctx *ctx = cairn_ctx_new();
 	struct cairn_frame *f = NULL;
 	static const char text[] = "a,b,c\n1,x,2.5\n2\n3,y,4.5,9\n";
@@ -362,6 +398,7 @@ const struct unit_test frame_tests[] = {
 	{ "frame_jsonl", test_frame_jsonl },
 	{ "frame_csv_values_as_value_h", test_frame_csv_values_as_value_h },
 	{ "frame_csv_ragged", test_frame_csv_ragged },
+	{ "frame_csv_ranges", test_frame_csv_ranges },
 	{ "frame_csv_number_edges", test_frame_csv_number_edges },
 	{ "frame_csv_random_tables", test_frame_csv_random_tables },
 	{ NULL, NULL }
