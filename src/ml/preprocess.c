@@ -7,6 +7,8 @@
 #include "cairn/error.h"
 #include "cairn/value.h"
 #include "core/alloc.h"
+#include "core/cpu.h"
+#include "core/parallel.h"
 #include "ml/preprocess.h"
 
 /* One-hot above this many categories would make the matrix mostly zeros:
@@ -15,6 +17,9 @@
 /* A text column whose non-null cells are numbers at least this often is a
  * numeric column with a typo, not a categorical one. */
 #define NUMERIC_SHARE 0.9
+/* Cells (rows x number columns) below which fitting and transforming run
+ * on one thread: starting threads would cost more than they save. */
+#define PARALLEL_CELLS ((size_t)1 << 20)
 
 struct prep_col {
 	char *name;
@@ -41,6 +46,7 @@ struct cairn_prep {
 	char **features;
 	size_t nfeatures;
 	int scale, keep_missing;
+	int threads;               /* of a large transform (0: the usable cores) */
 };
 
 static char *xstrdup(const char *s)
@@ -395,8 +401,65 @@ static int check_finite(cairn_ctx *ctx, const struct cairn_frame *f, size_t c, s
 			   "-inf", note);
 }
 
+/* What fitting a number column takes from its training rows. */
+struct number_stats {
+	double mean, std;          /* over the values (0 and 1 when there are none) */
+	size_t bad_row;            /* the first row with an infinite number, or SIZE_MAX */
+};
+
+static void number_stats(const struct cairn_frame *f, size_t c, const size_t *rows,
+			 size_t nrows, struct number_stats *st)
+{
+	const struct cairn_column *col = &f->cols[c];
+	double sum = 0, sq = 0;
+	size_t n = 0;
+
+	st->bad_row = SIZE_MAX;
+	for (size_t i = 0; i < nrows; i++) {
+		size_t r = row_at(rows, i);
+		if (col->valid[r] && isinf(col->num[r])) {
+			st->bad_row = r;
+			return;
+		}
+		if (col->valid[r] && !isnan(col->num[r])) {
+			sum += col->num[r];
+			n++;
+		}
+	}
+	st->mean = n ? sum / (double)n : 0;
+	for (size_t i = 0; i < nrows; i++) {
+		size_t r = row_at(rows, i);
+		if (col->valid[r] && !isnan(col->num[r]))
+			sq += (col->num[r] - st->mean) * (col->num[r] - st->mean);
+	}
+	st->std = n ? sqrt(sq / (double)n) : 0;
+	if (!(st->std > 0))
+		st->std = 1;
+}
+
+/* The stats of the number columns marked in want[], in pieces on threads,
+ * the columns dealt out in turn. */
+struct stats_pass {
+	const struct cairn_frame *f;
+	const size_t *rows;
+	size_t nrows;
+	const uint8_t *want;
+	struct number_stats *st;
+	int pieces;
+};
+
+static void stats_piece(void *arg, int k)
+{
+	struct stats_pass *sp = arg;
+
+	for (size_t c = (size_t)k; c < sp->f->ncols; c += (size_t)sp->pieces)
+		if (sp->want[c])
+			number_stats(sp->f, c, sp->rows, sp->nrows, &sp->st[c]);
+}
+
 static int fit_column(cairn_ctx *ctx, cairn_prep *p, const struct cairn_frame *f, size_t c,
-		      const size_t *rows, size_t nrows, int onehot)
+		      const size_t *rows, size_t nrows, int onehot,
+		      const struct number_stats *st)
 {
 	const struct cairn_column *col = &f->cols[c];
 	struct prep_col *pc = &p->cols[p->ncols];
@@ -422,29 +485,13 @@ static int fit_column(cairn_ctx *ctx, cairn_prep *p, const struct cairn_frame *f
 			add_feature(p, pc->name, NULL);
 		return 0;
 	}
-	{
-		double sum = 0, sq = 0;
-		size_t n = 0;
-		for (size_t i = 0; i < nrows; i++) {
-			size_t r = row_at(rows, i);
-			if ((rc = check_finite(ctx, f, c, r, "")))
-				return free(pc->name), rc;
-			if (col->valid[r] && !isnan(col->num[r])) {
-				sum += col->num[r];
-				n++;
-			}
-		}
-		pc->impute = n ? sum / (double)n : 0;
-		for (size_t i = 0; i < nrows; i++) {
-			size_t r = row_at(rows, i);
-			if (col->valid[r] && !isnan(col->num[r]))
-				sq += (col->num[r] - pc->impute) * (col->num[r] - pc->impute);
-		}
-		pc->mean = pc->impute;
-		pc->std = n ? sqrt(sq / (double)n) : 0;
-		if (!(pc->std > 0))
-			pc->std = 1;
+	if (st->bad_row != SIZE_MAX) {
+		rc = check_finite(ctx, f, c, st->bad_row, "");
+		free(pc->name);
+		return rc;
 	}
+	pc->impute = pc->mean = st->mean;
+	pc->std = st->std;
 	p->ncols++;
 	add_feature(p, pc->name, NULL);
 	return 0;
@@ -463,7 +510,9 @@ int cairn_prep_fit(cairn_ctx *ctx, const struct cairn_frame *f, const size_t *ro
 		   size_t nrows, const struct cairn_prep_options *opts, cairn_prep **out)
 {
 	cairn_prep *p;
-	size_t t = (size_t)-1, c0;
+	size_t t = (size_t)-1, c0, nnumbers = 0;
+	uint8_t *feature = NULL, *number = NULL;
+	struct number_stats *st = NULL;
 	int rc = 0;
 
 	*out = NULL;
@@ -477,6 +526,7 @@ int cairn_prep_fit(cairn_ctx *ctx, const struct cairn_frame *f, const size_t *ro
 	p->cols = cairn_xcalloc(f->ncols, sizeof(*p->cols));
 	p->scale = opts->scale;
 	p->keep_missing = opts->keep_missing;
+	p->threads = opts->threads;
 	p->task = CAIRN_TASK_CLUSTERING;
 	if (opts->target) {
 		if (opts->task == CAIRN_TASK_CLUSTERING) {
@@ -494,23 +544,42 @@ int cairn_prep_fit(cairn_ctx *ctx, const struct cairn_frame *f, const size_t *ro
 	for (size_t i = 0; i < opts->ninclude; i++)
 		if ((rc = cairn_frame_need_col(ctx, f, opts->include[i], &c0)))
 			goto fail;
+	/* The features; the number columns' stats first, in pieces on threads
+	 * when there are many cells. */
+	feature = cairn_xcalloc(f->ncols ? f->ncols : 1, 1);
+	number = cairn_xcalloc(f->ncols ? f->ncols : 1, 1);
+	st = cairn_xcalloc(f->ncols ? f->ncols : 1, sizeof(*st));
 	for (size_t c = 0; c < f->ncols; c++) {
 		int excluded = c == t || (opts->include && !listed(opts->include, opts->ninclude,
 								     f->cols[c].name));
 		if (!excluded)
 			excluded = listed(opts->exclude, opts->nexclude, f->cols[c].name);
-		if (!excluded && (rc = fit_column(ctx, p, f, c, rows, nrows, opts->onehot)))
-			goto fail;
+		feature[c] = !excluded;
+		number[c] = feature[c] && f->cols[c].type != CAIRN_TYPE_STRING;
+		nnumbers += number[c];
 	}
+	{
+		struct stats_pass sp = { f, rows, nrows, number, st, 1 };
+		int threads = opts->threads > 0 ? opts->threads : cairn__usable_cores();
+		if ((double)nrows * (double)nnumbers >= (double)PARALLEL_CELLS)
+			sp.pieces = (size_t)threads < nnumbers ? threads : (int)nnumbers;
+		cairn__parallel(sp.pieces, stats_piece, &sp);
+	}
+	for (size_t c = 0; c < f->ncols; c++)
+		if (feature[c] && (rc = fit_column(ctx, p, f, c, rows, nrows, opts->onehot, &st[c])))
+			goto fail;
 	if (!p->nfeatures) {
 		rc = cairn_error(ctx, CAIRN_EINVAL, "'%s' has no feature columns besides the target",
 				 f->name);
 		goto fail;
 	}
 	*out = p;
-	return 0;
+	p = NULL;
 fail:
 	cairn_prep_free(p);
+	free(feature);
+	free(number);
+	free(st);
 	return rc;
 }
 
@@ -525,22 +594,22 @@ static long *map_dict(const struct prep_col *pc, const struct cairn_column *col)
 }
 
 /* Rows lo..hi-1 (of rows) of the number column c of f, for pc, which
- * training saw as numbers: the common case, kept lean. */
-static int transform_numbers(cairn_ctx *ctx, const cairn_prep *p, const struct prep_col *pc,
-			     const struct cairn_frame *f, size_t c, const size_t *rows,
-			     size_t lo, size_t hi, struct cairn_matrix *x)
+ * training saw as numbers: the common case, kept lean. Returns the first
+ * of those rows (of f) that holds an infinite number, else SIZE_MAX. */
+static size_t transform_numbers(const cairn_prep *p, const struct prep_col *pc,
+				const struct cairn_frame *f, size_t c, const size_t *rows,
+				size_t lo, size_t hi, struct cairn_matrix *x)
 {
 	const struct cairn_column *col = &f->cols[c];
 	float *out = x->v + pc->first;
-	int rc;
 
 	for (size_t i = lo; i < hi; i++) {
 		size_t r = row_at(rows, i);
 		double v = NAN;
 		if (col->valid[r]) {
 			v = col->num[r];
-			if (isinf(v) && (rc = check_finite(ctx, f, c, r, "")))
-				return rc;
+			if (isinf(v))
+				return r;
 		}
 		if (isnan(v))
 			v = p->keep_missing ? NAN : pc->impute;
@@ -548,7 +617,7 @@ static int transform_numbers(cairn_ctx *ctx, const cairn_prep *p, const struct p
 			v = (v - pc->mean) / pc->std;
 		out[i * x->cols] = (float)v;
 	}
-	return 0;
+	return SIZE_MAX;
 }
 
 static int transform_column(cairn_ctx *ctx, const cairn_prep *p, const struct prep_col *pc,
@@ -766,6 +835,62 @@ static int transform_target(cairn_ctx *ctx, const cairn_prep *p, const struct ca
  * time). */
 #define TRANSFORM_BLOCK_ROWS 4096
 
+/* The number columns of a transform, written by pieces of whole blocks. */
+struct number_pass {
+	const cairn_prep *p;
+	const struct cairn_frame *f;
+	const size_t *rows;
+	size_t nrows;
+	const size_t *numbers;     /* per column of p: its column in f, or SIZE_MAX */
+	struct cairn_matrix *x;
+	int pieces;
+	size_t *bad_col, *bad_row; /* per piece: its first infinite cell, if any */
+};
+
+static void number_piece(void *arg, int k)
+{
+	struct number_pass *n = arg;
+	size_t blocks = (n->nrows + TRANSFORM_BLOCK_ROWS - 1) / TRANSFORM_BLOCK_ROWS;
+	size_t from = blocks * (size_t)k / (size_t)n->pieces;
+	size_t to = blocks * (size_t)(k + 1) / (size_t)n->pieces;
+
+	n->bad_row[k] = SIZE_MAX;
+	for (size_t b = from; b < to; b++) {
+		size_t lo = b * TRANSFORM_BLOCK_ROWS;
+		size_t hi = lo + TRANSFORM_BLOCK_ROWS < n->nrows ? lo + TRANSFORM_BLOCK_ROWS :
+			    n->nrows;
+		for (size_t i = 0; i < n->p->ncols; i++) {
+			if (n->numbers[i] == SIZE_MAX)
+				continue;
+			n->bad_row[k] = transform_numbers(n->p, &n->p->cols[i], n->f, n->numbers[i],
+							  n->rows, lo, hi, n->x);
+			if (n->bad_row[k] != SIZE_MAX) {
+				n->bad_col[k] = n->numbers[i];
+				return;
+			}
+		}
+	}
+}
+
+/* Writes the number columns, in pieces on threads when the matrix is
+ * large; an infinite number is the error one pass would have met first. */
+static int transform_number_columns(cairn_ctx *ctx, struct number_pass *n)
+{
+	int threads = n->p->threads > 0 ? n->p->threads : cairn__usable_cores(), rc = 0;
+
+	n->pieces = (double)n->nrows * (double)n->x->cols < (double)PARALLEL_CELLS ?
+		    1 : threads;
+	n->bad_col = cairn_xcalloc((size_t)n->pieces, sizeof(*n->bad_col));
+	n->bad_row = cairn_xcalloc((size_t)n->pieces, sizeof(*n->bad_row));
+	cairn__parallel(n->pieces, number_piece, n);
+	for (int k = 0; k < n->pieces && !rc; k++)
+		if (n->bad_row[k] != SIZE_MAX)
+			rc = check_finite(ctx, n->f, n->bad_col[k], n->bad_row[k], "");
+	free(n->bad_col);
+	free(n->bad_row);
+	return rc;
+}
+
 int cairn_prep_transform(cairn_ctx *ctx, const cairn_prep *p, const struct cairn_frame *f,
 			 const size_t *rows, size_t nrows, struct cairn_matrix *x, double **y)
 {
@@ -789,12 +914,9 @@ int cairn_prep_transform(cairn_ctx *ctx, const cairn_prep *p, const struct cairn
 		else
 			rc = transform_column(ctx, p, &p->cols[i], f, rows, nrows, x);
 	}
-	for (size_t lo = 0; lo < nrows && !rc; lo += TRANSFORM_BLOCK_ROWS) {
-		size_t hi = nrows - lo > TRANSFORM_BLOCK_ROWS ? lo + TRANSFORM_BLOCK_ROWS : nrows;
-		for (size_t i = 0; i < p->ncols && !rc; i++)
-			if (numbers[i] != SIZE_MAX)
-				rc = transform_numbers(ctx, p, &p->cols[i], f, numbers[i], rows, lo,
-						       hi, x);
+	if (!rc) {
+		struct number_pass n = { p, f, rows, nrows, numbers, x, 1, NULL, NULL };
+		rc = transform_number_columns(ctx, &n);
 	}
 	free(numbers);
 	if (!rc && y) {

@@ -42,6 +42,8 @@ struct cairn_prep_options {
 	size_t ninclude;
 	const char *const *exclude;  /* columns that are not features (ids) */
 	size_t nexclude;
+	int threads;                 /* of fitting and of large transforms (0: the
+				      * cores this process may use) */
 };
 
 /* Fits on rows[0..nrows) of f (rows NULL: every row). Errors: no such target

@@ -982,6 +982,7 @@ static int train_in_run(struct train *t)
 		if ((rc = cairn_run_log_param(t->run, "seed", s)))
 			return rc;
 		t->threads = fit_threads(t);
+		po.threads = t->threads;
 		snprintf(s, sizeof(s), "%d", t->threads);
 		if ((rc = cairn_run_log_param(t->run, "threads", s)))
 			return rc;

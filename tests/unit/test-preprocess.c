@@ -143,9 +143,64 @@ static void test_prep_columns_and_infinities(void)
 	cairn_ctx_free(ctx);
 }
 
+/* Large enough to fit and transform on 3 threads: the same stats and
+ * matrix as on one, and a transform meets the error one pass meets first
+ * (the first row block holding an infinity, its first column in feature
+ * order), though a later piece finds its own first. */
+static void test_prep_threads(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	struct cairn_prep_options o = { .target = "y", .task = -1, .scale = 1 };
+	struct cairn_matrix x1 = { 0 }, x3 = { 0 };
+	cairn_buf text = CAIRN_BUF_INIT;
+	struct cairn_frame *f, *g;
+	cairn_prep *p1, *p3;
+	json_t *j1, *j3;
+	size_t rows = 300000;
+
+	cairn_buf_adds(&text, "a,b,c,d,y\n");
+	for (size_t r = 0; r < rows; r++)
+		cairn_buf_addf(&text, "%zu.5,%zu,%s,%zu.25,%zu\n", r % 1000, r % 77,
+			       r % 5 ? "7" : "", r % 13, r % 3);
+	f = frame(ctx, text.buf);
+	o.threads = 1;
+	CHECK_OK(ctx, cairn_prep_fit(ctx, f, NULL, 0, &o, &p1));
+	o.threads = 3;
+	CHECK_OK(ctx, cairn_prep_fit(ctx, f, NULL, 0, &o, &p3));
+	j1 = cairn_prep_json(p1);
+	j3 = cairn_prep_json(p3);
+	CHECK(json_equal(j1, j3));
+	json_decref(j1);
+	json_decref(j3);
+	CHECK_OK(ctx, cairn_prep_transform(ctx, p1, f, NULL, 0, &x1, NULL));
+	CHECK_OK(ctx, cairn_prep_transform(ctx, p3, f, NULL, 0, &x3, NULL));
+	CHECK(!memcmp(x1.v, x3.v, rows * 4 * sizeof(float)));
+	free(x1.v);
+	free(x3.v);
+	/* Infinities in the last piece's rows, then in an earlier block's
+	 * later column, then in that block's earlier column, after it. */
+	cairn_buf_reset(&text);
+	cairn_buf_adds(&text, "a,b,c,d\n");
+	for (size_t r = 0; r < rows; r++)
+		cairn_buf_addf(&text, "%s,%s,1,%s\n", r == 5000 + 7 ? "inf" : "1",
+			       r == 290000 ? "-inf" : "2", r == 5000 + 3 ? "inf" : "4");
+	g = frame(ctx, text.buf);
+	CHECK_ERR(ctx, cairn_prep_transform(ctx, p3, g, NULL, 0, &x3, NULL), CAIRN_EPARSE,
+		  "column 'a' of 't.csv', data row 5008: inf is not a finite number");
+	CHECK_ERR(ctx, cairn_prep_transform(ctx, p1, g, NULL, 0, &x1, NULL), CAIRN_EPARSE,
+		  "column 'a' of 't.csv', data row 5008: inf is not a finite number");
+	cairn_frame_free(g);
+	cairn_frame_free(f);
+	cairn_prep_free(p1);
+	cairn_prep_free(p3);
+	cairn_buf_release(&text);
+	cairn_ctx_free(ctx);
+}
+
 const struct unit_test preprocess_tests[] = {
 	{ "prep_fit_transform", test_prep_fit_transform },
 	{ "prep_bad_input", test_prep_bad_input },
 	{ "prep_columns_and_infinities", test_prep_columns_and_infinities },
+	{ "prep_threads", test_prep_threads },
 	{ NULL, NULL }
 };
