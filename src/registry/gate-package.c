@@ -62,8 +62,9 @@ int cairn__gate_smoke(cairn_ctx *ctx, const cairn_model *m, json_t *gates)
 	int rc;
 
 	if (!cairn_model_input_example(m)) {
-		json_array_append_new(gates, cairn__gate_row("smoke", json_null(), "predicts its input example",
-			"skip", "the package has no input example (input_example.json)"));
+		json_array_append_new(gates, cairn__gate_row("smoke", json_null(),
+			"predicts its input example", "skip",
+			"the package has no input example (input_example.json)"));
 		return 0;
 	}
 	rc = cairn__gate_example_frame(ctx, m, &f);

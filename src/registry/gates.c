@@ -344,14 +344,14 @@ static int positive_class(struct run *r, const struct cairn__fairness_gate *g, i
 
 static int fairness_gate(struct run *r, const struct cairn__fairness_gate *g)
 {
-	const char *target = r->c->target ? r->c->target : NULL;
-	size_t n = r->f->nrows, col, tcol, nout = 0;
+	size_t n = r->f->nrows, col, nout = 0;
 	int *yt = NULL, *yp = NULL, pos, rc;
 	const char **group = NULL;
 	cairn_buf cells = CAIRN_BUF_INIT, name = CAIRN_BUF_INIT, thr = CAIRN_BUF_INIT;
 	cairn_buf detail = CAIRN_BUF_INIT;
+	struct cairn_matrix x = { 0 };
 	size_t *off = NULL;
-	double *pred = NULL;
+	double *pred = NULL, *y = NULL;
 	json_t *fair = NULL, *row, *v;
 
 	if (cairn_model_nclasses(r->cand) != 2)
@@ -359,23 +359,19 @@ static int fairness_gate(struct run *r, const struct cairn__fairness_gate *g)
 				   "fairness: needs a binary classifier with a positive class; the"
 				   " candidate has %d classes", r->c->path, g->at.line, g->at.col,
 				   r->c->model, cairn_model_nclasses(r->cand));
-	if (!target)
-		target = cairn_prep_target(cairn_model_prep(r->cand));
+	/* The true classes as evaluation encodes them (the holdout's target). */
 	if ((rc = positive_class(r, g, &pos)) ||
 	    (rc = cairn_frame_need_col(r->ctx, r->f, g->column, &col)) ||
-	    (rc = cairn_frame_need_col(r->ctx, r->f, target, &tcol)) ||
+	    (rc = cairn_prep_transform(r->ctx, cairn_model_prep(r->cand), r->f, NULL, 0, &x, &y)) ||
 	    (rc = cairn_model_predict(r->ctx, r->cand, r->f, NULL, 0, &pred, &nout)))
 		goto out;
 	yt = cairn_xmalloc((n ? n : 1) * sizeof(int));
 	yp = cairn_xmalloc((n ? n : 1) * sizeof(int));
 	group = cairn_xcalloc(n ? n : 1, sizeof(*group));
-	off = cairn_xmalloc((n ? n : 1) * 2 * sizeof(size_t));
-	/* The texts of both columns, kept in one buffer: offsets first. */
+	off = cairn_xmalloc((n ? n : 1) * sizeof(size_t));
+	/* The groups' texts, kept in one buffer: offsets first. */
 	for (size_t i = 0; i < n; i++) {
-		off[2 * i] = cells.len;
-		cairn_frame_cell_text(r->f, i, tcol, &cells);
-		cairn_buf_addch(&cells, '\0');
-		off[2 * i + 1] = cells.len;
+		off[i] = cells.len;
 		cairn_frame_cell_text(r->f, i, col, &cells);
 		cairn_buf_addch(&cells, '\0');
 	}
@@ -386,8 +382,8 @@ static int fairness_gate(struct run *r, const struct cairn__fairness_gate *g)
 			if (p[k] > p[best])
 				best = (int)k;
 		yp[i] = best == pos;
-		yt[i] = !strcmp(cells.buf + off[2 * i], cairn_model_class(r->cand, pos));
-		group[i] = r->f->cols[col].valid[i] ? cells.buf + off[2 * i + 1] : NULL;
+		yt[i] = (int)y[i] == pos;
+		group[i] = r->f->cols[col].valid[i] ? cells.buf + off[i] : NULL;
 	}
 	cairn__fairness(g->metric, yt, yp, group, n, &fair);
 	v = json_object_get(fair, "value");
@@ -414,6 +410,8 @@ out:
 	free(group);
 	free(off);
 	free(pred);
+	free(y);
+	free(x.v);
 	cairn_buf_release(&cells);
 	cairn_buf_release(&name);
 	cairn_buf_release(&thr);
@@ -477,10 +475,11 @@ static int evaluate(struct run *r)
 static json_t *model_json(const cairn_model *m, const char *ref)
 {
 	const json_t *mf = cairn_model_manifest(m);
+	const char *run = json_string_value(json_object_get(mf, "run_id"));
+	const char *uuid = json_string_value(json_object_get(mf, "model_uuid"));
 
-	return json_pack("{s:s, s:O, s:O}", "ref", ref,
-			 "run_id", json_object_get(mf, "run_id") ? json_object_get(mf, "run_id") : json_null(),
-			 "model_uuid", json_object_get(mf, "model_uuid") ? json_object_get(mf, "model_uuid") : json_null());
+	return json_pack("{s:s, s:o, s:o}", "ref", ref, "run_id", run ? json_string(run) : json_null(),
+			 "model_uuid", uuid ? json_string(uuid) : json_null());
 }
 
 static json_t *report_of(struct run *r, int *passed)

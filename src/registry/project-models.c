@@ -92,6 +92,11 @@ static const char *key_path(struct reader *r, const char *prefix, const char *na
 	return r->key.buf;
 }
 
+static const char *path_of(struct reader *r, const char *prefix)
+{
+	return key_path(r, prefix, NULL);
+}
+
 static void set_at(struct cairn__gate_at *at, const yaml_node_t *n)
 {
 	at->line = n->start_mark.line + 1;
@@ -151,7 +156,7 @@ static int threshold_text(struct reader *r, const yaml_node_t *n, const char *ke
 static int read_metrics(struct reader *r, const yaml_node_t *n)
 {
 	if (n->type == YAML_MAPPING_NODE) {
-		if (cairn__project_mapping(r->p, n, key_path(r, "gates.metrics", NULL), "metrics", NULL))
+		if (cairn__project_mapping(r->p, n, path_of(r, "gates.metrics"), "metrics", NULL))
 			return CAIRN_EPARSE;
 		for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top;
 		     pr++) {
@@ -166,8 +171,8 @@ static int read_metrics(struct reader *r, const yaml_node_t *n)
 		return 0;
 	}
 	if (n->type != YAML_SEQUENCE_NODE)
-		return cairn__project_fail(r->p, n, key_path(r, "gates.metrics", NULL), "must be a mapping (accuracy:"
-					   " \">= 0.9\") or a list of {metric, op, value}");
+		return cairn__project_fail(r->p, n, path_of(r, "gates.metrics"), "must be a mapping"
+					   " (accuracy: \">= 0.9\") or a list of {metric, op, value}");
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++) {
 		yaml_node_t *item = cairn__project_node(r->p, *it), *v;
@@ -176,32 +181,35 @@ static int read_metrics(struct reader *r, const yaml_node_t *n)
 		size_t len;
 		int o, rc;
 
-		if (cairn__project_mapping(r->p, item, key_path(r, "gates.metrics[]", NULL), "a metric gate",
+		if (cairn__project_mapping(r->p, item, path_of(r, "gates.metrics[]"), "a metric gate",
 					   metric_item_keys))
 			return CAIRN_EPARSE;
 		if (!(v = cairn__project_get(r->p, item, "metric")))
-			return cairn__project_fail(r->p, item, key_path(r, "gates.metrics[]", NULL), "missing 'metric'");
-		if (cairn__project_string(r->p, v, key_path(r, "gates.metrics[].metric", NULL), &name))
+			return cairn__project_fail(r->p, item, path_of(r, "gates.metrics[]"),
+						   "missing 'metric'");
+		if (cairn__project_string(r->p, v, path_of(r, "gates.metrics[].metric"), &name))
 			return CAIRN_EPARSE;
-		rc = check_metric(r, v, key_path(r, "gates.metrics[].metric", NULL), name);
+		rc = check_metric(r, v, path_of(r, "gates.metrics[].metric"), name);
 		g = rc ? NULL : add_metric(r, name, v);
 		free(name);
 		if (rc)
 			return rc;
 		if (!(v = cairn__project_get(r->p, item, "op")))
-			return cairn__project_fail(r->p, item, key_path(r, "gates.metrics[]", NULL), "missing 'op'");
-		if (cairn__project_string(r->p, v, key_path(r, "gates.metrics[].op", NULL), &op))
+			return cairn__project_fail(r->p, item, path_of(r, "gates.metrics[]"),
+						   "missing 'op'");
+		if (cairn__project_string(r->p, v, path_of(r, "gates.metrics[].op"), &op))
 			return CAIRN_EPARSE;
 		o = parse_op(op, &len);
 		rc = o < 0 || op[len];
 		free(op);
 		if (rc)
-			return cairn__project_fail(r->p, v, key_path(r, "gates.metrics[].op", NULL), "must be one of >=, >,"
-						   " <=, <");
+			return cairn__project_fail(r->p, v, path_of(r, "gates.metrics[].op"),
+						   "must be one of >=, >, <=, <");
 		g->op = (enum cairn__gate_op)o;
 		if (!(v = cairn__project_get(r->p, item, "value")))
-			return cairn__project_fail(r->p, item, key_path(r, "gates.metrics[]", NULL), "missing 'value'");
-		if (cairn__project_number(r->p, v, key_path(r, "gates.metrics[].value", NULL), &g->value))
+			return cairn__project_fail(r->p, item, path_of(r, "gates.metrics[]"),
+						   "missing 'value'");
+		if (cairn__project_number(r->p, v, path_of(r, "gates.metrics[].value"), &g->value))
 			return CAIRN_EPARSE;
 	}
 	return 0;
@@ -209,8 +217,8 @@ static int read_metrics(struct reader *r, const yaml_node_t *n)
 
 static int read_drops(struct reader *r, const yaml_node_t *n)
 {
-	if (cairn__project_mapping(r->p, n, key_path(r, "gates.max_drop", NULL), "max_drop (metric: largest drop)",
-				   NULL))
+	if (cairn__project_mapping(r->p, n, path_of(r, "gates.max_drop"),
+				   "max_drop (metric: largest drop)", NULL))
 		return CAIRN_EPARSE;
 	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
 		yaml_node_t *k = cairn__project_node(r->p, pr->key);
@@ -240,39 +248,43 @@ static int read_fairness_one(struct reader *r, const yaml_node_t *n)
 	char *metric = NULL;
 	int rc = 0;
 
-	if (cairn__project_mapping(r->p, n, key_path(r, "gates.fairness", NULL), "fairness", fairness_keys))
+	if (cairn__project_mapping(r->p, n, path_of(r, "gates.fairness"), "fairness",
+				   fairness_keys))
 		return CAIRN_EPARSE;
 	r->c->fairness = cairn_xrealloc(r->c->fairness, (r->c->nfairness + 1) * sizeof(*g));
 	g = &r->c->fairness[r->c->nfairness++];
 	memset(g, 0, sizeof(*g));
 	set_at(&g->at, n);
 	if (!(v = cairn__project_get(r->p, n, "column")))
-		return cairn__project_fail(r->p, n, key_path(r, "gates.fairness", NULL), "missing 'column' (the sensitive column)");
-	if (cairn__project_string(r->p, v, key_path(r, "gates.fairness.column", NULL), &g->column))
+		return cairn__project_fail(r->p, n, path_of(r, "gates.fairness"),
+					   "missing 'column' (the sensitive column)");
+	if (cairn__project_string(r->p, v, path_of(r, "gates.fairness.column"), &g->column))
 		return CAIRN_EPARSE;
 	if (!(v = cairn__project_get(r->p, n, "metric")))
-		return cairn__project_fail(r->p, n, key_path(r, "gates.fairness", NULL), "missing 'metric'");
-	if (cairn__project_string(r->p, v, key_path(r, "gates.fairness.metric", NULL), &metric))
+		return cairn__project_fail(r->p, n, path_of(r, "gates.fairness"), "missing 'metric'");
+	if (cairn__project_string(r->p, v, path_of(r, "gates.fairness.metric"), &metric))
 		return CAIRN_EPARSE;
 	if (!strcmp(metric, "demographic_parity_difference"))
 		g->metric = CAIRN__DEMOGRAPHIC_PARITY;
 	else if (!strcmp(metric, "equalized_odds_difference"))
 		g->metric = CAIRN__EQUALIZED_ODDS;
 	else
-		rc = cairn__project_fail(r->p, v, key_path(r, "gates.fairness.metric", NULL), "unknown metric '%s'"
-					 " (known: demographic_parity_difference,"
+		rc = cairn__project_fail(r->p, v, path_of(r, "gates.fairness.metric"),
+					 "unknown metric '%s' (known: demographic_parity_difference,"
 					 " equalized_odds_difference)", metric);
 	free(metric);
 	if (rc)
 		return rc;
 	if (!(v = cairn__project_get(r->p, n, "max")))
-		return cairn__project_fail(r->p, n, key_path(r, "gates.fairness", NULL), "missing 'max' (the largest difference allowed)");
-	if (cairn__project_number(r->p, v, key_path(r, "gates.fairness.max", NULL), &g->max))
+		return cairn__project_fail(r->p, n, path_of(r, "gates.fairness"),
+					   "missing 'max' (the largest difference allowed)");
+	if (cairn__project_number(r->p, v, path_of(r, "gates.fairness.max"), &g->max))
 		return CAIRN_EPARSE;
 	if (g->max < 0 || g->max > 1)
-		return cairn__project_fail(r->p, v, key_path(r, "gates.fairness.max", NULL), "must be from 0 to 1");
+		return cairn__project_fail(r->p, v, path_of(r, "gates.fairness.max"),
+					   "must be from 0 to 1");
 	if ((v = cairn__project_get(r->p, n, "positive")) &&
-	    cairn__project_string(r->p, v, key_path(r, "gates.fairness.positive", NULL), &g->positive))
+	    cairn__project_string(r->p, v, path_of(r, "gates.fairness.positive"), &g->positive))
 		return CAIRN_EPARSE;
 	return 0;
 }
@@ -291,7 +303,8 @@ static int read_path(struct reader *r, const yaml_node_t *n)
 {
 	cairn_buf path = CAIRN_BUF_INIT;
 
-	if (cairn__project_string(r->p, n, key_path(r, "gates.expectations", NULL), &r->c->expectations_as_given))
+	if (cairn__project_string(r->p, n, path_of(r, "gates.expectations"),
+				  &r->c->expectations_as_given))
 		return CAIRN_EPARSE;
 	if (*r->c->expectations_as_given == '/')
 		cairn_buf_adds(&path, r->c->expectations_as_given);
@@ -346,19 +359,19 @@ static int read_model(struct reader *r, const yaml_node_t *n)
 	yaml_node_t *v, *gates;
 	int needs_holdout;
 
-	if (cairn__project_mapping(r->p, n, key_path(r, NULL, NULL), "a model", model_keys))
+	if (cairn__project_mapping(r->p, n, path_of(r, NULL), "a model", model_keys))
 		return CAIRN_EPARSE;
 	if ((v = cairn__project_get(r->p, n, "holdout"))) {
 		set_at(&c->holdout_at, v);
-		if (cairn__project_string(r->p, v, key_path(r, "holdout", NULL), &c->holdout))
+		if (cairn__project_string(r->p, v, path_of(r, "holdout"), &c->holdout))
 			return CAIRN_EPARSE;
 	}
 	if ((v = cairn__project_get(r->p, n, "target")) &&
-	    cairn__project_string(r->p, v, key_path(r, "target", NULL), &c->target))
+	    cairn__project_string(r->p, v, path_of(r, "target"), &c->target))
 		return CAIRN_EPARSE;
 	if (!(gates = cairn__project_get(r->p, n, "gates")))
-		return cairn__project_fail(r->p, n, key_path(r, NULL, NULL), "missing 'gates'");
-	if (cairn__project_mapping(r->p, gates, key_path(r, "gates", NULL), "gates", gate_keys))
+		return cairn__project_fail(r->p, n, path_of(r, NULL), "missing 'gates'");
+	if (cairn__project_mapping(r->p, gates, path_of(r, "gates"), "gates", gate_keys))
 		return CAIRN_EPARSE;
 	for (yaml_node_pair_t *pr = gates->data.mapping.pairs.start; pr < gates->data.mapping.pairs.top;
 	     pr++)
@@ -367,11 +380,12 @@ static int read_model(struct reader *r, const yaml_node_t *n)
 			return CAIRN_EPARSE;
 	needs_holdout = c->nmetrics || c->ndrops || c->expectations || c->nfairness;
 	if (needs_holdout && !c->holdout)
-		return cairn__project_fail(r->p, n, key_path(r, NULL, NULL), "missing 'holdout' (the dataset version"
-					   " the metrics, max_drop, expectations and fairness gates"
-					   " evaluate on)");
+		return cairn__project_fail(r->p, n, path_of(r, NULL), "missing 'holdout' (the dataset"
+					   " version the metrics, max_drop, expectations and"
+					   " fairness gates evaluate on)");
 	if (c->by && !c->nmetrics)
-		return cairn__project_fail(r->p, cairn__project_get(r->p, gates, "by"), key_path(r, "gates.by", NULL),
+		return cairn__project_fail(r->p, cairn__project_get(r->p, gates, "by"),
+					   path_of(r, "gates.by"),
 					   "needs 'metrics' (the thresholds each slice must meet)");
 	return 0;
 }
