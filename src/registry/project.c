@@ -9,6 +9,7 @@
 #include "cairn/error.h"
 #include "cairn/value.h"
 #include "core/fs.h"
+#include "core/yaml.h"
 #include "registry/project.h"
 
 /* The sections a project file may have; each has its reader elsewhere. */
@@ -42,22 +43,10 @@ const char *cairn__project_text(const yaml_node_t *n)
 	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : "";
 }
 
-static int is_plain(const yaml_node_t *n)
-{
-	return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-}
-
-static int is_null(const yaml_node_t *n)
-{
-	const char *s = cairn__project_text(n);
-	return is_plain(n) && (!*s || !strcmp(s, "~") || !strcmp(s, "null") ||
-			       !strcmp(s, "Null") || !strcmp(s, "NULL"));
-}
-
 int cairn__project_string(struct cairn__project *p, const yaml_node_t *n, const char *key,
 			  char **out)
 {
-	if (n->type != YAML_SCALAR_NODE || is_null(n) || !n->data.scalar.length)
+	if (n->type != YAML_SCALAR_NODE || cairn__yaml_is_null(n) || !n->data.scalar.length)
 		return cairn__project_fail(p, n, key, "must be a non-empty string");
 	free(*out);
 	*out = cairn_xstrndup(cairn__project_text(n), n->data.scalar.length);
@@ -69,18 +58,18 @@ int cairn__project_number(struct cairn__project *p, const yaml_node_t *n, const 
 {
 	const char *s = cairn__project_text(n);
 
-	if (n->type == YAML_SCALAR_NODE && !is_plain(n) &&
+	if (n->type == YAML_SCALAR_NODE && !cairn__yaml_is_plain(n) &&
 	    cairn_parse_float(s, n->data.scalar.length, out))
 		return cairn__project_fail(p, n, key, "must be a number, not the string '%s' (drop"
 					   " the quotes)", s);
-	if (!is_plain(n) || !cairn_parse_float(s, n->data.scalar.length, out) || !isfinite(*out))
+	if (!cairn__yaml_is_plain(n) || !cairn_parse_float(s, n->data.scalar.length, out) || !isfinite(*out))
 		return cairn__project_fail(p, n, key, "must be a number");
 	return 0;
 }
 
 int cairn__project_bool(struct cairn__project *p, const yaml_node_t *n, const char *key, int *out)
 {
-	if (!is_plain(n) || !cairn_parse_bool(cairn__project_text(n), n->data.scalar.length, out))
+	if (!cairn__yaml_is_plain(n) || !cairn_parse_bool(cairn__project_text(n), n->data.scalar.length, out))
 		return cairn__project_fail(p, n, key, "must be true or false");
 	return 0;
 }
@@ -136,19 +125,6 @@ yaml_node_t *cairn__project_section(struct cairn__project *p, const char *name)
 	return root ? cairn__project_get(p, root, name) : NULL;
 }
 
-static int yaml_fail(struct cairn__project *p, const yaml_parser_t *y)
-{
-	const char *problem = y->problem ? y->problem : "malformed YAML";
-
-	if (y->error == YAML_MEMORY_ERROR)
-		return cairn_error(p->ctx, CAIRN_ENOMEM, "out of memory reading '%s'", p->path);
-	if (y->error == YAML_READER_ERROR)
-		return cairn_error(p->ctx, CAIRN_EPARSE, "'%s' byte %zu: %s", p->path,
-				   y->problem_offset, problem);
-	return cairn_error(p->ctx, CAIRN_EPARSE, "'%s' line %zu column %zu: %s", p->path,
-			   y->problem_mark.line + 1, y->problem_mark.column + 1, problem);
-}
-
 void cairn__project_free(struct cairn__project *p)
 {
 	if (!p)
@@ -184,14 +160,14 @@ int cairn__project_load(cairn_ctx *ctx, const char *path, struct cairn__project 
 	}
 	yaml_parser_set_input_string(&y, (const unsigned char *)text.buf, text.len);
 	if (!yaml_parser_load(&y, &p->doc)) {
-		rc = yaml_fail(p, &y);
+		rc = cairn__yaml_parser_error(ctx, path, &y);
 		yaml_parser_delete(&y);
 		goto out;
 	}
 	yaml_parser_delete(&y);
 	p->loaded = 1;
 	root = yaml_document_get_root_node(&p->doc);
-	if (root && !(is_null(root)))
+	if (root && !(cairn__yaml_is_null(root)))
 		rc = cairn__project_mapping(p, root, NULL, "a project file", sections);
 out:
 	cairn_buf_release(&text);
