@@ -17,6 +17,13 @@ static void value_text(const json_t *v, cairn_buf *out)
 		cairn_buf_adds(out, "-");
 }
 
+/* A string field of a row ("" when it has none). */
+static const char *field(const json_t *row, const char *key)
+{
+	const char *s = json_string_value(json_object_get(row, key));
+	return s ? s : "";
+}
+
 static const char *verdict_text(const char *v)
 {
 	return !strcmp(v, "fail") ? "FAIL" : v;
@@ -29,9 +36,9 @@ void cairn_gates_table(const json_t *report, cairn_buf *out)
 	cairn_buf value = CAIRN_BUF_INIT;
 
 	json_array_foreach(gates, i, row) {
-		size_t n = strlen(json_string_value(json_object_get(row, "gate")));
+		size_t n = strlen(field(row, "gate"));
 		wg = n > wg ? n : wg;
-		n = strlen(json_string_value(json_object_get(row, "threshold")));
+		n = strlen(field(row, "threshold"));
 		wt = n > wt ? n : wt;
 		cairn_buf_reset(&value);
 		value_text(json_object_get(row, "value"), &value);
@@ -43,10 +50,9 @@ void cairn_gates_table(const json_t *report, cairn_buf *out)
 		cairn_buf_reset(&value);
 		value_text(json_object_get(row, "value"), &value);
 		cairn_buf_addf(out, "%-*s  %*s  %-*s  %-7s  %s\n", (int)wg,
-			       json_string_value(json_object_get(row, "gate")), (int)wv, value.buf,
-			       (int)wt, json_string_value(json_object_get(row, "threshold")),
-			       verdict_text(json_string_value(json_object_get(row, "verdict"))),
-			       json_string_value(json_object_get(row, "detail")));
+			       field(row, "gate"), (int)wv, value.buf, (int)wt,
+			       field(row, "threshold"), verdict_text(field(row, "verdict")),
+			       field(row, "detail"));
 	}
 	cairn_buf_addf(out, "%s: %lld passed, %lld failed, %lld skipped\n",
 		       json_integer_value(json_object_get(report, "failed")) ? "FAIL" : "PASS",

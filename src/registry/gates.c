@@ -543,6 +543,8 @@ int cairn_gates_run(cairn_ctx *ctx, const struct cairn_gates_options *o, json_t 
 
 	*report = NULL;
 	*passed = 0;
+	if (!o->config || !o->candidate)
+		return cairn_error(ctx, CAIRN_EINVAL, "the gates need a candidate and a configuration");
 	memset(&r, 0, sizeof(r));
 	r.ctx = ctx;
 	r.o = o;
