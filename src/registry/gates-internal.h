@@ -63,7 +63,7 @@ struct cairn_gates_config {
 	int schema;           /* 1: compatible */
 	struct cairn__fairness_gate *fairness;
 	size_t nfairness;
-	struct cairn__gate_at holdout_at;
+	struct cairn__gate_at holdout_at, target_at, expectations_at;
 };
 
 /* "accuracy" ... the metric names gates may use, and whether lower is

@@ -244,8 +244,13 @@ static int expectation_gate(struct run *r)
 	const json_t *summary;
 	int passed = 0, rc;
 
-	if ((rc = cairn_suite_load(r->ctx, r->c->expectations, &suite)) ||
-	    (rc = cairn_expect_check(r->ctx, r->f, suite, NULL, &report, &passed)))
+	if ((rc = cairn_suite_load(r->ctx, r->c->expectations, &suite))) {
+		cairn_error_prefix(r->ctx, "'%s' line %zu column %zu: models.%s.gates.expectations",
+				   r->c->path, r->c->expectations_at.line, r->c->expectations_at.col,
+				   r->c->model);
+		goto out;
+	}
+	if ((rc = cairn_expect_check(r->ctx, r->f, suite, NULL, &report, &passed)))
 		goto out;
 	summary = json_object_get(report, "summary");
 	cairn_buf_addf(&thr, "all of %s pass", r->c->expectations_as_given);
@@ -440,11 +445,13 @@ static int load_holdout(struct run *r)
 	/* target: names the holdout's column of true values when it differs
 	 * from the model's own name for it (an imported model's "target"). */
 	if ((at = cairn_frame_col(r->f, r->c->target)) < 0)
-		return cairn_error(r->ctx, CAIRN_EINVAL, "'%s': models.%s.target: %s has no column"
-				   " '%s'", r->c->path, r->c->model, r->holdout_ref, r->c->target);
+		return cairn_error(r->ctx, CAIRN_ENOTFOUND, "'%s' line %zu column %zu: models.%s.target:"
+				   " %s has no column '%s'", r->c->path, r->c->target_at.line,
+				   r->c->target_at.col, r->c->model, r->holdout_ref, r->c->target);
 	if (cairn_frame_col(r->f, want) >= 0)
-		return cairn_error(r->ctx, CAIRN_EINVAL, "'%s': models.%s.target: %s has both '%s'"
-				   " and the model's target '%s'", r->c->path, r->c->model,
+		return cairn_error(r->ctx, CAIRN_EINVAL, "'%s' line %zu column %zu: models.%s.target:"
+				   " %s has both '%s' and the model's target '%s'", r->c->path,
+				   r->c->target_at.line, r->c->target_at.col, r->c->model,
 				   r->holdout_ref, r->c->target, want);
 	free(r->f->cols[at].name);
 	r->f->cols[at].name = cairn_xstrdup(want);

@@ -303,6 +303,7 @@ static int read_path(struct reader *r, const yaml_node_t *n)
 {
 	cairn_buf path = CAIRN_BUF_INIT;
 
+	set_at(&r->c->expectations_at, n);
 	if (cairn__project_string(r->p, n, path_of(r, "gates.expectations"),
 				  &r->c->expectations_as_given))
 		return CAIRN_EPARSE;
@@ -366,9 +367,11 @@ static int read_model(struct reader *r, const yaml_node_t *n)
 		if (cairn__project_string(r->p, v, path_of(r, "holdout"), &c->holdout))
 			return CAIRN_EPARSE;
 	}
-	if ((v = cairn__project_get(r->p, n, "target")) &&
-	    cairn__project_string(r->p, v, path_of(r, "target"), &c->target))
-		return CAIRN_EPARSE;
+	if ((v = cairn__project_get(r->p, n, "target"))) {
+		set_at(&c->target_at, v);
+		if (cairn__project_string(r->p, v, path_of(r, "target"), &c->target))
+			return CAIRN_EPARSE;
+	}
 	if (!(gates = cairn__project_get(r->p, n, "gates")))
 		return cairn__project_fail(r->p, n, path_of(r, NULL), "missing 'gates'");
 	if (cairn__project_mapping(r->p, gates, path_of(r, "gates"), "gates", gate_keys))

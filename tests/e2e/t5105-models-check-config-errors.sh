@@ -106,6 +106,15 @@ test_expect_success 'no project file, no such model, no such holdout exit 4' '
 	test_grep "line 3 column 14: models.iris.holdout: " err
 '
 
+test_expect_success 'a missing suite or target column names its key' '
+	printf "models:\n  iris:\n    holdout: iris\n    gates:\n      expectations: none.yaml\n" >cairn.yaml &&
+	test_expect_code 4 cairn models check $(cat clf) 2>err &&
+	test_grep "line 5 column 21: models.iris.gates.expectations: cannot open .*/none.yaml." err &&
+	printf "models:\n  iris:\n    holdout: iris\n    target: kind\n    gates:\n      smoke: true\n" >cairn.yaml &&
+	test_expect_code 4 cairn models check $(cat clf) 2>err &&
+	test_grep "line 4 column 13: models.iris.target: iris@1 has no column .kind." err
+'
+
 test_expect_success 'several models need --model' '
 	printf "models:\n  a:\n    gates: { smoke: true }\n  b:\n    gates: { smoke: true }\n" >cairn.yaml &&
 	test_expect_code 2 cairn models check $(cat clf) 2>err &&
