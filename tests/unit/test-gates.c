@@ -6,9 +6,13 @@
 #include <string.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
+#include "cairn/dataset.h"
+#include "cairn/expect.h"
 #include "cairn/gates.h"
+#include "cairn/train.h"
 #include "core/fs.h"
 #include "registry/gates-internal.h"
+#include "tests/unit/ml-fixture.h"
 #include "tests/unit/suites.h"
 
 static int near(const json_t *v, double want)
@@ -189,6 +193,112 @@ static void test_gates_table(void)
 	json_decref(report);
 }
 
+/* The verdict of the row of gate in report ("" when there is none). */
+static const char *verdict_of(const json_t *report, const char *gate)
+{
+	const json_t *row;
+	size_t i;
+
+	json_array_foreach(json_object_get(report, "gates"), i, row)
+		if (!strcmp(json_string_value(json_object_get(row, "gate")), gate))
+			return json_string_value(json_object_get(row, "verdict"));
+	return "";
+}
+
+/* Records a check of classes@1 against a suite of one expectation. */
+static void record_check(cairn_ctx *ctx, const char *max_rows)
+{
+	struct cairn_dataset_version v;
+	struct cairn_suite *suite = NULL;
+	struct cairn_frame *f = NULL;
+	json_t *report = NULL;
+	cairn_buf text = CAIRN_BUF_INIT;
+	int passed;
+
+	cairn_buf_addf(&text, "suite: rows\nexpectations:\n  - expect: row_count_between\n"
+		       "    max: %s\n", max_rows);
+	cairn_write_file_atomic(ctx, "rows.yaml", text.buf, text.len, 0644);
+	CHECK_OK(ctx, cairn_suite_load(ctx, "rows.yaml", &suite));
+	CHECK_OK(ctx, cairn_dataset_resolve(ctx, "classes@1", &v));
+	CHECK_OK(ctx, cairn_dataset_load_frame(ctx, &v, &f));
+	CHECK_OK(ctx, cairn_expect_check(ctx, f, suite, NULL, &report, &passed));
+	CHECK_OK(ctx, cairn_expect_record(ctx, &v, "rows.yaml", suite, report));
+	cairn_dataset_version_release(&v);
+	json_decref(report);
+	cairn_frame_free(f);
+	cairn_suite_free(suite);
+	cairn_buf_release(&text);
+}
+
+static void test_gates_run_on_a_trained_model(void)
+{
+	static const char yaml[] =
+		"models:\n"
+		"  classes:\n"
+		"    holdout: classes\n"
+		"    gates:\n"
+		"      metrics: { accuracy: \">= 0.5\" }\n"
+		"      max_drop: { log_loss: 0 }\n"
+		"      training_data_checked: true\n"
+		"      smoke: true\n"
+		"      latency_p99_ms: 10000\n"
+		"      schema: compatible\n";
+	cairn_ctx *ctx = fixture_workspace();
+	struct cairn_train_options o = { 0 };
+	struct cairn_train_result res;
+	struct cairn_gates_options go = { 0 };
+	struct cairn_gates_config *c = NULL;
+	struct cairn_dataset_version v;
+	json_t *report = NULL, *checks;
+	int passed = 1;
+
+	fixture_add_classes(ctx, "classes", 0);
+	o.data = "classes";
+	o.target = "y";
+	o.algo = "naive_bayes";
+	o.task = -1;
+	CHECK_OK(ctx, cairn_train(ctx, &o, &res));
+	json_decref(res.metrics);
+	CHECK_OK(ctx, load(ctx, yaml, NULL, &c));
+	go.candidate = go.holder = res.run_id;
+	go.config = c;
+	go.latency_rows = 20;
+	CHECK_OK(ctx, cairn_gates_run(ctx, &go, &report, &passed));
+	CHECK_INT(passed, ==, 0);
+	CHECK_STR(json_string_value(json_object_get(report, "verdict")), "fail");
+	CHECK_STR(verdict_of(report, "metric accuracy"), "pass");
+	CHECK_STR(verdict_of(report, "max_drop log_loss"), "pass");
+	CHECK_STR(verdict_of(report, "training_data_checked"), "fail");
+	CHECK_STR(verdict_of(report, "smoke"), "pass");
+	CHECK_STR(verdict_of(report, "latency p99"), "pass");
+	CHECK_STR(verdict_of(report, "schema"), "pass");
+	CHECK_INT(json_integer_value(json_object_get(report, "failed")), ==, 1);
+	json_decref(report);
+
+	/* A failed check recorded, then a passing one with the same suite. */
+	record_check(ctx, "3");
+	CHECK_OK(ctx, cairn_gates_run(ctx, &go, &report, &passed));
+	CHECK_STR(verdict_of(report, "training_data_checked"), "fail");
+	json_decref(report);
+	record_check(ctx, "1000");
+	CHECK_OK(ctx, cairn_dataset_resolve(ctx, "classes@1", &v));
+	checks = cairn_expect_recorded(&v);
+	CHECK_INT(json_object_size(checks), ==, 1);
+	CHECK(json_is_true(json_object_get(json_object_get(checks, "rows"), "passed")));
+	json_decref(checks);
+	cairn_dataset_version_release(&v);
+	CHECK_OK(ctx, cairn_gates_run(ctx, &go, &report, &passed));
+	CHECK_INT(passed, ==, 1);
+	CHECK_STR(json_string_value(json_object_get(report, "verdict")), "pass");
+	json_decref(report);
+
+	/* A config without a candidate is refused. */
+	go.candidate = NULL;
+	CHECK_ERR(ctx, cairn_gates_run(ctx, &go, &report, &passed), CAIRN_EINVAL, "candidate");
+	cairn_gates_config_free(c);
+	cairn_ctx_free(ctx);
+}
+
 const struct unit_test gates_tests[] = {
 	{ "gates_fairness_hand_computed", test_gates_fairness_hand_computed },
 	{ "gates_fairness_one_group", test_gates_fairness_one_group },
@@ -196,5 +306,6 @@ const struct unit_test gates_tests[] = {
 	{ "gates_config_reads_every_gate", test_gates_config_reads_every_gate },
 	{ "gates_config_errors_name_line_and_key", test_gates_config_errors_name_line_and_key },
 	{ "gates_table", test_gates_table },
+	{ "gates_run_on_a_trained_model", test_gates_run_on_a_trained_model },
 	{ NULL, NULL }
 };
