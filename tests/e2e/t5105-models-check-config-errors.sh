@@ -22,6 +22,15 @@ refused() {
 	test_grep "$2" err
 }
 
+# $1: the exit status; $2: the file holding the run; $3: the file's text (a
+# printf format); $4: what the error must say.
+fails_with() {
+	printf "$3" >cairn.yaml &&
+	test_expect_code "$1" cairn models check $(cat "$2") >out 2>err &&
+	test_cmp /dev/null out &&
+	test_grep "$4" err
+}
+
 test_expect_success 'a bad operator names the line, the column and the key' '
 	refused "models:
   iris:
@@ -77,16 +86,12 @@ test_expect_success 'malformed YAML names the line' '
 '
 
 test_expect_success 'a metric the task does not have is an error naming the gate' '
-	printf "models:\n  iris:\n    holdout: iris\n    gates:\n      metrics: { rmse: \"<= 0.5\" }\n" >cairn.yaml &&
-	test_expect_code 2 cairn models check $(cat clf) >out 2>err &&
-	test_cmp /dev/null out &&
-	test_grep "line 5 column 18: models.iris.gates.metrics.rmse: the candidate is a classification model, which has no metric .rmse. \(it has accuracy, " err &&
-	printf "models:\n  iris:\n    holdout: iris\n    target: petal_width\n    gates:\n      max_drop: { accuracy: 0.1 }\n" >cairn.yaml &&
-	test_expect_code 2 cairn models check $(cat reg) 2>err &&
-	test_grep "line 6 column 19: models.iris.gates.max_drop.accuracy: the candidate is a regression model, which has no metric .accuracy. \(it has rmse, mae, r2, explained_variance, max_error, mape\)" err &&
-	printf "models:\n  iris:\n    holdout: iris\n    gates:\n      metrics: { f1: \">= 0.5\" }\n" >cairn.yaml &&
-	test_expect_code 2 cairn models check $(cat clf) 2>err &&
-	test_grep "no metric .f1. \(it has accuracy, balanced_accuracy, roc_auc, roc_auc_weighted, average_precision, log_loss, macro.precision" err
+	fails_with 2 clf "models:\n  iris:\n    holdout: iris\n    gates:\n      metrics: { rmse: \"<= 0.5\" }\n" \
+		"line 5 column 18: models.iris.gates.metrics.rmse: the candidate is a classification model, which has no metric .rmse. \(it has accuracy, " &&
+	fails_with 2 reg "models:\n  iris:\n    holdout: iris\n    target: petal_width\n    gates:\n      max_drop: { accuracy: 0.1 }\n" \
+		"line 6 column 19: models.iris.gates.max_drop.accuracy: the candidate is a regression model, which has no metric .accuracy. \(it has rmse, mae, r2, explained_variance, max_error, mape\)" &&
+	fails_with 2 clf "models:\n  iris:\n    holdout: iris\n    gates:\n      metrics: { f1: \">= 0.5\" }\n" \
+		"no metric .f1. \(it has accuracy, balanced_accuracy, roc_auc, roc_auc_weighted, average_precision, log_loss, macro.precision"
 '
 
 test_expect_success 'the regressor passes its own metrics' '
@@ -107,12 +112,10 @@ test_expect_success 'no project file, no such model, no such holdout exit 4' '
 '
 
 test_expect_success 'a missing suite or target column names its key' '
-	printf "models:\n  iris:\n    holdout: iris\n    gates:\n      expectations: none.yaml\n" >cairn.yaml &&
-	test_expect_code 4 cairn models check $(cat clf) 2>err &&
-	test_grep "line 5 column 21: models.iris.gates.expectations: cannot open .*/none.yaml." err &&
-	printf "models:\n  iris:\n    holdout: iris\n    target: kind\n    gates:\n      smoke: true\n" >cairn.yaml &&
-	test_expect_code 4 cairn models check $(cat clf) 2>err &&
-	test_grep "line 4 column 13: models.iris.target: iris@1 has no column .kind." err
+	fails_with 4 clf "models:\n  iris:\n    holdout: iris\n    gates:\n      expectations: none.yaml\n" \
+		"line 5 column 21: models.iris.gates.expectations: cannot open .*/none.yaml." &&
+	fails_with 4 clf "models:\n  iris:\n    holdout: iris\n    target: kind\n    gates:\n      smoke: true\n" \
+		"line 4 column 13: models.iris.target: iris@1 has no column .kind."
 '
 
 test_expect_success 'several models need --model' '
