@@ -69,7 +69,9 @@ struct cairn_gates_config {
 /* "accuracy" ... the metric names gates may use, and whether lower is
  * better (rmse); -1 for no such metric. */
 int cairn__gate_metric_lower_better(const char *name);
-/* Every metric name, comma-separated, into out. */
+/* Metric name i (from 0), NULL past the last; every name, comma-separated,
+ * into out. */
+const char *cairn__gate_metric_name(size_t i);
 void cairn__gate_metric_names(cairn_buf *out);
 
 const char *cairn__gate_op_text(enum cairn__gate_op op);

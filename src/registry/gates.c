@@ -63,27 +63,18 @@ static const json_t *metric_of(const json_t *eval, const char *name)
 static int no_such_metric(struct run *r, const char *section, const char *metric,
 			  const struct cairn__gate_at *at)
 {
-	cairn_buf has = CAIRN_BUF_INIT, all = CAIRN_BUF_INIT;
-	const char *task = cairn_task_name(cairn_prep_task(cairn_model_prep(r->cand)));
-	const char *p, *q;
+	cairn_buf has = CAIRN_BUF_INIT;
+	const char *task = cairn_task_name(cairn_prep_task(cairn_model_prep(r->cand))), *name;
 	int rc;
 
-	cairn__gate_metric_names(&all);
-	for (p = all.buf; *p; p = *q ? q + 2 : q) {
-		char name[64];
-		q = strchr(p, ',');
-		if (!q)
-			q = p + strlen(p);
-		snprintf(name, sizeof(name), "%.*s", (int)(q - p), p);
+	for (size_t i = 0; (name = cairn__gate_metric_name(i)); i++)
 		if (metric_of(r->cand_eval, name))
 			cairn_buf_addf(&has, "%s%s", has.len ? ", " : "", name);
-	}
 	rc = cairn_error(r->ctx, CAIRN_EINVAL, "'%s' line %zu column %zu: models.%s.gates.%s.%s:"
 			 " the candidate is a %s model, which has no metric '%s' (it has %s)",
 			 r->c->path, at->line, at->col, r->c->model, section, metric, task,
 			 metric, has.buf);
 	cairn_buf_release(&has);
-	cairn_buf_release(&all);
 	return rc;
 }
 

@@ -36,10 +36,17 @@ int cairn__gate_metric_lower_better(const char *name)
 	return -1;
 }
 
+const char *cairn__gate_metric_name(size_t i)
+{
+	return i < sizeof(metric_names) / sizeof(metric_names[0]) ? metric_names[i].name : NULL;
+}
+
 void cairn__gate_metric_names(cairn_buf *out)
 {
-	for (size_t i = 0; i < sizeof(metric_names) / sizeof(metric_names[0]); i++)
-		cairn_buf_addf(out, "%s%s", i ? ", " : "", metric_names[i].name);
+	const char *name;
+
+	for (size_t i = 0; (name = cairn__gate_metric_name(i)); i++)
+		cairn_buf_addf(out, "%s%s", i ? ", " : "", name);
 }
 
 static const char *const op_texts[] = { ">=", ">", "<=", "<" };
