@@ -282,14 +282,14 @@ static void check_version(struct run *r, const json_t *in, cairn_buf *problems, 
 	checks = cairn_expect_recorded(&v);
 	json_object_foreach(checks, label, rec)
 		if (!json_is_true(json_object_get(rec, "passed"))) {
-			cairn_buf_addf(problems, "%s%s failed suite '%s' (%lld of %lld)",
+			cairn_buf_addf(problems, "%s%s failed suite '%s' (%lld of %lld expectations)",
 				       problems->len ? "; " : "", ref, label,
 				       (long long)json_integer_value(json_object_get(rec, "failed")),
 				       (long long)json_integer_value(json_object_get(rec, "expectations")));
 			failed++;
 		}
 	if (!json_object_size(checks))
-		cairn_buf_addf(problems, "%s%s has no recorded data check (cairn data check)",
+		cairn_buf_addf(problems, "%s%s has no recorded data check",
 			       problems->len ? "; " : "", ref);
 	else if (!failed)
 		(*ok)++;

@@ -92,7 +92,7 @@ test_expect_success 'a failed recorded check of the training data fails the gate
 	EOS
 	test_expect_code 1 cairn data check bc-train --suite strict.yaml >/dev/null &&
 	test_expect_code 1 cairn models check $(cat run) >out &&
-	test_grep "^training_data_checked  *0 .*FAIL  *bc-train@1 failed suite .strict. \(1 of 1\)" out &&
+	test_grep "^training_data_checked  *0 .*FAIL  *bc-train@1 failed suite .strict. \(1 of 1 expectations\)" out &&
 	test_grep "^FAIL: " out
 '
 
