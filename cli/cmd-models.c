@@ -5,6 +5,7 @@
 #include "cairn/error.h"
 #include "cairn/import.h"
 #include "cli/cli.h"
+#include "cli/models-check.h"
 #include "core/json.h"
 
 static const char import_usage[] =
@@ -108,6 +109,7 @@ static int models_import(int argc, char **argv)
 /* The registry's subcommands (register, list, show, alias) join this table. */
 static const struct cli_command models_commands[] = {
 	{ "import", models_import, "import an MLflow xgboost, XGBoost or liblinear model as a run" },
+	{ "check", models_check, "run a model's acceptance gates from cairn.yaml on a candidate" },
 	{ NULL, NULL, NULL }
 };
 

@@ -130,8 +130,9 @@ static const char check_usage[] =
 	"Evaluates every expectation of the suite FILE (YAML; see 'cairn data\n"
 	"suggest') on a dataset version and reports each: passed or failed, what\n"
 	"was observed, how many rows fail and example rows (numbered as in the file,\n"
-	"the header being row 1). Exit status 0 when all pass, 1 when any fails,\n"
-	"5 when the suite is invalid.\n"
+	"the header being row 1). The outcome is recorded on the version (a tag\n"
+	"cairn.check:SUITE), where the gate training_data_checked finds it. Exit\n"
+	"status 0 when all pass, 1 when any fails, 5 when the suite is invalid.\n"
 	"\n"
 	"Options:\n"
 	"  --suite FILE   the expectation suite\n"
@@ -342,7 +343,8 @@ int data_check(int argc, char **argv)
 		goto fail;
 	have_v = 1;
 	if ((rc = cairn_dataset_load_frame(ctx, &v, &frame)) ||
-	    (rc = cairn_expect_check(ctx, frame, suite, &eo, &report, &passed)))
+	    (rc = cairn_expect_check(ctx, frame, suite, &eo, &report, &passed)) ||
+	    (rc = cairn_expect_record(ctx, &v, suite_file, suite, report)))
 		goto fail;
 	if (json) {
 		char ref[CAIRN_NAME_MAX + 32];

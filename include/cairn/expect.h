@@ -29,6 +29,7 @@
 #include "cairn/buf.h"
 #include "cairn/common.h"
 #include "cairn/ctx.h"
+#include "cairn/dataset.h"
 #include "cairn/frame.h"
 
 CAIRN_BEGIN_DECLS
@@ -60,6 +61,24 @@ struct cairn_expect_options {
  */
 int cairn_expect_check(cairn_ctx *ctx, const struct cairn_frame *f, const struct cairn_suite *s,
 		       const struct cairn_expect_options *opts, json_t **report, int *passed);
+
+/*
+ * Records on the dataset version v that it was checked against the suite s
+ * read from suite_file, with the outcome in report (cairn_expect_check's):
+ * a tag "cairn.check:LABEL" (LABEL the suite's name, or the file's base
+ * name when it has none) whose value is the JSON text {passed, failed,
+ * expectations, suite_file, suite_sha256, checked_at}. A later check with
+ * the same suite replaces it. The acceptance gate training_data_checked
+ * reads these records (include/cairn/gates.h).
+ */
+int cairn_expect_record(cairn_ctx *ctx, const struct cairn_dataset_version *v,
+			const char *suite_file, const struct cairn_suite *s, const json_t *report);
+
+/* The checks recorded on v as an object LABEL -> record (new reference;
+ * empty when none). Records whose value is not JSON are left out. */
+json_t *cairn_expect_recorded(const struct cairn_dataset_version *v);
+
+#define CAIRN_EXPECT_TAG_PREFIX "cairn.check:"
 
 struct cairn_suggest_options {
 	const char *name;         /* the suite's name; may be NULL */

@@ -11,6 +11,12 @@
  *     profile.json      the training data's profile (the drift reference)
  *     metrics.json      the evaluation metrics at training time
  *     lineage.json      data versions, code version, params, run
+ *     input_example.json  a few rows of the training input without the
+ *                       target, in MLflow's file and "split" layout
+ *                       ({"columns": [...], "data": [[...], ...]}); the
+ *                       smoke gate predicts it (include/cairn/gates.h).
+ *                       cairn train writes the first rows it trained on;
+ *                       an import keeps the MLflow model's, if it has one
  *
  * A package is written to a new directory in one step (a temporary sibling
  * renamed into place), so a reader never sees half of one.
@@ -44,6 +50,10 @@ void cairn_model_free(cairn_model *m);
 
 /* The MLmodel manifest as JSON (borrowed). */
 const json_t *cairn_model_manifest(const cairn_model *m);
+/* The package's input example and its lineage.json (borrowed), or NULL
+ * when it has none. */
+const json_t *cairn_model_input_example(const cairn_model *m);
+const json_t *cairn_model_lineage(const cairn_model *m);
 
 /* A classifier's number of classes (0 for other models), and class i's
  * label as it was in the training data (NULL when i is out of range;

@@ -307,3 +307,34 @@ void cairn_yaml_append(cairn_buf *b, const json_t *v)
 {
 	append_value(b, v, 0);
 }
+
+int cairn__yaml_is_plain(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+}
+
+int cairn__yaml_is_null(const yaml_node_t *n)
+{
+	const char *s = (const char *)n->data.scalar.value;
+	return cairn__yaml_is_plain(n) && (!*s || !strcmp(s, "~") || !strcmp(s, "null") ||
+					   !strcmp(s, "Null") || !strcmp(s, "NULL"));
+}
+
+int cairn__yaml_parser_error(cairn_ctx *ctx, const char *what, const yaml_parser_t *y)
+{
+	const char *problem = y->problem ? y->problem : "malformed YAML";
+
+	if (y->error == YAML_READER_ERROR)
+		return cairn_error(ctx, CAIRN_EPARSE, "'%s' byte %zu: %s", what, y->problem_offset,
+				   problem);
+	if (y->error == YAML_MEMORY_ERROR)
+		return cairn_error(ctx, CAIRN_ENOMEM, "out of memory reading '%s'", what);
+	if (y->context)
+		return cairn_error(ctx, CAIRN_EPARSE,
+				   "'%s' line %zu column %zu: %s (%s at line %zu column %zu)",
+				   what, y->problem_mark.line + 1, y->problem_mark.column + 1,
+				   problem, y->context, y->context_mark.line + 1,
+				   y->context_mark.column + 1);
+	return cairn_error(ctx, CAIRN_EPARSE, "'%s' line %zu column %zu: %s", what,
+			   y->problem_mark.line + 1, y->problem_mark.column + 1, problem);
+}

@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <yaml.h>
 #include "cairn/buf.h"
 #include "cairn/ctx.h"
 
@@ -36,5 +37,13 @@ int cairn_yaml_load_text(cairn_ctx *ctx, const char *what, const char *text, siz
 int cairn_yaml_load_file(cairn_ctx *ctx, const char *path, json_t **out);
 /* Appends v (an object) as a YAML document. */
 void cairn_yaml_append(cairn_buf *b, const json_t *v);
+
+/* For readers that walk libyaml's document themselves (expectation suites,
+ * the project file): a plain (unquoted) scalar; YAML's null (~, null, Null,
+ * NULL or nothing, unquoted); and the error of a parser that failed on the
+ * source what: CAIRN_ENOMEM, or CAIRN_EPARSE naming the line and column. */
+int cairn__yaml_is_plain(const yaml_node_t *n);
+int cairn__yaml_is_null(const yaml_node_t *n);
+int cairn__yaml_parser_error(cairn_ctx *ctx, const char *what, const yaml_parser_t *y);
 
 #endif

@@ -110,22 +110,9 @@ static const char *text(const yaml_node_t *n)
 	return (const char *)n->data.scalar.value;
 }
 
-static int is_plain(const yaml_node_t *n)
-{
-	return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-}
-
-/* YAML's null: ~, null (any case the spec allows) or nothing at all. */
-static int is_null(const yaml_node_t *n)
-{
-	const char *s = text(n);
-	return is_plain(n) && (!*s || !strcmp(s, "~") || !strcmp(s, "null") ||
-			       !strcmp(s, "Null") || !strcmp(s, "NULL"));
-}
-
 static int get_string(struct parse *p, const yaml_node_t *n, const char *key, char **out)
 {
-	if (n->type != YAML_SCALAR_NODE || is_null(n))
+	if (n->type != YAML_SCALAR_NODE || cairn__yaml_is_null(n))
 		return fail(p, n, "'%s' must be a string", key);
 	free(*out);
 	*out = cairn_xstrndup(text(n), n->data.scalar.length);
@@ -139,7 +126,7 @@ static int parse_number(const yaml_node_t *n, double *v, int *is_int, int64_t *i
 	size_t len = n->data.scalar.length;
 	int64_t k;
 
-	if (!is_plain(n))
+	if (!cairn__yaml_is_plain(n))
 		return 0;
 	if (cairn_parse_int(s, len, &k)) {
 		*v = (double)k;
@@ -156,7 +143,7 @@ static int parse_number(const yaml_node_t *n, double *v, int *is_int, int64_t *i
 static int quoted_number(const yaml_node_t *n)
 {
 	double v;
-	return n->type == YAML_SCALAR_NODE && !is_plain(n) &&
+	return n->type == YAML_SCALAR_NODE && !cairn__yaml_is_plain(n) &&
 	       cairn_parse_float(text(n), n->data.scalar.length, &v) && !isnan(v);
 }
 
@@ -182,7 +169,7 @@ static int get_fraction(struct parse *p, const yaml_node_t *n, const char *key, 
 
 static int get_bool(struct parse *p, const yaml_node_t *n, const char *key, int *out)
 {
-	if (!is_plain(n) || !cairn_parse_bool(text(n), n->data.scalar.length, out))
+	if (!cairn__yaml_is_plain(n) || !cairn_parse_bool(text(n), n->data.scalar.length, out))
 		return fail(p, n, "'%s' must be true or false", key);
 	return 0;
 }
@@ -194,7 +181,7 @@ static int get_bound(struct parse *p, const yaml_node_t *n, const char *key,
 	int64_t ms;
 
 	memset(b, 0, sizeof(*b));
-	if (n->type == YAML_SCALAR_NODE && is_null(n))
+	if (n->type == YAML_SCALAR_NODE && cairn__yaml_is_null(n))
 		return 0;
 	if (quoted_number(n))
 		return fail(p, n, "'%s' must be a number, not the string '%s' (drop the quotes)",
@@ -221,7 +208,7 @@ static int get_list(struct parse *p, const yaml_node_t *n, const char *key, int 
 	yaml_node_item_t *it;
 	size_t n_items, i = 0;
 
-	if (single && n->type == YAML_SCALAR_NODE && !is_null(n)) {
+	if (single && n->type == YAML_SCALAR_NODE && !cairn__yaml_is_null(n)) {
 		*out = cairn_xcalloc(1, sizeof(char *));
 		(*out)[0] = cairn_xstrndup(text(n), n->data.scalar.length);
 		*nout = 1;
@@ -462,25 +449,6 @@ static int parse_root(struct parse *p, const yaml_node_t *root, struct cairn_sui
 	return parse_expectations(p, list, s);
 }
 
-static int yaml_fail(struct parse *p, const yaml_parser_t *y)
-{
-	const char *problem = y->problem ? y->problem : "malformed YAML";
-
-	if (y->error == YAML_READER_ERROR)
-		return cairn_error(p->ctx, CAIRN_EPARSE, "'%s' byte %zu: %s", p->name,
-				   y->problem_offset, problem);
-	if (y->error == YAML_MEMORY_ERROR)
-		return cairn_error(p->ctx, CAIRN_ENOMEM, "out of memory reading '%s'", p->name);
-	if (y->context)
-		return cairn_error(p->ctx, CAIRN_EPARSE,
-				   "'%s' line %zu column %zu: %s (%s at line %zu column %zu)",
-				   p->name, y->problem_mark.line + 1, y->problem_mark.column + 1,
-				   problem, y->context, y->context_mark.line + 1,
-				   y->context_mark.column + 1);
-	return cairn_error(p->ctx, CAIRN_EPARSE, "'%s' line %zu column %zu: %s", p->name,
-			   y->problem_mark.line + 1, y->problem_mark.column + 1, problem);
-}
-
 int cairn_suite_parse(cairn_ctx *ctx, const char *name, const char *text_, size_t len,
 		      struct cairn_suite **out)
 {
@@ -500,7 +468,7 @@ int cairn_suite_parse(cairn_ctx *ctx, const char *name, const char *text_, size_
 	}
 	yaml_parser_set_input_string(&y, (const unsigned char *)text_, len);
 	if (!yaml_parser_load(&y, &p.doc)) {
-		rc = yaml_fail(&p, &y);
+		rc = cairn__yaml_parser_error(ctx, name, &y);
 		yaml_parser_delete(&y);
 		free(s);
 		return rc;
@@ -511,7 +479,7 @@ int cairn_suite_parse(cairn_ctx *ctx, const char *name, const char *text_, size_
 	} else if (!(rc = parse_root(&p, root, s))) {
 		yaml_document_t next;
 		if (!yaml_parser_load(&y, &next)) {
-			rc = yaml_fail(&p, &y);
+			rc = cairn__yaml_parser_error(ctx, name, &y);
 		} else {
 			yaml_node_t *extra = yaml_document_get_root_node(&next);
 			if (extra)

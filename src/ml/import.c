@@ -38,6 +38,7 @@ struct import {
 	size_t nfeatures;
 	int nclasses;
 	json_t *classes;              /* classification: class names (strings) */
+	json_t *example;              /* the MLflow model's input example, or NULL */
 };
 
 static void import_release(struct import *im)
@@ -47,6 +48,7 @@ static void import_release(struct import *im)
 	cairn_prep_free(im->prep);
 	json_decref(im->columns);
 	json_decref(im->classes);
+	json_decref(im->example);
 	free(im->target);
 }
 
@@ -202,6 +204,36 @@ static char *mlflow_target(cairn_ctx *ctx, const json_t *mlmodel)
 	return out;
 }
 
+/* The MLflow model's input_example.json, when it has one: the "split"
+ * layout ({columns, data}), bare or inside "dataframe_split" as MLflow's
+ * serving example writes it. */
+static int mlflow_example(cairn_ctx *ctx, const char *dir, json_t **out)
+{
+	cairn_buf path = CAIRN_BUF_INIT;
+	json_t *ex = NULL, *split;
+	struct stat st;
+	int rc = 0;
+
+	cairn_path_join(&path, dir, "input_example.json");
+	if (stat(path.buf, &st) || (rc = cairn_json_load_file(ctx, path.buf, &ex)))
+		goto out;
+	split = json_object_get(ex, "dataframe_split");
+	if (!split)
+		split = ex;
+	if (!json_is_array(json_object_get(split, "columns")) ||
+	    !json_is_array(json_object_get(split, "data"))) {
+		rc = cairn_error(ctx, CAIRN_EPARSE, "'%s' is no input example in the split layout"
+				 " ({\"columns\": [...], \"data\": [[...], ...]})", path.buf);
+		goto out;
+	}
+	*out = json_pack("{s:O, s:O}", "columns", json_object_get(split, "columns"), "data",
+			 json_object_get(split, "data"));
+out:
+	json_decref(ex);
+	cairn_buf_release(&path);
+	return rc;
+}
+
 /* Reads the MLflow model directory dir: its xgboost flavor's model file. */
 static int read_mlflow(cairn_ctx *ctx, const char *dir, struct import *im, json_t **columns)
 {
@@ -239,7 +271,8 @@ static int read_mlflow(cairn_ctx *ctx, const char *dir, struct import *im, json_
 	}
 	im->format = "mlflow-xgboost";
 	im->target = mlflow_target(ctx, mlmodel);
-	if (columns && (rc = mlflow_columns(ctx, mlmodel, path.buf, columns)))
+	if ((columns && (rc = mlflow_columns(ctx, mlmodel, path.buf, columns))) ||
+	    (rc = mlflow_example(ctx, dir, &im->example)))
 		goto out;
 	cairn_buf_reset(&path);
 	cairn_path_join(&path, dir, data);
@@ -531,6 +564,7 @@ static int write_package(cairn_ctx *ctx, const struct cairn_import_options *o,
 	info.prep = im->prep;
 	info.run_id = run_id;
 	info.lineage = lineage;
+	info.input_example = im->example;
 	rc = cairn_model_save(ctx, &info, dir);
 	json_decref(lineage);
 	return rc;

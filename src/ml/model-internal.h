@@ -21,7 +21,18 @@ struct cairn_model_info {
 	const json_t *metrics;  /* may be NULL */
 	const json_t *profile;  /* may be NULL */
 	const json_t *lineage;  /* may be NULL */
+	const json_t *input_example; /* {columns, data}, or NULL */
 };
+
+/* The package file of the input example (MLflow's name). */
+#define CAIRN_MODEL_EXAMPLE_FILE "input_example.json"
+/* Rows of the training input cairn train keeps as the example. */
+#define CAIRN_MODEL_EXAMPLE_ROWS 5
+
+/* The input example of rows[0..n) of f: the model's input columns only
+ * (the target left out), as {columns, data} (new reference). */
+json_t *cairn__model_example(const cairn_prep *p, const struct cairn_frame *f,
+			     const size_t *rows, size_t n);
 
 /* Writes the package to dir, which must not exist. */
 int cairn_model_save(cairn_ctx *ctx, const struct cairn_model_info *info, const char *dir);

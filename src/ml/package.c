@@ -33,6 +33,8 @@ struct cairn_model {
 	void *learner;
 	cairn_prep *prep;
 	json_t *manifest;
+	json_t *example;    /* input_example.json, or NULL */
+	json_t *lineage;    /* lineage.json, or NULL */
 };
 
 /* MLflow's column types for cairn's value types. */
@@ -182,6 +184,10 @@ static json_t *manifest(const struct cairn_model_info *info, json_t *files, cons
 	m = json_pack("{s:s, s:o, s:s, s:o, s:s}", "artifact_path", "model", "flavors", flavors,
 		      "model_uuid", uuid, "signature", signature(info->prep, xgb != NULL),
 		      "utc_time_created", t);
+	if (info->input_example)
+		json_object_set_new(m, "saved_input_example_info", json_pack("{s:s, s:s, s:s}",
+			"artifact_path", CAIRN_MODEL_EXAMPLE_FILE, "type", "dataframe",
+			"pandas_orient", "split"));
 	if (xgb)
 		json_object_set_new(m, "mlflow_version", json_string(CAIRN_MLFLOW_VERSION));
 	json_object_set_new(m, "run_id", info->run_id ? json_string(info->run_id) : json_null());
@@ -215,7 +221,9 @@ int cairn_model_save(cairn_ctx *ctx, const struct cairn_model_info *info, const 
 	    (info->metrics && (rc = write_json(ctx, tmp.buf, "metrics.json", info->metrics))) ||
 	    (info->profile && (rc = write_json(ctx, tmp.buf, "profile.json", info->profile))) ||
 	    (info->lineage && (rc = write_json(ctx, tmp.buf, "lineage.json", info->lineage))) ||
-	    (info->params && (rc = write_json(ctx, tmp.buf, "params.json", info->params))))
+	    (info->params && (rc = write_json(ctx, tmp.buf, "params.json", info->params))) ||
+	    (info->input_example &&
+	     (rc = write_json(ctx, tmp.buf, CAIRN_MODEL_EXAMPLE_FILE, info->input_example))))
 		goto fail;
 	if (is_booster(info) && ((rc = xgb_version(ctx, xgb, sizeof(xgb))) ||
 				 (rc = write_env_files(ctx, tmp.buf, xgb))))
@@ -242,6 +250,20 @@ out:
 	return rc;
 }
 
+/* A JSON file of the package that may be missing (*out stays NULL). */
+static int load_optional(cairn_ctx *ctx, const char *dir, const char *name, json_t **out)
+{
+	cairn_buf path = CAIRN_BUF_INIT;
+	struct stat st;
+	int rc = 0;
+
+	cairn_path_join(&path, dir, name);
+	if (!stat(path.buf, &st))
+		rc = cairn_json_load_file(ctx, path.buf, out);
+	cairn_buf_release(&path);
+	return rc;
+}
+
 void cairn_model_free(cairn_model *m)
 {
 	if (!m)
@@ -250,6 +272,8 @@ void cairn_model_free(cairn_model *m)
 		m->algo->free(m->learner);
 	cairn_prep_free(m->prep);
 	json_decref(m->manifest);
+	json_decref(m->example);
+	json_decref(m->lineage);
 	free(m);
 }
 
@@ -282,7 +306,9 @@ int cairn_model_load(cairn_ctx *ctx, const char *dir, cairn_model **out)
 	cairn_path_join(&path, dir, "preprocess.json");
 	if ((rc = cairn_json_load_file(ctx, path.buf, &spec)) ||
 	    (rc = cairn_prep_from_json(ctx, spec, &m->prep)) ||
-	    (rc = m->algo->load(ctx, dir, &m->learner)))
+	    (rc = m->algo->load(ctx, dir, &m->learner)) ||
+	    (rc = load_optional(ctx, dir, CAIRN_MODEL_EXAMPLE_FILE, &m->example)) ||
+	    (rc = load_optional(ctx, dir, "lineage.json", &m->lineage)))
 		goto fail;
 	*out = m;
 	goto out;
@@ -340,6 +366,8 @@ const struct cairn_algorithm *cairn_model_algorithm(const cairn_model *m) { retu
 const cairn_prep *cairn_model_prep(const cairn_model *m) { return m->prep; }
 const void *cairn_model_learner(const cairn_model *m) { return m->learner; }
 const json_t *cairn_model_manifest(const cairn_model *m) { return m->manifest; }
+const json_t *cairn_model_input_example(const cairn_model *m) { return m->example; }
+const json_t *cairn_model_lineage(const cairn_model *m) { return m->lineage; }
 
 int cairn_model_nclasses(const cairn_model *m)
 {

@@ -504,7 +504,7 @@ static json_t *input_json(const struct cairn_dataset_version *v, const char *con
 static int save_package(struct train *t)
 {
 	cairn_buf tmp = CAIRN_BUF_INIT, dir = CAIRN_BUF_INIT;
-	json_t *profile = NULL, *lineage, *inputs = json_array();
+	json_t *profile = NULL, *lineage, *inputs = json_array(), *example = NULL;
 	struct cairn_model_info info = { 0 };
 	int rc;
 
@@ -546,12 +546,16 @@ static int save_package(struct train *t)
 	info.metrics = t->metrics;
 	info.profile = profile;
 	info.lineage = lineage;
+	if (t->fdata && t->prep && t->ntrain)
+		info.input_example = example = cairn__model_example(t->prep, t->fdata, t->train_rows,
+			t->ntrain < CAIRN_MODEL_EXAMPLE_ROWS ? t->ntrain : CAIRN_MODEL_EXAMPLE_ROWS);
 	if (!(rc = cairn_model_save(t->ctx, &info, dir.buf)))
 		rc = cairn_run_log_artifact(t->run, dir.buf, "model");
 	cairn_remove_tree(tmp.buf);
 out:
 	json_decref(profile);
 	json_decref(lineage);
+	json_decref(example);
 	cairn_buf_release(&tmp);
 	cairn_buf_release(&dir);
 	return rc;
