@@ -108,6 +108,7 @@ static int models_import(int argc, char **argv)
 /* The registry's subcommands (register, list, show, alias) join this table. */
 static const struct cli_command models_commands[] = {
 	{ "import", models_import, "import an MLflow xgboost, XGBoost or liblinear model as a run" },
+	{ "card", models_card, "write a model card (Markdown or HTML) from a package and its lineage" },
 	{ NULL, NULL, NULL }
 };
 

@@ -18,14 +18,21 @@ static const char *const plot_names[] = {
 	"roc.svg", "pr.svg", "confusion.svg", "residuals.svg", "importance.svg"
 };
 
-static int write_plot(cairn_ctx *ctx, const char *dir, const char *name, const cairn_buf *svg,
-		      const struct cairn__output_opts *o, json_t *written)
+/* Hands one plot to opts->plot_fn, or writes it to opts->plots_dir. */
+static int write_plot(cairn_ctx *ctx, const struct cairn_model_eval_options *opts,
+		      const char *name, const cairn_buf *svg, const struct cairn__output_opts *o,
+		      json_t *written)
 {
 	cairn_buf path = CAIRN_BUF_INIT;
 	int rc;
 
-	cairn_path_join(&path, dir, name);
-	if (!(rc = cairn__output_write(ctx, path.buf, svg->buf, svg->len, o)))
+	if (opts->plot_fn) {
+		rc = opts->plot_fn(opts->plot_arg, name, svg->buf, svg->len);
+	} else {
+		cairn_path_join(&path, opts->plots_dir, name);
+		rc = cairn__output_write(ctx, path.buf, svg->buf, svg->len, o);
+	}
+	if (!rc)
 		json_array_append_new(written, json_string(name));
 	cairn_buf_release(&path);
 	return rc;
@@ -46,7 +53,7 @@ static int check_plots(cairn_ctx *ctx, const char *dir, const struct cairn__outp
 }
 
 static int write_plots(cairn_ctx *ctx, const cairn_model *m, const struct cairn_eval_data *d,
-		       const char *dir, unsigned flags, json_t *written)
+		       const struct cairn_model_eval_options *opts, json_t *written)
 {
 	static const struct { const char *name; plot_fn fn; enum cairn_task task; } plots[] = {
 		{ "roc.svg", cairn_plot_roc, CAIRN_TASK_CLASSIFICATION },
@@ -60,15 +67,16 @@ static int write_plots(cairn_ctx *ctx, const cairn_model *m, const struct cairn_
 	cairn_buf svg = CAIRN_BUF_INIT;
 	int rc;
 
-	cairn__output_opts_init(ctx, &o, !!(flags & CAIRN_OUTPUT_FORCE));
-	if ((rc = cairn_mkdir_p(ctx, dir, 0777)) || (rc = check_plots(ctx, dir, &o)))
+	cairn__output_opts_init(ctx, &o, !!(opts->plots_flags & CAIRN_OUTPUT_FORCE));
+	if (!opts->plot_fn && ((rc = cairn_mkdir_p(ctx, opts->plots_dir, 0777)) ||
+			       (rc = check_plots(ctx, opts->plots_dir, &o))))
 		return rc;
 	for (size_t i = 0; i < sizeof(plots) / sizeof(plots[0]) && !rc; i++) {
 		if (plots[i].task != d->task)
 			continue;
 		cairn_buf_reset(&svg);
 		if (!(rc = plots[i].fn(ctx, d, NULL, &svg)))
-			rc = write_plot(ctx, dir, plots[i].name, &svg, &o, written);
+			rc = write_plot(ctx, opts, plots[i].name, &svg, &o, written);
 	}
 	if (!rc && algo->importance) {
 		size_t n = cairn_prep_nfeatures(prep);
@@ -79,7 +87,7 @@ static int write_plots(cairn_ctx *ctx, const cairn_model *m, const struct cairn_
 		if (!(rc = algo->importance(ctx, cairn_model_learner(m), n, value))) {
 			cairn_buf_reset(&svg);
 			cairn_plot_importance(value, names, n, NULL, &svg);
-			rc = write_plot(ctx, dir, "importance.svg", &svg, &o, written);
+			rc = write_plot(ctx, opts, "importance.svg", &svg, &o, written);
 		}
 		free(value);
 		free(names);
@@ -142,10 +150,10 @@ int cairn_model_evaluate(cairn_ctx *ctx, const cairn_model *m, const struct cair
 			goto out;
 		json_object_set_new(*out, "slices", slices);
 	}
-	if (opts->plots_dir) {
+	if (opts->plots_dir || opts->plot_fn) {
 		json_t *written = json_array();
 		json_object_set_new(*out, "plots", written);
-		rc = write_plots(ctx, m, &d, opts->plots_dir, opts->plots_flags, written);
+		rc = write_plots(ctx, m, &d, opts, written);
 	}
 out:
 	if (rc) {
