@@ -237,7 +237,36 @@ void cairn__doc_table_end(struct cairn__doc *d)
 	cairn_buf_adds(d->out, d->html ? "</tbody>\n</table>\n" : "\n");
 }
 
-void cairn__doc_svg(struct cairn__doc *d, const char *name, const cairn_buf *svg)
+/* Appends svg with each id, and each url(#id) naming one, made unique by
+ * suffix: several plots in one page each keep their own clip path. */
+static void add_svg_renamed(cairn_buf *out, const char *s, size_t suffix)
+{
+	while (*s) {
+		const char *id = strstr(s, "id=\""), *url = strstr(s, "url(#"), *at, *end;
+		size_t skip;
+
+		if (id && (!url || id < url)) {
+			at = id;
+			skip = 4;
+			end = strchr(at + skip, '"');
+		} else if (url) {
+			at = url;
+			skip = 5;
+			end = strchr(at + skip, ')');
+		} else {
+			break;
+		}
+		if (!end) {
+			break;
+		}
+		cairn_buf_add(out, s, (size_t)(end - s));
+		cairn_buf_addf(out, "-p%zu", suffix);
+		s = end;
+	}
+	cairn_buf_adds(out, s);
+}
+
+void cairn__doc_svg(struct cairn__doc *d, const char *name, size_t index, const cairn_buf *svg)
 {
 	const char *s = svg->buf;
 
@@ -251,6 +280,6 @@ void cairn__doc_svg(struct cairn__doc *d, const char *name, const cairn_buf *svg
 	if (!strncmp(s, "<?xml", 5) && strchr(s, '\n'))
 		s = strchr(s, '\n') + 1;
 	cairn_buf_adds(d->out, "<figure>\n");
-	cairn_buf_adds(d->out, s);
+	add_svg_renamed(d->out, s, index);
 	cairn_buf_adds(d->out, "</figure>\n");
 }

@@ -85,8 +85,9 @@ void cairn__doc_cell_end(struct cairn__doc *d);
 void cairn__doc_cell(struct cairn__doc *d, const char *text);
 void cairn__doc_row_end(struct cairn__doc *d);
 void cairn__doc_table_end(struct cairn__doc *d);
-/* An SVG document inline (HTML only; Markdown says where to find it). */
-void cairn__doc_svg(struct cairn__doc *d, const char *name, const cairn_buf *svg);
+/* An SVG document inline (HTML only; Markdown says where to find it), the
+ * index-th of the page. */
+void cairn__doc_svg(struct cairn__doc *d, const char *name, size_t index, const cairn_buf *svg);
 
 /* card-render.c */
 void cairn__card_render(const struct cairn_card *card, struct cairn__doc *d);

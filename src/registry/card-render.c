@@ -139,8 +139,9 @@ static void registry_table(struct cairn__doc *d, const json_t *reg)
 	cairn_buf_release(&b);
 }
 
-static void run_tables(struct cairn__doc *d, const json_t *run)
+static void run_tables(struct cairn__doc *d, const json_t *facts)
 {
+	const json_t *run = json_object_get(facts, "run");
 	const json_t *code = json_object_get(run, "code"), *env = json_object_get(run, "environment");
 	const char *id = STR(run, "id");
 	cairn_buf b = CAIRN_BUF_INIT;
@@ -162,6 +163,17 @@ static void run_tables(struct cairn__doc *d, const json_t *run)
 	row(d, "Host", json_object_get(run, "host"));
 	if (STR(run, "parent") && *STR(run, "parent"))
 		row_code(d, "Started inside run", STR(run, "parent"));
+	/* A run that made no params of the model's own (an import) says
+	 * where the model came from in its params. */
+	if (!json_object_size(json_object_get(json_object_get(facts, "model"), "params"))) {
+		const char *key;
+		const json_t *v;
+		json_object_foreach((json_t *)json_object_get(run, "params"), key, v) {
+			cairn_buf_reset(&b);
+			cairn_buf_addf(&b, "Run param %s", key);
+			row(d, b.buf, v);
+		}
+	}
 	cairn__doc_table_end(d);
 
 	cairn__doc_heading(d, 3, "Code version");
@@ -674,7 +686,7 @@ static void analyses_section(struct cairn__doc *d, const struct cairn_card *card
 		if (!d->html)
 			cairn__doc_list_begin(d);
 		for (size_t i = 0; i < card->nplots; i++)
-			cairn__doc_svg(d, card->plots[i].name, &card->plots[i].svg);
+			cairn__doc_svg(d, card->plots[i].name, i, &card->plots[i].svg);
 		if (!d->html)
 			cairn__doc_list_end(d);
 	}
@@ -733,7 +745,7 @@ void cairn__card_render(const struct cairn_card *card, struct cairn__doc *d)
 	cairn__doc_heading(d, 2, "Model details");
 	model_table(d, facts);
 	registry_table(d, json_object_get(facts, "registry"));
-	run_tables(d, run);
+	run_tables(d, facts);
 	model_tables(d, json_object_get(facts, "model"));
 
 	cairn__doc_heading(d, 2, "Intended use");
