@@ -29,10 +29,12 @@
  *                   source_kind, source, op}], columns [{name, type, nulls,
  *                   null_rate, min, max, mean | top [{value, count}]}]}]
  *   metrics        the package's metrics.json ({train, test, cv}) | null
- *   evaluation     {dataset, hash, rows, metrics, slices {COLUMN: {VALUE:
- *                   metrics}}, plots [names]} | null: the model evaluated
- *                   again on its recorded test data, for the plots and the
- *                   slices
+ *   evaluation     {dataset, version_id, hash, rows, held_out, metrics,
+ *                   slices {COLUMN: {VALUE: metrics}}, plots [names]} | null:
+ *                   the model evaluated again on the rows it was tested on,
+ *                   for the plots and the slices
+ *   held_out       {dataset, test_split, seed, stratify, rows} | null: the
+ *                   rows cairn train --test-split held out of its data
  *   factors        [{column, source}]: the columns to slice by
  *   intended_use   text | null
  *   ethical_considerations, caveats   [{text, source}]

@@ -28,11 +28,14 @@ struct cairn_model_eval_options {
 	 * non-zero return ends the evaluation with that code. NULL: none. */
 	int (*plot_fn)(void *arg, const char *name, const char *svg, size_t len);
 	void *plot_arg;
+	/* Only rows[0..nrows) of f (each < f->nrows), or NULL: every row. */
+	const size_t *rows;
+	size_t nrows;
 };
 
 /*
- * Evaluates m on every row of f, which must hold the model's input columns
- * and, unless it is a clustering model, its target. *out is the metrics
+ * Evaluates m on every row of f (or on opts->rows), which must hold the
+ * model's input columns and, unless it is a clustering model, its target. *out is the metrics
  * object, with "slices" when opts->by is set and "plots" (the file names
  * written, or passed to opts->plot_fn) when either is set.
  */

@@ -106,17 +106,18 @@ int cairn_model_evaluate(cairn_ctx *ctx, const cairn_model *m, const struct cair
 	double *y = NULL, *pred = NULL;
 	const char **names = NULL, **keys = NULL;
 	cairn_buf cell = CAIRN_BUF_INIT;
-	size_t nout, by;
+	size_t nout, by, n;
 	int rc;
 
 	*out = NULL;
 	if (!opts)
 		opts = &none;
-	if ((rc = cairn_prep_transform(ctx, prep, f, NULL, 0, &x, &y)) ||
-	    (rc = cairn_model_predict(ctx, m, f, NULL, 0, &pred, &nout)))
+	n = opts->rows ? opts->nrows : f->nrows;
+	if ((rc = cairn_prep_transform(ctx, prep, f, opts->rows, n, &x, &y)) ||
+	    (rc = cairn_model_predict(ctx, m, f, opts->rows, n, &pred, &nout)))
 		goto out;
 	d.task = cairn_prep_task(prep);
-	d.n = f->nrows;
+	d.n = n;
 	d.y = y;
 	d.pred = pred;
 	d.nclasses = cairn_prep_nclasses(prep);
@@ -134,17 +135,18 @@ int cairn_model_evaluate(cairn_ctx *ctx, const cairn_model *m, const struct cair
 		json_t *slices = NULL;
 		if ((rc = cairn_frame_need_col(ctx, f, opts->by, &by)))
 			goto out;
-		keys = cairn_xcalloc(f->nrows ? f->nrows : 1, sizeof(*keys));
+		keys = cairn_xcalloc(n ? n : 1, sizeof(*keys));
 		/* Every row's slice text, kept in one buffer: offsets first. */
-		size_t *off = cairn_xmalloc((f->nrows ? f->nrows : 1) * sizeof(size_t));
-		for (size_t r = 0; r < f->nrows; r++) {
-			off[r] = cell.len;
+		size_t *off = cairn_xmalloc((n ? n : 1) * sizeof(size_t));
+		for (size_t i = 0; i < n; i++) {
+			size_t r = opts->rows ? opts->rows[i] : i;
+			off[i] = cell.len;
 			if (f->cols[by].valid[r])
 				cairn_frame_cell_text(f, r, by, &cell);
 			cairn_buf_addch(&cell, '\0');
 		}
-		for (size_t r = 0; r < f->nrows; r++)
-			keys[r] = f->cols[by].valid[r] ? cell.buf + off[r] : NULL;
+		for (size_t i = 0; i < n; i++)
+			keys[i] = f->cols[by].valid[opts->rows ? opts->rows[i] : i] ? cell.buf + off[i] : NULL;
 		free(off);
 		if ((rc = cairn_evaluate_slices(ctx, &d, keys, &slices)))
 			goto out;

@@ -59,12 +59,37 @@ static void md_escape(cairn_buf *out, const char *s)
 	}
 }
 
+/* What would make a Markdown block a list, a heading underline or a code
+ * block when it starts one: leading blanks are dropped, "-", "+", "=" and
+ * the "." or ")" after leading digits escaped. */
+static const char *md_block_start(cairn_buf *out, const char *s)
+{
+	size_t digits;
+
+	s += strspn(s, " \t");
+	if (*s && strchr("-+=", *s)) {
+		cairn_buf_addch(out, '\\');
+		return s;
+	}
+	digits = strspn(s, "0123456789");
+	if (digits && (s[digits] == '.' || s[digits] == ')')) {
+		cairn_buf_add(out, s, digits);
+		cairn_buf_addch(out, '\\');
+		s += digits;
+	}
+	return s;
+}
+
 static void escape(struct cairn__doc *d, const char *s)
 {
-	if (d->html)
+	if (d->html) {
 		cairn_svgplot_escape(d->out, s);
-	else
+	} else {
+		if (d->bol)
+			s = md_block_start(d->out, s);
 		md_escape(d->out, s);
+	}
+	d->bol = 0;
 }
 
 void cairn__doc_begin(struct cairn__doc *d, const char *title)
@@ -103,6 +128,7 @@ void cairn__doc_para_begin(struct cairn__doc *d)
 {
 	if (d->html)
 		cairn_buf_adds(d->out, "<p>");
+	d->bol = 1;
 }
 
 void cairn__doc_para_end(struct cairn__doc *d)
@@ -130,6 +156,7 @@ void cairn__doc_textf(struct cairn__doc *d, const char *fmt, ...)
 void cairn__doc_raw(struct cairn__doc *d, const char *raw)
 {
 	cairn_buf_adds(d->out, raw);
+	d->bol = 0;
 }
 
 void cairn__doc_code(struct cairn__doc *d, const char *text)
@@ -140,6 +167,7 @@ void cairn__doc_code(struct cairn__doc *d, const char *text)
 		escape(d, text);
 		return;
 	}
+	d->bol = 0;
 	cairn_buf_adds(d->out, d->html ? "<code>" : "`");
 	if (d->html)
 		escape(d, text);
@@ -150,6 +178,7 @@ void cairn__doc_code(struct cairn__doc *d, const char *text)
 
 void cairn__doc_missing(struct cairn__doc *d, const char *what)
 {
+	d->bol = 0;
 	cairn_buf_adds(d->out, d->html ? "<span class=\"missing\">" : "*");
 	escape(d, what);
 	cairn_buf_adds(d->out, d->html ? "</span>" : "*");
@@ -164,6 +193,7 @@ void cairn__doc_list_begin(struct cairn__doc *d)
 void cairn__doc_item_begin(struct cairn__doc *d)
 {
 	cairn_buf_adds(d->out, d->html ? "<li>" : "- ");
+	d->bol = 1;
 }
 
 void cairn__doc_item_end(struct cairn__doc *d)

@@ -49,6 +49,13 @@ int cairn__card_dataset(cairn_ctx *ctx, const json_t *input, const json_t *profi
 /* The key figures of a profile's columns: [{name, type, nulls, ...}]. */
 json_t *cairn__card_profile_columns(const json_t *profile);
 
+/* card-eval.c: evaluates the model in dir again on the rows it was tested
+ * on, for the facts' "evaluation" and "held_out" and the card's plots. Only
+ * a column of opts->by that cannot be sliced by is an error; the rest goes
+ * to the notes. Reads the facts' "data_inputs" (the lineage's data). */
+int cairn__card_evaluate(cairn_ctx *ctx, struct cairn_card *card, const char *dir,
+			 const struct cairn_card_options *opts);
+
 /* card.c: appends "text" to notes. */
 void cairn__card_note(json_t *notes, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -60,6 +67,7 @@ struct cairn__doc {
 	int html;
 	int cols;      /* of the table being written */
 	int cell;      /* cells written in the current row */
+	int bol;       /* Markdown: at the start of a block (a paragraph, an item) */
 };
 
 void cairn__doc_begin(struct cairn__doc *d, const char *title);

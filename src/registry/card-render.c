@@ -94,6 +94,10 @@ static void model_table(struct cairn__doc *d, const json_t *facts)
 		cairn__doc_cell(d, "Target");
 		cairn__doc_cell(d, b.buf);
 		cairn__doc_row_end(d);
+	} else if (STR(m, "task") && !strcmp(STR(m, "task"), "clustering")) {
+		cairn__doc_cell(d, "Target");
+		cairn__doc_cell(d, "none (clustering)");
+		cairn__doc_row_end(d);
 	} else {
 		row(d, "Target", NULL);
 	}
@@ -595,6 +599,27 @@ static int data_section(struct cairn__doc *d, const json_t *facts, const char *c
 	return n;
 }
 
+/* The rows held out of the training data, when that is what the model
+ * was tested on; 0 when it was not. */
+static int held_out_para(struct cairn__doc *d, const json_t *h)
+{
+	if (!json_is_object(h))
+		return 0;
+	cairn__doc_para_begin(d);
+	cairn__doc_textf(d, "The %lld rows held out of the training data %s (fraction %.6g, seed %lld%s%s),"
+			 " described under Training data; the run's artifact ",
+			 (long long)json_integer_value(json_object_get(h, "rows")),
+			 STR(h, "dataset") ? STR(h, "dataset") : "?",
+			 json_number_value(json_object_get(h, "test_split")),
+			 (long long)json_integer_value(json_object_get(h, "seed")),
+			 STR(h, "stratify") ? ", stratified by " : "",
+			 STR(h, "stratify") ? STR(h, "stratify") : "");
+	cairn__doc_code(d, "split/test_rows.json");
+	cairn__doc_raw(d, " lists them.");
+	cairn__doc_para_end(d);
+	return 1;
+}
+
 /* --- quantitative analyses --- */
 
 static const char *const *key_metrics(const char *task)
@@ -661,8 +686,9 @@ static void analyses_section(struct cairn__doc *d, const struct cairn_card *card
 		return;
 	}
 	cairn__doc_para_begin(d);
-	cairn__doc_textf(d, "The model evaluated again on %s (%lld rows) when this card was made; its"
-			 " content hash is ", STR(ev, "dataset") ? STR(ev, "dataset") : "?",
+	cairn__doc_textf(d, "The model evaluated again on %s%s (%lld rows) when this card was made;"
+			 " its content hash is ", json_is_true(json_object_get(ev, "held_out")) ?
+			 "the rows held out of " : "", STR(ev, "dataset") ? STR(ev, "dataset") : "?",
 			 (long long)json_integer_value(json_object_get(ev, "rows")));
 	cairn__doc_code(d, STR(ev, "hash") ? STR(ev, "hash") : "?");
 	cairn__doc_raw(d, ".");
@@ -779,9 +805,9 @@ void cairn__card_render(const struct cairn_card *card, struct cairn__doc *d)
 	metrics_section(d, facts);
 
 	cairn__doc_heading(d, 2, "Evaluation data");
-	if (!data_section(d, facts, eval_ctx))
-		missing_para(d, "Not recorded: the model was trained without separate test data"
-			     " (cairn train --test REF records it).");
+	if (!data_section(d, facts, eval_ctx) && !held_out_para(d, json_object_get(facts, "held_out")))
+		missing_para(d, "Not recorded: the model was trained without test data"
+			     " (cairn train --test REF or --test-split F records it).");
 	cairn__doc_heading(d, 2, "Training data");
 	if (!data_section(d, facts, train_ctx))
 		missing_para(d, "Not recorded: the package names no training data.");

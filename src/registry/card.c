@@ -8,11 +8,8 @@
 #include <sys/stat.h>
 #include "cairn/dataset.h"
 #include "cairn/error.h"
-#include "cairn/model-eval.h"
-#include "cairn/model.h"
 #include "core/fs.h"
 #include "core/json.h"
-#include "core/log.h"
 #include "registry/card-internal.h"
 
 /* Tags whose text goes to a section, in order. */
@@ -141,115 +138,6 @@ static json_t *factors(const json_t *facts, const struct cairn_card_options *opt
 	return out;
 }
 
-static int collect_plot(void *arg, const char *name, const char *svg, size_t len)
-{
-	struct cairn_card *card = arg;
-	struct cairn__card_plot *p;
-
-	card->plots = cairn_xrealloc(card->plots, (card->nplots + 1) * sizeof(*card->plots));
-	p = &card->plots[card->nplots++];
-	p->name = cairn_xstrdup(name);
-	cairn_buf_init(&p->svg);
-	cairn_buf_add(&p->svg, svg, len);
-	return 0;
-}
-
-/* The test data of the package's lineage, or NULL. */
-static const json_t *test_input(const json_t *data)
-{
-	const json_t *in;
-	size_t i;
-
-	json_array_foreach(data, i, in) {
-		const char *c = json_string_value(json_object_get(in, "context"));
-		if (c && (!strcmp(c, "test") || !strcmp(c, "validation")))
-			return in;
-	}
-	return NULL;
-}
-
-/* Evaluates the model again on its test data: the plots and the metrics
- * per slice of each factor. Only a factor asked for in opts->by that the
- * data lacks is an error; the rest are notes. */
-static int evaluate(cairn_ctx *ctx, struct cairn_card *card, const char *dir,
-		    const struct cairn_card_options *opts)
-{
-	json_t *facts = card->facts, *notes = json_object_get(facts, "notes");
-	const json_t *in = test_input(json_object_get(facts, "data_inputs")), *fac;
-	struct cairn_model_eval_options eo = { 0 };
-	struct cairn_dataset_version v;
-	struct cairn_frame *f = NULL;
-	cairn_model *m = NULL;
-	json_t *metrics = NULL, *slices = json_object(), *ev = NULL;
-	int have_v = 0, rc;
-	size_t i;
-
-	if (!in && opts->nby) {
-		rc = cairn_error(ctx, CAIRN_EINVAL, "cannot slice by '%s': no test data was recorded"
-				 " with the model", opts->by[0]);
-		goto out;
-	}
-	if (!in) {
-		cairn__card_note(notes, "no test data was recorded with the model: no plots and no"
-				 " metrics per slice (train with --test REF)");
-		rc = 0;
-		goto out;
-	}
-	if ((rc = cairn_dataset_resolve(ctx, json_string_value(json_object_get(in, "version_id")), &v)))
-		goto soft;
-	have_v = 1;
-	if ((rc = cairn_dataset_load_frame(ctx, &v, &f)) || (rc = cairn_model_load(ctx, dir, &m)))
-		goto soft;
-	json_array_foreach(json_object_get(facts, "factors"), i, fac) {
-		const char *col = json_string_value(json_object_get(fac, "column"));
-		if (cairn_frame_col(f, col) >= 0)
-			continue;
-		if (i < opts->nby) {
-			rc = cairn_error(ctx, CAIRN_EINVAL, "cannot slice by '%s': the test data %s@%lld"
-					 " has no such column", col, v.name, (long long)v.version);
-			goto out;
-		}
-		cairn__card_note(notes, "the factor '%s' is not a column of the test data %s@%lld",
-				 col, v.name, (long long)v.version);
-	}
-	eo.plot_fn = collect_plot;
-	eo.plot_arg = card;
-	if ((rc = cairn_model_evaluate(ctx, m, f, &eo, &metrics)))
-		goto soft;
-	eo.plot_fn = NULL;
-	json_array_foreach(json_object_get(facts, "factors"), i, fac) {
-		json_t *by = NULL;
-		eo.by = json_string_value(json_object_get(fac, "column"));
-		if (cairn_frame_col(f, eo.by) < 0 || json_object_get(slices, eo.by))
-			continue;
-		if ((rc = cairn_model_evaluate(ctx, m, f, &eo, &by)))
-			goto soft;
-		json_object_set(slices, eo.by, json_object_get(by, "slices"));
-		json_decref(by);
-	}
-	ev = json_pack("{s:s, s:s, s:s, s:I, s:O, s:O, s:O}", "dataset",
-		       json_string_value(json_object_get(in, "dataset")), "version_id", v.id,
-		       "hash", v.hash, "rows", (json_int_t)f->nrows, "metrics", metrics,
-		       "slices", slices, "plots", json_object_get(metrics, "plots"));
-	json_object_del(json_object_get(ev, "metrics"), "plots");
-	json_object_set_new(facts, "evaluation", ev);
-	goto out;
-soft:
-	/* The card goes without the evaluation; say why. */
-	cairn__log_warn(ctx, "the model card has no plots: %s", cairn_errmsg(ctx));
-	cairn__card_note(notes, "the model was not evaluated again: %s", cairn_errmsg(ctx));
-	cairn_error_clear(ctx);
-	rc = 0;
-out:
-	json_decref(metrics);
-	json_decref(slices);
-	cairn_model_free(m);
-	cairn_frame_free(f);
-	if (have_v)
-		cairn_dataset_version_release(&v);
-	return rc;
-}
-
 /* The data the package's lineage names, each with what the workspace
  * knows about it. */
 static int gather_data(cairn_ctx *ctx, const char *dir, json_t *facts)
@@ -343,6 +231,7 @@ int cairn_card_build(cairn_ctx *ctx, const char *modelref, const struct cairn_ca
 				"gates", opts->gates ? opts->gates : json_null(),
 				"model", model, "notes", notes);
 	json_object_set_new(card->facts, "evaluation", json_null());
+	json_object_set_new(card->facts, "held_out", json_null());
 	if ((rc = cairn__card_fetch(ctx, modelref, &tmp, &dir, model)) ||
 	    (rc = cairn__card_package(ctx, dir.buf, model, notes)) ||
 	    (rc = cairn__card_run(ctx, json_string_value(json_object_get(model, "run_id")), notes,
@@ -354,7 +243,7 @@ int cairn_card_build(cairn_ctx *ctx, const char *modelref, const struct cairn_ca
 		goto out;
 	json_object_set_new(card->facts, "factors", factors(card->facts, opts));
 	gather_uses(card->facts);
-	if (!opts->no_evaluate && (rc = evaluate(ctx, card, dir.buf, opts)))
+	if (!opts->no_evaluate && (rc = cairn__card_evaluate(ctx, card, dir.buf, opts)))
 		goto out;
 	json_object_del(card->facts, "data_inputs");
 out:

@@ -37,6 +37,30 @@ test_expect_success 'a model trained without --test: no evaluation, said so' '
 	test_grep "^\| cairn \| [0-9]" plain.md
 '
 
+test_expect_success 'a model tested on rows held out of its data is evaluated on them again' '
+	cairn train --data iris --target species --algo logistic --test-split 0.3 --seed 4 \
+		--json >split.json 2>/dev/null &&
+	run=$(jq_py "d[\"run_id\"]" <split.json) &&
+	cairn models card $run --by species --json >split-facts.json &&
+	test "$(jq_py "d[\"held_out\"][\"rows\"], d[\"held_out\"][\"seed\"]" <split-facts.json)" = "45 4" &&
+	jq_py "d[\"metrics\"][\"test\"][\"accuracy\"]" <split.json >expect &&
+	jq_py "d[\"evaluation\"][\"metrics\"][\"accuracy\"]" <split-facts.json >actual &&
+	test_cmp expect actual &&
+	test "$(jq_py "sum(s[\"rows\"] for s in d[\"evaluation\"][\"slices\"][\"species\"].values())" \
+		<split-facts.json)" = 45 &&
+	cairn models card $run >split.md &&
+	test_grep "^The 45 rows held out of the training data iris@1 \(fraction 0.3, seed 4, stratified by species\)" split.md &&
+	test_grep "^- roc.svg \(drawn in the HTML card\)" split.md
+'
+
+test_expect_success 'a clustering model has no target, and says so' '
+	cairn train --data iris --algo kmeans --param n_clusters=3 --drop species \
+		--json >km.json 2>/dev/null &&
+	cairn models card $(jq_py "d[\"run_id\"]" <km.json) >km.md &&
+	test_grep "^\| Target \| none \(clustering\) \|" km.md &&
+	test_grep "^\| Task \| clustering \|" km.md
+'
+
 test_expect_success 'a package directory renders; its hashes are those of the files' '
 	cairn runs get-artifact $(cat run_id) model pkg >/dev/null &&
 	cairn models card ./pkg --json >dir.json &&

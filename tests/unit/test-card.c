@@ -158,6 +158,19 @@ static void test_card_doc_markdown_escapes(void)
 	cairn_buf_reset(&out);
 	cairn__doc_code(&d, "ab`c");
 	CHECK_STR(out.buf, "ab\\`c");
+	/* A text that starts a block starts no list, and no code block. */
+	cairn_buf_reset(&out);
+	cairn__doc_para_begin(&d);
+	cairn__doc_text(&d, "    - a - b");
+	cairn__doc_para_end(&d);
+	cairn__doc_item_begin(&d);
+	cairn__doc_text(&d, "12. c");
+	cairn__doc_item_end(&d);
+	cairn__doc_para_begin(&d);
+	cairn__doc_raw(&d, "x ");
+	cairn__doc_text(&d, "- d");
+	cairn__doc_para_end(&d);
+	CHECK_STR(out.buf, "\\- a - b\n\n- 12\\. c\nx - d\n\n");
 	cairn_buf_release(&out);
 }
 
