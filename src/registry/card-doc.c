@@ -26,20 +26,11 @@ static const char style[] =
  * bytes that are not UTF-8 as U+FFFD, so a text stays one inline run. */
 static void md_escape(cairn_buf *out, const char *s)
 {
-	size_t bad;
-
 	while (*s) {
 		unsigned char c = (unsigned char)*s;
-		size_t len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
 
 		if (c >= 0x80) {
-			if (strnlen(s, len) == len && cairn_utf8_valid(s, len, &bad)) {
-				cairn_buf_add(out, s, len);
-				s += len;
-			} else {
-				cairn_buf_adds(out, "\xef\xbf\xbd");
-				s++;
-			}
+			s += cairn_utf8_add_char(out, s);
 			continue;
 		}
 		if (c == '<')

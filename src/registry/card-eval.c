@@ -4,13 +4,10 @@
  * that cairn evaluate draws and the metrics per slice of each factor. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 #include "cairn/dataset.h"
 #include "cairn/error.h"
 #include "cairn/model-eval.h"
 #include "cairn/model.h"
-#include "cairn/objects.h"
 #include "cairn/run.h"
 #include "core/fs.h"
 #include "core/json.h"
@@ -51,47 +48,24 @@ static const json_t *input(const json_t *data, const char *context)
  * run has none. */
 static int load_split(cairn_ctx *ctx, const char *run_id, json_t **out)
 {
-	cairn_buf text = CAIRN_BUF_INIT;
-	json_t *arts = NULL, *a;
-	const char *hash = NULL;
-	size_t i;
-	int fd = -1, rc;
+	cairn_buf tmp = CAIRN_BUF_INIT, path = CAIRN_BUF_INIT;
+	int rc;
 
 	*out = NULL;
-	if ((rc = cairn_run_artifacts(ctx, run_id, &arts)))
+	if ((rc = cairn_make_temp_dir(ctx, "cairn-card", &tmp)))
 		goto out;
-	json_array_foreach(arts, i, a)
-		if (!strcmp(json_string_value(json_object_get(a, "path")), SPLIT_ARTIFACT))
-			hash = json_string_value(json_object_get(a, "hash"));
-	if (!hash)
-		goto out;
-	if ((fd = memfd_create("cairn-card", MFD_CLOEXEC)) < 0) {
-		rc = cairn_error_errno(ctx, "cannot read the artifact %s", SPLIT_ARTIFACT);
-		goto out;
+	cairn_path_join(&path, tmp.buf, "test_rows.json");
+	rc = cairn_run_get_artifact(ctx, run_id, SPLIT_ARTIFACT, path.buf, 0);
+	if (rc == CAIRN_ENOTFOUND) {
+		cairn_error_clear(ctx);
+		rc = 0;
+	} else if (!rc) {
+		rc = cairn_json_load_file(ctx, path.buf, out);
 	}
-	if ((rc = cairn_object_write_to_fd(ctx, hash, fd)))
-		goto out;
-	if (lseek(fd, 0, SEEK_SET) < 0) {
-		rc = cairn_error_errno(ctx, "cannot read the artifact %s", SPLIT_ARTIFACT);
-		goto out;
-	}
-	for (;;) {
-		ssize_t got;
-		cairn_buf_grow(&text, 65536);
-		if ((got = cairn_read_full(fd, text.buf + text.len, 65536)) < 0) {
-			rc = cairn_error_errno(ctx, "cannot read the artifact %s", SPLIT_ARTIFACT);
-			goto out;
-		}
-		cairn_buf_setlen(&text, text.len + (size_t)got);
-		if (got < 65536)
-			break;
-	}
-	rc = cairn_json_load_text(ctx, SPLIT_ARTIFACT, text.buf, text.len, out);
+	cairn_remove_tree(tmp.buf);
 out:
-	if (fd >= 0)
-		close(fd);
-	json_decref(arts);
-	cairn_buf_release(&text);
+	cairn_buf_release(&tmp);
+	cairn_buf_release(&path);
 	return rc;
 }
 

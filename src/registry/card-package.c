@@ -6,10 +6,10 @@
 #include <sys/stat.h>
 #include "cairn/error.h"
 #include "cairn/hash.h"
-#include "cairn/run.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/yaml.h"
+#include "ml/model-internal.h"
 #include "registry/card-internal.h"
 
 /* Deeper than any package (an ensemble's members/N/ holds a package). */
@@ -18,53 +18,21 @@
 int cairn__card_fetch(cairn_ctx *ctx, const char *ref, cairn_buf *tmp, cairn_buf *dir,
 		      json_t *model)
 {
-	cairn_buf manifest = CAIRN_BUF_INIT, run = CAIRN_BUF_INIT;
-	const char *slash = strchr(ref, '/');
 	char id[CAIRN_ID_LEN + 1];
-	struct stat st;
-	int rc = 0;
+	int rc;
 
 	json_object_set_new(model, "ref", json_string(ref));
-	cairn_path_join(&manifest, ref, "MLmodel");
-	if (!stat(manifest.buf, &st)) {
-		cairn_buf_adds(dir, ref);
+	if ((rc = cairn__model_fetch(ctx, ref, tmp, dir, id)))
+		return rc;
+	if (!*id) {
 		json_object_set_new(model, "source", json_string("directory"));
 		json_object_set_new(model, "path", json_string(ref));
-		goto out;
-	}
-	/* The same readings, in the same order, as cairn_model_open. */
-	if (*ref == '/' || !strncmp(ref, "./", 2) || !strncmp(ref, "../", 3)) {
-		rc = stat(ref, &st) ? cairn_error_errno(ctx, "no model package '%s'", ref)
-				    : cairn_error(ctx, CAIRN_ENOTFOUND, "no model package '%s':"
-						  " it holds no MLmodel", ref);
-		goto out;
-	}
-	cairn_buf_add(&run, ref, slash ? (size_t)(slash - ref) : strlen(ref));
-	if ((rc = cairn_run_resolve(ctx, run.buf, id))) {
-		if (rc == CAIRN_ENOTFOUND && !slash)
-			cairn_error_prefix(ctx, "no model '%s' (a package directory, a run id or RUN/PATH)",
-					   ref);
-		goto out;
-	}
-	if ((rc = cairn_make_temp_dir(ctx, "cairn-card", tmp)))
-		goto out;
-	cairn_path_join(dir, tmp->buf, "model");
-	if ((rc = cairn_run_get_artifact(ctx, id, slash ? slash + 1 : "model", dir->buf, 0)))
-		goto out;
-	cairn_buf_reset(&manifest);
-	cairn_path_join(&manifest, dir->buf, "MLmodel");
-	if (stat(manifest.buf, &st)) {
-		rc = cairn_error(ctx, CAIRN_ENOTFOUND, "no model package '%s': the artifact holds"
-				 " no MLmodel", ref);
-		goto out;
+		return 0;
 	}
 	json_object_set_new(model, "source", json_string("run"));
 	json_object_set_new(model, "run_id", json_string(id));
-	json_object_set_new(model, "path", json_string(slash ? slash + 1 : "model"));
-out:
-	cairn_buf_release(&manifest);
-	cairn_buf_release(&run);
-	return rc;
+	json_object_set_new(model, "path", json_string(strchr(ref, '/') ? strchr(ref, '/') + 1 : "model"));
+	return 0;
 }
 
 static int add_files(cairn_ctx *ctx, const char *root, const char *rel, int depth, json_t *files)

@@ -38,33 +38,39 @@ static const char *value_text(const json_t *v, cairn_buf *b)
 	return b->buf;
 }
 
-/* A row of a two-column table: label, then v as text (or "not recorded"). */
-static void row(struct cairn__doc *d, const char *label, const json_t *v)
+/* A row of a two-column table: label, then text (as code when code is
+ * set), or "not recorded". */
+static void row_as(struct cairn__doc *d, const char *label, const char *text, int code)
 {
-	cairn_buf b = CAIRN_BUF_INIT;
-	const char *s = value_text(v, &b);
-
 	cairn__doc_cell(d, label);
 	cairn__doc_cell_begin(d);
-	if (s)
-		cairn__doc_text(d, s);
-	else
+	if (!text)
 		cairn__doc_missing(d, "not recorded");
+	else if (code)
+		cairn__doc_code(d, text);
+	else
+		cairn__doc_text(d, text);
 	cairn__doc_cell_end(d);
 	cairn__doc_row_end(d);
-	cairn_buf_release(&b);
+}
+
+static void row_text(struct cairn__doc *d, const char *label, const char *text)
+{
+	row_as(d, label, text, 0);
 }
 
 static void row_code(struct cairn__doc *d, const char *label, const char *code)
 {
-	cairn__doc_cell(d, label);
-	cairn__doc_cell_begin(d);
-	if (code)
-		cairn__doc_code(d, code);
-	else
-		cairn__doc_missing(d, "not recorded");
-	cairn__doc_cell_end(d);
-	cairn__doc_row_end(d);
+	row_as(d, label, code, 1);
+}
+
+/* A row of a two-column table: label, then v as text (or "not recorded"). */
+static void row(struct cairn__doc *d, const char *label, const json_t *v)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	row_text(d, label, value_text(v, &b));
+	cairn_buf_release(&b);
 }
 
 static const char *const kv_heads[] = { "Field", "Value" };
@@ -91,13 +97,9 @@ static void model_table(struct cairn__doc *d, const json_t *facts)
 		cairn_buf_reset(&b);
 		cairn_buf_addf(&b, "%s (%s)", STR(target, "name") ? STR(target, "name") : "?",
 			       STR(target, "type") ? STR(target, "type") : "?");
-		cairn__doc_cell(d, "Target");
-		cairn__doc_cell(d, b.buf);
-		cairn__doc_row_end(d);
+		row_text(d, "Target", b.buf);
 	} else if (STR(m, "task") && !strcmp(STR(m, "task"), "clustering")) {
-		cairn__doc_cell(d, "Target");
-		cairn__doc_cell(d, "none (clustering)");
-		cairn__doc_row_end(d);
+		row_text(d, "Target", "none (clustering)");
 	} else {
 		row(d, "Target", NULL);
 	}
@@ -108,9 +110,7 @@ static void model_table(struct cairn__doc *d, const json_t *facts)
 		cairn_buf_addf(&b, "the artifact '%s' of run %s", STR(m, "path"), STR(m, "run_id"));
 	else
 		cairn_buf_addf(&b, "the directory %s", STR(m, "path") ? STR(m, "path") : "?");
-	cairn__doc_cell(d, "Package");
-	cairn__doc_cell(d, b.buf);
-	cairn__doc_row_end(d);
+	row_text(d, "Package", b.buf);
 	row(d, "Created (UTC)", json_object_get(m, "created"));
 	row(d, "Model UUID", json_object_get(m, "model_uuid"));
 	row(d, "Written by cairn", json_object_get(m, "cairn_version"));
@@ -185,16 +185,14 @@ static void run_tables(struct cairn__doc *d, const json_t *facts)
 		const json_t *dirty = json_object_get(code, "dirty");
 		cairn__doc_table_begin(d, 2, kv_heads);
 		row_code(d, "Commit", STR(code, "commit"));
-		cairn__doc_cell(d, "Uncommitted changes");
-		cairn__doc_cell(d, json_is_true(dirty) ? "yes (the run stored them as a diff)" :
-			        json_is_false(dirty) ? "no" : NULL);
-		cairn__doc_row_end(d);
+		row_text(d, "Uncommitted changes",
+			 json_is_true(dirty) ? "yes (the run stored them as a diff)" :
+			 json_is_false(dirty) ? "no" : NULL);
 		row(d, "Branch", json_object_get(code, "branch"));
 		row(d, "Repository", json_object_get(code, "repository"));
-		cairn__doc_cell(d, "Directory in it");
-		cairn__doc_cell(d, STR(code, "path") && *STR(code, "path") ? STR(code, "path") :
-			        "the top directory");
-		cairn__doc_row_end(d);
+		row_text(d, "Directory in it",
+			 STR(code, "path") && *STR(code, "path") ? STR(code, "path") :
+			 "the top directory");
 		row(d, "Remote", json_object_get(code, "remote"));
 		if (STR(run, "code_run") && id && strcmp(STR(run, "code_run"), id))
 			row_code(d, "Recorded by run", STR(run, "code_run"));
@@ -215,9 +213,7 @@ static void run_tables(struct cairn__doc *d, const json_t *facts)
 		if (json_is_object(k)) {
 			cairn_buf_addf(&b, "%s %s", STR(k, "release") ? STR(k, "release") : "",
 				       STR(k, "machine") ? STR(k, "machine") : "");
-			cairn__doc_cell(d, "Kernel");
-			cairn__doc_cell(d, b.buf);
-			cairn__doc_row_end(d);
+			row_text(d, "Kernel", b.buf);
 		}
 		if (json_object_get(env, "compiler"))
 			row(d, "Compiler", json_object_get(env, "compiler"));
@@ -301,9 +297,7 @@ static void metric_rows(struct cairn__doc *d, const json_t *m, const char *prefi
 		if (json_is_number(v)) {
 			row(d, name.buf, v);
 		} else if (json_is_null(v)) {
-			cairn__doc_cell(d, name.buf);
-			cairn__doc_cell(d, "undefined");
-			cairn__doc_row_end(d);
+			row_text(d, name.buf, "undefined");
 		}
 		else if (json_is_object(v) && strcmp(key, "per_class") && strcmp(key, "slices"))
 			metric_rows(d, v, name.buf);
@@ -540,24 +534,18 @@ static void dataset_block(struct cairn__doc *d, const json_t *ds)
 		cairn_buf_reset(&b);
 		cairn_buf_addf(&b, "%lld x %lld", (long long)json_integer_value(json_object_get(ds, "rows")),
 			       (long long)json_integer_value(json_object_get(ds, "cols")));
-		cairn__doc_cell(d, "Rows x columns");
-		cairn__doc_cell(d, b.buf);
-		cairn__doc_row_end(d);
+		row_text(d, "Rows x columns", b.buf);
 		row(d, "Format", json_object_get(ds, "format"));
 		row(d, "Bytes", json_object_get(ds, "size"));
 		cairn_buf_reset(&b);
 		cairn_buf_addf(&b, "%s: %s", STR(ds, "source_kind") ? STR(ds, "source_kind") : "?",
 			       STR(ds, "source") ? STR(ds, "source") : "");
-		cairn__doc_cell(d, "Source");
-		cairn__doc_cell(d, b.buf);
-		cairn__doc_row_end(d);
+		row_text(d, "Source", b.buf);
 		row(d, "Created", json_object_get(ds, "created_at"));
 		cairn_buf_reset(&b);
 		if (json_is_object(der))
 			derivation_text(der, &b);
-		cairn__doc_cell(d, "Derivation");
-		cairn__doc_cell(d, json_is_object(der) ? b.buf : "none: added as it is");
-		cairn__doc_row_end(d);
+		row_text(d, "Derivation", json_is_object(der) ? b.buf : "none: added as it is");
 		json_array_foreach(json_object_get(ds, "ancestors"), i, a) {
 			cairn_buf_reset(&b);
 			cairn_buf_addf(&b, "%s: %s", STR(a, "ref") ? STR(a, "ref") : "?",
