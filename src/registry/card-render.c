@@ -405,10 +405,11 @@ static void gates_table(struct cairn__doc *d, const json_t *gates)
 		cairn__doc_cell(d, name ? name : "?");
 		for (size_t k = 0; k < 4; k++) {
 			cairn_buf b = CAIRN_BUF_INIT;
-			const json_t *v = json_object_get(g, keys[k]);
-			if (!v && !strcmp(keys[k], "verdict") && json_is_boolean(json_object_get(g, "passed")))
-				v = json_object_get(g, "passed");
-			cairn__doc_cell(d, value_text(v, &b));
+			const json_t *v = json_object_get(g, keys[k]), *passed = json_object_get(g, "passed");
+			if (!v && !strcmp(keys[k], "verdict") && json_is_boolean(passed))
+				cairn__doc_cell(d, json_is_true(passed) ? "pass" : "fail");
+			else
+				cairn__doc_cell(d, value_text(v, &b));
 			cairn_buf_release(&b);
 		}
 		cairn__doc_row_end(d);

@@ -88,6 +88,13 @@ test_expect_success 'the HTML card parses, with its plots' '
 	EOF
 '
 
+test_expect_success 'the same package gives the same card, byte for byte' '
+	cairn models card $(cat run_id) >again.md &&
+	test_cmp card.md again.md &&
+	cairn models card $(cat run_id) --format html >again.html &&
+	cmp card.html again.html
+'
+
 test_expect_success '--json prints the facts the card is written from' '
 	cairn models card $(cat run_id) --json >facts.json &&
 	test "$(jq_py "d[\"run\"][\"code\"][\"commit\"]" <facts.json)" = "$(git rev-parse HEAD)" &&

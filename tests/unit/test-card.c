@@ -79,8 +79,8 @@ static void test_card_registry_and_gates(void)
 			       "description", "Ranks <customers> & accounts", "tags",
 			       "limitations", "Trained on 2025 data", "sensitive_columns", "x",
 			       "aliases", "champion");
-	o.gates = json_pack("[{s:s, s:f, s:f, s:s, s:s}, {s:s, s:f, s:f, s:s, s:s}]",
-			    "gate", "accuracy", "value", 0.9, "threshold", 0.8, "verdict", "pass",
+	o.gates = json_pack("[{s:s, s:f, s:f, s:b, s:s}, {s:s, s:f, s:f, s:s, s:s}]",
+			    "gate", "accuracy", "value", 0.9, "threshold", 0.95, "passed", 0,
 			    "detail", "on holdout@1", "gate", "fairness:x", "value", 0.02,
 			    "threshold", 0.1, "verdict", "pass", "detail", "demographic parity");
 	train(ctx, id);
@@ -100,6 +100,7 @@ static void test_card_registry_and_gates(void)
 	CHECK(strstr(md.buf, "# Model card: churn version 3\n") != NULL);
 	CHECK(strstr(md.buf, "Ranks &lt;customers&gt; &amp; accounts") != NULL);
 	CHECK(strstr(md.buf, "| fairness:x | 0.02 | 0.1 | pass | demographic parity |") != NULL);
+	CHECK(strstr(md.buf, "| accuracy | 0.9 | 0.95 | fail | on holdout@1 |") != NULL);
 	CHECK(strstr(html.buf, "<td>Aliases</td><td>champion</td>") != NULL);
 	CHECK(strstr(html.buf, "Ranks &lt;customers&gt; &amp; accounts") != NULL);
 	CHECK(strstr(html.buf, "### Per value") == NULL);
