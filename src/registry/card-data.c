@@ -44,16 +44,17 @@ static json_t *derivation(const struct cairn_dataset_version *v)
 
 	if (!json_array_size(v->derived_from) && strcmp(v->source_kind, "derived"))
 		return json_null();
-	params = json_deep_copy(v->params ? v->params : json_object());
+	params = v->params ? json_deep_copy(v->params) : json_object();
 	json_object_del(params, "op");
-	return json_pack("{s:O?, s:O, s:o}", "op", op, "from",
-			 v->derived_from ? v->derived_from : json_array(), "params", params);
+	return json_pack("{s:O?, s:o, s:o}", "op", op, "from",
+			 v->derived_from ? json_deep_copy(v->derived_from) : json_array(),
+			 "params", params);
 }
 
 /* The versions v was derived from, and theirs, breadth first, each once. */
 static int ancestors(cairn_ctx *ctx, const struct cairn_dataset_version *v, json_t *out)
 {
-	json_t *queue = json_deep_copy(v->derived_from ? v->derived_from : json_array());
+	json_t *queue = v->derived_from ? json_deep_copy(v->derived_from) : json_array();
 	json_t *seen = json_object();
 	int rc = 0;
 

@@ -116,10 +116,10 @@ static int rows_to_test(cairn_ctx *ctx, json_t *facts, const json_t **in, json_t
 	return rc;
 }
 
-/* Checks the factors against the columns of f: only one asked for in
- * opts->by may not be missing. */
+/* Checks the factors against the columns of f: one asked for must be
+ * there, one from a tag is left out with a note. */
 static int check_factors(cairn_ctx *ctx, const json_t *facts, const struct cairn_frame *f,
-			 const struct cairn_dataset_version *v, const struct cairn_card_options *opts)
+			 const struct cairn_dataset_version *v)
 {
 	const json_t *fac;
 	size_t i;
@@ -128,7 +128,7 @@ static int check_factors(cairn_ctx *ctx, const json_t *facts, const struct cairn
 		const char *col = json_string_value(json_object_get(fac, "column"));
 		if (cairn_frame_col(f, col) >= 0)
 			continue;
-		if (i < opts->nby)
+		if (!strcmp(json_string_value(json_object_get(fac, "source")), CAIRN__CARD_ASKED))
 			return cairn_error(ctx, CAIRN_EINVAL, "cannot slice by '%s': the test data %s@%lld"
 					   " has no such column", col, v->name, (long long)v->version);
 		cairn__card_note(json_object_get(facts, "notes"), "the factor '%s' is not a column of"
@@ -168,7 +168,7 @@ int cairn__card_evaluate(cairn_ctx *ctx, struct cairn_card *card, const char *di
 	if ((rc = cairn_dataset_load_frame(ctx, &v, &f)) || (rc = cairn_model_load(ctx, dir, &m)) ||
 	    (split && (rc = split_rows(ctx, split, f->nrows, &rows, &eo.nrows))))
 		goto soft;
-	if ((rc = check_factors(ctx, facts, f, &v, opts)))
+	if ((rc = check_factors(ctx, facts, f, &v)))
 		goto out;
 	eo.rows = rows;
 	eo.plot_fn = collect_plot;

@@ -11,6 +11,9 @@
 #include "cairn/card.h"
 #include "cairn/ctx.h"
 
+/* The source of a factor given in cairn_card_options.by. */
+#define CAIRN__CARD_ASKED "asked for"
+
 struct cairn__card_plot {
 	char *name;   /* "roc.svg", ... */
 	cairn_buf svg;

@@ -9,6 +9,8 @@
 #include "registry/card-internal.h"
 
 #define STR(o, k) json_string_value(json_object_get((o), (k)))
+/* Values of a slice column shown in a table (in order of the values). */
+#define MAX_SLICES 50
 
 /* A value as text: numbers to 6 significant digits, booleans yes/no,
  * arrays joined with commas; NULL for null or missing. */
@@ -642,7 +644,7 @@ static void slices_table(struct cairn__doc *d, const char *col, const json_t *sl
 	const char *value;
 	const json_t *m;
 	cairn_buf title = CAIRN_BUF_INIT;
-	int n = 1;
+	int n = 1, shown = 0;
 
 	for (size_t k = 0; keys[k] && n < 8; k++)
 		heads[n++] = keys[k];
@@ -651,6 +653,8 @@ static void slices_table(struct cairn__doc *d, const char *col, const json_t *sl
 	cairn__doc_table_begin(d, n, heads);
 	json_object_foreach((json_t *)slices, value, m) {
 		cairn_buf b = CAIRN_BUF_INIT;
+		if (shown++ == MAX_SLICES)
+			break;
 		cairn__doc_cell(d, value);
 		for (int k = 1; k < n; k++)
 			cairn__doc_cell(d, value_text(metric(m, heads[k]), &b));
@@ -658,6 +662,12 @@ static void slices_table(struct cairn__doc *d, const char *col, const json_t *sl
 		cairn_buf_release(&b);
 	}
 	cairn__doc_table_end(d);
+	if (json_object_size(slices) > MAX_SLICES) {
+		cairn_buf_reset(&title);
+		cairn_buf_addf(&title, "The first %d of %zu values; --json gives them all.", MAX_SLICES,
+			       json_object_size(slices));
+		missing_para(d, title.buf);
+	}
 	cairn_buf_release(&title);
 }
 

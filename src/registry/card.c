@@ -110,7 +110,7 @@ static json_t *factors(const json_t *facts, const struct cairn_card_options *opt
 		if (!json_object_get(seen, opts->by[i])) {
 			json_object_set_new(seen, opts->by[i], json_true());
 			json_array_append_new(out, json_pack("{s:s, s:s}", "column", opts->by[i],
-							     "source", "asked for"));
+							     "source", CAIRN__CARD_ASKED));
 		}
 	for (size_t k = 0; k < sizeof(factor_tags) / sizeof(factor_tags[0]); k++) {
 		const char *v = tag(facts, factor_tags[k], &source), *p = v;
