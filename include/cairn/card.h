@@ -14,7 +14,9 @@
  *                   classes [..] | null, signature {inputs [{name, type}],
  *                   outputs [..]}, params {..}, created, model_uuid,
  *                   cairn_version, flavors [..], libraries {..}, files
- *                   [{path, size, sha256}]}
+ *                   [{path, size, sha256}], members [MODELREF] (an
+ *                   ensemble's), init_model (the model training went on
+ *                   from)}
  *   run            {id, name, experiment, status, start_time, end_time,
  *                   duration_ms, user, host, parent, params, tags, note,
  *                   code {commit, branch, dirty, repository, path, remote}

@@ -173,6 +173,9 @@ int cairn__card_package(cairn_ctx *ctx, const char *dir, json_t *model, json_t *
 	add_prep_facts(prep, model);
 	if ((rc = load_json(ctx, dir, "params.json", notes, &params)))
 		goto out;
+	/* The lineage (card.c) fills these in for an ensemble or a continued model. */
+	json_object_set_new(model, "members", json_null());
+	json_object_set_new(model, "init_model", json_null());
 	json_object_set_new(model, "params", params ? params : json_object());
 	params = NULL;
 	if ((rc = add_files(ctx, dir, "", 0, files)))

@@ -113,6 +113,10 @@ static void model_table(struct cairn__doc *d, const json_t *facts)
 	else
 		cairn_buf_addf(&b, "the directory %s", STR(m, "path") ? STR(m, "path") : "?");
 	row_text(d, "Package", b.buf);
+	if (json_array_size(json_object_get(m, "members")))
+		row(d, "Ensemble of", json_object_get(m, "members"));
+	if (STR(m, "init_model"))
+		row(d, "Training went on from", json_object_get(m, "init_model"));
 	row(d, "Created (UTC)", json_object_get(m, "created"));
 	row(d, "Model UUID", json_object_get(m, "model_uuid"));
 	row(d, "Written by cairn", json_object_get(m, "cairn_version"));

@@ -163,6 +163,12 @@ static int gather_data(cairn_ctx *ctx, const char *dir, json_t *facts)
 	if (is_file(path.buf) && (rc = cairn_json_load_file(ctx, path.buf, &profile)))
 		goto out;
 	json_object_set(facts, "data_inputs", json_object_get(lineage, "data"));
+	/* An ensemble's members and a continued model's start, as MODELREFs. */
+	for (size_t k = 0; k < 2; k++) {
+		static const char *const keys[] = { "members", "init_model" };
+		json_t *v = json_object_get(lineage, keys[k]);
+		json_object_set(json_object_get(facts, "model"), keys[k], v ? v : json_null());
+	}
 	json_array_foreach(json_object_get(lineage, "data"), i, in) {
 		json_t *d = NULL;
 		if ((rc = cairn__card_dataset(ctx, in, profile, notes, &d)))

@@ -130,6 +130,17 @@ test_expect_success 'tags of the training run fill intended use, ethics and cave
 	test_grep "^### Per value of species" tagged.md
 '
 
+test_expect_success 'an ensemble card names its members' '
+	cairn train --data iris-train --test iris-test --target species --algo naive_bayes \
+		--json >nb.json 2>/dev/null &&
+	nb=$(jq_py "d[\"run_id\"]" <nb.json) &&
+	cairn train --algo ensemble --members $(cat run_id),$nb --data iris-train --test iris-test \
+		--target species --json >ens.json 2>/dev/null &&
+	cairn models card $(jq_py "d[\"run_id\"]" <ens.json) >ens.md &&
+	test_grep "^\| Ensemble of \| $(cat run_id), $nb \|" ens.md &&
+	test_grep "^### iris-test@1 \(test\)" ens.md
+'
+
 test_expect_success 'a --format other than md or html is a usage error' '
 	test_expect_code 2 cairn models card $(cat run_id) --format pdf 2>err &&
 	test_grep "format takes md or html" err
