@@ -75,6 +75,21 @@ static void row(struct cairn__doc *d, const char *label, const json_t *v)
 	cairn_buf_release(&b);
 }
 
+/* A row per key of obj, labelled prefix and the key. */
+static void object_rows(struct cairn__doc *d, const char *prefix, const json_t *obj)
+{
+	cairn_buf label = CAIRN_BUF_INIT;
+	const char *key;
+	const json_t *v;
+
+	json_object_foreach((json_t *)obj, key, v) {
+		cairn_buf_reset(&label);
+		cairn_buf_addf(&label, "%s%s", prefix, key);
+		row(d, label.buf, v);
+	}
+	cairn_buf_release(&label);
+}
+
 static const char *const kv_heads[] = { "Field", "Value" };
 
 static void missing_para(struct cairn__doc *d, const char *text)
@@ -127,8 +142,6 @@ static void model_table(struct cairn__doc *d, const json_t *facts)
 
 static void registry_table(struct cairn__doc *d, const json_t *reg)
 {
-	cairn_buf b = CAIRN_BUF_INIT;
-
 	if (!json_is_object(reg))
 		return;
 	cairn__doc_heading(d, 3, "Registry");
@@ -136,17 +149,8 @@ static void registry_table(struct cairn__doc *d, const json_t *reg)
 	row(d, "Name", json_object_get(reg, "name"));
 	row(d, "Version", json_object_get(reg, "version"));
 	row(d, "Aliases", json_object_get(reg, "aliases"));
-	{
-		const char *key;
-		const json_t *v;
-		json_object_foreach((json_t *)json_object_get(reg, "tags"), key, v) {
-			cairn_buf_reset(&b);
-			cairn_buf_addf(&b, "Tag %s", key);
-			row(d, b.buf, v);
-		}
-	}
+	object_rows(d, "Tag ", json_object_get(reg, "tags"));
 	cairn__doc_table_end(d);
-	cairn_buf_release(&b);
 }
 
 static void run_tables(struct cairn__doc *d, const json_t *facts)
@@ -175,15 +179,8 @@ static void run_tables(struct cairn__doc *d, const json_t *facts)
 		row_code(d, "Started inside run", STR(run, "parent"));
 	/* A run that made no params of the model's own (an import) says
 	 * where the model came from in its params. */
-	if (!json_object_size(json_object_get(json_object_get(facts, "model"), "params"))) {
-		const char *key;
-		const json_t *v;
-		json_object_foreach((json_t *)json_object_get(run, "params"), key, v) {
-			cairn_buf_reset(&b);
-			cairn_buf_addf(&b, "Run param %s", key);
-			row(d, b.buf, v);
-		}
-	}
+	if (!json_object_size(json_object_get(json_object_get(facts, "model"), "params")))
+		object_rows(d, "Run param ", json_object_get(run, "params"));
 	cairn__doc_table_end(d);
 
 	cairn__doc_heading(d, 3, "Code version");
@@ -211,8 +208,6 @@ static void run_tables(struct cairn__doc *d, const json_t *facts)
 	cairn__doc_heading(d, 3, "Environment");
 	if (json_is_object(env)) {
 		const json_t *k = json_object_get(env, "kernel"), *libs = json_object_get(env, "libraries");
-		const char *key;
-		const json_t *v;
 		cairn__doc_table_begin(d, 2, kv_heads);
 		row(d, "cairn", json_object_get(env, "cairn_version"));
 		row(d, "Operating system", json_object_get(env, "os"));
@@ -225,8 +220,7 @@ static void run_tables(struct cairn__doc *d, const json_t *facts)
 			row(d, "Compiler", json_object_get(env, "compiler"));
 		if (json_object_get(env, "libc"))
 			row(d, "C library", json_object_get(env, "libc"));
-		json_object_foreach((json_t *)libs, key, v)
-			row(d, key, v);
+		object_rows(d, "", libs);
 		if (STR(run, "environment_run") && id && strcmp(STR(run, "environment_run"), id))
 			row_code(d, "Recorded by run", STR(run, "environment_run"));
 		cairn__doc_table_end(d);
@@ -245,14 +239,12 @@ static void model_tables(struct cairn__doc *d, const json_t *m)
 	static const char *const sig_heads[] = { "Input column", "Type" };
 	static const char *const file_heads[] = { "File", "Bytes", "SHA-256" };
 	const json_t *params = json_object_get(m, "params"), *v, *libs = json_object_get(m, "libraries");
-	const char *key;
 	size_t i;
 
 	cairn__doc_heading(d, 3, "Parameters");
 	if (json_object_size(params)) {
 		cairn__doc_table_begin(d, 2, param_heads);
-		json_object_foreach((json_t *)params, key, v)
-			row(d, key, v);
+		object_rows(d, "", params);
 		cairn__doc_table_end(d);
 	} else {
 		missing_para(d, "No parameters were recorded with the package.");
@@ -260,8 +252,7 @@ static void model_tables(struct cairn__doc *d, const json_t *m)
 	if (json_object_size(libs)) {
 		cairn__doc_heading(d, 3, "Model libraries");
 		cairn__doc_table_begin(d, 2, kv_heads);
-		json_object_foreach((json_t *)libs, key, v)
-			row(d, key, v);
+		object_rows(d, "", libs);
 		cairn__doc_table_end(d);
 	}
 	cairn__doc_heading(d, 3, "Signature");
