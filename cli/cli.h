@@ -106,6 +106,7 @@ int cli_parse_list(const char *usage, const char *opt, const char *what, const c
 /* The commands. */
 int cmd_init(int argc, char **argv);
 int cmd_models(int argc, char **argv);
+int models_card(int argc, char **argv);
 int cmd_object(int argc, char **argv);
 int cmd_fsck(int argc, char **argv);
 int cmd_gc(int argc, char **argv);

@@ -110,6 +110,7 @@ static int models_import(int argc, char **argv)
 static const struct cli_command models_commands[] = {
 	{ "import", models_import, "import an MLflow xgboost, XGBoost or liblinear model as a run" },
 	{ "check", models_check, "run a model's acceptance gates from cairn.yaml on a candidate" },
+	{ "card", models_card, "write a model card (Markdown or HTML) from a package and its lineage" },
 	{ NULL, NULL, NULL }
 };
 

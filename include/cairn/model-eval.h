@@ -23,13 +23,21 @@ struct cairn_model_eval_options {
 	unsigned plots_flags;    /* CAIRN_OUTPUT_FORCE: replace plots that exist
 				    (each plot as cairn_object_checkout()
 				    writes a file, docs/outputs.md) */
+	/* Called with each plot's file name and SVG document (len bytes)
+	 * instead of writing it to plots_dir (which is then not used); a
+	 * non-zero return ends the evaluation with that code. NULL: none. */
+	int (*plot_fn)(void *arg, const char *name, const char *svg, size_t len);
+	void *plot_arg;
+	/* Only rows[0..nrows) of f (each < f->nrows), or NULL: every row. */
+	const size_t *rows;
+	size_t nrows;
 };
 
 /*
- * Evaluates m on every row of f, which must hold the model's input columns
- * and, unless it is a clustering model, its target. *out is the metrics
+ * Evaluates m on every row of f (or on opts->rows), which must hold the
+ * model's input columns and, unless it is a clustering model, its target. *out is the metrics
  * object, with "slices" when opts->by is set and "plots" (the file names
- * written) when opts->plots_dir is set.
+ * written, or passed to opts->plot_fn) when either is set.
  */
 int cairn_model_evaluate(cairn_ctx *ctx, const cairn_model *m, const struct cairn_frame *f,
 			 const struct cairn_model_eval_options *opts, json_t **out);

@@ -82,18 +82,9 @@ void cairn_svgplot_escape(cairn_buf *out, const char *s)
 {
 	while (*s) {
 		unsigned char c = (unsigned char)*s;
-		size_t len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2, bad;
 
 		if (c >= 0x80) {
-			/* A multi-byte character as it is, or U+FFFD for a bad byte
-			 * (a NUL ends the sequence early and makes it bad). */
-			if (strnlen(s, len) == len && cairn_utf8_valid(s, len, &bad)) {
-				cairn_buf_add(out, s, len);
-				s += len;
-			} else {
-				cairn_buf_adds(out, "\xef\xbf\xbd");
-				s++;
-			}
+			s += cairn_utf8_add_char(out, s);
 			continue;
 		}
 		switch (c) {

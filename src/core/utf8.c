@@ -1,4 +1,5 @@
 /* UTF-8 validation; see src/data/utf8.h. */
+#include <string.h>
 #include "core/utf8.h"
 
 int cairn_utf8_valid(const char *str, size_t len, size_t *bad)
@@ -48,5 +49,18 @@ int cairn_utf8_valid(const char *str, size_t len, size_t *bad)
 			}
 		i += n + 1;
 	}
+	return 1;
+}
+
+size_t cairn_utf8_add_char(cairn_buf *out, const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2, bad;
+
+	if (strnlen(s, len) == len && cairn_utf8_valid(s, len, &bad)) {
+		cairn_buf_add(out, s, len);
+		return len;
+	}
+	cairn_buf_adds(out, "\xef\xbf\xbd");
 	return 1;
 }

@@ -18,14 +18,21 @@ static const char *const plot_names[] = {
 	"roc.svg", "pr.svg", "confusion.svg", "residuals.svg", "importance.svg"
 };
 
-static int write_plot(cairn_ctx *ctx, const char *dir, const char *name, const cairn_buf *svg,
-		      const struct cairn__output_opts *o, json_t *written)
+/* Hands one plot to opts->plot_fn, or writes it to opts->plots_dir. */
+static int write_plot(cairn_ctx *ctx, const struct cairn_model_eval_options *opts,
+		      const char *name, const cairn_buf *svg, const struct cairn__output_opts *o,
+		      json_t *written)
 {
 	cairn_buf path = CAIRN_BUF_INIT;
 	int rc;
 
-	cairn_path_join(&path, dir, name);
-	if (!(rc = cairn__output_write(ctx, path.buf, svg->buf, svg->len, o)))
+	if (opts->plot_fn) {
+		rc = opts->plot_fn(opts->plot_arg, name, svg->buf, svg->len);
+	} else {
+		cairn_path_join(&path, opts->plots_dir, name);
+		rc = cairn__output_write(ctx, path.buf, svg->buf, svg->len, o);
+	}
+	if (!rc)
 		json_array_append_new(written, json_string(name));
 	cairn_buf_release(&path);
 	return rc;
@@ -46,7 +53,7 @@ static int check_plots(cairn_ctx *ctx, const char *dir, const struct cairn__outp
 }
 
 static int write_plots(cairn_ctx *ctx, const cairn_model *m, const struct cairn_eval_data *d,
-		       const char *dir, unsigned flags, json_t *written)
+		       const struct cairn_model_eval_options *opts, json_t *written)
 {
 	static const struct { const char *name; plot_fn fn; enum cairn_task task; } plots[] = {
 		{ "roc.svg", cairn_plot_roc, CAIRN_TASK_CLASSIFICATION },
@@ -60,15 +67,16 @@ static int write_plots(cairn_ctx *ctx, const cairn_model *m, const struct cairn_
 	cairn_buf svg = CAIRN_BUF_INIT;
 	int rc;
 
-	cairn__output_opts_init(ctx, &o, !!(flags & CAIRN_OUTPUT_FORCE));
-	if ((rc = cairn_mkdir_p(ctx, dir, 0777)) || (rc = check_plots(ctx, dir, &o)))
+	cairn__output_opts_init(ctx, &o, !!(opts->plots_flags & CAIRN_OUTPUT_FORCE));
+	if (!opts->plot_fn && ((rc = cairn_mkdir_p(ctx, opts->plots_dir, 0777)) ||
+			       (rc = check_plots(ctx, opts->plots_dir, &o))))
 		return rc;
 	for (size_t i = 0; i < sizeof(plots) / sizeof(plots[0]) && !rc; i++) {
 		if (plots[i].task != d->task)
 			continue;
 		cairn_buf_reset(&svg);
 		if (!(rc = plots[i].fn(ctx, d, NULL, &svg)))
-			rc = write_plot(ctx, dir, plots[i].name, &svg, &o, written);
+			rc = write_plot(ctx, opts, plots[i].name, &svg, &o, written);
 	}
 	if (!rc && algo->importance) {
 		size_t n = cairn_prep_nfeatures(prep);
@@ -79,7 +87,7 @@ static int write_plots(cairn_ctx *ctx, const cairn_model *m, const struct cairn_
 		if (!(rc = algo->importance(ctx, cairn_model_learner(m), n, value))) {
 			cairn_buf_reset(&svg);
 			cairn_plot_importance(value, names, n, NULL, &svg);
-			rc = write_plot(ctx, dir, "importance.svg", &svg, &o, written);
+			rc = write_plot(ctx, opts, "importance.svg", &svg, &o, written);
 		}
 		free(value);
 		free(names);
@@ -98,17 +106,18 @@ int cairn_model_evaluate(cairn_ctx *ctx, const cairn_model *m, const struct cair
 	double *y = NULL, *pred = NULL;
 	const char **names = NULL, **keys = NULL;
 	cairn_buf cell = CAIRN_BUF_INIT;
-	size_t nout, by;
+	size_t nout, by, n;
 	int rc;
 
 	*out = NULL;
 	if (!opts)
 		opts = &none;
-	if ((rc = cairn_prep_transform(ctx, prep, f, NULL, 0, &x, &y)) ||
-	    (rc = cairn_model_predict(ctx, m, f, NULL, 0, &pred, &nout)))
+	n = opts->rows ? opts->nrows : f->nrows;
+	if ((rc = cairn_prep_transform(ctx, prep, f, opts->rows, n, &x, &y)) ||
+	    (rc = cairn_model_predict(ctx, m, f, opts->rows, n, &pred, &nout)))
 		goto out;
 	d.task = cairn_prep_task(prep);
-	d.n = f->nrows;
+	d.n = n;
 	d.y = y;
 	d.pred = pred;
 	d.nclasses = cairn_prep_nclasses(prep);
@@ -126,26 +135,27 @@ int cairn_model_evaluate(cairn_ctx *ctx, const cairn_model *m, const struct cair
 		json_t *slices = NULL;
 		if ((rc = cairn_frame_need_col(ctx, f, opts->by, &by)))
 			goto out;
-		keys = cairn_xcalloc(f->nrows ? f->nrows : 1, sizeof(*keys));
+		keys = cairn_xcalloc(n ? n : 1, sizeof(*keys));
 		/* Every row's slice text, kept in one buffer: offsets first. */
-		size_t *off = cairn_xmalloc((f->nrows ? f->nrows : 1) * sizeof(size_t));
-		for (size_t r = 0; r < f->nrows; r++) {
-			off[r] = cell.len;
+		size_t *off = cairn_xmalloc((n ? n : 1) * sizeof(size_t));
+		for (size_t i = 0; i < n; i++) {
+			size_t r = opts->rows ? opts->rows[i] : i;
+			off[i] = cell.len;
 			if (f->cols[by].valid[r])
 				cairn_frame_cell_text(f, r, by, &cell);
 			cairn_buf_addch(&cell, '\0');
 		}
-		for (size_t r = 0; r < f->nrows; r++)
-			keys[r] = f->cols[by].valid[r] ? cell.buf + off[r] : NULL;
+		for (size_t i = 0; i < n; i++)
+			keys[i] = f->cols[by].valid[opts->rows ? opts->rows[i] : i] ? cell.buf + off[i] : NULL;
 		free(off);
 		if ((rc = cairn_evaluate_slices(ctx, &d, keys, &slices)))
 			goto out;
 		json_object_set_new(*out, "slices", slices);
 	}
-	if (opts->plots_dir) {
+	if (opts->plots_dir || opts->plot_fn) {
 		json_t *written = json_array();
 		json_object_set_new(*out, "plots", written);
-		rc = write_plots(ctx, m, &d, opts->plots_dir, opts->plots_flags, written);
+		rc = write_plots(ctx, m, &d, opts, written);
 	}
 out:
 	if (rc) {

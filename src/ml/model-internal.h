@@ -7,6 +7,7 @@
 #define CAIRN_ML_MODEL_INTERNAL_H
 
 #include <jansson.h>
+#include "cairn/id.h"
 #include "cairn/model.h"
 #include "ml/learner.h"
 #include "ml/model-internal.h"
@@ -33,6 +34,15 @@ struct cairn_model_info {
  * (the target left out), as {columns, data} (new reference). */
 json_t *cairn__model_example(const cairn_prep *p, const struct cairn_frame *f,
 			     const size_t *rows, size_t n);
+/*
+ * Finds the package that the MODELREF ref names (include/cairn/model.h) and
+ * makes it readable in *dir: ref itself for a directory, or the run's
+ * artifact copied into a new temporary directory *tmp, which the caller
+ * removes (left empty when none was made). run_id (may be NULL) gets the
+ * run's full id, "" for a directory.
+ */
+int cairn__model_fetch(cairn_ctx *ctx, const char *ref, cairn_buf *tmp, cairn_buf *dir,
+		       char run_id[CAIRN_ID_LEN + 1]);
 
 /* Writes the package to dir, which must not exist. */
 int cairn_model_save(cairn_ctx *ctx, const struct cairn_model_info *info, const char *dir);

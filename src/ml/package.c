@@ -321,18 +321,20 @@ out:
 	return rc;
 }
 
-int cairn_model_open(cairn_ctx *ctx, const char *ref, cairn_model **out)
+int cairn__model_fetch(cairn_ctx *ctx, const char *ref, cairn_buf *tmp, cairn_buf *dir,
+		       char run_id[CAIRN_ID_LEN + 1])
 {
-	cairn_buf manifest = CAIRN_BUF_INIT, tmp = CAIRN_BUF_INIT, pkg = CAIRN_BUF_INIT;
-	cairn_buf run = CAIRN_BUF_INIT;
+	cairn_buf manifest = CAIRN_BUF_INIT, run = CAIRN_BUF_INIT;
 	const char *slash = strchr(ref, '/');
 	struct stat st;
 	int rc;
 
-	*out = NULL;
+	if (run_id)
+		*run_id = '\0';
 	cairn_path_join(&manifest, ref, "MLmodel");
 	if (!stat(manifest.buf, &st)) {
-		rc = cairn_model_load(ctx, ref, out);
+		cairn_buf_adds(dir, ref);
+		rc = 0;
 		goto out;
 	}
 	/* A path (no run id starts so) names a directory only. */
@@ -344,21 +346,32 @@ int cairn_model_open(cairn_ctx *ctx, const char *ref, cairn_model **out)
 	}
 	/* RUN or RUN/PATH: the package logged by a run. */
 	cairn_buf_add(&run, ref, slash ? (size_t)(slash - ref) : strlen(ref));
-	if ((rc = cairn_make_temp_dir(ctx, "cairn-model", &tmp))) {
+	if ((rc = cairn_make_temp_dir(ctx, "cairn-model", tmp)))
 		goto out;
-	}
-	cairn_path_join(&pkg, tmp.buf, "model");
-	rc = cairn_run_get_artifact(ctx, run.buf, slash ? slash + 1 : "model", pkg.buf, 0);
+	cairn_path_join(dir, tmp->buf, "model");
+	rc = cairn_run_get_artifact(ctx, run.buf, slash ? slash + 1 : "model", dir->buf, 0);
 	if (rc == CAIRN_ENOTFOUND && !slash && stat(ref, &st))
 		cairn_error_prefix(ctx, "no model '%s' (a package directory, a run id or RUN/PATH)", ref);
-	if (!rc)
-		rc = cairn_model_load(ctx, pkg.buf, out);
-	cairn_remove_tree(tmp.buf);
+	if (!rc && run_id)
+		rc = cairn_run_resolve(ctx, run.buf, run_id);
 out:
 	cairn_buf_release(&manifest);
-	cairn_buf_release(&tmp);
-	cairn_buf_release(&pkg);
 	cairn_buf_release(&run);
+	return rc;
+}
+
+int cairn_model_open(cairn_ctx *ctx, const char *ref, cairn_model **out)
+{
+	cairn_buf tmp = CAIRN_BUF_INIT, dir = CAIRN_BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	if (!(rc = cairn__model_fetch(ctx, ref, &tmp, &dir, NULL)))
+		rc = cairn_model_load(ctx, dir.buf, out);
+	if (*tmp.buf)
+		cairn_remove_tree(tmp.buf);
+	cairn_buf_release(&tmp);
+	cairn_buf_release(&dir);
 	return rc;
 }
 

@@ -48,6 +48,7 @@ extern const struct unit_test reproduce_tests[];
 extern const struct unit_test train_tests[];
 extern const struct unit_test sweep_tests[];
 extern const struct unit_test gates_tests[];
+extern const struct unit_test card_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -93,6 +94,7 @@ extern const struct unit_test gates_tests[];
 	plots_tests, \
 	train_tests, \
 	sweep_tests, \
-	gates_tests,
+	gates_tests, \
+	card_tests,
 
 #endif
