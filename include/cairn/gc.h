@@ -35,6 +35,10 @@ struct cairn_gc_options {
 	int dry_run;            /* report what would be removed, remove nothing */
 	int64_t grace_seconds;  /* leave what changed this recently (negative:
 				   CAIRN_GC_GRACE_DEFAULT) */
+	/* The objects that modules above track name (their records are not
+	 * track's to read): calls fn for each hash; NULL when there are none.
+	 * A program with the registry passes cairn_registry_object_refs. */
+	int (*more_refs)(cairn_ctx *ctx, int (*fn)(const char *hash, void *arg), void *arg);
 };
 
 struct cairn_gc_report {

@@ -33,6 +33,8 @@
 
 CAIRN_BEGIN_DECLS
 
+struct cairn_model;
+
 struct cairn_train_options {
 	const char *data;          /* dataset reference */
 	const char *target;        /* NULL: clustering */
@@ -72,6 +74,10 @@ struct cairn_train_options {
 	 * param voting; nothing is fitted, data and test are evaluated. */
 	const char *const *members;
 	size_t nmembers;
+	/* Opens the MODELREFs of init_model and members (NULL:
+	 * cairn_model_open); a program with the registry passes
+	 * cairn_registry_model_open, so that NAME@VERSION works there too. */
+	int (*open_model)(cairn_ctx *ctx, const char *ref, struct cairn_model **out);
 	/* Self-training (classification): after the fit, rows of this dataset
 	 * version predicted with a top probability >= threshold join the
 	 * training rows with their predicted labels and the model is refitted,

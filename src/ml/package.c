@@ -294,44 +294,65 @@ out:
 	return rc;
 }
 
+int cairn__model_open_filled(cairn_ctx *ctx, cairn__model_fill_fn *fill, void *arg,
+			     cairn_model **out)
+{
+	cairn_buf tmp = CAIRN_BUF_INIT, pkg = CAIRN_BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	if ((rc = cairn_make_temp_dir(ctx, "cairn-model", &tmp)))
+		goto out;
+	cairn_path_join(&pkg, tmp.buf, "model");
+	if (!(rc = fill(ctx, pkg.buf, arg)))
+		rc = cairn_model_load(ctx, pkg.buf, out);
+	cairn_remove_tree(tmp.buf);
+out:
+	cairn_buf_release(&tmp);
+	cairn_buf_release(&pkg);
+	return rc;
+}
+
+/* A MODELREF that names a run's package: RUN or RUN/PATH. */
+struct run_package {
+	const char *ref, *slash;
+};
+
+static int fill_from_run(cairn_ctx *ctx, const char *dir, void *arg)
+{
+	const struct run_package *p = arg;
+	cairn_buf run = CAIRN_BUF_INIT;
+	struct stat st;
+	int rc;
+
+	cairn_buf_add(&run, p->ref, p->slash ? (size_t)(p->slash - p->ref) : strlen(p->ref));
+	rc = cairn_run_get_artifact(ctx, run.buf, p->slash ? p->slash + 1 : "model", dir, 0);
+	if (rc == CAIRN_ENOTFOUND && !p->slash && stat(p->ref, &st))
+		cairn_error_prefix(ctx, "no model '%s' (a package directory, a run id or RUN/PATH)",
+				   p->ref);
+	cairn_buf_release(&run);
+	return rc;
+}
+
 int cairn_model_open(cairn_ctx *ctx, const char *ref, cairn_model **out)
 {
-	cairn_buf manifest = CAIRN_BUF_INIT, tmp = CAIRN_BUF_INIT, pkg = CAIRN_BUF_INIT;
-	cairn_buf run = CAIRN_BUF_INIT;
-	const char *slash = strchr(ref, '/');
+	cairn_buf manifest = CAIRN_BUF_INIT;
+	struct run_package p = { ref, strchr(ref, '/') };
 	struct stat st;
 	int rc;
 
 	*out = NULL;
 	cairn_path_join(&manifest, ref, "MLmodel");
-	if (!stat(manifest.buf, &st)) {
+	if (!stat(manifest.buf, &st))
 		rc = cairn_model_load(ctx, ref, out);
-		goto out;
-	}
 	/* A path (no run id starts so) names a directory only. */
-	if (*ref == '/' || !strncmp(ref, "./", 2) || !strncmp(ref, "../", 3)) {
+	else if (*ref == '/' || !strncmp(ref, "./", 2) || !strncmp(ref, "../", 3))
 		rc = stat(ref, &st) ? cairn_error_errno(ctx, "no model package '%s'", ref)
 				    : cairn_error(ctx, CAIRN_ENOTFOUND, "no model package '%s':"
 						  " it holds no MLmodel", ref);
-		goto out;
-	}
-	/* RUN or RUN/PATH: the package logged by a run. */
-	cairn_buf_add(&run, ref, slash ? (size_t)(slash - ref) : strlen(ref));
-	if ((rc = cairn_make_temp_dir(ctx, "cairn-model", &tmp))) {
-		goto out;
-	}
-	cairn_path_join(&pkg, tmp.buf, "model");
-	rc = cairn_run_get_artifact(ctx, run.buf, slash ? slash + 1 : "model", pkg.buf, 0);
-	if (rc == CAIRN_ENOTFOUND && !slash && stat(ref, &st))
-		cairn_error_prefix(ctx, "no model '%s' (a package directory, a run id or RUN/PATH)", ref);
-	if (!rc)
-		rc = cairn_model_load(ctx, pkg.buf, out);
-	cairn_remove_tree(tmp.buf);
-out:
+	else
+		rc = cairn__model_open_filled(ctx, fill_from_run, &p, out);
 	cairn_buf_release(&manifest);
-	cairn_buf_release(&tmp);
-	cairn_buf_release(&pkg);
-	cairn_buf_release(&run);
 	return rc;
 }
 

@@ -1223,15 +1223,17 @@ static int resolve_inputs(struct train *t)
 static int open_models(struct train *t)
 {
 	const struct cairn_train_options *o = t->o;
+	int (*open_model)(cairn_ctx *, const char *, cairn_model **) =
+		o->open_model ? o->open_model : cairn_model_open;
 	int rc;
 
-	if (o->init_model && (rc = cairn_model_open(t->ctx, o->init_model, &t->init)))
+	if (o->init_model && (rc = open_model(t->ctx, o->init_model, &t->init)))
 		return rc;
 	if (!o->nmembers)
 		return 0;
 	t->members = cairn_xcalloc(o->nmembers, sizeof(*t->members));
 	for (size_t i = 0; i < o->nmembers; i++)
-		if ((rc = cairn_model_open(t->ctx, o->members[i], &t->members[i])))
+		if ((rc = open_model(t->ctx, o->members[i], &t->members[i])))
 			return rc;
 	return 0;
 }

@@ -23,7 +23,7 @@ test_expect_success 'the exceptions are the ones docs/internals/core.md lists' '
 
 # Prints "file: header" for each include of a module above file's own.
 upward_includes() {
-	for pair in "core:store data track ml" "store:data track ml" "data:track ml" "track:ml"; do
+	for pair in "core:store data track ml registry" "store:data track ml registry" "data:track ml registry" "track:ml registry" "ml:registry"; do
 		mod=${pair%%:*}
 		for above in ${pair#*:}; do
 			grep -Hn "#include \"$above/" "$src/$mod"/*.[ch] || true
