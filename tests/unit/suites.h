@@ -47,6 +47,7 @@ extern const struct unit_test federated_tests[];
 extern const struct unit_test reproduce_tests[];
 extern const struct unit_test train_tests[];
 extern const struct unit_test sweep_tests[];
+extern const struct unit_test registry_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -91,6 +92,7 @@ extern const struct unit_test sweep_tests[];
 	reproduce_tests, \
 	plots_tests, \
 	train_tests, \
-	sweep_tests,
+	sweep_tests, \
+	registry_tests,
 
 #endif
