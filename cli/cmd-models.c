@@ -1,5 +1,5 @@
-/* cairn models: models as packages and, later, the model registry; one
- * subcommand per row of the table below. */
+/* cairn models: models as packages and the model registry; one subcommand
+ * per row of the table below (the registry's in cli/models-*.c). */
 #include <stdio.h>
 #include <string.h>
 #include "cairn/error.h"
@@ -141,6 +141,8 @@ int cmd_models(int argc, char **argv)
 {
 	return cli_dispatch("models",
 			    "A model is a package: a run's artifact 'model' (from 'cairn train' or\n"
-			    "'cairn models import') or a directory holding an MLmodel.\n",
+			    "'cairn models import') or a directory holding an MLmodel. The registry\n"
+			    "names packages and numbers their versions (NAME@3), points aliases at\n"
+			    "them (NAME@champion) and audits every change.\n",
 			    models_commands, argc, argv);
 }
