@@ -199,6 +199,7 @@ struct change {
 	cairn__db *db;
 	char id[CAIRN_ID_LEN + 1];
 	struct cairn__audit_change audit;
+	json_t *before, *after;   /* the event's, owned (may be NULL) */
 };
 
 static int change_begin(cairn_ctx *ctx, struct change *c, const char *name, const char *action,
@@ -219,13 +220,19 @@ static int change_begin(cairn_ctx *ctx, struct change *c, const char *name, cons
 	return rc;
 }
 
-/* Records the event and commits when rc is 0; rolls back otherwise. */
+/* Records the event and commits when rc is 0; rolls back otherwise.
+ * Releases the event's before and after. */
 static int change_end(struct change *c, int rc, int64_t *seq)
 {
+	c->audit.before = c->before;
+	c->audit.after = c->after;
 	if (rc || (rc = cairn__regdb_model_touch(c->db, c->id, cairn_now_ms())) ||
 	    (rc = cairn__audit_record(c->ctx, c->db, &c->audit, seq)) ||
 	    (rc = cairn__db_commit(c->db)))
 		cairn__db_rollback(c->db);
+	json_decref(c->before);
+	json_decref(c->after);
+	c->before = c->after = NULL;
 	return rc;
 }
 
@@ -244,7 +251,7 @@ int cairn_registry_alias_set(cairn_ctx *ctx, const struct cairn_registry_alias_o
 			     int64_t *seq)
 {
 	struct change c;
-	json_t *row = NULL, *before = NULL, *after = NULL;
+	json_t *row = NULL;
 	int64_t held = 0;
 	int rc;
 
@@ -269,19 +276,15 @@ int cairn_registry_alias_set(cairn_ctx *ctx, const struct cairn_registry_alias_o
 					 (long long)o->expect_version);
 		goto out;
 	}
-	before = json_pack("{s:s, s:o}", "alias", o->alias, "version",
-			   held ? json_integer(held) : json_null());
-	after = json_pack("{s:s, s:I}", "alias", o->alias, "version", (json_int_t)o->version);
-	c.audit.before = before;
-	c.audit.after = after;
+	c.before = json_pack("{s:s, s:o}", "alias", o->alias, "version",
+			     held ? json_integer(held) : json_null());
+	c.after = json_pack("{s:s, s:I}", "alias", o->alias, "version", (json_int_t)o->version);
 	c.audit.details = o->details;
 	c.audit.forced = o->forced;
 	rc = cairn__regdb_alias_put(c.db, c.id, o->alias, o->version, cairn_now_ms());
 out:
 	rc = change_end(&c, rc, seq);
 	json_decref(row);
-	json_decref(before);
-	json_decref(after);
 	return rc;
 }
 
@@ -289,7 +292,6 @@ int cairn_registry_alias_remove(cairn_ctx *ctx, const char *name, const char *al
 				const char *message)
 {
 	struct change c;
-	json_t *before = NULL;
 	int64_t held = 0;
 	int rc;
 
@@ -301,13 +303,10 @@ int cairn_registry_alias_remove(cairn_ctx *ctx, const char *name, const char *al
 		rc = cairn_error(ctx, CAIRN_ENOTFOUND, "model '%s' has no alias '%s'", name, alias);
 		goto out;
 	}
-	before = json_pack("{s:s, s:I}", "alias", alias, "version", (json_int_t)held);
-	c.audit.before = before;
+	c.before = json_pack("{s:s, s:I}", "alias", alias, "version", (json_int_t)held);
 	rc = cairn__regdb_alias_delete(c.db, c.id, alias);
 out:
-	rc = change_end(&c, rc, NULL);
-	json_decref(before);
-	return rc;
+	return change_end(&c, rc, NULL);
 }
 
 int cairn_registry_alias_get(cairn_ctx *ctx, const char *name, const char *alias,
@@ -389,12 +388,10 @@ int cairn_registry_tag(cairn_ctx *ctx, const char *ref, const char *const *set, 
 		free(key);
 		key = NULL;
 	}
-	c.audit.before = json_pack("{s:I, s:O}", "version", (json_int_t)r.version, "tags", before);
-	c.audit.after = json_pack("{s:I, s:O}", "version", (json_int_t)r.version, "tags", after);
+	c.before = json_pack("{s:I, s:O}", "version", (json_int_t)r.version, "tags", before);
+	c.after = json_pack("{s:I, s:O}", "version", (json_int_t)r.version, "tags", after);
 out:
 	rc = change_end(&c, rc, NULL);
-	json_decref((json_t *)c.audit.before);
-	json_decref((json_t *)c.audit.after);
 done:
 	free(key);
 	json_decref(tags);
@@ -422,13 +419,11 @@ int cairn_registry_describe(cairn_ctx *ctx, const char *ref, const char *text,
 	}
 	if (row)
 		old = json_string_value(json_object_get(row, "description"));
-	c.audit.before = json_pack("{s:I, s:s}", "version", (json_int_t)r.version,
+	c.before = json_pack("{s:I, s:s}", "version", (json_int_t)r.version,
 				   "description", old ? old : "");
-	c.audit.after = json_pack("{s:I, s:s}", "version", (json_int_t)r.version,
+	c.after = json_pack("{s:I, s:s}", "version", (json_int_t)r.version,
 				  "description", text);
 	rc = change_end(&c, rc, NULL);
-	json_decref((json_t *)c.audit.before);
-	json_decref((json_t *)c.audit.after);
 	json_decref(row);
 	return rc;
 }
@@ -460,13 +455,11 @@ int cairn_registry_archive(cairn_ctx *ctx, const char *name, int64_t v, int arch
 			goto out;
 		}
 	}
-	c.audit.before = json_pack("{s:I, s:s}", "version", (json_int_t)v, "status", from);
-	c.audit.after = json_pack("{s:I, s:s}", "version", (json_int_t)v, "status", to);
+	c.before = json_pack("{s:I, s:s}", "version", (json_int_t)v, "status", from);
+	c.after = json_pack("{s:I, s:s}", "version", (json_int_t)v, "status", to);
 	rc = cairn__regdb_version_status(c.db, c.id, v, to);
 out:
 	rc = change_end(&c, rc, NULL);
-	json_decref((json_t *)c.audit.before);
-	json_decref((json_t *)c.audit.after);
 	json_decref(row);
 	json_decref(aliases);
 	return rc;
@@ -491,12 +484,10 @@ int cairn_registry_rename(cairn_ctx *ctx, const char *old_name, const char *new_
 	}
 	/* The event carries the new name: history finds it under either. */
 	c.audit.model_name = new_name;
-	c.audit.before = json_pack("{s:s}", "name", old_name);
-	c.audit.after = json_pack("{s:s}", "name", new_name);
+	c.before = json_pack("{s:s}", "name", old_name);
+	c.after = json_pack("{s:s}", "name", new_name);
 	rc = cairn__regdb_model_rename(c.db, c.id, new_name, cairn_now_ms());
 out:
 	rc = change_end(&c, rc, NULL);
-	json_decref((json_t *)c.audit.before);
-	json_decref((json_t *)c.audit.after);
 	return rc;
 }
