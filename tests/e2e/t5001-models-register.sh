@@ -142,4 +142,15 @@ test_expect_success 'list shows the models, their versions and aliases' '
 	test "$(jq_py "\" \".join(m[\"name\"] for m in d)" <list.json)" = "churn imported other"
 '
 
+test_expect_success 'a version keeps its bytes when the run'"'"'s artifact is logged again' '
+	run=$(cat run_id) &&
+	cairn predict churn@1 --data "$DATASETS/iris.csv" --proba >expect &&
+	echo junk >junk.txt &&
+	cairn log artifact --run $run junk.txt --path model/preprocess.json &&
+	test_must_fail cairn predict $run --data "$DATASETS/iris.csv" 2>err &&
+	cairn gc --grace 0 >/dev/null &&
+	cairn predict churn@1 --data "$DATASETS/iris.csv" --proba >actual &&
+	test_cmp expect actual
+'
+
 test_done
