@@ -1,7 +1,9 @@
 /*
  * gc: removes what a workspace no longer needs. An object is needed when a
  * record names it (a dataset version's content or profile, a run's
- * artifact: every model package and every lineage entity is one of these);
+ * artifact: every model package and every lineage entity is one of these;
+ * a registered model version's manifest and files, named through
+ * more_refs);
  * the others, and the temporary files that interrupted writes left behind
  * (under .cairn/tmp/, the object store's tmp-* files, and the
  * ".NAME.cairn-tmp-ID" files beside the destinations of cairn's writers in
