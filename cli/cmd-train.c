@@ -130,6 +130,24 @@ static void print_summary(const char *run_id, const json_t *metrics)
 	       run_id);
 }
 
+/* Pins the registered versions that init_model and members name (churn@3
+ * for churn@champion), so that the run records the versions it used;
+ * pins holds nmembers + 1 buffers, members room for nmembers. */
+static int pin_models(cairn_ctx *ctx, struct cairn_train_options *o, cairn_buf *pins,
+		      const char **members)
+{
+	int rc = 0;
+
+	if (o->init_model && !(rc = cairn_registry_pin(ctx, o->init_model, &pins[0])))
+		o->init_model = pins[0].buf;
+	for (size_t i = 0; i < o->nmembers && !rc; i++)
+		if (!(rc = cairn_registry_pin(ctx, o->members[i], &pins[i + 1])))
+			members[i] = pins[i + 1].buf;
+	if (!rc && o->nmembers)
+		o->members = members;
+	return rc;
+}
+
 int cmd_train(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -167,12 +185,14 @@ int cmd_train(int argc, char **argv)
 	size_t nmembers = 0, nshards = 0, nfeatures = 0, ndrop = 0;
 	unsigned long long u;
 	int c, json = 0, help_params = 0, rc, status = 0;
-	const char *register_name = NULL;
+	const char *register_name = NULL, **pinned_members = NULL;
+	cairn_buf *pins = NULL;
 	long long version = 0;
 	cairn_ctx *ctx;
 
 	o.task = -1;
 	o.open_model = cairn_registry_model_open;
+	o.model_node = cairn_registry_model_node;
 	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'd': o.data = optarg; break;
@@ -292,7 +312,12 @@ int cmd_train(int argc, char **argv)
 	if (!(ctx = cli_open_workspace(&status)))
 		goto out;
 	cli_cancel_on_signals(ctx);
-	rc = cairn_train(ctx, &o, &res);
+	pins = cairn_xmalloc((nmembers + 1) * sizeof(*pins));
+	for (size_t i = 0; i <= nmembers; i++)
+		cairn_buf_init(&pins[i]);
+	pinned_members = cairn_xcalloc(nmembers + 1, sizeof(*pinned_members));
+	if (!(rc = pin_models(ctx, &o, pins, pinned_members)))
+		rc = cairn_train(ctx, &o, &res);
 	if (rc) {
 		if (*res.run_id)
 			fprintf(stderr, "cairn: run %s %s\n", res.run_id,
@@ -316,7 +341,11 @@ int cmd_train(int argc, char **argv)
 	}
 	json_decref(res.metrics);
 	cairn_ctx_free(ctx);
+	for (size_t i = 0; i <= nmembers; i++)
+		cairn_buf_release(&pins[i]);
 out:
+	free(pins);
+	free(pinned_members);
 	free(members);
 	free(members_text);
 	free(shards);

@@ -50,6 +50,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include "cairn/buf.h"
 #include "cairn/common.h"
 #include "cairn/ctx.h"
 #include "cairn/hash.h"
@@ -187,6 +188,19 @@ int cairn_registry_rename(cairn_ctx *ctx, const char *old_name, const char *new_
  * else goes to cairn_model_open (a run id, RUN/PATH).
  */
 int cairn_registry_model_open(cairn_ctx *ctx, const char *ref, cairn_model **out);
+
+/* The lineage node of a registry reference of a version: type
+ * "model_version" and the version's id, *found 1; *found 0 (and nothing
+ * looked up) for a reference that is not the registry's or an existing
+ * directory. For cairn_train_options.model_node. */
+int cairn_registry_model_node(cairn_ctx *ctx, const char *ref, cairn_buf *type, cairn_buf *id,
+			      int *found);
+
+/* The reference that keeps naming the version ref names now: "NAME@V" for
+ * a registry reference of a version (an alias or latest resolved now), ref
+ * itself for anything else (an existing directory included); into out.
+ * What a training run records of the registered model it starts from. */
+int cairn_registry_pin(cairn_ctx *ctx, const char *ref, cairn_buf *out);
 
 /*
  * The lineage of a registered version: cairn_lineage_walk from the node

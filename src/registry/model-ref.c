@@ -162,6 +162,19 @@ out:
 	return rc;
 }
 
+int cairn__registry_resolve_version(cairn_ctx *ctx, cairn__db *db, const char *ref,
+				    struct cairn_registry_ref *out)
+{
+	int rc;
+
+	if ((rc = cairn__registry_resolve(ctx, db, ref, out)))
+		return rc;
+	if (!out->version)
+		return cairn_error(ctx, CAIRN_EINVAL, "'%s' names a model, not a version: give"
+				   " NAME@VERSION, NAME@ALIAS or NAME@latest", ref);
+	return 0;
+}
+
 int cairn_registry_resolve(cairn_ctx *ctx, const char *ref, struct cairn_registry_ref *out)
 {
 	cairn__db *db;
@@ -209,6 +222,15 @@ out:
 	return rc;
 }
 
+/* 1 when ref is resolved by the registry: a reference of a version that
+ * is not an existing directory. */
+static int is_registry_ref(const char *ref)
+{
+	struct stat st;
+
+	return cairn_registry_is_version_ref(ref) && (stat(ref, &st) || !S_ISDIR(st.st_mode));
+}
+
 /* Writes the files {path: hash} into dir, as copies. */
 static int fill_from_manifest(cairn_ctx *ctx, const char *dir, void *arg)
 {
@@ -239,18 +261,15 @@ int cairn_registry_model_open(cairn_ctx *ctx, const char *ref, cairn_model **out
 {
 	struct cairn_registry_ref r;
 	json_t *row = NULL, *files = NULL;
-	struct stat st;
 	cairn__db *db;
 	int rc;
 
 	*out = NULL;
-	if ((!stat(ref, &st) && S_ISDIR(st.st_mode)) || !cairn_registry_is_version_ref(ref))
+	if (!is_registry_ref(ref))
 		return cairn_model_open(ctx, ref, out);
-	if ((rc = cairn__ctx_db(ctx, &db)) || (rc = cairn__registry_resolve(ctx, db, ref, &r)))
+	if ((rc = cairn__ctx_db(ctx, &db)) ||
+	    (rc = cairn__registry_resolve_version(ctx, db, ref, &r)))
 		return rc;
-	if (!r.version)
-		return cairn_error(ctx, CAIRN_EINVAL, "'%s' names a model, not a version: give"
-				   " NAME@VERSION, NAME@ALIAS or NAME@latest", ref);
 	if (!(rc = cairn__registry_version(ctx, db, r.model_id, r.name, r.version, &row)) &&
 	    !(rc = cairn__registry_manifest_files(ctx, json_string_value(json_object_get(row,
 							"manifest")), &files)))
@@ -260,6 +279,45 @@ int cairn_registry_model_open(cairn_ctx *ctx, const char *ref, cairn_model **out
 	json_decref(row);
 	json_decref(files);
 	return rc;
+}
+
+int cairn_registry_model_node(cairn_ctx *ctx, const char *ref, cairn_buf *type, cairn_buf *id,
+			      int *found)
+{
+	struct cairn_registry_ref r;
+	cairn__db *db;
+	int rc;
+
+	*found = 0;
+	if (!is_registry_ref(ref))
+		return 0;
+	if ((rc = cairn__ctx_db(ctx, &db)) ||
+	    (rc = cairn__registry_resolve_version(ctx, db, ref, &r)))
+		return rc;
+	cairn_buf_reset(type);
+	cairn_buf_adds(type, "model_version");
+	cairn_buf_reset(id);
+	cairn_buf_adds(id, r.version_id);
+	*found = 1;
+	return 0;
+}
+
+int cairn_registry_pin(cairn_ctx *ctx, const char *ref, cairn_buf *out)
+{
+	struct cairn_registry_ref r;
+	cairn__db *db;
+	int rc;
+
+	cairn_buf_reset(out);
+	if (!is_registry_ref(ref)) {
+		cairn_buf_adds(out, ref);
+		return 0;
+	}
+	if ((rc = cairn__ctx_db(ctx, &db)) ||
+	    (rc = cairn__registry_resolve_version(ctx, db, ref, &r)))
+		return rc;
+	cairn_buf_addf(out, "%s@%lld", r.name, (long long)r.version);
+	return 0;
 }
 
 int cairn_registry_object_refs(cairn_ctx *ctx, int (*fn)(const char *hash, void *arg), void *arg)

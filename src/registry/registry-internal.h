@@ -21,6 +21,11 @@ int cairn__registry_model(cairn_ctx *ctx, cairn__db *db, const char *name,
 int cairn__registry_resolve(cairn_ctx *ctx, cairn__db *db, const char *ref,
 			    struct cairn_registry_ref *out);
 
+/* The same for a reference that must name a version: a bare NAME is
+ * CAIRN_EINVAL. */
+int cairn__registry_resolve_version(cairn_ctx *ctx, cairn__db *db, const char *ref,
+				    struct cairn_registry_ref *out);
+
 /* The row of version v of the model (a new reference): CAIRN_ENOTFOUND
  * "model 'NAME' has no version V" when there is none. */
 int cairn__registry_version(cairn_ctx *ctx, cairn__db *db, const char *model_id,

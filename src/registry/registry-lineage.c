@@ -15,11 +15,8 @@ static int version_node(cairn_ctx *ctx, cairn__db *db, const char *ref, cairn_bu
 	struct cairn_registry_ref r;
 	int rc;
 
-	if ((rc = cairn__registry_resolve(ctx, db, ref, &r)))
+	if ((rc = cairn__registry_resolve_version(ctx, db, ref, &r)))
 		return rc;
-	if (!r.version)
-		return cairn_error(ctx, CAIRN_EINVAL, "'%s' names a model, not a version: give"
-				   " NAME@VERSION, NAME@ALIAS or NAME@latest", ref);
 	cairn_buf_addf(node, "model_version:%s", r.version_id);
 	return 0;
 }
