@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "cairn/error.h"
 #include "cairn/registry.h"
 #include "cairn/train.h"
@@ -204,11 +205,50 @@ static void test_registry_open_version(void)
 	cairn_ctx_free(ctx);
 }
 
+static void test_registry_pin_and_node(void)
+{
+	cairn_ctx *ctx = two_versions();
+	struct cairn_registry_alias_options a = { 0 };
+	struct cairn_registry_ref r;
+	cairn_buf out = CAIRN_BUF_INIT, type = CAIRN_BUF_INIT, id = CAIRN_BUF_INIT;
+	int found = -1;
+
+	a.name = "m";
+	a.alias = "champion";
+	a.version = 1;
+	CHECK_OK(ctx, cairn_registry_alias_set(ctx, &a, NULL));
+	CHECK_OK(ctx, cairn_registry_pin(ctx, "m@champion", &out));
+	CHECK_STR(out.buf, "m@1");
+	CHECK_OK(ctx, cairn_registry_pin(ctx, "models:/m/latest", &out));
+	CHECK_STR(out.buf, "m@2");
+	CHECK_OK(ctx, cairn_registry_pin(ctx, "01m98r90nsg7", &out));
+	CHECK_STR(out.buf, "01m98r90nsg7");
+	CHECK_ERR(ctx, cairn_registry_pin(ctx, "m@9", &out), CAIRN_ENOTFOUND, "no version 9");
+	CHECK_OK(ctx, cairn_registry_model_node(ctx, "m@champion", &type, &id, &found));
+	CHECK_INT(found, ==, 1);
+	CHECK_STR(type.buf, "model_version");
+	CHECK_OK(ctx, cairn_registry_resolve(ctx, "m@1", &r));
+	CHECK_STR(id.buf, r.version_id);
+	CHECK_OK(ctx, cairn_registry_model_node(ctx, "01m98r90nsg7/model", &type, &id, &found));
+	CHECK_INT(found, ==, 0);
+	/* An existing directory is never the registry's. */
+	CHECK(mkdir("m@2", 0777) == 0);
+	CHECK_OK(ctx, cairn_registry_model_node(ctx, "m@2", &type, &id, &found));
+	CHECK_INT(found, ==, 0);
+	CHECK_OK(ctx, cairn_registry_pin(ctx, "m@2", &out));
+	CHECK_STR(out.buf, "m@2");
+	cairn_buf_release(&out);
+	cairn_buf_release(&type);
+	cairn_buf_release(&id);
+	cairn_ctx_free(ctx);
+}
+
 const struct unit_test registry_tests[] = {
 	{ "registry_alias_names", test_registry_alias_names },
 	{ "registry_resolve", test_registry_resolve },
 	{ "registry_alias_expected_holder", test_registry_alias_expected_holder },
 	{ "registry_event_append_and_verify", test_registry_event_append_and_verify },
 	{ "registry_open_version", test_registry_open_version },
+	{ "registry_pin_and_node", test_registry_pin_and_node },
 	{ NULL, NULL }
 };
