@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include "cairn/common.h"
 #include "cairn/ctx.h"
+#include "cairn/objects.h"
 
 CAIRN_BEGIN_DECLS
 
@@ -38,9 +39,9 @@ struct cairn_gc_options {
 	int64_t grace_seconds;  /* leave what changed this recently (negative:
 				   CAIRN_GC_GRACE_DEFAULT) */
 	/* The objects that modules above track name (their records are not
-	 * track's to read): calls fn for each hash; NULL when there are none.
-	 * A program with the registry passes cairn_registry_object_refs. */
-	int (*more_refs)(cairn_ctx *ctx, int (*fn)(const char *hash, void *arg), void *arg);
+	 * track's to read); NULL when there are none. A program with the
+	 * registry passes cairn_registry_object_refs. */
+	cairn_object_refs_fn *more_refs;
 };
 
 struct cairn_gc_report {

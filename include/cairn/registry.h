@@ -56,6 +56,7 @@
 #include "cairn/hash.h"
 #include "cairn/id.h"
 #include "cairn/model.h"
+#include "cairn/objects.h"
 
 CAIRN_BEGIN_DECLS
 
@@ -254,9 +255,11 @@ struct cairn_registry_verify_result {
  * says where (ok 0, bad_seq, problem). */
 int cairn_registry_audit_verify(cairn_ctx *ctx, struct cairn_registry_verify_result *res);
 
-/* Calls fn for the hash of every object the registry's records name (each
- * version's manifest and files), for gc: cairn_gc_options.more_refs. */
-int cairn_registry_object_refs(cairn_ctx *ctx, int (*fn)(const char *hash, void *arg), void *arg);
+/* Calls fn for every object the registry's records name: each version's
+ * manifest (what "model NAME@V", role "manifest") and the files it lists
+ * (what "model NAME@V file PATH", role "content"); for gc and fsck
+ * (cairn_gc_options.more_refs, cairn_fsck_with). */
+int cairn_registry_object_refs(cairn_ctx *ctx, cairn_object_ref_fn *fn, void *arg);
 
 CAIRN_END_DECLS
 

@@ -195,6 +195,9 @@ int cairn__registry_manifest_files(cairn_ctx *ctx, const char *manifest, json_t 
 	int rc;
 
 	*out = NULL;
+	if (!cairn_object_exists(ctx, manifest))
+		return cairn_error(ctx, CAIRN_ECORRUPT, "the manifest object %.12s is not in the"
+				   " object store (see 'cairn fsck')", manifest);
 	cairn_object_path(ctx, manifest, &path);
 	if ((rc = cairn_json_load_file(ctx, path.buf, &m))) {
 		cairn_error_prefix(ctx, "cannot read the manifest object %.12s", manifest);
@@ -320,32 +323,43 @@ int cairn_registry_pin(cairn_ctx *ctx, const char *ref, cairn_buf *out)
 	return 0;
 }
 
-int cairn_registry_object_refs(cairn_ctx *ctx, int (*fn)(const char *hash, void *arg), void *arg)
+int cairn_registry_object_refs(cairn_ctx *ctx, cairn_object_ref_fn *fn, void *arg)
 {
-	json_t *manifests = NULL, *files = NULL, *h;
+	cairn_buf what = CAIRN_BUF_INIT, file = CAIRN_BUF_INIT;
+	json_t *versions = NULL, *files = NULL, *v, *h;
 	const char *p;
 	cairn__db *db;
 	size_t i;
 	int rc;
 
-	if ((rc = cairn__ctx_db(ctx, &db)) || (rc = cairn__regdb_manifests(db, &manifests)))
+	if ((rc = cairn__ctx_db(ctx, &db)) || (rc = cairn__regdb_manifests(db, &versions)))
 		goto out;
-	for (i = 0; i < json_array_size(manifests) && !rc; i++) {
-		const char *m = json_string_value(json_array_get(manifests, i));
-		if ((rc = fn(m, arg)))
+	json_array_foreach(versions, i, v) {
+		const char *m = json_string_value(json_object_get(v, "manifest"));
+		cairn_buf_reset(&what);
+		cairn_buf_addf(&what, "model %s@%lld", json_string_value(json_object_get(v, "name")),
+			       (long long)json_integer_value(json_object_get(v, "version")));
+		if ((rc = fn(what.buf, "manifest", m, arg)))
 			break;
 		/* A manifest that is gone or damaged names nothing more: fsck
-		 * reports the missing object itself. */
+		 * reports it missing through the call above. */
 		if (cairn__registry_manifest_files(ctx, m, &files))
 			continue;
-		json_object_foreach(files, p, h)
-			if ((rc = fn(json_string_value(h), arg)))
+		json_object_foreach(files, p, h) {
+			cairn_buf_reset(&file);
+			cairn_buf_addf(&file, "%s file %s", what.buf, p);
+			if ((rc = fn(file.buf, "content", json_string_value(h), arg)))
 				break;
+		}
 		json_decref(files);
 		files = NULL;
+		if (rc)
+			break;
 	}
 out:
 	json_decref(files);
-	json_decref(manifests);
+	json_decref(versions);
+	cairn_buf_release(&what);
+	cairn_buf_release(&file);
 	return rc;
 }

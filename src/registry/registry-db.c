@@ -325,11 +325,15 @@ int cairn__regdb_manifests(cairn__db *db, json_t **out)
 	int rc, row;
 
 	*out = json_array();
-	if ((rc = cairn__db_prepare(db, "SELECT DISTINCT manifest FROM model_versions"
-				       " ORDER BY manifest", &st)))
+	if ((rc = cairn__db_prepare(db, "SELECT m.name, v.version, v.manifest FROM model_versions v"
+				       " JOIN registered_models m ON m.id = v.model_id"
+				       " ORDER BY m.name, v.version", &st)))
 		return rc;
 	while ((row = cairn__stmt_step(st)) == 1)
-		json_array_append_new(*out, json_string(cairn__stmt_text(st, 0)));
+		json_array_append_new(*out, json_pack("{s:s, s:I, s:s}", "name",
+						      cairn__stmt_text(st, 0), "version",
+						      (json_int_t)cairn__stmt_int64(st, 1),
+						      "manifest", cairn__stmt_text(st, 2)));
 	return done(row);
 }
 

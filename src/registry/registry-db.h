@@ -62,7 +62,8 @@ int cairn__regdb_version_status(cairn__db *db, const char *model_id, int64_t v,
 				const char *status);
 int cairn__regdb_version_describe(cairn__db *db, const char *model_id, int64_t v,
 				  const char *text);
-/* Every version's manifest hash, as an array of strings. */
+/* Every version's manifest: [{name, version, manifest}] by name and
+ * version. */
 int cairn__regdb_manifests(cairn__db *db, json_t **out);
 
 /* Aliases. *v is 0 when the alias is unset. */

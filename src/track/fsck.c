@@ -87,24 +87,13 @@ static void copy_counts(struct cairn_fsck_report *r, const struct cairn__store_c
 	r->database = s->database;
 }
 
-/* A hash that a module above names: referenced, whatever else. */
-static int add_ref(const char *hash, void *arg)
-{
-	struct dangling *d = arg;
-
-	if (hash && cairn_is_sha256_hex(hash))
-		cairn_strmap_intern(&d->refs, hash, CAIRN_HEX_LEN, NULL);
-	return 0;
-}
-
 int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
 	       cairn_fsck_problem_fn *problem, void *arg)
 {
 	return cairn_fsck_with(ctx, NULL, report, problem, arg);
 }
 
-int cairn_fsck_with(cairn_ctx *ctx, int (*more_refs)(cairn_ctx *ctx,
-		    int (*fn)(const char *hash, void *arg), void *arg),
+int cairn_fsck_with(cairn_ctx *ctx, cairn_object_refs_fn *more_refs,
 		    struct cairn_fsck_report *report, cairn_fsck_problem_fn *problem, void *arg)
 {
 	struct cairn__store_check store;
@@ -119,7 +108,7 @@ int cairn_fsck_with(cairn_ctx *ctx, int (*more_refs)(cairn_ctx *ctx,
 	copy_counts(report, &store);
 	if (rc || (rc = cairn__dataset_object_refs(ctx, check_ref, &d)) ||
 	    (rc = cairn__run_object_refs(ctx, check_ref, &d)) ||
-	    (more_refs && (rc = more_refs(ctx, add_ref, &d))) ||
+	    (more_refs && (rc = more_refs(ctx, check_ref, &d))) ||
 	    (rc = cairn__store_unreferenced(ctx, &d.refs, warn_unreferenced, &d)) ||
 	    (rc = cairn__store_stale_temps(ctx, (int64_t)time(NULL) - CAIRN_GC_GRACE_DEFAULT,
 					   warn_temporary, &d)))

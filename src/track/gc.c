@@ -37,11 +37,6 @@ static int add_ref(const char *what, const char *role, const char *hash, void *a
 	return 0;
 }
 
-static int add_hash(const char *hash, void *arg)
-{
-	return add_ref(NULL, NULL, hash, arg);
-}
-
 static int on_object(const char *hash, const struct stat *st, void *arg)
 {
 	struct gc *g = arg;
@@ -101,7 +96,7 @@ int cairn_gc(cairn_ctx *ctx, const struct cairn_gc_options *opts,
 	cairn__progress_start(ctx, &g.progress, "collecting garbage", 0, 0);
 	if (!(rc = cairn__dataset_object_refs(ctx, add_ref, &refs)) &&
 	    !(rc = cairn__run_object_refs(ctx, add_ref, &refs)) &&
-	    !(rc = g.opts->more_refs ? g.opts->more_refs(ctx, add_hash, &refs) : 0) &&
+	    !(rc = g.opts->more_refs ? g.opts->more_refs(ctx, add_ref, &refs) : 0) &&
 	    !(rc = cairn__store_unreferenced(ctx, &refs, on_object, &g)))
 		rc = cairn__store_stale_temps(ctx, g.cutoff, on_temp, &g);
 	cairn__progress_end(&g.progress);

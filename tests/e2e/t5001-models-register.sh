@@ -153,4 +153,14 @@ test_expect_success 'a version keeps its bytes when the run'"'"'s artifact is lo
 	test_cmp expect actual
 '
 
+test_expect_success 'fsck finds a registered version'"'"'s lost manifest (exit 6)' '
+	cairn fsck >/dev/null &&
+	m=$(cairn models show churn@3 --json | jq_py "d[\"manifest\"]") &&
+	rm -f .cairn/objects/$(echo $m | cut -c1-2)/$(echo $m | cut -c3-) &&
+	test_expect_code 6 cairn fsck >out 2>err &&
+	test_grep "dangling model churn@3: its manifest, object $m, is not stored" out &&
+	test_expect_code 6 cairn predict churn@3 --data "$DATASETS/iris.csv" 2>err &&
+	test_grep "model churn@3: the manifest object $(echo $m | cut -c1-12) is not in the object store" err
+'
+
 test_done
