@@ -485,13 +485,15 @@ int models_audit(int argc, char **argv)
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
 	if (check) {
-		struct cairn_registry_ref r;
+		json_t *events = NULL;
 		int rc;
-		/* NAME must still name a model, though the chain is checked whole. */
-		if (argc > optind && (rc = cairn_registry_resolve(ctx, argv[optind], &r)))
+		/* NAME must name a model (now or once), though the chain is
+		 * checked whole. */
+		if (argc > optind && (rc = cairn_registry_audit(ctx, argv[optind], &events)))
 			status = cli_fail(ctx, rc);
 		else
 			status = verify(ctx, json);
+		json_decref(events);
 	} else {
 		status = show_events(ctx, argc > optind ? argv[optind] : NULL, json);
 	}

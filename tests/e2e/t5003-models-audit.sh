@@ -48,6 +48,16 @@ for a, b in zip(d, d[1:]):
 "
 '
 
+test_expect_success 'audit NAME --verify takes a model'"'"'s current or former name' '
+	cairn models rename b b2 >/dev/null &&
+	cairn models audit b --verify >out &&
+	test_grep "^audit chain verified: 6 events" out &&
+	cairn models audit b2 --verify >/dev/null &&
+	test_expect_code 4 cairn models audit nosuch --verify 2>err &&
+	test_grep "no registered model .nosuch." err &&
+	restore
+'
+
 test_expect_success 'an edited message is found at that event (exit 1)' '
 	sqlite3 .cairn/cairn.db "UPDATE model_audit SET message = '"'"'approved'"'"' WHERE seq = 3" &&
 	test_expect_code 1 cairn models audit --verify >out 2>err &&
