@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "cairn/error.h"
 #include "cairn/objects.h"
 #include "cairn/run.h"
@@ -267,6 +268,7 @@ int cairn_registry_register(cairn_ctx *ctx, const struct cairn_registry_register
 	struct facts f = { 0 };
 	json_t *files = json_object(), *manifest = NULL;
 	char *text = NULL, *abs = NULL;
+	cairn_buf mlmodel = CAIRN_BUF_INIT;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -282,6 +284,13 @@ int cairn_registry_register(cairn_ctx *ctx, const struct cairn_registry_register
 	} else {
 		if (!cairn_is_dir(o->package)) {
 			rc = cairn_error(ctx, CAIRN_ENOTFOUND, "no package directory '%s'", o->package);
+			goto out;
+		}
+		/* Nothing is stored for a directory that is no package. */
+		cairn_path_join(&mlmodel, o->package, "MLmodel");
+		if (access(mlmodel.buf, F_OK)) {
+			rc = cairn_error(ctx, CAIRN_EINVAL, "cannot register package '%s': not a model"
+					 " package: it holds no MLmodel", o->package);
 			goto out;
 		}
 		if ((rc = store_tree(ctx, o->package, "", 0, files)))
@@ -319,6 +328,7 @@ out:
 	free(f.metrics);
 	free(text);
 	free(abs);
+	cairn_buf_release(&mlmodel);
 	json_decref(files);
 	json_decref(manifest);
 	return rc;

@@ -85,8 +85,20 @@ test_expect_success 'register --run of a run without a model package: exit 4, no
 	test_expect_code 4 cairn models register m --package nodir 2>err &&
 	test_grep "no package directory .nodir." err &&
 	mkdir notpkg && echo x >notpkg/file &&
+	cairn object list >objects.before &&
 	test_expect_code 2 cairn models register m --package notpkg 2>err &&
-	test_grep "not a model package: it holds no MLmodel" err &&
+	test_grep "cannot register package .notpkg.: not a model package: it holds no MLmodel" err &&
+	cairn object list >objects.after &&
+	test_cmp objects.before objects.after &&
+	unchanged
+'
+
+test_expect_success 'a package holding a symbolic link: exit 2 naming it, nothing recorded' '
+	run=$(cat run_id) &&
+	cairn runs get-artifact $run model linked &&
+	ln -s /etc/hostname linked/extra &&
+	test_expect_code 2 cairn models register m --package linked 2>err &&
+	test_grep "package .linked. holds .extra., which is not a regular file or directory" err &&
 	unchanged
 '
 
