@@ -5,6 +5,7 @@
 #include <string.h>
 #include "cairn/error.h"
 #include "cairn/model-eval.h"
+#include "cairn/registry.h"
 #include "cairn/run.h"
 #include "cli/cli.h"
 #include "cli/output.h"
@@ -16,7 +17,9 @@ static const char usage[] =
 	"usage: cairn evaluate MODELREF --data FILE|REF [--by COL] [--plots DIR [--force]]\n"
 	"                      [--seed N] [--json]\n"
 	"\n"
-	"Evaluates the model package MODELREF on labelled rows: a file (CSV, TSV,\n"
+	"Evaluates the model package MODELREF (a directory, a registered version\n"
+	"NAME@VERSION, NAME@ALIAS, NAME@latest or models:/..., a run or RUN/PATH)\n"
+	"on labelled rows: a file (CSV, TSV,\n"
 	"JSON lines) or a dataset version, which must hold the model's input\n"
 	"columns and its target (not for clustering).\n"
 	"\n"
@@ -143,7 +146,7 @@ int cmd_evaluate(int argc, char **argv)
 		own_tmp = 1;
 		eo.plots_dir = tmp.buf;
 	}
-	if ((rc = cairn_model_open(ctx, argv[optind], &m)) ||
+	if ((rc = cairn_registry_model_open(ctx, argv[optind], &m)) ||
 	    (rc = cli_load_data(ctx, data, &f, &is_dataset)) ||
 	    (rc = cairn_model_evaluate(ctx, m, f, &eo, &metrics)))
 		goto fail;

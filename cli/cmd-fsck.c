@@ -4,6 +4,7 @@
 #include <string.h>
 #include "cairn/error.h"
 #include "cairn/fsck.h"
+#include "cairn/registry.h"
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "core/json.h"
@@ -97,7 +98,7 @@ int cmd_fsck(int argc, char **argv)
 				    "missing", "unrecorded", "stray", "dangling", "database",
 				    "unreferenced", "temporary");
 	}
-	rc = cairn_fsck(ctx, &r, on_problem, &o);
+	rc = cairn_fsck_with(ctx, cairn_registry_object_refs, &r, on_problem, &o);
 	if (rc && rc != CAIRN_ECORRUPT) {
 		/* The check itself failed: no report to give. */
 		status = cli_fail(ctx, rc);

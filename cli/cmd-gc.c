@@ -4,6 +4,7 @@
 #include <string.h>
 #include "cairn/error.h"
 #include "cairn/gc.h"
+#include "cairn/registry.h"
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "cli/signals.h"
@@ -58,7 +59,7 @@ int cmd_gc(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct cairn_gc_options go = { 0, -1 };
+	struct cairn_gc_options go = { 0, -1, cairn_registry_object_refs };
 	struct gc_out o = { 0, 0, NULL };
 	struct cairn_gc_report r;
 	unsigned long long u;

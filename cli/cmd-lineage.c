@@ -4,6 +4,7 @@
 #include <string.h>
 #include "cairn/error.h"
 #include "cairn/lineage.h"
+#include "cairn/registry.h"
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "core/json.h"
@@ -20,8 +21,10 @@ static const char usage[] =
 	"\"(see above)\".\n"
 	"\n"
 	"REF is a run id or unique prefix, a dataset reference (NAME, NAME@N,\n"
-	"NAME@HASH, or a version id prefix), or an artifact RUN/PATH. Prefix it\n"
-	"with run:, dataset: or artifact: when it could name more than one.\n"
+	"NAME@HASH, or a version id prefix), an artifact RUN/PATH, or a\n"
+	"registered model version (NAME@V, NAME@ALIAS, NAME@latest, models:/...).\n"
+	"Prefix it with run:, dataset:, artifact: or model: when it could name\n"
+	"more than one.\n"
 	"\n"
 	"Options:\n"
 	"  --up             toward the origins (default)\n"
@@ -92,7 +95,7 @@ int cmd_lineage(int argc, char **argv)
 				       : "whose lineage? (give a run, dataset or artifact reference)");
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
-	if ((rc = cairn_lineage_walk(ctx, argv[optind], &lo, &g)))
+	if ((rc = cairn_registry_lineage_walk(ctx, argv[optind], &lo, &g)))
 		goto fail;
 	switch (format) {
 	case TEXT: {

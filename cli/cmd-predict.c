@@ -10,6 +10,7 @@
 #include "cairn/dataset.h"
 #include "cairn/error.h"
 #include "cairn/model.h"
+#include "cairn/registry.h"
 #include "cli/cli.h"
 #include "core/format.h"
 #include "core/fs.h"
@@ -20,8 +21,10 @@ static const char usage[] =
 	"usage: cairn predict MODELREF --data FILE|REF [--out FILE [--force]] [--proba]\n"
 	"\n"
 	"Predicts every row of FILE (CSV, TSV or JSON lines) or of the dataset\n"
-	"version REF with the model package MODELREF: a package directory, a run\n"
-	"(its artifact 'model') or RUN/PATH. The model's preprocessing is applied\n"
+	"version REF with the model package MODELREF: a package directory, a\n"
+	"registered version (NAME@VERSION, NAME@ALIAS, NAME@latest,\n"
+	"models:/NAME/VERSION, models:/NAME@ALIAS), a run (its artifact 'model')\n"
+	"or RUN/PATH. The model's preprocessing is applied\n"
 	"first: columns are found by name (others are ignored) and must come in\n"
 	"the model's order (the order of its training data, as XGBoost checks\n"
 	"feature_names), a category not seen in training is handled, a word or\n"
@@ -137,7 +140,7 @@ int cmd_predict(int argc, char **argv)
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
 	if ((out && (rc = cli_output_check(ctx, out, force))) ||
-	    (rc = cairn_model_open(ctx, argv[optind], &m)) || (rc = cli_load_data(ctx, data, &f, NULL)) ||
+	    (rc = cairn_registry_model_open(ctx, argv[optind], &m)) || (rc = cli_load_data(ctx, data, &f, NULL)) ||
 	    (rc = cairn_model_check_order(ctx, m, f)) ||
 	    (rc = cairn_model_predict(ctx, m, f, NULL, 0, &pred, &nout)))
 		goto fail;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "cairn/error.h"
 #include "cairn/log.h"
+#include "cairn/registry.h"
 #include "cairn/reproduce.h"
 #include "cairn/train.h"
 #include "cli/cli.h"
@@ -166,6 +167,12 @@ static int outcome_status(const char *outcome)
 	return 1;
 }
 
+/* A training run that took a registered version (--init-model churn@3)
+ * opens it again through the registry. */
+static struct cairn_train_reproduce_options train_options = {
+	cairn_registry_model_open, cairn_registry_model_node
+};
+
 int cmd_reproduce(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -203,6 +210,7 @@ int cmd_reproduce(int argc, char **argv)
 	ro.started = started;
 	ro.arg = &quiet;
 	ro.retrain = cairn_train_reproduce;
+	ro.retrain_arg = &train_options;
 	if ((rc = cairn_reproduce(ctx, argv[optind], &ro, &report))) {
 		status = cli_fail(ctx, rc);
 	} else {

@@ -4,8 +4,10 @@
 #include <string.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
+#include "cairn/registry.h"
 #include "cairn/train.h"
 #include "cli/cli.h"
+#include "cli/models.h"
 #include "cli/output.h"
 #include "cli/signals.h"
 #include "core/json.h"
@@ -19,7 +21,7 @@ static const char usage[] =
 	"                   [--features COL,COL,...] [--drop COL,COL,...]\n"
 	"                   [--init-model MODELREF] [--members MODELREF,MODELREF,...]\n"
 	"                   [--unlabeled REF --self-training-threshold P\n"
-	"                    [--self-training-rounds N]] [--json]\n"
+	"                    [--self-training-rounds N]] [--register NAME] [--json]\n"
 	"   or: cairn train --federated REF,REF,... --target COL --algo logistic|linear\n"
 	"                   [--param KEY=VALUE]... [--test REF] [--json]\n"
 	"\n"
@@ -68,8 +70,12 @@ static const char usage[] =
 	"                        by its own process that loads only its shard\n"
 	"                        (logistic or linear; params rounds (20),\n"
 	"                        local_epochs (5), learning_rate (0: automatic))\n"
+	"  --register NAME       once the run is FINISHED, register its package as\n"
+	"                        the next version of the model NAME (see 'cairn\n"
+	"                        models register')\n"
 	"  --help-params         list ALGO's params and exit\n"
-	"  --json                print {run_id, metrics} as JSON\n"
+	"  --json                print {run_id, metrics} as JSON (and registered:\n"
+	"                        {name, version} with --register)\n"
 	"  -h, --help            this help\n"
 	"\n"
 	"Exit status: 0 trained; 1 failure; 2 usage (unknown algorithm or param,\n"
@@ -124,6 +130,24 @@ static void print_summary(const char *run_id, const json_t *metrics)
 	       run_id);
 }
 
+/* Pins the registered versions that init_model and members name (churn@3
+ * for churn@champion), so that the run records the versions it used;
+ * pins holds nmembers + 1 buffers, members room for nmembers. */
+static int pin_models(cairn_ctx *ctx, struct cairn_train_options *o, cairn_buf *pins,
+		      const char **members)
+{
+	int rc = 0;
+
+	if (o->init_model && !(rc = cairn_registry_pin(ctx, o->init_model, &pins[0])))
+		o->init_model = pins[0].buf;
+	for (size_t i = 0; i < o->nmembers && !rc; i++)
+		if (!(rc = cairn_registry_pin(ctx, o->members[i], &pins[i + 1])))
+			members[i] = pins[i + 1].buf;
+	if (!rc && o->nmembers)
+		o->members = members;
+	return rc;
+}
+
 int cmd_train(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -147,6 +171,7 @@ int cmd_train(int argc, char **argv)
 		{ "federated", required_argument, NULL, 'F' },
 		{ "features", required_argument, NULL, 'f' },
 		{ "drop", required_argument, NULL, 'D' },
+		{ "register", required_argument, NULL, 'G' },
 		{ "help-params", no_argument, NULL, 'P' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
@@ -160,9 +185,14 @@ int cmd_train(int argc, char **argv)
 	size_t nmembers = 0, nshards = 0, nfeatures = 0, ndrop = 0;
 	unsigned long long u;
 	int c, json = 0, help_params = 0, rc, status = 0;
+	const char *register_name = NULL, **pinned_members = NULL;
+	cairn_buf *pins = NULL;
+	long long version = 0;
 	cairn_ctx *ctx;
 
 	o.task = -1;
+	o.open_model = cairn_registry_model_open;
+	o.model_node = cairn_registry_model_node;
 	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'd': o.data = optarg; break;
@@ -241,6 +271,7 @@ int cmd_train(int argc, char **argv)
 				goto out;
 			o.self_training_rounds = (int)u;
 			break;
+		case 'G': register_name = optarg; break;
 		case 'P': help_params = 1; break;
 		case 'J': json = 1; break;
 		case 'h': status = cli_help(usage); goto out;
@@ -269,7 +300,8 @@ int cmd_train(int argc, char **argv)
 	/* Options that exclude or need each other are usage errors, found
 	 * before the workspace is opened. */
 	ctx = cli_new_context();
-	if (cairn_train_check(ctx, &o)) {
+	if (cairn_train_check(ctx, &o) ||
+	    (register_name && cairn_registry_name_check(ctx, register_name))) {
 		status = cli_usage_error(usage, "%s", cairn_errmsg(ctx));
 		cairn_ctx_free(ctx);
 		goto out;
@@ -280,21 +312,40 @@ int cmd_train(int argc, char **argv)
 	if (!(ctx = cli_open_workspace(&status)))
 		goto out;
 	cli_cancel_on_signals(ctx);
-	rc = cairn_train(ctx, &o, &res);
+	pins = cairn_xmalloc((nmembers + 1) * sizeof(*pins));
+	for (size_t i = 0; i <= nmembers; i++)
+		cairn_buf_init(&pins[i]);
+	pinned_members = cairn_xcalloc(nmembers + 1, sizeof(*pinned_members));
+	if (!(rc = pin_models(ctx, &o, pins, pinned_members)))
+		rc = cairn_train(ctx, &o, &res);
 	if (rc) {
 		if (*res.run_id)
 			fprintf(stderr, "cairn: run %s %s\n", res.run_id,
 				rc == CAIRN_EINTERRUPTED ? "KILLED" : "FAILED");
 		status = cli_fail(ctx, rc);
-	} else if (json) {
-		json_t *v = json_pack("{s:s, s:O}", "run_id", res.run_id, "metrics", res.metrics);
-		cairn_json_print(stdout, v, 1);
-		json_decref(v);
-	} else
-		print_summary(res.run_id, res.metrics);
+	} else {
+		if (!json)
+			print_summary(res.run_id, res.metrics);
+		/* The run is FINISHED whatever becomes of its registration. */
+		if (register_name &&
+		    (status = cli_register_run(ctx, register_name, res.run_id, json, &version)))
+			fprintf(stderr, "cairn: run %s FINISHED, but was not registered\n", res.run_id);
+		if (json && !status) {
+			json_t *v = json_pack("{s:s, s:O}", "run_id", res.run_id, "metrics", res.metrics);
+			if (register_name)
+				json_object_set_new(v, "registered", json_pack("{s:s, s:I}", "name",
+					register_name, "version", (json_int_t)version));
+			cairn_json_print(stdout, v, 1);
+			json_decref(v);
+		}
+	}
 	json_decref(res.metrics);
 	cairn_ctx_free(ctx);
+	for (size_t i = 0; i <= nmembers; i++)
+		cairn_buf_release(&pins[i]);
 out:
+	free(pins);
+	free(pinned_members);
 	free(members);
 	free(members_text);
 	free(shards);

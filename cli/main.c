@@ -24,7 +24,7 @@ const struct cli_command cli_commands[] = {
 	{ "train", cmd_train, "train a built-in algorithm on a dataset as a tracked run" },
 	{ "predict", cmd_predict, "predict a file or dataset version with a model package" },
 	{ "evaluate", cmd_evaluate, "the metrics and plots of a model on labelled data" },
-	{ "models", cmd_models, "import models trained elsewhere (MLflow xgboost, XGBoost, liblinear)" },
+	{ "models", cmd_models, "the model registry (versions, aliases, audit log); import models trained elsewhere" },
 	{ "sweep", cmd_sweep, "train over a grid of params as child runs and name the best" },
 	{ "object", cmd_object, "store, read and list content-addressed objects (plumbing)" },
 	{ "fsck", cmd_fsck, "verify the object store" },

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include "cairn/common.h"
 #include "cairn/ctx.h"
+#include "cairn/objects.h"
 
 CAIRN_BEGIN_DECLS
 
@@ -54,6 +55,11 @@ typedef void cairn_fsck_problem_fn(const char *kind, const char *what, const cha
  * failed. */
 int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
 	       cairn_fsck_problem_fn *problem, void *arg);
+/* cairn_fsck that also checks the objects that modules above track name
+ * (more_refs, as cairn_gc_options's; a program with the registry passes
+ * cairn_registry_object_refs): referenced, and dangling when not stored. */
+int cairn_fsck_with(cairn_ctx *ctx, cairn_object_refs_fn *more_refs,
+		    struct cairn_fsck_report *report, cairn_fsck_problem_fn *problem, void *arg);
 
 CAIRN_END_DECLS
 

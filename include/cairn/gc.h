@@ -1,7 +1,9 @@
 /*
  * gc: removes what a workspace no longer needs. An object is needed when a
  * record names it (a dataset version's content or profile, a run's
- * artifact: every model package and every lineage entity is one of these);
+ * artifact: every model package and every lineage entity is one of these;
+ * a registered model version's manifest and files, named through
+ * more_refs);
  * the others, and the temporary files that interrupted writes left behind
  * (under .cairn/tmp/, the object store's tmp-* files, and the
  * ".NAME.cairn-tmp-ID" files beside the destinations of cairn's writers in
@@ -26,6 +28,7 @@
 #include <stdint.h>
 #include "cairn/common.h"
 #include "cairn/ctx.h"
+#include "cairn/objects.h"
 
 CAIRN_BEGIN_DECLS
 
@@ -35,6 +38,10 @@ struct cairn_gc_options {
 	int dry_run;            /* report what would be removed, remove nothing */
 	int64_t grace_seconds;  /* leave what changed this recently (negative:
 				   CAIRN_GC_GRACE_DEFAULT) */
+	/* The objects that modules above track name (their records are not
+	 * track's to read); NULL when there are none. A program with the
+	 * registry passes cairn_registry_object_refs. */
+	cairn_object_refs_fn *more_refs;
 };
 
 struct cairn_gc_report {

@@ -92,6 +92,16 @@ int cairn_object_checkout(cairn_ctx *ctx, const char *hash, const char *dest,
 			  const enum cairn_link_type *types, int ntypes, unsigned flags,
 			  enum cairn_link_type *used);
 
+/* What a module above track calls for each object one of its records
+ * names: what names the record ("model churn@3"), role the reference
+ * ("manifest", "content"), hash the object; a non-zero return stops the
+ * walk. */
+typedef int cairn_object_ref_fn(const char *what, const char *role, const char *hash,
+				void *arg);
+/* Reports every object its module's records name, for gc (kept) and fsck
+ * (checked): cairn_gc_options.more_refs, cairn_fsck_with. */
+typedef int cairn_object_refs_fn(cairn_ctx *ctx, cairn_object_ref_fn *fn, void *arg);
+
 struct cairn_object_info {
 	char hash[CAIRN_HEX_LEN + 1];
 	uint64_t size;

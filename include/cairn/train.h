@@ -27,11 +27,14 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include "cairn/buf.h"
 #include "cairn/common.h"
 #include "cairn/ctx.h"
 #include "cairn/id.h"
 
 CAIRN_BEGIN_DECLS
+
+struct cairn_model;
 
 struct cairn_train_options {
 	const char *data;          /* dataset reference */
@@ -72,6 +75,16 @@ struct cairn_train_options {
 	 * param voting; nothing is fitted, data and test are evaluated. */
 	const char *const *members;
 	size_t nmembers;
+	/* Opens the MODELREFs of init_model and members (NULL:
+	 * cairn_model_open); a program with the registry passes
+	 * cairn_registry_model_open, so that NAME@VERSION works there too. */
+	int (*open_model)(cairn_ctx *ctx, const char *ref, struct cairn_model **out);
+	/* The lineage node (type, id) of a MODELREF that open_model knows and
+	 * cairn_model_open does not (*found 0 for the others), for the edge
+	 * "run used TYPE ID"; NULL: none. The registry's is
+	 * cairn_registry_model_node. */
+	int (*model_node)(cairn_ctx *ctx, const char *ref, cairn_buf *type, cairn_buf *id,
+			  int *found);
 	/* Self-training (classification): after the fit, rows of this dataset
 	 * version predicted with a top probability >= threshold join the
 	 * training rows with their predicted labels and the model is refitted,
@@ -101,11 +114,19 @@ int cairn_train_check(cairn_ctx *ctx, const struct cairn_train_options *o);
  * success the caller owns res->metrics. */
 int cairn_train(cairn_ctx *ctx, const struct cairn_train_options *o, struct cairn_train_result *res);
 
+/* What the arg of cairn_train_reproduce may point at. */
+struct cairn_train_reproduce_options {
+	/* As cairn_train_options.open_model and model_node. */
+	int (*open_model)(cairn_ctx *ctx, const char *ref, struct cairn_model **out);
+	int (*model_node)(cairn_ctx *ctx, const char *ref, cairn_buf *type, cairn_buf *id,
+			  int *found);
+};
+
 /* Trains again from a training run's info "recipe" (the dataset versions,
  * algorithm, params and seed it recorded) as a new run started with run's
  * experiment, name and parent; run_id receives its id ("" when none
  * started). The retrain callback of cairn_reproduce (reproduce.h); arg is
- * unused. */
+ * NULL or a struct cairn_train_reproduce_options. */
 struct cairn_run_options;
 int cairn_train_reproduce(cairn_ctx *ctx, const json_t *recipe, const struct cairn_run_options *run,
 			  char run_id[CAIRN_ID_LEN + 1], void *arg);

@@ -47,6 +47,14 @@ int cairn__model_fetch(cairn_ctx *ctx, const char *ref, cairn_buf *tmp, cairn_bu
 /* Writes the package to dir, which must not exist. */
 int cairn_model_save(cairn_ctx *ctx, const struct cairn_model_info *info, const char *dir);
 
+/* Writes a package into dir (which does not exist yet); arg is the caller's. */
+typedef int cairn__model_fill_fn(cairn_ctx *ctx, const char *dir, void *arg);
+/* Opens a package that fill writes: into a new temporary directory, loaded,
+ * and the directory removed (as cairn_model_open does with a run's
+ * package). */
+int cairn__model_open_filled(cairn_ctx *ctx, cairn__model_fill_fn *fill, void *arg,
+			     cairn_model **out);
+
 const struct cairn_algorithm *cairn_model_algorithm(const cairn_model *m);
 const cairn_prep *cairn_model_prep(const cairn_model *m);
 const void *cairn_model_learner(const cairn_model *m);

@@ -321,6 +321,25 @@ out:
 	return rc;
 }
 
+int cairn__model_open_filled(cairn_ctx *ctx, cairn__model_fill_fn *fill, void *arg,
+			     cairn_model **out)
+{
+	cairn_buf tmp = CAIRN_BUF_INIT, pkg = CAIRN_BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	if ((rc = cairn_make_temp_dir(ctx, "cairn-model", &tmp)))
+		goto out;
+	cairn_path_join(&pkg, tmp.buf, "model");
+	if (!(rc = fill(ctx, pkg.buf, arg)))
+		rc = cairn_model_load(ctx, pkg.buf, out);
+	cairn_remove_tree(tmp.buf);
+out:
+	cairn_buf_release(&tmp);
+	cairn_buf_release(&pkg);
+	return rc;
+}
+
 int cairn__model_fetch(cairn_ctx *ctx, const char *ref, cairn_buf *tmp, cairn_buf *dir,
 		       char run_id[CAIRN_ID_LEN + 1])
 {

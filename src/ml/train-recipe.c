@@ -98,7 +98,6 @@ int cairn_train_reproduce(cairn_ctx *ctx, const json_t *recipe, const struct cai
 	char *end = NULL;
 	int rc;
 
-	(void)arg;
 	*run_id = '\0';
 	if (!json_is_object(recipe) || !str(recipe, "algorithm") || !seed)
 		return cairn_error(ctx, CAIRN_EPARSE, "the training recipe names no algorithm or seed");
@@ -122,6 +121,10 @@ int cairn_train_reproduce(cairn_ctx *ctx, const json_t *recipe, const struct cai
 	o.self_training_rounds = (int)json_integer_value(json_object_get(recipe,
 									 "self_training_rounds"));
 	o.init_model = str(recipe, "init_model");
+	if (arg) {
+		o.open_model = ((const struct cairn_train_reproduce_options *)arg)->open_model;
+		o.model_node = ((const struct cairn_train_reproduce_options *)arg)->model_node;
+	}
 	members = strings(json_object_get(recipe, "members"), &o.nmembers);
 	shards = strings(json_object_get(recipe, "shards"), &o.nshards);
 	features = strings(json_object_get(recipe, "features"), &o.nfeatures);

@@ -562,24 +562,32 @@ out:
 }
 
 /* Records that the run used the model package ref when it is a run's
- * artifact (a package directory outside the store has no lineage node). */
+ * artifact or a node the caller's model_node knows (a package directory
+ * outside the store has no lineage node). */
 static int link_model(struct train *t, const char *ref)
 {
 	cairn_buf manifest = CAIRN_BUF_INIT, run = CAIRN_BUF_INIT, dst = CAIRN_BUF_INIT;
+	cairn_buf type = CAIRN_BUF_INIT;
 	const char *slash = strchr(ref, '/');
 	char id[CAIRN_ID_LEN + 1];
 	struct stat st;
-	int rc = 0;
+	int rc = 0, found = 0;
 
 	cairn_path_join(&manifest, ref, "MLmodel");
 	if (!stat(manifest.buf, &st))
 		goto out;
+	if (t->o->model_node && ((rc = t->o->model_node(t->ctx, ref, &type, &dst, &found)) || found)) {
+		if (!rc)
+			rc = cairn__run_add_edge(t->run, "used", type.buf, dst.buf);
+		goto out;
+	}
 	cairn_buf_add(&run, ref, slash ? (size_t)(slash - ref) : strlen(ref));
 	if ((rc = cairn_run_resolve(t->ctx, run.buf, id)))
 		goto out;
 	cairn_buf_addf(&dst, "%s/%s", id, slash ? slash + 1 : "model");
 	rc = cairn__run_add_edge(t->run, "used", "artifact", dst.buf);
 out:
+	cairn_buf_release(&type);
 	cairn_buf_release(&manifest);
 	cairn_buf_release(&run);
 	cairn_buf_release(&dst);
@@ -1225,15 +1233,17 @@ static int resolve_inputs(struct train *t)
 static int open_models(struct train *t)
 {
 	const struct cairn_train_options *o = t->o;
+	int (*open_model)(cairn_ctx *, const char *, cairn_model **) =
+		o->open_model ? o->open_model : cairn_model_open;
 	int rc;
 
-	if (o->init_model && (rc = cairn_model_open(t->ctx, o->init_model, &t->init)))
+	if (o->init_model && (rc = open_model(t->ctx, o->init_model, &t->init)))
 		return rc;
 	if (!o->nmembers)
 		return 0;
 	t->members = cairn_xcalloc(o->nmembers, sizeof(*t->members));
 	for (size_t i = 0; i < o->nmembers; i++)
-		if ((rc = cairn_model_open(t->ctx, o->members[i], &t->members[i])))
+		if ((rc = open_model(t->ctx, o->members[i], &t->members[i])))
 			return rc;
 	return 0;
 }

@@ -90,6 +90,12 @@ static void copy_counts(struct cairn_fsck_report *r, const struct cairn__store_c
 int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
 	       cairn_fsck_problem_fn *problem, void *arg)
 {
+	return cairn_fsck_with(ctx, NULL, report, problem, arg);
+}
+
+int cairn_fsck_with(cairn_ctx *ctx, cairn_object_refs_fn *more_refs,
+		    struct cairn_fsck_report *report, cairn_fsck_problem_fn *problem, void *arg)
+{
 	struct cairn__store_check store;
 	struct dangling d = { ctx, report, problem, arg, CAIRN_BUF_INIT, { 0 } };
 	cairn_buf msg = CAIRN_BUF_INIT;
@@ -102,6 +108,7 @@ int cairn_fsck(cairn_ctx *ctx, struct cairn_fsck_report *report,
 	copy_counts(report, &store);
 	if (rc || (rc = cairn__dataset_object_refs(ctx, check_ref, &d)) ||
 	    (rc = cairn__run_object_refs(ctx, check_ref, &d)) ||
+	    (more_refs && (rc = more_refs(ctx, check_ref, &d))) ||
 	    (rc = cairn__store_unreferenced(ctx, &d.refs, warn_unreferenced, &d)) ||
 	    (rc = cairn__store_stale_temps(ctx, (int64_t)time(NULL) - CAIRN_GC_GRACE_DEFAULT,
 					   warn_temporary, &d)))

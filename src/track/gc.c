@@ -82,7 +82,7 @@ static int on_temp(const char *path, const struct stat *st, void *arg)
 int cairn_gc(cairn_ctx *ctx, const struct cairn_gc_options *opts,
 	     struct cairn_gc_report *report, cairn_gc_fn *fn, void *arg)
 {
-	static const struct cairn_gc_options defaults = { 0, -1 };
+	static const struct cairn_gc_options defaults = { 0, -1, NULL };
 	struct gc g = { ctx, opts ? opts : &defaults, report, fn, arg, 0, { 0 }, 0 };
 	int64_t grace = g.opts->grace_seconds < 0 ? CAIRN_GC_GRACE_DEFAULT : g.opts->grace_seconds;
 	struct cairn_strmap refs;
@@ -96,6 +96,7 @@ int cairn_gc(cairn_ctx *ctx, const struct cairn_gc_options *opts,
 	cairn__progress_start(ctx, &g.progress, "collecting garbage", 0, 0);
 	if (!(rc = cairn__dataset_object_refs(ctx, add_ref, &refs)) &&
 	    !(rc = cairn__run_object_refs(ctx, add_ref, &refs)) &&
+	    !(rc = g.opts->more_refs ? g.opts->more_refs(ctx, add_ref, &refs) : 0) &&
 	    !(rc = cairn__store_unreferenced(ctx, &refs, on_object, &g)))
 		rc = cairn__store_stale_temps(ctx, g.cutoff, on_temp, &g);
 	cairn__progress_end(&g.progress);

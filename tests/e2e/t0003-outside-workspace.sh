@@ -57,7 +57,14 @@ args_for() {
 	train)
 		echo "--data iris --target species --algo logistic"
 		;;
-	models) echo "import model.json --signature a:double" ;;
+	models)
+		echo "import model.json --signature a:double"
+		echo "register churn --run 01m8"
+		echo "list --json"
+		echo "show churn@champion"
+		echo "alias set churn champion 1"
+		echo "audit --verify"
+		;;
 	predict|evaluate)
 		echo "01m8 --data $DATASETS/iris.csv"
 		;;

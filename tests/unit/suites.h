@@ -49,6 +49,7 @@ extern const struct unit_test train_tests[];
 extern const struct unit_test sweep_tests[];
 extern const struct unit_test gates_tests[];
 extern const struct unit_test card_tests[];
+extern const struct unit_test registry_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -95,6 +96,7 @@ extern const struct unit_test card_tests[];
 	train_tests, \
 	sweep_tests, \
 	gates_tests, \
-	card_tests,
+	card_tests, \
+	registry_tests,
 
 #endif

@@ -28,7 +28,7 @@ static void test_gc_removes_old_unreferenced_only(void)
 	struct cairn_dataset_add add = { 0 };
 	struct cairn_dataset_version v;
 	struct cairn_gc_report r;
-	struct cairn_gc_options dry = { 1, -1 };
+	struct cairn_gc_options dry = { 1, -1, NULL };
 	cairn_buf p = CAIRN_BUF_INIT;
 	cairn_ctx *ctx = cairn_ctx_new();
 	enum cairn_init_result ir;
@@ -77,7 +77,7 @@ static void test_gc_cancelled(void)
 {
 	struct cairn_cancel cancel = { 1, 2, 0 };
 	struct cairn_object_put_result res;
-	struct cairn_gc_options now = { 0, 0 };
+	struct cairn_gc_options now = { 0, 0, NULL };
 	struct cairn_gc_report r;
 	cairn_ctx *ctx = cairn_ctx_new();
 	enum cairn_init_result ir;

@@ -1,0 +1,57 @@
+/*
+ * The registry's internals shared by its files: finding a model and a
+ * version inside a transaction, the audit event written with each change,
+ * and the checks of names, aliases and tags. The public side is
+ * include/cairn/registry.h; the tables are reached through registry-db.h.
+ */
+#ifndef CAIRN_REGISTRY_INTERNAL_H
+#define CAIRN_REGISTRY_INTERNAL_H
+
+#include <jansson.h>
+#include "cairn/registry.h"
+#include "store/db.h"
+
+/* The model named name into id: CAIRN_ENOTFOUND "no registered model
+ * 'NAME'" when there is none. */
+int cairn__registry_model(cairn_ctx *ctx, cairn__db *db, const char *name,
+			  char id[CAIRN_ID_LEN + 1]);
+
+/* Resolves ref against the store db (inside or outside a transaction);
+ * see cairn_registry_resolve. */
+int cairn__registry_resolve(cairn_ctx *ctx, cairn__db *db, const char *ref,
+			    struct cairn_registry_ref *out);
+
+/* The same for a reference that must name a version: a bare NAME is
+ * CAIRN_EINVAL. */
+int cairn__registry_resolve_version(cairn_ctx *ctx, cairn__db *db, const char *ref,
+				    struct cairn_registry_ref *out);
+
+/* The row of version v of the model (a new reference): CAIRN_ENOTFOUND
+ * "model 'NAME' has no version V" when there is none. */
+int cairn__registry_version(cairn_ctx *ctx, cairn__db *db, const char *model_id,
+			    const char *name, int64_t v, json_t **out);
+
+/* Appends the audit event of a change inside the caller's transaction:
+ * reads the chain head, numbers and hashes the event. before, after and
+ * details may be NULL (null, null, {}); *seq (may be NULL) receives the
+ * event's number. */
+struct cairn__audit_change {
+	const char *model_id, *model_name, *action;
+	const json_t *before, *after, *details;
+	const char *message;
+	int forced;
+};
+int cairn__audit_record(cairn_ctx *ctx, cairn__db *db, const struct cairn__audit_change *c,
+			int64_t *seq);
+
+/* Checks "KEY=VALUE" and points *key (a copy the caller frees) and *value
+ * (into text) at its parts; CAIRN_EINVAL naming the tag at fault. */
+int cairn__registry_tag_split(cairn_ctx *ctx, const char *text, char **key, const char **value);
+/* Checks a tag key. */
+int cairn__registry_tag_key_check(cairn_ctx *ctx, const char *key);
+
+/* The package's files as {path: hash} from a manifest object (a new
+ * reference). */
+int cairn__registry_manifest_files(cairn_ctx *ctx, const char *manifest, json_t **out);
+
+#endif
