@@ -139,7 +139,8 @@ static void *resize(void *p, size_t size, size_t rows, size_t cap)
 	if (cap <= rows)
 		return cairn_xrealloc(p, size * (cap ? cap : 1));
 	q = cairn_xmalloc(size * cap);
-	memcpy(q, p, size * rows);
+	if (rows)
+		memcpy(q, p, size * rows);
 	free(p);
 	return q;
 }
