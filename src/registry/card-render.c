@@ -201,8 +201,9 @@ static void run_tables(struct cairn__doc *d, const json_t *facts)
 			row_code(d, "Recorded by run", STR(run, "code_run"));
 		cairn__doc_table_end(d);
 	} else {
-		missing_para(d, "Not recorded. A run started with 'cairn run' in a git work tree"
-			     " records its commit: cairn run -- cairn train ...");
+		missing_para(d, "Not recorded: the training run ran outside a git work tree. 'cairn"
+			     " train', 'cairn sweep' and 'cairn run' record the commit of the work"
+			     " tree they run in.");
 	}
 
 	cairn__doc_heading(d, 3, "Environment");
