@@ -50,6 +50,16 @@ int cairn__registry_tag_split(cairn_ctx *ctx, const char *text, char **key, cons
 /* Checks a tag key. */
 int cairn__registry_tag_key_check(cairn_ctx *ctx, const char *key);
 
+/* 1 when ref is resolved by the registry: a reference of a version
+ * (cairn_registry_is_version_ref) that is not an existing directory. */
+int cairn__registry_is_ref(const char *ref);
+
+/* Resolves the version ref names into *r and copies its package out of
+ * the object store into dir, in a new temporary directory tmp that the
+ * caller removes (left empty when none was made). */
+int cairn__registry_checkout(cairn_ctx *ctx, const char *ref, cairn_buf *tmp, cairn_buf *dir,
+			     struct cairn_registry_ref *r);
+
 /* The package's files as {path: hash} from a manifest object (a new
  * reference). */
 int cairn__registry_manifest_files(cairn_ctx *ctx, const char *manifest, json_t **out);
