@@ -41,8 +41,9 @@ static const char usage[] =
 	"  -h, --help        this help\n"
 	"\n"
 	"Exit status: 0 written; 2 usage (or a --by column the test data lacks);\n"
-	"3 no workspace; 4 no such model; 5 a malformed package; 1 FILE exists\n"
-	"without --force, or another error.\n";
+	"3 no workspace; 4 no such model; 5 a malformed package; 6 a registered\n"
+	"version whose files are not in the object store; 1 FILE exists without\n"
+	"--force, or another error.\n";
 
 int models_card(int argc, char **argv)
 {

@@ -266,8 +266,10 @@ struct cairn_registry_verify_result {
 int cairn_registry_audit_verify(cairn_ctx *ctx, struct cairn_registry_verify_result *res);
 
 /* Calls fn for every object the registry's records name: each version's
- * manifest (what "model NAME@V", role "manifest") and the files it lists
- * (what "model NAME@V file PATH", role "content"); for gc and fsck
+ * manifest (what "model NAME@V", role "manifest"), the files it lists
+ * (what "model NAME@V file PATH", role "content") and the gate report of
+ * each promotion event (what "model NAME@V promote (audit event SEQ)",
+ * role "gate report"); for gc and fsck
  * (cairn_gc_options.more_refs, cairn_fsck_with). */
 int cairn_registry_object_refs(cairn_ctx *ctx, cairn_object_ref_fn *fn, void *arg);
 

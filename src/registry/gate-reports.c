@@ -1,7 +1,8 @@
 /* The gate reports of a registered version, read back from the audit log:
  * the events of `cairn models promote` ("promote", and "promote-refused"
  * when a gate failed and nothing moved) whose details name the report's
- * object ({alias, version, gate_report, verdict, forced, holder}). */
+ * object ({alias, version, gate_report, verdict, forced, holder}), and
+ * those objects for gc and fsck. */
 #include <string.h>
 #include "cairn/error.h"
 #include "cairn/hash.h"
@@ -35,6 +36,16 @@ static json_t *load_report(cairn_ctx *ctx, const char *hash, cairn_buf *problem)
 	return report;
 }
 
+/* 1 when the event e is a promotion's naming a report: its hash in *hash. */
+static int names_report(const json_t *e, const char **hash)
+{
+	const char *action = json_string_value(json_object_get(e, "action"));
+
+	*hash = json_string_value(json_object_get(json_object_get(e, "details"), "gate_report"));
+	return action && (!strcmp(action, "promote") || !strcmp(action, "promote-refused")) &&
+	       *hash;
+}
+
 int cairn_registry_gate_reports(cairn_ctx *ctx, const char *ref, json_t **out)
 {
 	struct cairn_registry_ref r;
@@ -51,13 +62,11 @@ int cairn_registry_gate_reports(cairn_ctx *ctx, const char *ref, json_t **out)
 	list = json_array();
 	for (size_t i = json_array_size(events); i-- > 0;) {
 		const json_t *e = json_array_get(events, i), *details = json_object_get(e, "details");
-		const char *action = json_string_value(json_object_get(e, "action"));
-		const char *hash = json_string_value(json_object_get(details, "gate_report"));
+		const char *action = json_string_value(json_object_get(e, "action")), *hash;
 		const json_t *v = json_object_get(details, "version"), *forced;
 		json_t *report, *item;
 
-		if (!action || (strcmp(action, "promote") && strcmp(action, "promote-refused")) ||
-		    !hash || !json_is_integer(v) || json_integer_value(v) != r.version)
+		if (!names_report(e, &hash) || !json_is_integer(v) || json_integer_value(v) != r.version)
 			continue;
 		report = load_report(ctx, hash, &problem);
 		forced = json_object_get(details, "forced");
@@ -78,5 +87,34 @@ int cairn_registry_gate_reports(cairn_ctx *ctx, const char *ref, json_t **out)
 out:
 	json_decref(events);
 	cairn_buf_release(&problem);
+	return rc;
+}
+
+int cairn__registry_report_refs(cairn_ctx *ctx, cairn_object_ref_fn *fn, void *arg)
+{
+	cairn_buf what = CAIRN_BUF_INIT;
+	json_t *events = NULL, *e;
+	const char *hash;
+	size_t i;
+	int rc;
+
+	if ((rc = cairn_registry_audit(ctx, NULL, &events)))
+		return rc;
+	json_array_foreach(events, i, e) {
+		const json_t *details = json_object_get(e, "details");
+		/* A hash that is no hash names no object (the reader says so). */
+		if (!names_report(e, &hash) || !cairn_is_sha256_hex(hash))
+			continue;
+		cairn_buf_reset(&what);
+		cairn_buf_addf(&what, "model %s@%lld %s (audit event %lld)",
+			       json_string_value(json_object_get(e, "model")),
+			       (long long)json_integer_value(json_object_get(details, "version")),
+			       json_string_value(json_object_get(e, "action")),
+			       (long long)json_integer_value(json_object_get(e, "seq")));
+		if ((rc = fn(what.buf, "gate report", hash, arg)))
+			break;
+	}
+	json_decref(events);
+	cairn_buf_release(&what);
 	return rc;
 }

@@ -377,6 +377,8 @@ int cairn_registry_object_refs(cairn_ctx *ctx, cairn_object_ref_fn *fn, void *ar
 		if (rc)
 			break;
 	}
+	if (!rc)
+		rc = cairn__registry_report_refs(ctx, fn, arg);
 out:
 	json_decref(files);
 	json_decref(versions);

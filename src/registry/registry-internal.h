@@ -8,6 +8,7 @@
 #define CAIRN_REGISTRY_INTERNAL_H
 
 #include <jansson.h>
+#include "cairn/objects.h"
 #include "cairn/registry.h"
 #include "store/db.h"
 
@@ -59,6 +60,11 @@ int cairn__registry_is_ref(const char *ref);
  * caller removes (left empty when none was made). */
 int cairn__registry_checkout(cairn_ctx *ctx, const char *ref, cairn_buf *tmp, cairn_buf *dir,
 			     struct cairn_registry_ref *r);
+
+/* Calls fn for the gate report object of every promotion event (what
+ * "model NAME@V promote (audit event SEQ)", role "gate report"), so that
+ * gc keeps them and fsck checks them; gate-reports.c. */
+int cairn__registry_report_refs(cairn_ctx *ctx, cairn_object_ref_fn *fn, void *arg);
 
 /* The package's files as {path: hash} from a manifest object (a new
  * reference). */

@@ -215,6 +215,14 @@ static void promotion(cairn_ctx *ctx, const char *action, int v, const char *has
 	json_decref(details);
 }
 
+/* Collects the objects of role "gate report" into arg (a JSON array). */
+static int collect_report(const char *what, const char *role, const char *hash, void *arg)
+{
+	if (!strcmp(role, "gate report"))
+		json_array_append_new(arg, json_pack("{s:s, s:s}", "what", what, "hash", hash));
+	return 0;
+}
+
 /* A card of NAME@V: the package from the object store, the registry's
  * facts, and the gate reports the audit log names (a real report of the
  * gates, stored as the promotion stores it). */
@@ -287,6 +295,14 @@ static void test_card_of_a_registered_version(void)
 	json_decref(reports);
 	CHECK_ERR(ctx, cairn_registry_gate_reports(ctx, "m@7", &reports), CAIRN_ENOTFOUND,
 		  "no version 7");
+	/* gc keeps the reports (and fsck checks them): the registry names them. */
+	reports = json_array();
+	CHECK_OK(ctx, cairn_registry_object_refs(ctx, collect_report, reports));
+	CHECK_INT(json_array_size(reports), ==, 3);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(reports, 0), "what")),
+		  "model m@2 promote (audit event 3)");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(reports, 0), "hash")), put.hash);
+	json_decref(reports);
 
 	o.no_evaluate = 1;
 	CHECK_OK(ctx, cairn_card_build(ctx, "m@2", &o, &card));
