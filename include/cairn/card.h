@@ -46,7 +46,8 @@
  *                  tags, aliases, status, source {kind, run_id, path},
  *                  created_at, created_by, gate_reports [{seq, time,
  *                  action, alias, verdict, forced, holder, report_hash}]
- *                  (cairn_registry_gate_reports without the reports)} | null
+ *                  (cairn_registry_gate_reports without the reports),
+ *                  gates_from (the one gates come from) | null} | null
  *   gates          the gate rows as given, else for a registered version
  *                  those of its latest readable gate report ([] when none)
  *                  | null

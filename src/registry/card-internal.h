@@ -39,8 +39,9 @@ int cairn__card_fetch(cairn_ctx *ctx, const char *ref, cairn_buf *tmp, cairn_buf
  * cairn__registry_is_ref): its package checked out into dir (in tmp, as
  * above), *model {ref, source "registry", run_id, path} from the version's
  * source, *registry the version's facts with "gate_reports" (each report's
- * summary) and *gates the rows of the latest readable report ([] when
- * none); both new references. Errors as cairn_registry_model_open. */
+ * summary) and "gates_from" (the one *gates comes from, or null) and *gates
+ * the rows of the latest readable report ([] when none); both new
+ * references. Errors as cairn_registry_model_open. */
 int cairn__card_registry(cairn_ctx *ctx, const char *ref, cairn_buf *tmp, cairn_buf *dir,
 			 json_t *model, json_t **registry, json_t **gates);
 /* Adds the package's facts (MLmodel, preprocess.json, params.json, its

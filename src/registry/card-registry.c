@@ -59,10 +59,13 @@ int cairn__card_registry(cairn_ctx *ctx, const char *ref, cairn_buf *tmp, cairn_
 	*registry = version_facts(show, reports);
 	/* The card shows the gates of the latest report it can read. */
 	*gates = json_array();
+	json_object_set_new(*registry, "gates_from", json_null());
 	json_array_foreach(reports, i, rep) {
 		const json_t *rows = json_object_get(json_object_get(rep, "report"), "gates");
 		if (json_is_array(rows)) {
 			json_array_extend(*gates, (json_t *)rows);
+			json_object_set(*registry, "gates_from",
+					json_array_get(json_object_get(*registry, "gate_reports"), i));
 			break;
 		}
 	}

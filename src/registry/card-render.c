@@ -144,6 +144,21 @@ static void model_table(struct cairn__doc *d, const json_t *facts)
 	cairn_buf_release(&b);
 }
 
+/* The heading of a table of the rows of list, when list is an array (0
+ * when not); an empty one says none instead (0 too). */
+static int list_heading(struct cairn__doc *d, const char *title, const json_t *list,
+			const char *none)
+{
+	if (!json_is_array(list))
+		return 0;
+	cairn__doc_heading(d, 3, title);
+	if (!json_array_size(list)) {
+		missing_para(d, none);
+		return 0;
+	}
+	return 1;
+}
+
 /* Where the registered version came from: a run's artifact or a directory. */
 static void source_row(struct cairn__doc *d, const json_t *src)
 {
@@ -166,14 +181,9 @@ static void gate_reports_table(struct cairn__doc *d, const json_t *reports)
 	const json_t *r;
 	size_t i;
 
-	if (!json_is_array(reports))
+	if (!list_heading(d, "Gate reports", reports, "None recorded: 'cairn models promote'"
+			  " records the gate report of each promotion of this version."))
 		return;
-	cairn__doc_heading(d, 3, "Gate reports");
-	if (!json_array_size(reports)) {
-		missing_para(d, "None recorded: 'cairn models promote' records the gate report of"
-			     " each promotion of this version.");
-		return;
-	}
 	cairn__doc_table_begin(d, 6, heads);
 	json_array_foreach(reports, i, r) {
 		cairn__doc_cell(d, STR(r, "time"));
@@ -441,19 +451,26 @@ static const char *set_title(const char *key)
 	return key;
 }
 
-static void gates_table(struct cairn__doc *d, const json_t *gates)
+static void gates_table(struct cairn__doc *d, const json_t *gates, const json_t *from)
 {
 	static const char *const heads[] = { "Gate", "Value", "Threshold", "Verdict", "Detail" };
 	static const char *const keys[] = { "value", "threshold", "verdict", "detail" };
 	const json_t *g;
 	size_t i;
 
-	if (!json_is_array(gates))
+	if (!list_heading(d, "Acceptance gates", gates, "No gate report was given or recorded."))
 		return;
-	cairn__doc_heading(d, 3, "Acceptance gates");
-	if (!json_array_size(gates)) {
-		missing_para(d, "No gate report was given or recorded.");
-		return;
+	if (json_is_object(from)) {
+		cairn__doc_para_begin(d);
+		cairn__doc_textf(d, "From the latest gate report of the registered version (%s, %s%s%s,"
+				 " verdict %s%s), object ", STR(from, "time") ? STR(from, "time") : "?",
+				 STR(from, "action") ? STR(from, "action") : "?",
+				 STR(from, "alias") ? " to " : "", STR(from, "alias") ? STR(from, "alias") : "",
+				 STR(from, "verdict") ? STR(from, "verdict") : "?",
+				 json_is_true(json_object_get(from, "forced")) ? ", forced" : "");
+		cairn__doc_code(d, STR(from, "report_hash") ? STR(from, "report_hash") : "?");
+		cairn__doc_raw(d, ".");
+		cairn__doc_para_end(d);
 	}
 	cairn__doc_table_begin(d, 5, heads);
 	json_array_foreach(gates, i, g) {
@@ -516,7 +533,8 @@ static void metrics_section(struct cairn__doc *d, const json_t *facts)
 			missing_para(d, "No test metrics: the model was not evaluated on held-out data"
 				     " when it was trained (cairn train --test REF).");
 	}
-	gates_table(d, json_object_get(facts, "gates"));
+	gates_table(d, json_object_get(facts, "gates"),
+		    json_object_get(json_object_get(facts, "registry"), "gates_from"));
 }
 
 /* --- data --- */

@@ -328,6 +328,9 @@ static void test_card_of_a_registered_version(void)
 	CHECK(strstr(md.buf, "### Gate reports\n") != NULL);
 	CHECK(strstr(md.buf, put.hash) != NULL);
 	CHECK(strstr(md.buf, "| metric accuracy |") != NULL);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(reg, "gates_from"), "report_hash")),
+		  put.hash);
+	CHECK(strstr(md.buf, ", promote to champion, verdict pass), object `") != NULL);
 out:
 	cairn_card_free(card);
 	json_decref(report);
