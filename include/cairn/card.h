@@ -3,15 +3,16 @@
  * package and from what the workspace knows about it through lineage (the
  * run that trained it, the dataset versions it used and where they came
  * from) and, for a registered version, through the registry (its record
- * and its gate reports from the audit log), and rendered in the sections of the Model Cards paper (Mitchell et
- * al. 2019) as Markdown or as one self-contained HTML file.
+ * and its gate reports from the audit log), and rendered in the sections
+ * of the Model Cards paper (Mitchell et al. 2019) as Markdown or as one
+ * self-contained HTML file.
  *
  * The facts document (cairn_card_facts; every key present, null or [] when
  * not recorded) is described field by field in docs/commands/models-card.md:
  *
  *   card_version   1
- *   model          {ref, source ("registry", "run" or "directory"), run_id, path,
- *                   algorithm, task, target {name, type} | null,
+ *   model          {ref, source ("registry", "run" or "directory"),
+ *                   run_id, path, algorithm, task, target {name, type} | null,
  *                   classes [..] | null, signature {inputs [{name, type}],
  *                   outputs [..]}, params {..}, created, model_uuid,
  *                   cairn_version, flavors [..], libraries {..}, files
