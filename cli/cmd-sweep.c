@@ -12,6 +12,8 @@
 #include "cli/signals.h"
 #include "core/json.h"
 
+extern char **environ;
+
 static const char usage[] =
 	"usage: cairn sweep --data REF [--target COL] --algo ALGO --grid KEY=V1,V2,...\n"
 	"                   [--grid ...] [--param KEY=VALUE]... [--random N] [--seed N]\n"
@@ -297,6 +299,10 @@ int cmd_sweep(int argc, char **argv)
 	o.drop = (const char *const *)drop;
 	/* Inside `cairn run` or a pipeline stage: a child of that run. */
 	o.parent = getenv("CAIRN_RUN_ID");
+	/* The code version of the directory it runs in, found by git with
+	 * this process's environment. */
+	o.code_dir = ".";
+	o.env = environ;
 	lines.finished = !json && cli_log_level() >= CAIRN_LOG_WARN;
 	o.on_trial = on_trial;
 	o.arg = &lines;

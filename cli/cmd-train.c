@@ -14,6 +14,8 @@
 #include "core/progress.h"
 #include "ml/learner.h"
 
+extern char **environ;
+
 static const char usage[] =
 	"usage: cairn train --data REF [--target COL] --algo ALGO [--param KEY=VALUE]...\n"
 	"                   [--test REF | --test-split FRACTION] [--seed N] [--cv K]\n"
@@ -297,6 +299,10 @@ int cmd_train(int argc, char **argv)
 	o.params = params;
 	/* Inside `cairn run` or a pipeline stage: a child of that run. */
 	o.parent = getenv("CAIRN_RUN_ID");
+	/* The code version of the directory it runs in, found by git with
+	 * this process's environment. */
+	o.code_dir = ".";
+	o.env = environ;
 	/* Options that exclude or need each other are usage errors, found
 	 * before the workspace is opened. */
 	ctx = cli_new_context();

@@ -13,8 +13,9 @@ static const char usage[] =
 	"usage: cairn models card MODELREF [--format md|html] [--out FILE] [--force]\n"
 	"                         [--by COL]... [--json]\n"
 	"\n"
-	"Writes the model card of a model package (a run id or prefix, RUN/PATH,\n"
-	"or a package directory), in the sections of the Model Cards paper:\n"
+	"Writes the model card of a model package (a registered version NAME@V,\n"
+	"NAME@ALIAS, NAME@latest or models:/..., a run id or prefix, RUN/PATH, or\n"
+	"a package directory), in the sections of the Model Cards paper:\n"
 	"model details (algorithm, params, signature, classes, the training run,\n"
 	"its code commit and environment, the package's files and hashes),\n"
 	"intended use, factors, metrics, evaluation data and training data\n"
@@ -23,8 +24,11 @@ static const char usage[] =
 	"its test data: metrics per slice and the evaluation plots), ethical\n"
 	"considerations and caveats (from the training run's tags\n"
 	"intended_use, factors, sensitive_columns, ethical_considerations,\n"
-	"limitations, known_limits, caveats). What was not recorded is said\n"
-	"so, with how to record it.\n"
+	"limitations, known_limits, caveats). For a registered version, also\n"
+	"what the registry records (name, version, aliases, status, source,\n"
+	"description as the intended use, tags) and its gate reports from the\n"
+	"audit log (the gates of the latest one in the table). What was not\n"
+	"recorded is said so, with how to record it.\n"
 	"\n"
 	"Options:\n"
 	"  --format md|html  Markdown (default) or one self-contained HTML file\n"
@@ -37,8 +41,9 @@ static const char usage[] =
 	"  -h, --help        this help\n"
 	"\n"
 	"Exit status: 0 written; 2 usage (or a --by column the test data lacks);\n"
-	"3 no workspace; 4 no such model; 5 a malformed package; 1 FILE exists\n"
-	"without --force, or another error.\n";
+	"3 no workspace; 4 no such model; 5 a malformed package; 6 a registered\n"
+	"version whose files are not in the object store; 1 FILE exists without\n"
+	"--force, or another error.\n";
 
 int models_card(int argc, char **argv)
 {

@@ -225,8 +225,11 @@ static const char show_usage[] =
 	"\n"
 	"Shows a registered model (its description, tags, aliases and versions)\n"
 	"or one version: its source run or directory, status, description,\n"
-	"signature, classes, metrics, tags, aliases, manifest and files. The\n"
-	"version may also be named models:/NAME/VERSION or models:/NAME@ALIAS.\n"
+	"signature, classes, metrics, tags, aliases, manifest and files, and its\n"
+	"gate reports, latest first (each promotion's or refused promotion's:\n"
+	"when, alias, verdict, forced, the report's object; --json adds the report\n"
+	"itself). The version may also be named models:/NAME/VERSION or\n"
+	"models:/NAME@ALIAS.\n"
 	"\n"
 	"Options:\n"
 	"  --json      print the record as JSON\n"
@@ -286,6 +289,19 @@ static void print_version(const json_t *v)
 	printf("  files\n");
 	json_array_foreach(json_object_get(v, "files"), i, f)
 		printf("    %.12s  %s\n", str(f, "hash"), cli_esc(str(f, "path")));
+	if (!json_array_size(json_object_get(v, "gate_reports")))
+		printf("  gate reports  none\n");
+	else
+		printf("  gate reports (latest first)\n");
+	json_array_foreach(json_object_get(v, "gate_reports"), i, f) {
+		printf("    %-24s  %-15s  %-12s  %-4s  %s  %.12s", str(f, "time"), str(f, "action"),
+		       cli_esc(str(f, "alias")), str(f, "verdict"),
+		       json_is_true(json_object_get(f, "forced")) ? "forced" : "      ",
+		       str(f, "report_hash"));
+		if (*str(f, "problem"))
+			printf("  (%s)", cli_esc(str(f, "problem")));
+		printf("\n");
+	}
 	cairn_buf_release(&text);
 }
 
@@ -322,7 +338,7 @@ static void print_model(const json_t *m)
 
 int models_show(int argc, char **argv)
 {
-	json_t *o = NULL;
+	json_t *o = NULL, *reports = NULL;
 	int json = 0, rc, status;
 	cairn_ctx *ctx;
 
@@ -332,14 +348,21 @@ int models_show(int argc, char **argv)
 		return cli_usage_error(show_usage, "show takes one model reference");
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
-	if ((rc = cairn_registry_show(ctx, argv[optind], &o)))
+	if ((rc = cairn_registry_show(ctx, argv[optind], &o)) ||
+	    (!json_object_get(o, "versions") &&
+	     (rc = cairn_registry_gate_reports(ctx, str(o, "ref"), &reports)))) {
 		status = cli_fail(ctx, rc);
-	else if (json)
+		goto out;
+	}
+	if (reports)
+		json_object_set_new(o, "gate_reports", reports);
+	if (json)
 		cairn_json_print(stdout, o, 1);
 	else if (json_object_get(o, "versions"))
 		print_model(o);
 	else
 		print_version(o);
+out:
 	json_decref(o);
 	cairn_ctx_free(ctx);
 	return status;

@@ -2,15 +2,17 @@
  * Model cards: the facts about one model package, gathered from the
  * package and from what the workspace knows about it through lineage (the
  * run that trained it, the dataset versions it used and where they came
- * from), and rendered in the sections of the Model Cards paper (Mitchell et
- * al. 2019) as Markdown or as one self-contained HTML file.
+ * from) and, for a registered version, through the registry (its record
+ * and its gate reports from the audit log), and rendered in the sections
+ * of the Model Cards paper (Mitchell et al. 2019) as Markdown or as one
+ * self-contained HTML file.
  *
  * The facts document (cairn_card_facts; every key present, null or [] when
  * not recorded) is described field by field in docs/commands/models-card.md:
  *
  *   card_version   1
- *   model          {ref, source ("run" or "directory"), run_id, path,
- *                   algorithm, task, target {name, type} | null,
+ *   model          {ref, source ("registry", "run" or "directory"),
+ *                   run_id, path, algorithm, task, target {name, type} | null,
  *                   classes [..] | null, signature {inputs [{name, type}],
  *                   outputs [..]}, params {..}, created, model_uuid,
  *                   cairn_version, flavors [..], libraries {..}, files
@@ -40,8 +42,16 @@
  *   factors        [{column, source}]: the columns to slice by
  *   intended_use   text | null
  *   ethical_considerations, caveats   [{text, source}]
- *   registry       the registry's version object as given | null
- *   gates          the gate reports as given | null
+ *   registry       the registry's version object as given, else for a
+ *                  registered version {name, version, ref, description,
+ *                  tags, aliases, status, source {kind, run_id, path},
+ *                  created_at, created_by, gate_reports [{seq, time,
+ *                  action, alias, verdict, forced, holder, report_hash}]
+ *                  (cairn_registry_gate_reports without the reports),
+ *                  gates_from (the one gates come from) | null} | null
+ *   gates          the gate rows as given, else for a registered version
+ *                  those of its latest readable gate report ([] when none)
+ *                  | null
  *   notes          [text]: what could not be recorded, and why
  *
  * Reading the workspace needs a workspace open on ctx. A card owns its
@@ -62,11 +72,13 @@ typedef struct cairn_card cairn_card;
 
 struct cairn_card_options {
 	/* The registered version: {name, version, description, tags {k: v},
-	 * aliases [..]}, or NULL. Its description is the intended use, its
+	 * aliases [..]}, or NULL (for a registered version's modelref: the
+	 * registry's own record). Its description is the intended use, its
 	 * tags add to the training run's (below). */
 	const json_t *registry;
-	/* Gate reports, an array of objects {gate, value, threshold, verdict,
-	 * detail, ...}, or NULL; a gate whose name holds "fairness" goes to
+	/* Gate rows, an array of objects {gate, value, threshold, verdict,
+	 * detail, ...}, or NULL (for a registered version's modelref: those of
+	 * its latest gate report); a gate whose name holds "fairness" goes to
 	 * the ethical considerations as well. */
 	const json_t *gates;
 	/* Columns to slice the evaluation by (each must be a column of the
@@ -78,13 +90,17 @@ struct cairn_card_options {
 };
 
 /*
- * Gathers the facts about the model package modelref (a run id or prefix,
- * RUN/PATH, or a directory holding an MLmodel, as cairn_model_open takes).
+ * Gathers the facts about the model package modelref: a registered version
+ * (NAME@V, NAME@ALIAS, NAME@latest, models:/...; its package copied out of
+ * the object store, an alias resolved once), or a run id or prefix,
+ * RUN/PATH, or a directory holding an MLmodel (as cairn_model_open takes;
+ * an existing directory wins over a registry reference).
  * Tags read from the registry's version and the training run:
  * intended_use, factors and sensitive_columns (comma-separated columns),
  * ethical_considerations, limitations, known_limits and caveats.
  * Errors: CAIRN_ENOTFOUND for a reference that names no package (as
- * cairn_model_open), CAIRN_EPARSE for a malformed package, CAIRN_EINVAL for
+ * cairn_registry_model_open), CAIRN_ECORRUPT for a registered version whose
+ * objects are missing, CAIRN_EPARSE for a malformed package, CAIRN_EINVAL for
  * a column of opts->by that the test data does not have. What the workspace
  * does not know is not an error: the facts say null and a note says why.
  */

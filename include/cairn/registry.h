@@ -243,6 +243,16 @@ int cairn_registry_event_append(cairn_ctx *ctx, const struct cairn_registry_even
  * name or one it had. */
 int cairn_registry_audit(cairn_ctx *ctx, const char *name, json_t **out);
 
+/*
+ * The gate reports of the version ref names (NAME@V, NAME@ALIAS, ...),
+ * latest first: one per audit event "promote" or "promote-refused" whose
+ * details name the version and the report's object (gate_report):
+ * [{seq, time, action, alias, verdict, forced, holder, report_hash,
+ * report}], report the stored report (cairn_gates_run's JSON), or null with
+ * "problem" saying why when its object is missing or unreadable.
+ */
+int cairn_registry_gate_reports(cairn_ctx *ctx, const char *ref, json_t **out);
+
 struct cairn_registry_verify_result {
 	int64_t events;              /* events checked */
 	int ok;                      /* 1 when the whole chain holds */
@@ -256,8 +266,10 @@ struct cairn_registry_verify_result {
 int cairn_registry_audit_verify(cairn_ctx *ctx, struct cairn_registry_verify_result *res);
 
 /* Calls fn for every object the registry's records name: each version's
- * manifest (what "model NAME@V", role "manifest") and the files it lists
- * (what "model NAME@V file PATH", role "content"); for gc and fsck
+ * manifest (what "model NAME@V", role "manifest"), the files it lists
+ * (what "model NAME@V file PATH", role "content") and the gate report of
+ * each promotion event (what "model NAME@V promote (audit event SEQ)",
+ * role "gate report"); for gc and fsck
  * (cairn_gc_options.more_refs, cairn_fsck_with). */
 int cairn_registry_object_refs(cairn_ctx *ctx, cairn_object_ref_fn *fn, void *arg);
 

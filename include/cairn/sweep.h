@@ -78,6 +78,10 @@ struct cairn_sweep_options {
 	const char *experiment;     /* or NULL */
 	const char *name;           /* the parent's name, or NULL */
 	const char *parent;         /* the parent run's own parent run id, or NULL */
+	/* The directory whose code version the parent run records, and git's
+	 * environment, as cairn_train_options.code_dir and env (NULL: none). */
+	const char *code_dir;
+	char *const *env;
 	/* Called on the caller's thread as each trial ends (also when it was
 	 * killed), with {trial, trials (their number), params, status, value,
 	 * metric (the objective's key, or null), run_id, message, log: [[level,

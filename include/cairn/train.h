@@ -49,6 +49,14 @@ struct cairn_train_options {
 	const char *name;          /* run name, or NULL */
 	const char *experiment;    /* or NULL */
 	const char *parent;        /* parent run id, or NULL (or "") */
+	/* The directory the training runs from: the run records the code
+	 * version of the git repository holding it (info "code": commit, branch,
+	 * dirty, ...; the uncommitted changes as artifact code/diff.patch), as
+	 * cairn_exec_run does (include/cairn/exec.h); null outside a
+	 * repository. NULL: nothing recorded. git runs with env ("NAME=VALUE"
+	 * entries, NULL terminated; a program passes its environ). */
+	const char *code_dir;
+	char *const *env;
 	/* Threads of every fit; 0: one when the data has fewer than 100,000
 	 * cells (training rows x columns), else the cores this process may use
 	 * divided by jobs (at least one). The count is the run's param

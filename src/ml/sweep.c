@@ -26,6 +26,7 @@
 #include "ml/learner.h"
 #include "ml/msg-pipe.h"
 #include "ml/train-check.h"
+#include "track/codever-internal.h"
 
 #define MAX_COMBINATIONS 1000000
 
@@ -833,6 +834,13 @@ int cairn_sweep(cairn_ctx *ctx, const struct cairn_sweep_options *o, struct cair
 	if ((rc = cairn_run_start(ctx, &ro, &s.parent)))
 		goto out;
 	snprintf(res->parent, sizeof(res->parent), "%s", cairn_run_id(s.parent));
+	if (o->code_dir) {
+		json_t *code = NULL;
+		rc = cairn__codever_record(s.parent, o->code_dir, o->env, &code);
+		json_decref(code);
+		if (rc)
+			goto fail;
+	}
 	if ((rc = cairn_run_show(ctx, res->parent, &parent_show)))
 		goto fail;
 	s.parent_name = json_string_value(json_object_get(parent_show, "name"));

@@ -26,6 +26,7 @@
 #include "ml/train-check.h"
 #include "ml/train-recipe.h"
 #include "ml/xgb.h"
+#include "track/codever-internal.h"
 #include "track/run-internal.h"
 
 /* Everything one training holds, released by train_release. */
@@ -1266,10 +1267,17 @@ int cairn_train(cairn_ctx *ctx, const struct cairn_train_options *o, struct cair
 	    (rc = check_cancel(&t)) || (rc = cairn_run_start(ctx, &ro, &t.run)))
 		goto out;
 	snprintf(res->run_id, sizeof(res->run_id), "%s", cairn_run_id(t.run));
+	if (o->code_dir) {
+		json_t *code = NULL;
+		rc = cairn__codever_record(t.run, o->code_dir, o->env, &code);
+		json_decref(code);
+	}
 	/* What trains it again, for cairn_reproduce (ml/train-recipe.h). */
-	rc = cairn__train_recipe_record(t.run, o, o->data ? &t.data : NULL, o->test ? &t.test : NULL,
-					o->unlabeled ? &t.unlabeled : NULL,
-					(const char *const *)t.shard_refs);
+	if (!rc)
+		rc = cairn__train_recipe_record(t.run, o, o->data ? &t.data : NULL,
+						o->test ? &t.test : NULL,
+						o->unlabeled ? &t.unlabeled : NULL,
+						(const char *const *)t.shard_refs);
 	if (!rc)
 		rc = train_in_run(&t);
 	if (rc) {

@@ -35,6 +35,15 @@ struct cairn_card {
  */
 int cairn__card_fetch(cairn_ctx *ctx, const char *ref, cairn_buf *tmp, cairn_buf *dir,
 		      json_t *model);
+/* card-registry.c: a registered version (ref NAME@V, NAME@ALIAS, ...,
+ * cairn__registry_is_ref): its package checked out into dir (in tmp, as
+ * above), *model {ref, source "registry", run_id, path} from the version's
+ * source, *registry the version's facts with "gate_reports" (each report's
+ * summary) and "gates_from" (the one *gates comes from, or null) and *gates
+ * the rows of the latest readable report ([] when none); both new
+ * references. Errors as cairn_registry_model_open. */
+int cairn__card_registry(cairn_ctx *ctx, const char *ref, cairn_buf *tmp, cairn_buf *dir,
+			 json_t *model, json_t **registry, json_t **gates);
 /* Adds the package's facts (MLmodel, preprocess.json, params.json, its
  * files and their hashes) to model; a missing or unreadable file is a note. */
 int cairn__card_package(cairn_ctx *ctx, const char *dir, json_t *model, json_t *notes);

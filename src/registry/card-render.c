@@ -123,7 +123,11 @@ static void model_table(struct cairn__doc *d, const json_t *facts)
 	if (json_is_array(json_object_get(m, "classes")))
 		row(d, "Classes", json_object_get(m, "classes"));
 	cairn_buf_reset(&b);
-	if (!strcmp(STR(m, "source") ? STR(m, "source") : "", "run"))
+	if (!strcmp(STR(m, "source") ? STR(m, "source") : "", "registry"))
+		cairn_buf_addf(&b, "the registered version %s, from the object store",
+			       STR(json_object_get(facts, "registry"), "ref") ?
+			       STR(json_object_get(facts, "registry"), "ref") : STR(m, "ref"));
+	else if (!strcmp(STR(m, "source") ? STR(m, "source") : "", "run"))
 		cairn_buf_addf(&b, "the artifact '%s' of run %s", STR(m, "path"), STR(m, "run_id"));
 	else
 		cairn_buf_addf(&b, "the directory %s", STR(m, "path") ? STR(m, "path") : "?");
@@ -140,6 +144,63 @@ static void model_table(struct cairn__doc *d, const json_t *facts)
 	cairn_buf_release(&b);
 }
 
+/* The heading of a table of the rows of list, when list is an array (0
+ * when not); an empty one says none instead (0 too). */
+static int list_heading(struct cairn__doc *d, const char *title, const json_t *list,
+			const char *none)
+{
+	if (!json_is_array(list))
+		return 0;
+	cairn__doc_heading(d, 3, title);
+	if (!json_array_size(list)) {
+		missing_para(d, none);
+		return 0;
+	}
+	return 1;
+}
+
+/* Where the registered version came from: a run's artifact or a directory. */
+static void source_row(struct cairn__doc *d, const json_t *src)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	if (STR(src, "run_id"))
+		cairn_buf_addf(&b, "run %s, artifact %s", STR(src, "run_id"),
+			       STR(src, "path") ? STR(src, "path") : "model");
+	else if (STR(src, "path"))
+		cairn_buf_addf(&b, "the package directory %s", STR(src, "path"));
+	row_text(d, "Registered from", b.len ? b.buf : NULL);
+	cairn_buf_release(&b);
+}
+
+/* The version's gate reports from the audit log, latest first. */
+static void gate_reports_table(struct cairn__doc *d, const json_t *reports)
+{
+	static const char *const heads[] = { "When", "Event", "Alias", "Verdict", "Forced",
+					     "Report object" };
+	const json_t *r;
+	size_t i;
+
+	if (!list_heading(d, "Gate reports", reports, "None recorded: 'cairn models promote'"
+			  " records the gate report of each promotion of this version."))
+		return;
+	cairn__doc_table_begin(d, 6, heads);
+	json_array_foreach(reports, i, r) {
+		cairn__doc_cell(d, STR(r, "time"));
+		cairn__doc_cell(d, STR(r, "action"));
+		cairn__doc_cell(d, STR(r, "alias"));
+		cairn__doc_cell(d, STR(r, "verdict"));
+		cairn__doc_cell(d, json_is_true(json_object_get(r, "forced")) ? "yes" : "no");
+		cairn__doc_cell_begin(d);
+		cairn__doc_code(d, STR(r, "report_hash") ? STR(r, "report_hash") : "?");
+		if (STR(r, "problem"))
+			cairn__doc_textf(d, " (%s)", STR(r, "problem"));
+		cairn__doc_cell_end(d);
+		cairn__doc_row_end(d);
+	}
+	cairn__doc_table_end(d);
+}
+
 static void registry_table(struct cairn__doc *d, const json_t *reg)
 {
 	if (!json_is_object(reg))
@@ -149,8 +210,15 @@ static void registry_table(struct cairn__doc *d, const json_t *reg)
 	row(d, "Name", json_object_get(reg, "name"));
 	row(d, "Version", json_object_get(reg, "version"));
 	row(d, "Aliases", json_object_get(reg, "aliases"));
+	if (json_object_get(reg, "status"))
+		row(d, "Status", json_object_get(reg, "status"));
+	if (json_is_object(json_object_get(reg, "source")))
+		source_row(d, json_object_get(reg, "source"));
+	if (json_object_get(reg, "created_at"))
+		row(d, "Registered", json_object_get(reg, "created_at"));
 	object_rows(d, "Tag ", json_object_get(reg, "tags"));
 	cairn__doc_table_end(d);
+	gate_reports_table(d, json_object_get(reg, "gate_reports"));
 }
 
 static void run_tables(struct cairn__doc *d, const json_t *facts)
@@ -201,8 +269,9 @@ static void run_tables(struct cairn__doc *d, const json_t *facts)
 			row_code(d, "Recorded by run", STR(run, "code_run"));
 		cairn__doc_table_end(d);
 	} else {
-		missing_para(d, "Not recorded. A run started with 'cairn run' in a git work tree"
-			     " records its commit: cairn run -- cairn train ...");
+		missing_para(d, "Not recorded: the training run ran outside a git work tree. 'cairn"
+			     " train', 'cairn sweep' and 'cairn run' record the commit of the work"
+			     " tree they run in.");
 	}
 
 	cairn__doc_heading(d, 3, "Environment");
@@ -382,19 +451,26 @@ static const char *set_title(const char *key)
 	return key;
 }
 
-static void gates_table(struct cairn__doc *d, const json_t *gates)
+static void gates_table(struct cairn__doc *d, const json_t *gates, const json_t *from)
 {
 	static const char *const heads[] = { "Gate", "Value", "Threshold", "Verdict", "Detail" };
 	static const char *const keys[] = { "value", "threshold", "verdict", "detail" };
 	const json_t *g;
 	size_t i;
 
-	if (!json_is_array(gates))
+	if (!list_heading(d, "Acceptance gates", gates, "No gate report was given or recorded."))
 		return;
-	cairn__doc_heading(d, 3, "Acceptance gates");
-	if (!json_array_size(gates)) {
-		missing_para(d, "No gate reports were given.");
-		return;
+	if (json_is_object(from)) {
+		cairn__doc_para_begin(d);
+		cairn__doc_textf(d, "From the latest gate report of the registered version (%s, %s%s%s,"
+				 " verdict %s%s), object ", STR(from, "time") ? STR(from, "time") : "?",
+				 STR(from, "action") ? STR(from, "action") : "?",
+				 STR(from, "alias") ? " to " : "", STR(from, "alias") ? STR(from, "alias") : "",
+				 STR(from, "verdict") ? STR(from, "verdict") : "?",
+				 json_is_true(json_object_get(from, "forced")) ? ", forced" : "");
+		cairn__doc_code(d, STR(from, "report_hash") ? STR(from, "report_hash") : "?");
+		cairn__doc_raw(d, ".");
+		cairn__doc_para_end(d);
 	}
 	cairn__doc_table_begin(d, 5, heads);
 	json_array_foreach(gates, i, g) {
@@ -457,7 +533,8 @@ static void metrics_section(struct cairn__doc *d, const json_t *facts)
 			missing_para(d, "No test metrics: the model was not evaluated on held-out data"
 				     " when it was trained (cairn train --test REF).");
 	}
-	gates_table(d, json_object_get(facts, "gates"));
+	gates_table(d, json_object_get(facts, "gates"),
+		    json_object_get(json_object_get(facts, "registry"), "gates_from"));
 }
 
 /* --- data --- */

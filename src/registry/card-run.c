@@ -115,8 +115,9 @@ int cairn__card_run(cairn_ctx *ctx, const char *run_id, json_t *notes, json_t **
 	json_object_set(o, "code_run", v ? json_object_get(holder, "id") : json_null());
 	json_decref(holder);
 	if (!v)
-		cairn__card_note(notes, "no code version was recorded: a run started by 'cairn run'"
-				 " in a git work tree records its commit (cairn run -- cairn train ...)");
+		cairn__card_note(notes, "no code version was recorded: the training run ran outside a"
+				 " git work tree ('cairn train', 'cairn sweep' and 'cairn run' record"
+				 " the commit of the work tree they run in)");
 	if ((rc = find_info(ctx, run, "environment", &holder, &v)))
 		goto fail;
 	json_object_set_new(o, "environment", v ? environment(v) : json_null());

@@ -11,6 +11,7 @@
 #include "core/fs.h"
 #include "core/json.h"
 #include "registry/card-internal.h"
+#include "registry/registry-internal.h"
 
 /* Tags whose text goes to a section, in order. */
 static const char *const ethics_tags[] = { "ethical_considerations" };
@@ -227,6 +228,7 @@ int cairn_card_build(cairn_ctx *ctx, const char *modelref, const struct cairn_ca
 	struct cairn_card *card = cairn_xcalloc(1, sizeof(*card));
 	cairn_buf tmp = CAIRN_BUF_INIT, dir = CAIRN_BUF_INIT;
 	json_t *model = json_object(), *notes = json_array(), *run = NULL;
+	json_t *registry = NULL, *gates = NULL;
 	int rc;
 
 	*out = NULL;
@@ -238,8 +240,18 @@ int cairn_card_build(cairn_ctx *ctx, const char *modelref, const struct cairn_ca
 				"model", model, "notes", notes);
 	json_object_set_new(card->facts, "evaluation", json_null());
 	json_object_set_new(card->facts, "held_out", json_null());
-	if ((rc = cairn__card_fetch(ctx, modelref, &tmp, &dir, model)) ||
-	    (rc = cairn__card_package(ctx, dir.buf, model, notes)) ||
+	if (cairn__registry_is_ref(modelref)) {
+		if ((rc = cairn__card_registry(ctx, modelref, &tmp, &dir, model, &registry, &gates)))
+			goto out;
+		/* What the caller gives wins over what the registry records. */
+		if (!opts->registry)
+			json_object_set(card->facts, "registry", registry);
+		if (!opts->gates)
+			json_object_set(card->facts, "gates", gates);
+	} else if ((rc = cairn__card_fetch(ctx, modelref, &tmp, &dir, model))) {
+		goto out;
+	}
+	if ((rc = cairn__card_package(ctx, dir.buf, model, notes)) ||
 	    (rc = cairn__card_run(ctx, json_string_value(json_object_get(model, "run_id")), notes,
 				  &run)))
 		goto out;
@@ -253,6 +265,8 @@ int cairn_card_build(cairn_ctx *ctx, const char *modelref, const struct cairn_ca
 		goto out;
 	json_object_del(card->facts, "data_inputs");
 out:
+	json_decref(registry);
+	json_decref(gates);
 	if (*tmp.buf)
 		cairn_remove_tree(tmp.buf);
 	cairn_buf_release(&tmp);

@@ -224,9 +224,7 @@ out:
 	return rc;
 }
 
-/* 1 when ref is resolved by the registry: a reference of a version that
- * is not an existing directory. */
-static int is_registry_ref(const char *ref)
+int cairn__registry_is_ref(const char *ref)
 {
 	struct stat st;
 
@@ -267,7 +265,7 @@ int cairn_registry_model_open(cairn_ctx *ctx, const char *ref, cairn_model **out
 	int rc;
 
 	*out = NULL;
-	if (!is_registry_ref(ref))
+	if (!cairn__registry_is_ref(ref))
 		return cairn_model_open(ctx, ref, out);
 	if ((rc = cairn__ctx_db(ctx, &db)) ||
 	    (rc = cairn__registry_resolve_version(ctx, db, ref, &r)))
@@ -283,6 +281,30 @@ int cairn_registry_model_open(cairn_ctx *ctx, const char *ref, cairn_model **out
 	return rc;
 }
 
+int cairn__registry_checkout(cairn_ctx *ctx, const char *ref, cairn_buf *tmp, cairn_buf *dir,
+			     struct cairn_registry_ref *r)
+{
+	json_t *row = NULL, *files = NULL;
+	cairn__db *db;
+	int rc;
+
+	if ((rc = cairn__ctx_db(ctx, &db)) ||
+	    (rc = cairn__registry_resolve_version(ctx, db, ref, r)))
+		return rc;
+	if (!(rc = cairn__registry_version(ctx, db, r->model_id, r->name, r->version, &row)) &&
+	    !(rc = cairn__registry_manifest_files(ctx, json_string_value(json_object_get(row,
+							"manifest")), &files)) &&
+	    !(rc = cairn_make_temp_dir(ctx, "cairn-model", tmp))) {
+		cairn_path_join(dir, tmp->buf, "model");
+		rc = fill_from_manifest(ctx, dir->buf, files);
+	}
+	if (rc)
+		cairn_error_prefix(ctx, "model %s@%lld", r->name, (long long)r->version);
+	json_decref(row);
+	json_decref(files);
+	return rc;
+}
+
 int cairn_registry_model_node(cairn_ctx *ctx, const char *ref, cairn_buf *type, cairn_buf *id,
 			      int *found)
 {
@@ -291,7 +313,7 @@ int cairn_registry_model_node(cairn_ctx *ctx, const char *ref, cairn_buf *type, 
 	int rc;
 
 	*found = 0;
-	if (!is_registry_ref(ref))
+	if (!cairn__registry_is_ref(ref))
 		return 0;
 	if ((rc = cairn__ctx_db(ctx, &db)) ||
 	    (rc = cairn__registry_resolve_version(ctx, db, ref, &r)))
@@ -311,7 +333,7 @@ int cairn_registry_pin(cairn_ctx *ctx, const char *ref, cairn_buf *out)
 	int rc;
 
 	cairn_buf_reset(out);
-	if (!is_registry_ref(ref)) {
+	if (!cairn__registry_is_ref(ref)) {
 		cairn_buf_adds(out, ref);
 		return 0;
 	}
@@ -355,6 +377,8 @@ int cairn_registry_object_refs(cairn_ctx *ctx, cairn_object_ref_fn *fn, void *ar
 		if (rc)
 			break;
 	}
+	if (!rc)
+		rc = cairn__registry_report_refs(ctx, fn, arg);
 out:
 	json_decref(files);
 	json_decref(versions);

@@ -8,6 +8,7 @@
 #define CAIRN_REGISTRY_INTERNAL_H
 
 #include <jansson.h>
+#include "cairn/objects.h"
 #include "cairn/registry.h"
 #include "store/db.h"
 
@@ -49,6 +50,21 @@ int cairn__audit_record(cairn_ctx *ctx, cairn__db *db, const struct cairn__audit
 int cairn__registry_tag_split(cairn_ctx *ctx, const char *text, char **key, const char **value);
 /* Checks a tag key. */
 int cairn__registry_tag_key_check(cairn_ctx *ctx, const char *key);
+
+/* 1 when ref is resolved by the registry: a reference of a version
+ * (cairn_registry_is_version_ref) that is not an existing directory. */
+int cairn__registry_is_ref(const char *ref);
+
+/* Resolves the version ref names into *r and copies its package out of
+ * the object store into dir, in a new temporary directory tmp that the
+ * caller removes (left empty when none was made). */
+int cairn__registry_checkout(cairn_ctx *ctx, const char *ref, cairn_buf *tmp, cairn_buf *dir,
+			     struct cairn_registry_ref *r);
+
+/* Calls fn for the gate report object of every promotion event (what
+ * "model NAME@V promote (audit event SEQ)", role "gate report"), so that
+ * gc keeps them and fsck checks them; gate-reports.c. */
+int cairn__registry_report_refs(cairn_ctx *ctx, cairn_object_ref_fn *fn, void *arg);
 
 /* The package's files as {path: hash} from a manifest object (a new
  * reference). */

@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include "cairn/buf.h"
 #include "cairn/ctx.h"
+#include "cairn/run.h"
 
 /* Untracked files larger than this are left out of the recorded diff (and
  * listed in "untracked_skipped"): they are usually outputs or data. */
@@ -35,6 +36,18 @@
  */
 int cairn__codever_capture(cairn_ctx *ctx, const char *dir, const char *exclude,
 			   char *const *env, int diff_fd, json_t **out);
+
+/*
+ * Records the code version of the repository holding dir in the run, as
+ * cairn_exec_run does for its command (and cairn train, a sweep, for the
+ * directory they run in): captures it (above, the workspace excluded), logs
+ * the difference from HEAD as the artifact code/diff.patch when the tree is
+ * dirty, and sets the run's info "code" to the object (with "diff":
+ * "code/diff.patch" then) or to null outside a repository. *code gets the
+ * object (a new reference, or NULL). In exec.c, beside the temporary files
+ * it shares.
+ */
+int cairn__codever_record(cairn_run *run, const char *dir, char *const *env, json_t **code);
 
 /* Runs git with args (NULL terminated) in dir, as cairn__run_capture() does
  * (stdin from /dev/null), with hooks disabled, no prompts and messages in

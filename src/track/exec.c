@@ -291,14 +291,39 @@ static char **child_env(cairn_run *run, const struct cairn_exec_options *opts)
 	return env;
 }
 
+int cairn__codever_record(cairn_run *run, const char *dir, char *const *env, json_t **code)
+{
+	cairn_ctx *ctx = cairn_run_ctx(run);
+	struct temp diff = { -1, CAIRN_BUF_INIT, 0 };
+	struct stat st;
+	int rc;
+
+	*code = NULL;
+	if ((rc = temp_open(ctx, cairn_workspace_dir(ctx), &diff)) ||
+	    (rc = cairn__codever_capture(ctx, dir, cairn_workspace_dir(ctx), env, diff.fd, code)))
+		goto out;
+	if (*code && json_is_true(json_object_get(*code, "dirty")) && !fstat(diff.fd, &st) &&
+	    st.st_size > 0) {
+		if ((rc = cairn_run_log_artifact(run, diff.path.buf, "code/diff.patch")))
+			goto out;
+		json_object_set_new(*code, "diff", json_string("code/diff.patch"));
+	}
+	rc = cairn_run_set_info(run, "code", *code ? json_incref(*code) : json_null());
+out:
+	temp_close(&diff);
+	if (rc) {
+		json_decref(*code);
+		*code = NULL;
+	}
+	return rc;
+}
+
 /* Records command, cwd, params, environment and code version. */
 static int record_start(cairn_run *run, const struct cairn_exec_options *opts, const char *cwd,
 			json_t **code)
 {
 	cairn_ctx *ctx = cairn_run_ctx(run);
-	struct temp diff = { -1, CAIRN_BUF_INIT, 0 };
 	json_t *params, *env;
-	struct stat st;
 	int rc;
 
 	*code = NULL;
@@ -316,22 +341,11 @@ static int record_start(cairn_run *run, const struct cairn_exec_options *opts, c
 	}
 	if ((rc = cairn_run_set_info(run, "environment", env)))
 		goto out;
-	if ((rc = temp_open(ctx, cairn_workspace_dir(ctx), &diff)) ||
-	    (rc = cairn__codever_capture(ctx, cwd, cairn_workspace_dir(ctx), opts->env, diff.fd,
-					 code)))
-		goto out;
-	if (*code && json_is_true(json_object_get(*code, "dirty")) && !fstat(diff.fd, &st) &&
-	    st.st_size > 0) {
-		if ((rc = cairn_run_log_artifact(run, diff.path.buf, "code/diff.patch")))
-			goto out;
-		json_object_set_new(*code, "diff", json_string("code/diff.patch"));
-	}
-	if ((rc = cairn_run_set_info(run, "code", *code ? json_incref(*code) : json_null())))
+	if ((rc = cairn__codever_record(run, cwd, opts->env, code)))
 		goto out;
 	for (size_t i = 0; i < opts->nparams && !rc; i++)
 		rc = cairn_run_log_param(run, opts->params[i].key, opts->params[i].value);
 out:
-	temp_close(&diff);
 	return rc;
 }
 

@@ -23,7 +23,7 @@ test_expect_success 'an imported model renders, saying what was not recorded' '
 	test_grep "^\| Run param source \| model.liblinear \|" imp.md &&
 	test_grep "^\*Not recorded: the package holds no metrics" imp.md &&
 	test_grep "^\*Not recorded: the package names no training data" imp.md &&
-	test_grep "^\*Not recorded. A run started with .cairn run. in a git work tree" imp.md &&
+	test_grep "^\*Not recorded: the training run ran outside a git work tree" imp.md &&
 	test_grep "^- no test data was recorded with the model" imp.md &&
 	cairn models card $run --format html >imp.html &&
 	test_grep "class=\"missing\">Not recorded: the package holds no metrics" imp.html

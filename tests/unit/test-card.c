@@ -4,7 +4,12 @@
 #include "cairn/card.h"
 #include "cairn/dataset.h"
 #include "cairn/error.h"
+#include "cairn/gates.h"
+#include "cairn/objects.h"
+#include "cairn/registry.h"
 #include "cairn/train.h"
+#include "core/fs.h"
+#include "core/json.h"
 #include "registry/card-internal.h"
 #include "tests/unit/ml-fixture.h"
 #include "tests/unit/suites.h"
@@ -193,9 +198,152 @@ static void test_card_doc_html_escapes(void)
 	cairn_buf_release(&out);
 }
 
+/* Appends a promotion event of version v of "m" naming the report hash. */
+static void promotion(cairn_ctx *ctx, const char *action, int v, const char *hash,
+		      const char *verdict, int forced)
+{
+	struct cairn_registry_event_options e = { 0 };
+	json_t *details = json_pack("{s:s, s:i, s:s, s:s, s:b, s:n}", "alias", "champion",
+				    "version", v, "gate_report", hash, "verdict", verdict,
+				    "forced", forced, "holder");
+
+	e.name = "m";
+	e.action = action;
+	e.details = details;
+	e.forced = forced;
+	CHECK_OK(ctx, cairn_registry_event_append(ctx, &e, NULL));
+	json_decref(details);
+}
+
+/* Collects the objects of role "gate report" into arg (a JSON array). */
+static int collect_report(const char *what, const char *role, const char *hash, void *arg)
+{
+	if (!strcmp(role, "gate report"))
+		json_array_append_new(arg, json_pack("{s:s, s:s}", "what", what, "hash", hash));
+	return 0;
+}
+
+/* A card of NAME@V: the package from the object store, the registry's
+ * facts, and the gate reports the audit log names (a real report of the
+ * gates, stored as the promotion stores it). */
+static void test_card_of_a_registered_version(void)
+{
+	static const char yaml[] =
+		"models:\n"
+		"  m:\n"
+		"    holdout: holdout\n"
+		"    gates:\n"
+		"      metrics: { accuracy: \">= 0.5\" }\n"
+		"      smoke: true\n";
+	static const char missing[] =
+		"00000000000000000000000000000000000000000000000000000000000000aa";
+	cairn_ctx *ctx = fixture_workspace();
+	struct cairn_registry_register_options ro = { 0 };
+	struct cairn_registry_register_result rr;
+	struct cairn_card_options o = { 0 };
+	struct cairn_gates_options go = { 0 };
+	struct cairn_gates_config *c = NULL;
+	struct cairn_object_put_result put;
+	char id[CAIRN_ID_LEN + 1];
+	json_t *report = NULL, *reports = NULL, *r;
+	const json_t *f, *reg;
+	cairn_buf text = CAIRN_BUF_INIT, md = CAIRN_BUF_INIT;
+	cairn_card *card = NULL;
+	int passed = 0;
+
+	train(ctx, id);
+	ro.name = "m";
+	ro.run = id;
+	ro.description = "sorts classes";
+	CHECK_OK(ctx, cairn_registry_register(ctx, &ro, &rr));
+	CHECK_OK(ctx, cairn_registry_register(ctx, &ro, &rr));
+	CHECK_INT(rr.version, ==, 2);
+	cairn_write_file_atomic(ctx, "cairn.yaml", yaml, strlen(yaml), 0644);
+	CHECK_OK(ctx, cairn_gates_config_load(ctx, "cairn.yaml", "m", &c));
+	go.candidate = id;
+	go.config = c;
+	go.latency_rows = 5;
+	CHECK_OK(ctx, cairn_gates_run(ctx, &go, &report, &passed));
+	CHECK_INT(passed, ==, 1);
+	cairn_json_append(&text, report, 0);
+	CHECK_OK(ctx, cairn_object_put_buf(ctx, text.buf, text.len, &put));
+
+	/* None yet: an empty list, and the card says none was recorded. */
+	CHECK_OK(ctx, cairn_registry_gate_reports(ctx, "m@2", &reports));
+	CHECK_INT(json_array_size(reports), ==, 0);
+	json_decref(reports);
+
+	promotion(ctx, "promote", 2, put.hash, "pass", 0);
+	promotion(ctx, "promote", 1, put.hash, "pass", 0);
+	promotion(ctx, "promote-refused", 2, missing, "fail", 0);
+	CHECK_OK(ctx, cairn_registry_gate_reports(ctx, "models:/m/2", &reports));
+	CHECK_INT(json_array_size(reports), ==, 2);
+	/* Latest first; a report whose object is gone says why. */
+	r = json_array_get(reports, 0);
+	CHECK_STR(json_string_value(json_object_get(r, "action")), "promote-refused");
+	CHECK(json_is_null(json_object_get(r, "report")));
+	CHECK(strstr(json_string_value(json_object_get(r, "problem")), "not in the object store"));
+	r = json_array_get(reports, 1);
+	CHECK_STR(json_string_value(json_object_get(r, "action")), "promote");
+	CHECK_STR(json_string_value(json_object_get(r, "alias")), "champion");
+	CHECK_STR(json_string_value(json_object_get(r, "verdict")), "pass");
+	CHECK(json_is_false(json_object_get(r, "forced")));
+	CHECK_STR(json_string_value(json_object_get(r, "report_hash")), put.hash);
+	CHECK(json_equal(json_object_get(r, "report"), report));
+	CHECK(json_integer_value(json_object_get(json_array_get(reports, 0), "seq")) >
+	      json_integer_value(json_object_get(r, "seq")));
+	json_decref(reports);
+	CHECK_ERR(ctx, cairn_registry_gate_reports(ctx, "m@7", &reports), CAIRN_ENOTFOUND,
+		  "no version 7");
+	/* gc keeps the reports (and fsck checks them): the registry names them. */
+	reports = json_array();
+	CHECK_OK(ctx, cairn_registry_object_refs(ctx, collect_report, reports));
+	CHECK_INT(json_array_size(reports), ==, 3);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(reports, 0), "what")),
+		  "model m@2 promote (audit event 3)");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(reports, 0), "hash")), put.hash);
+	json_decref(reports);
+
+	o.no_evaluate = 1;
+	CHECK_OK(ctx, cairn_card_build(ctx, "m@2", &o, &card));
+	if (!card)
+		goto out;
+	f = cairn_card_facts(card);
+	reg = json_object_get(f, "registry");
+	CHECK_STR(json_string_value(json_object_get(reg, "name")), "m");
+	CHECK_INT(json_integer_value(json_object_get(reg, "version")), ==, 2);
+	CHECK_STR(json_string_value(json_object_get(reg, "status")), "active");
+	CHECK_STR(json_string_value(json_object_get(json_object_get(reg, "source"), "run_id")), id);
+	CHECK_INT(json_array_size(json_object_get(reg, "gate_reports")), ==, 2);
+	CHECK(!json_object_get(json_array_get(json_object_get(reg, "gate_reports"), 1), "report"));
+	CHECK_STR(json_string_value(json_object_get(f, "intended_use")), "sorts classes");
+	CHECK_STR(json_string_value(json_object_get(json_object_get(f, "model"), "source")),
+		  "registry");
+	CHECK_STR(json_string_value(json_object_get(json_object_get(f, "model"), "run_id")), id);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(f, "run"), "id")), id);
+	/* The gates of the latest report that can be read. */
+	CHECK(json_equal(json_object_get(f, "gates"), json_object_get(report, "gates")));
+	cairn_card_render(card, CAIRN_CARD_MARKDOWN, &md);
+	CHECK(strstr(md.buf, "# Model card: m version 2\n") != NULL);
+	CHECK(strstr(md.buf, "### Gate reports\n") != NULL);
+	CHECK(strstr(md.buf, put.hash) != NULL);
+	CHECK(strstr(md.buf, "| metric accuracy |") != NULL);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(reg, "gates_from"), "report_hash")),
+		  put.hash);
+	CHECK(strstr(md.buf, ", promote to champion, verdict pass), object `") != NULL);
+out:
+	cairn_card_free(card);
+	json_decref(report);
+	cairn_gates_config_free(c);
+	cairn_buf_release(&text);
+	cairn_buf_release(&md);
+	cairn_ctx_free(ctx);
+}
+
 const struct unit_test card_tests[] = {
 	{ "card_facts_from_lineage", test_card_facts_from_lineage },
 	{ "card_registry_and_gates", test_card_registry_and_gates },
+	{ "card_of_a_registered_version", test_card_of_a_registered_version },
 	{ "card_errors", test_card_errors },
 	{ "card_doc_markdown_escapes", test_card_doc_markdown_escapes },
 	{ "card_doc_html_escapes", test_card_doc_html_escapes },
