@@ -13,6 +13,7 @@
 #include "cairn/error.h"
 #include "cairn/expect.h"
 #include "cairn/model-eval.h"
+#include "cairn/registry.h"
 #include "ml/model-internal.h"
 #include "registry/gates-internal.h"
 
@@ -548,11 +549,11 @@ int cairn_gates_run(cairn_ctx *ctx, const struct cairn_gates_options *o, json_t 
 	r.o = o;
 	r.c = o->config;
 	r.gates = json_array();
-	if ((rc = cairn_model_open(ctx, o->candidate, &r.cand))) {
+	if ((rc = cairn_registry_model_open(ctx, o->candidate, &r.cand))) {
 		cairn_error_prefix(ctx, "the candidate");
 		goto out;
 	}
-	if (o->holder && (rc = cairn_model_open(ctx, o->holder, &r.holder))) {
+	if (o->holder && (rc = cairn_registry_model_open(ctx, o->holder, &r.holder))) {
 		cairn_error_prefix(ctx, "the holder");
 		goto out;
 	}

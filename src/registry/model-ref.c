@@ -322,6 +322,33 @@ int cairn_registry_pin(cairn_ctx *ctx, const char *ref, cairn_buf *out)
 	return 0;
 }
 
+/* The gate reports that promotion events name (details.gate_report). */
+static int gate_report_refs(cairn_ctx *ctx, cairn_object_ref_fn *fn, void *arg)
+{
+	cairn_buf what = CAIRN_BUF_INIT;
+	json_t *events = NULL, *e;
+	size_t i;
+	int rc;
+
+	if ((rc = cairn_registry_audit(ctx, NULL, &events)))
+		return rc;
+	json_array_foreach(events, i, e) {
+		const char *h = json_string_value(json_object_get(json_object_get(e, "details"),
+								  "gate_report"));
+		if (!h)
+			continue;
+		cairn_buf_reset(&what);
+		cairn_buf_addf(&what, "model %s audit event %lld",
+			       json_string_value(json_object_get(e, "model")),
+			       (long long)json_integer_value(json_object_get(e, "seq")));
+		if ((rc = fn(what.buf, "gate report", h, arg)))
+			break;
+	}
+	json_decref(events);
+	cairn_buf_release(&what);
+	return rc;
+}
+
 int cairn_registry_object_refs(cairn_ctx *ctx, cairn_object_ref_fn *fn, void *arg)
 {
 	cairn_buf what = CAIRN_BUF_INIT, file = CAIRN_BUF_INIT;
@@ -355,6 +382,8 @@ int cairn_registry_object_refs(cairn_ctx *ctx, cairn_object_ref_fn *fn, void *ar
 		if (rc)
 			break;
 	}
+	if (!rc)
+		rc = gate_report_refs(ctx, fn, arg);
 out:
 	json_decref(files);
 	json_decref(versions);
