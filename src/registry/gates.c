@@ -501,6 +501,7 @@ static json_t *report_of(struct run *r, int *passed)
 			   "verdict", *passed ? "pass" : "fail",
 			   "passed", (json_int_t)counts[0], "failed", (json_int_t)counts[1],
 			   "skipped", (json_int_t)counts[2], "gates", r->gates);
+	json_object_set(report, "evaluation", r->cand_eval ? r->cand_eval : json_null());
 	return report;
 }
 
