@@ -63,7 +63,59 @@ test_expect_success 'two promotions at once: one holder, two events, the chain h
 	test_grep "^audit chain verified" out
 '
 
+test_expect_success 'an alias moved while the gates ran: refused, nothing moved by the promotion' '
+	# The suite is a FIFO: the promotion blocks reading it, after it read
+	# the holder (none) and before it moves the alias; the alias moves then.
+	mkfifo suite.fifo &&
+	cat >cairn.yaml <<-\EOY
+	models:
+	  m:
+	    holdout: iris-test@1
+	    gates:
+	      metrics: { accuracy: ">= 0.5" }
+	      expectations: suite.fifo
+	EOY
+	cairn models promote m 1 --to gold >out 2>err &
+	pid=$!
+	# should the promotion end without opening the FIFO, open it here so
+	# that the writer below does not wait forever
+	( while kill -0 $pid 2>/dev/null; do sleep 0.1; done; exec 4<suite.fifo; cat <&4 >/dev/null ) &
+	guard=$!
+	exec 3>suite.fifo &&
+	cairn models alias set m gold 2 --message meanwhile >/dev/null &&
+	printf "suite: s\nexpectations:\n  - expect: columns_present\n    columns: [species]\n" >&3 &&
+	exec 3>&- &&
+	status=0 && { wait $pid || status=$?; } &&
+	kill $guard 2>/dev/null; wait $guard || :
+	test $status = 1 &&
+	test_grep "alias .gold. of .m. points at version 2, not 0 as expected: it moved meanwhile" err &&
+	test_grep "^Not promoted: gold moved while the gates ran" out &&
+	test "$(cairn models show m --json | jq_py "d[\"aliases\"][\"gold\"]")" = 2 &&
+	cairn models audit m --json >events.json &&
+	python3 - <<-\PY &&
+	import json
+	ev = json.load(open("events.json"))
+	assert ev[-2]["action"] == "alias-set" and ev[-2]["message"] == "meanwhile", ev[-2]
+	e = ev[-1]
+	assert e["action"] == "promote-refused", e
+	d = e["details"]
+	assert d["holder"] is None and d["verdict"] == "pass" and d["version"] == 1, d
+	assert "moved meanwhile" in d["reason"], d
+	assert e["before"]["version"] == 2 or e["before"]["version"] is None, e
+	PY
+	cairn models audit --verify >out &&
+	test_grep "^audit chain verified" out
+'
+
 test_expect_success 'a schema change (a column removed) is refused and nothing moves' '
+	cat >cairn.yaml <<-\EOY &&
+	models:
+	  m:
+	    holdout: iris-test@1
+	    gates:
+	      metrics: { accuracy: ">= 0.5" }
+	      schema: compatible
+	EOY
 	cairn train --data iris-train --target species --algo knn --drop petal_width --register m >/dev/null &&
 	holder=$(cairn models show m --json | jq_py "d[\"aliases\"][\"champion\"]") &&
 	test_expect_code 1 cairn models promote m 3 --to champion >out &&
