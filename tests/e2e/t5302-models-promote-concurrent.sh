@@ -5,7 +5,9 @@
 # still holds what the gates compared against, so the second either moved
 # after the first (its event names the first as the holder) or was refused
 # because the holder changed (exit 1, a promote-refused event with the
-# reason). A schema change (an input column removed) is refused.
+# reason); the second case is also made certain by holding the gates on a
+# FIFO while the alias moves. A schema change (an input column removed) is
+# refused.
 . "$(dirname "$0")/lib.sh"
 
 test_expect_success 'setup: two versions of a classifier, gates that both pass' '
