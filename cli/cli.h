@@ -123,5 +123,6 @@ int cmd_run(int argc, char **argv);
 int cmd_reproduce(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_lineage(int argc, char **argv);
+int cmd_ci(int argc, char **argv);
 
 #endif

@@ -130,6 +130,7 @@ static const struct cli_command models_commands[] = {
 	{ "register", models_register, "register a run's or a directory's package as a new version" },
 	{ "list", models_list, "list the registered models" },
 	{ "show", models_show, "show a registered model or one of its versions" },
+	{ "promote", models_promote, "move an alias to a version through the gates of cairn.yaml" },
 	{ "alias", models_alias, "set or remove an alias (NAME@ALIAS) of a version" },
 	{ "tag", models_tag, "set or remove tags of a model or version" },
 	{ "describe", models_describe, "set the description of a model or version" },

@@ -39,6 +39,30 @@ static const char usage[] =
 	"3 no workspace; 4 no such model, dataset or file; 5 a malformed project\n"
 	"file (the message names the file, line, column and key) or suite.\n";
 
+int cli_gates_config(cairn_ctx *ctx, const char **config_path, cairn_buf *path,
+		     const char *model, struct cairn_gates_config **config)
+{
+	if (!*config_path) {
+		cairn_path_join(path, cairn_workspace_root(ctx), "cairn.yaml");
+		*config_path = path->buf;
+	}
+	return cairn_gates_config_load(ctx, *config_path, model, config);
+}
+
+void cli_gates_print(const json_t *report)
+{
+	cairn_buf table = CAIRN_BUF_INIT;
+	char *line, *next;
+
+	cairn_gates_table(report, &table);
+	for (line = table.buf; *line; line = next) {
+		next = strchr(line, '\n');
+		*next++ = '\0';
+		printf("%s\n", cli_esc(line));
+	}
+	cairn_buf_release(&table);
+}
+
 int models_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -52,7 +76,7 @@ int models_check(int argc, char **argv)
 	struct cairn_gates_options o = { 0 };
 	struct cairn_gates_config *config = NULL;
 	const char *config_path = NULL, *model = NULL;
-	cairn_buf path = CAIRN_BUF_INIT, table = CAIRN_BUF_INIT;
+	cairn_buf path = CAIRN_BUF_INIT;
 	json_t *report = NULL;
 	int c, json = 0, rc, status = 0, passed = 0;
 	cairn_ctx *ctx;
@@ -72,11 +96,7 @@ int models_check(int argc, char **argv)
 	o.candidate = argv[optind];
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
-	if (!config_path) {
-		cairn_path_join(&path, cairn_workspace_root(ctx), "cairn.yaml");
-		config_path = path.buf;
-	}
-	if ((rc = cairn_gates_config_load(ctx, config_path, model, &config)))
+	if ((rc = cli_gates_config(ctx, &config_path, &path, model, &config)))
 		goto fail;
 	o.config = config;
 	if ((rc = cairn_gates_run(ctx, &o, &report, &passed)))
@@ -84,18 +104,12 @@ int models_check(int argc, char **argv)
 	if (json) {
 		cairn_json_print(stdout, report, 1);
 	} else {
-		char *line, *next;
 		printf("Gates of %s (%s) on %s", cli_esc(cairn_gates_config_model(config)),
 		       cli_esc(config_path), cli_esc(o.candidate));
 		if (o.holder)
 			printf(" against %s", cli_esc(o.holder));
 		printf("\n");
-		cairn_gates_table(report, &table);
-		for (line = table.buf; *line; line = next) {
-			next = strchr(line, '\n');
-			*next++ = '\0';
-			printf("%s\n", cli_esc(line));
-		}
+		cli_gates_print(report);
 	}
 	status = passed ? 0 : 1;
 	goto out;
@@ -105,7 +119,6 @@ out:
 	json_decref(report);
 	cairn_gates_config_free(config);
 	cairn_buf_release(&path);
-	cairn_buf_release(&table);
 	cairn_ctx_free(ctx);
 	return status;
 }

@@ -5,7 +5,8 @@
 # schema and profile, an HTML report, quality checks, splits and samples;
 # then a training script run as tracked runs, searched, compared, traced in
 # the lineage and reproduced; then a built-in model trained, used to predict
-# and evaluated, and reproduced from its recipe. Uses the freshly built ./cairn; safe to run
+# and evaluated, and reproduced from its recipe; then registered and promoted
+# through acceptance gates, and a worse model refused by them. Uses the freshly built ./cairn; safe to run
 # again (it starts from scratch each time). CAIRN_DEMO_DIR=DIR puts the demo's
 # files in DIR instead of build/demo (DIR is emptied first).
 set -eu
@@ -195,6 +196,33 @@ echo "Plots: $(ls "$DEMO/iris-plots" | tr '\n' ' ')"
 say "18. Reproduce the training from its recipe: the same seed gives the same model bytes"
 show reproduce "$model"
 "$CAIRN" reproduce "$model" | grep -v -e ' -> ' -e '^metrics$'
+
+say "19. Register the model and promote it to champion through the gates of cairn.yaml"
+cat >cairn.yaml <<'EOF_YAML'
+models:
+  iris:
+    holdout: iris-test@1
+    gates:
+      metrics: { accuracy: ">= 0.8" }
+      max_drop: { accuracy: 0.02 }
+      smoke: true
+      schema: compatible
+EOF_YAML
+sed 's/^/  /' cairn.yaml
+run models register iris --run "$model" --message "first xgboost"
+run models promote iris 1 --to champion --message "passes its gates"
+
+say "20. A model without the petal columns: registered, but refused by the gates"
+"$CAIRN" train --data iris-train --test iris-test --target species --algo xgboost \
+	--param n_estimators=20 --seed 1 --drop petal_length,petal_width --threads 1 \
+	--register iris >/dev/null 2>&1
+echo "(trained and registered as iris@2 without petal_length and petal_width)"
+status=0
+run models promote iris 2 --to champion || status=$?
+echo "promote exited $status; champion still holds version $("$CAIRN" models show iris --json |
+	sed -n 's/^ *"champion": \([0-9]*\).*/\1/p' | head -n 1)"
+run models history iris
+run models audit --verify
 
 say "Done. The demo workspace is in $DEMO/project; try, for example:"
 echo "  cd $DEMO/project && $CAIRN data list --json"

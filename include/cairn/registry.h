@@ -148,6 +148,8 @@ struct cairn_registry_alias_options {
 	const char *message;
 	const json_t *details;     /* an object stored in the event (may be NULL) */
 	int forced;                /* recorded in the event ("forced": 1) */
+	const char *action;        /* the event's action (NULL: "alias-set";
+				      cairn_promote's is "promote") */
 };
 
 /* Points the alias at the version. An archived or unknown version, an

@@ -4,8 +4,9 @@
 #include <string.h>
 #include "cairn/buf.h"
 #include "cairn/gates.h"
+#include "registry/gates-internal.h"
 
-static void value_text(const json_t *v, cairn_buf *out)
+void cairn__gate_value_text(const json_t *v, cairn_buf *out)
 {
 	if (json_is_integer(v))
 		cairn_buf_addf(out, "%lld", (long long)json_integer_value(v));
@@ -41,14 +42,14 @@ void cairn_gates_table(const json_t *report, cairn_buf *out)
 		n = strlen(field(row, "threshold"));
 		wt = n > wt ? n : wt;
 		cairn_buf_reset(&value);
-		value_text(json_object_get(row, "value"), &value);
+		cairn__gate_value_text(json_object_get(row, "value"), &value);
 		wv = value.len > wv ? value.len : wv;
 	}
 	cairn_buf_addf(out, "%-*s  %*s  %-*s  %-7s  %s\n", (int)wg, "gate", (int)wv, "value",
 		       (int)wt, "threshold", "verdict", "detail");
 	json_array_foreach(gates, i, row) {
 		cairn_buf_reset(&value);
-		value_text(json_object_get(row, "value"), &value);
+		cairn__gate_value_text(json_object_get(row, "value"), &value);
 		cairn_buf_addf(out, "%-*s  %*s  %-*s  %-7s  %s\n", (int)wg,
 			       field(row, "gate"), (int)wv, value.buf, (int)wt,
 			       field(row, "threshold"), verdict_text(field(row, "verdict")),

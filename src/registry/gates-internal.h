@@ -15,6 +15,8 @@
 #include "cairn/gates.h"
 #include "cairn/model.h"
 
+struct cairn__ci_config;
+
 enum cairn__gate_op { CAIRN__GATE_GE, CAIRN__GATE_GT, CAIRN__GATE_LE, CAIRN__GATE_LT };
 
 struct cairn__gate_at {
@@ -64,6 +66,7 @@ struct cairn_gates_config {
 	struct cairn__fairness_gate *fairness;
 	size_t nfairness;
 	struct cairn__gate_at holdout_at, target_at, expectations_at;
+	struct cairn__ci_config *ci;  /* what cairn ci runs (ci:), or NULL */
 };
 
 /* "accuracy" ... the metric names gates may use, and whether lower is
@@ -76,6 +79,9 @@ void cairn__gate_metric_names(cairn_buf *out);
 
 const char *cairn__gate_op_text(enum cairn__gate_op op);
 int cairn__gate_op_holds(enum cairn__gate_op op, double value, double threshold);
+
+/* A row's value as the table shows it: 4 significant digits, "-" for none. */
+void cairn__gate_value_text(const json_t *v, cairn_buf *out);
 
 /* One row of the report (new object): verdict is "pass", "fail" or "skip". */
 json_t *cairn__gate_row(const char *gate, json_t *value, const char *threshold,

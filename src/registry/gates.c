@@ -13,6 +13,7 @@
 #include "cairn/error.h"
 #include "cairn/expect.h"
 #include "cairn/model-eval.h"
+#include "cairn/registry.h"
 #include "ml/model-internal.h"
 #include "registry/gates-internal.h"
 
@@ -500,6 +501,7 @@ static json_t *report_of(struct run *r, int *passed)
 			   "verdict", *passed ? "pass" : "fail",
 			   "passed", (json_int_t)counts[0], "failed", (json_int_t)counts[1],
 			   "skipped", (json_int_t)counts[2], "gates", r->gates);
+	json_object_set(report, "evaluation", r->cand_eval ? r->cand_eval : json_null());
 	return report;
 }
 
@@ -548,11 +550,11 @@ int cairn_gates_run(cairn_ctx *ctx, const struct cairn_gates_options *o, json_t 
 	r.o = o;
 	r.c = o->config;
 	r.gates = json_array();
-	if ((rc = cairn_model_open(ctx, o->candidate, &r.cand))) {
+	if ((rc = cairn_registry_model_open(ctx, o->candidate, &r.cand))) {
 		cairn_error_prefix(ctx, "the candidate");
 		goto out;
 	}
-	if (o->holder && (rc = cairn_model_open(ctx, o->holder, &r.holder))) {
+	if (o->holder && (rc = cairn_registry_model_open(ctx, o->holder, &r.holder))) {
 		cairn_error_prefix(ctx, "the holder");
 		goto out;
 	}

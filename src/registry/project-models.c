@@ -6,10 +6,11 @@
 #include "cairn/buf.h"
 #include "cairn/error.h"
 #include "core/fs.h"
+#include "registry/ci-internal.h"
 #include "registry/gates-internal.h"
 #include "registry/project.h"
 
-static const char *const model_keys[] = { "holdout", "target", "gates", NULL };
+static const char *const model_keys[] = { "holdout", "target", "gates", "ci", NULL };
 static const char *const gate_keys[] = {
 	"metrics", "by", "max_drop", "expectations", "training_data_checked", "smoke",
 	"latency_p99_ms", "schema", "fairness", NULL
@@ -308,18 +309,9 @@ static int read_fairness(struct reader *r, const yaml_node_t *n)
 
 static int read_path(struct reader *r, const yaml_node_t *n)
 {
-	cairn_buf path = CAIRN_BUF_INIT;
-
 	set_at(&r->c->expectations_at, n);
-	if (cairn__project_string(r->p, n, path_of(r, "gates.expectations"),
-				  &r->c->expectations_as_given))
-		return CAIRN_EPARSE;
-	if (*r->c->expectations_as_given == '/')
-		cairn_buf_adds(&path, r->c->expectations_as_given);
-	else
-		cairn_path_join(&path, r->p->dir, r->c->expectations_as_given);
-	r->c->expectations = cairn_buf_detach(&path, NULL);
-	return 0;
+	return cairn__project_path(r->p, n, path_of(r, "gates.expectations"),
+				   &r->c->expectations_as_given, &r->c->expectations);
 }
 
 static int read_gate(struct reader *r, const char *name, const yaml_node_t *v)
@@ -379,6 +371,8 @@ static int read_model(struct reader *r, const yaml_node_t *n)
 		if (cairn__project_string(r->p, v, path_of(r, "target"), &c->target))
 			return CAIRN_EPARSE;
 	}
+	if ((v = cairn__project_get(r->p, n, "ci")) && cairn__project_ci(r->p, v, c->model, &c->ci))
+		return CAIRN_EPARSE;
 	if (!(gates = cairn__project_get(r->p, n, "gates")))
 		return cairn__project_fail(r->p, n, path_of(r, NULL), "missing 'gates'");
 	if (cairn__project_mapping(r->p, gates, path_of(r, "gates"), "gates", gate_keys))
@@ -444,6 +438,7 @@ void cairn_gates_config_free(struct cairn_gates_config *c)
 	free(c->by);
 	free(c->expectations);
 	free(c->expectations_as_given);
+	cairn__ci_config_free(c->ci);
 	free(c);
 }
 

@@ -53,6 +53,22 @@ int cairn__project_string(struct cairn__project *p, const yaml_node_t *n, const 
 	return 0;
 }
 
+int cairn__project_path(struct cairn__project *p, const yaml_node_t *n, const char *key,
+			char **as_given, char **resolved)
+{
+	cairn_buf path = CAIRN_BUF_INIT;
+
+	if (cairn__project_string(p, n, key, as_given))
+		return CAIRN_EPARSE;
+	if (**as_given == '/')
+		cairn_buf_adds(&path, *as_given);
+	else
+		cairn_path_join(&path, p->dir, *as_given);
+	free(*resolved);
+	*resolved = cairn_buf_detach(&path, NULL);
+	return 0;
+}
+
 int cairn__project_number(struct cairn__project *p, const yaml_node_t *n, const char *key,
 			  double *out)
 {

@@ -54,6 +54,11 @@ int cairn__project_number(struct cairn__project *p, const yaml_node_t *n, const 
 int cairn__project_bool(struct cairn__project *p, const yaml_node_t *n, const char *key,
 			int *out);
 
+/* A path: *as_given the string, *resolved it resolved against the project
+ * file's directory (an absolute path stays as it is). */
+int cairn__project_path(struct cairn__project *p, const yaml_node_t *n, const char *key,
+			char **as_given, char **resolved);
+
 /*
  * Checks that n is a mapping whose keys are strings, each in known (a
  * NULL-terminated list) and none given twice; an unknown key fails naming

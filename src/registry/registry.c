@@ -259,7 +259,7 @@ int cairn_registry_alias_set(cairn_ctx *ctx, const struct cairn_registry_alias_o
 		return rc;
 	if (o->details && !json_is_object(o->details))
 		return cairn_error(ctx, CAIRN_EINVAL, "the details of an audit event must be an object");
-	if ((rc = change_begin(ctx, &c, o->name, "alias-set", o->message)))
+	if ((rc = change_begin(ctx, &c, o->name, o->action ? o->action : "alias-set", o->message)))
 		return rc;
 	if ((rc = cairn__registry_version(ctx, c.db, c.id, o->name, o->version, &row)) ||
 	    (rc = check_version_active(ctx, o->name, row, o->alias)) ||

@@ -32,7 +32,11 @@ test_expect_success 'the demo runs and shows each step' '
 	test_grep "^  accuracy  *0\.[89]" out &&
 	test -s "$TRASH/demo/iris-plots/roc.svg" &&
 	test_grep "^  identical  model/model.json$" out &&
-	test $(grep -c "^Reproduced: the run finished and every artifact and metric is identical.$" out) -eq 2
+	test $(grep -c "^Reproduced: the run finished and every artifact and metric is identical.$" out) -eq 2 &&
+	test_grep "^Promoted iris@1 to champion \(it was unset\)" out &&
+	test_grep "^schema  *2 .*FAIL  *removed: petal_length, petal_width$" out &&
+	test_grep "^promote exited 1; champion still holds version 1$" out &&
+	test_grep "^audit chain verified: 4 events" out
 '
 
 test_expect_success 'the demo runs again from scratch' '

@@ -48,6 +48,7 @@ extern const struct unit_test reproduce_tests[];
 extern const struct unit_test train_tests[];
 extern const struct unit_test sweep_tests[];
 extern const struct unit_test gates_tests[];
+extern const struct unit_test ci_tests[];
 extern const struct unit_test card_tests[];
 extern const struct unit_test registry_tests[];
 
@@ -96,6 +97,7 @@ extern const struct unit_test registry_tests[];
 	train_tests, \
 	sweep_tests, \
 	gates_tests, \
+	ci_tests, \
 	card_tests, \
 	registry_tests,
 

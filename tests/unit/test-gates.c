@@ -154,7 +154,7 @@ static void test_gates_config_errors_name_line_and_key(void)
 		  NULL, "models.m.gates.fairness: missing 'metric'", CAIRN_EPARSE },
 		{ "models:\n  m:\n    holdout: h\n    color: red\n    gates: {}\n",
 		  NULL, "line 4 column 5: models.m: unknown key 'color' (a model takes holdout,"
-		  " target, gates)", CAIRN_EPARSE },
+		  " target, gates, ci)", CAIRN_EPARSE },
 		{ "pipelines2: {}\n", NULL, "line 1 column 1: unknown key 'pipelines2'", CAIRN_EPARSE },
 		{ "models:\n  a:\n    gates: {}\n  b:\n    gates: {}\n", NULL,
 		  "declares 2 models: name the one", CAIRN_EINVAL },
