@@ -404,24 +404,32 @@ static const char audit_usage[] =
 
 static void print_events(const json_t *events)
 {
-	cairn_buf a = CAIRN_BUF_INIT, b = CAIRN_BUF_INIT;
-	const json_t *e;
+	cairn_buf a = CAIRN_BUF_INIT, b = CAIRN_BUF_INIT, d = CAIRN_BUF_INIT;
+	const json_t *e, *details;
 	size_t i;
 
 	json_array_foreach(events, i, e) {
 		cairn_buf_reset(&a);
 		cairn_buf_reset(&b);
+		cairn_buf_reset(&d);
 		cairn_json_append(&a, json_object_get(e, "before"), 0);
 		cairn_json_append(&b, json_object_get(e, "after"), 0);
-		printf("%4lld  %s  %s@%s  %s %s  %s -> %s%s%s%s\n",
+		/* What a promotion adds: its verdict and gate report, and so on. */
+		details = json_object_get(e, "details");
+		if (json_is_object(details) && json_object_size(details)) {
+			cairn_buf_adds(&d, " details ");
+			cairn_json_append(&d, details, 0);
+		}
+		printf("%4lld  %s  %s@%s  %s %s  %s -> %s%s%s%s%s\n",
 		       (long long)json_integer_value(json_object_get(e, "seq")), str(e, "time"),
 		       cli_esc(str(e, "user")), cli_esc(str(e, "host")), cli_esc(str(e, "model")),
-		       str(e, "action"), cli_esc(a.buf), cli_esc(b.buf),
+		       str(e, "action"), cli_esc(a.buf), cli_esc(b.buf), cli_esc(d.buf),
 		       json_is_true(json_object_get(e, "forced")) ? " (forced)" : "",
 		       *str(e, "message") ? ": " : "", cli_esc(str(e, "message")));
 	}
 	cairn_buf_release(&a);
 	cairn_buf_release(&b);
+	cairn_buf_release(&d);
 }
 
 /* history and audit: the events of a model or all. */

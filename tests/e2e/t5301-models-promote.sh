@@ -76,6 +76,8 @@ test_expect_success 'the worse version 2 is refused by the regression gate with 
 	test_grep "^max_drop accuracy  *0\.[0-9]*  *<= 0.01  *FAIL  *candidate 0\.[0-9]*, holder 0\.9[0-9]* on bc-test@1" out &&
 	test_grep "^Refused: bc@2 failed a gate; staging is unchanged" out &&
 	test "$(cairn models show bc --json | jq_py "d[\"aliases\"][\"staging\"]")" = 1 &&
+	cairn models history bc >hist &&
+	test_grep " bc promote-refused .* details {.*\"verdict\":\"fail\"" hist &&
 	cairn models audit bc --json >ev.json &&
 	python3 - <<-\PY
 	import json, subprocess
