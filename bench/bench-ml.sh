@@ -9,7 +9,7 @@
 #     makes, + save_model (goal: cairn at most 0.9x Python's time);
 #   - batch prediction: `cairn predict MODEL --data big.csv --out p.csv` vs
 #     pd.read_csv + predict + to_csv of the same model (goal: at most 1x).
-# Best of BENCH_ML_RUNS (default 2), measured in this run, the file in the
+# Best of BENCH_ML_RUNS (default 3), measured in this run, the file in the
 # page cache. Skipped with a line when Debian's python3 lacks pandas or
 # xgboost (python3-pandas, python3-xgboost: scripts/install-deps.sh).
 cd "$(dirname "$0")/.." || exit 1
@@ -18,7 +18,7 @@ root=$PWD
 cairn=$root/cairn
 work=$root/bench/work/ml
 rows=${BENCH_ML_ROWS:-1000000}
-runs=${BENCH_ML_RUNS:-2}
+runs=${BENCH_ML_RUNS:-3}
 threads=2
 
 [ -x "$cairn" ] || { echo "ml: $cairn not built" >&2; exit 1; }
