@@ -19,10 +19,10 @@ test_expect_success 'setup: datasets (a file, a directory), a run, loose objects
 	echo loose >loose.txt && cairn object put loose.txt >loose &&
 	echo recent >recent.txt && cairn object put recent.txt >recent &&
 	find .cairn/objects -type f -exec touch -d "2 hours ago" {} + &&
-	touch "$(objpath recent)" &&
+	touch -d "10 seconds ago" "$(objpath recent)" &&
 	mkdir -p deep/er .cairn/tmp &&
 	echo half >deep/er/.x.csv.cairn-tmp-$tmpid && old deep/er/.x.csv.cairn-tmp-$tmpid &&
-	echo half >.y.cairn-tmp-$tmpid &&
+	echo half >.y.cairn-tmp-$tmpid && touch -d "10 seconds ago" .y.cairn-tmp-$tmpid &&
 	echo half >.cairn/tmp/acquire-$tmpid && old .cairn/tmp/acquire-$tmpid &&
 	echo half >.cairn/objects/tmp-AbC123 && old .cairn/objects/tmp-AbC123 &&
 	echo mine >deep/.notours.cairn-tmp-x && old deep/.notours.cairn-tmp-x
