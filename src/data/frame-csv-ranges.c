@@ -17,11 +17,11 @@
  * not) and none failed; otherwise the caller reads the text in one pass,
  * which also gives any error its line number.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/error.h"
 #include "core/cpu.h"
+#include "core/parallel.h"
 #include "data/frame-internal.h"
 
 #define MAX_RANGES 64
@@ -29,8 +29,6 @@
 size_t cairn__frame_min_range = (size_t)4 << 20;
 
 struct range {
-	pthread_t thread;
-	int started;
 	const cairn_csv *like;
 	uint64_t start, end;     /* the bytes asked for */
 	uint64_t first, last;    /* where the reader started, and its last record ended */
@@ -41,15 +39,15 @@ struct range {
 	int rc;
 };
 
-static void *read_range(void *arg)
+static void read_range(void *arg, int i)
 {
-	struct range *g = arg;
+	struct range *g = (struct range *)arg + i;
 	cairn_ctx *ctx = cairn_ctx_new();
 	cairn_csv *r = NULL;
 
 	if (!ctx) {
 		g->rc = CAIRN_ENOMEM;
-		return NULL;
+		return;
 	}
 	g->rc = cairn_csv_open_mem_range(ctx, g->like, g->f.text, g->text_len, g->start, g->end,
 					 &r);
@@ -62,7 +60,6 @@ static void *read_range(void *arg)
 		cairn_csv_close(r);
 	}
 	cairn_ctx_free(ctx); /* messages of a thread are dropped: one pass gives them */
-	return NULL;
 }
 
 static void free_range(struct range *g)
@@ -201,15 +198,7 @@ int cairn__csv_read_ranges(struct cairn__frame_builder *b, struct csv_col *cs,
 		g[i].f.ncols = f->ncols;
 		g[i].b.f = &g[i].f;
 	}
-	for (int i = 1; i < k; i++)
-		g[i].started = !pthread_create(&g[i].thread, NULL, read_range, &g[i]);
-	read_range(&g[0]);
-	for (int i = 1; i < k; i++) {
-		if (g[i].started)
-			pthread_join(g[i].thread, NULL);
-		else
-			read_range(&g[i]);
-	}
+	cairn__parallel(k, read_range, g);
 	for (int i = 0; i < k && joined; i++) {
 		joined = !g[i].rc && g[i].first == pos;
 		pos = g[i].last;

@@ -301,7 +301,9 @@ void cairn__csv_begin(struct cairn__frame_builder *b, struct csv_col **cs)
 		f->cols[c].num = cairn_xcalloc(64, sizeof(double));
 		f->cols[c].i64 = cairn_xcalloc(64, sizeof(int64_t));
 	}
-	csv_resize(b, 64);
+	f->row_start = cairn_xrealloc(f->row_start, 64 * sizeof(uint64_t));
+	f->row_end = cairn_xrealloc(f->row_end, 64 * sizeof(uint64_t));
+	b->rows_cap = 64;
 }
 
 int cairn__csv_read_rows(struct cairn__frame_builder *b, struct csv_col *cs, cairn_csv *r)
