@@ -8,18 +8,21 @@
 #     MLflow leaves them) and with one thread per worker, and compared at
 #     the faster of the two;
 #   - nginx returning a fixed body of the size of cairn's answer
-#     (bench/serve-nginx.conf): what an HTTP server does on this machine.
+#     (bench/serve-nginx.conf, no access log): the bound of an HTTP server
+#     on this machine.
 # Single-row requests (1,000 different rows, round robin) and 1,000-row
-# requests, over 16 keep-alive connections from bench/loadgen.c's 2 threads
-# (one request in flight per connection); servers get as many threads or
-# workers as there are cores, and the load generator shares those cores
-# with them, the same for every server. Goals: cairn >= 30x the peer's
-# requests/s and >= 40% of nginx's; its RSS after BENCH_SERVE_REQUESTS
-# (1,000,000) requests within 10% of its RSS after 10,000; 1,000-row
-# requests >= 10x the peer's rows/s. Also checks bench/loadgen.c against wrk
-# on nginx. Each run lasts BENCH_SERVE_SECONDS (10); the long run stops at
-# BENCH_SERVE_MAX_SECONDS (300). Until `cairn serve` is built, prints the
-# peer's figures and "cairn serve: SKIP (not built)".
+# requests asking for class probabilities, over 16 keep-alive connections
+# from bench/loadgen.c's 2 threads (one request in flight per connection).
+# cairn and the peer get as many threads or workers as there are cores and
+# log every request (cairn's access log to /dev/null, uvicorn's to a file);
+# every server shares the cores with the load generator alike.
+# Goals: cairn >= 30x the peer's requests/s and >= 40% of nginx's; its RSS
+# after BENCH_SERVE_REQUESTS (1,000,000) requests within 10% of its RSS
+# after 10,000; 1,000-row requests >= 10x the peer's rows/s. Also checks
+# bench/loadgen.c against wrk and nginx's own count. Each run lasts
+# BENCH_SERVE_SECONDS (10); the long run stops at BENCH_SERVE_MAX_SECONDS
+# (300). Until `cairn serve` is built, prints the peer's figures and
+# "cairn serve: SKIP (not built)".
 cd "$(dirname "$0")/.." || exit 1
 root=$PWD
 cairn=$root/cairn
@@ -74,7 +77,8 @@ import csv, json
 rows = list(csv.reader(open("train.csv")))
 cols, rows = rows[0][:-1], [[float(v) for v in r[:-1]] for r in rows[1:]]
 def body(data):
-    return json.dumps({"dataframe_split": {"columns": cols, "data": data}})
+    return json.dumps({"dataframe_split": {"columns": cols, "data": data},
+                       "params": {"predict_method": "predict_proba"}})
 with open("rows-1.jsonl", "w") as f:
     for r in rows[:1000]:
         f.write(body([r]) + "\n")
@@ -185,7 +189,8 @@ serve_ok=0
 "$cairn" serve --help >/dev/null 2>&1 && serve_ok=1
 cp peer-one.json answer.json
 if [ $serve_ok = 1 ]; then
-	start cairn-serve "$cairn" serve "$run" --host 127.0.0.1 --port 0 --threads "$cores"
+	start cairn-serve "$cairn" serve "$run" --host 127.0.0.1 --port 0 --threads "$cores" \
+		--access-log /dev/null
 	serve_pid=$pid serve_url=$url
 	head -n 1 rows-1.jsonl | curl -sf -H "Content-Type: application/json" --data-binary @- "$serve_url/invocations" >answer.json ||
 		{ echo "serve: cairn serve did not answer a single-row request" >&2; exit 1; }
@@ -209,17 +214,33 @@ open(sys.argv[4], "w").write(conf.replace("@BODY@", body))
 	post nginx-warm "http://127.0.0.1:$port" rows-1.jsonl -n 10000
 	post nginx "http://127.0.0.1:$port" rows-1.jsonl -d "$seconds"
 	if command -v wrk >/dev/null; then
-		# Best of two alternating runs each: the machine is shared.
+		# Best of two alternating runs each (the machine is shared), with
+		# the CPU time each client spends a request; then a count of
+		# requests that nginx's own counter must agree with.
 		half=$(awk -v s="$seconds" 'BEGIN { print s < 2 ? 1 : int(s / 2) }')
+		TIMEFORMAT='%3U %3S'
 		for i in 1 2; do
-			load nginx-get-$i "http://127.0.0.1:$port/" -d "$half"
-			wrk -t$client_threads -c$conns -d"${half}s" "http://127.0.0.1:$port/" >wrk-$i.txt 2>&1 || exit 1
+			{ time ./loadgen -c $conns -t $client_threads -d "$half" "http://127.0.0.1:$port/" >nginx-get-$i.json; } 2>>loadgen-cpu.txt &&
+			{ time wrk -t$client_threads -c$conns -d"${half}s" "http://127.0.0.1:$port/" >wrk-$i.txt; } 2>>wrk-cpu.txt ||
+				exit 1
 		done
 		faster nginx-get
-		wrk_rate=$(sed -n 's/^Requests\/sec: *//p' wrk-1.txt wrk-2.txt | sort -g | tail -n 1)
-		awk -v l="$(field nginx-get requests_per_second)" -v w="$wrk_rate" 'BEGIN {
-			printf "load generator on nginx (GET, fixed body): bench/loadgen %.0f req/s vs wrk %.0f req/s = %.2fx (goal 0.85x to 1.15x)\n",
-				l, w, l / w
+		status() { curl -sf "http://127.0.0.1:$port/nginx-status" | awk 'NR == 3 { print $3 }'; }
+		before=$(status)
+		load nginx-count "http://127.0.0.1:$port/" -n 100000
+		served=$(($(status) - before - 1))
+		[ "$served" = "$(field nginx-count requests)" ] ||
+			{ echo "serve: loadgen counted $(field nginx-count requests) requests, nginx served $served" >&2; exit 1; }
+		awk -v l="$(field nginx-get requests_per_second)" \
+		    -v ln="$(field nginx-get-1 requests) $(field nginx-get-2 requests)" \
+		    -v w="$(sed -n 's/^Requests\/sec: *//p' wrk-1.txt wrk-2.txt | sort -g | tail -n 1)" \
+		    -v wn="$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' wrk-1.txt wrk-2.txt | xargs)" \
+		    -v lc="$(xargs <loadgen-cpu.txt)" -v wc="$(xargs <wrk-cpu.txt)" -v served="$served" 'BEGIN {
+			split(ln, a, " "); split(wn, b, " "); split(lc, c, " "); split(wc, d, " ")
+			lus = (c[1] + c[2] + c[3] + c[4]) / (a[1] + a[2]) * 1e6
+			wus = (d[1] + d[2] + d[3] + d[4]) / (b[1] + b[2]) * 1e6
+			printf "load generator on nginx (GET, fixed body, best of 2): bench/loadgen %.0f req/s (%.1f us of CPU a request) vs wrk %.0f req/s (%.1f us) = %.2fx (goal 0.85x to 1.15x); loadgen counted the %d requests nginx served\n",
+				l, lus, w, wus, l / w, served
 		}'
 	fi
 	kill "$nginx_pid" && wait "$nginx_pid" 2>/dev/null
@@ -257,8 +278,9 @@ if [ -n "$nginx" ]; then
 	}'
 fi
 awk -v a="$rss_10k" -v b="$rss_long" -v n="$done_requests" 'BEGIN {
+	n = n >= 1e6 ? sprintf("%.3gM", n / 1e6) : sprintf("%.3gk", n / 1e3)
 	printf "cairn serve RSS: %.1f MiB after 10k requests vs %.1f MiB after %s requests = %.2fx (goal <= 1.10x)\n",
-		a / 1024, b / 1024, n >= 1e6 ? sprintf("%gM", n / 1e6) : sprintf("%gk", n / 1e3), b / a
+		a / 1024, b / 1024, n, b / a
 }'
 awk -v c="$(field serve-1000 requests_per_second)" -v p="$(field peer-1000 requests_per_second)" 'BEGIN {
 	printf "1,000-row dataframe_split requests: cairn serve %.0f rows/s vs Python peer %.0f rows/s = %.2fx (goal >= 10x)\n",

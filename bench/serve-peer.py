@@ -2,17 +2,18 @@
 """The serving benchmark's Python peer (bench/bench-serve.sh): what MLflow's
 scoring server does for an xgboost model, on FastAPI and uvicorn.
 
-POST /invocations takes MLflow's JSON (dataframe_split, dataframe_records),
-makes a pandas DataFrame of it, casts its columns to float64 as MLflow's
-schema enforcement does for double columns, predicts with xgboost
-(predict_proba: one probability per class for a classifier, the value for a
-regression) and answers {"predictions": [...]}; errors are MLflow's
-{"error_code": ..., "message": ...} with 400 or 415. GET /ping and /health
-answer 200.
+POST /invocations takes MLflow's JSON (dataframe_split, dataframe_records;
+params are ignored), makes a pandas DataFrame of it, casts its columns to
+float64 as MLflow's schema enforcement does for double columns, predicts
+with xgboost (predict_proba: one probability per class for a classifier,
+the value for a regression) and answers {"predictions": [...]}; errors are
+MLflow's {"error_code": ..., "message": ...} with 400 or 415. GET /ping and
+/health answer 200.
 
 It runs WORKERS uvicorn processes (default: one per core) accepting on one
 listening socket, as `uvicorn --workers N` does, each with the model loaded
-once; without access log. xgboost's DMatrix and predict use xgboost's
+once, and uvicorn's access log on stdout, as `mlflow models serve` has
+them. xgboost's DMatrix and predict use xgboost's
 default threads, as MLflow leaves them, or --xgb-threads N (1 spares the
 cost of OpenMP threads for a few rows when the workers fill the cores).
 Prints "listening on http://HOST:PORT" on stdout once every worker is
@@ -100,7 +101,7 @@ def worker(sock, args, ready):
     import uvicorn
 
     app = make_app(args.model_file, args.xgb_threads, ready)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    config = uvicorn.Config(app, lifespan="on")
     uvicorn.Server(config).run(sockets=[sock])
     os._exit(0)
 

@@ -32,6 +32,10 @@ python3              # tests parse JSON, drive ptys and find free ports with it
 python3-xgboost      # t4001: cairn's XGBoost models equal Python's, byte for byte
 python3-pandas       # make bench reads the CSV of bench/bench-ml.sh with pandas, as Python users do
 python3-sklearn      # make bench fits xgboost.XGBClassifier (its scikit-learn API), as Python users do
+python3-fastapi      # make bench: the Python scoring server cairn serve is compared with (bench/serve-peer.py)
+python3-uvicorn      # make bench: the ASGI server of bench/serve-peer.py, as MLflow's scoring server runs
+nginx-light          # make bench: nginx returning a fixed body, the HTTP bound of cairn serve (bench/bench-serve.sh)
+wrk                  # make bench checks bench/loadgen.c's rate against wrk's (bench/bench-serve.sh)
 python3-jsonschema   # t3006 validates OpenLineage events against the published 2-0-2 schema
 graphviz             # t3006 checks that `dot` accepts `cairn lineage --format dot`
 time                 # /usr/bin/time measures peak memory in t1005
