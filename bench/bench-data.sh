@@ -47,15 +47,7 @@ awk -v a="$t_add" -v d="$t_dgst" -v g="$t_again" -v mib="$mib" 'BEGIN {
 		mib, g / 1e3, g / 50e3
 }'
 
-# Debian's python3-pandas is for Debian's python3, which may not be first on PATH.
-py=
-for candidate in python3 /usr/bin/python3; do
-	if "$candidate" -c "import pandas" 2>/dev/null; then
-		py=$candidate
-		break
-	fi
-done
-if [ -n "$py" ]; then
+if py=$(python_with pandas); then
 	pandas=()
 	for i in $(seq $runs); do
 		timed pandas "$py" -c "import pandas as pd; pd.read_csv('big.csv').describe()"

@@ -22,16 +22,7 @@ runs=${BENCH_ML_RUNS:-3}
 threads=2
 
 [ -x "$cairn" ] || { echo "ml: $cairn not built" >&2; exit 1; }
-# Debian's python3-pandas and python3-xgboost are for Debian's python3, which
-# may not be first on PATH.
-py=
-for candidate in python3 /usr/bin/python3; do
-	if "$candidate" -c "import pandas, xgboost" 2>/dev/null; then
-		py=$candidate
-		break
-	fi
-done
-if [ -z "$py" ]; then
+if ! py=$(python_with pandas xgboost); then
 	echo "xgboost train and predict vs Python: SKIP (python3 with pandas and xgboost is not installed)"
 	exit 0
 fi

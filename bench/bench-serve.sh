@@ -25,6 +25,7 @@
 # "cairn serve: SKIP (not built)".
 cd "$(dirname "$0")/.." || exit 1
 root=$PWD
+. bench/lib.sh
 cairn=$root/cairn
 work=$root/bench/work/serve
 seconds=${BENCH_SERVE_SECONDS:-10}
@@ -34,16 +35,7 @@ cores=$(nproc)
 conns=16 client_threads=2
 
 [ -x "$cairn" ] || { echo "serve: $cairn not built" >&2; exit 1; }
-# Debian's python3-fastapi, python3-uvicorn, python3-pandas and
-# python3-xgboost are for Debian's python3, which may not be first on PATH.
-py=
-for candidate in python3 /usr/bin/python3; do
-	if "$candidate" -c "import fastapi, uvicorn, pandas, xgboost" 2>/dev/null; then
-		py=$candidate
-		break
-	fi
-done
-if [ -z "$py" ]; then
+if ! py=$(python_with fastapi uvicorn pandas xgboost); then
 	echo "model serving vs Python: SKIP (python3 with fastapi, uvicorn, pandas and xgboost is not installed)"
 	exit 0
 fi

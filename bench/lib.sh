@@ -13,5 +13,20 @@ timed() {
 	times+=($(((end - start) / 1000)))
 }
 
+# python_with MODULE...: prints the first of python3 and /usr/bin/python3
+# that imports every MODULE, or fails. Debian's python3-* packages are for
+# Debian's python3, which may not be first on PATH.
+python_with() {
+	local candidate modules
+	modules=$(IFS=,; echo "$*")
+	for candidate in python3 /usr/bin/python3; do
+		if "$candidate" -c "import $modules" 2>/dev/null; then
+			echo "$candidate"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # The smallest of its arguments.
 best() { printf "%s\n" "$@" | sort -n | head -n 1; }
