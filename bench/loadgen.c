@@ -809,7 +809,13 @@ int main(int argc, char **argv)
 		non2xx += w->non2xx;
 		if (w->last_done_ns > last)
 			last = w->last_done_ns;
+		for (int i = 0; i < w->nconns; i++)
+			free(w->conns[i].buf);
+		free(w->conns);
+		free(w->hist);
+		close(w->ep);
 	}
+	free(workers);
 	elapsed = (double)((last ? last : now_ns()) - start) / 1e9;
 	printf("{\"requests\": %llu, \"errors\": %llu, \"timeouts\": %llu, \"non2xx\": %llu, "
 	       "\"seconds\": %.3f, \"requests_per_second\": %.1f, \"p50_us\": %llu, "
@@ -822,5 +828,11 @@ int main(int argc, char **argv)
 	       (unsigned long long)hist_percentile(all, requests, 90),
 	       (unsigned long long)hist_percentile(all, requests, 99),
 	       (unsigned long long)all->max, conns, threads);
+	free(all);
+	for (size_t i = 0; i < nreqs; i++)
+		free(reqs[i].bytes);
+	free(reqs);
+	free(head.s);
+	freeaddrinfo(target);
 	return fflush(stdout) ? 1 : 0;
 }
