@@ -129,15 +129,13 @@ field() {
 	"$py" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1.json" "$2"
 }
 
-# The faster of two runs (NAME-a and NAME-b, or NAME-1 and NAME-2) becomes NAME.json.
+# The faster of two runs, NAME-a and NAME-b, becomes NAME.json.
 faster() {
-	local a=$1-a b=$1-b
-	[ -e "$a.json" ] || a=$1-1 b=$1-2
-	if awk -v a="$(field "$a" requests_per_second)" -v b="$(field "$b" requests_per_second)" \
+	if awk -v a="$(field "$1-a" requests_per_second)" -v b="$(field "$1-b" requests_per_second)" \
 	    'BEGIN { exit !(a >= b) }'; then
-		cp "$a.json" "$1.json"
+		cp "$1-a.json" "$1.json"
 	else
-		cp "$b.json" "$1.json"
+		cp "$1-b.json" "$1.json"
 	fi
 }
 
@@ -206,33 +204,40 @@ open(sys.argv[4], "w").write(conf.replace("@BODY@", body))
 	post nginx-warm "http://127.0.0.1:$port" rows-1.jsonl -n 10000
 	post nginx "http://127.0.0.1:$port" rows-1.jsonl -d "$seconds"
 	if command -v wrk >/dev/null; then
-		# Best of two alternating runs each (the machine is shared), with
-		# the CPU time each client spends a request; then a count of
-		# requests that nginx's own counter must agree with.
-		half=$(awk -v s="$seconds" 'BEGIN { print s < 2 ? 1 : int(s / 2) }')
+		# Five pairs of short runs back to back, each pair's ratio, and
+		# their median: the load of a shared machine drifts between runs
+		# more than within a pair. Also the CPU time each client spends a
+		# request; then a count of requests that nginx's own counter must
+		# agree with.
+		short=$(awk -v s="$seconds" 'BEGIN { print s < 10 ? 1 : int(s / 10) }')
 		TIMEFORMAT='%3U %3S'
-		for i in 1 2; do
-			{ time ./loadgen -c $conns -t $client_threads -d "$half" "http://127.0.0.1:$port/" >nginx-get-$i.json; } 2>>loadgen-cpu.txt &&
-			{ time wrk -t$client_threads -c$conns -d"${half}s" "http://127.0.0.1:$port/" >wrk-$i.txt; } 2>>wrk-cpu.txt ||
+		for i in 1 2 3 4 5; do
+			{ time ./loadgen -c $conns -t $client_threads -d "$short" "http://127.0.0.1:$port/" >nginx-get-$i.json; } 2>>loadgen-cpu.txt &&
+			{ time wrk -t$client_threads -c$conns -d"${short}s" "http://127.0.0.1:$port/" >wrk-$i.txt; } 2>>wrk-cpu.txt ||
 				exit 1
+			echo "$(field nginx-get-$i requests) $(field nginx-get-$i requests_per_second)" \
+				"$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' wrk-$i.txt)" \
+				"$(sed -n 's/^Requests\/sec: *//p' wrk-$i.txt)" >>pairs.txt
 		done
-		faster nginx-get
 		status() { curl -sf "http://127.0.0.1:$port/nginx-status" | awk 'NR == 3 { print $3 }'; }
 		before=$(status)
 		load nginx-count "http://127.0.0.1:$port/" -n 100000
 		served=$(($(status) - before - 1))
 		[ "$served" = "$(field nginx-count requests)" ] ||
 			{ echo "serve: loadgen counted $(field nginx-count requests) requests, nginx served $served" >&2; exit 1; }
-		awk -v l="$(field nginx-get requests_per_second)" \
-		    -v ln="$(field nginx-get-1 requests) $(field nginx-get-2 requests)" \
-		    -v w="$(sed -n 's/^Requests\/sec: *//p' wrk-1.txt wrk-2.txt | sort -g | tail -n 1)" \
-		    -v wn="$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' wrk-1.txt wrk-2.txt | xargs)" \
-		    -v lc="$(xargs <loadgen-cpu.txt)" -v wc="$(xargs <wrk-cpu.txt)" -v served="$served" 'BEGIN {
-			split(ln, a, " "); split(wn, b, " "); split(lc, c, " "); split(wc, d, " ")
-			lus = (c[1] + c[2] + c[3] + c[4]) / (a[1] + a[2]) * 1e6
-			wus = (d[1] + d[2] + d[3] + d[4]) / (b[1] + b[2]) * 1e6
-			printf "load generator on nginx (GET, fixed body, best of 2): bench/loadgen %.0f req/s (%.1f us of CPU a request) vs wrk %.0f req/s (%.1f us) = %.2fx (goal 0.85x to 1.15x); loadgen counted the %d requests nginx served\n",
-				l, lus, w, wus, l / w, served
+		paste pairs.txt loadgen-cpu.txt wrk-cpu.txt | awk -v served="$served" '{
+			# requests, req/s of loadgen and wrk, user and system seconds of each
+			ln += $1; wn += $3; lcpu += $5 + $6; wcpu += $7 + $8
+			l[NR] = $2; w[NR] = $4; r[NR] = $2 / $4
+		}
+		function median(v, n,   i, j, t) {
+			for (i = 2; i <= n; i++)
+				for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+			return v[int((n + 1) / 2)]
+		}
+		END {
+			printf "load generator on nginx (GET, fixed body, median of %d pairs of runs): bench/loadgen %.0f req/s (%.1f us of CPU a request) vs wrk %.0f req/s (%.1f us) = %.2fx (goal 0.85x to 1.15x); loadgen counted the %d requests nginx served\n",
+				NR, median(l, NR), lcpu / ln * 1e6, median(w, NR), wcpu / wn * 1e6, median(r, NR), served
 		}'
 	fi
 	kill "$nginx_pid" && wait "$nginx_pid" 2>/dev/null
