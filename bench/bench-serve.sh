@@ -182,8 +182,17 @@ if [ $serve_ok = 1 ]; then
 	start cairn-serve "$cairn" serve "$run" --host 127.0.0.1 --port 0 --threads "$cores" \
 		--access-log /dev/null
 	serve_pid=$pid serve_url=$url
-	head -n 1 rows-1.jsonl | curl -sf -H "Content-Type: application/json" --data-binary @- "$serve_url/invocations" >answer.json ||
-		{ echo "serve: cairn serve did not answer a single-row request" >&2; exit 1; }
+	head -n 1 rows-1.jsonl | curl -sf -H "Content-Type: application/json" --data-binary @- "$serve_url/invocations" >answer.json &&
+	curl -sf -H "Content-Type: application/json" --data-binary @check.json "$serve_url/invocations" >serve-check.json ||
+		{ echo "serve: cairn serve did not answer" >&2; exit 1; }
+	# Correctness is the tests' (bit for bit); here a difference is said, not fatal.
+	"$py" - <<'EOF'
+import csv, json, sys
+served = json.load(open("serve-check.json"))["predictions"]
+ours = [[float(r["proba_0"]), float(r["proba_1"])] for r in csv.DictReader(open("check-pred.csv"))]
+if served != ours:
+    print("serve: cairn serve's probabilities differ from cairn predict's: %s vs %s" % (served, ours), file=sys.stderr)
+EOF
 fi
 if [ -n "$nginx" ]; then
 	port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
