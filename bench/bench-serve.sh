@@ -19,7 +19,8 @@
 # Goals: cairn >= 30x the peer's requests/s and >= 40% of nginx's; its RSS
 # after BENCH_SERVE_REQUESTS (1,000,000) requests within 10% of its RSS
 # after 10,000; 1,000-row requests >= 10x the peer's rows/s. Also checks
-# bench/loadgen.c against wrk and nginx's own count. Each run lasts
+# bench/loadgen.c against wrk (on a server answering after 10 ms, and on
+# nginx) and its count against nginx's own. Each run lasts
 # BENCH_SERVE_SECONDS (10); the long run stops at BENCH_SERVE_MAX_SECONDS
 # (300). Until `cairn serve` is built, prints the peer's figures and
 # "cairn serve: SKIP (not built)".
@@ -139,6 +140,71 @@ faster() {
 	fi
 }
 
+# compare WHAT URL: bench/loadgen against wrk on URL (GET): five pairs of
+# short runs back to back and the median of their ratios (the load of a
+# shared machine drifts between runs more than within a pair), with each
+# client's p50 and the CPU time it spends a request.
+compare() {
+	local what=$1 url=$2 short i
+	short=$(awk -v s="$seconds" 'BEGIN { print s < 10 ? 1 : int(s / 10) }')
+	rm -f pairs.txt loadgen-cpu.txt wrk-cpu.txt
+	TIMEFORMAT='%3U %3S'
+	for i in 1 2 3 4 5; do
+		{ time ./loadgen -c $conns -t $client_threads -d "$short" "$url" >cmp.json; } 2>>loadgen-cpu.txt &&
+		{ time wrk -t$client_threads -c$conns -d"${short}s" --latency "$url" >wrk.txt; } 2>>wrk-cpu.txt ||
+			exit 1
+		echo "$(field cmp requests) $(field cmp requests_per_second) $(field cmp p50_us)" \
+			"$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' wrk.txt)" \
+			"$(sed -n 's/^Requests\/sec: *//p' wrk.txt)" \
+			"$(sed -n 's/^ *50% *//p' wrk.txt)" >>pairs.txt
+	done
+	paste pairs.txt loadgen-cpu.txt wrk-cpu.txt | awk -v what="$what" '
+	function us(v) { return v ~ /us$/ ? v + 0 : v ~ /ms$/ ? v * 1e3 : v * 1e6 }
+	function median(v, n,   i, j, t) {
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+		return v[int((n + 1) / 2)]
+	}
+	{
+		# requests, req/s and p50 of loadgen, then of wrk; user and system seconds of each
+		ln += $1; wn += $4; lcpu += $7 + $8; wcpu += $9 + $10
+		l[NR] = $2; w[NR] = $5; r[NR] = $2 / $5; l50[NR] = $3; w50[NR] = us($6)
+	}
+	END {
+		printf "load generator on %s (GET, median of %d pairs of runs): bench/loadgen %.0f req/s (p50 %.2f ms, %.1f us of CPU a request) vs wrk %.0f req/s (p50 %.2f ms, %.1f us) = %.2fx (goal 0.85x to 1.15x)\n",
+			what, NR, median(l, NR), median(l50, NR) / 1e3, lcpu / ln * 1e6,
+			median(w, NR), median(w50, NR) / 1e3, wcpu / wn * 1e6, median(r, NR)
+	}'
+}
+
+# The load generator against wrk where the server's time, not the
+# clients', sets the rate: an asyncio server answering each request 10 ms
+# after it has arrived.
+if command -v wrk >/dev/null; then
+	cat >delayed.py <<'EOF'
+import asyncio
+async def answer(reader, writer):
+    try:
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    await reader.readexactly(int(line.split(b":")[1]))
+            await asyncio.sleep(0.01)
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    except (asyncio.IncompleteReadError, ConnectionError):
+        writer.close()
+async def main():
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    print("listening on http://127.0.0.1:%d" % server.sockets[0].getsockname()[1], flush=True)
+    await server.serve_forever()
+asyncio.run(main())
+EOF
+	start delayed "$py" delayed.py
+	compare "a server answering after 10 ms" "$url/"
+	stop_all
+fi
+
 # The Python peer, with xgboost's default threads (a) and one thread (b).
 for v in a b; do
 	threads=0
@@ -213,41 +279,15 @@ open(sys.argv[4], "w").write(conf.replace("@BODY@", body))
 	post nginx-warm "http://127.0.0.1:$port" rows-1.jsonl -n 10000
 	post nginx "http://127.0.0.1:$port" rows-1.jsonl -d "$seconds"
 	if command -v wrk >/dev/null; then
-		# Five pairs of short runs back to back, each pair's ratio, and
-		# their median: the load of a shared machine drifts between runs
-		# more than within a pair. Also the CPU time each client spends a
-		# request; then a count of requests that nginx's own counter must
-		# agree with.
-		short=$(awk -v s="$seconds" 'BEGIN { print s < 10 ? 1 : int(s / 10) }')
-		TIMEFORMAT='%3U %3S'
-		for i in 1 2 3 4 5; do
-			{ time ./loadgen -c $conns -t $client_threads -d "$short" "http://127.0.0.1:$port/" >nginx-get-$i.json; } 2>>loadgen-cpu.txt &&
-			{ time wrk -t$client_threads -c$conns -d"${short}s" "http://127.0.0.1:$port/" >wrk-$i.txt; } 2>>wrk-cpu.txt ||
-				exit 1
-			echo "$(field nginx-get-$i requests) $(field nginx-get-$i requests_per_second)" \
-				"$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' wrk-$i.txt)" \
-				"$(sed -n 's/^Requests\/sec: *//p' wrk-$i.txt)" >>pairs.txt
-		done
+		compare nginx "http://127.0.0.1:$port/"
+		# A count of requests that nginx's own counter must agree with.
 		status() { curl -sf "http://127.0.0.1:$port/nginx-status" | awk 'NR == 3 { print $3 }'; }
 		before=$(status)
 		load nginx-count "http://127.0.0.1:$port/" -n 100000
 		served=$(($(status) - before - 1))
 		[ "$served" = "$(field nginx-count requests)" ] ||
 			{ echo "serve: loadgen counted $(field nginx-count requests) requests, nginx served $served" >&2; exit 1; }
-		paste pairs.txt loadgen-cpu.txt wrk-cpu.txt | awk -v served="$served" '{
-			# requests, req/s of loadgen and wrk, user and system seconds of each
-			ln += $1; wn += $3; lcpu += $5 + $6; wcpu += $7 + $8
-			l[NR] = $2; w[NR] = $4; r[NR] = $2 / $4
-		}
-		function median(v, n,   i, j, t) {
-			for (i = 2; i <= n; i++)
-				for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
-			return v[int((n + 1) / 2)]
-		}
-		END {
-			printf "load generator on nginx (GET, fixed body, median of %d pairs of runs): bench/loadgen %.0f req/s (%.1f us of CPU a request) vs wrk %.0f req/s (%.1f us) = %.2fx (goal 0.85x to 1.15x); loadgen counted the %d requests nginx served\n",
-				NR, median(l, NR), lcpu / ln * 1e6, median(w, NR), wcpu / wn * 1e6, median(r, NR), served
-		}'
+		echo "load generator on nginx: it counted the $served requests nginx served"
 	fi
 	kill "$nginx_pid" && wait "$nginx_pid" 2>/dev/null
 fi
