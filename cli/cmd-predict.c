@@ -137,7 +137,7 @@ int cmd_predict(int argc, char **argv)
 	}
 	if (argc - optind != 1 || !data)
 		return cli_usage_error(usage, "predict needs MODELREF and --data");
-	if (!(ctx = cli_open_workspace(&status)))
+	if (!(ctx = cli_open_workspace_for_model(argv[optind], &status)))
 		return status;
 	if ((out && (rc = cli_output_check(ctx, out, force))) ||
 	    (rc = cairn_registry_model_open(ctx, argv[optind], &m)) || (rc = cli_load_data(ctx, data, &f, NULL)) ||
