@@ -204,6 +204,46 @@ int cairn__tar_finish(struct cairn__tar *t, char hex[CAIRN_HEX_LEN + 1])
 	return 0;
 }
 
+int cairn__tar_output_begin(cairn_ctx *ctx, struct cairn__tar_output *o, const char *dest,
+			    int force)
+{
+	struct cairn__output_opts oo;
+	int rc;
+
+	o->started = 0;
+	cairn__output_opts_init(ctx, &oo, force);
+	if ((rc = cairn__output_begin(ctx, &o->out, dest, &oo)))
+		return rc;
+	if ((rc = cairn__output_create(ctx, &o->out)) ||
+	    (rc = cairn__tar_start(ctx, &o->t, o->out.fd, dest))) {
+		cairn__output_abort(&o->out);
+		return rc;
+	}
+	o->started = 1;
+	return 0;
+}
+
+int cairn__tar_output_commit(cairn_ctx *ctx, struct cairn__tar_output *o,
+			     char hex[CAIRN_HEX_LEN + 1])
+{
+	int rc;
+
+	o->started = 0;
+	if ((rc = cairn__tar_finish(&o->t, hex))) {
+		cairn__output_abort(&o->out);
+		return rc;
+	}
+	return cairn__output_commit(ctx, &o->out);
+}
+
+void cairn__tar_output_abort(struct cairn__tar_output *o)
+{
+	if (o->started)
+		cairn__tar_release(&o->t);
+	o->started = 0;
+	cairn__output_abort(&o->out);
+}
+
 /* An octal field: digits, then NUL or space to the end (leading spaces
  * allowed, as old writers pad so). */
 static int parse_octal(const unsigned char *f, size_t width, uint64_t *out)

@@ -22,6 +22,7 @@
 #include "cairn/buf.h"
 #include "cairn/ctx.h"
 #include "cairn/hash.h"
+#include "core/output.h"
 
 #define CAIRN__TAR_BLOCK 512
 
@@ -48,6 +49,23 @@ int cairn__tar_add_dir(struct cairn__tar *t, const char *name, mode_t mode);
 int cairn__tar_finish(struct cairn__tar *t, char hex[CAIRN_HEX_LEN + 1]);
 /* Abandons the archive's hash (after a failure). */
 void cairn__tar_release(struct cairn__tar *t);
+
+/* An archive written at a caller's path through core/output.h: to a
+ * temporary file beside it, renamed into place on commit; an existing file
+ * is replaced only with force. */
+struct cairn__tar_output {
+	struct cairn__output out;
+	struct cairn__tar t;
+	int started;
+};
+
+int cairn__tar_output_begin(cairn_ctx *ctx, struct cairn__tar_output *o, const char *dest,
+			    int force);
+/* Ends the archive (its SHA-256 into hex) and puts it in place. */
+int cairn__tar_output_commit(cairn_ctx *ctx, struct cairn__tar_output *o,
+			     char hex[CAIRN_HEX_LEN + 1]);
+/* Removes the temporary file (after a failure). */
+void cairn__tar_output_abort(struct cairn__tar_output *o);
 
 /* One entry read. */
 struct cairn__tar_entry {

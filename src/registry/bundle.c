@@ -3,7 +3,6 @@
  * summary of its lineage and the manifest, as one ustar archive written
  * atomically (see bundle.h for the layout, include/cairn/package.h).
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,62 +12,17 @@
 #include "cairn/version.h"
 #include "core/fs.h"
 #include "core/json.h"
-#include "core/output.h"
 #include "core/yaml.h"
 #include "ml/model-internal.h"
 #include "registry/bundle-tar.h"
 #include "registry/bundle.h"
 #include "registry/registry-internal.h"
 
-/* Deeper than any model package; stops a loop of bind mounts. */
-#define MAX_DEPTH 32
-
-/* Adds the regular files below root/rel to paths (relative paths). */
-static int list_tree(cairn_ctx *ctx, const char *root, const char *rel, int depth, json_t *paths)
+/* Adds a file of the package to the paths. */
+static int list_file(cairn_ctx *ctx, const char *path, const char *rel, void *arg)
 {
-	cairn_buf dir = CAIRN_BUF_INIT, path = CAIRN_BUF_INIT, sub = CAIRN_BUF_INIT;
-	struct dirent *e;
-	struct stat st;
-	DIR *d;
-	int rc = 0;
-
-	cairn_path_join(&dir, root, rel);
-	if (depth > MAX_DEPTH) {
-		rc = cairn_error(ctx, CAIRN_EINVAL, "package '%s' nests deeper than %d directories",
-				 root, MAX_DEPTH);
-		goto out;
-	}
-	if (!(d = opendir(dir.buf))) {
-		rc = cairn_error_errno(ctx, "cannot read the directory '%s'", dir.buf);
-		goto out;
-	}
-	while (!rc && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		cairn_buf_reset(&path);
-		cairn_path_join(&path, dir.buf, e->d_name);
-		cairn_buf_reset(&sub);
-		if (*rel)
-			cairn_path_join(&sub, rel, e->d_name);
-		else
-			cairn_buf_adds(&sub, e->d_name);
-		if (lstat(path.buf, &st))
-			rc = cairn_error_errno(ctx, "cannot read '%s'", path.buf);
-		else if (S_ISDIR(st.st_mode))
-			rc = list_tree(ctx, root, sub.buf, depth + 1, paths);
-		else if (!S_ISREG(st.st_mode))
-			rc = cairn_error(ctx, CAIRN_EINVAL, "package '%s' holds '%s', which is not a"
-					 " regular file or directory (a bundle keeps files only)",
-					 root, sub.buf);
-		else
-			json_array_append_new(paths, json_string(sub.buf));
-	}
-	closedir(d);
-out:
-	cairn_buf_release(&dir);
-	cairn_buf_release(&path);
-	cairn_buf_release(&sub);
-	return rc;
+	json_array_append_new(arg, json_string(rel));
+	return 0;
 }
 
 static int by_string(const void *a, const void *b)
@@ -197,41 +151,29 @@ static int write_archive(cairn_ctx *ctx, const struct cairn_bundle_options *o,
 			 const struct item *items, size_t n, json_t *manifest,
 			 struct cairn_bundle_result *res)
 {
-	struct cairn__output_opts oo;
-	struct cairn__output out;
-	struct cairn__tar t;
+	struct cairn__tar_output out;
 	cairn_buf text = CAIRN_BUF_INIT;
-	int rc, started = 0;
+	int rc;
 
-	cairn__output_opts_init(ctx, &oo, o->force);
-	if ((rc = cairn__output_begin(ctx, &out, o->out, &oo)))
+	if ((rc = cairn__tar_output_begin(ctx, &out, o->out, o->force)))
 		goto done;
-	if ((rc = cairn__output_create(ctx, &out)) ||
-	    (rc = cairn__tar_start(ctx, &t, out.fd, o->out)))
-		goto fail;
-	started = 1;
 	cairn_json_append(&text, manifest, 1);
 	cairn_buf_addch(&text, '\n');
-	if ((rc = cairn__tar_add_data(&t, CAIRN_BUNDLE_MANIFEST, text.buf, text.len, 0644)))
+	if ((rc = cairn__tar_add_data(&out.t, CAIRN_BUNDLE_MANIFEST, text.buf, text.len, 0644)))
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
-		rc = items[i].src ? cairn__tar_add_file(&t, items[i].path, items[i].src, 0644,
+		rc = items[i].src ? cairn__tar_add_file(&out.t, items[i].path, items[i].src, 0644,
 							items[i].sha256)
-				  : cairn__tar_add_data(&t, items[i].path, items[i].data.buf,
+				  : cairn__tar_add_data(&out.t, items[i].path, items[i].data.buf,
 							items[i].data.len, 0644);
 		if (rc)
 			goto fail;
 	}
-	started = 0;
-	if ((rc = cairn__tar_finish(&t, res->sha256)))
-		goto fail;
-	res->size = t.size;
-	rc = cairn__output_commit(ctx, &out);
+	if (!(rc = cairn__tar_output_commit(ctx, &out, res->sha256)))
+		res->size = out.t.size;
 	goto done;
 fail:
-	if (started)
-		cairn__tar_release(&t);
-	cairn__output_abort(&out);
+	cairn__tar_output_abort(&out);
 done:
 	cairn_buf_release(&text);
 	return rc;
@@ -266,7 +208,7 @@ int cairn_bundle_write(cairn_ctx *ctx, const struct cairn_bundle_options *o,
 	/* Only a package that loads is bundled. */
 	if ((rc = cairn_model_load(ctx, dir.buf, &m)))
 		goto out;
-	if ((rc = list_tree(ctx, dir.buf, "", 0, paths)))
+	if ((rc = cairn__package_walk(ctx, dir.buf, list_file, paths)))
 		goto out;
 	mlmodel = package_json(ctx, dir.buf, "MLmodel", 1);
 	lineage = package_json(ctx, dir.buf, "lineage.json", 0);

@@ -271,46 +271,34 @@ static int write_archive(cairn_ctx *ctx, const struct cairn_oci_options *o, cons
 			 const struct cairn_oci_result *res)
 {
 	const char *blobs[] = { res->layer_digest, res->config_digest, res->manifest_digest };
-	struct cairn__output_opts oo;
-	struct cairn__output out;
-	struct cairn__tar t;
+	struct cairn__tar_output out;
 	cairn_buf src = CAIRN_BUF_INIT, name = CAIRN_BUF_INIT;
 	char hex[CAIRN_HEX_LEN + 1];
-	int rc, started = 0;
+	int rc;
 
-	cairn__output_opts_init(ctx, &oo, o->force);
-	if ((rc = cairn__output_begin(ctx, &out, o->archive, &oo)))
+	if ((rc = cairn__tar_output_begin(ctx, &out, o->archive, o->force)))
 		goto done;
-	if ((rc = cairn__output_create(ctx, &out)) ||
-	    (rc = cairn__tar_start(ctx, &t, out.fd, o->archive)))
-		goto fail;
-	started = 1;
 	cairn_path_join(&src, dir, "oci-layout");
-	if ((rc = cairn__tar_add_file(&t, "oci-layout", src.buf, 0644, NULL)))
+	if ((rc = cairn__tar_add_file(&out.t, "oci-layout", src.buf, 0644, NULL)))
 		goto fail;
 	cairn_buf_reset(&src);
 	cairn_path_join(&src, dir, "index.json");
-	if ((rc = cairn__tar_add_file(&t, "index.json", src.buf, 0644, NULL)) ||
-	    (rc = cairn__tar_add_dir(&t, "blobs", 0755)) ||
-	    (rc = cairn__tar_add_dir(&t, "blobs/sha256", 0755)))
+	if ((rc = cairn__tar_add_file(&out.t, "index.json", src.buf, 0644, NULL)) ||
+	    (rc = cairn__tar_add_dir(&out.t, "blobs", 0755)) ||
+	    (rc = cairn__tar_add_dir(&out.t, "blobs/sha256", 0755)))
 		goto fail;
 	for (size_t i = 0; i < sizeof(blobs) / sizeof(blobs[0]); i++) {
 		cairn_buf_reset(&name);
 		cairn_buf_addf(&name, "blobs/sha256/%s", blobs[i]);
 		cairn_buf_reset(&src);
 		cairn_path_join(&src, dir, name.buf);
-		if ((rc = cairn__tar_add_file(&t, name.buf, src.buf, 0644, blobs[i])))
+		if ((rc = cairn__tar_add_file(&out.t, name.buf, src.buf, 0644, blobs[i])))
 			goto fail;
 	}
-	started = 0;
-	if ((rc = cairn__tar_finish(&t, hex)))
-		goto fail;
-	rc = cairn__output_commit(ctx, &out);
+	rc = cairn__tar_output_commit(ctx, &out, hex);
 	goto done;
 fail:
-	if (started)
-		cairn__tar_release(&t);
-	cairn__output_abort(&out);
+	cairn__tar_output_abort(&out);
 done:
 	cairn_buf_release(&src);
 	cairn_buf_release(&name);
