@@ -36,11 +36,12 @@ static int path_ok(const char *p)
 
 /* The manifest's files, checked: an array of {path, size, sha256}, each
  * path well formed and listed once. */
-static int check_manifest(cairn_ctx *ctx, const char *what, json_t *m, json_t **files)
+static int check_manifest(cairn_ctx *ctx, const char *what, json_t *m, json_t **files,
+			  json_t *index)
 {
 	json_t *fmt = json_object_get(m, "format"), *ver = json_object_get(m, "format_version");
 	json_t *f;
-	size_t i, j;
+	size_t i;
 
 	*files = json_object_get(m, "files");
 	if (!json_is_object(m) || !json_is_string(fmt) ||
@@ -63,29 +64,16 @@ static int check_manifest(cairn_ctx *ctx, const char *what, json_t *m, json_t **
 			return cairn_error(ctx, CAIRN_ECORRUPT, "bundle '%s': entry %zu of %s is not"
 					   " {path, size, sha256}", what, i + 1, CAIRN_BUNDLE_MANIFEST);
 		if (!path_ok(json_string_value(p)) ||
+		    json_string_length(p) != strlen(json_string_value(p)) ||
 		    !strcmp(json_string_value(p), CAIRN_BUNDLE_MANIFEST))
 			return cairn_error(ctx, CAIRN_ECORRUPT, "bundle '%s': %s names a bad path '%s'",
 					   what, CAIRN_BUNDLE_MANIFEST, json_string_value(p));
-		for (j = 0; j < i; j++)
-			if (!strcmp(json_string_value(json_object_get(json_array_get(*files, j),
-								      "path")), json_string_value(p)))
-				return cairn_error(ctx, CAIRN_ECORRUPT, "bundle '%s': %s lists '%s'"
-						   " twice", what, CAIRN_BUNDLE_MANIFEST,
-						   json_string_value(p));
+		if (json_object_get(index, json_string_value(p)))
+			return cairn_error(ctx, CAIRN_ECORRUPT, "bundle '%s': %s lists '%s' twice",
+					   what, CAIRN_BUNDLE_MANIFEST, json_string_value(p));
+		json_object_set_new(index, json_string_value(p), json_integer((json_int_t)i));
 	}
 	return 0;
-}
-
-/* The manifest entry of path, or -1. */
-static long find_entry(json_t *files, const char *path)
-{
-	size_t i;
-	json_t *f;
-
-	json_array_foreach(files, i, f)
-		if (!strcmp(json_string_value(json_object_get(f, "path")), path))
-			return (long)i;
-	return -1;
 }
 
 int cairn__bundle_parse(cairn_ctx *ctx, const char *what, const unsigned char *data,
@@ -93,33 +81,42 @@ int cairn__bundle_parse(cairn_ctx *ctx, const char *what, const unsigned char *d
 {
 	struct cairn__tar_entry e;
 	const char *why = NULL;
-	json_t *files = NULL;
+	json_t *files = NULL, *index = json_object();
+	unsigned char *seen = NULL;
 	size_t pos = 0, n = 0;
 	char hex[CAIRN_HEX_LEN + 1];
 	int r, rc = 0;
 
 	memset(b, 0, sizeof(*b));
-	if ((uint64_t)len > CAIRN_BUNDLE_MAX_BYTES)
-		return cairn_error(ctx, CAIRN_ECORRUPT, "bundle '%s' is larger than %llu bytes",
-				   what, (unsigned long long)CAIRN_BUNDLE_MAX_BYTES);
+	if ((uint64_t)len > CAIRN_BUNDLE_MAX_BYTES) {
+		rc = cairn_error(ctx, CAIRN_ECORRUPT, "bundle '%s' is larger than %llu bytes", what,
+				 (unsigned long long)CAIRN_BUNDLE_MAX_BYTES);
+		goto out;
+	}
 	r = cairn__tar_next(data, len, &pos, &e, &why);
-	if (r <= 0 || strcmp(e.name, CAIRN_BUNDLE_MANIFEST) || e.type != '0')
-		return cairn_error(ctx, CAIRN_ECORRUPT, "'%s' is not a cairn bundle: it does not"
-				   " start with %s", what, CAIRN_BUNDLE_MANIFEST);
-	if (e.size > (1 << 24))
-		return cairn_error(ctx, CAIRN_ECORRUPT, "bundle '%s': %s is larger than 16 MiB",
-				   what, CAIRN_BUNDLE_MANIFEST);
+	if (r <= 0 || strcmp(e.name, CAIRN_BUNDLE_MANIFEST) || e.type != '0') {
+		rc = cairn_error(ctx, CAIRN_ECORRUPT, "'%s' is not a cairn bundle: it does not start"
+				 " with %s", what, CAIRN_BUNDLE_MANIFEST);
+		goto out;
+	}
+	if (e.size > (1 << 24)) {
+		rc = cairn_error(ctx, CAIRN_ECORRUPT, "bundle '%s': %s is larger than 16 MiB", what,
+				 CAIRN_BUNDLE_MANIFEST);
+		goto out;
+	}
 	if ((rc = cairn_json_load_text(ctx, CAIRN_BUNDLE_MANIFEST, (const char *)e.data,
 				       (size_t)e.size, &b->manifest))) {
 		rc = cairn_error(ctx, CAIRN_ECORRUPT, "bundle '%s': %s", what, cairn_errmsg(ctx));
 		goto out;
 	}
-	if ((rc = check_manifest(ctx, what, b->manifest, &files)))
+	if ((rc = check_manifest(ctx, what, b->manifest, &files, index)))
 		goto out;
 	b->files = cairn_xcalloc(json_array_size(files) + 1, sizeof(*b->files));
+	seen = cairn_xcalloc(json_array_size(files) + 1, 1);
 	while ((r = cairn__tar_next(data, len, &pos, &e, &why)) > 0) {
-		long i = find_entry(files, e.name);
-		json_t *f = json_array_get(files, (size_t)(i < 0 ? 0 : i));
+		json_t *at = json_object_get(index, e.name);
+		size_t i = at ? (size_t)json_integer_value(at) : 0;
+		json_t *f = json_array_get(files, i);
 		if (e.type != '0') {
 			rc = cairn_error(ctx, CAIRN_ECORRUPT, "bundle '%s': '%s' is a %s, not a regular"
 					 " file", what, e.name, e.type == '5' ? "directory" :
@@ -131,18 +128,18 @@ int cairn__bundle_parse(cairn_ctx *ctx, const char *what, const unsigned char *d
 					 " or holds '..' or '.'", what, e.name);
 			goto out;
 		}
-		if (i < 0) {
+		if (!at) {
 			rc = cairn_error(ctx, CAIRN_ECORRUPT, "bundle '%s': '%s' is not in the manifest%s",
 					 what, e.name, strcmp(e.name, CAIRN_BUNDLE_MANIFEST) ? "" :
 					 " (a second manifest)");
 			goto out;
 		}
-		for (size_t k = 0; k < n; k++)
-			if (!strcmp(b->files[k].path, e.name)) {
-				rc = cairn_error(ctx, CAIRN_ECORRUPT, "bundle '%s': '%s' appears twice",
-						 what, e.name);
-				goto out;
-			}
+		if (seen[i]) {
+			rc = cairn_error(ctx, CAIRN_ECORRUPT, "bundle '%s': '%s' appears twice", what,
+					 e.name);
+			goto out;
+		}
+		seen[i] = 1;
 		if (e.size != (uint64_t)json_integer_value(json_object_get(f, "size"))) {
 			rc = cairn_error(ctx, CAIRN_ECORRUPT, "bundle '%s': '%s' has %llu bytes, the"
 					 " manifest says %lld", what, e.name, (unsigned long long)e.size,
@@ -166,21 +163,20 @@ int cairn__bundle_parse(cairn_ctx *ctx, const char *what, const unsigned char *d
 				 n ? " after '" : "", n ? b->files[n - 1].path : "", n ? "'" : "", why);
 		goto out;
 	}
-	for (size_t i = 0; i < json_array_size(files); i++) {
-		const char *p = json_string_value(json_object_get(json_array_get(files, i), "path"));
-		size_t k;
-		for (k = 0; k < n && strcmp(b->files[k].path, p); k++)
-			;
-		if (k == n) {
+	for (size_t i = 0; i < json_array_size(files); i++)
+		if (!seen[i]) {
 			rc = cairn_error(ctx, CAIRN_ECORRUPT, "bundle '%s': '%s' is in the manifest but"
-					 " missing from the bundle", what, p);
+					 " missing from the bundle", what,
+					 json_string_value(json_object_get(json_array_get(files, i),
+									   "path")));
 			goto out;
 		}
-	}
 	b->nfiles = n;
 out:
 	if (rc)
 		cairn__bundle_release(b);
+	json_decref(index);
+	free(seen);
 	return rc;
 }
 
