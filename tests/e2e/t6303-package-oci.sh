@@ -9,13 +9,15 @@
 # Runs a command in the unpacked root filesystem under chroot. A sanitizer
 # build reads its options and threads from /proc, which a bare root lacks:
 # it gets one, mounted in a mount namespace of its own (gone with it).
+# The command replaces the calling shell (run it in a subshell, or in the
+# background: then $! is the command's own PID).
 in_rootfs() {
 	if ldd "$(command -v cairn)" 2>/dev/null | grep -q libasan; then
 		mkdir -p bundle/rootfs/proc &&
-		unshare --mount sh -c 'mount -t proc proc bundle/rootfs/proc &&
+		exec unshare --mount sh -c 'mount -t proc proc bundle/rootfs/proc &&
 			exec chroot bundle/rootfs "$@"' sh "$@"
 	else
-		chroot bundle/rootfs "$@"
+		exec chroot bundle/rootfs "$@"
 	fi
 }
 
@@ -153,8 +155,8 @@ elif [ "$(id -u)" != 0 ] || ! test_have chroot; then
 else
 	test_expect_success 'the unpacked rootfs predicts under chroot, with no workspace' '
 		cp rows.csv bundle/rootfs/tmp/x.csv &&
-		in_rootfs /usr/bin/cairn predict /model/model.cairn --data /tmp/x.csv \
-			--proba >got &&
+		(in_rootfs /usr/bin/cairn predict /model/model.cairn --data /tmp/x.csv \
+			--proba) >got &&
 		test_cmp expect got &&
 		test ! -e bundle/rootfs/.cairn && test ! -e bundle/rootfs/tmp/.cairn &&
 		test -z "$(ls -A bundle/rootfs/tmp | grep -v x.csv)"
@@ -172,12 +174,13 @@ else
 			--host 127.0.0.1 --port $port >serve.log 2>&1 & } &&
 		server_pid=$! && echo $server_pid >server_pid &&
 		i=0 && until curl -sf http://127.0.0.1:$port/ping >/dev/null; do
-			kill -0 $server_pid && i=$((i + 1)) && test $i -lt 600 && sleep 0.1 || return 1
+			kill -0 $server_pid && i=$((i + 1)) && test $i -lt 600 && sleep 0.1 || exit 1
 		done &&
 		curl -sf -H "Content-Type: application/json" -d "{\"dataframe_split\": {\"columns\": [\"sepal_length\", \"sepal_width\", \"petal_length\", \"petal_width\"], \"data\": [[5.1, 3.5, 1.4, 0.2]]}}" \
 			http://127.0.0.1:$port/invocations >resp.json &&
 		jq_py "d[\"predictions\"][0]" <resp.json >got &&
-		echo setosa >want && test_cmp want got
+		echo setosa >want && test_cmp want got &&
+		kill $server_pid && wait $server_pid
 	'
 	[ -f "$TRASH/server_pid" ] && server_pid=$(cat "$TRASH/server_pid")
 fi
