@@ -7,6 +7,7 @@
 #include <string.h>
 #include "cairn/dataset.h"
 #include "cairn/error.h"
+#include "cairn/package.h"
 #include "cairn/run.h"
 #include "cairn/workspace.h"
 #include "cli/cli.h"
@@ -150,6 +151,19 @@ cairn_ctx *cli_open_workspace(int *status)
 		cairn_ctx_free(ctx);
 		return NULL;
 	}
+	return ctx;
+}
+
+cairn_ctx *cli_open_workspace_for_model(const char *modelref, int *status)
+{
+	const char *dir = getenv("CAIRN_DIR");
+	cairn_ctx *ctx;
+
+	if (!cairn_bundle_is_file(modelref))
+		return cli_open_workspace(status);
+	ctx = cli_new_context();
+	if (dir && *dir ? cairn_workspace_open_dir(ctx, dir) : cairn_workspace_open(ctx, NULL))
+		cairn_error_clear(ctx);
 	return ctx;
 }
 

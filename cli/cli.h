@@ -57,6 +57,9 @@ int cli_output_write(cairn_ctx *ctx, const char *path, const void *data, size_t 
 /* Creates a context and opens the workspace; on failure prints the error,
  * stores the exit status in *status and returns NULL. */
 cairn_ctx *cli_open_workspace(int *status);
+/* The same for a command given MODELREF: when no workspace is found and
+ * MODELREF is a bundle file (cairn_bundle_is_file), a context without one. */
+cairn_ctx *cli_open_workspace_for_model(const char *modelref, int *status);
 /* Creates a context without a workspace (exits on out of memory). */
 cairn_ctx *cli_new_context(void);
 
@@ -124,5 +127,6 @@ int cmd_reproduce(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_lineage(int argc, char **argv);
 int cmd_ci(int argc, char **argv);
+int cmd_package(int argc, char **argv);
 
 #endif

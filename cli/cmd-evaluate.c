@@ -134,7 +134,7 @@ int cmd_evaluate(int argc, char **argv)
 	}
 	if (argc - optind != 1 || !data)
 		return cli_usage_error(usage, "evaluate needs MODELREF and --data");
-	if (!(ctx = cli_open_workspace(&status)))
+	if (!(ctx = cli_open_workspace_for_model(argv[optind], &status)))
 		return status;
 	if ((rc = cli_current_run(ctx, run_id, &run_ref)) ||
 	    (run_ref && (rc = cairn_run_attach(ctx, run_ref, &run))))

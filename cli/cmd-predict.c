@@ -21,7 +21,8 @@ static const char usage[] =
 	"usage: cairn predict MODELREF --data FILE|REF [--out FILE [--force]] [--proba]\n"
 	"\n"
 	"Predicts every row of FILE (CSV, TSV or JSON lines) or of the dataset\n"
-	"version REF with the model package MODELREF: a package directory, a\n"
+	"version REF with the model package MODELREF: a bundle file ('cairn\n"
+	"package', verified; no workspace needed), a package directory, a\n"
 	"registered version (NAME@VERSION, NAME@ALIAS, NAME@latest,\n"
 	"models:/NAME/VERSION, models:/NAME@ALIAS), a run (its artifact 'model')\n"
 	"or RUN/PATH. The model's preprocessing is applied\n"
@@ -137,7 +138,7 @@ int cmd_predict(int argc, char **argv)
 	}
 	if (argc - optind != 1 || !data)
 		return cli_usage_error(usage, "predict needs MODELREF and --data");
-	if (!(ctx = cli_open_workspace(&status)))
+	if (!(ctx = cli_open_workspace_for_model(argv[optind], &status)))
 		return status;
 	if ((out && (rc = cli_output_check(ctx, out, force))) ||
 	    (rc = cairn_registry_model_open(ctx, argv[optind], &m)) || (rc = cli_load_data(ctx, data, &f, NULL)) ||

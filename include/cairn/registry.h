@@ -184,7 +184,9 @@ int cairn_registry_rename(cairn_ctx *ctx, const char *old_name, const char *new_
 
 /*
  * Opening a model by reference, for every command that takes a MODELREF.
- * In this order: an existing directory at ref (a package, as
+ * In this order: a bundle file at ref (include/cairn/package.h: verified,
+ * extracted to a temporary directory, loaded and the directory removed; no
+ * workspace needed); an existing directory at ref (a package, as
  * cairn_model_open); a registry reference of a version (NAME@V,
  * NAME@ALIAS, NAME@latest, models:/...), whose files are copied out of the
  * object store into a temporary directory, loaded and removed; anything

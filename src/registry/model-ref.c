@@ -10,10 +10,12 @@
 #include <sys/stat.h>
 #include "cairn/error.h"
 #include "cairn/objects.h"
+#include "cairn/package.h"
 #include "cairn/ref.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "ml/model-internal.h"
+#include "registry/bundle.h"
 #include "registry/registry-db.h"
 #include "registry/registry-internal.h"
 #include "track/run-internal.h"
@@ -228,7 +230,8 @@ int cairn__registry_is_ref(const char *ref)
 {
 	struct stat st;
 
-	return cairn_registry_is_version_ref(ref) && (stat(ref, &st) || !S_ISDIR(st.st_mode));
+	return cairn_registry_is_version_ref(ref) && (stat(ref, &st) || !S_ISDIR(st.st_mode)) &&
+	       !cairn_bundle_is_file(ref);
 }
 
 /* Writes the files {path: hash} into dir, as copies. */
@@ -265,6 +268,9 @@ int cairn_registry_model_open(cairn_ctx *ctx, const char *ref, cairn_model **out
 	int rc;
 
 	*out = NULL;
+	/* A bundle file needs no workspace. */
+	if (cairn_bundle_is_file(ref))
+		return cairn__bundle_model_open(ctx, ref, out);
 	if (!cairn__registry_is_ref(ref))
 		return cairn_model_open(ctx, ref, out);
 	if ((rc = cairn__ctx_db(ctx, &db)) ||

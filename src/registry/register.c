@@ -27,20 +27,21 @@
 /* Deeper than any model package; stops a loop of bind mounts. */
 #define MAX_DEPTH 32
 
-/* Stores every regular file below dir/rel into files {path: hash}. */
-static int store_tree(cairn_ctx *ctx, const char *root, const char *rel, int depth, json_t *files)
+static int walk(cairn_ctx *ctx, const char *root, const char *rel, int depth,
+		cairn__package_file_fn *fn, void *arg)
 {
 	cairn_buf dir = CAIRN_BUF_INIT, path = CAIRN_BUF_INIT, sub = CAIRN_BUF_INIT;
-	struct cairn_object_put_result put;
 	struct dirent *e;
 	struct stat st;
 	DIR *d;
 	int rc = 0;
 
 	cairn_path_join(&dir, root, rel);
-	if (depth > MAX_DEPTH)
-		return cairn_error(ctx, CAIRN_EINVAL, "package '%s' nests deeper than %d directories",
-				   root, MAX_DEPTH);
+	if (depth > MAX_DEPTH) {
+		rc = cairn_error(ctx, CAIRN_EINVAL, "package '%s' nests deeper than %d directories",
+				 root, MAX_DEPTH);
+		goto out;
+	}
 	if (!(d = opendir(dir.buf))) {
 		rc = cairn_error_errno(ctx, "cannot read the directory '%s'", dir.buf);
 		goto out;
@@ -58,19 +59,35 @@ static int store_tree(cairn_ctx *ctx, const char *root, const char *rel, int dep
 		if (lstat(path.buf, &st))
 			rc = cairn_error_errno(ctx, "cannot read '%s'", path.buf);
 		else if (S_ISDIR(st.st_mode))
-			rc = store_tree(ctx, root, sub.buf, depth + 1, files);
+			rc = walk(ctx, root, sub.buf, depth + 1, fn, arg);
 		else if (!S_ISREG(st.st_mode))
 			rc = cairn_error(ctx, CAIRN_EINVAL, "package '%s' holds '%s', which is not a"
 					 " regular file or directory (a version keeps files only)",
 					 root, sub.buf);
-		else if (!(rc = cairn_object_put_file(ctx, path.buf, &put)))
-			json_object_set_new(files, sub.buf, json_string(put.hash));
+		else
+			rc = fn(ctx, path.buf, sub.buf, arg);
 	}
 	closedir(d);
 out:
 	cairn_buf_release(&dir);
 	cairn_buf_release(&path);
 	cairn_buf_release(&sub);
+	return rc;
+}
+
+int cairn__package_walk(cairn_ctx *ctx, const char *root, cairn__package_file_fn *fn, void *arg)
+{
+	return walk(ctx, root, "", 0, fn, arg);
+}
+
+/* Stores a file of the package into files {path: hash}. */
+static int store_file(cairn_ctx *ctx, const char *path, const char *rel, void *arg)
+{
+	struct cairn_object_put_result put;
+	int rc = cairn_object_put_file(ctx, path, &put);
+
+	if (!rc)
+		json_object_set_new(arg, rel, json_string(put.hash));
 	return rc;
 }
 
@@ -293,7 +310,7 @@ int cairn_registry_register(cairn_ctx *ctx, const struct cairn_registry_register
 					 " package: it holds no MLmodel", o->package);
 			goto out;
 		}
-		if ((rc = store_tree(ctx, o->package, "", 0, files)))
+		if ((rc = cairn__package_walk(ctx, o->package, store_file, files)))
 			goto out;
 		abs = realpath(o->package, NULL);
 		v.source_kind = "package";

@@ -51,6 +51,13 @@ int cairn__registry_tag_split(cairn_ctx *ctx, const char *text, char **key, cons
 /* Checks a tag key. */
 int cairn__registry_tag_key_check(cairn_ctx *ctx, const char *key);
 
+/* Calls fn for every regular file below the package directory root, with
+ * its path and its path relative to root; anything but files and
+ * directories is CAIRN_EINVAL naming it. register.c. */
+typedef int cairn__package_file_fn(cairn_ctx *ctx, const char *path, const char *rel,
+				   void *arg);
+int cairn__package_walk(cairn_ctx *ctx, const char *root, cairn__package_file_fn *fn, void *arg);
+
 /* 1 when ref is resolved by the registry: a reference of a version
  * (cairn_registry_is_version_ref) that is not an existing directory. */
 int cairn__registry_is_ref(const char *ref);

@@ -68,6 +68,10 @@ args_for() {
 	predict|evaluate)
 		echo "01m8 --data $DATASETS/iris.csv"
 		;;
+	package)
+		echo "iris@1 --out model.cairn"
+		echo "01m8 --oci-archive image.tar"
+		;;
 	*)
 		echo ""
 		;;
