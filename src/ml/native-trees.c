@@ -18,15 +18,25 @@
 /* Rows evaluated together, tree by tree, so that a tree's nodes stay in
  * cache across the rows (XGBoost's CPU predictor takes 64 too). */
 #define BLOCK_ROWS 64
-/* A split node's default direction, in the high bit of its feature. */
+/* A split node's default direction and kind, in the high bits of its
+ * feature (features are fewer than 2^24). */
 #define DEFAULT_LEFT 0x80000000u
+#define CATEGORICAL 0x40000000u
+#define FEATURE(n) ((n)->feature & ~(DEFAULT_LEFT | CATEGORICAL))
+/* XGBoost's largest category (common::OutOfRangeCat), exclusive. */
+#define CATEGORY_LIMIT 16777216.0f
 
-/* One node: a leaf has left -1 and its value; a split sends a row to left
- * when its feature's value < value, else to left + 1. */
+/* One node: a leaf has left -1 and its value; a numeric split sends a row
+ * to left when its feature's value < value, else to left + 1; a
+ * categorical one sends the categories of its set (a bitset at set in the
+ * evaluator's sets) to left + 1 and the others left. */
 struct node {
-	float value;
+	union {
+		float value;
+		uint32_t set;
+	};
 	int32_t left;
-	uint32_t feature;      /* | DEFAULT_LEFT */
+	uint32_t feature;      /* | DEFAULT_LEFT | CATEGORICAL */
 };
 
 enum link { LINK_IDENTITY, LINK_SIGMOID, LINK_SOFTMAX, LINK_ARGMAX, LINK_EXP, LINK_HINGE };
@@ -35,6 +45,10 @@ struct cairn__native_trees {
 	struct node *nodes;    /* all trees' nodes, tree after tree */
 	size_t *root;          /* ntrees: a tree's first node */
 	uint32_t *group;       /* ntrees: the output group it adds to */
+	/* The categorical splits' sets: at a node's set, the number of 32-bit
+	 * words, then the words (bit c % 32 of word c / 32 for category c). */
+	uint32_t *sets;
+	size_t nsets, sets_alloc;
 	size_t ntrees, nfeatures, groups;
 	float base_margin;
 	enum link link;
@@ -71,6 +85,7 @@ void cairn__native_trees_free(struct cairn__native_trees *t)
 	free(t->nodes);
 	free(t->root);
 	free(t->group);
+	free(t->sets);
 	free(t);
 }
 
@@ -102,6 +117,65 @@ static long param_long(const json_t *lp, const char *name)
 	return s ? strtol(s, NULL, 10) : -1;
 }
 
+/* Adds the set of categories cats[begin, begin + n) to t; its offset in
+ * *at. 0 when a category is out of XGBoost's range. */
+static int add_set(struct cairn__native_trees *t, const json_t *cats, size_t begin, size_t n,
+		   uint32_t *at)
+{
+	double c, max = -1;
+	size_t words;
+
+	for (size_t j = begin; j < begin + n; j++) {
+		if (!number_at(cats, j, &c) || !(c >= 0 && c < CATEGORY_LIMIT) || c != floor(c))
+			return 0;
+		max = c > max ? c : max;
+	}
+	if (max < 0)
+		return 0;
+	words = (size_t)max / 32 + 1;
+	if (t->nsets + words + 1 > t->sets_alloc) {
+		t->sets_alloc = (t->nsets + words + 1) * 2;
+		t->sets = cairn_xrealloc(t->sets, t->sets_alloc * sizeof(*t->sets));
+	}
+	*at = (uint32_t)t->nsets;
+	t->sets[t->nsets] = (uint32_t)words;
+	memset(t->sets + t->nsets + 1, 0, words * sizeof(*t->sets));
+	for (size_t j = begin; j < begin + n; j++) {
+		number_at(cats, j, &c);
+		t->sets[t->nsets + 1 + (size_t)c / 32] |= 1u << ((size_t)c % 32);
+	}
+	t->nsets += words + 1;
+	return 1;
+}
+
+/* Gives tree i's categorical splits (the nodes in root) their sets: 1 when
+ * done, 0 when the arrays are not as libxgboost writes them. */
+static int add_sets(struct cairn__native_trees *t, const json_t *tree, struct node *root,
+		    size_t n)
+{
+	const json_t *nodes = json_object_get(tree, "categories_nodes");
+	const json_t *segments = json_object_get(tree, "categories_segments");
+	const json_t *sizes = json_object_get(tree, "categories_sizes");
+	const json_t *cats = json_object_get(tree, "categories");
+	size_t m = json_array_size(nodes), found = 0;
+	double node, begin, size;
+
+	if (json_array_size(segments) != m || json_array_size(sizes) != m)
+		return 0;
+	for (size_t j = 0; j < m; j++) {
+		if (!number_at(nodes, j, &node) || !number_at(segments, j, &begin) ||
+		    !number_at(sizes, j, &size) || !(node >= 0 && node < (double)n) ||
+		    !(root[(size_t)node].feature & CATEGORICAL) || !(begin >= 0 && size >= 1) ||
+		    begin + size > (double)json_array_size(cats) ||
+		    !add_set(t, cats, (size_t)begin, (size_t)size, &root[(size_t)node].set))
+			return 0;
+	}
+	/* every categorical split has its set */
+	for (size_t j = 0; j < n; j++)
+		found += root[j].left >= 0 && (root[j].feature & CATEGORICAL);
+	return found == m;
+}
+
 /*
  * Appends tree i's nodes to t (t->nodes has room). 1 when done, 0 when the
  * tree is one the evaluator does not cover, CAIRN_ECORRUPT when malformed.
@@ -118,7 +192,9 @@ static int add_tree(cairn_ctx *ctx, const char *what, const json_t *tree, size_t
 	const json_t *dleft = json_object_get(tree, "default_left");
 	const json_t *type = json_object_get(tree, "split_type");
 	size_t n = json_array_size(left);
-	double l, r, f, c, d, ty;
+	struct node *root = t->nodes + *used;
+	double l, r, f, c, d, ty = 0;
+	int categorical = 0;
 
 	if (!n || json_array_size(right) != n || json_array_size(feature) != n ||
 	    json_array_size(cond) != n || json_array_size(dleft) != n ||
@@ -127,26 +203,38 @@ static int add_tree(cairn_ctx *ctx, const char *what, const json_t *tree, size_t
 				   "node arrays differ in length", what, i);
 	t->root[i] = *used;
 	for (size_t j = 0; j < n; j++) {
-		struct node *o = &t->nodes[*used + j];
+		struct node *o = &root[j];
 		if (!number_at(left, j, &l) || !number_at(right, j, &r) ||
-		    !number_at(feature, j, &f) || !number_at(cond, j, &c) ||
-		    !number_at(dleft, j, &d))
-			return cairn_error(ctx, CAIRN_ECORRUPT, "damaged xgboost model '%s': tree %zu "
-					   "node %zu is not numbers", what, i, j);
-		if (type && (!number_at(type, j, &ty) || ty != 0))
-			return 0;   /* a categorical split */
-		o->value = (float)c;
+		    !number_at(feature, j, &f) || !number_at(dleft, j, &d) ||
+		    (type && !number_at(type, j, &ty)))
+			return 0;
 		if (l == -1) {
+			/* a leaf: its value in split_conditions */
+			if (!number_at(cond, j, &c))
+				return 0;
+			o->value = (float)c;
 			o->left = -1;
 			o->feature = 0;
 			continue;
 		}
 		if (!(l > (double)j && l < (double)n && r == l + 1 && f >= 0 &&
-		      f < (double)t->nfeatures))
+		      f < (double)t->nfeatures) || (ty != 0 && ty != 1))
 			return 0;
 		o->left = (int32_t)l;
 		o->feature = (uint32_t)f | (d ? DEFAULT_LEFT : 0);
+		if (ty == 1) {
+			/* categorical: its threshold is unused (NaN in the file) */
+			o->feature |= CATEGORICAL;
+			o->set = 0;
+			categorical = 1;
+		} else if (!number_at(cond, j, &c)) {
+			return 0;
+		} else {
+			o->value = (float)c;
+		}
 	}
+	if (categorical && !add_sets(t, tree, root, n))
+		return 0;
 	*used += n;
 	return 1;
 }
@@ -237,16 +325,32 @@ out:
 	return rc == 1 ? 0 : rc;
 }
 
+/* 1 when category v is in the set at s (right), 0 otherwise (left): as
+ * XGBoost's common::Decision, a value outside [0, 2^24) goes left, and a
+ * fractional one counts as its integer part. */
+static inline int in_set(const uint32_t *s, float v)
+{
+	uint32_t c;
+
+	if (!(v >= 0.0f) || v >= CATEGORY_LIMIT)
+		return 0;
+	c = (uint32_t)v;
+	return c / 32 < s[0] && (s[1 + c / 32] >> (c % 32) & 1);
+}
+
 /* The leaf value the row x reaches in the tree at nodes. */
-static inline float leaf_value(const struct node *nodes, const float *x)
+static inline float leaf_value(const struct cairn__native_trees *t, const struct node *nodes,
+			       const float *x)
 {
 	const struct node *n = nodes;
 
 	while (n->left >= 0) {
-		float v = x[n->feature & ~DEFAULT_LEFT];
+		float v = x[FEATURE(n)];
 		int32_t next;
 		if (isnan(v))
 			next = n->left + !(n->feature & DEFAULT_LEFT);
+		else if (n->feature & CATEGORICAL)
+			next = n->left + in_set(t->sets + n->set, v);
 		else
 			next = n->left + !(v < n->value);
 		n = nodes + next;
@@ -339,7 +443,7 @@ void cairn__native_trees_predict(const struct cairn__native_trees *t, const floa
 			const struct node *nodes = t->nodes + t->root[j];
 			float *og = o + t->group[j];
 			for (size_t i = 0; i < n; i++)
-				og[i * k] += leaf_value(nodes, xb + i * cols);
+				og[i * k] += leaf_value(t, nodes, xb + i * cols);
 		}
 	}
 	if (!margin)

@@ -11,13 +11,14 @@
  * compare the two byte for byte (tests/native-identity.c).
  *
  * Tree ensembles (native-trees.c) follow XGBoost 1.7's CPU predictor: a
- * split sends a row left when `value < threshold` on float32, a missing
- * value (NaN) goes the node's default way, each output group's margin
+ * split sends a row left when `value < threshold` on float32 (a
+ * categorical split: when the value is not one of its categories), a
+ * missing value (NaN) goes the node's default way, each output group's margin
  * starts at the base score (turned into a margin as the objective does) and
  * adds the trees' leaf values in float32 in tree order, and the objective's
  * link (sigmoid, softmax, exp, hinge) is computed in float32 with XGBoost's
  * formulas. Models that evaluator does not cover (dart and gblinear
- * boosters, categorical splits, ranking and survival objectives, trees
+ * boosters, ranking and survival objectives, trees
  * whose right child is not next to the left one) get none, and predict
  * through libxgboost.
  *
@@ -38,8 +39,8 @@ struct cairn__native_trees;
  * Builds the evaluator of the XGBoost model document doc (as libxgboost
  * saves it, JSON or UBJSON read into jansson, floats exact) for nfeatures
  * columns. *out is NULL, and 0 returned, when the model is one the
- * evaluator does not cover; a malformed document is CAIRN_ECORRUPT naming
- * what.
+ * evaluator does not cover (or holds values it cannot read); node arrays of
+ * different lengths are CAIRN_ECORRUPT naming what and the tree.
  */
 int cairn__native_trees_build(cairn_ctx *ctx, const char *what, const json_t *doc,
 			      size_t nfeatures, struct cairn__native_trees **out);
@@ -52,7 +53,8 @@ size_t cairn__native_trees_groups(const struct cairn__native_trees *t);
  * Writes rows * groups float32 values for the row-major matrix x (rows of
  * nfeatures values, NaN missing) to out: the margins when margin is set,
  * else the objective's transformed outputs, as libxgboost's predict with
- * output_margin does. Allocates nothing.
+ * output_margin does (multi:softmax's are one class index per row, at the
+ * start of out). Allocates nothing.
  */
 void cairn__native_trees_predict(const struct cairn__native_trees *t, const float *x,
 				 size_t rows, int margin, float *out);

@@ -3,8 +3,9 @@
 # libraries: models trained with cairn train (xgboost and random forest:
 # binary, multiclass, many classes, regression, deep trees, with missing
 # values in training and prediction; logistic, linear SVM, linear) and
-# XGBoost models of other objectives and base scores trained by Python and
-# imported with cairn models import, each predicting 10,000 rows with
+# XGBoost models of other objectives and base scores, and of categorical
+# splits, trained by Python and imported with cairn models import, each
+# predicting 10,000 rows with
 # cairn_model_predict and with the libraries, all rows in one call and the
 # first rows one call each (tests/e2e/helpers/native-identity.c).
 #
@@ -64,7 +65,8 @@ EOF
 
 cat >py.py <<'EOF'
 # XGBoost models of the objectives cairn train does not produce, some with
-# a base score of their own, saved as MLflow xgboost directories.
+# a base score of their own, and one of categorical splits, saved as MLflow
+# xgboost directories.
 import json, os
 import numpy as np
 import xgboost as xgb
@@ -91,9 +93,7 @@ models = {
 }
 cols = ["f%d" % i for i in range(X.shape[1])]
 inputs = json.dumps([{"name": c, "type": "double", "required": True} for c in cols])
-for name, (params, y) in models.items():
-    params = dict(params, seed=1, max_depth=params.get("max_depth", 5), nthread=1)
-    b = xgb.train(params, xgb.DMatrix(X, label=y, missing=np.nan), 30)
+def save(name, b):
     os.mkdir(name)
     b.save_model(name + "/model.json")
     with open(name + "/MLmodel", "w") as f:
@@ -109,6 +109,19 @@ signature:
   inputs: '{inputs}'
   outputs: null
 """)
+
+for name, (params, y) in models.items():
+    params = dict(params, seed=1, max_depth=params.get("max_depth", 5), nthread=1)
+    save(name, xgb.train(params, xgb.DMatrix(X, label=y, missing=np.nan), 30))
+# Categorical splits on f4, trained on its values as categories 0..12; the
+# rows to predict hold negative and fractional values there too.
+Xc = X.copy()
+Xc[:, 4] = np.abs(np.round(Xc[:, 4] * 4))
+d = xgb.DMatrix(Xc, label=yb, missing=np.nan, enable_categorical=True,
+                feature_types=["q"] * 4 + ["c"] + ["q"] * 3)
+save("categorical", xgb.train({"objective": "binary:logistic", "tree_method": "hist",
+                                "max_cat_to_onehot": 1, "max_depth": 5, "seed": 1,
+                                "nthread": 1}, d, 30))
 EOF
 
 # same MODELREF: native and library predictions of x.csv are the same
@@ -206,10 +219,10 @@ test_expect_success 'an ensemble combines its members natively' '
 '
 
 if test -n "$have_xgb"; then
-test_expect_success 'Python models of other objectives and base scores, imported' '
+test_expect_success 'Python models of other objectives, base scores, categorical splits' '
 	"$PY" py.py &&
 	for m in logistic-base logitraw hinge softmax reg-base reg-logistic poisson gamma \
-		 tweedie pseudohuber absolute exact
+		 tweedie pseudohuber absolute exact categorical
 	do
 		labels= &&
 		case $m in softmax) labels="--target-labels a,b,c" ;; esac &&

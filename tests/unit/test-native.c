@@ -203,13 +203,6 @@ static void test_native_unsupported(void)
 			unit_fail(__FILE__, __LINE__, "case %zu has an evaluator", i);
 		cairn__native_trees_free(t);
 	}
-	/* a categorical split */
-	doc = model("reg:squarederror", "0", 0, "gbtree", TREE("1, -1, -1", "2, -1, -1",
-		    "0, 0, 0", "0, 1, 2", "0, 0, 0"), "0");
-	json_object_set_new(json_array_get(json_object_get(json_object_get(json_object_get(
-		json_object_get(doc, "learner"), "gradient_booster"), "model"), "trees"), 0),
-		"split_type", json_pack("[i, i, i]", 1, 0, 0));
-	CHECK(build(ctx, doc) == NULL);
 	/* malformed: arrays of different lengths */
 	doc = model("reg:squarederror", "0", 0, "gbtree", TREE("1, -1, -1", "2, -1", "0, 0, 0",
 							       "0, 1, 2", "0, 0, 0"), "0");
@@ -218,6 +211,50 @@ static void test_native_unsupported(void)
 		  "tree 0");
 	CHECK(t == NULL);
 	json_decref(doc);
+	cairn_ctx_free(ctx);
+}
+
+/* A categorical split sends the categories of its set right and the rest
+ * left, as XGBoost's common::Decision: fractions count as their integer
+ * part, values outside [0, 2^24) go left, missing values the default way. */
+static void test_native_categorical(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	json_t *doc = model("reg:squarederror", "0", 0, "gbtree", TREE("1, -1, -1", "2, -1, -1",
+			    "1, 0, 0", "0, 10, 20", "0, 0, 0"), "0");
+	json_t *tree = json_array_get(json_object_get(json_object_get(json_object_get(
+		json_object_get(doc, "learner"), "gradient_booster"), "model"), "trees"), 0);
+	const float v[] = { 1, 1.75f, 33, 2, -0.5f, -0.0f, 1e8f, 64, NAN, 16777216.0f, 0 };
+	const float want[] = { 20, 20, 20, 10, 10, 10, 10, 10, 20, 10, 10 };
+	struct cairn__native_trees *t;
+	float x[11][3] = { { 0 } }, out[11];
+
+	json_object_set_new(tree, "split_type", json_pack("[i, i, i]", 1, 0, 0));
+	json_object_set_new(tree, "categories_nodes", json_pack("[i]", 0));
+	json_object_set_new(tree, "categories_segments", json_pack("[i]", 0));
+	json_object_set_new(tree, "categories_sizes", json_pack("[i]", 2));
+	json_object_set_new(tree, "categories", json_pack("[i, i]", 1, 33));
+	t = build(ctx, doc);
+	CHECK(t != NULL);
+	if (!t)
+		goto out;
+	for (int i = 0; i < 11; i++)
+		x[i][1] = v[i];
+	cairn__native_trees_predict(t, &x[0][0], 11, 0, out);
+	for (int i = 0; i < 11; i++)
+		if (memcmp(&out[i], &want[i], sizeof(float)))
+			unit_fail(__FILE__, __LINE__, "category %a: %g, not %g", v[i], out[i], want[i]);
+	cairn__native_trees_free(t);
+	/* a categorical split without its set is left to libxgboost */
+	doc = model("reg:squarederror", "0", 0, "gbtree", TREE("1, -1, -1", "2, -1, -1",
+		    "1, 0, 0", "0, 10, 20", "0, 0, 0"), "0");
+	tree = json_array_get(json_object_get(json_object_get(json_object_get(
+		json_object_get(doc, "learner"), "gradient_booster"), "model"), "trees"), 0);
+	json_object_set_new(tree, "split_type", json_pack("[i, i, i]", 1, 0, 0));
+	t = build(ctx, doc);
+	CHECK(t == NULL);
+out:
+	cairn__native_trees_free(t);
 	cairn_ctx_free(ctx);
 }
 
@@ -284,6 +321,7 @@ const struct unit_test native_tests[] = {
 	{ "native_softmax", test_native_softmax },
 	{ "native_blocks", test_native_blocks },
 	{ "native_unsupported", test_native_unsupported },
+	{ "native_categorical", test_native_categorical },
 	{ "native_linear", test_native_linear },
 	{ NULL, NULL }
 };
