@@ -29,10 +29,10 @@
 #include <string.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "core/fs.h"
-#include "ml/algorithms.h"
 #include "core/cpu.h"
+#include "core/fs.h"
 #include "core/parallel.h"
+#include "ml/algorithms.h"
 #include "ml/learner.h"
 #include "ml/native.h"
 #include "ml/ubjson.h"
