@@ -138,7 +138,7 @@ static size_t ensemble_outputs(const void *model)
 }
 
 int cairn__ensemble_predict(cairn_ctx *ctx, const void *model, const struct cairn_frame *f,
-			    const size_t *rows, size_t nrows, double *out)
+			    const size_t *rows, size_t nrows, int reference, double *out)
 {
 	const struct ensemble *e = model;
 	size_t k = ensemble_outputs(e);
@@ -152,7 +152,8 @@ int cairn__ensemble_predict(cairn_ctx *ctx, const void *model, const struct cair
 		double *pred = NULL;
 		size_t nout;
 
-		if ((rc = cairn_model_predict(ctx, e->members[m], f, rows, nrows, &pred, &nout))) {
+		if ((rc = (reference ? cairn__model_predict_reference : cairn_model_predict)(
+			     ctx, e->members[m], f, rows, nrows, &pred, &nout))) {
 			cairn_error_prefix(ctx, "ensemble member %zu", m + 1);
 			break;
 		}

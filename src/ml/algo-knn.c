@@ -273,7 +273,7 @@ static int knn_predict(cairn_ctx *ctx, const void *model, const struct cairn_mat
 	struct slice s[MAX_THREADS];
 	pthread_t tid[MAX_THREADS];
 	int started[MAX_THREADS] = { 0 };
-	size_t nt = m->threads > 0 ? (size_t)m->threads : (size_t)cairn__usable_cores();
+	size_t nt = 1;
 	int rc;
 
 	if (x->cols != m->cols)
@@ -281,10 +281,15 @@ static int knn_predict(cairn_ctx *ctx, const void *model, const struct cairn_mat
 				   "the data has %zu", m->cols, x->cols);
 	if ((rc = cairn__matrix_check_finite(ctx, "predict", x)))
 		return rc;
-	if (nt > MAX_THREADS)
-		nt = MAX_THREADS;
-	if ((double)x->rows * (double)m->rows * (double)m->cols < THREAD_WORK || x->rows < nt)
-		nt = 1;
+	/* The usable cores are read from /proc and /sys: only for work that
+	 * threads would share (a request's row is not). */
+	if ((double)x->rows * (double)m->rows * (double)m->cols >= THREAD_WORK) {
+		nt = m->threads > 0 ? (size_t)m->threads : (size_t)cairn__usable_cores();
+		if (nt > MAX_THREADS)
+			nt = MAX_THREADS;
+		if (x->rows < nt)
+			nt = 1;
+	}
 	for (size_t t = 0; t < nt; t++) {
 		s[t].m = m;
 		s[t].x = x;

@@ -79,6 +79,7 @@
 #include "ml/algorithms.h"
 #include "ml/linear-loader.h"
 #include "ml/linear.h"
+#include "ml/native.h"
 #include "ml/softmax.h"
 
 #define MODEL_FILE "model.liblinear"
@@ -501,14 +502,18 @@ static void scores_of(const struct linear *l, const double *dec, double *p)
 		p[j] = sum > 0 ? p[j] / sum : 1.0 / k;
 }
 
-static int linear_predict(cairn_ctx *ctx, const void *model, const struct cairn_matrix *x,
-			  double *out)
+/*
+ * Predicts the rows of x natively (ml/native.h), or through liblinear's
+ * predict_values and predict_probability when reference is set: the same
+ * values, bit for bit.
+ */
+static int predict_rows(cairn_ctx *ctx, const struct linear *l, const struct cairn_matrix *x,
+			double *out, int reference)
 {
-	const struct linear *l = model;
 	const struct model *m = l->m;
 	int k = m->nr_class, probability = !l->multinomial && l->api->check_probability_model(m);
-	struct feature_node *row;
-	double *dec, *p;
+	struct feature_node *row = NULL;
+	double dec_stack[16], p_stack[16], *dec = dec_stack, *p = p_stack;
 	size_t outs = linear_outputs(l);
 
 	if (x->cols != (size_t)m->nr_feature)
@@ -519,21 +524,36 @@ static int linear_predict(cairn_ctx *ctx, const void *model, const struct cairn_
 			return cairn_error(ctx, CAIRN_EINVAL, "cannot predict: row %zu feature %zu is %s",
 					   i / x->cols, i % x->cols,
 					   isnan(x->v[i]) ? "missing (NaN)" : "infinite");
-	row = cairn_xcalloc(x->cols + 2, sizeof(*row));
-	dec = cairn_xcalloc((size_t)k, sizeof(*dec));
-	p = cairn_xcalloc((size_t)k, sizeof(*p));
+	if (reference)
+		row = cairn_xcalloc(x->cols + 2, sizeof(*row));
+	if (k > 16) {
+		dec = cairn_xcalloc((size_t)k, sizeof(*dec));
+		p = cairn_xcalloc((size_t)k, sizeof(*p));
+	}
 	for (size_t i = 0; i < x->rows; i++) {
+		const float *v = x->v + i * x->cols;
 		double *o = out + i * outs;
 
-		sparse_row(x->v + i * x->cols, x->cols, m->bias, row);
+		if (reference)
+			sparse_row(v, x->cols, m->bias, row);
 		if (l->task != CAIRN_TASK_CLASSIFICATION) {
-			o[0] = l->api->predict_values(m, row, dec);
+			if (reference)
+				l->api->predict_values(m, row, dec);
+			else
+				cairn__native_linear_values(m, v, dec);
+			o[0] = dec[0];
 			continue;
 		}
 		if (probability) {
-			l->api->predict_probability(m, row, p);
+			if (reference)
+				l->api->predict_probability(m, row, p);
+			else
+				cairn__native_linear_probability(m, v, p);
 		} else {
-			l->api->predict_values(m, row, dec);
+			if (reference)
+				l->api->predict_values(m, row, dec);
+			else
+				cairn__native_linear_values(m, v, dec);
 			scores_of(l, dec, p);
 		}
 		for (size_t c = 0; c < outs; c++)
@@ -542,9 +562,23 @@ static int linear_predict(cairn_ctx *ctx, const void *model, const struct cairn_
 			o[l->class_of[j]] = p[j];
 	}
 	free(row);
-	free(dec);
-	free(p);
+	if (dec != dec_stack) {
+		free(dec);
+		free(p);
+	}
 	return 0;
+}
+
+static int linear_predict(cairn_ctx *ctx, const void *model, const struct cairn_matrix *x,
+			  double *out)
+{
+	return predict_rows(ctx, model, x, out, 0);
+}
+
+static int linear_predict_reference(cairn_ctx *ctx, const void *model,
+				    const struct cairn_matrix *x, double *out)
+{
+	return predict_rows(ctx, model, x, out, 1);
 }
 
 static int linear_importance(cairn_ctx *ctx, const void *model, size_t nfeatures, double *out)
@@ -862,6 +896,7 @@ const struct cairn_algorithm cairn__algo_logistic = {
 	.nparams = NPARAMS(classifier_params_lr),
 	.fit = logistic_fit,
 	.predict = linear_predict,
+	.predict_reference = linear_predict_reference,
 	.outputs = linear_outputs,
 	.save = linear_save,
 	.load = logistic_load,
@@ -879,6 +914,7 @@ const struct cairn_algorithm cairn__algo_linear_svm = {
 	.nparams = NPARAMS(classifier_params_svm),
 	.fit = svm_fit,
 	.predict = linear_predict,
+	.predict_reference = linear_predict_reference,
 	.outputs = linear_outputs,
 	.save = linear_save,
 	.load = svm_load,
@@ -896,6 +932,7 @@ const struct cairn_algorithm cairn__algo_linear = {
 	.nparams = NPARAMS(regression_params),
 	.fit = linear_fit,
 	.predict = linear_predict,
+	.predict_reference = linear_predict_reference,
 	.outputs = linear_outputs,
 	.save = linear_save,
 	.load = linear_load,

@@ -29,9 +29,12 @@
 #include <string.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
+#include "core/cpu.h"
 #include "core/fs.h"
+#include "core/parallel.h"
 #include "ml/algorithms.h"
 #include "ml/learner.h"
+#include "ml/native.h"
 #include "ml/ubjson.h"
 #include "ml/xgb-loader.h"
 #include "ml/xgb-validate.h"
@@ -58,6 +61,9 @@ struct xgb_model {
 	size_t nfeatures;
 	int rounds;
 	int threads;           /* for building prediction matrices; 0: all cores */
+	/* The native evaluator of a loaded model (ml/native.h), or NULL:
+	 * predict goes through libxgboost. */
+	struct cairn__native_trees *native;
 	/* libxgboost configures a booster lazily and keeps per-booster caches:
 	 * one call at a time on a booster. */
 	pthread_mutex_t lock;
@@ -82,6 +88,7 @@ static void xgb_free(void *model)
 	if (m->booster)
 		m->api->booster_free(m->booster);
 	free(m->objective);
+	cairn__native_trees_free(m->native);
 	pthread_mutex_destroy(&m->lock);
 	free(m);
 }
@@ -212,7 +219,30 @@ static int check_model(cairn_ctx *ctx, const struct cairn__xgb_api *api, const c
 	return rc;
 }
 
-/* Loads the model file at path into a new booster, checked and described. */
+/* Builds m's native evaluator (ml/native.h) from libxgboost's UBJSON of the
+ * loaded booster, whose numbers are the booster's own float32 values. */
+static int build_native(cairn_ctx *ctx, struct xgb_model *m, const char *path)
+{
+	const char *raw;
+	bst_ulong len;
+	json_t *doc = NULL;
+	int rc;
+
+	if (m->api->booster_save_model_to_buffer(m->booster, "{\"format\": \"ubj\"}", &len, &raw))
+		return cairn__xgb_error(ctx, m->api, CAIRN_EPARSE, "cannot read xgboost model '%s'",
+					path);
+	if (!(rc = cairn__ubjson_load(ctx, path, raw, len, &doc)))
+		rc = cairn__native_trees_build(ctx, path, doc, m->nfeatures, &m->native);
+	json_decref(doc);
+	return rc;
+}
+
+/*
+ * Loads the model file at path into a new booster, checked and described,
+ * with its native evaluator when it has one. A model in XGBoost's older
+ * binary format gets none: before 1.0 that format kept the base score as a
+ * margin, which libxgboost's loader knows and the evaluator would not.
+ */
 static int load_file(cairn_ctx *ctx, const struct cairn__xgb_api *api, const char *path,
 		     struct xgb_model **out)
 {
@@ -241,7 +271,7 @@ static int load_file(cairn_ctx *ctx, const struct cairn__xgb_api *api, const cha
 				      path);
 		goto out;
 	}
-	if ((rc = describe(ctx, m, path)))
+	if ((rc = describe(ctx, m, path)) || (!loaded && (rc = build_native(ctx, m, path))))
 		goto out;
 	*out = m;
 	m = NULL;
@@ -273,6 +303,7 @@ void cairn__xgb_info(const void *model, struct cairn__xgb_info *info)
 	info->nclasses = m->task == CAIRN_TASK_CLASSIFICATION ? m->nclasses : 0;
 	info->nfeatures = m->nfeatures;
 	info->rounds = m->rounds;
+	info->native = m->native != NULL;
 }
 
 /* A matrix with labels (y may be NULL) as a DMatrix; NaN is missing. */
@@ -924,8 +955,9 @@ static void convert(const struct xgb_model *m, const float *raw, size_t rows, do
 	}
 }
 
-static int xgb_predict(cairn_ctx *ctx, const void *model, const struct cairn_matrix *x,
-		       double *out)
+/* libxgboost's predictions: the reference of the native evaluator. */
+static int xgb_predict_library(cairn_ctx *ctx, const void *model, const struct cairn_matrix *x,
+			       double *out)
 {
 	struct xgb_model *m = (struct xgb_model *)model;
 	const struct cairn__xgb_api *api = m->api;
@@ -968,6 +1000,76 @@ out:
 	pthread_mutex_unlock(&m->lock);
 	api->dmatrix_free(dm);
 	return rc;
+}
+
+/* Raw values kept on the stack per chunk of rows. */
+#define NATIVE_CHUNK 1024
+/* Rows from which a prediction is split between threads. */
+#define NATIVE_PARALLEL_ROWS 16384
+
+struct native_job {
+	const struct xgb_model *m;
+	const struct cairn_matrix *x;
+	double *out;
+	int pieces;
+};
+
+/* Predicts rows [begin, end) of x natively into out, chunk by chunk. */
+static void native_rows(const struct xgb_model *m, const struct cairn_matrix *x, size_t begin,
+			size_t end, double *out)
+{
+	const int margin = m->output == OUT_BINARY_MARGIN || m->output == OUT_SOFTMAX_MARGIN;
+	const size_t groups = cairn__native_trees_groups(m->native), outs = xgb_outputs(m);
+	float stack[NATIVE_CHUNK], *raw = stack;
+	size_t step = NATIVE_CHUNK / groups;
+
+	if (!step) {
+		raw = cairn_xmalloc(groups * sizeof(*raw));
+		step = 1;
+	}
+	for (size_t r = begin; r < end; r += step) {
+		size_t n = end - r < step ? end - r : step;
+		cairn__native_trees_predict(m->native, x->v + r * x->cols, n, margin, raw);
+		convert(m, raw, n, out + r * outs);
+	}
+	if (raw != stack)
+		free(raw);
+}
+
+static void native_piece(void *arg, int i)
+{
+	const struct native_job *j = arg;
+	size_t rows = j->x->rows, per = (rows + (size_t)j->pieces - 1) / (size_t)j->pieces;
+	size_t begin = (size_t)i * per, end = begin + per < rows ? begin + per : rows;
+
+	if (begin < end)
+		native_rows(j->m, j->x, begin, end, j->out);
+}
+
+/* Predicts natively when the model has the evaluator (on one thread for a
+ * few rows: no thread is started for a request's row), else through
+ * libxgboost. */
+static int xgb_predict(cairn_ctx *ctx, const void *model, const struct cairn_matrix *x,
+		       double *out)
+{
+	const struct xgb_model *m = model;
+	struct native_job job = { m, x, out, 1 };
+	int rc;
+
+	if (!m->native)
+		return xgb_predict_library(ctx, model, x, out);
+	if (x->cols != m->nfeatures)
+		return cairn_error(ctx, CAIRN_EINVAL, "the xgboost model takes %zu features, not "
+				   "%zu", m->nfeatures, x->cols);
+	if ((rc = check_finite_matrix(ctx, x)))
+		return rc;
+	if (x->rows < NATIVE_PARALLEL_ROWS) {
+		native_rows(m, x, 0, x->rows, out);
+		return 0;
+	}
+	job.pieces = m->threads > 0 ? m->threads : cairn__usable_cores();
+	cairn__parallel(job.pieces, native_piece, &job);
+	return 0;
 }
 
 static int xgb_save(cairn_ctx *ctx, const void *model, const char *dir, json_t *files)
@@ -1131,6 +1233,7 @@ const struct cairn_algorithm cairn__algo_xgboost = {
 	.nparams = sizeof(xgboost_params) / sizeof(xgboost_params[0]),
 	.fit = fit_xgboost,
 	.predict = xgb_predict,
+	.predict_reference = xgb_predict_library,
 	.outputs = xgb_outputs,
 	.save = xgb_save,
 	.load = xgb_load,
@@ -1148,6 +1251,7 @@ const struct cairn_algorithm cairn__algo_random_forest = {
 	.nparams = sizeof(forest_params) / sizeof(forest_params[0]),
 	.fit = fit_forest,
 	.predict = xgb_predict,
+	.predict_reference = xgb_predict_library,
 	.outputs = xgb_outputs,
 	.save = xgb_save,
 	.load = xgb_load,

@@ -37,8 +37,9 @@ int cairn__ensemble_new(cairn_ctx *ctx, cairn_model **members, size_t n, const c
  * labels (borrowed). */
 const cairn_prep *cairn__ensemble_prep(const void *model);
 
-/* Writes nrows * outputs values for rows[0..nrows) of f (rows NULL: all). */
+/* Writes nrows * outputs values for rows[0..nrows) of f (rows NULL: all);
+ * reference: the members predict with cairn__model_predict_reference. */
 int cairn__ensemble_predict(cairn_ctx *ctx, const void *model, const struct cairn_frame *f,
-			    const size_t *rows, size_t nrows, double *out);
+			    const size_t *rows, size_t nrows, int reference, double *out);
 
 #endif

@@ -99,6 +99,11 @@ struct cairn_algorithm {
 		   cairn_iteration_fn on_iteration, void *arg, void **model);
 	/* Writes x->rows * outputs values to out. */
 	int (*predict)(cairn_ctx *ctx, const void *model, const struct cairn_matrix *x, double *out);
+	/* Optional (NULL: predict is the reference): the same through the
+	 * library that trained the model, when predict evaluates natively
+	 * (ml/native.h); the tests check that both write the same bytes. */
+	int (*predict_reference)(cairn_ctx *ctx, const void *model, const struct cairn_matrix *x,
+				 double *out);
 	size_t (*outputs)(const void *model);
 	/* Writes the model file(s) into the existing directory dir and appends
 	 * their names to files (an array). */

@@ -55,6 +55,13 @@ typedef int cairn__model_fill_fn(cairn_ctx *ctx, const char *dir, void *arg);
 int cairn__model_open_filled(cairn_ctx *ctx, cairn__model_fill_fn *fill, void *arg,
 			     cairn_model **out);
 
+/* cairn_model_predict through the libraries that trained the model, where
+ * it evaluates natively (ml/native.h): the reference the tests compare
+ * the native evaluators with. */
+int cairn__model_predict_reference(cairn_ctx *ctx, const cairn_model *m,
+				   const struct cairn_frame *f, const size_t *rows, size_t nrows,
+				   double **out, size_t *noutputs);
+
 const struct cairn_algorithm *cairn_model_algorithm(const cairn_model *m);
 const cairn_prep *cairn_model_prep(const cairn_model *m);
 const void *cairn_model_learner(const cairn_model *m);

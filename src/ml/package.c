@@ -411,9 +411,13 @@ const char *cairn_model_class(const cairn_model *m, int i)
 	return i >= 0 && i < cairn_model_nclasses(m) ? cairn_prep_class(m->prep, i) : NULL;
 }
 
-int cairn_model_predict(cairn_ctx *ctx, const cairn_model *m, const struct cairn_frame *f,
-			const size_t *rows, size_t nrows, double **out, size_t *noutputs)
+/* Predicts with the algorithm's predict, or its predict_reference (the
+ * library, ml/native.h) when reference is set and it has one. */
+static int predict(cairn_ctx *ctx, const cairn_model *m, const struct cairn_frame *f,
+		   const size_t *rows, size_t nrows, int reference, double **out,
+		   size_t *noutputs)
 {
+	int (*fn)(cairn_ctx *ctx, const void *model, const struct cairn_matrix *x, double *out);
 	struct cairn_matrix x = { 0 };
 	int rc;
 
@@ -424,22 +428,38 @@ int cairn_model_predict(cairn_ctx *ctx, const cairn_model *m, const struct cairn
 	if (cairn__is_ensemble(m->algo)) {
 		/* Each member applies its own preprocessing to the rows. */
 		*out = cairn_xmalloc((nrows ? nrows : 1) * *noutputs * sizeof(double));
-		if ((rc = cairn__ensemble_predict(ctx, m->learner, f, rows, nrows, *out))) {
+		if ((rc = cairn__ensemble_predict(ctx, m->learner, f, rows, nrows, reference,
+						  *out))) {
 			free(*out);
 			*out = NULL;
 		}
 		return rc;
 	}
+	fn = reference && m->algo->predict_reference ? m->algo->predict_reference
+						       : m->algo->predict;
 	if ((rc = cairn_prep_transform(ctx, m->prep, f, rows, nrows, &x, NULL)))
 		return rc;
 	if (!(*out = cairn__alloc_data((nrows ? nrows : 1) * *noutputs * sizeof(double))))
 		rc = cairn_error(ctx, CAIRN_ENOMEM, "out of memory for %zu predictions", nrows);
-	else if ((rc = m->algo->predict(ctx, m->learner, &x, *out))) {
+	else if ((rc = fn(ctx, m->learner, &x, *out))) {
 		free(*out);
 		*out = NULL;
 	}
 	free(x.v);
 	return rc;
+}
+
+int cairn_model_predict(cairn_ctx *ctx, const cairn_model *m, const struct cairn_frame *f,
+			const size_t *rows, size_t nrows, double **out, size_t *noutputs)
+{
+	return predict(ctx, m, f, rows, nrows, 0, out, noutputs);
+}
+
+int cairn__model_predict_reference(cairn_ctx *ctx, const cairn_model *m,
+				   const struct cairn_frame *f, const size_t *rows, size_t nrows,
+				   double **out, size_t *noutputs)
+{
+	return predict(ctx, m, f, rows, nrows, 1, out, noutputs);
 }
 
 int cairn_model_check_order(cairn_ctx *ctx, const cairn_model *m, const struct cairn_frame *f)

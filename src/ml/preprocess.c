@@ -876,10 +876,12 @@ static void number_piece(void *arg, int k)
  * large; an infinite number is the error one pass would have met first. */
 static int transform_number_columns(cairn_ctx *ctx, struct number_pass *n)
 {
-	int threads = n->p->threads > 0 ? n->p->threads : cairn__usable_cores(), rc = 0;
+	int rc = 0;
 
-	n->pieces = (double)n->nrows * (double)n->x->cols < (double)PARALLEL_CELLS ?
-		    1 : threads;
+	/* The usable cores are read from /proc and /sys: only when they count
+	 * (a row's transform costs less than reading them). */
+	n->pieces = (double)n->nrows * (double)n->x->cols < (double)PARALLEL_CELLS ? 1 :
+		    n->p->threads > 0 ? n->p->threads : cairn__usable_cores();
 	n->bad_col = cairn_xcalloc((size_t)n->pieces, sizeof(*n->bad_col));
 	n->bad_row = cairn_xcalloc((size_t)n->pieces, sizeof(*n->bad_row));
 	cairn__parallel(n->pieces, number_piece, n);

@@ -318,7 +318,7 @@ static int evaluate_on(struct train *t, const cairn_prep *prep, const void *mode
 	pred = cairn_xmalloc((x.rows ? x.rows : 1) * t->algo->outputs(model) * sizeof(double));
 	/* An ensemble's members each apply their own preprocessing to f. */
 	if ((rc = cairn__is_ensemble(t->algo) ?
-		  cairn__ensemble_predict(t->ctx, model, f, rows, x.rows, pred) :
+		  cairn__ensemble_predict(t->ctx, model, f, rows, x.rows, 0, pred) :
 		  t->algo->predict(t->ctx, model, &x, pred)))
 		goto out;
 	e.task = cairn_prep_task(prep);

@@ -28,6 +28,7 @@ struct cairn__xgb_info {
 	int nclasses;             /* classification: outputs of predict; else 0 */
 	size_t nfeatures;         /* columns the model takes */
 	int rounds;               /* boosting rounds in the model */
+	int native;               /* predicts natively (ml/native.h), not via libxgboost */
 };
 
 /*

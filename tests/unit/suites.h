@@ -37,6 +37,7 @@ extern const struct unit_test kmeans_tests[];
 extern const struct unit_test knn_tests[];
 extern const struct unit_test naive_bayes_tests[];
 extern const struct unit_test softmax_tests[];
+extern const struct unit_test native_tests[];
 extern const struct unit_test learners_cv_tests[];
 extern const struct unit_test evaluate_tests[];
 extern const struct unit_test plots_tests[];
@@ -86,6 +87,7 @@ extern const struct unit_test bundle_tests[];
 	knn_tests, \
 	naive_bayes_tests, \
 	softmax_tests, \
+	native_tests, \
 	learners_cv_tests, \
 	xgboost_tests, \
 	frame_tests, \
