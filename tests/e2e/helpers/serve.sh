@@ -21,7 +21,7 @@ serve_start() {
 	cairn serve "$@" --port 0 >"$_name.out" 2>"$_name.err" &
 	_pid=$!
 	serve_pids="$serve_pids $_pid"
-	eval "${_name}_pid=$_pid"
+	eval "${_name}_pid=$_pid ${_name}_port=0"
 	# The line comes once requests are accepted; a server that fails to
 	# start exits, and the loop ends.
 	while ! grep -q "^listening on " "$_name.out" 2>/dev/null; do
