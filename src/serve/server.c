@@ -22,6 +22,8 @@ struct cairn_server {
 	struct cairn_cancel *cancel;
 	int port;
 	int in_flight;             /* atomic: requests begun and not yet completed */
+	unsigned connections;      /* atomic: connections open (or being accepted) */
+	unsigned max_connections;
 	int stopped;
 };
 
@@ -152,6 +154,31 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	__atomic_sub_fetch(&s->in_flight, 1, __ATOMIC_ACQ_REL);
 }
 
+/* The connection cap: a connection past it is refused at accept (closed
+ * before a byte is read). The slot is taken here and given back when the
+ * connection closes. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct cairn_server *s = cls;
+	unsigned n = __atomic_load_n(&s->connections, __ATOMIC_ACQUIRE);
+
+	do {
+		if (n >= s->max_connections)
+			return MHD_NO;
+	} while (!__atomic_compare_exchange_n(&s->connections, &n, n + 1, 0, __ATOMIC_ACQ_REL,
+					      __ATOMIC_ACQUIRE));
+	return MHD_YES;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct cairn_server *s = cls;
+
+	if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+		__atomic_sub_fetch(&s->connections, 1, __ATOMIC_ACQ_REL);
+}
+
 static int load_models(cairn_ctx *ctx, const struct cairn_server_options *o,
 		       struct cairn__models **out)
 {
@@ -207,14 +234,14 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 	s->state.access_log_arg = o->access_log_arg;
 	s->state.log_lock = &s->log_lock;
 	s->cancel = o->cancel;
+	s->max_connections = o->max_connections ? o->max_connections : 1024u;
 	/* MHD_USE_ITC lets cairn_server_stop quiesce (stop listening) while
 	 * the requests in flight go on. */
 	s->daemon = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
-				     MHD_USE_TURBO, 0, NULL, NULL, on_request, s,
+				     MHD_USE_TURBO, 0, on_accept, s, on_request, s,
 				     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
 				     MHD_OPTION_THREAD_POOL_SIZE, threads,
-				     MHD_OPTION_CONNECTION_LIMIT, o->max_connections ?
-				     o->max_connections : 1024u,
+				     MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 				     MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout,
 				     MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->max_header ?
 				     o->max_header : (size_t)32 << 10,
