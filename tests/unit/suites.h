@@ -51,6 +51,7 @@ extern const struct unit_test gates_tests[];
 extern const struct unit_test ci_tests[];
 extern const struct unit_test card_tests[];
 extern const struct unit_test registry_tests[];
+extern const struct unit_test serve_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -99,6 +100,7 @@ extern const struct unit_test registry_tests[];
 	gates_tests, \
 	ci_tests, \
 	card_tests, \
-	registry_tests,
+	registry_tests, \
+	serve_tests,
 
 #endif
