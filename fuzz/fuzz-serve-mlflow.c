@@ -1,9 +1,8 @@
 /*
- * libFuzzer target for the MLflow scoring body decoder
- * (cairn__mlflow_decode) and the
- * frame built from what it decodes (cairn__serve_input_frame), which take
- * bytes from the network: neither may crash, read out of bounds or leak
- * (fuzz/fuzz-serve.h checks the frame).
+ * libFuzzer target for the server's MLflow scoring body decoder (cairn__mlflow_decode)
+ * and the frame built from what it decodes (cairn__serve_input_frame),
+ * which take bytes from the network: neither may crash, read out of
+ * bounds or leak (fuzz/fuzz-serve.h checks the frame).
  */
 #include "fuzz/fuzz-serve.h"
 

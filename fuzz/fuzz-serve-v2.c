@@ -1,9 +1,8 @@
 /*
- * libFuzzer target for the Open Inference Protocol v2 tensor
- * decoder (cairn__v2_decode) and the
- * frame built from what it decodes (cairn__serve_input_frame), which take
- * bytes from the network: neither may crash, read out of bounds or leak
- * (fuzz/fuzz-serve.h checks the frame).
+ * libFuzzer target for the server's v2 tensor decoder (cairn__v2_decode)
+ * and the frame built from what it decodes (cairn__serve_input_frame),
+ * which take bytes from the network: neither may crash, read out of
+ * bounds or leak (fuzz/fuzz-serve.h checks the frame).
  */
 #include "fuzz/fuzz-serve.h"
 
