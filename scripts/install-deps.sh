@@ -22,7 +22,7 @@ libssl-dev           # linked: libcrypto's SHA-256 for the object store (src/cor
 openssl              # make bench compares hashing with `openssl dgst` (bench/bench-*.sh)
 libyaml-dev          # linked: expectation suites, MLmodel manifests (src/core/yaml.c)
 libcurl4-openssl-dev # header at build time; libcurl4 loaded at run time for http(s) data add
-libmicrohttpd-dev    # for the coming `cairn serve` (README's roadmap); not linked yet
+libmicrohttpd-dev    # linked: the model server, cairn serve (src/serve/server.c)
 libxgboost-dev       # header at build time; libxgboost0 loaded at run time (xgboost, random_forest)
 liblinear-dev        # header at build time; liblinear4 loaded at run time (logistic, linear_svm, linear)
 liblbfgs-dev         # linked: multinomial logistic regression (src/ml/softmax.c)

@@ -53,6 +53,7 @@ extern const struct unit_test ci_tests[];
 extern const struct unit_test card_tests[];
 extern const struct unit_test registry_tests[];
 extern const struct unit_test bundle_tests[];
+extern const struct unit_test serve_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -103,6 +104,7 @@ extern const struct unit_test bundle_tests[];
 	ci_tests, \
 	card_tests, \
 	registry_tests, \
-	bundle_tests,
+	bundle_tests, \
+	serve_tests,
 
 #endif
