@@ -51,6 +51,8 @@ extern const struct unit_test gates_tests[];
 extern const struct unit_test ci_tests[];
 extern const struct unit_test card_tests[];
 extern const struct unit_test registry_tests[];
+extern const struct unit_test predlog_tests[];
+extern const struct unit_test prom_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -99,6 +101,8 @@ extern const struct unit_test registry_tests[];
 	gates_tests, \
 	ci_tests, \
 	card_tests, \
-	registry_tests,
+	registry_tests, \
+	predlog_tests, \
+	prom_tests,
 
 #endif
