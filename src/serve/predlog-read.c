@@ -14,9 +14,8 @@
 #include "core/oom.h"
 #include "serve/predlog.h"
 
-/* A frame decompresses to at most this: flushes are far smaller, and a
- * forged content size must not allocate gigabytes. */
-#define MAX_FRAME_CONTENT ((unsigned long long)1 << 30)
+/* A frame's content is at most this (a flush is far smaller). */
+#define MAX_FRAME_CONTENT ((size_t)1 << 30)
 
 static int is_segment_name(const char *s)
 {
@@ -100,19 +99,52 @@ static int each_line(cairn_ctx *ctx, const char *name, uint64_t offset, const ch
 	return 0;
 }
 
+/* A frame's content is at most this many times its compressed size: JSON
+ * lines with ids and times compress about 10 times; a header claiming more
+ * is forged, and is not allocated for. */
+#define MAX_RATIO 4096
+
+/* Decompresses the frame (data, size) into out, in one shot: the writer
+ * always states the content size, and a frame that does not (not one of
+ * ours), or states an implausible one, is refused rather than allocated
+ * for; NULL, or why it failed. */
+static const char *decompress(ZSTD_DCtx *dctx, const void *data, size_t size, cairn_buf *out)
+{
+	unsigned long long csize = ZSTD_getFrameContentSize(data, size);
+	size_t got;
+
+	if (csize == ZSTD_CONTENTSIZE_ERROR)
+		return "a bad frame header";
+	if (csize == ZSTD_CONTENTSIZE_UNKNOWN)
+		return "no content size";
+	if (csize > MAX_FRAME_CONTENT || csize / MAX_RATIO > size)
+		return "an implausible content size";
+	cairn_buf_reset(out);
+	cairn_buf_grow(out, (size_t)csize + 1);
+	got = ZSTD_decompressDCtx(dctx, out->buf, (size_t)csize + 1, data, size);
+	if (ZSTD_isError(got))
+		return ZSTD_getErrorName(got);
+	if (got != csize)
+		return "a content size that is not the frame's";
+	cairn_buf_setlen(out, got);
+	return NULL;
+}
+
 int cairn__predlog_read_buf(cairn_ctx *ctx, const char *name, const void *data, size_t size,
 			    cairn__predlog_fn fn, void *arg, int *torn)
 {
 	const unsigned char *p = data;
 	size_t off = 0;
 	cairn_buf out = CAIRN_BUF_INIT;
+	ZSTD_DCtx *dctx = ZSTD_createDCtx();
 	int rc = 0;
 
+	if (!dctx)
+		cairn__oom(0);
 	*torn = 0;
 	while (off < size) {
 		size_t fsize = ZSTD_findFrameCompressedSize(p + off, size - off);
-		unsigned long long csize;
-		size_t got;
+		const char *err;
 
 		if (ZSTD_isError(fsize)) {
 			/* A frame whose header is sound but whose end is missing is the
@@ -128,30 +160,18 @@ int cairn__predlog_read_buf(cairn_ctx *ctx, const char *name, const void *data, 
 			}
 			break;
 		}
-		csize = ZSTD_getFrameContentSize(p + off, fsize);
-		if (csize == ZSTD_CONTENTSIZE_ERROR || csize == ZSTD_CONTENTSIZE_UNKNOWN ||
-		    csize > MAX_FRAME_CONTENT) {
-			cairn__log_warn(ctx, "prediction log '%s': the frame at byte %zu has no usable"
-					" content size: skipped", name, off);
-			off += fsize;
-			continue;
-		}
-		cairn_buf_reset(&out);
-		cairn_buf_grow(&out, (size_t)csize + 1);
-		got = ZSTD_decompress(out.buf, (size_t)csize + 1, p + off, fsize);
-		if (ZSTD_isError(got) || got != csize) {
+		if ((err = decompress(dctx, p + off, fsize, &out))) {
 			cairn__log_warn(ctx, "prediction log '%s': the frame at byte %zu does not"
-					" decompress (%s): skipped", name, off,
-					ZSTD_isError(got) ? ZSTD_getErrorName(got) : "wrong size");
+					" decompress (%s): skipped", name, off, err);
 			off += fsize;
 			continue;
 		}
-		cairn_buf_setlen(&out, got);
 		if ((rc = each_line(ctx, name, off, out.buf, out.len, fn, arg)))
 			break;
 		off += fsize;
 	}
 	cairn_buf_release(&out);
+	ZSTD_freeDCtx(dctx);
 	return rc < 0 ? 0 : rc;
 }
 
