@@ -116,6 +116,7 @@ int cmd_data(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_log(int argc, char **argv);

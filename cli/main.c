@@ -23,6 +23,7 @@ const struct cli_command cli_commands[] = {
 	{ "lineage", cmd_lineage, "show where a run, dataset version or artifact came from, and what came of it" },
 	{ "train", cmd_train, "train a built-in algorithm on a dataset as a tracked run" },
 	{ "predict", cmd_predict, "predict a file or dataset version with a model package" },
+	{ "serve", cmd_serve, "serve models over HTTP (MLflow scoring protocol, Open Inference Protocol v2)" },
 	{ "evaluate", cmd_evaluate, "the metrics and plots of a model on labelled data" },
 	{ "models", cmd_models, "the model registry (versions, aliases, audit log); import models trained elsewhere" },
 	{ "predictions", cmd_predictions, "the prediction log of served models (list, export) and feedback" },

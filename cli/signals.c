@@ -50,6 +50,11 @@ void cli_cancel_on_signals(cairn_ctx *ctx)
 	cairn_ctx_set_cancel(ctx, &cancel);
 }
 
+struct cairn_cancel *cli_cancel_flag(void)
+{
+	return &cancel;
+}
+
 int cli_cancel_signal(void)
 {
 	return cancel.sig;

@@ -23,7 +23,7 @@ openssl              # make bench compares hashing with `openssl dgst` (bench/be
 libyaml-dev          # linked: expectation suites, MLmodel manifests (src/core/yaml.c)
 libzstd-dev          # linked: the prediction log's compressed segments (src/serve/predlog*.c)
 libcurl4-openssl-dev # header at build time; libcurl4 loaded at run time for http(s) data add
-libmicrohttpd-dev    # for the coming `cairn serve` (README's roadmap); not linked yet
+libmicrohttpd-dev    # linked: the model server, cairn serve (src/serve/server.c)
 libxgboost-dev       # header at build time; libxgboost0 loaded at run time (xgboost, random_forest)
 liblinear-dev        # header at build time; liblinear4 loaded at run time (logistic, linear_svm, linear)
 liblbfgs-dev         # linked: multinomial logistic regression (src/ml/softmax.c)

@@ -1,0 +1,308 @@
+/* The HTTP side of the server: libmicrohttpd's thread pool with epoll,
+ * bodies read within their limit, the request handed to the request path
+ * (request.c), and the drain at stop; see include/cairn/serve.h. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "cairn/error.h"
+#include "cairn/serve.h"
+#include "core/cpu.h"
+#include "serve/request.h"
+
+struct cairn_server {
+	struct MHD_Daemon *daemon;
+	struct cairn__serve_state state;
+	pthread_mutex_t log_lock;
+	struct cairn_cancel *cancel;
+	int port;
+	int in_flight;             /* atomic: requests begun and not yet completed */
+	unsigned connections;      /* atomic: connections open (or being accepted) */
+	unsigned max_connections;
+	int stopped;
+};
+
+/* One request's state across libmicrohttpd's calls. */
+struct conn_req {
+	cairn_buf body;
+	int too_large;
+	double start;
+};
+
+void cairn_server_options_init(struct cairn_server_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->host = "127.0.0.1";
+	o->port = 5000;
+	o->max_body = 16u << 20;
+	o->max_header = 32u << 10;
+	o->idle_timeout = 30;
+	o->max_connections = 1024;
+}
+
+static const char *header(struct MHD_Connection *c, const char *name)
+{
+	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+static enum MHD_Result queue(struct MHD_Connection *c, struct cairn__http_response *resp,
+			     const char *request_id, size_t *bytes_out)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	size_t len;
+	char *body = cairn_buf_detach(&resp->body, &len);
+
+	*bytes_out = len;
+	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", resp->content_type ? resp->content_type :
+				"application/json");
+	MHD_add_response_header(r, "X-Request-ID", request_id);
+	if (resp->www_authenticate)
+		MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"cairn\"");
+	ret = MHD_queue_response(c, (unsigned)resp->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Answers the request whose body is complete (or was refused). */
+static enum MHD_Result answer(struct cairn_server *s, struct MHD_Connection *c, const char *url,
+			      const char *method, struct conn_req *cr)
+{
+	struct cairn__http_request req = {
+		.method = method, .path = url,
+		.content_type = header(c, "Content-Type"),
+		.authorization = header(c, "Authorization"),
+		.request_id = header(c, "X-Request-ID"),
+		.body = cr->body.buf, .body_len = cr->body.len,
+		.body_too_large = cr->too_large, .start = cr->start,
+	};
+	struct cairn__http_response resp = { 0, NULL, CAIRN_BUF_INIT, 0 };
+	struct cairn__serve_record rec;
+	const union MHD_ConnectionInfo *ci;
+	char addr[INET6_ADDRSTRLEN] = "";
+	enum MHD_Result ret;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, addr,
+			  sizeof(addr));
+	req.remote = addr;
+	cairn__serve_handle(&s->state, &req, &resp, &rec);
+	rec.status = resp.status;
+	ret = queue(c, &resp, rec.id, &rec.bytes_out);
+	cairn_buf_release(&resp.body);
+	rec.latency = cairn__serve_now() - cr->start;
+	cairn__serve_finish(&s->state, &rec);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct cairn_server *s = cls;
+	struct conn_req *cr = *con_cls;
+
+	if (!cr) {
+		const char *cl = header(c, "Content-Length");
+		cr = cairn_xcalloc(1, sizeof(*cr));
+		cairn_buf_init(&cr->body);
+		cr->start = cairn__serve_now();
+		*con_cls = cr;
+		__atomic_add_fetch(&s->in_flight, 1, __ATOMIC_ACQ_REL);
+		/* A body announced too large is refused before it is read. */
+		if (cl && strtoull(cl, NULL, 10) > s->state.max_body) {
+			cr->too_large = 1;
+			return answer(s, c, url, method, cr);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!cr->too_large && cr->body.len + *upload_data_size > s->state.max_body) {
+			cr->too_large = 1;
+			cairn_buf_release(&cr->body);
+		}
+		if (!cr->too_large)
+			cairn_buf_add(&cr->body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return answer(s, c, url, method, cr);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct cairn_server *s = cls;
+	struct conn_req *cr = *con_cls;
+
+	if (!cr)
+		return;
+	cairn_buf_release(&cr->body);
+	free(cr);
+	*con_cls = NULL;
+	__atomic_sub_fetch(&s->in_flight, 1, __ATOMIC_ACQ_REL);
+}
+
+/* The connection cap: a connection past it is refused at accept (closed
+ * before a byte is read). The slot is taken here and given back when the
+ * connection closes. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct cairn_server *s = cls;
+	unsigned n = __atomic_load_n(&s->connections, __ATOMIC_ACQUIRE);
+
+	do {
+		if (n >= s->max_connections)
+			return MHD_NO;
+	} while (!__atomic_compare_exchange_n(&s->connections, &n, n + 1, 0, __ATOMIC_ACQ_REL,
+					      __ATOMIC_ACQUIRE));
+	return MHD_YES;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct cairn_server *s = cls;
+
+	if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+		__atomic_sub_fetch(&s->connections, 1, __ATOMIC_ACQ_REL);
+}
+
+static int load_models(cairn_ctx *ctx, const struct cairn_server_options *o,
+		       struct cairn__models **out)
+{
+	struct cairn__model_version **v;
+	int rc = 0;
+
+	if (!o->nmodels)
+		return cairn_error(ctx, CAIRN_EINVAL, "no model to serve");
+	v = cairn_xcalloc(o->nmodels, sizeof(*v));
+	for (size_t i = 0; i < o->nmodels && !rc; i++)
+		if ((rc = cairn__model_version_load(ctx, o->models[i], &v[i])))
+			cairn_error_prefix(ctx, "cannot serve '%s'", o->models[i]);
+	if (rc) {
+		for (size_t i = 0; i < o->nmodels; i++)
+			cairn__model_version_release(v[i]);
+	} else
+		rc = cairn__models_new(ctx, v, o->nmodels, out);
+	free(v);
+	return rc;
+}
+
+int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
+		       cairn_server **out)
+{
+	struct cairn_server *s;
+	struct sockaddr_in sin;
+	const union MHD_DaemonInfo *di;
+	unsigned threads = o->threads > 0 ? (unsigned)o->threads :
+			   (unsigned)cairn__usable_cores();
+	int rc;
+
+	*out = NULL;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)o->port);
+	if (o->port < 0 || o->port > 65535)
+		return cairn_error(ctx, CAIRN_EINVAL, "port %d is not between 0 and 65535", o->port);
+	if (inet_pton(AF_INET, o->host ? o->host : "127.0.0.1", &sin.sin_addr) != 1)
+		return cairn_error(ctx, CAIRN_EINVAL, "'%s' is not an IPv4 address", o->host);
+	if (o->token && !o->token_len)
+		return cairn_error(ctx, CAIRN_EINVAL, "the token is empty");
+	s = cairn_xcalloc(1, sizeof(*s));
+	if ((rc = load_models(ctx, o, &s->state.models))) {
+		free(s);
+		return rc;
+	}
+	pthread_mutex_init(&s->log_lock, NULL);
+	s->state.token = o->token;
+	s->state.token_len = o->token_len;
+	s->state.timeout = o->timeout;
+	s->state.max_body = o->max_body;
+	s->state.access_log = o->access_log;
+	s->state.access_log_arg = o->access_log_arg;
+	s->state.log_lock = &s->log_lock;
+	s->cancel = o->cancel;
+	s->max_connections = o->max_connections ? o->max_connections : 1024u;
+	/* MHD_USE_ITC lets cairn_server_stop quiesce (stop listening) while
+	 * the requests in flight go on. */
+	s->daemon = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
+				     MHD_USE_TURBO, 0, on_accept, s, on_request, s,
+				     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+				     MHD_OPTION_THREAD_POOL_SIZE, threads,
+				     MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+				     MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout,
+				     MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->max_header ?
+				     o->max_header : (size_t)32 << 10,
+				     MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				     MHD_OPTION_END);
+	if (!s->daemon) {
+		rc = cairn_error(ctx, CAIRN_EIO, "cannot listen on %s:%d (the address is in use or"
+				 " not this machine's)", o->host ? o->host : "127.0.0.1", o->port);
+		cairn__models_free(s->state.models);
+		pthread_mutex_destroy(&s->log_lock);
+		free(s);
+		return rc;
+	}
+	di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : o->port;
+	*out = s;
+	return 0;
+}
+
+int cairn_server_port(const cairn_server *s)
+{
+	return s->port;
+}
+
+static void nap(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+void cairn_server_wait(cairn_server *s)
+{
+	while (s->cancel && !s->cancel->requested)
+		nap(50);
+}
+
+void cairn_server_stop(cairn_server *s, int drain)
+{
+	MHD_socket fd;
+
+	if (!s || s->stopped)
+		return;
+	s->stopped = 1;
+	fd = MHD_quiesce_daemon(s->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	/* Requests already begun are answered; idle keep-alive connections
+	 * are closed by the stop below. */
+	while (drain && __atomic_load_n(&s->in_flight, __ATOMIC_ACQUIRE) > 0)
+		nap(5);
+	MHD_stop_daemon(s->daemon);
+	s->daemon = NULL;
+}
+
+void cairn_server_free(cairn_server *s)
+{
+	if (!s)
+		return;
+	cairn_server_stop(s, 0);
+	cairn__models_free(s->state.models);
+	pthread_mutex_destroy(&s->log_lock);
+	free(s);
+}
