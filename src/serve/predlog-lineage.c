@@ -7,6 +7,7 @@
 #include "cairn/error.h"
 #include "cairn/predictions.h"
 #include "cairn/registry.h"
+#include "cairn/run.h"
 #include "cairn/workspace.h"
 #include "core/fs.h"
 #include "core/oom.h"
@@ -106,6 +107,33 @@ static void prepend(struct cairn_lineage_graph *g, const struct find *f)
 	g->nedges++;
 }
 
+/* The code version of each run above the prediction: its commit in the
+ * node's info ("code") and label, so that the walk ends at the commit. */
+static void add_code(cairn_ctx *ctx, struct cairn_lineage_graph *g)
+{
+	for (size_t i = 0; i < g->nnodes; i++) {
+		struct cairn_lineage_node *n = &g->nodes[i];
+		json_t *run = NULL, *code;
+		const char *commit;
+		if (strcmp(n->type, "run") || cairn_run_show(ctx, n->id, &run)) {
+			cairn_error_clear(ctx);
+			continue;
+		}
+		code = json_object_get(json_object_get(run, "info"), "code");
+		commit = json_string_value(json_object_get(code, "commit"));
+		if (commit && n->info) {
+			cairn_buf label = CAIRN_BUF_INIT;
+			json_object_set(n->info, "code", code);
+			cairn_buf_addf(&label, "%s, commit %.12s%s", n->label ? n->label : n->id,
+				       commit, json_is_true(json_object_get(code, "dirty")) ?
+				       " (dirty)" : "");
+			free(n->label);
+			n->label = cairn_buf_detach(&label, NULL);
+		}
+		json_decref(run);
+	}
+}
+
 int cairn_predictions_lineage_walk(cairn_ctx *ctx, const char *ref,
 				   const struct cairn_lineage_options *opts,
 				   struct cairn_lineage_graph *out)
@@ -140,6 +168,7 @@ int cairn_predictions_lineage_walk(cairn_ctx *ctx, const char *ref,
 	if ((rc = cairn_registry_lineage_walk(ctx, node.buf, &up, out)))
 		goto out;
 	prepend(out, &f);
+	add_code(ctx, out);
 	out->max_depth = opts->max_depth;
 out:
 	json_decref(f.rec);

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/format.h"
 #include "serve/prom.h"
 
 struct cairn__prom_series {
@@ -241,8 +242,10 @@ static void add_number(cairn_buf *out, double v)
 		cairn_buf_adds(out, v > 0 ? "+Inf" : "-Inf");
 	else if (v == (double)(int64_t)v && fabs(v) < 1e15)
 		cairn_buf_addf(out, "%lld", (long long)v);
-	else
-		cairn_buf_addf(out, "%.17g", v);
+	else {
+		char num[32];
+		cairn_buf_add(out, num, cairn_format_double(v, num));
+	}
 }
 
 static void add_escaped(cairn_buf *out, const char *s, int quote)
