@@ -51,6 +51,7 @@ extern const struct unit_test gates_tests[];
 extern const struct unit_test ci_tests[];
 extern const struct unit_test card_tests[];
 extern const struct unit_test registry_tests[];
+extern const struct unit_test serve_tests[];
 extern const struct unit_test predlog_tests[];
 extern const struct unit_test prom_tests[];
 
@@ -102,6 +103,7 @@ extern const struct unit_test prom_tests[];
 	ci_tests, \
 	card_tests, \
 	registry_tests, \
+	serve_tests, \
 	predlog_tests, \
 	prom_tests,
 
