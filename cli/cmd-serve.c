@@ -204,7 +204,9 @@ int cmd_serve(int argc, char **argv)
 	if (nrefs > nbundles) {
 		const char *dir = getenv("CAIRN_DIR");
 		rc = dir && *dir ? cairn_workspace_open_dir(ctx, dir) : cairn_workspace_open(ctx, NULL);
-		if (rc && rc != CAIRN_ENOWORKSPACE) {
+		if (rc && dir && *dir)
+			cairn_error_prefix(ctx, "CAIRN_DIR");
+		if (rc && (rc != CAIRN_ENOWORKSPACE || (dir && *dir))) {
 			status = cli_fail(ctx, rc);
 			goto done;
 		}

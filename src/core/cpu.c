@@ -1,7 +1,9 @@
 /* The cores this process may use; see cpu.h. */
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "core/cpu.h"
 
@@ -119,7 +121,7 @@ static long process_quota(void)
 	return best;
 }
 
-int cairn__usable_cores(void)
+static int read_usable_cores(void)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN), quota;
 	cpu_set_t set;
@@ -130,4 +132,27 @@ int cairn__usable_cores(void)
 	if (quota > 0 && quota < cores)
 		cores = quota;
 	return cores > 1 ? (int)cores : 1;
+}
+
+/* The answer is kept for a second: a server asks on every request (each
+ * transform picks its thread count), and reading /proc and /sys cost it
+ * more than the prediction. A changed affinity or quota shows within a
+ * second. */
+int cairn__usable_cores(void)
+{
+	static int64_t until_ms;   /* atomic, with cached */
+	static int cached;
+	struct timespec ts;
+	int64_t now;
+	int n;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (now < __atomic_load_n(&until_ms, __ATOMIC_ACQUIRE) &&
+	    (n = __atomic_load_n(&cached, __ATOMIC_RELAXED)) > 0)
+		return n;
+	n = read_usable_cores();
+	__atomic_store_n(&cached, n, __ATOMIC_RELAXED);
+	__atomic_store_n(&until_ms, now + 1000, __ATOMIC_RELEASE);
+	return n;
 }

@@ -10,6 +10,9 @@ no_workspace_needed=" init help version "
 # Argument lists to try for a command, one per line (none: no arguments).
 args_for() {
 	case "$1" in
+	serve)
+		echo "iris@1"
+		;;
 	object)
 		echo "list"
 		echo "list --json"
