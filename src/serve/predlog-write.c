@@ -34,8 +34,9 @@ struct cairn__predlog {
 	pthread_mutex_t lock;
 	pthread_cond_t wake, flushed;
 	struct node *head, *tail;  /* under lock */
-	size_t count;
+	size_t count, bytes;
 	size_t wake_at;            /* queued records that wake the thread early */
+	size_t wake_bytes;         /* queued bytes that do */
 	uint64_t flush_asked, flush_done;
 	int stop;
 	/* Counters: atomics, read without the lock. */
@@ -97,7 +98,8 @@ int cairn__predlog_append(cairn__predlog *log, const struct cairn__predlog_recor
 	}
 	cairn_buf_release(&line);
 	pthread_mutex_lock(&log->lock);
-	if (log->stop || log->count >= log->o.max_queue) {
+	if (log->stop || log->count >= log->o.max_queue ||
+	    log->bytes + n->len > log->o.max_queue_bytes) {
 		pthread_mutex_unlock(&log->lock);
 		free(n);
 		__atomic_add_fetch(&log->dropped, 1, __ATOMIC_RELAXED);
@@ -108,8 +110,9 @@ int cairn__predlog_append(cairn__predlog *log, const struct cairn__predlog_recor
 	else
 		log->head = n;
 	log->tail = n;
+	log->bytes += n->len;
 	/* Waking the thread early keeps the queue from filling under load. */
-	if (++log->count == log->wake_at)
+	if (++log->count == log->wake_at || log->bytes >= log->wake_bytes)
 		pthread_cond_broadcast(&log->wake);
 	pthread_mutex_unlock(&log->lock);
 	__atomic_add_fetch(&log->appended, 1, __ATOMIC_RELAXED);
@@ -126,6 +129,7 @@ void cairn__predlog_stats(cairn__predlog *log, struct cairn__predlog_stats *out)
 	out->write_errors = __atomic_load_n(&log->write_errors, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&log->lock);
 	out->queued = log->count;
+	out->queued_bytes = log->bytes;
 	pthread_mutex_unlock(&log->lock);
 }
 
@@ -250,13 +254,14 @@ static void *writer(void *arg)
 
 		pthread_mutex_lock(&log->lock);
 		while (!log->stop && log->flush_asked == log->flush_done &&
-		       log->count < log->wake_at &&
+		       log->count < log->wake_at && log->bytes < log->wake_bytes &&
 		       pthread_cond_timedwait(&log->wake, &log->lock, &until) != ETIMEDOUT)
 			;
 		list = log->head;
 		count = log->count;
 		log->head = log->tail = NULL;
 		log->count = 0;
+		log->bytes = 0;
 		asked = log->flush_asked;
 		stop = log->stop;
 		pthread_mutex_unlock(&log->lock);
@@ -277,8 +282,9 @@ static void *writer(void *arg)
 		}
 		dropped = __atomic_load_n(&log->dropped, __ATOMIC_RELAXED);
 		if (dropped > log->dropped_warned) {
-			cairn__log_warn(log->ctx, "prediction log: queue full (%zu records): %llu"
-					" records dropped", log->o.max_queue,
+			cairn__log_warn(log->ctx, "prediction log: queue full (%zu records or %zu"
+					" bytes): %llu records dropped", log->o.max_queue,
+					log->o.max_queue_bytes,
 					(unsigned long long)(dropped - log->dropped_warned));
 			log->dropped_warned = dropped;
 		}
@@ -342,10 +348,13 @@ int cairn__predlog_open(cairn_ctx *ctx, const struct cairn__predlog_options *opt
 		log->o.max_segment_age_ms = 3600 * 1000;
 	if (!log->o.max_queue)
 		log->o.max_queue = 65536;
+	if (!log->o.max_queue_bytes)
+		log->o.max_queue_bytes = (size_t)64 << 20;
 	if (!log->o.level)
 		log->o.level = 3;
 	/* A queue too short to have a quarter only flushes on time or when asked. */
 	log->wake_at = log->o.max_queue >= 4 ? log->o.max_queue / 4 : log->o.max_queue + 1;
+	log->wake_bytes = log->o.max_queue_bytes >= 4 ? log->o.max_queue_bytes / 4 : SIZE_MAX;
 	log->dir = cairn_xstrdup(opts->dir);
 	log->fd = -1;
 	cairn_buf_init(&log->batch);

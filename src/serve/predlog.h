@@ -10,7 +10,8 @@
  * is waiting, the thread compresses what is queued into one zstd frame
  * (with a content checksum), appends it to the current segment and
  * fsyncs it. So a crash loses at most the records of the last flush
- * interval. When the queue is full (max_queue records), append drops the
+ * interval. When the queue is full (max_queue records, or max_queue_bytes
+ * of serialized records: large requests fill it sooner), append drops the
  * record and counts it (cairn__predlog_stats); the thread then warns once
  * per flush naming how many were dropped since the last warning. A request
  * is never blocked by the log beyond one short mutex hold.
@@ -54,6 +55,7 @@ struct cairn__predlog_options {
 	uint64_t max_segment_bytes;   /* compressed; 0: 64 MiB */
 	int64_t max_segment_age_ms;   /* 0: 1 hour */
 	size_t max_queue;             /* records waiting; 0: 65536 */
+	size_t max_queue_bytes;       /* their serialized bytes; 0: 64 MiB */
 	int level;                    /* zstd level; 0: 3 */
 	/* Record in the lineage, as each deployment's first record goes into a
 	 * segment, "deployment:D generated prediction_batch:SEGMENT" (needs a
@@ -82,6 +84,7 @@ struct cairn__predlog_stats {
 	uint64_t written;             /* records fsynced to a segment */
 	uint64_t dropped;             /* records refused by a full queue */
 	uint64_t queued;              /* records waiting now */
+	uint64_t queued_bytes;        /* and their bytes */
 	uint64_t flushes;
 	uint64_t segments;            /* segments created */
 	uint64_t write_errors;        /* flushes that failed (records lost) */

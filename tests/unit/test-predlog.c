@@ -264,6 +264,23 @@ static void test_predlog_back_pressure(void)
 	CHECK_INT(st.written, ==, 1);
 	CHECK(strstr(w.text.buf, "5 records dropped") != NULL);
 	CHECK_OK(ctx, cairn__predlog_close(ctx, log));
+
+	/* A byte bound too: a record larger than it is dropped. */
+	o.max_queue = 0;
+	o.max_queue_bytes = 1000;
+	CHECK_OK(ctx, cairn__predlog_open(ctx, &o, &log));
+	{
+		struct cairn__predlog_record r = { "small", 0, "m", "", NULL, "", NULL, NULL, 0, 200 };
+		char big[2000];
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = 0;
+		CHECK_INT(cairn__predlog_append(log, &r), ==, 0);
+		r.request_id = big;
+		CHECK_INT(cairn__predlog_append(log, &r), ==, 1);
+	}
+	cairn__predlog_stats(log, &st);
+	CHECK_INT(st.dropped, ==, 1);
+	CHECK_OK(ctx, cairn__predlog_close(ctx, log));
 	cairn_buf_release(&w.text);
 	cairn_buf_release(&dir);
 	cairn_ctx_free(ctx);
