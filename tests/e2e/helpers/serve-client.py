@@ -14,6 +14,7 @@ import json
 import os
 import signal
 import sys
+import time
 
 
 def fail(msg):
@@ -218,6 +219,15 @@ def drain(port, model, pidfile, body):
         got += chunk
     check(got.startswith(b"HTTP/1.1 100"), "no 100 Continue: %r" % got)
     os.kill(pid, signal.SIGTERM)
+    # The body is sent once the server has stopped listening: it is
+    # stopping, and only the drain keeps this request alive.
+    while True:
+        try:
+            probe = socket.create_connection(("127.0.0.1", port), timeout=60)
+        except ConnectionRefusedError:
+            break
+        probe.close()
+        time.sleep(0.01)
     s.sendall(body)
     resp = b""
     while True:
