@@ -6,15 +6,12 @@
 # segment and byte offset.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/helpers/serve.sh"
+. "$TEST_DIRECTORY/helpers/predictions.sh"
 
 interval_ms=200
 
 test_expect_success 'setup: a registered model' '
-	cairn init >/dev/null &&
-	cairn data add "$DATASETS/iris.csv" >/dev/null &&
-	cairn train --data iris --target species --algo logistic --json >train.json &&
-	cairn models register iris --run $(jq_py "d[\"run_id\"]" <train.json) >/dev/null &&
-	echo "{\"dataframe_records\": [{\"sepal_length\": 5.1, \"sepal_width\": 3.5, \"petal_length\": 1.4, \"petal_width\": 0.2}]}" >req.json
+	predictions_setup
 '
 
 serve_start srv iris@1 --predictions-flush-ms $interval_ms

@@ -5,12 +5,10 @@
 # and the prediction log's counters; it follows the server's token rule.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/helpers/serve.sh"
+. "$TEST_DIRECTORY/helpers/predictions.sh"
 
 test_expect_success 'setup: a registered model and a token' '
-	cairn init >/dev/null &&
-	cairn data add "$DATASETS/iris.csv" >/dev/null &&
-	cairn train --data iris --target species --algo logistic --json >train.json &&
-	cairn models register iris --run $(jq_py "d[\"run_id\"]" <train.json) >/dev/null &&
+	predictions_setup &&
 	echo "{\"dataframe_records\": [{\"sepal_length\": 5.1, \"sepal_width\": 3.5, \"petal_length\": 1.4, \"petal_width\": 0.2}, {\"sepal_length\": 6.7, \"sepal_width\": 3.0, \"petal_length\": 5.2, \"petal_width\": 2.3}]}" >req.json &&
 	echo "s3cret-token" >token
 '

@@ -4,16 +4,13 @@
 # cairn_build_info and the request counter through its HTTP API.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/helpers/serve.sh"
+. "$TEST_DIRECTORY/helpers/predictions.sh"
 
 prometheus=/usr/bin/prometheus
 test -x $prometheus || test_skip_all "Prometheus is not installed ($prometheus)"
 
 test_expect_success 'setup: a registered model and a token' '
-	cairn init >/dev/null &&
-	cairn data add "$DATASETS/iris.csv" >/dev/null &&
-	cairn train --data iris --target species --algo logistic --json >train.json &&
-	cairn models register iris --run $(jq_py "d[\"run_id\"]" <train.json) >/dev/null &&
-	echo "{\"dataframe_records\": [{\"sepal_length\": 5.1, \"sepal_width\": 3.5, \"petal_length\": 1.4, \"petal_width\": 0.2}]}" >req.json &&
+	predictions_setup &&
 	echo "scrape-token" >token
 '
 
