@@ -64,6 +64,13 @@ struct cairn_server_options {
 	cairn_access_log_fn *access_log;  /* may be NULL */
 	void *access_log_arg;
 	struct cairn_cancel *cancel;    /* cairn_server_wait returns once it is set */
+	/* The prediction log (docs/commands/predictions.md): by default
+	 * .cairn/predictions/ of the workspace open on ctx, and none without
+	 * one. */
+	const char *predictions_dir;    /* another directory; NULL: the default */
+	int64_t predictions_flush_ms;   /* the flush interval (0: 1000): what a crash
+					   may lose */
+	int no_predictions;             /* no prediction log */
 };
 
 /* Defaults: 127.0.0.1:5000, the usable cores, a 16 MiB body, 32 KiB of

@@ -14,6 +14,7 @@
 #include "core/json.h"
 #include "ml/learner.h"
 #include "serve/decode.h"
+#include "serve/predlog-hooks.h"
 #include "serve/request.h"
 
 double cairn__serve_now(void)
@@ -586,7 +587,9 @@ void cairn__serve_handle(struct cairn__serve_state *s, const struct cairn__http_
 		answer_error(resp, rec, 503, "out of memory");
 		return;
 	}
-	if (v2)
+	if (s->observe && cairn__observe_route(s->observe, ctx, req, resp, rec))
+		;
+	else if (v2)
 		route_v2(ctx, s, req, resp, rec);
 	else
 		route_mlflow(ctx, s, req, resp, rec);
@@ -629,6 +632,8 @@ void cairn__serve_finish(struct cairn__serve_state *s, struct cairn__serve_recor
 		pthread_mutex_unlock(s->log_lock);
 		cairn_buf_release(&line);
 	}
+	if (s->observe)
+		cairn__observe_request(s->observe, rec);
 	cairn_frame_free((struct cairn_frame *)rec->inputs);
 	free((double *)rec->outputs);
 	free((char *)rec->error);

@@ -13,6 +13,7 @@
 #include "cairn/error.h"
 #include "cairn/serve.h"
 #include "core/cpu.h"
+#include "serve/predlog-hooks.h"
 #include "serve/request.h"
 
 struct cairn_server {
@@ -180,7 +181,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 }
 
 static int load_models(cairn_ctx *ctx, const struct cairn_server_options *o,
-		       struct cairn__models **out)
+		       struct cairn__serve_observe *ob, struct cairn__models **out)
 {
 	struct cairn__model_version **v;
 	int rc = 0;
@@ -188,9 +189,12 @@ static int load_models(cairn_ctx *ctx, const struct cairn_server_options *o,
 	if (!o->nmodels)
 		return cairn_error(ctx, CAIRN_EINVAL, "no model to serve");
 	v = cairn_xcalloc(o->nmodels, sizeof(*v));
-	for (size_t i = 0; i < o->nmodels && !rc; i++)
+	for (size_t i = 0; i < o->nmodels && !rc; i++) {
+		double start = cairn__serve_now();
 		if ((rc = cairn__model_version_load(ctx, o->models[i], &v[i])))
 			cairn_error_prefix(ctx, "cannot serve '%s'", o->models[i]);
+		cairn__observe_loaded(ctx, ob, o->models[i], v[i], cairn__serve_now() - start);
+	}
 	if (rc) {
 		for (size_t i = 0; i < o->nmodels; i++)
 			cairn__model_version_release(v[i]);
@@ -221,7 +225,9 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 	if (o->token && !o->token_len)
 		return cairn_error(ctx, CAIRN_EINVAL, "the token is empty");
 	s = cairn_xcalloc(1, sizeof(*s));
-	if ((rc = load_models(ctx, o, &s->state.models))) {
+	if ((rc = cairn__observe_open(ctx, o, &s->in_flight, &s->state.observe)) ||
+	    (rc = load_models(ctx, o, s->state.observe, &s->state.models))) {
+		cairn__observe_close(s->state.observe);
 		free(s);
 		return rc;
 	}
@@ -251,6 +257,7 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 		rc = cairn_error(ctx, CAIRN_EIO, "cannot listen on %s:%d (the address is in use or"
 				 " not this machine's)", o->host ? o->host : "127.0.0.1", o->port);
 		cairn__models_free(s->state.models);
+		cairn__observe_close(s->state.observe);
 		pthread_mutex_destroy(&s->log_lock);
 		free(s);
 		return rc;
@@ -303,6 +310,7 @@ void cairn_server_free(cairn_server *s)
 		return;
 	cairn_server_stop(s, 0);
 	cairn__models_free(s->state.models);
+	cairn__observe_close(s->state.observe);
 	pthread_mutex_destroy(&s->log_lock);
 	free(s);
 }
