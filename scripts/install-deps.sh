@@ -44,6 +44,9 @@ curl                 # t2002 waits for its HTTP server with curl
 clang                # fuzz targets (make fuzz; t0005 replays them)
 libclang-rt-14-dev   # clang's libFuzzer and sanitizer runtimes for the fuzz targets
 postgresql           # t2002 runs a real server for SQL acquisition
+prometheus           # promtool checks GET /metrics, and a real Prometheus scrapes cairn serve (t6204, t6205, test-prom)
+skopeo               # t6303 inspects the OCI images of cairn package
+umoci                # t6303 unpacks the OCI images of cairn package and runs them under chroot
 EOF
 )
 
