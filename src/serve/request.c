@@ -13,6 +13,7 @@
 #include "core/format.h"
 #include "core/json.h"
 #include "ml/learner.h"
+#include "serve/batch.h"
 #include "serve/decode.h"
 #include "serve/request.h"
 
@@ -228,7 +229,10 @@ static int predict(cairn_ctx *ctx, struct cairn__serve_state *s,
 		answer_error(resp, rec, 504, "the request took longer than the server's timeout");
 		return 504;
 	}
-	rc = cairn_model_predict(ctx, v->model, p->frame, NULL, 0, &p->out, &p->nout);
+	/* Rows decoded from JSON may be batched with other requests' (a CSV
+	 * frame has the types its text gave it: alone). */
+	rc = cairn__batch_predict(ctx, in ? s->batcher : NULL, v, p->frame, &p->out, &p->nout,
+				  &rec->batch_rows);
 	rec->outputs = p->out;
 	if (rc) {
 		answer_error(resp, rec, rc_status(rc), cairn_errmsg(ctx));
@@ -620,6 +624,8 @@ void cairn__serve_finish(struct cairn__serve_state *s, struct cairn__serve_recor
 		}
 		if (rec->inputs)
 			json_object_set_new(o, "rows", json_integer((json_int_t)rec->nrows));
+		if (rec->outputs && s->batcher)
+			json_object_set_new(o, "batch_rows", json_integer((json_int_t)rec->batch_rows));
 		if (rec->error)
 			json_object_set_new(o, "error", json_string(rec->error));
 		cairn_json_append(&line, o, 0);
