@@ -211,7 +211,9 @@ static int predict(cairn_ctx *ctx, struct cairn__serve_state *s,
 					  .threads = 1 };
 	int rc;
 
-	if (in)
+	if (in && p->frame)  /* decoded straight into the frame */
+		rc = 0;
+	else if (in)
 		rc = cairn__serve_input_frame(ctx, in, &sig, &p->frame);
 	else if (!(rc = cairn_frame_load_mem(ctx, req->body, req->body_len, "request", &fo,
 					     &p->frame)))
@@ -270,6 +272,7 @@ static void mlflow_invocations(cairn_ctx *ctx, struct cairn__serve_state *s,
 {
 	struct cairn__serve_input in = { 0 };
 	struct prediction p = { NULL, NULL, 0 };
+	struct cairn__serve_signature sig = { v->ncols, v->cols, v->types };
 	char type[64];
 	int csv, rc;
 
@@ -284,7 +287,9 @@ static void mlflow_invocations(cairn_ctx *ctx, struct cairn__serve_state *s,
 		cairn_buf_release(&msg);
 		return;
 	}
-	if (!csv && (rc = cairn__mlflow_decode(ctx, req->body, req->body_len, &in))) {
+	if (!csv && !cairn__mlflow_split_frame(req->body, req->body_len, &sig, &p.frame,
+					       &in.proba) &&
+	    (rc = cairn__mlflow_decode(ctx, req->body, req->body_len, &in))) {
 		answer_error(resp, rec, 400, cairn_errmsg(ctx));
 		goto out;
 	}
