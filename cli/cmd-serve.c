@@ -18,7 +18,8 @@ static const char usage[] =
 	"                   [--threads N] [--token-file FILE] [--max-body BYTES]\n"
 	"                   [--max-header BYTES] [--timeout SECONDS] [--idle-timeout SECONDS]\n"
 	"                   [--max-connections N] [--max-batch N] [--max-delay-us U]\n"
-	"                   [--access-log FILE] [--json]\n"
+	"                   [--access-log FILE]\n"
+	"                   [--predictions-flush-ms N | --no-prediction-log] [--json]\n"
 	"\n"
 	"Serves the models over HTTP until SIGTERM or SIGINT, which stop it\n"
 	"gracefully: no new connection, the requests in flight answered. MODELREF\n"
@@ -29,6 +30,9 @@ static const char usage[] =
 	"/models/NAME/invocations, GET /ping, /health, /version. The Open\n"
 	"Inference Protocol v2: GET /v2, /v2/health/live, /v2/health/ready,\n"
 	"/v2/models/NAME[/versions/V][/ready], POST /v2/models/NAME[/versions/V]/infer.\n"
+	"GET /metrics: Prometheus metrics; POST /feedback {\"request_id\", \"label\"}:\n"
+	"the ground truth of a request (see 'cairn predictions'). Every prediction\n"
+	"is logged to .cairn/predictions/ when a workspace is open.\n"
 	"Prints 'listening on http://HOST:PORT' once it accepts requests.\n"
 	"\n"
 	"Options:\n"
@@ -50,6 +54,9 @@ static const char usage[] =
 	"                       microseconds for others (default 500)\n"
 	"  --access-log FILE    append the access log (JSON lines) to FILE\n"
 	"                       instead of standard error\n"
+	"  --predictions-flush-ms N  write the prediction log every N ms (default\n"
+	"                       1000): a crash loses at most the last N ms of records\n"
+	"  --no-prediction-log  do not log predictions under .cairn/predictions/\n"
 	"  --json               print the listening line as JSON\n"
 	"  -h, --help           this help\n";
 
@@ -111,9 +118,11 @@ int cmd_serve(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 'o' },
 		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "max-connections", required_argument, NULL, 'c' },
-		{ "max-batch", required_argument, NULL, 'N' },
+		{ "max-batch", required_argument, NULL, 'X' },
 		{ "max-delay-us", required_argument, NULL, 'D' },
 		{ "access-log", required_argument, NULL, 'a' },
+		{ "predictions-flush-ms", required_argument, NULL, 'F' },
+		{ "no-prediction-log", no_argument, NULL, 'N' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -177,7 +186,7 @@ int cmd_serve(int argc, char **argv)
 				goto done;
 			o.max_connections = (unsigned)n;
 			break;
-		case 'N':
+		case 'X':
 			if ((status = cli_parse_uint_range(usage, "--max-batch", optarg, 1, 1000000,
 							   &n)))
 				goto done;
@@ -190,6 +199,13 @@ int cmd_serve(int argc, char **argv)
 			o.max_delay_us = (int64_t)n;
 			break;
 		case 'a': access_log = optarg; break;
+		case 'F':
+			if ((status = cli_parse_uint_range(usage, "--predictions-flush-ms", optarg, 1,
+							   3600000, &n)))
+				goto done;
+			o.predictions_flush_ms = (int64_t)n;
+			break;
+		case 'N': o.no_predictions = 1; break;
 		case 'j': json = 1; break;
 		case 'h': status = cli_help(usage); goto done;
 		default: status = cli_bad_option(usage); goto done;

@@ -73,7 +73,7 @@ static int evaluate(cairn_ctx *ctx, struct cairn__batcher *b, const struct cairn
 {
 	int rc = cairn_model_predict(ctx, v->model, f, NULL, 0, out, nout);
 
-	if (!rc && b) {
+	if (!rc) {
 		__atomic_add_fetch(&b->evaluations, 1, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&b->rows, f->nrows, __ATOMIC_RELAXED);
 		if (b->observe)
@@ -202,16 +202,21 @@ static void unlink_group(struct cairn__batcher *b, struct group *g)
 		}
 }
 
+int cairn__batching(const struct cairn__batcher *b)
+{
+	return b->max_batch > 1;
+}
+
 int cairn__batch_predict(cairn_ctx *ctx, struct cairn__batcher *b,
 			 const struct cairn__model_version *v, const struct cairn_frame *f,
-			 double **out, size_t *nout, size_t *batch_rows)
+			 int alone, double **out, size_t *nout, size_t *batch_rows)
 {
 	struct waiter me = { f, NULL, 0, 0, WAITING, PTHREAD_COND_INITIALIZER, NULL };
 	struct group *g, mine;
 	struct timespec deadline;
 
 	*batch_rows = f->nrows;
-	if (!b || b->max_batch <= 1 || f->nrows >= b->max_batch)
+	if (alone || b->max_batch <= 1 || f->nrows >= b->max_batch)
 		return evaluate(ctx, b, v, f, out, nout);
 	pthread_mutex_lock(&b->lock);
 	for (g = b->open; g && g->v != v; g = g->next)

@@ -5,7 +5,8 @@
  * requests that arrive meanwhile join it; then one cairn_model_predict runs
  * over all their rows and each request gets its own rows' outputs back. A
  * request of max_batch rows or more runs alone, and so does every request
- * when max_batch is 1 or less (batching off).
+ * when max_batch is 1 or less (batching off). Every evaluation, batched or
+ * not, is counted (the metrics' batch size).
  *
  * The answers are those of an evaluation of each request alone: a model's
  * prediction of a row does not depend on the other rows of its frame. When
@@ -36,13 +37,17 @@ struct cairn__batcher *cairn__batcher_new(size_t max_batch, int64_t max_delay_us
 					  cairn__batch_observe_fn *observe, void *arg);
 void cairn__batcher_free(struct cairn__batcher *b);
 
+/* Whether requests are batched (max_batch above 1). */
+int cairn__batching(const struct cairn__batcher *b);
+
 /* Predicts f's rows (a frame of the signature's columns, as
- * cairn__serve_input_frame builds it) with v's model, alone or in a batch:
- * *out (the caller frees it) holds f->nrows x *nout outputs; *batch_rows
- * the rows of the evaluation that gave them. */
+ * cairn__serve_input_frame builds it, unless alone) with v's model, in a
+ * batch or (alone, or batching off) by itself: *out (the caller frees it)
+ * holds f->nrows x *nout outputs; *batch_rows the rows of the evaluation
+ * that gave them. Every evaluation is observed. */
 int cairn__batch_predict(cairn_ctx *ctx, struct cairn__batcher *b,
 			 const struct cairn__model_version *v, const struct cairn_frame *f,
-			 double **out, size_t *nout, size_t *batch_rows);
+			 int alone, double **out, size_t *nout, size_t *batch_rows);
 
 /* Evaluations run and rows evaluated so far. */
 void cairn__batcher_stats(struct cairn__batcher *b, uint64_t *evaluations, uint64_t *rows);

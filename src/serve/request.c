@@ -15,6 +15,7 @@
 #include "ml/learner.h"
 #include "serve/batch.h"
 #include "serve/decode.h"
+#include "serve/predlog-hooks.h"
 #include "serve/request.h"
 
 double cairn__serve_now(void)
@@ -233,7 +234,7 @@ static int predict(cairn_ctx *ctx, struct cairn__serve_state *s,
 	}
 	/* Rows decoded from JSON may be batched with other requests' (a CSV
 	 * frame has the types its text gave it: alone). */
-	rc = cairn__batch_predict(ctx, in ? s->batcher : NULL, v, p->frame, &p->out, &p->nout,
+	rc = cairn__batch_predict(ctx, s->batcher, v, p->frame, !in, &p->out, &p->nout,
 				  &rec->batch_rows);
 	rec->outputs = p->out;
 	if (rc) {
@@ -595,7 +596,9 @@ void cairn__serve_handle(struct cairn__serve_state *s, const struct cairn__http_
 		answer_error(resp, rec, 503, "out of memory");
 		return;
 	}
-	if (v2)
+	if (s->observe && cairn__observe_route(s->observe, ctx, req, resp, rec))
+		;
+	else if (v2)
 		route_v2(ctx, s, req, resp, rec);
 	else
 		route_mlflow(ctx, s, req, resp, rec);
@@ -629,7 +632,7 @@ void cairn__serve_finish(struct cairn__serve_state *s, struct cairn__serve_recor
 		}
 		if (rec->inputs)
 			json_object_set_new(o, "rows", json_integer((json_int_t)rec->nrows));
-		if (rec->outputs && s->batcher)
+		if (rec->outputs && cairn__batching(s->batcher))
 			json_object_set_new(o, "batch_rows", json_integer((json_int_t)rec->batch_rows));
 		if (rec->error)
 			json_object_set_new(o, "error", json_string(rec->error));
@@ -640,6 +643,8 @@ void cairn__serve_finish(struct cairn__serve_state *s, struct cairn__serve_recor
 		pthread_mutex_unlock(s->log_lock);
 		cairn_buf_release(&line);
 	}
+	if (s->observe)
+		cairn__observe_request(s->observe, rec);
 	cairn_frame_free((struct cairn_frame *)rec->inputs);
 	free((double *)rec->outputs);
 	free((char *)rec->error);

@@ -66,6 +66,8 @@ struct cairn__serve_record {
 	const char *error;             /* the error message answered (4xx/5xx) */
 };
 
+struct cairn__serve_observe;
+
 /* The server as the request path sees it. */
 struct cairn__serve_state {
 	struct cairn__models *models;
@@ -77,6 +79,7 @@ struct cairn__serve_state {
 	void *access_log_arg;
 	void *log_lock;                /* a pthread_mutex_t serializing access_log */
 	struct cairn__batcher *batcher;  /* NULL: no batching */
+	struct cairn__serve_observe *observe;  /* metrics, prediction log, feedback */
 };
 
 /* Monotonic seconds. */

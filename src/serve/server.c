@@ -14,6 +14,7 @@
 #include "cairn/serve.h"
 #include "core/cpu.h"
 #include "serve/batch.h"
+#include "serve/predlog-hooks.h"
 #include "serve/request.h"
 #include "serve/workers.h"
 
@@ -228,8 +229,17 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		__atomic_sub_fetch(&s->connections, 1, __ATOMIC_ACQ_REL);
 }
 
+/* Every evaluation's rows: the metrics' batch size. */
+static void observe_batch(void *arg, const char *model, size_t rows)
+{
+	struct cairn__serve_observe *ob = arg;
+
+	if (ob)
+		cairn__serve_metrics_batch(&ob->metrics, model, rows);
+}
+
 static int load_models(cairn_ctx *ctx, const struct cairn_server_options *o,
-		       struct cairn__models **out)
+		       struct cairn__serve_observe *ob, struct cairn__models **out)
 {
 	struct cairn__model_version **v;
 	int rc = 0;
@@ -237,9 +247,12 @@ static int load_models(cairn_ctx *ctx, const struct cairn_server_options *o,
 	if (!o->nmodels)
 		return cairn_error(ctx, CAIRN_EINVAL, "no model to serve");
 	v = cairn_xcalloc(o->nmodels, sizeof(*v));
-	for (size_t i = 0; i < o->nmodels && !rc; i++)
+	for (size_t i = 0; i < o->nmodels && !rc; i++) {
+		double start = cairn__serve_now();
 		if ((rc = cairn__model_version_load(ctx, o->models[i], &v[i])))
 			cairn_error_prefix(ctx, "cannot serve '%s'", o->models[i]);
+		cairn__observe_loaded(ctx, ob, o->models[i], v[i], cairn__serve_now() - start);
+	}
 	if (rc) {
 		for (size_t i = 0; i < o->nmodels; i++)
 			cairn__model_version_release(v[i]);
@@ -270,7 +283,9 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 	if (o->token && !o->token_len)
 		return cairn_error(ctx, CAIRN_EINVAL, "the token is empty");
 	s = cairn_xcalloc(1, sizeof(*s));
-	if ((rc = load_models(ctx, o, &s->state.models))) {
+	if ((rc = cairn__observe_open(ctx, o, &s->in_flight, &s->state.observe)) ||
+	    (rc = load_models(ctx, o, s->state.observe, &s->state.models))) {
+		cairn__observe_close(s->state.observe);
 		free(s);
 		return rc;
 	}
@@ -282,12 +297,12 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 	s->state.access_log = o->access_log;
 	s->state.access_log_arg = o->access_log_arg;
 	s->state.log_lock = &s->log_lock;
-	if (o->max_batch > 1) {
-		/* A request waiting for its batch holds a pool thread: enough of
-		 * them for a batch of single rows. */
-		s->state.batcher = cairn__batcher_new(o->max_batch, o->max_delay_us, NULL, NULL);
+	s->state.batcher = cairn__batcher_new(o->max_batch, o->max_delay_us, observe_batch,
+					      s->state.observe);
+	/* A request waiting for its batch holds a pool thread: enough of them
+	 * for a batch of single rows. */
+	if (o->max_batch > 1)
 		s->workers = cairn__workers_new(o->max_batch < 256 ? o->max_batch : 256);
-	}
 	s->cancel = o->cancel;
 	s->max_connections = o->max_connections ? o->max_connections : 1024u;
 	/* MHD_USE_ITC lets cairn_server_stop quiesce (stop listening) while
@@ -308,6 +323,7 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 		cairn__models_free(s->state.models);
 		cairn__workers_free(s->workers);
 		cairn__batcher_free(s->state.batcher);
+		cairn__observe_close(s->state.observe);
 		pthread_mutex_destroy(&s->log_lock);
 		free(s);
 		return rc;
@@ -364,6 +380,7 @@ void cairn_server_free(cairn_server *s)
 	cairn_server_stop(s, 0);
 	cairn__models_free(s->state.models);
 	cairn__batcher_free(s->state.batcher);
+	cairn__observe_close(s->state.observe);
 	pthread_mutex_destroy(&s->log_lock);
 	free(s);
 }

@@ -4,7 +4,8 @@
 # bit (labels and probabilities, text columns included); a batch holds one
 # model's requests only; a request larger than --max-batch runs alone. The
 # batches are made deterministic, not timed: the delay is far longer than
-# the test, so a batch closes when its rows fill it.
+# the test, so a batch closes when its rows fill it. The metrics' batch
+# size counts evaluations, not requests.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/helpers/serve.sh"
 
@@ -93,6 +94,18 @@ test_expect_success 'each model had one evaluation of its three requests (150 ro
 	xgboost 50 150
 	xgboost 50 150
 	xgboost 50 150
+	EOF
+	test_cmp want got
+'
+
+test_expect_success 'the metrics count one evaluation of 150 rows per model' '
+	serve_get $srv_port /metrics && test "$(cat status)" = 200 &&
+	grep "^cairn_batch_rows_\(count\|sum\)" body | sort >got &&
+	cat >want <<-\EOF &&
+	cairn_batch_rows_count{model="logistic"} 1
+	cairn_batch_rows_count{model="xgboost"} 1
+	cairn_batch_rows_sum{model="logistic"} 150
+	cairn_batch_rows_sum{model="xgboost"} 150
 	EOF
 	test_cmp want got
 '
