@@ -186,12 +186,49 @@ static json_t *outputs_json(const struct cairn__serve_record *rec, json_t **prob
 	return a;
 }
 
-void cairn__observe_request(struct cairn__serve_observe *ob, const struct cairn__serve_record *rec)
+/* A request's record on its way to the log: its line is made on the log's
+ * thread, from the frame, outputs and model version the request handed
+ * over (the version kept by a reference of its own). */
+static void record_line(void *arg, cairn_buf *out)
 {
-	const struct cairn__model_version *v = rec->model;
-	const struct cairn__deployment *d = v ? v->deployment : NULL;
+	struct cairn__serve_record *rec = arg;
+	struct cairn__model_version *v = (struct cairn__model_version *)rec->model;
+	const struct cairn__deployment *d = v->deployment;
 	struct cairn__predlog_record r;
-	json_t *in, *out = NULL, *proba = NULL;
+	json_t *in = NULL, *o = NULL, *proba = NULL;
+
+	if (out) {
+		in = rec->inputs ? inputs_json(rec->inputs) : NULL;
+		if (rec->outputs && rec->noutputs)
+			o = outputs_json(rec, &proba);
+		if (proba)
+			o = json_pack("{s:o, s:o}", "predictions", o, "probabilities", proba);
+		r.request_id = rec->id;
+		r.time_ms = rec->ts_ms;
+		r.model = v->name;
+		r.version = d ? d->version : v->version;
+		r.deployment = d && d->id[0] ? d->id : NULL;
+		r.protocol = protocol_name(rec->protocol);
+		r.inputs = in;
+		r.outputs = o;
+		r.latency_s = rec->latency;
+		r.status = rec->status;
+		cairn__predlog_record_line(&r, out);
+		json_decref(in);
+		json_decref(o);
+	}
+	cairn_frame_free((struct cairn_frame *)rec->inputs);
+	free((double *)rec->outputs);
+	cairn__model_version_release(v);
+	free(rec);
+}
+
+void cairn__observe_request(struct cairn__serve_observe *ob, struct cairn__serve_record *rec)
+{
+	struct cairn__model_version *v = (struct cairn__model_version *)rec->model;
+	const struct cairn__deployment *d = v ? v->deployment : NULL;
+	struct cairn__serve_record *copy;
+	size_t cells;
 
 	cairn__serve_metrics_request(&ob->metrics, v ? v->name : "", v ? v->version : "",
 				     protocol_name(rec->protocol), rec->status, rec->latency);
@@ -201,26 +238,17 @@ void cairn__observe_request(struct cairn__serve_observe *ob, const struct cairn_
 	 * or scrapes. */
 	if (!ob->log || !v || !rec->method || strcmp(rec->method, "POST"))
 		return;
-	in = rec->inputs ? inputs_json(rec->inputs) : NULL;
-	if (rec->outputs && rec->noutputs)
-		out = outputs_json(rec, &proba);
-	if (proba) {
-		json_t *o = json_pack("{s:o, s:o}", "predictions", out, "probabilities", proba);
-		out = o;
-	}
-	r.request_id = rec->id;
-	r.time_ms = rec->ts_ms;
-	r.model = v->name;
-	r.version = d ? d->version : v->version;
-	r.deployment = d && d->id[0] ? d->id : NULL;
-	r.protocol = protocol_name(rec->protocol);
-	r.inputs = in;
-	r.outputs = out;
-	r.latency_s = rec->latency;
-	r.status = rec->status;
-	cairn__predlog_append(ob->log, &r);
-	json_decref(in);
-	json_decref(out);
+	/* The inputs and outputs pass to the log: the request path neither
+	 * copies nor serializes them. */
+	cells = rec->nrows * ((rec->inputs ? rec->inputs->ncols : 0) + rec->noutputs + 1);
+	copy = cairn_xmalloc(sizeof(*copy));
+	*copy = *rec;
+	copy->method = copy->path = copy->error = NULL;
+	__atomic_add_fetch(&v->refs, 1, __ATOMIC_ACQ_REL);
+	rec->inputs = NULL;
+	rec->outputs = NULL;
+	cairn__predlog_append_deferred(ob->log, record_line, copy, 256 + 24 * cells,
+				       d && d->id[0] ? d->id : NULL);
 }
 
 static void answer(struct cairn__http_response *resp, int status, const char *content_type,
