@@ -17,7 +17,8 @@ static const char usage[] =
 	"usage: cairn serve [MODELREF...] [--bundle FILE]... [--host ADDR] [--port N]\n"
 	"                   [--threads N] [--token-file FILE] [--max-body BYTES]\n"
 	"                   [--max-header BYTES] [--timeout SECONDS] [--idle-timeout SECONDS]\n"
-	"                   [--max-connections N] [--access-log FILE]\n"
+	"                   [--max-connections N] [--max-batch N] [--max-delay-us U]\n"
+	"                   [--access-log FILE]\n"
 	"                   [--predictions-flush-ms N | --no-prediction-log] [--json]\n"
 	"\n"
 	"Serves the models over HTTP until SIGTERM or SIGINT, which stop it\n"
@@ -47,6 +48,10 @@ static const char usage[] =
 	"  --timeout SECONDS    answer 504 when a request takes longer (default: none)\n"
 	"  --idle-timeout SECONDS  close an idle connection after this (default 30)\n"
 	"  --max-connections N  connections at once (default 1024)\n"
+	"  --max-batch N        evaluate concurrent requests for one model together,\n"
+	"                       up to N rows (default 1: each request alone)\n"
+	"  --max-delay-us U     the first request of a batch waits up to U\n"
+	"                       microseconds for others (default 500)\n"
 	"  --access-log FILE    append the access log (JSON lines) to FILE\n"
 	"                       instead of standard error\n"
 	"  --predictions-flush-ms N  write the prediction log every N ms (default\n"
@@ -113,6 +118,8 @@ int cmd_serve(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 'o' },
 		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "max-connections", required_argument, NULL, 'c' },
+		{ "max-batch", required_argument, NULL, 'X' },
+		{ "max-delay-us", required_argument, NULL, 'D' },
 		{ "access-log", required_argument, NULL, 'a' },
 		{ "predictions-flush-ms", required_argument, NULL, 'F' },
 		{ "no-prediction-log", no_argument, NULL, 'N' },
@@ -178,6 +185,18 @@ int cmd_serve(int argc, char **argv)
 							   100000, &n)))
 				goto done;
 			o.max_connections = (unsigned)n;
+			break;
+		case 'X':
+			if ((status = cli_parse_uint_range(usage, "--max-batch", optarg, 1, 1000000,
+							   &n)))
+				goto done;
+			o.max_batch = (size_t)n;
+			break;
+		case 'D':
+			if ((status = cli_parse_uint_range(usage, "--max-delay-us", optarg, 0,
+							   10000000, &n)))
+				goto done;
+			o.max_delay_us = (int64_t)n;
 			break;
 		case 'a': access_log = optarg; break;
 		case 'F':

@@ -64,6 +64,11 @@ struct cairn_server_options {
 	cairn_access_log_fn *access_log;  /* may be NULL */
 	void *access_log_arg;
 	struct cairn_cancel *cancel;    /* cairn_server_wait returns once it is set */
+	/* Adaptive batching: concurrent requests for one model evaluated
+	 * together, up to max_batch rows, the first waiting up to
+	 * max_delay_us for others; max_batch 0 or 1: off. */
+	size_t max_batch;
+	int64_t max_delay_us;
 	/* The prediction log (docs/commands/predictions.md): by default
 	 * .cairn/predictions/ of the workspace open on ctx, and none without
 	 * one. */
@@ -74,7 +79,8 @@ struct cairn_server_options {
 };
 
 /* Defaults: 127.0.0.1:5000, the usable cores, a 16 MiB body, 32 KiB of
- * headers, no timeout, 30 s idle, 1024 connections. */
+ * headers, no timeout, 30 s idle, 1024 connections, no batching (max_batch
+ * 1, max_delay_us 500). */
 void cairn_server_options_init(struct cairn_server_options *o);
 
 /* Loads the models and starts listening; returns once requests are

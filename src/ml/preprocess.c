@@ -909,7 +909,9 @@ int cairn_prep_transform(cairn_ctx *ctx, const cairn_prep *p, const struct cairn
 	/* Columns of numbers in row blocks; the others a column at a time. */
 	numbers = cairn_xmalloc((p->ncols ? p->ncols : 1) * sizeof(*numbers));
 	for (size_t i = 0; i < p->ncols && !rc; i++) {
-		int c = cairn_frame_col(f, p->cols[i].name);
+		/* A frame in the model's column order (a server's) needs no search. */
+		int c = i < f->ncols && !strcmp(f->cols[i].name, p->cols[i].name) ? (int)i :
+			cairn_frame_col(f, p->cols[i].name);
 		numbers[i] = SIZE_MAX;
 		if (!p->cols[i].categorical && c >= 0 && f->cols[c].type != CAIRN_TYPE_STRING)
 			numbers[i] = (size_t)c;

@@ -65,6 +65,18 @@ struct cairn__serve_signature {
 int cairn__serve_input_frame(cairn_ctx *ctx, const struct cairn__serve_input *in,
 			     const struct cairn__serve_signature *sig, struct cairn_frame **out);
 
+/*
+ * The usual MLflow body straight into the frame, with no JSON tree
+ * (split.c): a dataframe_split of numbers and nulls for a model whose
+ * columns are all numbers, with optional index and params. 1 with *out
+ * (and *proba) set, the frame cairn__mlflow_decode and
+ * cairn__serve_input_frame would build, bit for bit; 0 for any other body,
+ * valid or not, which the general path takes (and makes its errors).
+ */
+int cairn__mlflow_split_frame(const char *body, size_t len,
+			      const struct cairn__serve_signature *sig, struct cairn_frame **out,
+			      int *proba);
+
 /* Checks a frame read from CSV against the signature: every column known
  * and none missing (CAIRN_EINVAL naming it). */
 int cairn__serve_check_columns(cairn_ctx *ctx, const struct cairn_frame *f,

@@ -186,42 +186,121 @@ static json_t *outputs_json(const struct cairn__serve_record *rec, json_t **prob
 	return a;
 }
 
-void cairn__observe_request(struct cairn__serve_observe *ob, const struct cairn__serve_record *rec)
+/* A request's record on its way to the log: its line is made on the log's
+ * thread, from the frame, outputs and model version the request handed
+ * over (the version kept by a reference of its own). */
+struct pending {
+	struct cairn__serve_record rec;
+	/* A frame of the model's columns, all numbers (as the server decodes
+	 * JSON), kept as one array (column c's row r at c * nrows + r, NaN for
+	 * missing) rather than the frame's allocations: what the queue holds
+	 * under load. */
+	double *cells;
+	size_t nrows;              /* the frame's (the record's are 0 when it was
+				      refused before its prediction) */
+};
+
+static int numbers_only(const struct cairn_frame *f, const struct cairn__model_version *v)
 {
-	const struct cairn__model_version *v = rec->model;
-	const struct cairn__deployment *d = v ? v->deployment : NULL;
+	if (f->ncols != v->ncols)
+		return 0;
+	for (size_t c = 0; c < f->ncols; c++)
+		if (f->cols[c].type != CAIRN_TYPE_FLOAT || strcmp(f->cols[c].name, v->cols[c]))
+			return 0;
+	return 1;
+}
+
+static json_t *cells_json(const double *cells, size_t nrows, const struct cairn__model_version *v)
+{
+	json_t *o = json_object();
+
+	for (size_t c = 0; c < v->ncols; c++) {
+		json_t *a = json_array();
+		for (size_t r = 0; r < nrows; r++) {
+			double d = cells[c * nrows + r];
+			json_array_append_new(a, isfinite(d) ? json_real(d) : json_null());
+		}
+		json_object_set_new(o, v->cols[c], a);
+	}
+	return o;
+}
+
+static void record_line(void *arg, cairn_buf *out)
+{
+	struct pending *p = arg;
+	struct cairn__serve_record *rec = &p->rec;
+	struct cairn__model_version *v = (struct cairn__model_version *)rec->model;
+	const struct cairn__deployment *d = v->deployment;
 	struct cairn__predlog_record r;
-	json_t *in, *out = NULL, *proba = NULL;
+	json_t *in = NULL, *o = NULL, *proba = NULL;
+
+	if (out) {
+		in = p->cells ? cells_json(p->cells, p->nrows, v) :
+		     rec->inputs ? inputs_json(rec->inputs) : NULL;
+		if (rec->outputs && rec->noutputs)
+			o = outputs_json(rec, &proba);
+		if (proba)
+			o = json_pack("{s:o, s:o}", "predictions", o, "probabilities", proba);
+		r.request_id = rec->id;
+		r.time_ms = rec->ts_ms;
+		r.model = v->name;
+		r.version = d ? d->version : v->version;
+		r.deployment = d && d->id[0] ? d->id : NULL;
+		r.protocol = protocol_name(rec->protocol);
+		r.inputs = in;
+		r.outputs = o;
+		r.latency_s = rec->latency;
+		r.status = rec->status;
+		cairn__predlog_record_line(&r, out);
+		json_decref(in);
+		json_decref(o);
+	}
+	cairn_frame_free((struct cairn_frame *)rec->inputs);
+	free((double *)rec->outputs);
+	free(p->cells);
+	cairn__model_version_release(v);
+	free(p);
+}
+
+void cairn__observe_request(struct cairn__serve_observe *ob, struct cairn__serve_record *rec)
+{
+	struct cairn__model_version *v = (struct cairn__model_version *)rec->model;
+	const struct cairn__deployment *d = v ? v->deployment : NULL;
+	struct pending *p;
+	size_t bytes;
 
 	cairn__serve_metrics_request(&ob->metrics, v ? v->name : "", v ? v->version : "",
 				     protocol_name(rec->protocol), rec->status, rec->latency);
-	if (rec->outputs && rec->nrows && v)
-		cairn__serve_metrics_batch(&ob->metrics, v->name, rec->nrows);
+	/* The batch size is observed per evaluation (serve/batch.c). */
 	/* The log keeps predictions asked of a model (answered or refused,
 	 * with their inputs when they decoded), not health checks, metadata
 	 * or scrapes. */
 	if (!ob->log || !v || !rec->method || strcmp(rec->method, "POST"))
 		return;
-	in = rec->inputs ? inputs_json(rec->inputs) : NULL;
-	if (rec->outputs && rec->noutputs)
-		out = outputs_json(rec, &proba);
-	if (proba) {
-		json_t *o = json_pack("{s:o, s:o}", "predictions", out, "probabilities", proba);
-		out = o;
+	/* The inputs and outputs pass to the log: the request path neither
+	 * copies nor serializes them. */
+	p = cairn_xmalloc(sizeof(*p));
+	p->rec = *rec;
+	p->rec.method = p->rec.path = p->rec.error = NULL;
+	p->cells = NULL;
+	__atomic_add_fetch(&v->refs, 1, __ATOMIC_ACQ_REL);
+	/* What the queue holds: the estimate its bound counts. */
+	bytes = sizeof(*p) + 64 + rec->nrows * rec->noutputs * sizeof(double);
+	if (rec->inputs && numbers_only(rec->inputs, v)) {
+		const struct cairn_frame *f = rec->inputs;
+		p->cells = cairn_xmalloc((f->nrows ? f->nrows : 1) * f->ncols * sizeof(double));
+		for (size_t c = 0; c < f->ncols; c++)
+			memcpy(p->cells + c * f->nrows, f->cols[c].num, f->nrows * sizeof(double));
+		p->nrows = f->nrows;
+		p->rec.inputs = NULL;
+		bytes += f->nrows * f->ncols * sizeof(double);
+	} else if (rec->inputs) {
+		rec->inputs = NULL;   /* the frame itself passes to the log */
+		bytes += p->rec.inputs->ncols * (96 + 16 * p->rec.inputs->nrows);
 	}
-	r.request_id = rec->id;
-	r.time_ms = rec->ts_ms;
-	r.model = v->name;
-	r.version = d ? d->version : v->version;
-	r.deployment = d && d->id[0] ? d->id : NULL;
-	r.protocol = protocol_name(rec->protocol);
-	r.inputs = in;
-	r.outputs = out;
-	r.latency_s = rec->latency;
-	r.status = rec->status;
-	cairn__predlog_append(ob->log, &r);
-	json_decref(in);
-	json_decref(out);
+	rec->outputs = NULL;
+	cairn__predlog_append_deferred(ob->log, record_line, p, bytes,
+				       d && d->id[0] ? d->id : NULL);
 }
 
 static void answer(struct cairn__http_response *resp, int status, const char *content_type,

@@ -22,6 +22,11 @@
 struct node {
 	struct node *next;
 	char *deployment;  /* inside the same allocation, or NULL */
+	/* A deferred record: its line made by the thread (text, len), from
+	 * fn(arg), which also frees arg; NULL once made, or for a line. */
+	cairn__predlog_line_fn *fn;
+	void *arg;
+	char *text;
 	size_t len;
 	char line[];
 };
@@ -78,30 +83,67 @@ void cairn__predlog_record_line(const struct cairn__predlog_record *r, cairn_buf
 	json_decref(o);
 }
 
+static struct node *new_node(const char *line, size_t len, const char *deployment)
+{
+	size_t dlen = deployment ? strlen(deployment) + 1 : 0;
+	struct node *n = cairn_xmalloc(sizeof(*n) + len + dlen);
+
+	n->next = NULL;
+	n->fn = NULL;
+	n->arg = NULL;
+	n->text = NULL;
+	n->len = len;
+	memcpy(n->line, line, len);
+	n->deployment = NULL;
+	if (dlen) {
+		n->deployment = n->line + len;
+		memcpy(n->deployment, deployment, dlen);
+	}
+	return n;
+}
+
+static int enqueue(cairn__predlog *log, struct node *n);
+
 int cairn__predlog_append(cairn__predlog *log, const struct cairn__predlog_record *r)
 {
 	cairn_buf line = CAIRN_BUF_INIT;
-	size_t dlen = r->deployment ? strlen(r->deployment) + 1 : 0;
 	struct node *n;
 
 	/* Serialized here, so that the caller may free or change its JSON as
 	 * soon as append returns. */
 	cairn__predlog_record_line(r, &line);
-	n = cairn_xmalloc(sizeof(*n) + line.len + dlen);
-	n->next = NULL;
-	n->len = line.len;
-	memcpy(n->line, line.buf, line.len);
-	n->deployment = NULL;
-	if (dlen) {
-		n->deployment = n->line + line.len;
-		memcpy(n->deployment, r->deployment, dlen);
-	}
+	n = new_node(line.buf, line.len, r->deployment);
 	cairn_buf_release(&line);
+	return enqueue(log, n);
+}
+
+int cairn__predlog_append_deferred(cairn__predlog *log, cairn__predlog_line_fn *fn, void *arg,
+				   size_t bytes, const char *deployment)
+{
+	struct node *n = new_node("", 0, deployment);
+
+	n->fn = fn;
+	n->arg = arg;
+	n->len = bytes;   /* the estimate, until the line is made */
+	return enqueue(log, n);
+}
+
+/* Drops a node: a deferred one's arg is freed by its fn. */
+static void free_node(struct node *n)
+{
+	if (n->fn)
+		n->fn(n->arg, NULL);
+	free(n->text);
+	free(n);
+}
+
+static int enqueue(cairn__predlog *log, struct node *n)
+{
 	pthread_mutex_lock(&log->lock);
 	if (log->stop || log->count >= log->o.max_queue ||
 	    log->bytes + n->len > log->o.max_queue_bytes) {
 		pthread_mutex_unlock(&log->lock);
-		free(n);
+		free_node(n);
 		__atomic_add_fetch(&log->dropped, 1, __ATOMIC_RELAXED);
 		return 1;
 	}
@@ -198,7 +240,7 @@ static int write_batch(cairn__predlog *log, const struct node *list, size_t coun
 	announce(log, list);
 	cairn_buf_reset(&log->batch);
 	for (const struct node *p = list; p; p = p->next)
-		cairn_buf_add(&log->batch, p->line, p->len);
+		cairn_buf_add(&log->batch, p->text ? p->text : p->line, p->len);
 	cap = ZSTD_compressBound(log->batch.len);
 	cairn_buf_reset(&log->frame);
 	cairn_buf_grow(&log->frame, cap);
@@ -224,9 +266,21 @@ static void free_list(struct node *n)
 {
 	while (n) {
 		struct node *next = n->next;
-		free(n);
+		free_node(n);
 		n = next;
 	}
+}
+
+/* Makes the lines of the deferred records of list (off the request path). */
+static void make_lines(struct node *list)
+{
+	for (struct node *n = list; n; n = n->next)
+		if (n->fn) {
+			cairn_buf line = CAIRN_BUF_INIT;
+			n->fn(n->arg, &line);
+			n->fn = NULL;
+			n->text = cairn_buf_detach(&line, &n->len);
+		}
 }
 
 static void deadline(struct timespec *ts, int64_t ms)
@@ -268,6 +322,7 @@ static void *writer(void *arg)
 		deadline(&until, log->o.flush_interval_ms);
 
 		if (list) {
+			make_lines(list);
 			if (write_batch(log, list, count)) {
 				__atomic_add_fetch(&log->write_errors, 1, __ATOMIC_RELAXED);
 				if (!log->first_error)

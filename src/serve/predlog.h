@@ -99,6 +99,13 @@ int cairn__predlog_open(cairn_ctx *ctx, const struct cairn__predlog_options *opt
 /* Queues one record; returns at once. 0 when queued, 1 when dropped
  * (queue full or log closing); never an error. Thread-safe. */
 int cairn__predlog_append(cairn__predlog *log, const struct cairn__predlog_record *r);
+/* A record whose line the thread makes (off the request path): fn
+ * appends the line (with '\n') to out and frees arg; it is called once,
+ * with out NULL (only to free arg) when the record is dropped. bytes
+ * estimates the line for the queue's bound. */
+typedef void cairn__predlog_line_fn(void *arg, cairn_buf *out);
+int cairn__predlog_append_deferred(cairn__predlog *log, cairn__predlog_line_fn *fn, void *arg,
+				   size_t bytes, const char *deployment);
 /* Asks the thread to flush now and waits until everything appended before
  * the call is written (tests, drain). */
 int cairn__predlog_flush(cairn__predlog *log);

@@ -13,6 +13,7 @@
 #include "core/format.h"
 #include "core/json.h"
 #include "ml/learner.h"
+#include "serve/batch.h"
 #include "serve/decode.h"
 #include "serve/predlog-hooks.h"
 #include "serve/request.h"
@@ -211,7 +212,9 @@ static int predict(cairn_ctx *ctx, struct cairn__serve_state *s,
 					  .threads = 1 };
 	int rc;
 
-	if (in)
+	if (in && p->frame)  /* decoded straight into the frame */
+		rc = 0;
+	else if (in)
 		rc = cairn__serve_input_frame(ctx, in, &sig, &p->frame);
 	else if (!(rc = cairn_frame_load_mem(ctx, req->body, req->body_len, "request", &fo,
 					     &p->frame)))
@@ -229,7 +232,10 @@ static int predict(cairn_ctx *ctx, struct cairn__serve_state *s,
 		answer_error(resp, rec, 504, "the request took longer than the server's timeout");
 		return 504;
 	}
-	rc = cairn_model_predict(ctx, v->model, p->frame, NULL, 0, &p->out, &p->nout);
+	/* Rows decoded from JSON may be batched with other requests' (a CSV
+	 * frame has the types its text gave it: alone). */
+	rc = cairn__batch_predict(ctx, s->batcher, v, p->frame, !in, &p->out, &p->nout,
+				  &rec->batch_rows);
 	rec->outputs = p->out;
 	if (rc) {
 		answer_error(resp, rec, rc_status(rc), cairn_errmsg(ctx));
@@ -267,6 +273,7 @@ static void mlflow_invocations(cairn_ctx *ctx, struct cairn__serve_state *s,
 {
 	struct cairn__serve_input in = { 0 };
 	struct prediction p = { NULL, NULL, 0 };
+	struct cairn__serve_signature sig = { v->ncols, v->cols, v->types };
 	char type[64];
 	int csv, rc;
 
@@ -281,7 +288,9 @@ static void mlflow_invocations(cairn_ctx *ctx, struct cairn__serve_state *s,
 		cairn_buf_release(&msg);
 		return;
 	}
-	if (!csv && (rc = cairn__mlflow_decode(ctx, req->body, req->body_len, &in))) {
+	if (!csv && !cairn__mlflow_split_frame(req->body, req->body_len, &sig, &p.frame,
+					       &in.proba) &&
+	    (rc = cairn__mlflow_decode(ctx, req->body, req->body_len, &in))) {
 		answer_error(resp, rec, 400, cairn_errmsg(ctx));
 		goto out;
 	}
@@ -623,6 +632,8 @@ void cairn__serve_finish(struct cairn__serve_state *s, struct cairn__serve_recor
 		}
 		if (rec->inputs)
 			json_object_set_new(o, "rows", json_integer((json_int_t)rec->nrows));
+		if (rec->outputs && cairn__batching(s->batcher))
+			json_object_set_new(o, "batch_rows", json_integer((json_int_t)rec->batch_rows));
 		if (rec->error)
 			json_object_set_new(o, "error", json_string(rec->error));
 		cairn_json_append(&line, o, 0);

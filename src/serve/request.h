@@ -62,6 +62,7 @@ struct cairn__serve_record {
 	const double *outputs;
 	size_t nrows, noutputs;
 	int proba;
+	size_t batch_rows;             /* rows of the evaluation that gave the outputs */
 	const char *error;             /* the error message answered (4xx/5xx) */
 };
 
@@ -77,6 +78,7 @@ struct cairn__serve_state {
 	cairn_access_log_fn *access_log;
 	void *access_log_arg;
 	void *log_lock;                /* a pthread_mutex_t serializing access_log */
+	struct cairn__batcher *batcher;  /* NULL: no batching */
 	struct cairn__serve_observe *observe;  /* metrics, prediction log, feedback */
 };
 

@@ -13,8 +13,10 @@
 #include "cairn/error.h"
 #include "cairn/serve.h"
 #include "core/cpu.h"
+#include "serve/batch.h"
 #include "serve/predlog-hooks.h"
 #include "serve/request.h"
+#include "serve/workers.h"
 
 struct cairn_server {
 	struct MHD_Daemon *daemon;
@@ -26,6 +28,7 @@ struct cairn_server {
 	unsigned connections;      /* atomic: connections open (or being accepted) */
 	unsigned max_connections;
 	int stopped;
+	struct cairn__workers *workers;  /* batching: requests are answered there */
 };
 
 /* One request's state across libmicrohttpd's calls. */
@@ -33,6 +36,15 @@ struct conn_req {
 	cairn_buf body;
 	int too_large;
 	double start;
+	/* The request, its answer and its record; with batching, made on a
+	 * pool thread while the connection is suspended. */
+	struct cairn_server *server;
+	struct MHD_Connection *conn;
+	struct cairn__http_request req;
+	struct cairn__http_response resp;
+	struct cairn__serve_record rec;
+	char addr[INET6_ADDRSTRLEN];
+	int answered;              /* atomic: the pool thread is done */
 };
 
 void cairn_server_options_init(struct cairn_server_options *o)
@@ -44,6 +56,8 @@ void cairn_server_options_init(struct cairn_server_options *o)
 	o->max_header = 32u << 10;
 	o->idle_timeout = 30;
 	o->max_connections = 1024;
+	o->max_batch = 1;
+	o->max_delay_us = 500;
 }
 
 static const char *header(struct MHD_Connection *c, const char *name)
@@ -75,10 +89,12 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct cairn__http_respon
 	return ret;
 }
 
-/* Answers the request whose body is complete (or was refused). */
-static enum MHD_Result answer(struct cairn_server *s, struct MHD_Connection *c, const char *url,
-			      const char *method, struct conn_req *cr)
+/* The request whose body is complete (or was refused), as the request
+ * path takes it. */
+static void take_request(struct MHD_Connection *c, const char *url, const char *method,
+			 struct conn_req *cr)
 {
+	const union MHD_ConnectionInfo *ci;
 	struct cairn__http_request req = {
 		.method = method, .path = url,
 		.content_type = header(c, "Content-Type"),
@@ -86,25 +102,48 @@ static enum MHD_Result answer(struct cairn_server *s, struct MHD_Connection *c, 
 		.request_id = header(c, "X-Request-ID"),
 		.body = cr->body.buf, .body_len = cr->body.len,
 		.body_too_large = cr->too_large, .start = cr->start,
+		.remote = cr->addr,
 	};
-	struct cairn__http_response resp = { 0, NULL, CAIRN_BUF_INIT, 0 };
-	struct cairn__serve_record rec;
-	const union MHD_ConnectionInfo *ci;
-	char addr[INET6_ADDRSTRLEN] = "";
-	enum MHD_Result ret;
 
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, addr,
-			  sizeof(addr));
-	req.remote = addr;
-	cairn__serve_handle(&s->state, &req, &resp, &rec);
-	rec.status = resp.status;
-	ret = queue(c, &resp, rec.id, &rec.bytes_out);
-	cairn_buf_release(&resp.body);
-	rec.latency = cairn__serve_now() - cr->start;
-	cairn__serve_finish(&s->state, &rec);
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr,
+			  cr->addr, sizeof(cr->addr));
+	cr->req = req;
+	cairn_buf_init(&cr->resp.body);
+}
+
+/* Sends the answer made and finishes its record. */
+static enum MHD_Result deliver(struct cairn_server *s, struct MHD_Connection *c,
+			       struct conn_req *cr)
+{
+	enum MHD_Result ret;
+
+	cr->rec.status = cr->resp.status;
+	ret = queue(c, &cr->resp, cr->rec.id, &cr->rec.bytes_out);
+	cairn_buf_release(&cr->resp.body);
+	cr->rec.latency = cairn__serve_now() - cr->start;
+	cairn__serve_finish(&s->state, &cr->rec);
 	return ret;
+}
+
+static enum MHD_Result answer(struct cairn_server *s, struct MHD_Connection *c, const char *url,
+			      const char *method, struct conn_req *cr)
+{
+	take_request(c, url, method, cr);
+	cairn__serve_handle(&s->state, &cr->req, &cr->resp, &cr->rec);
+	return deliver(s, c, cr);
+}
+
+/* On a pool thread: the answer, then the connection resumes and
+ * on_request delivers it. */
+static void answer_job(void *arg)
+{
+	struct conn_req *cr = arg;
+
+	cairn__serve_handle(&cr->server->state, &cr->req, &cr->resp, &cr->rec);
+	__atomic_store_n(&cr->answered, 1, __ATOMIC_RELEASE);
+	MHD_resume_connection(cr->conn);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -136,6 +175,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!cr->too_large)
 			cairn_buf_add(&cr->body, upload_data, *upload_data_size);
 		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (__atomic_load_n(&cr->answered, __ATOMIC_ACQUIRE))
+		return deliver(s, c, cr);
+	if (s->workers) {
+		take_request(c, url, method, cr);
+		cr->server = s;
+		cr->conn = c;
+		MHD_suspend_connection(c);
+		cairn__workers_submit(s->workers, answer_job, cr);
 		return MHD_YES;
 	}
 	return answer(s, c, url, method, cr);
@@ -178,6 +227,15 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 
 	if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
 		__atomic_sub_fetch(&s->connections, 1, __ATOMIC_ACQ_REL);
+}
+
+/* Every evaluation's rows: the metrics' batch size. */
+static void observe_batch(void *arg, const char *model, size_t rows)
+{
+	struct cairn__serve_observe *ob = arg;
+
+	if (ob)
+		cairn__serve_metrics_batch(&ob->metrics, model, rows);
 }
 
 static int load_models(cairn_ctx *ctx, const struct cairn_server_options *o,
@@ -239,12 +297,18 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 	s->state.access_log = o->access_log;
 	s->state.access_log_arg = o->access_log_arg;
 	s->state.log_lock = &s->log_lock;
+	s->state.batcher = cairn__batcher_new(o->max_batch, o->max_delay_us, observe_batch,
+					      s->state.observe);
+	/* A request waiting for its batch holds a pool thread: enough of them
+	 * for a batch of single rows. */
+	if (o->max_batch > 1)
+		s->workers = cairn__workers_new(o->max_batch < 256 ? o->max_batch : 256);
 	s->cancel = o->cancel;
 	s->max_connections = o->max_connections ? o->max_connections : 1024u;
 	/* MHD_USE_ITC lets cairn_server_stop quiesce (stop listening) while
 	 * the requests in flight go on. */
 	s->daemon = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
-				     MHD_USE_TURBO, 0, on_accept, s, on_request, s,
+				     MHD_USE_TURBO | (s->workers ? MHD_ALLOW_SUSPEND_RESUME : 0), 0, on_accept, s, on_request, s,
 				     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
 				     MHD_OPTION_THREAD_POOL_SIZE, threads,
 				     MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
@@ -257,6 +321,8 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 		rc = cairn_error(ctx, CAIRN_EIO, "cannot listen on %s:%d (the address is in use or"
 				 " not this machine's)", o->host ? o->host : "127.0.0.1", o->port);
 		cairn__models_free(s->state.models);
+		cairn__workers_free(s->workers);
+		cairn__batcher_free(s->state.batcher);
 		cairn__observe_close(s->state.observe);
 		pthread_mutex_destroy(&s->log_lock);
 		free(s);
@@ -300,6 +366,9 @@ void cairn_server_stop(cairn_server *s, int drain)
 	 * are closed by the stop below. */
 	while (drain && __atomic_load_n(&s->in_flight, __ATOMIC_ACQUIRE) > 0)
 		nap(5);
+	/* Suspended connections are resumed before the daemon stops. */
+	cairn__workers_free(s->workers);
+	s->workers = NULL;
 	MHD_stop_daemon(s->daemon);
 	s->daemon = NULL;
 }
@@ -310,6 +379,7 @@ void cairn_server_free(cairn_server *s)
 		return;
 	cairn_server_stop(s, 0);
 	cairn__models_free(s->state.models);
+	cairn__batcher_free(s->state.batcher);
 	cairn__observe_close(s->state.observe);
 	pthread_mutex_destroy(&s->log_lock);
 	free(s);

@@ -56,6 +56,7 @@ extern const struct unit_test bundle_tests[];
 extern const struct unit_test serve_tests[];
 extern const struct unit_test predlog_tests[];
 extern const struct unit_test prom_tests[];
+extern const struct unit_test serve_batch_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -109,6 +110,7 @@ extern const struct unit_test prom_tests[];
 	bundle_tests, \
 	serve_tests, \
 	predlog_tests, \
-	prom_tests,
+	prom_tests, \
+	serve_batch_tests,
 
 #endif

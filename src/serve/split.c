@@ -1,0 +1,326 @@
+/*
+ * The common MLflow body decoded straight into the frame's columns:
+ * {"dataframe_split": {"columns": [...], "data": [[...], ...]}} of numbers
+ * and nulls for a model whose columns are all numbers, with optional
+ * "index" and "params" ({"predict_method": ...}). No JSON tree is built:
+ * each number goes from the body into its column's num[], read as jansson
+ * reads it (an integer as its int64's double, else the correctly rounded
+ * double: exactly when it has at most 15 digits and a power of ten of at
+ * most 22, strtod otherwise), so the frame equals the general path's bit
+ * for bit (fuzz/fuzz-serve-split.c checks it). Anything else, valid or
+ * not, is left to the general path (cairn__mlflow_decode and
+ * cairn__serve_input_frame), which also makes every error message.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cairn/buf.h"
+#include "serve/decode.h"
+
+struct scan {
+	const char *p, *end;
+};
+
+static void ws(struct scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t'))
+		s->p++;
+}
+
+/* Skips c (after white space): 1, or 0 when the next byte is not c. */
+static int eat(struct scan *s, char c)
+{
+	ws(s);
+	if (s->p < s->end && *s->p == c) {
+		s->p++;
+		return 1;
+	}
+	return 0;
+}
+
+/* A string of printable ASCII without escapes: its bytes in [*str, +*len). */
+static int string(struct scan *s, const char **str, size_t *len)
+{
+	if (!eat(s, '"'))
+		return 0;
+	*str = s->p;
+	while (s->p < s->end && *s->p != '"') {
+		if (*s->p == '\\' || (unsigned char)*s->p < 0x20 || (unsigned char)*s->p > 0x7e)
+			return 0;
+		s->p++;
+	}
+	if (s->p == s->end)
+		return 0;
+	*len = (size_t)(s->p++ - *str);
+	return 1;
+}
+
+static int is_key(const char *str, size_t len, const char *key)
+{
+	return len == strlen(key) && !memcmp(str, key, len);
+}
+
+static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+				1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21,
+				1e22 };
+
+static int digit(const struct scan *s, const char *p)
+{
+	return p < s->end && *p >= '0' && *p <= '9';
+}
+
+/* A JSON number or null into *d (NaN for null), as jansson and the frame
+ * builder read it. */
+static int number(struct scan *s, double *d)
+{
+	const char *p, *start;
+	uint64_t w = 0;
+	int neg = 0, real = 0, sig = 0, exp = 0, eneg = 0, frac = 0;
+
+	ws(s);
+	p = start = s->p;
+	if (s->end - p >= 4 && !memcmp(p, "null", 4)) {
+		s->p += 4;
+		*d = NAN;
+		return 1;
+	}
+	if (p < s->end && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	if (!digit(s, p))
+		return 0;
+	if (*p == '0' && digit(s, p + 1))
+		return 0;
+	for (; digit(s, p); p++)
+		if (sig || *p != '0') {
+			if (++sig <= 19)
+				w = w * 10 + (uint64_t)(*p - '0');
+		}
+	if (p < s->end && *p == '.') {
+		real = 1;
+		if (!digit(s, ++p))
+			return 0;
+		for (; digit(s, p); p++) {
+			if (sig || *p != '0') {
+				if (++sig <= 19)
+					w = w * 10 + (uint64_t)(*p - '0');
+			}
+			frac++;
+		}
+	}
+	if (p < s->end && (*p == 'e' || *p == 'E')) {
+		real = 1;
+		p++;
+		if (p < s->end && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		if (!digit(s, p))
+			return 0;
+		for (; digit(s, p); p++)
+			if (exp < 100000)
+				exp = exp * 10 + (*p - '0');
+	}
+	/* The byte after the number ends it (the caller checks which). */
+	if (p == s->end)
+		return 0;
+	s->p = p;
+	if (!real) {
+		if (sig > 18)
+			return 0;  /* jansson's int64 may overflow: its error */
+		*d = (double)(neg ? -(int64_t)w : (int64_t)w);
+		return 1;
+	}
+	exp = (eneg ? -exp : exp) - frac;
+	if (sig <= 15 && exp >= -22 && exp <= 22) {
+		*d = exp >= 0 ? (double)w * pow10[exp] : (double)w / pow10[-exp];
+		if (neg)
+			*d = -*d;
+		return 1;
+	}
+	*d = strtod(start, NULL);
+	return !isinf(*d);   /* jansson refuses an overflow */
+}
+
+/* Skips a value of "index": a number or a string. */
+static int scalar(struct scan *s)
+{
+	const char *str;
+	size_t len;
+	double d;
+
+	ws(s);
+	if (s->p < s->end && *s->p == '"')
+		return string(s, &str, &len);
+	return number(s, &d);
+}
+
+/* [v, ...] of scalars. */
+static int skip_index(struct scan *s)
+{
+	if (!eat(s, '['))
+		return 0;
+	if (eat(s, ']'))
+		return 1;
+	do {
+		if (!scalar(s))
+			return 0;
+	} while (eat(s, ','));
+	return eat(s, ']');
+}
+
+/* ["name", ...]: from[c] is the signature's index of the body's column c
+ * (every signature column once, no other). */
+static int columns(struct scan *s, const struct cairn__serve_signature *sig, size_t *from)
+{
+	uint8_t seen[256] = { 0 };
+	const char *str;
+	size_t len, n = 0, i;
+
+	if (sig->ncols > sizeof(seen) || !eat(s, '['))
+		return 0;
+	do {
+		if (n == sig->ncols || !string(s, &str, &len))
+			return 0;
+		for (i = 0; i < sig->ncols && !is_key(str, len, sig->cols[i]); i++)
+			;
+		if (i == sig->ncols || seen[i]++)
+			return 0;
+		from[n++] = i;
+	} while (eat(s, ','));
+	return n == sig->ncols && eat(s, ']');
+}
+
+/* [[v, ...], ...] of ncols numbers or nulls a row, into vals (row-major,
+ * the body's column order). */
+static int data(struct scan *s, size_t ncols, cairn_buf *vals, size_t *nrows)
+{
+	double d;
+
+	if (!eat(s, '[') || eat(s, ']'))
+		return 0;
+	do {
+		if (!eat(s, '['))
+			return 0;
+		for (size_t c = 0; c < ncols; c++) {
+			if ((c && !eat(s, ',')) || !number(s, &d))
+				return 0;
+			cairn_buf_add(vals, &d, sizeof(d));
+		}
+		if (!eat(s, ']'))
+			return 0;
+		(*nrows)++;
+	} while (eat(s, ','));
+	return eat(s, ']');
+}
+
+/* {"predict_method": "predict" | "predict_proba"} or {}. */
+static int params(struct scan *s, int *proba)
+{
+	const char *str;
+	size_t len;
+
+	if (!eat(s, '{'))
+		return 0;
+	if (eat(s, '}'))
+		return 1;
+	if (!string(s, &str, &len) || !is_key(str, len, "predict_method") || !eat(s, ':') ||
+	    !string(s, &str, &len))
+		return 0;
+	if (is_key(str, len, "predict_proba"))
+		*proba = 1;
+	else if (!is_key(str, len, "predict"))
+		return 0;
+	return eat(s, '}');
+}
+
+static int split(struct scan *s, const struct cairn__serve_signature *sig, size_t *from,
+		 cairn_buf *vals, size_t *nrows)
+{
+	int have_cols = 0, have_data = 0, have_index = 0;
+	const char *key;
+	size_t len;
+
+	if (!eat(s, '{'))
+		return 0;
+	do {
+		if (!string(s, &key, &len) || !eat(s, ':'))
+			return 0;
+		if (is_key(key, len, "columns") && !have_cols++) {
+			if (!columns(s, sig, from))
+				return 0;
+		} else if (is_key(key, len, "data") && !have_data++ && have_cols) {
+			if (!data(s, sig->ncols, vals, nrows))
+				return 0;
+		} else if (is_key(key, len, "index") && !have_index++) {
+			if (!skip_index(s))
+				return 0;
+		} else
+			return 0;
+	} while (eat(s, ','));
+	return have_data && eat(s, '}');
+}
+
+int cairn__mlflow_split_frame(const char *body, size_t len,
+			      const struct cairn__serve_signature *sig, struct cairn_frame **out,
+			      int *proba)
+{
+	struct scan s = { body, body + len };
+	size_t from[256], nrows = 0, n;
+	int have_split = 0, have_params = 0, p = 0;
+	cairn_buf vals = CAIRN_BUF_INIT;
+	struct cairn_frame *f;
+	const char *key;
+	const double *v;
+
+	*out = NULL;
+	for (size_t i = 0; i < sig->ncols; i++)
+		if (sig->types[i] == CAIRN_TYPE_STRING)
+			return 0;
+	if (!sig->ncols || !eat(&s, '{'))
+		return 0;
+	do {
+		if (!string(&s, &key, &n) || !eat(&s, ':'))
+			goto bail;
+		if (is_key(key, n, "dataframe_split") && !have_split++) {
+			if (!split(&s, sig, from, &vals, &nrows))
+				goto bail;
+		} else if (is_key(key, n, "params") && !have_params++) {
+			if (!params(&s, &p))
+				goto bail;
+		} else
+			goto bail;
+	} while (eat(&s, ','));
+	if (!have_split || !eat(&s, '}'))
+		goto bail;
+	ws(&s);
+	if (s.p != s.end)
+		goto bail;
+	f = cairn_xcalloc(1, sizeof(*f));
+	f->name = cairn_xstrdup("request");
+	f->format = CAIRN_FORMAT_JSONL;
+	f->nrows = nrows;
+	f->ncols = sig->ncols;
+	f->cols = cairn_xcalloc(sig->ncols, sizeof(*f->cols));
+	v = (const double *)(void *)vals.buf;
+	for (size_t c = 0; c < sig->ncols; c++) {
+		struct cairn_column *col = &f->cols[from[c]];
+		col->name = cairn_xstrdup(sig->cols[from[c]]);
+		col->type = CAIRN_TYPE_FLOAT;
+		col->valid = cairn_xmalloc(nrows);
+		col->num = cairn_xmalloc(nrows * sizeof(*col->num));
+		for (size_t r = 0; r < nrows; r++) {
+			double d = v[r * sig->ncols + c];
+			col->num[r] = d;
+			col->valid[r] = !isnan(d);
+			col->nnull += isnan(d);
+		}
+	}
+	cairn_buf_release(&vals);
+	*proba = p;
+	*out = f;
+	return 1;
+bail:
+	cairn_buf_release(&vals);
+	return 0;
+}
