@@ -17,12 +17,17 @@ static const char usage[] =
 	"usage: cairn serve [MODELREF...] [--bundle FILE]... [--host ADDR] [--port N]\n"
 	"                   [--threads N] [--token-file FILE] [--max-body BYTES]\n"
 	"                   [--max-header BYTES] [--timeout SECONDS] [--idle-timeout SECONDS]\n"
-	"                   [--max-connections N] [--access-log FILE] [--json]\n"
+	"                   [--max-connections N] [--access-log FILE]\n"
+	"                   [--reload-interval SECONDS] [--canary MODELREF=SHARE%]...\n"
+	"                   [--shadow MODELREF]... [--json]\n"
 	"\n"
 	"Serves the models over HTTP until SIGTERM or SIGINT, which stop it\n"
 	"gracefully: no new connection, the requests in flight answered. MODELREF\n"
 	"is NAME@VERSION, NAME@ALIAS, a run or a package directory; each model is\n"
 	"served under its registry name, else its directory's (or file's) name.\n"
+	"A model served as NAME@ALIAS follows the alias: when it moves, the new\n"
+	"version loads in the background and takes over. SIGHUP loads every model\n"
+	"again. The header X-Cairn-Model-Version names the version that answered.\n"
 	"\n"
 	"MLflow's scoring protocol: POST /invocations (one model) or\n"
 	"/models/NAME/invocations, GET /ping, /health, /version. The Open\n"
@@ -45,6 +50,12 @@ static const char usage[] =
 	"  --max-connections N  connections at once (default 1024)\n"
 	"  --access-log FILE    append the access log (JSON lines) to FILE\n"
 	"                       instead of standard error\n"
+	"  --reload-interval SECONDS  look for moved aliases this often (default 1;\n"
+	"                       0: only on SIGHUP)\n"
+	"  --canary MODELREF=SHARE%  answer SHARE percent (0-100) of the requests\n"
+	"                       of MODELREF's model with MODELREF (by request id)\n"
+	"  --shadow MODELREF    also run MODELREF on every request of its model,\n"
+	"                       after answering; its answer goes to the log only\n"
 	"  --json               print the listening line as JSON\n"
 	"  -h, --help           this help\n";
 
@@ -107,16 +118,19 @@ int cmd_serve(int argc, char **argv)
 		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "max-connections", required_argument, NULL, 'c' },
 		{ "access-log", required_argument, NULL, 'a' },
+		{ "reload-interval", required_argument, NULL, 'r' },
+		{ "canary", required_argument, NULL, 'C' },
+		{ "shadow", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cairn_server_options o;
-	const char **refs = NULL;
+	const char **refs = NULL, **canaries = NULL, **shadows = NULL;
 	const char *token_file = NULL, *access_log = NULL;
 	cairn_buf token = CAIRN_BUF_INIT;
 	unsigned long long n;
-	size_t nrefs = 0, nbundles = 0;
+	size_t nrefs = 0, nbundles = 0, ncanaries = 0, nshadows = 0;
 	int c, json = 0, rc, status = 0, log_fd = STDERR_FILENO;
 	double secs;
 	cairn_server *s = NULL;
@@ -124,8 +138,12 @@ int cmd_serve(int argc, char **argv)
 
 	cairn_server_options_init(&o);
 	refs = calloc((size_t)argc + 1, sizeof(*refs));
-	if (!refs)
-		return cli_usage_error(usage, "out of memory");
+	canaries = calloc((size_t)argc + 1, sizeof(*canaries));
+	shadows = calloc((size_t)argc + 1, sizeof(*shadows));
+	if (!refs || !canaries || !shadows) {
+		status = cli_usage_error(usage, "out of memory");
+		goto done;
+	}
 	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'b': refs[nrefs++] = optarg; nbundles++; break;
@@ -171,6 +189,13 @@ int cmd_serve(int argc, char **argv)
 			o.max_connections = (unsigned)n;
 			break;
 		case 'a': access_log = optarg; break;
+		case 'r':
+			if ((status = parse_seconds("--reload-interval", optarg, &secs)))
+				goto done;
+			o.reload_interval = secs > 0 ? secs : -1;
+			break;
+		case 'C': canaries[ncanaries++] = optarg; break;
+		case 'S': shadows[nshadows++] = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': status = cli_help(usage); goto done;
 		default: status = cli_bad_option(usage); goto done;
@@ -213,6 +238,11 @@ int cmd_serve(int argc, char **argv)
 	o.access_log = log_line;
 	o.access_log_arg = &log_fd;
 	o.cancel = cli_cancel_flag();
+	o.reload = cli_reload_on_sighup();
+	o.canaries = canaries;
+	o.ncanaries = ncanaries;
+	o.shadows = shadows;
+	o.nshadows = nshadows;
 	if ((rc = cairn_server_start(ctx, &o, &s))) {
 		status = cli_fail(ctx, rc);
 		goto done;
@@ -235,5 +265,7 @@ done:
 	cairn_buf_release(&token);
 	cairn_ctx_free(ctx);
 	free(refs);
+	free(canaries);
+	free(shadows);
 	return status;
 }

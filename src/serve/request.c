@@ -15,6 +15,7 @@
 #include "ml/learner.h"
 #include "serve/decode.h"
 #include "serve/request.h"
+#include "serve/route.h"
 
 double cairn__serve_now(void)
 {
@@ -115,9 +116,8 @@ static int best_class(const double *row, int nclasses)
 	return best;
 }
 
-/* The value of "predict" of row r: the label, the value or the cluster. */
-static void add_prediction(cairn_buf *b, const struct cairn__model_version *v,
-			   const double *row)
+void cairn__serve_add_prediction(cairn_buf *b, const struct cairn__model_version *v,
+				 const double *row)
 {
 	if (v->task == CAIRN_TASK_CLASSIFICATION && v->nclasses)
 		json_string_add(b, v->classes[best_class(row, v->nclasses)]);
@@ -298,7 +298,7 @@ static void mlflow_invocations(cairn_ctx *ctx, struct cairn__serve_state *s,
 			add_probas(&resp->body, row, p.nout);
 			cairn_buf_addch(&resp->body, ']');
 		} else
-			add_prediction(&resp->body, v, row);
+			cairn__serve_add_prediction(&resp->body, v, row);
 	}
 	cairn_buf_adds(&resp->body, "]}");
 out:
@@ -364,7 +364,7 @@ static void v2_output(cairn_buf *b, const char *name, const struct cairn__model_
 		for (size_t r = 0; r < n; r++) {
 			if (r)
 				cairn_buf_addch(b, ',');
-			add_prediction(b, v, p->out + r * p->nout);
+			cairn__serve_add_prediction(b, v, p->out + r * p->nout);
 		}
 	}
 	cairn_buf_adds(b, "]}");
@@ -449,6 +449,7 @@ static void v2_models(cairn_ctx *ctx, struct cairn__serve_state *s,
 		answer_error(resp, rec, 404, msg.buf);
 		goto out;
 	}
+	v = cairn__route_pick(s->routes, v, rec->id, *version ? version : NULL);
 	rec->model = v;
 	if (*version && strcmp(version, v->version)) {
 		cairn_buf_addf(&msg, "model '%s' has no version '%s' here (it serves version %s)",
@@ -545,7 +546,7 @@ static void route_mlflow(cairn_ctx *ctx, struct cairn__serve_state *s,
 		answer_error(resp, rec, 404, "no such endpoint");
 		return;
 	}
-	rec->model = v;
+	rec->model = v = cairn__route_pick(s->routes, v, rec->id, NULL);
 	if (strcmp(req->method, "POST"))
 		answer_error(resp, rec, 405, "invocations take POST");
 	else
@@ -629,6 +630,7 @@ void cairn__serve_finish(struct cairn__serve_state *s, struct cairn__serve_recor
 		pthread_mutex_unlock(s->log_lock);
 		cairn_buf_release(&line);
 	}
+	cairn__route_shadow(s->routes, rec);
 	cairn_frame_free((struct cairn_frame *)rec->inputs);
 	free((double *)rec->outputs);
 	free((char *)rec->error);

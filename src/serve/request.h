@@ -75,7 +75,10 @@ struct cairn__serve_state {
 	cairn_access_log_fn *access_log;
 	void *access_log_arg;
 	void *log_lock;                /* a pthread_mutex_t serializing access_log */
+	struct cairn__routes *routes;  /* canaries and shadows (route.h), may be NULL */
 };
+
+struct cairn__routes;
 
 /* Monotonic seconds. */
 double cairn__serve_now(void);
@@ -83,6 +86,10 @@ double cairn__serve_now(void);
 /* Answers req into resp (resp->body empty on entry) and fills rec. */
 void cairn__serve_handle(struct cairn__serve_state *s, const struct cairn__http_request *req,
 			 struct cairn__http_response *resp, struct cairn__serve_record *rec);
+/* Appends the JSON value of one row's prediction by v: the label, the
+ * value or the cluster. */
+void cairn__serve_add_prediction(cairn_buf *b, const struct cairn__model_version *v,
+				 const double *row);
 /* After the answer: the access log line (and any later hook). */
 void cairn__serve_finish(struct cairn__serve_state *s, struct cairn__serve_record *rec);
 

@@ -1,0 +1,48 @@
+# Two versions of one model for the reload, canary and shadow tests
+# (sourced after lib.sh and serve.sh).
+#   reload_setup          a workspace where model iris has version 1 (trained
+#                         on iris) and version 2 (trained with setosa and
+#                         virginica swapped), aliases champion -> 1 and
+#                         challenger -> 2; req.json a request whose answer
+#                         is v1.json from version 1 and v2.json from 2
+#   answered_by PORT [ID] POSTs req.json (with X-Request-ID ID) and prints
+#                         the status, the version header and the body
+#   wait_version PORT V   polls until version V answers (at most 30 s)
+
+reload_setup() {
+	cairn init >/dev/null &&
+	cairn data add "$DATASETS/iris.csv" >/dev/null &&
+	sed -e "s/,setosa/,tmp/" -e "s/,virginica/,setosa/" -e "s/,tmp/,virginica/" \
+		"$DATASETS/iris.csv" >swapped.csv &&
+	cairn data add swapped.csv >/dev/null &&
+	cairn train --data iris --target species --algo linear_svm --json >train1.json &&
+	cairn train --data swapped --target species --algo linear_svm --json >train2.json &&
+	cairn models register iris --run $(jq_py "d[\"run_id\"]" <train1.json) >/dev/null &&
+	cairn models register iris --run $(jq_py "d[\"run_id\"]" <train2.json) >/dev/null &&
+	cairn models alias set iris champion 1 >/dev/null &&
+	cairn models alias set iris challenger 2 >/dev/null &&
+	echo "{\"inputs\": [[5.1, 3.5, 1.4, 0.2]]}" >req.json &&
+	printf "{\"predictions\":[\"setosa\"]}" >v1.json &&
+	printf "{\"predictions\":[\"virginica\"]}" >v2.json
+}
+
+answered_by() {
+	curl -sS -D headers -o body -H "Content-Type: application/json" \
+		${2:+-H "X-Request-ID: $2"} --data-binary @req.json \
+		"http://127.0.0.1:$1/invocations" >/dev/null &&
+	printf "%s %s %s\n" "$(sed -n "s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p" headers)" \
+		"$(tr -d "\r" <headers | sed -n "s/^X-Cairn-Model-Version: //Ip")" "$(cat body)"
+}
+
+wait_version() {
+	_tries=600
+	while test $_tries -gt 0; do
+		case "$(answered_by $1)" in
+		"200 $2 "*) return 0 ;;
+		esac
+		_tries=$((_tries - 1))
+		sleep 0.05
+	done
+	echo "version $2 never answered" >&2
+	return 1
+}
