@@ -7,7 +7,9 @@
 #                         is v1.json from version 1 and v2.json from 2
 #   answered_by PORT [ID] POSTs req.json (with X-Request-ID ID) and prints
 #                         the status, the version header and the body
-#   wait_version PORT V   polls until version V answers (at most 30 s)
+#   wait_answer PORT ID LINE  polls until answered_by PORT ID prints LINE
+#                         (at most 600 times, 50 ms apart)
+#   wait_version PORT V   polls until version V answers with its answer
 
 reload_setup() {
 	cairn init >/dev/null &&
@@ -34,15 +36,18 @@ answered_by() {
 		"$(tr -d "\r" <headers | sed -n "s/^X-Cairn-Model-Version: //Ip")" "$(cat body)"
 }
 
-wait_version() {
+wait_answer() {
 	_tries=600
-	while test $_tries -gt 0; do
-		case "$(answered_by $1)" in
-		"200 $2 "*) return 0 ;;
-		esac
+	while test "$(answered_by $1 $2)" != "$3"; do
 		_tries=$((_tries - 1))
+		if test $_tries = 0; then
+			echo "never answered '$3'" >&2
+			return 1
+		fi
 		sleep 0.05
 	done
-	echo "version $2 never answered" >&2
-	return 1
+}
+
+wait_version() {
+	wait_answer $1 "" "200 $2 $(cat v$2.json)"
 }
