@@ -50,7 +50,7 @@ test_expect_success 'a reload that fails keeps the old model serving, said in th
 	wait_lines access.log "\"event\": *\"reload-failed\"" 1 &&
 	grep "\"event\": *\"reload-failed\"" access.log >line &&
 	test_grep "\"ref\": *\"./pkg/iris\"" line && test_grep "\"error\"" line &&
-	test_grep "cannot reload ..pkg/iris. (version 1 keeps serving)" srv.err &&
+	test_grep "cannot reload ...pkg/iris. \\(version 1 keeps serving\\)" srv.err &&
 	answered_by $srv_port >got && echo "200 1 $(cat v2.json)" >want && test_cmp want got
 '
 
