@@ -54,6 +54,7 @@ extern const struct unit_test card_tests[];
 extern const struct unit_test registry_tests[];
 extern const struct unit_test bundle_tests[];
 extern const struct unit_test serve_tests[];
+extern const struct unit_test serve_reload_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -105,6 +106,7 @@ extern const struct unit_test serve_tests[];
 	card_tests, \
 	registry_tests, \
 	bundle_tests, \
-	serve_tests,
+	serve_tests, \
+	serve_reload_tests,
 
 #endif
