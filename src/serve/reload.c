@@ -249,7 +249,7 @@ void cairn__reloader_free(struct cairn__reloader *r)
 		return;
 	pthread_mutex_lock(&r->lock);
 	r->stopping = 1;
-	pthread_cond_signal(&r->cond);
+	pthread_cond_broadcast(&r->cond);
 	pthread_mutex_unlock(&r->lock);
 	pthread_join(r->thread, NULL);
 	pthread_mutex_destroy(&r->lock);

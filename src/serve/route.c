@@ -198,7 +198,7 @@ void cairn__route_shadow(struct cairn__routes *r, struct cairn__serve_record *re
 		r->queue[(r->head + r->len) % SHADOW_QUEUE] = j;
 		r->len++;
 		queued = 1;
-		pthread_cond_signal(&r->cond);
+		pthread_cond_broadcast(&r->cond);
 	}
 	pthread_mutex_unlock(&r->lock);
 	if (!queued) {
@@ -320,7 +320,7 @@ void cairn__routes_stop(struct cairn__routes *r)
 		return;
 	pthread_mutex_lock(&r->lock);
 	r->stopping = 1;
-	pthread_cond_signal(&r->cond);
+	pthread_cond_broadcast(&r->cond);
 	pthread_mutex_unlock(&r->lock);
 	if (r->started)
 		pthread_join(r->worker, NULL);
