@@ -44,7 +44,8 @@ CAIRN_BEGIN_DECLS
 typedef struct cairn_server cairn_server;
 
 /* Called once per answered request with one JSON object (no line break),
- * from any of the server's threads, never two at a time. */
+ * and once per reload and per shadow answer (docs/commands/serve.md), from
+ * any of the server's threads, never two at a time. */
 typedef void cairn_access_log_fn(const char *line, size_t len, void *arg);
 
 struct cairn_server_options {
