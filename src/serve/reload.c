@@ -67,9 +67,7 @@ static void log_event(struct cairn__reloader *r, const char *event,
 	json_decref(extra);
 	cairn_json_append(&line, o, 0);
 	json_decref(o);
-	pthread_mutex_lock(s->log_lock);
-	s->access_log(line.buf, line.len, s->access_log_arg);
-	pthread_mutex_unlock(s->log_lock);
+	cairn__serve_log(s, &line);
 	cairn_buf_release(&line);
 }
 

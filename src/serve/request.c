@@ -599,6 +599,15 @@ static const char *protocol_name(enum cairn__serve_protocol p)
 	return p == CAIRN_SERVE_MLFLOW ? "mlflow" : p == CAIRN_SERVE_V2 ? "v2" : "none";
 }
 
+void cairn__serve_log(struct cairn__serve_state *s, const cairn_buf *line)
+{
+	if (!s || !s->access_log)
+		return;
+	pthread_mutex_lock(s->log_lock);
+	s->access_log(line->buf, line->len, s->access_log_arg);
+	pthread_mutex_unlock(s->log_lock);
+}
+
 void cairn__serve_finish(struct cairn__serve_state *s, struct cairn__serve_record *rec)
 {
 	if (s->access_log) {
@@ -625,9 +634,7 @@ void cairn__serve_finish(struct cairn__serve_state *s, struct cairn__serve_recor
 			json_object_set_new(o, "error", json_string(rec->error));
 		cairn_json_append(&line, o, 0);
 		json_decref(o);
-		pthread_mutex_lock(s->log_lock);
-		s->access_log(line.buf, line.len, s->access_log_arg);
-		pthread_mutex_unlock(s->log_lock);
+		cairn__serve_log(s, &line);
 		cairn_buf_release(&line);
 	}
 	cairn__route_shadow(s->routes, rec);

@@ -90,6 +90,9 @@ void cairn__serve_handle(struct cairn__serve_state *s, const struct cairn__http_
  * value or the cluster. */
 void cairn__serve_add_prediction(cairn_buf *b, const struct cairn__model_version *v,
 				 const double *row);
+/* Writes one line to the access log (when there is one), serialized with
+ * every other line. */
+void cairn__serve_log(struct cairn__serve_state *s, const cairn_buf *line);
 /* After the answer: the access log line (and any later hook). */
 void cairn__serve_finish(struct cairn__serve_state *s, struct cairn__serve_record *rec);
 

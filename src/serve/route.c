@@ -120,9 +120,7 @@ static void shadow_log(struct cairn__routes *r, const struct shadow_job *j,
 		}
 		cairn_buf_adds(&line, "]}");
 	}
-	pthread_mutex_lock(s->log_lock);
-	s->access_log(line.buf, line.len, s->access_log_arg);
-	pthread_mutex_unlock(s->log_lock);
+	cairn__serve_log(s, &line);
 	cairn_buf_release(&line);
 }
 

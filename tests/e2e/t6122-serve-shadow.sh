@@ -9,16 +9,6 @@
 
 ids="$TEST_DIRECTORY/helpers/serve-ids.py"
 
-# wait_lines FILE PATTERN N: polls until FILE has N lines matching PATTERN.
-wait_lines() {
-	_tries=600
-	while test "$(grep -c "$2" "$1")" -lt "$3"; do
-		_tries=$((_tries - 1))
-		test $_tries -gt 0 || return 1
-		sleep 0.05
-	done
-}
-
 test_expect_success 'setup: two versions of iris, and a model of iris with one more column' '
 	reload_setup &&
 	awk -F, "NR == 1 { print \$0 \",garden\" } NR > 1 { print \$0 \",north\" }" \

@@ -7,16 +7,6 @@
 . "$TEST_DIRECTORY/helpers/serve.sh"
 . "$TEST_DIRECTORY/helpers/serve-reload.sh"
 
-# wait_lines FILE PATTERN N: polls until FILE has N lines matching PATTERN.
-wait_lines() {
-	_tries=600
-	while test "$(grep -c "$2" "$1")" -lt "$3"; do
-		_tries=$((_tries - 1))
-		test $_tries -gt 0 || return 1
-		sleep 0.05
-	done
-}
-
 test_expect_success 'setup: two versions of iris, version 1 as a package directory' '
 	reload_setup &&
 	mkdir pkg &&

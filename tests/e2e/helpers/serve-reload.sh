@@ -10,6 +10,7 @@
 #   wait_answer PORT ID LINE  polls until answered_by PORT ID prints LINE
 #                         (at most 600 times, 50 ms apart)
 #   wait_version PORT V   polls until version V answers with its answer
+#   wait_lines FILE PATTERN N  polls until FILE has N lines matching PATTERN
 
 reload_setup() {
 	cairn init >/dev/null &&
@@ -50,4 +51,16 @@ wait_answer() {
 
 wait_version() {
 	wait_answer $1 "" "200 $2 $(cat v$2.json)"
+}
+
+wait_lines() {
+	_tries=600
+	while test "$(grep -c "$2" "$1")" -lt "$3"; do
+		_tries=$((_tries - 1))
+		if test $_tries = 0; then
+			echo "'$1' never had $3 lines matching '$2'" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
 }
