@@ -18,7 +18,7 @@ CXX ?= g++
 # that need them (src/core/dynlib.h): only their headers are used at build
 # time. libxgboost and liblinear are loaded the same way; their headers are
 # in the default include path.
-PKGS := libcrypto jansson sqlite3 yaml-0.1 libmicrohttpd
+PKGS := libcrypto jansson sqlite3 yaml-0.1 libzstd libmicrohttpd
 LOADED_PKGS := libcurl libpq
 CFLAGS ?= -O2 -g
 CXXFLAGS ?= -O2 -g
@@ -26,7 +26,7 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Isrc -I. -MMD -MP -pthread \
 	$(shell pkg-config --cflags $(PKGS) $(LOADED_PKGS) 2>/dev/null)
 # liblbfgs (multinomial logistic regression) is named directly: -llbfgs is
 # all its pkg-config file says, and not every packaging ships that file.
-LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcrypto -ljansson -lsqlite3 -lyaml -lmicrohttpd) -llbfgs -ldl -pthread -lm
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcrypto -ljansson -lsqlite3 -lyaml -lzstd -lmicrohttpd) -llbfgs -ldl -pthread -lm
 
 WARNINGS := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-unused-parameter -Wvla

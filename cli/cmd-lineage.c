@@ -4,7 +4,7 @@
 #include <string.h>
 #include "cairn/error.h"
 #include "cairn/lineage.h"
-#include "cairn/registry.h"
+#include "cairn/predictions.h"
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "core/json.h"
@@ -22,9 +22,11 @@ static const char usage[] =
 	"\n"
 	"REF is a run id or unique prefix, a dataset reference (NAME, NAME@N,\n"
 	"NAME@HASH, or a version id prefix), an artifact RUN/PATH, or a\n"
-	"registered model version (NAME@V, NAME@ALIAS, NAME@latest, models:/...).\n"
-	"Prefix it with run:, dataset:, artifact: or model: when it could name\n"
-	"more than one.\n"
+	"registered model version (NAME@V, NAME@ALIAS, NAME@latest, models:/...),\n"
+	"or a served prediction, prediction:REQUEST_ID (its record in the\n"
+	"prediction log, then the deployment that answered it, the model version,\n"
+	"its run, data and code). Prefix it with run:, dataset:, artifact: or\n"
+	"model: when it could name more than one.\n"
 	"\n"
 	"Options:\n"
 	"  --up             toward the origins (default)\n"
@@ -95,7 +97,7 @@ int cmd_lineage(int argc, char **argv)
 				       : "whose lineage? (give a run, dataset or artifact reference)");
 	if (!(ctx = cli_open_workspace(&status)))
 		return status;
-	if ((rc = cairn_registry_lineage_walk(ctx, argv[optind], &lo, &g)))
+	if ((rc = cairn_predictions_lineage_walk(ctx, argv[optind], &lo, &g)))
 		goto fail;
 	switch (format) {
 	case TEXT: {

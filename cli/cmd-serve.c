@@ -19,7 +19,8 @@ static const char usage[] =
 	"                   [--max-header BYTES] [--timeout SECONDS] [--idle-timeout SECONDS]\n"
 	"                   [--max-connections N] [--access-log FILE]\n"
 	"                   [--reload-interval SECONDS] [--canary MODELREF=SHARE%]...\n"
-	"                   [--shadow MODELREF]... [--json]\n"
+	"                   [--shadow MODELREF]...\n"
+	"                   [--predictions-flush-ms N | --no-prediction-log] [--json]\n"
 	"\n"
 	"Serves the models over HTTP until SIGTERM or SIGINT, which stop it\n"
 	"gracefully: no new connection, the requests in flight answered. MODELREF\n"
@@ -33,6 +34,9 @@ static const char usage[] =
 	"/models/NAME/invocations, GET /ping, /health, /version. The Open\n"
 	"Inference Protocol v2: GET /v2, /v2/health/live, /v2/health/ready,\n"
 	"/v2/models/NAME[/versions/V][/ready], POST /v2/models/NAME[/versions/V]/infer.\n"
+	"GET /metrics: Prometheus metrics; POST /feedback {\"request_id\", \"label\"}:\n"
+	"the ground truth of a request (see 'cairn predictions'). Every prediction\n"
+	"is logged to .cairn/predictions/ when a workspace is open.\n"
 	"Prints 'listening on http://HOST:PORT' once it accepts requests.\n"
 	"\n"
 	"Options:\n"
@@ -56,6 +60,9 @@ static const char usage[] =
 	"                       of MODELREF's model with MODELREF (by request id)\n"
 	"  --shadow MODELREF    also run MODELREF on every request of its model,\n"
 	"                       after answering; its answer goes to the log only\n"
+	"  --predictions-flush-ms N  write the prediction log every N ms (default\n"
+	"                       1000): a crash loses at most the last N ms of records\n"
+	"  --no-prediction-log  do not log predictions under .cairn/predictions/\n"
 	"  --json               print the listening line as JSON\n"
 	"  -h, --help           this help\n";
 
@@ -121,6 +128,8 @@ int cmd_serve(int argc, char **argv)
 		{ "reload-interval", required_argument, NULL, 'r' },
 		{ "canary", required_argument, NULL, 'C' },
 		{ "shadow", required_argument, NULL, 'S' },
+		{ "predictions-flush-ms", required_argument, NULL, 'F' },
+		{ "no-prediction-log", no_argument, NULL, 'N' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -196,6 +205,13 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'C': canaries[ncanaries++] = optarg; break;
 		case 'S': shadows[nshadows++] = optarg; break;
+		case 'F':
+			if ((status = cli_parse_uint_range(usage, "--predictions-flush-ms", optarg, 1,
+							   3600000, &n)))
+				goto done;
+			o.predictions_flush_ms = (int64_t)n;
+			break;
+		case 'N': o.no_predictions = 1; break;
 		case 'j': json = 1; break;
 		case 'h': status = cli_help(usage); goto done;
 		default: status = cli_bad_option(usage); goto done;

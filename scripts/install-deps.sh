@@ -21,6 +21,7 @@ libjansson-dev       # linked: JSON everywhere; the public headers use json_t
 libssl-dev           # linked: libcrypto's SHA-256 for the object store (src/core/hash.c)
 openssl              # make bench compares hashing with `openssl dgst` (bench/bench-*.sh)
 libyaml-dev          # linked: expectation suites, MLmodel manifests (src/core/yaml.c)
+libzstd-dev          # linked: the prediction log's compressed segments (src/serve/predlog*.c)
 libcurl4-openssl-dev # header at build time; libcurl4 loaded at run time for http(s) data add
 libmicrohttpd-dev    # linked: the model server, cairn serve (src/serve/server.c)
 libxgboost-dev       # header at build time; libxgboost0 loaded at run time (xgboost, random_forest)

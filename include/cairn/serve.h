@@ -85,6 +85,13 @@ struct cairn_server_options {
 	size_t ncanaries;
 	const char *const *shadows;
 	size_t nshadows;
+	/* The prediction log (docs/commands/predictions.md): by default
+	 * .cairn/predictions/ of the workspace open on ctx, and none without
+	 * one. */
+	const char *predictions_dir;    /* another directory; NULL: the default */
+	int64_t predictions_flush_ms;   /* the flush interval (0: 1000): what a crash
+					   may lose */
+	int no_predictions;             /* no prediction log */
 };
 
 /* Defaults: 127.0.0.1:5000, the usable cores, a 16 MiB body, 32 KiB of

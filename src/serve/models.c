@@ -10,6 +10,7 @@
 #include "ml/model-internal.h"
 #include "ml/preprocess.h"
 #include "serve/models.h"
+#include "serve/predlog-hooks.h"
 
 struct slot {
 	char *name;
@@ -120,6 +121,7 @@ void cairn__model_version_release(struct cairn__model_version *v)
 	free(v->name);
 	free(v->version);
 	free(v->ref);
+	cairn__deployment_free(v->deployment);
 	free(v);
 }
 

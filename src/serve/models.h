@@ -36,9 +36,13 @@ struct cairn__model_version {
 	int task;                  /* an enum cairn_task */
 	int nclasses;              /* classification: the classes */
 	const char **classes;      /* owned by model */
+	/* What the prediction log and the lineage call it (predlog-hooks.h),
+	 * set when it is loaded. */
+	struct cairn__deployment *deployment;
 };
 
 struct cairn__models;
+struct cairn__deployment;
 
 /* Loads the version that ref names (cairn_registry_model_open) under its
  * served name: the registry name, else the base name of the directory or

@@ -14,6 +14,7 @@
 #include "core/json.h"
 #include "ml/learner.h"
 #include "serve/decode.h"
+#include "serve/predlog-hooks.h"
 #include "serve/request.h"
 #include "serve/route.h"
 
@@ -587,7 +588,9 @@ void cairn__serve_handle(struct cairn__serve_state *s, const struct cairn__http_
 		answer_error(resp, rec, 503, "out of memory");
 		return;
 	}
-	if (v2)
+	if (s->observe && cairn__observe_route(s->observe, ctx, req, resp, rec))
+		;
+	else if (v2)
 		route_v2(ctx, s, req, resp, rec);
 	else
 		route_mlflow(ctx, s, req, resp, rec);
@@ -637,6 +640,8 @@ void cairn__serve_finish(struct cairn__serve_state *s, struct cairn__serve_recor
 		cairn__serve_log(s, &line);
 		cairn_buf_release(&line);
 	}
+	if (s->observe)
+		cairn__observe_request(s->observe, rec);
 	cairn__route_shadow(s->routes, rec);
 	cairn_frame_free((struct cairn_frame *)rec->inputs);
 	free((double *)rec->outputs);

@@ -65,6 +65,8 @@ struct cairn__serve_record {
 	const char *error;             /* the error message answered (4xx/5xx) */
 };
 
+struct cairn__serve_observe;
+
 /* The server as the request path sees it. */
 struct cairn__serve_state {
 	struct cairn__models *models;
@@ -76,6 +78,7 @@ struct cairn__serve_state {
 	void *access_log_arg;
 	void *log_lock;                /* a pthread_mutex_t serializing access_log */
 	struct cairn__routes *routes;  /* canaries and shadows (route.h), may be NULL */
+	struct cairn__serve_observe *observe;  /* metrics, prediction log, feedback */
 };
 
 struct cairn__routes;

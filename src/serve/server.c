@@ -13,6 +13,7 @@
 #include "cairn/error.h"
 #include "cairn/serve.h"
 #include "core/cpu.h"
+#include "serve/predlog-hooks.h"
 #include "serve/reload.h"
 #include "serve/request.h"
 #include "serve/route.h"
@@ -185,7 +186,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 }
 
 static int load_models(cairn_ctx *ctx, const struct cairn_server_options *o,
-		       struct cairn__models **out)
+		       struct cairn__serve_observe *ob, struct cairn__models **out)
 {
 	struct cairn__model_version **v;
 	int rc = 0;
@@ -193,9 +194,12 @@ static int load_models(cairn_ctx *ctx, const struct cairn_server_options *o,
 	if (!o->nmodels)
 		return cairn_error(ctx, CAIRN_EINVAL, "no model to serve");
 	v = cairn_xcalloc(o->nmodels, sizeof(*v));
-	for (size_t i = 0; i < o->nmodels && !rc; i++)
+	for (size_t i = 0; i < o->nmodels && !rc; i++) {
+		double start = cairn__serve_now();
 		if ((rc = cairn__model_version_load(ctx, o->models[i], &v[i])))
 			cairn_error_prefix(ctx, "cannot serve '%s'", o->models[i]);
+		cairn__observe_loaded(ctx, ob, o->models[i], v[i], cairn__serve_now() - start);
+	}
 	if (rc) {
 		for (size_t i = 0; i < o->nmodels; i++)
 			cairn__model_version_release(v[i]);
@@ -259,7 +263,9 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 	if (o->token && !o->token_len)
 		return cairn_error(ctx, CAIRN_EINVAL, "the token is empty");
 	s = cairn_xcalloc(1, sizeof(*s));
-	if ((rc = load_models(ctx, o, &s->state.models))) {
+	if ((rc = cairn__observe_open(ctx, o, &s->in_flight, &s->state.observe)) ||
+	    (rc = load_models(ctx, o, s->state.observe, &s->state.models))) {
+		cairn__observe_close(s->state.observe);
 		free(s);
 		return rc;
 	}
@@ -274,6 +280,7 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 	s->cancel = o->cancel;
 	if ((rc = start_reload(ctx, o, s))) {
 		cairn__models_free(s->state.models);
+		cairn__observe_close(s->state.observe);
 		pthread_mutex_destroy(&s->log_lock);
 		free(s);
 		return rc;
@@ -297,6 +304,7 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 		stop_reload(s);
 		cairn__routes_free(s->state.routes);
 		cairn__models_free(s->state.models);
+		cairn__observe_close(s->state.observe);
 		pthread_mutex_destroy(&s->log_lock);
 		free(s);
 		return rc;
@@ -356,6 +364,7 @@ void cairn_server_free(cairn_server *s)
 	cairn_server_stop(s, 0);
 	cairn__routes_free(s->state.routes);
 	cairn__models_free(s->state.models);
+	cairn__observe_close(s->state.observe);
 	pthread_mutex_destroy(&s->log_lock);
 	free(s);
 }

@@ -210,6 +210,15 @@ static const struct cairn__migration migrations[] = {
 	  "  hash TEXT NOT NULL"
 	  "){table_options};"
 	  "CREATE INDEX model_audit_by_model ON model_audit(model_id, seq);" },
+	{ 7, "ground truth for served predictions",
+	  "CREATE TABLE prediction_feedback ("
+	  "  id TEXT PRIMARY KEY,"
+	  "  request_id TEXT NOT NULL,"
+	  "  label TEXT NOT NULL,"
+	  "  source TEXT NOT NULL,"
+	  "  time_ms BIGINT NOT NULL"
+	  "){table_options};"
+	  "CREATE INDEX prediction_feedback_by_request ON prediction_feedback(request_id, id);" },
 };
 
 const struct cairn__migration *cairn__migrations(int *n)

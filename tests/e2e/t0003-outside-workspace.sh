@@ -52,6 +52,11 @@ args_for() {
 		echo "iris --down --format openlineage"
 		echo "01m8/model.json --depth 2 --format json"
 		;;
+	predictions)
+		echo "list --since 1h --json"
+		echo "export --format csv"
+		echo "feedback req-1 1"
+		;;
 	metrics)
 		echo "history 01m8 loss"
 		echo "history 01m8 loss --svg plot.svg"

@@ -55,6 +55,8 @@ extern const struct unit_test registry_tests[];
 extern const struct unit_test bundle_tests[];
 extern const struct unit_test serve_tests[];
 extern const struct unit_test serve_reload_tests[];
+extern const struct unit_test predlog_tests[];
+extern const struct unit_test prom_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -107,6 +109,8 @@ extern const struct unit_test serve_reload_tests[];
 	registry_tests, \
 	bundle_tests, \
 	serve_tests, \
-	serve_reload_tests,
+	serve_reload_tests, \
+	predlog_tests, \
+	prom_tests,
 
 #endif

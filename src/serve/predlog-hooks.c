@@ -1,0 +1,313 @@
+/* The server's hooks into the prediction log, the metrics and the lineage:
+ * GET /metrics, POST /feedback, the record of every request, deployments;
+ * see predlog-hooks.h. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cairn/error.h"
+#include "cairn/model.h"
+#include "cairn/predictions.h"
+#include "cairn/registry.h"
+#include "cairn/workspace.h"
+#include "core/fs.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/oom.h"
+#include "ml/learner.h"
+#include "serve/predlog-hooks.h"
+
+void cairn__deployment_free(struct cairn__deployment *d)
+{
+	if (!d)
+		return;
+	free(d->version);
+	free(d);
+}
+
+int cairn__observe_open(cairn_ctx *ctx, const struct cairn_server_options *o,
+			const int *in_flight, struct cairn__serve_observe **out)
+{
+	struct cairn__serve_observe *ob = cairn_xcalloc(1, sizeof(*ob));
+	const char *ws = cairn_workspace_dir(ctx);
+	cairn_buf dir = CAIRN_BUF_INIT;
+	int rc = 0;
+
+	cairn__serve_metrics_init(&ob->metrics);
+	ob->in_flight = in_flight;
+	ob->workspace = ws ? cairn_xstrdup(ws) : NULL;
+	if (!o->no_predictions && (o->predictions_dir || ws)) {
+		struct cairn__predlog_options po = { 0 };
+		if (o->predictions_dir)
+			cairn_buf_adds(&dir, o->predictions_dir);
+		else
+			cairn_path_join(&dir, ws, CAIRN__PREDLOG_DIR);
+		po.dir = dir.buf;
+		po.flush_interval_ms = o->predictions_flush_ms;
+		po.lineage = ws != NULL;
+		rc = cairn__predlog_open(ctx, &po, &ob->log);
+	}
+	cairn_buf_release(&dir);
+	if (rc) {
+		cairn__observe_close(ob);
+		ob = NULL;
+	}
+	*out = ob;
+	return rc;
+}
+
+void cairn__observe_close(struct cairn__serve_observe *ob)
+{
+	if (!ob)
+		return;
+	if (ob->log) {
+		cairn_ctx *ctx = cairn_ctx_new();
+		if (ctx)
+			cairn__predlog_close(ctx, ob->log);
+		cairn_ctx_free(ctx);
+	}
+	cairn__serve_metrics_release(&ob->metrics);
+	free(ob->workspace);
+	free(ob);
+}
+
+/* The deployment of v: its lineage (model version, else the package's
+ * run) when a workspace is open, and the version the log names. */
+static struct cairn__deployment *deploy(cairn_ctx *ctx, struct cairn__model_version *v)
+{
+	struct cairn__deployment *d = cairn_xcalloc(1, sizeof(*d));
+	const json_t *manifest = cairn_model_manifest(v->model);
+	const char *run = json_string_value(json_object_get(manifest, "run_id"));
+	const char *uuid = json_string_value(json_object_get(manifest, "model_uuid"));
+	cairn_buf text = CAIRN_BUF_INIT;
+	struct cairn_registry_ref r;
+	int registered = cairn_registry_is_version_ref(v->ref);
+
+	if (registered)
+		cairn_buf_addf(&text, "%s@%s", v->name, v->version);
+	else
+		cairn_buf_adds(&text, uuid && *uuid ? uuid : run && *run ? run : v->ref);
+	d->version = cairn_buf_detach(&text, NULL);
+	if (!cairn_workspace_dir(ctx))
+		return d;
+	if (registered && !cairn_registry_resolve(ctx, d->version, &r)) {
+		if (cairn__deployment_start(ctx, r.version_id, NULL, d->id))
+			d->id[0] = '\0';
+	} else if (!registered && run && *run) {
+		if (cairn__deployment_start(ctx, NULL, run, d->id))
+			d->id[0] = '\0';
+	}
+	if (!d->id[0])
+		cairn__log_warn(ctx, "serving '%s' without lineage: %s", v->ref,
+				*cairn_errmsg(ctx) ? cairn_errmsg(ctx) : "no model version or run");
+	return d;
+}
+
+void cairn__observe_loaded(cairn_ctx *ctx, struct cairn__serve_observe *ob, const char *ref,
+			   struct cairn__model_version *v, double seconds)
+{
+	cairn__serve_metrics_load(&ob->metrics, v ? v->name : ref, v != NULL, seconds);
+	if (v && !v->deployment)
+		v->deployment = deploy(ctx, v);
+}
+
+/*
+ * The request path.
+ */
+
+static const char *protocol_name(enum cairn__serve_protocol p)
+{
+	return p == CAIRN_SERVE_MLFLOW ? "mlflow" : p == CAIRN_SERVE_V2 ? "v2" : "none";
+}
+
+/* {column: [values]} of the frame the model predicted. */
+static json_t *inputs_json(const struct cairn_frame *f)
+{
+	json_t *o = json_object();
+	cairn_buf cell = CAIRN_BUF_INIT;
+
+	for (size_t c = 0; c < f->ncols; c++) {
+		const struct cairn_column *col = &f->cols[c];
+		json_t *a = json_array();
+		for (size_t r = 0; r < f->nrows; r++) {
+			json_t *v;
+			if (!col->valid[r])
+				v = json_null();
+			else if (col->type == CAIRN_TYPE_STRING)
+				v = json_string(col->dict[col->code[r]]);
+			else if (col->type == CAIRN_TYPE_BOOL)
+				v = json_boolean(col->i64 ? col->i64[r] : col->num[r] != 0);
+			else if (col->type == CAIRN_TYPE_INT && col->i64)
+				v = json_integer(col->i64[r]);
+			else if (col->type == CAIRN_TYPE_FLOAT)
+				v = isfinite(col->num[r]) ? json_real(col->num[r]) : json_null();
+			else {
+				cairn_buf_reset(&cell);
+				cairn_frame_cell_text(f, r, c, &cell);
+				v = json_string(cell.buf);
+			}
+			json_array_append_new(a, v ? v : json_null());
+		}
+		json_object_set_new(o, col->name, a);
+	}
+	cairn_buf_release(&cell);
+	return o;
+}
+
+/* The predictions as answered: a label, a cluster or a value per row, and
+ * the per-class probabilities when they were asked for. */
+static json_t *outputs_json(const struct cairn__serve_record *rec, json_t **proba)
+{
+	const struct cairn__model_version *v = rec->model;
+	json_t *a = json_array();
+
+	*proba = rec->proba ? json_array() : NULL;
+	for (size_t r = 0; r < rec->nrows; r++) {
+		const double *row = rec->outputs + r * rec->noutputs;
+		if (v->task == CAIRN_TASK_CLASSIFICATION && v->nclasses) {
+			int best = 0;
+			json_t *p = *proba ? json_array() : NULL;
+			for (int k = 1; k < v->nclasses && (size_t)k < rec->noutputs; k++)
+				if (row[k] > row[best])
+					best = k;
+			json_array_append_new(a, json_string(v->classes[best]));
+			for (size_t k = 0; p && k < rec->noutputs; k++)
+				json_array_append_new(p, isfinite(row[k]) ? json_real(row[k])
+								    : json_null());
+			if (p)
+				json_array_append_new(*proba, p);
+		} else if (!isfinite(row[0])) {
+			json_array_append_new(a, json_null());
+		} else if (v->task == CAIRN_TASK_CLUSTERING) {
+			json_array_append_new(a, json_integer((json_int_t)row[0]));
+		} else {
+			json_array_append_new(a, json_real(row[0]));
+		}
+	}
+	return a;
+}
+
+void cairn__observe_request(struct cairn__serve_observe *ob, const struct cairn__serve_record *rec)
+{
+	const struct cairn__model_version *v = rec->model;
+	const struct cairn__deployment *d = v ? v->deployment : NULL;
+	struct cairn__predlog_record r;
+	json_t *in, *out = NULL, *proba = NULL;
+
+	cairn__serve_metrics_request(&ob->metrics, v ? v->name : "", v ? v->version : "",
+				     protocol_name(rec->protocol), rec->status, rec->latency);
+	if (rec->outputs && rec->nrows && v)
+		cairn__serve_metrics_batch(&ob->metrics, v->name, rec->nrows);
+	/* The log keeps predictions asked of a model (answered or refused,
+	 * with their inputs when they decoded), not health checks, metadata
+	 * or scrapes. */
+	if (!ob->log || !v || !rec->method || strcmp(rec->method, "POST"))
+		return;
+	in = rec->inputs ? inputs_json(rec->inputs) : NULL;
+	if (rec->outputs && rec->noutputs)
+		out = outputs_json(rec, &proba);
+	if (proba) {
+		json_t *o = json_pack("{s:o, s:o}", "predictions", out, "probabilities", proba);
+		out = o;
+	}
+	r.request_id = rec->id;
+	r.time_ms = rec->ts_ms;
+	r.model = v->name;
+	r.version = d ? d->version : v->version;
+	r.deployment = d && d->id[0] ? d->id : NULL;
+	r.protocol = protocol_name(rec->protocol);
+	r.inputs = in;
+	r.outputs = out;
+	r.latency_s = rec->latency;
+	r.status = rec->status;
+	cairn__predlog_append(ob->log, &r);
+	json_decref(in);
+	json_decref(out);
+}
+
+static void answer(struct cairn__http_response *resp, int status, const char *content_type,
+		   const char *msg)
+{
+	json_t *e;
+
+	resp->status = status;
+	resp->content_type = content_type;
+	if (!msg)
+		return;
+	e = json_pack("{s:s, s:s}", "error_code", status == 503 ? "TEMPORARILY_UNAVAILABLE" :
+		      status == 500 ? "INTERNAL_ERROR" : "BAD_REQUEST", "message", msg);
+	if (!e)
+		e = json_pack("{s:s}", "error_code", "BAD_REQUEST");
+	cairn_buf_reset(&resp->body);
+	cairn_json_append(&resp->body, e, 0);
+	json_decref(e);
+}
+
+static void feedback(struct cairn__serve_observe *ob, cairn_ctx *ctx,
+		     const struct cairn__http_request *req, struct cairn__http_response *resp,
+		     struct cairn__serve_record *rec)
+{
+	json_t *body = NULL, *stored = NULL, *id, *label;
+	int rc;
+
+	if (!ob->workspace) {
+		answer(resp, 503, "application/json", "this server has no workspace to keep"
+		       " feedback in");
+		return;
+	}
+	if ((rc = cairn_json_load_text(ctx, "the request body", req->body ? req->body : "",
+				       req->body_len, &body)) ||
+	    !json_is_object(body)) {
+		answer(resp, 400, "application/json", rc ? cairn_errmsg(ctx) :
+		       "feedback is a JSON object {\"request_id\": ..., \"label\": ...}");
+		goto out;
+	}
+	id = json_object_get(body, "request_id");
+	label = json_object_get(body, "label");
+	if (!json_is_string(id) || !label) {
+		answer(resp, 400, "application/json", !json_is_string(id) ?
+		       "feedback needs \"request_id\", a string" : "feedback needs \"label\"");
+		goto out;
+	}
+	if ((rc = cairn_workspace_open_dir(ctx, ob->workspace)) ||
+	    (rc = cairn_predictions_feedback(ctx, json_string_value(id), label, "http", &stored))) {
+		answer(resp, rc == CAIRN_EINVAL ? 400 : 500, "application/json", cairn_errmsg(ctx));
+		goto out;
+	}
+	resp->status = 201;
+	resp->content_type = "application/json";
+	cairn_json_append(&resp->body, stored, 0);
+out:
+	json_decref(body);
+	json_decref(stored);
+}
+
+int cairn__observe_route(struct cairn__serve_observe *ob, cairn_ctx *ctx,
+			 const struct cairn__http_request *req, struct cairn__http_response *resp,
+			 struct cairn__serve_record *rec)
+{
+	if (!strcmp(req->path, "/metrics")) {
+		struct cairn__predlog_stats st = { 0 };
+		if (strcmp(req->method, "GET")) {
+			answer(resp, 405, "application/json", "/metrics takes GET");
+			return 1;
+		}
+		if (ob->log)
+			cairn__predlog_stats(ob->log, &st);
+		cairn__serve_metrics_predlog(&ob->metrics, &st);
+		if (ob->in_flight)
+			cairn__prom_set(ob->metrics.in_flight,
+					__atomic_load_n(ob->in_flight, __ATOMIC_RELAXED));
+		resp->status = 200;
+		resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
+		cairn__prom_expose(ob->metrics.registry, &resp->body);
+		return 1;
+	}
+	if (!strcmp(req->path, "/feedback")) {
+		if (strcmp(req->method, "POST"))
+			answer(resp, 405, "application/json", "/feedback takes POST");
+		else
+			feedback(ob, ctx, req, resp, rec);
+		return 1;
+	}
+	return 0;
+}
