@@ -193,9 +193,11 @@ void cairn__observe_request(struct cairn__serve_observe *ob, const struct cairn_
 	struct cairn__predlog_record r;
 	json_t *in, *out = NULL, *proba = NULL;
 
-	cairn__serve_metrics_request(&ob->metrics, v ? v->name : "", v ? v->version : "",
-				     protocol_name(rec->protocol), rec->status, rec->latency);
-	if (rec->outputs && rec->nrows && v)
+	/* A shadow's answer is logged, not counted as a request. */
+	if (!rec->shadow)
+		cairn__serve_metrics_request(&ob->metrics, v ? v->name : "", v ? v->version : "",
+					     protocol_name(rec->protocol), rec->status, rec->latency);
+	if (rec->outputs && rec->nrows && v && !rec->shadow)
 		cairn__serve_metrics_batch(&ob->metrics, v->name, rec->nrows);
 	/* The log keeps predictions asked of a model (answered or refused,
 	 * with their inputs when they decoded), not health checks, metadata
@@ -219,6 +221,7 @@ void cairn__observe_request(struct cairn__serve_observe *ob, const struct cairn_
 	r.outputs = out;
 	r.latency_s = rec->latency;
 	r.status = rec->status;
+	r.shadow = rec->shadow;
 	cairn__predlog_append(ob->log, &r);
 	json_decref(in);
 	json_decref(out);

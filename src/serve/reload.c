@@ -12,6 +12,7 @@
 #include "core/ctx-internal.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "serve/predlog-hooks.h"
 #include "serve/reload.h"
 
 #define TICK_MS 50
@@ -80,7 +81,13 @@ static void reload(struct cairn__reloader *r, struct target *t,
 	double start = cairn__serve_now();
 	int rc;
 
-	if ((rc = cairn__model_version_load(r->ctx, cur->ref, &v))) {
+	rc = cairn__model_version_load(r->ctx, cur->ref, &v);
+	/* The metrics count the load (failed or not); a new version is
+	 * recorded as a deployment in the lineage. */
+	if (r->state && r->state->observe)
+		cairn__observe_loaded(r->ctx, r->state->observe, cur->ref, v,
+				      cairn__serve_now() - start);
+	if (rc) {
 		cairn__log_warn(r->ctx, "cannot reload '%s' (version %s keeps serving): %s",
 				cur->ref, cur->version, cairn_errmsg(r->ctx));
 		log_event(r, "reload-failed", cur, json_pack("{s:s, s:s, s:s}", "version",

@@ -63,6 +63,7 @@ struct cairn__serve_record {
 	size_t nrows, noutputs;
 	int proba;
 	const char *error;             /* the error message answered (4xx/5xx) */
+	int shadow;                    /* a shadow's answer (route.c), never returned */
 };
 
 struct cairn__serve_observe;

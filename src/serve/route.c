@@ -9,6 +9,7 @@
 #include "cairn/id.h"
 #include "core/format.h"
 #include "core/json.h"
+#include "serve/predlog-hooks.h"
 #include "serve/route.h"
 
 #define SHADOW_QUEUE 256
@@ -26,6 +27,7 @@ struct shadow_job {
 	struct cairn_frame *frame;
 	char id[129];
 	int64_t ts_ms;
+	enum cairn__serve_protocol protocol;
 	char *champion;                /* the version that answered */
 };
 
@@ -124,20 +126,49 @@ static void shadow_log(struct cairn__routes *r, const struct shadow_job *j,
 	cairn_buf_release(&line);
 }
 
+/* The shadow's answer into the prediction log, flagged, as the request's
+ * record would be. */
+static void shadow_record(struct cairn__routes *r, const struct shadow_job *j,
+			  const struct cairn__model_version *v, const double *out, size_t nout,
+			  double seconds, const char *error)
+{
+	struct cairn__serve_record rec;
+
+	if (!r->state || !r->state->observe)
+		return;
+	memset(&rec, 0, sizeof(rec));
+	memcpy(rec.id, j->id, sizeof(rec.id));
+	rec.ts_ms = j->ts_ms;
+	rec.method = "POST";
+	rec.protocol = j->protocol;
+	rec.model = v;
+	rec.status = error ? 500 : 200;
+	rec.latency = seconds;
+	rec.inputs = j->frame;
+	rec.nrows = j->frame->nrows;
+	rec.outputs = out;
+	rec.noutputs = out ? nout : 0;
+	rec.error = error;
+	rec.shadow = 1;
+	cairn__observe_request(r->state->observe, &rec);
+}
+
 static void shadow_run(struct cairn__routes *r, struct shadow_job *j)
 {
 	struct cairn__model_version *v = cairn__models_acquire_at(j->route->table, 0);
 	cairn_ctx *ctx = cairn_ctx_new();
-	double start = cairn__serve_now();
+	double start = cairn__serve_now(), secs;
 	double *out = NULL;
 	size_t nout = 0;
+	const char *error = NULL;
 
 	if (!ctx)
-		shadow_log(r, j, v, NULL, 0, 0, "out of memory");
+		error = "out of memory";
 	else if (cairn_model_predict(ctx, v->model, j->frame, NULL, 0, &out, &nout))
-		shadow_log(r, j, v, NULL, 0, cairn__serve_now() - start, cairn_errmsg(ctx));
-	else
-		shadow_log(r, j, v, out, nout, cairn__serve_now() - start, NULL);
+		error = cairn_errmsg(ctx);
+	secs = cairn__serve_now() - start;
+	shadow_log(r, j, v, out, nout, secs, error);
+	shadow_record(r, j, v, out, nout, secs, error);
 	free(out);
 	cairn_ctx_free(ctx);
 	cairn__model_version_release(v);
@@ -190,6 +221,7 @@ void cairn__route_shadow(struct cairn__routes *r, struct cairn__serve_record *re
 	rec->inputs = NULL;
 	memcpy(j->id, rec->id, sizeof(j->id));
 	j->ts_ms = rec->ts_ms;
+	j->protocol = rec->protocol;
 	j->champion = cairn_xstrdup(rec->model->version);
 	pthread_mutex_lock(&r->lock);
 	if (r->started && !r->stopping && r->len < SHADOW_QUEUE) {
@@ -246,9 +278,13 @@ static int add_route(cairn_ctx *ctx, struct cairn__routes *r, struct cairn__mode
 {
 	struct route *rt = &r->routes[r->n];
 	struct cairn__model_version *v, *champion;
+	double start = cairn__serve_now();
 	int rc;
 
-	if ((rc = cairn__model_version_load(ctx, ref, &v)))
+	rc = cairn__model_version_load(ctx, ref, &v);
+	if (r->state && r->state->observe)
+		cairn__observe_loaded(ctx, r->state->observe, ref, v, cairn__serve_now() - start);
+	if (rc)
 		return cairn_error_prefix(ctx, "cannot load the %s '%s'", shadow ? "shadow" :
 					  "canary", spec);
 	if (!(champion = cairn__models_acquire(served, v->name))) {

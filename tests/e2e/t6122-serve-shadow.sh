@@ -1,8 +1,9 @@
 #!/bin/bash
 # cairn serve --shadow NAME@SEL: the shadow runs on every request of its
 # model, after the answer; its answer goes to the access log (a line with
-# "shadow": true, its version, the champion's and its predictions) and
-# never to the client; a shadow that fails never fails a request.
+# "shadow": true, its version, the champion's and its predictions) and to
+# the prediction log (a record with "shadow": true), never to the client;
+# a shadow that fails never fails a request.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/helpers/serve.sh"
 . "$TEST_DIRECTORY/helpers/serve-reload.sh"
@@ -20,7 +21,8 @@ test_expect_success 'setup: two versions of iris, and a model of iris with one m
 	seq -f "shadowed-%g" 1 20 >ids
 '
 
-serve_start srv iris@champion --shadow iris@challenger --access-log access.log
+serve_start srv iris@champion --shadow iris@challenger --access-log access.log \
+	--predictions-flush-ms 50
 
 test_expect_success 'every answer is the champion'"'"'s' '
 	python3 "$ids" $srv_port /invocations "$(cat req.json)" <ids >got &&
@@ -41,6 +43,30 @@ for line in open(\"shadow.log\"):
 	(cat ids; echo one-more) | sed "s/$/ iris 2 1 1 virginica/" | sort >want &&
 	test_cmp want got &&
 	test_must_fail grep virginica body
+'
+
+test_expect_success 'the prediction log has each request twice: answered, and shadowed' '
+	tries=600 &&
+	while cairn predictions export --format jsonl >log.jsonl &&
+	      test "$(grep -c "\"shadow\": *true" log.jsonl)" -lt 21; do
+		tries=$((tries - 1)) && test $tries -gt 0 && sleep 0.05 || exit 1
+	done &&
+	python3 -c "
+import json
+for line in open(\"log.jsonl\"):
+    d = json.loads(line)
+    print(d[\"id\"], d.get(\"shadow\", False), d[\"version\"], d[\"status\"], *d[\"outputs\"])
+" | sort >got &&
+	(cat ids; echo one-more) | sed "s/$/ False iris@1 200 setosa/" >want.1 &&
+	(cat ids; echo one-more) | sed "s/$/ True iris@2 200 virginica/" >want.2 &&
+	sort want.1 want.2 >want &&
+	test_cmp want got
+'
+
+test_expect_success 'a shadow is not counted as a request in the metrics' '
+	curl -sS http://127.0.0.1:$srv_port/metrics >metrics &&
+	test_grep "^cairn_requests_total\{.*version=\"1\"" metrics &&
+	test_must_fail grep "^cairn_requests_total{.*version=\"2\"" metrics
 '
 
 test_expect_success 'the requests'"'"' own lines name the champion' '

@@ -41,7 +41,9 @@ test_expect_success 'a reload that fails keeps the old model serving, said in th
 	grep "\"event\": *\"reload-failed\"" access.log >line &&
 	test_grep "\"ref\": *\"./pkg/iris\"" line && test_grep "\"error\"" line &&
 	test_grep "cannot reload ...pkg/iris. \\(version 1 keeps serving\\)" srv.err &&
-	answered_by $srv_port >got && echo "200 1 $(cat v2.json)" >want && test_cmp want got
+	answered_by $srv_port >got && echo "200 1 $(cat v2.json)" >want && test_cmp want got &&
+	curl -sS http://127.0.0.1:$srv_port/metrics >metrics &&
+	test_grep "^cairn_model_loads_total\{.*result=\"error\"\} 1$" metrics
 '
 
 serve_stop srv

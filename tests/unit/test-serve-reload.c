@@ -1,12 +1,13 @@
 /* Unit tests of the server's reload and routing: the canary's share as
- * given and as parsed, the bucket of a request id, and swaps racing
- * requests on the model table. */
+ * given and as parsed, the bucket of a request id, swaps racing requests
+ * on the model table, and the shadow's flag in the prediction log. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/error.h"
 #include "serve/models.h"
+#include "serve/predlog.h"
 #include "serve/route.h"
 #include "tests/unit/suites.h"
 
@@ -115,9 +116,25 @@ static void test_swaps_race_requests(void)
 	cairn_ctx_free(ctx);
 }
 
+static void test_shadow_record(void)
+{
+	struct cairn__predlog_record r = { "r-1", 0, "iris", "iris@2", NULL, "mlflow", NULL, NULL,
+					   0.001, 200, 1 };
+	cairn_buf line = CAIRN_BUF_INIT;
+
+	cairn__predlog_record_line(&r, &line);
+	CHECK(strstr(line.buf, "\"shadow\":true") != NULL);
+	r.shadow = 0;
+	cairn_buf_reset(&line);
+	cairn__predlog_record_line(&r, &line);
+	CHECK(strstr(line.buf, "shadow") == NULL);
+	cairn_buf_release(&line);
+}
+
 const struct unit_test serve_reload_tests[] = {
 	{ "serve reload: a canary's share is 0-100%, two decimals at most", test_canary_share },
 	{ "serve reload: the bucket of a request id is FNV-1a modulo 10000", test_bucket },
 	{ "serve reload: swaps racing requests leave every count right", test_swaps_race_requests },
+	{ "serve reload: a shadow's record is flagged in the prediction log", test_shadow_record },
 	{ NULL, NULL }
 };
