@@ -10,6 +10,12 @@
 
 ids="$TEST_DIRECTORY/helpers/serve-ids.py"
 
+# exported N: the prediction log exported to log.jsonl has N shadow records.
+exported() {
+	cairn predictions export --format jsonl >log.jsonl &&
+	test "$(grep -c "\"shadow\": *true" log.jsonl)" -ge $1
+}
+
 test_expect_success 'setup: two versions of iris, and a model of iris with one more column' '
 	reload_setup &&
 	awk -F, "NR == 1 { print \$0 \",garden\" } NR > 1 { print \$0 \",north\" }" \
@@ -46,11 +52,7 @@ for line in open(\"shadow.log\"):
 '
 
 test_expect_success 'the prediction log has each request twice: answered, and shadowed' '
-	tries=600 &&
-	while cairn predictions export --format jsonl >log.jsonl &&
-	      test "$(grep -c "\"shadow\": *true" log.jsonl)" -lt 21; do
-		tries=$((tries - 1)) && test $tries -gt 0 && sleep 0.05 || exit 1
-	done &&
+	poll_until exported 21 &&
 	python3 -c "
 import json
 for line in open(\"log.jsonl\"):

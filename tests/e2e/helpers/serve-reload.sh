@@ -7,8 +7,9 @@
 #                         is v1.json from version 1 and v2.json from 2
 #   answered_by PORT [ID] POSTs req.json (with X-Request-ID ID) and prints
 #                         the status, the version header and the body
+#   poll_until CMD...     runs CMD until it succeeds (at most 600 times,
+#                         50 ms apart)
 #   wait_answer PORT ID LINE  polls until answered_by PORT ID prints LINE
-#                         (at most 600 times, 50 ms apart)
 #   wait_version PORT V   polls until version V answers with its answer
 #   wait_lines FILE PATTERN N  polls until FILE has N lines matching PATTERN
 
@@ -37,30 +38,34 @@ answered_by() {
 		"$(tr -d "\r" <headers | sed -n "s/^X-Cairn-Model-Version: //Ip")" "$(cat body)"
 }
 
-wait_answer() {
+poll_until() {
 	_tries=600
-	while test "$(answered_by $1 $2)" != "$3"; do
+	until "$@"; do
 		_tries=$((_tries - 1))
 		if test $_tries = 0; then
-			echo "never answered '$3'" >&2
+			echo "never true: $*" >&2
 			return 1
 		fi
 		sleep 0.05
 	done
+}
+
+answer_is() {
+	test "$(answered_by $1 $2)" = "$3"
+}
+
+wait_answer() {
+	poll_until answer_is "$1" "$2" "$3"
 }
 
 wait_version() {
 	wait_answer $1 "" "200 $2 $(cat v$2.json)"
 }
 
+lines_at_least() {
+	test "$(grep -c "$2" "$1")" -ge "$3"
+}
+
 wait_lines() {
-	_tries=600
-	while test "$(grep -c "$2" "$1")" -lt "$3"; do
-		_tries=$((_tries - 1))
-		if test $_tries = 0; then
-			echo "'$1' never had $3 lines matching '$2'" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
+	poll_until lines_at_least "$@"
 }
