@@ -52,9 +52,9 @@ size_t cairn__routes_count(const struct cairn__routes *r);
 struct cairn__models *cairn__routes_table(struct cairn__routes *r, size_t i);
 
 /* The version that answers a request with id for the model of champion:
- * with want (a version asked for by number, may be NULL), the champion or
- * the challenger that has it (NULL when neither: champion is released);
- * else the canary for its share of ids, or the champion. The caller's
+ * with want (a version asked for by number, may be NULL), the challenger
+ * that has it, else the champion (which the caller finds is not want);
+ * without, the canary for its share of ids, or the champion. The caller's
  * reference to champion passes to the call; the one returned is the
  * caller's. r may be NULL. */
 struct cairn__model_version *cairn__route_pick(struct cairn__routes *r,
