@@ -18,13 +18,17 @@ static const char usage[] =
 	"                   [--threads N] [--token-file FILE] [--max-body BYTES]\n"
 	"                   [--max-header BYTES] [--timeout SECONDS] [--idle-timeout SECONDS]\n"
 	"                   [--max-connections N] [--max-batch N] [--max-delay-us U]\n"
-	"                   [--access-log FILE]\n"
+	"                   [--access-log FILE] [--reload-interval SECONDS]\n"
+	"                   [--canary MODELREF=SHARE%]... [--shadow MODELREF]...\n"
 	"                   [--predictions-flush-ms N | --no-prediction-log] [--json]\n"
 	"\n"
 	"Serves the models over HTTP until SIGTERM or SIGINT, which stop it\n"
 	"gracefully: no new connection, the requests in flight answered. MODELREF\n"
 	"is NAME@VERSION, NAME@ALIAS, a run or a package directory; each model is\n"
 	"served under its registry name, else its directory's (or file's) name.\n"
+	"A model served as NAME@ALIAS follows the alias: when it moves, the new\n"
+	"version loads in the background and takes over. SIGHUP loads every model\n"
+	"again. The header X-Cairn-Model-Version names the version that answered.\n"
 	"\n"
 	"MLflow's scoring protocol: POST /invocations (one model) or\n"
 	"/models/NAME/invocations, GET /ping, /health, /version. The Open\n"
@@ -54,6 +58,12 @@ static const char usage[] =
 	"                       microseconds for others (default 500)\n"
 	"  --access-log FILE    append the access log (JSON lines) to FILE\n"
 	"                       instead of standard error\n"
+	"  --reload-interval SECONDS  look for moved aliases this often (default 1;\n"
+	"                       0: only on SIGHUP)\n"
+	"  --canary MODELREF=SHARE%  answer SHARE percent (0-100) of the requests\n"
+	"                       of MODELREF's model with MODELREF (by request id)\n"
+	"  --shadow MODELREF    also run MODELREF on every request of its model,\n"
+	"                       after answering; its answer goes to the log only\n"
 	"  --predictions-flush-ms N  write the prediction log every N ms (default\n"
 	"                       1000): a crash loses at most the last N ms of records\n"
 	"  --no-prediction-log  do not log predictions under .cairn/predictions/\n"
@@ -121,6 +131,9 @@ int cmd_serve(int argc, char **argv)
 		{ "max-batch", required_argument, NULL, 'X' },
 		{ "max-delay-us", required_argument, NULL, 'D' },
 		{ "access-log", required_argument, NULL, 'a' },
+		{ "reload-interval", required_argument, NULL, 'r' },
+		{ "canary", required_argument, NULL, 'C' },
+		{ "shadow", required_argument, NULL, 'S' },
 		{ "predictions-flush-ms", required_argument, NULL, 'F' },
 		{ "no-prediction-log", no_argument, NULL, 'N' },
 		{ "json", no_argument, NULL, 'j' },
@@ -128,11 +141,11 @@ int cmd_serve(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cairn_server_options o;
-	const char **refs = NULL;
+	const char **refs = NULL, **canaries = NULL, **shadows = NULL;
 	const char *token_file = NULL, *access_log = NULL;
 	cairn_buf token = CAIRN_BUF_INIT;
 	unsigned long long n;
-	size_t nrefs = 0, nbundles = 0;
+	size_t nrefs = 0, nbundles = 0, ncanaries = 0, nshadows = 0;
 	int c, json = 0, rc, status = 0, log_fd = STDERR_FILENO;
 	double secs;
 	cairn_server *s = NULL;
@@ -140,8 +153,12 @@ int cmd_serve(int argc, char **argv)
 
 	cairn_server_options_init(&o);
 	refs = calloc((size_t)argc + 1, sizeof(*refs));
-	if (!refs)
-		return cli_usage_error(usage, "out of memory");
+	canaries = calloc((size_t)argc + 1, sizeof(*canaries));
+	shadows = calloc((size_t)argc + 1, sizeof(*shadows));
+	if (!refs || !canaries || !shadows) {
+		status = cli_usage_error(usage, "out of memory");
+		goto done;
+	}
 	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'b': refs[nrefs++] = optarg; nbundles++; break;
@@ -199,6 +216,13 @@ int cmd_serve(int argc, char **argv)
 			o.max_delay_us = (int64_t)n;
 			break;
 		case 'a': access_log = optarg; break;
+		case 'r':
+			if ((status = parse_seconds("--reload-interval", optarg, &secs)))
+				goto done;
+			o.reload_interval = secs > 0 ? secs : -1;
+			break;
+		case 'C': canaries[ncanaries++] = optarg; break;
+		case 'S': shadows[nshadows++] = optarg; break;
 		case 'F':
 			if ((status = cli_parse_uint_range(usage, "--predictions-flush-ms", optarg, 1,
 							   3600000, &n)))
@@ -248,6 +272,11 @@ int cmd_serve(int argc, char **argv)
 	o.access_log = log_line;
 	o.access_log_arg = &log_fd;
 	o.cancel = cli_cancel_flag();
+	o.reload = cli_reload_on_sighup();
+	o.canaries = canaries;
+	o.ncanaries = ncanaries;
+	o.shadows = shadows;
+	o.nshadows = nshadows;
 	if ((rc = cairn_server_start(ctx, &o, &s))) {
 		status = cli_fail(ctx, rc);
 		goto done;
@@ -270,5 +299,7 @@ done:
 	cairn_buf_release(&token);
 	cairn_ctx_free(ctx);
 	free(refs);
+	free(canaries);
+	free(shadows);
 	return status;
 }

@@ -33,6 +33,7 @@
 #ifndef CAIRN_SERVE_H
 #define CAIRN_SERVE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "cairn/common.h"
@@ -43,7 +44,8 @@ CAIRN_BEGIN_DECLS
 typedef struct cairn_server cairn_server;
 
 /* Called once per answered request with one JSON object (no line break),
- * from any of the server's threads, never two at a time. */
+ * and once per reload and per shadow answer (docs/commands/serve.md), from
+ * any of the server's threads, never two at a time. */
 typedef void cairn_access_log_fn(const char *line, size_t len, void *arg);
 
 struct cairn_server_options {
@@ -69,6 +71,25 @@ struct cairn_server_options {
 	 * max_delay_us for others; max_batch 0 or 1: off. */
 	size_t max_batch;
 	int64_t max_delay_us;
+	/* Hot reload (docs/commands/serve.md): a model served as NAME@ALIAS
+	 * follows the alias, looked up every reload_interval seconds (0: 1;
+	 * negative: never); each change of *reload (a count a signal handler
+	 * bumps; may be NULL) or call of cairn_server_reload loads every model
+	 * again from its reference. The new version loads on the server's own
+	 * thread and swaps in once loaded; one that fails keeps the old one
+	 * serving, with a warning on ctx's log sink and a line in the access
+	 * log. */
+	double reload_interval;
+	const volatile sig_atomic_t *reload;
+	/* Challengers: "NAME@SEL=SHARE%" answers SHARE percent (0 to 100, two
+	 * decimals at most) of NAME's requests with NAME@SEL; "NAME@SEL" in
+	 * shadows also runs NAME@SEL on every request of NAME, after the
+	 * answer, logging its answer and never returning it. Any reference
+	 * serve takes; they follow their alias as the models do. */
+	const char *const *canaries;
+	size_t ncanaries;
+	const char *const *shadows;
+	size_t nshadows;
 	/* The prediction log (docs/commands/predictions.md): by default
 	 * .cairn/predictions/ of the workspace open on ctx, and none without
 	 * one. */
@@ -92,6 +113,9 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 int cairn_server_port(const cairn_server *s);
 /* Blocks until the options' cancel flag is set (at once without one). */
 void cairn_server_wait(cairn_server *s);
+/* Loads every model (and challenger) again from its reference, on the
+ * server's reload thread; returns at once. Thread-safe. */
+void cairn_server_reload(cairn_server *s);
 /* Stops accepting connections; with drain, waits for the requests in
  * flight to be answered first; then stops the threads. Idempotent. */
 void cairn_server_stop(cairn_server *s, int drain);

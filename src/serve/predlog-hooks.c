@@ -251,6 +251,7 @@ static void record_line(void *arg, cairn_buf *out)
 		r.outputs = o;
 		r.latency_s = rec->latency;
 		r.status = rec->status;
+		r.shadow = rec->shadow;
 		cairn__predlog_record_line(&r, out);
 		json_decref(in);
 		json_decref(o);
@@ -269,9 +270,11 @@ void cairn__observe_request(struct cairn__serve_observe *ob, struct cairn__serve
 	struct pending *p;
 	size_t bytes;
 
-	cairn__serve_metrics_request(&ob->metrics, v ? v->name : "", v ? v->version : "",
-				     protocol_name(rec->protocol), rec->status, rec->latency);
-	/* The batch size is observed per evaluation (serve/batch.c). */
+	/* A shadow's answer is logged, not counted as a request. The batch
+	 * size is observed per evaluation (serve/batch.c). */
+	if (!rec->shadow)
+		cairn__serve_metrics_request(&ob->metrics, v ? v->name : "", v ? v->version : "",
+					     protocol_name(rec->protocol), rec->status, rec->latency);
 	/* The log keeps predictions asked of a model (answered or refused,
 	 * with their inputs when they decoded), not health checks, metadata
 	 * or scrapes. */

@@ -78,6 +78,8 @@ void cairn__predlog_record_line(const struct cairn__predlog_record *r, cairn_buf
 	json_object_set(o, "outputs", r->outputs ? r->outputs : json_null());
 	json_object_set_new(o, "latency_s", json_real(r->latency_s));
 	json_object_set_new(o, "status", json_integer(r->status));
+	if (r->shadow)
+		json_object_set_new(o, "shadow", json_true());
 	cairn_json_append(out, o, 0);
 	cairn_buf_addch(out, '\n');
 	json_decref(o);

@@ -77,6 +77,7 @@ struct cairn__predlog_record {
 	json_t *outputs;              /* the predictions, or NULL */
 	double latency_s;
 	int status;                   /* the HTTP status answered */
+	int shadow;                   /* a shadow's answer, never returned */
 };
 
 struct cairn__predlog_stats {

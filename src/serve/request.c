@@ -17,6 +17,7 @@
 #include "serve/decode.h"
 #include "serve/predlog-hooks.h"
 #include "serve/request.h"
+#include "serve/route.h"
 
 double cairn__serve_now(void)
 {
@@ -117,9 +118,8 @@ static int best_class(const double *row, int nclasses)
 	return best;
 }
 
-/* The value of "predict" of row r: the label, the value or the cluster. */
-static void add_prediction(cairn_buf *b, const struct cairn__model_version *v,
-			   const double *row)
+void cairn__serve_add_prediction(cairn_buf *b, const struct cairn__model_version *v,
+				 const double *row)
 {
 	if (v->task == CAIRN_TASK_CLASSIFICATION && v->nclasses)
 		json_string_add(b, v->classes[best_class(row, v->nclasses)]);
@@ -308,7 +308,7 @@ static void mlflow_invocations(cairn_ctx *ctx, struct cairn__serve_state *s,
 			add_probas(&resp->body, row, p.nout);
 			cairn_buf_addch(&resp->body, ']');
 		} else
-			add_prediction(&resp->body, v, row);
+			cairn__serve_add_prediction(&resp->body, v, row);
 	}
 	cairn_buf_adds(&resp->body, "]}");
 out:
@@ -374,7 +374,7 @@ static void v2_output(cairn_buf *b, const char *name, const struct cairn__model_
 		for (size_t r = 0; r < n; r++) {
 			if (r)
 				cairn_buf_addch(b, ',');
-			add_prediction(b, v, p->out + r * p->nout);
+			cairn__serve_add_prediction(b, v, p->out + r * p->nout);
 		}
 	}
 	cairn_buf_adds(b, "]}");
@@ -459,6 +459,7 @@ static void v2_models(cairn_ctx *ctx, struct cairn__serve_state *s,
 		answer_error(resp, rec, 404, msg.buf);
 		goto out;
 	}
+	v = cairn__route_pick(s->routes, v, rec->id, *version ? version : NULL);
 	rec->model = v;
 	if (*version && strcmp(version, v->version)) {
 		cairn_buf_addf(&msg, "model '%s' has no version '%s' here (it serves version %s)",
@@ -555,7 +556,7 @@ static void route_mlflow(cairn_ctx *ctx, struct cairn__serve_state *s,
 		answer_error(resp, rec, 404, "no such endpoint");
 		return;
 	}
-	rec->model = v;
+	rec->model = v = cairn__route_pick(s->routes, v, rec->id, NULL);
 	if (strcmp(req->method, "POST"))
 		answer_error(resp, rec, 405, "invocations take POST");
 	else
@@ -610,6 +611,15 @@ static const char *protocol_name(enum cairn__serve_protocol p)
 	return p == CAIRN_SERVE_MLFLOW ? "mlflow" : p == CAIRN_SERVE_V2 ? "v2" : "none";
 }
 
+void cairn__serve_log(struct cairn__serve_state *s, const cairn_buf *line)
+{
+	if (!s || !s->access_log)
+		return;
+	pthread_mutex_lock(s->log_lock);
+	s->access_log(line->buf, line->len, s->access_log_arg);
+	pthread_mutex_unlock(s->log_lock);
+}
+
 void cairn__serve_finish(struct cairn__serve_state *s, struct cairn__serve_record *rec)
 {
 	if (s->access_log) {
@@ -638,13 +648,12 @@ void cairn__serve_finish(struct cairn__serve_state *s, struct cairn__serve_recor
 			json_object_set_new(o, "error", json_string(rec->error));
 		cairn_json_append(&line, o, 0);
 		json_decref(o);
-		pthread_mutex_lock(s->log_lock);
-		s->access_log(line.buf, line.len, s->access_log_arg);
-		pthread_mutex_unlock(s->log_lock);
+		cairn__serve_log(s, &line);
 		cairn_buf_release(&line);
 	}
 	if (s->observe)
 		cairn__observe_request(s->observe, rec);
+	cairn__route_shadow(s->routes, rec);
 	cairn_frame_free((struct cairn_frame *)rec->inputs);
 	free((double *)rec->outputs);
 	free((char *)rec->error);

@@ -64,6 +64,7 @@ struct cairn__serve_record {
 	int proba;
 	size_t batch_rows;             /* rows of the evaluation that gave the outputs */
 	const char *error;             /* the error message answered (4xx/5xx) */
+	int shadow;                    /* a shadow's answer (route.c), never returned */
 };
 
 struct cairn__serve_observe;
@@ -79,8 +80,11 @@ struct cairn__serve_state {
 	void *access_log_arg;
 	void *log_lock;                /* a pthread_mutex_t serializing access_log */
 	struct cairn__batcher *batcher;  /* NULL: no batching */
+	struct cairn__routes *routes;  /* canaries and shadows (route.h), may be NULL */
 	struct cairn__serve_observe *observe;  /* metrics, prediction log, feedback */
 };
+
+struct cairn__routes;
 
 /* Monotonic seconds. */
 double cairn__serve_now(void);
@@ -88,6 +92,13 @@ double cairn__serve_now(void);
 /* Answers req into resp (resp->body empty on entry) and fills rec. */
 void cairn__serve_handle(struct cairn__serve_state *s, const struct cairn__http_request *req,
 			 struct cairn__http_response *resp, struct cairn__serve_record *rec);
+/* Appends the JSON value of one row's prediction by v: the label, the
+ * value or the cluster. */
+void cairn__serve_add_prediction(cairn_buf *b, const struct cairn__model_version *v,
+				 const double *row);
+/* Writes one line to the access log (when there is one), serialized with
+ * every other line. */
+void cairn__serve_log(struct cairn__serve_state *s, const cairn_buf *line);
 /* After the answer: the access log line (and any later hook). */
 void cairn__serve_finish(struct cairn__serve_state *s, struct cairn__serve_record *rec);
 

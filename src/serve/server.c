@@ -15,12 +15,15 @@
 #include "core/cpu.h"
 #include "serve/batch.h"
 #include "serve/predlog-hooks.h"
+#include "serve/reload.h"
 #include "serve/request.h"
+#include "serve/route.h"
 #include "serve/workers.h"
 
 struct cairn_server {
 	struct MHD_Daemon *daemon;
 	struct cairn__serve_state state;
+	struct cairn__reloader *reloader;
 	pthread_mutex_t log_lock;
 	struct cairn_cancel *cancel;
 	int port;
@@ -66,7 +69,7 @@ static const char *header(struct MHD_Connection *c, const char *name)
 }
 
 static enum MHD_Result queue(struct MHD_Connection *c, struct cairn__http_response *resp,
-			     const char *request_id, size_t *bytes_out)
+			     const struct cairn__serve_record *rec, size_t *bytes_out)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -81,7 +84,9 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct cairn__http_respon
 	}
 	MHD_add_response_header(r, "Content-Type", resp->content_type ? resp->content_type :
 				"application/json");
-	MHD_add_response_header(r, "X-Request-ID", request_id);
+	MHD_add_response_header(r, "X-Request-ID", rec->id);
+	if (rec->model)
+		MHD_add_response_header(r, "X-Cairn-Model-Version", rec->model->version);
 	if (resp->www_authenticate)
 		MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"cairn\"");
 	ret = MHD_queue_response(c, (unsigned)resp->status, r);
@@ -120,7 +125,7 @@ static enum MHD_Result deliver(struct cairn_server *s, struct MHD_Connection *c,
 	enum MHD_Result ret;
 
 	cr->rec.status = cr->resp.status;
-	ret = queue(c, &cr->resp, cr->rec.id, &cr->rec.bytes_out);
+	ret = queue(c, &cr->resp, &cr->rec, &cr->rec.bytes_out);
 	cairn_buf_release(&cr->resp.body);
 	cr->rec.latency = cairn__serve_now() - cr->start;
 	cairn__serve_finish(&s->state, &cr->rec);
@@ -262,6 +267,39 @@ static int load_models(cairn_ctx *ctx, const struct cairn_server_options *o,
 	return rc;
 }
 
+/* The challengers, and the thread that reloads every model. */
+static int start_reload(cairn_ctx *ctx, const struct cairn_server_options *o,
+			struct cairn_server *s)
+{
+	struct cairn__models **tables;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = cairn__routes_new(ctx, o, s->state.models, &s->state, &s->state.routes)))
+		return rc;
+	tables = cairn_xcalloc(1 + cairn__routes_count(s->state.routes), sizeof(*tables));
+	tables[n++] = s->state.models;
+	for (size_t i = 0; i < cairn__routes_count(s->state.routes); i++)
+		tables[n++] = cairn__routes_table(s->state.routes, i);
+	rc = cairn__reloader_start(ctx, tables, n, o->reload_interval ? o->reload_interval : 1,
+				   o->reload, &s->state, &s->reloader);
+	free(tables);
+	if (rc) {
+		cairn__routes_free(s->state.routes);
+		s->state.routes = NULL;
+	}
+	return rc;
+}
+
+/* Stops the reload thread and the shadow's worker (their versions stay
+ * until the tables are freed). */
+static void stop_reload(struct cairn_server *s)
+{
+	cairn__reloader_free(s->reloader);
+	s->reloader = NULL;
+	cairn__routes_stop(s->state.routes);
+}
+
 int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 		       cairn_server **out)
 {
@@ -304,6 +342,15 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 	if (o->max_batch > 1)
 		s->workers = cairn__workers_new(o->max_batch < 256 ? o->max_batch : 256);
 	s->cancel = o->cancel;
+	if ((rc = start_reload(ctx, o, s))) {
+		cairn__models_free(s->state.models);
+		cairn__workers_free(s->workers);
+		cairn__batcher_free(s->state.batcher);
+		cairn__observe_close(s->state.observe);
+		pthread_mutex_destroy(&s->log_lock);
+		free(s);
+		return rc;
+	}
 	s->max_connections = o->max_connections ? o->max_connections : 1024u;
 	/* MHD_USE_ITC lets cairn_server_stop quiesce (stop listening) while
 	 * the requests in flight go on. */
@@ -320,6 +367,8 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 	if (!s->daemon) {
 		rc = cairn_error(ctx, CAIRN_EIO, "cannot listen on %s:%d (the address is in use or"
 				 " not this machine's)", o->host ? o->host : "127.0.0.1", o->port);
+		stop_reload(s);
+		cairn__routes_free(s->state.routes);
 		cairn__models_free(s->state.models);
 		cairn__workers_free(s->workers);
 		cairn__batcher_free(s->state.batcher);
@@ -371,6 +420,12 @@ void cairn_server_stop(cairn_server *s, int drain)
 	s->workers = NULL;
 	MHD_stop_daemon(s->daemon);
 	s->daemon = NULL;
+	stop_reload(s);
+}
+
+void cairn_server_reload(cairn_server *s)
+{
+	cairn__reloader_request(s->reloader);
 }
 
 void cairn_server_free(cairn_server *s)
@@ -378,6 +433,7 @@ void cairn_server_free(cairn_server *s)
 	if (!s)
 		return;
 	cairn_server_stop(s, 0);
+	cairn__routes_free(s->state.routes);
 	cairn__models_free(s->state.models);
 	cairn__batcher_free(s->state.batcher);
 	cairn__observe_close(s->state.observe);

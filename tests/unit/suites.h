@@ -54,6 +54,7 @@ extern const struct unit_test card_tests[];
 extern const struct unit_test registry_tests[];
 extern const struct unit_test bundle_tests[];
 extern const struct unit_test serve_tests[];
+extern const struct unit_test serve_reload_tests[];
 extern const struct unit_test predlog_tests[];
 extern const struct unit_test prom_tests[];
 extern const struct unit_test serve_batch_tests[];
@@ -109,6 +110,7 @@ extern const struct unit_test serve_batch_tests[];
 	registry_tests, \
 	bundle_tests, \
 	serve_tests, \
+	serve_reload_tests, \
 	predlog_tests, \
 	prom_tests, \
 	serve_batch_tests,

@@ -53,7 +53,7 @@ static void append(cairn__predlog *log, const char *prefix, const char *model, i
 		json_t *in = json_pack("{s:[f], s:[s]}", "x", 1.5 * i, "c", "a,\"b\"");
 		json_t *out = json_pack("[i]", i % 3);
 		struct cairn__predlog_record r = { id, cairn_now_ms(), model, "m@1", deployment,
-						   "mlflow", in, out, 0.001, 200 };
+						   "mlflow", in, out, 0.001, 200, 0 };
 		snprintf(id, sizeof(id), "%s-%d", prefix, i);
 		CHECK_INT(cairn__predlog_append(log, &r), ==, 0);
 		json_decref(in);
@@ -253,7 +253,7 @@ static void test_predlog_back_pressure(void)
 	CHECK_OK(ctx, cairn__predlog_open(ctx, &o, &log));
 	append(log, "q", "iris", 1, NULL);
 	for (int i = 0; i < 5; i++) {
-		struct cairn__predlog_record r = { "x", 0, "iris", "", NULL, "", NULL, NULL, 0, 200 };
+		struct cairn__predlog_record r = { "x", 0, "iris", "", NULL, "", NULL, NULL, 0, 200, 0 };
 		CHECK_INT(cairn__predlog_append(log, &r), ==, 1);
 	}
 	cairn__predlog_stats(log, &st);
@@ -270,7 +270,7 @@ static void test_predlog_back_pressure(void)
 	o.max_queue_bytes = 1000;
 	CHECK_OK(ctx, cairn__predlog_open(ctx, &o, &log));
 	{
-		struct cairn__predlog_record r = { "small", 0, "m", "", NULL, "", NULL, NULL, 0, 200 };
+		struct cairn__predlog_record r = { "small", 0, "m", "", NULL, "", NULL, NULL, 0, 200, 0 };
 		char big[2000];
 		memset(big, 'x', sizeof(big) - 1);
 		big[sizeof(big) - 1] = 0;
