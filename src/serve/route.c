@@ -127,9 +127,10 @@ static void shadow_log(struct cairn__routes *r, const struct shadow_job *j,
 }
 
 /* The shadow's answer into the prediction log, flagged, as the request's
- * record would be. */
-static void shadow_record(struct cairn__routes *r, const struct shadow_job *j,
-			  const struct cairn__model_version *v, const double *out, size_t nout,
+ * record would be. The log takes over the outputs (*out becomes NULL) and
+ * may take the frame (j->frame becomes NULL). */
+static void shadow_record(struct cairn__routes *r, struct shadow_job *j,
+			  const struct cairn__model_version *v, double **out, size_t nout,
 			  double seconds, const char *error)
 {
 	struct cairn__serve_record rec;
@@ -146,11 +147,13 @@ static void shadow_record(struct cairn__routes *r, const struct shadow_job *j,
 	rec.latency = seconds;
 	rec.inputs = j->frame;
 	rec.nrows = j->frame->nrows;
-	rec.outputs = out;
-	rec.noutputs = out ? nout : 0;
+	rec.outputs = *out;
+	rec.noutputs = *out ? nout : 0;
 	rec.error = error;
 	rec.shadow = 1;
 	cairn__observe_request(r->state->observe, &rec);
+	j->frame = (struct cairn_frame *)rec.inputs;
+	*out = (double *)rec.outputs;
 }
 
 static void shadow_run(struct cairn__routes *r, struct shadow_job *j)
@@ -168,7 +171,7 @@ static void shadow_run(struct cairn__routes *r, struct shadow_job *j)
 		error = cairn_errmsg(ctx);
 	secs = cairn__serve_now() - start;
 	shadow_log(r, j, v, out, nout, secs, error);
-	shadow_record(r, j, v, out, nout, secs, error);
+	shadow_record(r, j, v, &out, nout, secs, error);
 	free(out);
 	cairn_ctx_free(ctx);
 	cairn__model_version_release(v);
