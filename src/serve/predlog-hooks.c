@@ -198,6 +198,8 @@ struct pending {
 	double *cells;
 	size_t nrows;              /* the frame's (the record's are 0 when it was
 				      refused before its prediction) */
+	json_t *in;                /* or the inputs already made, when the frame
+				      of other columns stays the caller's */
 };
 
 static int numbers_only(const struct cairn_frame *f, const struct cairn__model_version *v)
@@ -235,8 +237,9 @@ static void record_line(void *arg, cairn_buf *out)
 	json_t *in = NULL, *o = NULL, *proba = NULL;
 
 	if (out) {
-		in = p->cells ? cells_json(p->cells, p->nrows, v) :
+		in = p->in ? p->in : p->cells ? cells_json(p->cells, p->nrows, v) :
 		     rec->inputs ? inputs_json(rec->inputs) : NULL;
+		p->in = NULL;
 		if (rec->outputs && rec->noutputs)
 			o = outputs_json(rec, &proba);
 		if (proba)
@@ -259,11 +262,13 @@ static void record_line(void *arg, cairn_buf *out)
 	cairn_frame_free((struct cairn_frame *)rec->inputs);
 	free((double *)rec->outputs);
 	free(p->cells);
+	json_decref(p->in);
 	cairn__model_version_release(v);
 	free(p);
 }
 
-void cairn__observe_request(struct cairn__serve_observe *ob, struct cairn__serve_record *rec)
+void cairn__observe_request(struct cairn__serve_observe *ob, struct cairn__serve_record *rec,
+			    int keep_inputs)
 {
 	struct cairn__model_version *v = (struct cairn__model_version *)rec->model;
 	const struct cairn__deployment *d = v ? v->deployment : NULL;
@@ -281,11 +286,13 @@ void cairn__observe_request(struct cairn__serve_observe *ob, struct cairn__serve
 	if (!ob->log || !v || !rec->method || strcmp(rec->method, "POST"))
 		return;
 	/* The inputs and outputs pass to the log: the request path neither
-	 * copies nor serializes them. */
+	 * copies nor serializes them (but a frame of numbers, copied as one
+	 * array, and a frame the caller keeps for a shadow, made into JSON). */
 	p = cairn_xmalloc(sizeof(*p));
 	p->rec = *rec;
 	p->rec.method = p->rec.path = p->rec.error = NULL;
 	p->cells = NULL;
+	p->in = NULL;
 	__atomic_add_fetch(&v->refs, 1, __ATOMIC_ACQ_REL);
 	/* What the queue holds: the estimate its bound counts. */
 	bytes = sizeof(*p) + 64 + rec->nrows * rec->noutputs * sizeof(double);
@@ -297,6 +304,10 @@ void cairn__observe_request(struct cairn__serve_observe *ob, struct cairn__serve
 		p->nrows = f->nrows;
 		p->rec.inputs = NULL;
 		bytes += f->nrows * f->ncols * sizeof(double);
+	} else if (rec->inputs && keep_inputs) {
+		p->in = inputs_json(rec->inputs);
+		p->rec.inputs = NULL;
+		bytes += rec->inputs->ncols * (96 + 16 * rec->inputs->nrows);
 	} else if (rec->inputs) {
 		rec->inputs = NULL;   /* the frame itself passes to the log */
 		bytes += p->rec.inputs->ncols * (96 + 16 * p->rec.inputs->nrows);

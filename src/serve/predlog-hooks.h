@@ -48,8 +48,11 @@ void cairn__observe_loaded(cairn_ctx *ctx, struct cairn__serve_observe *ob, cons
 int cairn__observe_route(struct cairn__serve_observe *ob, cairn_ctx *ctx,
 			 const struct cairn__http_request *req, struct cairn__http_response *resp,
 			 struct cairn__serve_record *rec);
-/* (Takes over rec's inputs and outputs, which the log's thread frees.) */
-void cairn__observe_request(struct cairn__serve_observe *ob, struct cairn__serve_record *rec);
+/* (Takes over rec's outputs and, unless keep_inputs, its inputs, which the
+ * log's thread frees; taken, they are NULL in rec on return. A shadow's
+ * answer, rec->shadow, is logged but not counted as a request.) */
+void cairn__observe_request(struct cairn__serve_observe *ob, struct cairn__serve_record *rec,
+			    int keep_inputs);
 /* Flushes and closes the log. NULL is a no-op. */
 void cairn__observe_close(struct cairn__serve_observe *ob);
 

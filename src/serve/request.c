@@ -651,8 +651,10 @@ void cairn__serve_finish(struct cairn__serve_state *s, struct cairn__serve_recor
 		cairn__serve_log(s, &line);
 		cairn_buf_release(&line);
 	}
+	/* The prediction log takes the input frame, unless the shadow runs on
+	 * it after the answer. */
 	if (s->observe)
-		cairn__observe_request(s->observe, rec);
+		cairn__observe_request(s->observe, rec, cairn__route_shadowed(s->routes, rec));
 	cairn__route_shadow(s->routes, rec);
 	cairn_frame_free((struct cairn_frame *)rec->inputs);
 	free((double *)rec->outputs);

@@ -78,7 +78,7 @@ int cairn__route_bucket(const char *id)
 	return (int)(h % 10000);
 }
 
-static struct route *find(struct cairn__routes *r, const char *name, int shadow)
+static struct route *find(const struct cairn__routes *r, const char *name, int shadow)
 {
 	for (size_t i = 0; r && i < r->n; i++)
 		if (r->routes[i].shadow == shadow && !strcmp(r->routes[i].name, name))
@@ -151,7 +151,7 @@ static void shadow_record(struct cairn__routes *r, struct shadow_job *j,
 	rec.noutputs = *out ? nout : 0;
 	rec.error = error;
 	rec.shadow = 1;
-	cairn__observe_request(r->state->observe, &rec);
+	cairn__observe_request(r->state->observe, &rec, 0);
 	j->frame = (struct cairn_frame *)rec.inputs;
 	*out = (double *)rec.outputs;
 }
@@ -209,14 +209,26 @@ static void *shadow_worker(void *arg)
 	return NULL;
 }
 
+static struct route *shadow_of(const struct cairn__routes *r,
+			       const struct cairn__serve_record *rec)
+{
+	if (!r || !rec->model || !rec->inputs || rec->status != 200)
+		return NULL;
+	return find(r, rec->model->name, 1);
+}
+
+int cairn__route_shadowed(const struct cairn__routes *r, const struct cairn__serve_record *rec)
+{
+	return shadow_of(r, rec) != NULL;
+}
+
 void cairn__route_shadow(struct cairn__routes *r, struct cairn__serve_record *rec)
 {
 	struct route *sh;
 	struct shadow_job *j;
 	int queued = 0;
 
-	if (!r || !rec->model || !rec->inputs || rec->status != 200 ||
-	    !(sh = find(r, rec->model->name, 1)))
+	if (!(sh = shadow_of(r, rec)))
 		return;
 	j = cairn_xcalloc(1, sizeof(*j));
 	j->route = sh;

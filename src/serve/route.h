@@ -60,6 +60,8 @@ struct cairn__models *cairn__routes_table(struct cairn__routes *r, size_t i);
 struct cairn__model_version *cairn__route_pick(struct cairn__routes *r,
 					       struct cairn__model_version *champion,
 					       const char *id, const char *want);
+/* Whether cairn__route_shadow will take rec's input frame. */
+int cairn__route_shadowed(const struct cairn__routes *r, const struct cairn__serve_record *rec);
 /* After the answer: queues rec's input frame (taken: rec->inputs becomes
  * NULL) for the shadow of rec's model when it has one and the request
  * succeeded. r may be NULL. */

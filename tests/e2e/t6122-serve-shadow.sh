@@ -3,7 +3,8 @@
 # model, after the answer; its answer goes to the access log (a line with
 # "shadow": true, its version, the champion's and its predictions) and to
 # the prediction log (a record with "shadow": true), never to the client;
-# a shadow that fails never fails a request.
+# a shadow that fails never fails a request. With batching too, on a frame
+# with a text column (which the prediction log keeps as well).
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/helpers/serve.sh"
 . "$TEST_DIRECTORY/helpers/serve-reload.sh"
@@ -85,6 +86,34 @@ test_expect_success 'a shadow that fails never fails the request, and its error 
 	grep "\"shadow\": *true" bad.log >shadow.log &&
 	test "$(grep -c "\"error\"" shadow.log)" = 20 &&
 	test_grep "garden" shadow.log
+'
+
+# Batching answers on a pool thread; a frame with a text column is one the
+# prediction log would otherwise take over.
+serve_start text ./bad/iris --shadow ./bad/iris --max-batch 4 --max-delay-us 0 \
+	--access-log text.log --predictions-flush-ms 50
+
+text_records() {
+	cairn predictions export --format jsonl >log.jsonl &&
+	test "$(grep -c "\"text-[12]\"" log.jsonl)" = 4
+}
+
+test_expect_success 'with batching, a text column: the version header, the shadow, both records whole' '
+	for id in text-1 text-2; do
+		curl -sS -D headers -o body -H "Content-Type: application/json" \
+			-H "X-Request-ID: $id" --data-binary "{\"dataframe_split\": {\"columns\":
+			[\"sepal_length\", \"sepal_width\", \"petal_length\", \"petal_width\",
+			\"garden\"], \"data\": [[5.1, 3.5, 1.4, 0.2, \"north\"]]}}" \
+			http://127.0.0.1:$text_port/invocations >/dev/null &&
+		test_grep "^HTTP/1.1 200" headers &&
+		grep -qi "^X-Cairn-Model-Version: ." headers || return 1
+	done &&
+	wait_lines text.log "\"shadow\": *true" 2 &&
+	test "$(grep "\"shadow\": *true" text.log | grep -c "\"error\"")" = 0 &&
+	poll_until text_records &&
+	grep "\"text-[12]\"" log.jsonl >text.jsonl &&
+	test "$(grep -c "\"garden\": *\[\"north\"\]" text.jsonl)" = 4 &&
+	test "$(grep -c "\"shadow\": *true" text.jsonl)" = 2
 '
 
 test_expect_success 'a shadow of a model not served, or two shadows of one, are refused' '
