@@ -43,3 +43,14 @@ void cairn__parallel(int n, void (*fn)(void *arg, int i), void *arg)
 	}
 	free(w);
 }
+
+void cairn__stop_threads(pthread_mutex_t *lock, pthread_cond_t *cond, int *flag,
+			 const pthread_t *threads, size_t n)
+{
+	pthread_mutex_lock(lock);
+	*flag = 1;
+	pthread_cond_broadcast(cond);
+	pthread_mutex_unlock(lock);
+	for (size_t i = 0; i < n; i++)
+		pthread_join(threads[i], NULL);
+}

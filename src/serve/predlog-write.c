@@ -17,6 +17,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/oom.h"
+#include "core/parallel.h"
 #include "serve/predlog.h"
 
 struct node {
@@ -449,11 +450,7 @@ int cairn__predlog_close(cairn_ctx *ctx, cairn__predlog *log)
 
 	if (!log)
 		return 0;
-	pthread_mutex_lock(&log->lock);
-	log->stop = 1;
-	pthread_cond_broadcast(&log->wake);
-	pthread_mutex_unlock(&log->lock);
-	pthread_join(log->thread, NULL);
+	cairn__stop_threads(&log->lock, &log->wake, &log->stop, &log->thread, 1);
 	if ((rc = log->first_error))
 		cairn_error(ctx, rc, "the prediction log lost %llu records to write errors (see"
 			    " the warnings)", (unsigned long long)log->write_errors);

@@ -12,6 +12,7 @@
 #include "core/ctx-internal.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/parallel.h"
 #include "serve/predlog-hooks.h"
 #include "serve/reload.h"
 
@@ -252,11 +253,7 @@ void cairn__reloader_free(struct cairn__reloader *r)
 {
 	if (!r)
 		return;
-	pthread_mutex_lock(&r->lock);
-	r->stopping = 1;
-	pthread_cond_broadcast(&r->cond);
-	pthread_mutex_unlock(&r->lock);
-	pthread_join(r->thread, NULL);
+	cairn__stop_threads(&r->lock, &r->cond, &r->stopping, &r->thread, 1);
 	pthread_mutex_destroy(&r->lock);
 	pthread_cond_destroy(&r->cond);
 	cairn_ctx_free(r->ctx);

@@ -9,6 +9,7 @@
 #include "cairn/id.h"
 #include "core/format.h"
 #include "core/json.h"
+#include "core/parallel.h"
 #include "serve/predlog-hooks.h"
 #include "serve/route.h"
 
@@ -367,12 +368,7 @@ void cairn__routes_stop(struct cairn__routes *r)
 {
 	if (!r)
 		return;
-	pthread_mutex_lock(&r->lock);
-	r->stopping = 1;
-	pthread_cond_broadcast(&r->cond);
-	pthread_mutex_unlock(&r->lock);
-	if (r->started)
-		pthread_join(r->worker, NULL);
+	cairn__stop_threads(&r->lock, &r->cond, &r->stopping, &r->worker, r->started ? 1 : 0);
 	r->started = 0;
 }
 

@@ -300,6 +300,27 @@ static void stop_reload(struct cairn_server *s)
 	cairn__routes_stop(s->state.routes);
 }
 
+/* MHD_USE_ITC lets cairn_server_stop quiesce (stop listening) while the
+ * requests in flight go on; suspending a connection is needed only when
+ * batching hands requests to workers. */
+static struct MHD_Daemon *start_daemon(struct cairn_server *s, const struct sockaddr_in *sin,
+				       unsigned threads, const struct cairn_server_options *o)
+{
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO;
+
+	if (s->workers)
+		flags |= MHD_ALLOW_SUSPEND_RESUME;
+	return MHD_start_daemon(flags, 0, on_accept, s, on_request, s,
+				MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)sin,
+				MHD_OPTION_THREAD_POOL_SIZE, threads,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+				MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+				o->max_header ? o->max_header : (size_t)32 << 10,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				MHD_OPTION_END);
+}
+
 int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 		       cairn_server **out)
 {
@@ -342,45 +363,29 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 	if (o->max_batch > 1)
 		s->workers = cairn__workers_new(o->max_batch < 256 ? o->max_batch : 256);
 	s->cancel = o->cancel;
-	if ((rc = start_reload(ctx, o, s))) {
-		cairn__models_free(s->state.models);
-		cairn__workers_free(s->workers);
-		cairn__batcher_free(s->state.batcher);
-		cairn__observe_close(s->state.observe);
-		pthread_mutex_destroy(&s->log_lock);
-		free(s);
-		return rc;
-	}
+	if ((rc = start_reload(ctx, o, s)))
+		goto fail;
 	s->max_connections = o->max_connections ? o->max_connections : 1024u;
-	/* MHD_USE_ITC lets cairn_server_stop quiesce (stop listening) while
-	 * the requests in flight go on. */
-	s->daemon = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
-				     MHD_USE_TURBO | (s->workers ? MHD_ALLOW_SUSPEND_RESUME : 0), 0, on_accept, s, on_request, s,
-				     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
-				     MHD_OPTION_THREAD_POOL_SIZE, threads,
-				     MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-				     MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout,
-				     MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->max_header ?
-				     o->max_header : (size_t)32 << 10,
-				     MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-				     MHD_OPTION_END);
-	if (!s->daemon) {
+	if (!(s->daemon = start_daemon(s, &sin, threads, o))) {
 		rc = cairn_error(ctx, CAIRN_EIO, "cannot listen on %s:%d (the address is in use or"
 				 " not this machine's)", o->host ? o->host : "127.0.0.1", o->port);
 		stop_reload(s);
-		cairn__routes_free(s->state.routes);
-		cairn__models_free(s->state.models);
-		cairn__workers_free(s->workers);
-		cairn__batcher_free(s->state.batcher);
-		cairn__observe_close(s->state.observe);
-		pthread_mutex_destroy(&s->log_lock);
-		free(s);
-		return rc;
+		goto fail;
 	}
 	di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = di ? di->port : o->port;
 	*out = s;
 	return 0;
+
+fail:
+	cairn__routes_free(s->state.routes);
+	cairn__models_free(s->state.models);
+	cairn__workers_free(s->workers);
+	cairn__batcher_free(s->state.batcher);
+	cairn__observe_close(s->state.observe);
+	pthread_mutex_destroy(&s->log_lock);
+	free(s);
+	return rc;
 }
 
 int cairn_server_port(const cairn_server *s)

@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include "cairn/buf.h"
+#include "core/parallel.h"
 #include "serve/workers.h"
 
 struct job {
@@ -81,12 +82,7 @@ void cairn__workers_free(struct cairn__workers *w)
 {
 	if (!w)
 		return;
-	pthread_mutex_lock(&w->lock);
-	w->stopping = 1;
-	pthread_cond_broadcast(&w->ready);
-	pthread_mutex_unlock(&w->lock);
-	for (size_t i = 0; i < w->n; i++)
-		pthread_join(w->threads[i], NULL);
+	cairn__stop_threads(&w->lock, &w->ready, &w->stopping, w->threads, w->n);
 	pthread_cond_destroy(&w->ready);
 	pthread_mutex_destroy(&w->lock);
 	free(w->threads);
