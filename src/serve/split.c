@@ -5,8 +5,10 @@
  * "index" and "params" ({"predict_method": ...}). No JSON tree is built:
  * each number goes from the body into its column's num[], read as jansson
  * reads it (an integer as its int64's double, else the correctly rounded
- * double: exactly when it has at most 15 digits and a power of ten of at
- * most 22, strtod otherwise), so the frame equals the general path's bit
+ * double: by one floating-point operation when its digits make at most
+ * 2^53 and its power of ten is at most 22, in integers (core/decimal.h) up
+ * to 19 digits and 10^27, by strtod otherwise), so the frame equals the
+ * general path's bit
  * for bit (fuzz/fuzz-serve-split.c checks it). Anything else, valid or
  * not, is left to the general path (cairn__mlflow_decode and
  * cairn__serve_input_frame), which also makes every error message.
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/buf.h"
+#include "core/decimal.h"
 #include "serve/decode.h"
 
 struct scan {
@@ -70,13 +73,66 @@ static int digit(const struct scan *s, const char *p)
 	return p < s->end && *p >= '0' && *p <= '9';
 }
 
+/* The digits at p (at most 8, fewer near the end): how many, and their
+ * value in *val. Eight bytes at once: a byte is a digit when its high
+ * nibble is 3 and its low one below 10. */
+static int digits8(const struct scan *s, const char *p, uint64_t *val)
+{
+	uint64_t x, nondigit, v;
+	int n;
+
+	if (s->end - p < 8) {
+		for (n = 0, v = 0; digit(s, p + n); n++)
+			v = v * 10 + (uint64_t)(p[n] - '0');
+		*val = v;
+		return n;
+	}
+	memcpy(&x, p, sizeof(x));
+	x ^= 0x3030303030303030ull;
+	nondigit = (x & 0xf0f0f0f0f0f0f0f0ull) |
+		   (((x & 0x0f0f0f0f0f0f0f0full) + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull);
+	n = nondigit ? __builtin_ctzll(nondigit) / 8 : 8;
+	if (!n) {
+		*val = 0;
+		return 0;
+	}
+	/* The n digits (first in the lowest byte) moved to the top bytes, then
+	 * combined in pairs, fours and eights. */
+	x <<= 8 * (8 - n);
+	x = x * 10 + (x >> 8);
+	x = (((x & 0x000000ff000000ffull) * (100 + (1000000ull << 32))) +
+	     (((x >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32)))) >> 32;
+	*val = x;
+	return n;
+}
+
+static const uint64_t ten_to[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+				   100000000 };
+
+/* A run of digits at *p: adds them to *w (exact while *nd, the digits so
+ * far, stays at most 19) and moves *p past them; how many. */
+static int digit_run(const struct scan *s, const char **p, uint64_t *w, int *nd)
+{
+	uint64_t v;
+	int n, total = 0;
+
+	do {
+		n = digits8(s, *p, &v);
+		*w = *w * ten_to[n] + v;
+		*p += n;
+		total += n;
+	} while (n == 8);
+	*nd += total;
+	return total;
+}
+
 /* A JSON number or null into *d (NaN for null), as jansson and the frame
  * builder read it. */
 static int number(struct scan *s, double *d)
 {
 	const char *p, *start;
 	uint64_t w = 0;
-	int neg = 0, real = 0, sig = 0, exp = 0, eneg = 0, frac = 0;
+	int neg = 0, real = 0, nd = 0, exp = 0, eneg = 0, frac = 0;
 
 	ws(s);
 	p = start = s->p;
@@ -93,22 +149,12 @@ static int number(struct scan *s, double *d)
 		return 0;
 	if (*p == '0' && digit(s, p + 1))
 		return 0;
-	for (; digit(s, p); p++)
-		if (sig || *p != '0') {
-			if (++sig <= 19)
-				w = w * 10 + (uint64_t)(*p - '0');
-		}
+	digit_run(s, &p, &w, &nd);
 	if (p < s->end && *p == '.') {
 		real = 1;
-		if (!digit(s, ++p))
+		p++;
+		if (!(frac = digit_run(s, &p, &w, &nd)))
 			return 0;
-		for (; digit(s, p); p++) {
-			if (sig || *p != '0') {
-				if (++sig <= 19)
-					w = w * 10 + (uint64_t)(*p - '0');
-			}
-			frac++;
-		}
 	}
 	if (p < s->end && (*p == 'e' || *p == 'E')) {
 		real = 1;
@@ -126,19 +172,20 @@ static int number(struct scan *s, double *d)
 		return 0;
 	s->p = p;
 	if (!real) {
-		if (sig > 18)
+		if (nd > 18)
 			return 0;  /* jansson's int64 may overflow: its error */
 		*d = (double)(neg ? -(int64_t)w : (int64_t)w);
 		return 1;
 	}
 	exp = (eneg ? -exp : exp) - frac;
-	if (sig <= 15 && exp >= -22 && exp <= 22) {
+	if (nd <= 19 && w <= (1ull << 53) && exp >= -22 && exp <= 22) {
 		*d = exp >= 0 ? (double)w * pow10[exp] : (double)w / pow10[-exp];
-		if (neg)
-			*d = -*d;
-		return 1;
+	} else if (nd > 19 || !cairn__decimal_to_double(w, exp, d)) {
+		*d = strtod(start, NULL);
+		return !isinf(*d);   /* jansson refuses an overflow */
 	}
-	*d = strtod(start, NULL);
+	if (neg)
+		*d = -*d;
 	return !isinf(*d);   /* jansson refuses an overflow */
 }
 
