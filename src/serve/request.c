@@ -459,7 +459,10 @@ static void v2_models(cairn_ctx *ctx, struct cairn__serve_state *s,
 		answer_error(resp, rec, 404, msg.buf);
 		goto out;
 	}
-	v = cairn__route_pick(s->routes, v, rec->id, *version ? version : NULL);
+	/* Metadata and readiness of a model name describe its champion; only
+	 * inference is shared with a canary. */
+	v = cairn__route_pick(s->routes, v, strcmp(rest, "/infer") ? NULL : rec->id,
+			      *version ? version : NULL);
 	rec->model = v;
 	if (*version && strcmp(version, v->version)) {
 		cairn_buf_addf(&msg, "model '%s' has no version '%s' here (it serves version %s)",
