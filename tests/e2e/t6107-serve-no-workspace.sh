@@ -1,6 +1,7 @@
 #!/bin/bash
 # cairn serve needs no workspace for a package directory or --bundle (the
-# model is all it reads), and says which reference needs one otherwise;
+# model is all it reads; `cairn package` and `cairn predict` of a package
+# directory neither), and says which reference needs one otherwise;
 # it listens on an IPv6 address as well as an IPv4 one.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/helpers/serve.sh"
@@ -47,6 +48,16 @@ test_expect_success 'a host that is not a numeric address exits 2 naming it' '
 	(cd elsewhere && test_expect_code 2 cairn serve --bundle flowers --host localhost6 --port 0 \
 		>../out 2>../err) &&
 	test_grep "localhost6. is not an IPv4 or IPv6 address" err
+'
+
+test_expect_success 'a package directory is packaged and predicted from without a workspace' '
+	(cd elsewhere && cairn package flowers --out flowers.cairn >../pkg.out &&
+	 cairn package flowers --oci-archive flowers.tar --json >../oci.json &&
+	 echo "sepal_length,sepal_width,petal_length,petal_width" >rows.csv &&
+	 echo "5.1,3.5,1.4,0.2" >>rows.csv &&
+	 cairn predict flowers.cairn --data rows.csv >../pred.out) &&
+	test ! -e elsewhere/.cairn && test -s elsewhere/flowers.cairn && test -s elsewhere/flowers.tar &&
+	test_grep "^Wrote flowers.cairn" pkg.out && test_grep "setosa" pred.out
 '
 
 test_expect_success 'a registry reference outside a workspace exits 3 naming it' '
