@@ -173,6 +173,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			cr->too_large = 1;
 			return answer(s, c, url, method, cr);
 		}
+		/* The room for an announced body, taken once. */
+		if (cl)
+			cairn_buf_grow(&cr->body, (size_t)strtoull(cl, NULL, 10));
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
