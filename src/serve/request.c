@@ -290,7 +290,7 @@ static void mlflow_invocations(cairn_ctx *ctx, struct cairn__serve_state *s,
 		return;
 	}
 	if (!csv && !cairn__mlflow_split_frame(req->body, req->body_len, &sig, &p.frame,
-					       &in.proba) &&
+					       &in.proba, NULL) &&
 	    (rc = cairn__mlflow_decode(ctx, req->body, req->body_len, &in))) {
 		answer_error(resp, rec, 400, cairn_errmsg(ctx));
 		goto out;

@@ -240,10 +240,12 @@ static int columns(struct scan *s, const struct cairn__serve_signature *sig, siz
 
 /* [[v, ...], ...] of ncols numbers or nulls a row, into vals (row-major,
  * the body's column order), each row read straight into room reserved for
- * it. */
-static int data(struct scan *s, size_t ncols, cairn_buf *vals, size_t *nrows)
+ * it; with where, each value's offset and length in the body too. */
+static int data(struct scan *s, const char *body, size_t ncols, cairn_buf *vals,
+		cairn_buf *where, size_t *nrows)
 {
 	double *row;
+	uint32_t *at = NULL;
 
 	if (!eat(s, '[') || eat(s, ']'))
 		return 0;
@@ -252,10 +254,24 @@ static int data(struct scan *s, size_t ncols, cairn_buf *vals, size_t *nrows)
 			return 0;
 		cairn_buf_grow(vals, ncols * sizeof(*row));
 		row = (double *)(void *)(vals->buf + vals->len);
-		for (size_t c = 0; c < ncols; c++)
-			if ((c && !eat(s, ',')) || !number(s, &row[c]))
+		if (where) {
+			cairn_buf_grow(where, 2 * ncols * sizeof(*at));
+			at = (uint32_t *)(void *)(where->buf + where->len);
+		}
+		for (size_t c = 0; c < ncols; c++) {
+			if (c && !eat(s, ','))
 				return 0;
+			ws(s);
+			if (at)
+				at[2 * c] = (uint32_t)(s->p - body);
+			if (!number(s, &row[c]))
+				return 0;
+			if (at)
+				at[2 * c + 1] = (uint32_t)(s->p - body) - at[2 * c];
+		}
 		vals->len += ncols * sizeof(*row);
+		if (where)
+			where->len += 2 * ncols * sizeof(*at);
 		if (!eat(s, ']'))
 			return 0;
 		(*nrows)++;
@@ -283,8 +299,8 @@ static int params(struct scan *s, int *proba)
 	return eat(s, '}');
 }
 
-static int split(struct scan *s, const struct cairn__serve_signature *sig, size_t *from,
-		 cairn_buf *vals, size_t *nrows)
+static int split(struct scan *s, const char *body, const struct cairn__serve_signature *sig,
+		 size_t *from, cairn_buf *vals, cairn_buf *where, size_t *nrows)
 {
 	int have_cols = 0, have_data = 0, have_index = 0;
 	const char *key;
@@ -299,7 +315,7 @@ static int split(struct scan *s, const struct cairn__serve_signature *sig, size_
 			if (!columns(s, sig, from))
 				return 0;
 		} else if (is_key(key, len, "data") && !have_data++ && have_cols) {
-			if (!data(s, sig->ncols, vals, nrows))
+			if (!data(s, body, sig->ncols, vals, where, nrows))
 				return 0;
 		} else if (is_key(key, len, "index") && !have_index++) {
 			if (!skip_index(s))
@@ -310,19 +326,30 @@ static int split(struct scan *s, const struct cairn__serve_signature *sig, size_
 	return have_data && eat(s, '}');
 }
 
+void cairn__cell_spans_release(struct cairn__cell_spans *sp)
+{
+	if (!sp)
+		return;
+	free(sp->at);
+	sp->at = NULL;
+}
+
 int cairn__mlflow_split_frame(const char *body, size_t len,
 			      const struct cairn__serve_signature *sig, struct cairn_frame **out,
-			      int *proba)
+			      int *proba, struct cairn__cell_spans *spans)
 {
 	struct scan s = { body, body + len };
 	size_t from[256], nrows = 0, n;
 	int have_split = 0, have_params = 0, p = 0;
-	cairn_buf vals = CAIRN_BUF_INIT;
+	cairn_buf vals = CAIRN_BUF_INIT, where = CAIRN_BUF_INIT, *wp = NULL;
 	struct cairn_frame *f;
 	const char *key;
 	const double *v;
+	const uint32_t *w;
 
 	*out = NULL;
+	if (spans)
+		spans->at = NULL;
 	for (size_t i = 0; i < sig->ncols; i++)
 		if (sig->types[i] == CAIRN_TYPE_STRING)
 			return 0;
@@ -332,11 +359,15 @@ int cairn__mlflow_split_frame(const char *body, size_t len,
 	 * (a number and its comma take 8 bytes or more, most often), grown
 	 * once or twice if not. */
 	cairn_buf_grow(&vals, len);
+	if (spans && len <= UINT32_MAX) {
+		cairn_buf_grow(&where, len);
+		wp = &where;
+	}
 	do {
 		if (!string(&s, &key, &n) || !eat(&s, ':'))
 			goto bail;
 		if (is_key(key, n, "dataframe_split") && !have_split++) {
-			if (!split(&s, sig, from, &vals, &nrows))
+			if (!split(&s, body, sig, from, &vals, wp, &nrows))
 				goto bail;
 		} else if (is_key(key, n, "params") && !have_params++) {
 			if (!params(&s, &p))
@@ -369,11 +400,24 @@ int cairn__mlflow_split_frame(const char *body, size_t len,
 			col->nnull += isnan(d);
 		}
 	}
+	/* The spans by signature column, as the frame's columns are. */
+	if (wp) {
+		w = (const uint32_t *)(void *)where.buf;
+		spans->at = cairn_xmalloc(2 * nrows * sig->ncols * sizeof(*spans->at));
+		for (size_t c = 0; c < sig->ncols; c++)
+			for (size_t r = 0; r < nrows; r++) {
+				size_t i = 2 * (from[c] * nrows + r), j = 2 * (r * sig->ncols + c);
+				spans->at[i] = w[j];
+				spans->at[i + 1] = w[j + 1];
+			}
+	}
 	cairn_buf_release(&vals);
+	cairn_buf_release(&where);
 	*proba = p;
 	*out = f;
 	return 1;
 bail:
 	cairn_buf_release(&vals);
+	cairn_buf_release(&where);
 	return 0;
 }
