@@ -2,9 +2,9 @@
  * Exact conversions between binary doubles and decimal numbers m x 10^e,
  * in integer arithmetic (128-bit), for the range where that is cheap:
  * |e| <= CAIRN__DECIMAL_MAX_EXP and m below 2^64. Both round to nearest,
- * ties to even, as strtod(3) and printf(3) do in the default rounding
- * mode, so their results equal the C library's bit for bit; outside the
- * range they return 0 and the caller uses the C library.
+ * ties to even, as the C library's strtod and printf do in the default
+ * rounding mode, so their results equal the C library's bit for bit;
+ * outside the range they return 0 and the caller uses the C library.
  */
 #ifndef CAIRN_CORE_DECIMAL_H
 #define CAIRN_CORE_DECIMAL_H
