@@ -390,8 +390,8 @@ INLINE uint32_t next_node(const struct node *nodes, uint32_t i, const float *x, 
 }
 
 /*
- * Walks lanes walks down trees without categorical splits together, level
- * by level: lane i walks from node at[i] with the row at x + i * stride
+ * Takes lanes walks down trees without categorical splits together, level
+ * by level: lane i starts at node at[i] with the row at x + i * stride
  * (several rows down one tree, or one row down several trees with stride
  * 0), and ends with its leaf in at[i]. A leaf keeps a walk on it, so the
  * walks need not stop at their own leaves: they stop at depth, the deepest
