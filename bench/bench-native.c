@@ -4,11 +4,13 @@
  * CALLS times over the frame's rows, natively and through
  * cairn__model_predict_reference (libxgboost, liblinear); also what one
  * row's preprocessing costs, each evaluator alone on a preprocessed row,
- * and the whole frame in one call.
+ * the whole frame in one call, and the native evaluator alone on 1,000
+ * preprocessed rows per call.
  *
  * usage: bench-native MODELREF DATA [CALLS]   (run in the model's workspace)
  * Prints one line of microseconds:
- *   "native_us library_us prep_us native_eval_us library_eval_us batch_native_us batch_library_us"
+ *   "native_us library_us prep_us native_eval_us library_eval_us batch_native_us
+ *    batch_library_us native_eval_1000_us"
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,23 +55,27 @@ static double per_row(cairn_ctx *ctx, const cairn_model *m, const struct cairn_f
 }
 
 /* Microseconds per call of the algorithm's predict (reference: its
- * predict_reference) on preprocessed single rows. */
-static double eval_row(cairn_ctx *ctx, const cairn_model *m, const struct cairn_frame *f,
-		       int reference, long calls)
+ * predict_reference) on rows preprocessed rows at a time. */
+static double eval_rows(cairn_ctx *ctx, const cairn_model *m, const struct cairn_frame *f,
+			int reference, size_t rows, long calls)
 {
 	const struct cairn_algorithm *a = cairn_model_algorithm(m);
 	int (*fn)(cairn_ctx *, const void *, const struct cairn_matrix *, double *) =
 		reference && a->predict_reference ? a->predict_reference : a->predict;
-	size_t n = f->nrows < 1000 ? f->nrows : 1000;
+	size_t n = f->nrows < 2000 ? f->nrows : 2000;
 	struct cairn_matrix x;
-	double *out = calloc(a->outputs(cairn_model_learner(m)), sizeof(double)), start;
+	double *out, start;
 
+	if (n < rows)
+		rows = n;
+	out = calloc(rows * a->outputs(cairn_model_learner(m)), sizeof(double));
 	if (cairn_prep_transform(ctx, cairn_model_prep(m), f, NULL, n, &x, NULL))
 		die(ctx, "preprocess");
 	start = now_us();
 	for (long i = 0; i < calls; i++) {
-		struct cairn_matrix one = { 1, x.cols, x.v + ((size_t)i % n) * x.cols };
-		if (fn(ctx, cairn_model_learner(m), &one, out))
+		struct cairn_matrix some = { rows, x.cols,
+					     x.v + ((size_t)i * rows % (n - rows + 1)) * x.cols };
+		if (fn(ctx, cairn_model_learner(m), &some, out))
 			die(ctx, "predict");
 	}
 	start = (now_us() - start) / (double)calls;
@@ -125,12 +131,13 @@ int main(int argc, char **argv)
 	/* Warm up both paths (libxgboost loads and configures on first use). */
 	per_row(ctx, m, f, cairn__model_predict_reference, 100);
 	per_row(ctx, m, f, cairn_model_predict, 100);
-	printf("%.3f %.3f %.3f %.3f %.3f %.0f %.0f\n",
+	printf("%.3f %.3f %.3f %.3f %.3f %.0f %.0f %.1f\n",
 	       per_row(ctx, m, f, cairn_model_predict, calls),
 	       per_row(ctx, m, f, cairn__model_predict_reference, calls),
-	       prep_row(ctx, m, f, calls), eval_row(ctx, m, f, 0, calls),
-	       eval_row(ctx, m, f, 1, calls), batch(ctx, m, f, cairn_model_predict),
-	       batch(ctx, m, f, cairn__model_predict_reference));
+	       prep_row(ctx, m, f, calls), eval_rows(ctx, m, f, 0, 1, calls),
+	       eval_rows(ctx, m, f, 1, 1, calls), batch(ctx, m, f, cairn_model_predict),
+	       batch(ctx, m, f, cairn__model_predict_reference),
+	       eval_rows(ctx, m, f, 0, 1000, calls / 100 + 1));
 	cairn_frame_free(f);
 	cairn_model_free(m);
 	cairn_ctx_free(ctx);

@@ -14,37 +14,59 @@
 #elif defined(__GNUC__)
 #pragma GCC optimize("fp-contract=off")
 #endif
+/* The lanes' loops unrolled, so that their rows' indices stay in registers. */
+#define UNROLL _Pragma("GCC unroll 8")
 
 /* Rows evaluated together, tree by tree, so that a tree's nodes stay in
  * cache across the rows (XGBoost's CPU predictor takes 64 too). */
 #define BLOCK_ROWS 64
-/* A split node's default direction and kind, in the high bits of its
- * feature (features are fewer than 2^24). */
-#define DEFAULT_LEFT 0x80000000u
-#define CATEGORICAL 0x40000000u
-#define FEATURE(n) ((n)->feature & ~(DEFAULT_LEFT | CATEGORICAL))
+/* Rows walked down a tree at once, level by level: their loads are
+ * independent, so the processor overlaps them. */
+#define LANES 8
+/* Levels walked between checks that every lane has reached its leaf. */
+#define CHECK_LEVELS 8
+/* A split node's missing value goes right, and it is categorical. */
+#define MISSING_RIGHT 1u
+#define CATEGORICAL 2u
 /* XGBoost's largest category (common::OutOfRangeCat), exclusive. */
 #define CATEGORY_LIMIT 16777216.0f
 
-/* One node: a leaf has left -1 and its value; a numeric split sends a row
- * to left when its feature's value < value, else to left + 1; a
- * categorical one sends the categories of its set (a bitset at set in the
- * evaluator's sets) to left + 1 and the others left. */
+/*
+ * One node, 16 bytes. A numeric split sends a row to left + 1 when its
+ * feature's value >= threshold, to left when it is smaller, and a missing
+ * value to left + (flags & MISSING_RIGHT): `value < threshold` goes left as
+ * in XGBoost, since a threshold XGBoost would compare with as NaN (every
+ * value right) is stored as -inf. A categorical split (flags &
+ * CATEGORICAL) sends the categories of its set (a bitset at set in the
+ * evaluator's sets) to left + 1 and the others left. A leaf points to
+ * itself (left is its own index) with a NaN threshold, which no value
+ * reaches or exceeds, so a walk of a fixed number of levels stays on it;
+ * its value is in the evaluator's values at the same index. Indices are
+ * the nodes' in the evaluator's array of all trees' nodes.
+ */
 struct node {
 	union {
-		float value;
+		float threshold;
 		uint32_t set;
 	};
-	int32_t left;
-	uint32_t feature;      /* | DEFAULT_LEFT | CATEGORICAL */
+	uint32_t feature;
+	uint32_t left;
+	uint32_t flags;        /* MISSING_RIGHT | CATEGORICAL */
+};
+
+struct tree {
+	uint32_t root;         /* its first node */
+	uint32_t group;        /* the output group it adds to */
+	uint32_t depth;        /* its deepest leaf's level (0: a single leaf) */
+	int categorical;       /* it has a categorical split */
 };
 
 enum link { LINK_IDENTITY, LINK_SIGMOID, LINK_SOFTMAX, LINK_ARGMAX, LINK_EXP, LINK_HINGE };
 
 struct cairn__native_trees {
 	struct node *nodes;    /* all trees' nodes, tree after tree */
-	size_t *root;          /* ntrees: a tree's first node */
-	uint32_t *group;       /* ntrees: the output group it adds to */
+	float *values;         /* a leaf's value at its node's index */
+	struct tree *trees;    /* ntrees */
 	/* The categorical splits' sets: at a node's set, the number of 32-bit
 	 * words, then the words (bit c % 32 of word c / 32 for category c). */
 	uint32_t *sets;
@@ -83,8 +105,8 @@ void cairn__native_trees_free(struct cairn__native_trees *t)
 	if (!t)
 		return;
 	free(t->nodes);
-	free(t->root);
-	free(t->group);
+	free(t->values);
+	free(t->trees);
 	free(t->sets);
 	free(t);
 }
@@ -165,14 +187,14 @@ static int add_sets(struct cairn__native_trees *t, const json_t *tree, struct no
 	for (size_t j = 0; j < m; j++) {
 		if (!number_at(nodes, j, &node) || !number_at(segments, j, &begin) ||
 		    !number_at(sizes, j, &size) || !(node >= 0 && node < (double)n) ||
-		    !(root[(size_t)node].feature & CATEGORICAL) || !(begin >= 0 && size >= 1) ||
+		    !(root[(size_t)node].flags & CATEGORICAL) || !(begin >= 0 && size >= 1) ||
 		    begin + size > (double)json_array_size(cats) ||
 		    !add_set(t, cats, (size_t)begin, (size_t)size, &root[(size_t)node].set))
 			return 0;
 	}
 	/* every categorical split has its set */
 	for (size_t j = 0; j < n; j++)
-		found += root[j].left >= 0 && (root[j].feature & CATEGORICAL);
+		found += (root[j].flags & CATEGORICAL) != 0;
 	return found == m;
 }
 
@@ -193,50 +215,61 @@ static int add_tree(cairn_ctx *ctx, const char *what, const json_t *tree, size_t
 	const json_t *type = json_object_get(tree, "split_type");
 	size_t n = json_array_size(left);
 	struct node *root = t->nodes + *used;
+	float *values = t->values + *used;
+	uint32_t *level = cairn_xcalloc(n ? n : 1, sizeof(*level)), depth = 0;
 	double l, r, f, c, d, ty = 0;
-	int categorical = 0;
+	int rc = 0;
 
 	if (!n || json_array_size(right) != n || json_array_size(feature) != n ||
 	    json_array_size(cond) != n || json_array_size(dleft) != n ||
-	    (type && json_array_size(type) != n))
-		return cairn_error(ctx, CAIRN_ECORRUPT, "damaged xgboost model '%s': tree %zu's "
-				   "node arrays differ in length", what, i);
-	t->root[i] = *used;
+	    (type && json_array_size(type) != n)) {
+		rc = cairn_error(ctx, CAIRN_ECORRUPT, "damaged xgboost model '%s': tree %zu's "
+				 "node arrays differ in length", what, i);
+		goto out;
+	}
+	t->trees[i].root = (uint32_t)*used;
 	for (size_t j = 0; j < n; j++) {
 		struct node *o = &root[j];
 		if (!number_at(left, j, &l) || !number_at(right, j, &r) ||
 		    !number_at(feature, j, &f) || !number_at(dleft, j, &d) ||
 		    (type && !number_at(type, j, &ty)))
-			return 0;
+			goto out;
 		if (l == -1) {
 			/* a leaf: its value in split_conditions */
 			if (!number_at(cond, j, &c))
-				return 0;
-			o->value = (float)c;
-			o->left = -1;
-			o->feature = 0;
+				goto out;
+			*o = (struct node){ .threshold = NAN, .left = (uint32_t)(*used + j) };
+			values[j] = (float)c;
+			depth = level[j] > depth ? level[j] : depth;
 			continue;
 		}
 		if (!(l > (double)j && l < (double)n && r == l + 1 && f >= 0 &&
 		      f < (double)t->nfeatures) || (ty != 0 && ty != 1))
-			return 0;
-		o->left = (int32_t)l;
-		o->feature = (uint32_t)f | (d ? DEFAULT_LEFT : 0);
+			goto out;
+		o->left = (uint32_t)(*used + (size_t)l);
+		o->feature = (uint32_t)f;
+		o->flags = d ? 0 : MISSING_RIGHT;
+		level[(size_t)l] = level[(size_t)l + 1] = level[j] + 1;
+		values[j] = 0;
 		if (ty == 1) {
 			/* categorical: its threshold is unused (NaN in the file) */
-			o->feature |= CATEGORICAL;
+			o->flags |= CATEGORICAL;
 			o->set = 0;
-			categorical = 1;
+			t->trees[i].categorical = 1;
 		} else if (!number_at(cond, j, &c)) {
-			return 0;
+			goto out;
 		} else {
-			o->value = (float)c;
+			o->threshold = isnan((float)c) ? -INFINITY : (float)c;
 		}
 	}
-	if (categorical && !add_sets(t, tree, root, n))
-		return 0;
+	if (t->trees[i].categorical && !add_sets(t, tree, root, n))
+		goto out;
+	t->trees[i].depth = depth;
 	*used += n;
-	return 1;
+	rc = 1;
+out:
+	free(level);
+	return rc;
 }
 
 /* Reads the learner's objective and base score into t; 0 when the evaluator
@@ -305,15 +338,18 @@ int cairn__native_trees_build(cairn_ctx *ctx, const char *what, const json_t *do
 		goto out;
 	for (size_t i = 0; i < t->ntrees; i++)
 		total += json_array_size(json_object_get(json_array_get(trees, i), "left_children"));
+	/* node indices are 32 bits */
+	if (total > UINT32_MAX)
+		goto out;
 	t->nodes = cairn_xmalloc((total ? total : 1) * sizeof(*t->nodes));
-	t->root = cairn_xmalloc((t->ntrees ? t->ntrees : 1) * sizeof(*t->root));
-	t->group = cairn_xmalloc((t->ntrees ? t->ntrees : 1) * sizeof(*t->group));
+	t->values = cairn_xmalloc((total ? total : 1) * sizeof(*t->values));
+	t->trees = cairn_xcalloc(t->ntrees ? t->ntrees : 1, sizeof(*t->trees));
 	for (size_t i = 0; i < t->ntrees && rc == 1; i++) {
 		if (!number_at(info, i, &g) || !(g >= 0 && g < (double)t->groups)) {
 			rc = 0;
 			break;
 		}
-		t->group[i] = (uint32_t)g;
+		t->trees[i].group = (uint32_t)g;
 		rc = add_tree(ctx, what, json_array_get(trees, i), i, t, &used);
 	}
 	if (rc == 1) {
@@ -338,24 +374,156 @@ static inline int in_set(const uint32_t *s, float v)
 	return c / 32 < s[0] && (s[1 + c / 32] >> (c % 32) & 1);
 }
 
-/* The leaf value the row x reaches in the tree at nodes. */
-static inline float leaf_value(const struct cairn__native_trees *t, const struct node *nodes,
-			       const float *x)
+/* The node after node i for the row x in a tree without categorical
+ * splits: computed, not branched to, since which way a row goes is
+ * unpredictable. Without missing values (a constant), NaN is not checked. */
+#define INLINE static inline __attribute__((always_inline))
+INLINE uint32_t next_node(const struct node *nodes, uint32_t i, const float *x, int missing)
 {
-	const struct node *n = nodes;
+	const struct node *n = nodes + i;
+	float v = x[n->feature];
+	uint32_t right = v >= n->threshold;
 
-	while (n->left >= 0) {
-		float v = x[FEATURE(n)];
-		int32_t next;
-		if (isnan(v))
-			next = n->left + !(n->feature & DEFAULT_LEFT);
-		else if (n->feature & CATEGORICAL)
-			next = n->left + in_set(t->sets + n->set, v);
-		else
-			next = n->left + !(v < n->value);
-		n = nodes + next;
+	if (missing)
+		right |= (v != v) & n->flags;
+	return n->left + right;
+}
+
+/*
+ * Takes lanes walks down trees without categorical splits together, level
+ * by level: lane i starts at node at[i] with the row at x + i * stride
+ * (several rows down one tree, or one row down several trees with stride
+ * 0), and ends with its leaf in at[i]. A leaf keeps a walk on it, so the
+ * walks need not stop at their own leaves: they stop at depth, the deepest
+ * leaf's level, or earlier when every one has arrived (checked every
+ * CHECK_LEVELS levels, for deep trees).
+ */
+INLINE void walk(const struct node *nodes, uint32_t depth, const float *x, size_t stride,
+		 uint32_t *at, size_t lanes, int missing)
+{
+	for (uint32_t d = 0; d < depth; d++) {
+		int arrived = 1;
+		UNROLL
+		for (size_t i = 0; i < lanes; i++)
+			at[i] = next_node(nodes, at[i], x + i * stride, missing);
+		if (d % CHECK_LEVELS != CHECK_LEVELS - 1 || d + 1 == depth)
+			continue;
+		UNROLL
+		for (size_t i = 0; i < lanes; i++)
+			arrived &= nodes[at[i]].left == at[i];
+		if (arrived)
+			break;
 	}
-	return n->value;
+}
+
+/* The leaf the row x reaches in the tree tr, of categorical splits or not. */
+static uint32_t leaf(const struct cairn__native_trees *t, const struct tree *tr, const float *x)
+{
+	const struct node *nodes = t->nodes;
+	uint32_t i = tr->root;
+
+	if (!tr->categorical) {
+		walk(nodes, tr->depth, x, 0, &i, 1, 1);
+		return i;
+	}
+	while (nodes[i].left != i) {
+		const struct node *n = nodes + i;
+		float v = x[n->feature];
+		if (isnan(v))
+			i = n->left + (n->flags & MISSING_RIGHT);
+		else if (n->flags & CATEGORICAL)
+			i = n->left + (uint32_t)in_set(t->sets + n->set, v);
+		else
+			i = n->left + (v >= n->threshold);
+	}
+	return i;
+}
+
+/* Adds every tree's leaf value for the row x to its outputs out, in tree
+ * order, walking LANES trees at once where none of them is categorical. */
+INLINE void add_row(const struct cairn__native_trees *t, const float *x, float *out,
+		    int missing)
+{
+	const struct tree *tr = t->trees;
+	uint32_t at[LANES], depth;
+	size_t j = 0, l;
+
+	while (j < t->ntrees) {
+		depth = 0;
+		for (l = 0; l < LANES && j + l < t->ntrees && !tr[j + l].categorical; l++) {
+			at[l] = tr[j + l].root;
+			depth = tr[j + l].depth > depth ? tr[j + l].depth : depth;
+		}
+		if (l < LANES) {
+			out[tr[j].group] += t->values[leaf(t, &tr[j], x)];
+			j++;
+			continue;
+		}
+		walk(t->nodes, depth, x, 0, at, LANES, missing);
+		UNROLL
+		for (l = 0; l < LANES; l++)
+			out[tr[j + l].group] += t->values[at[l]];
+		j += LANES;
+	}
+}
+
+/* Adds tree tr's leaf values to the outputs out of the n rows from x
+ * (LANES rows at once when it has no categorical split). */
+INLINE void add_tree_rows(const struct cairn__native_trees *t, const struct tree *tr,
+			  const float *x, size_t n, float *out, int missing)
+{
+	const size_t k = t->groups, cols = t->nfeatures;
+	uint32_t at[LANES];
+
+	out += tr->group;
+	if (tr->categorical) {
+		for (size_t i = 0; i < n; i++)
+			out[i * k] += t->values[leaf(t, tr, x + i * cols)];
+		return;
+	}
+	for (size_t i = 0; i < n; i += LANES) {
+		UNROLL
+		for (size_t l = 0; l < LANES; l++)
+			at[l] = tr->root;
+		walk(t->nodes, tr->depth, x + i * cols, cols, at, LANES, missing);
+		UNROLL
+		for (size_t l = 0; l < LANES; l++)
+			out[(i + l) * k] += t->values[at[l]];
+	}
+}
+
+/* 1 when the n values from x hold a missing one. */
+static int has_missing(const float *x, size_t n)
+{
+	int nan = 0;
+
+	for (size_t i = 0; i < n; i++)
+		nan |= x[i] != x[i];
+	return nan;
+}
+
+/*
+ * Adds every tree's leaf values to the outputs out of the n rows from x, in
+ * tree order for each row: tree by tree for the rows in whole LANES, whose
+ * walks go together, and then row by row for the others, walking LANES
+ * trees at once. Rows without a missing value are walked without the check.
+ */
+static void add_block(const struct cairn__native_trees *t, const float *x, size_t n,
+		      float *out)
+{
+	const size_t k = t->groups, cols = t->nfeatures, whole = n - n % LANES;
+
+	if (has_missing(x, whole * cols))
+		for (size_t j = 0; j < t->ntrees; j++)
+			add_tree_rows(t, &t->trees[j], x, whole, out, 1);
+	else
+		for (size_t j = 0; j < t->ntrees; j++)
+			add_tree_rows(t, &t->trees[j], x, whole, out, 0);
+	for (size_t i = whole; i < n; i++)
+		if (has_missing(x + i * cols, cols))
+			add_row(t, x + i * cols, out + i * k, 1);
+		else
+			add_row(t, x + i * cols, out + i * k, 0);
 }
 
 /* XGBoost's common::Sigmoid: the exponent capped at 88.7, and a tiny
@@ -439,12 +607,7 @@ void cairn__native_trees_predict(const struct cairn__native_trees *t, const floa
 
 		for (size_t i = 0; i < n * k; i++)
 			o[i] = t->base_margin;
-		for (size_t j = 0; j < t->ntrees; j++) {
-			const struct node *nodes = t->nodes + t->root[j];
-			float *og = o + t->group[j];
-			for (size_t i = 0; i < n; i++)
-				og[i * k] += leaf_value(t, nodes, xb + i * cols);
-		}
+		add_block(t, xb, n, o);
 	}
 	if (!margin)
 		transform(t, out, rows);

@@ -7,6 +7,8 @@
 #include "cairn/error.h"
 #include "ml/linear-loader.h"
 #include "ml/native.h"
+#include "ml/ubjson.h"
+#include "ml/xgb-loader.h"
 #include "tests/unit/suites.h"
 
 #define CHECK_BITS(a, b) \
@@ -175,6 +177,134 @@ out:
 	cairn_ctx_free(ctx);
 }
 
+/* Rows and features of the libxgboost comparison; its first rows have no
+ * missing value. */
+#define REF_ROWS 1200
+#define REF_COLS 6
+#define REF_COMPLETE 100
+
+/* A value of a quarter grid (many fall on thresholds) or off it, a tenth
+ * of them missing after the first REF_COMPLETE rows. */
+static float ref_value(unsigned *seed, size_t row)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	if (row >= REF_COMPLETE && (*seed >> 16) % 10 == 0)
+		return NAN;
+	if ((*seed >> 8) % 2)
+		return (float)((int)((*seed >> 16) % 33) - 16) / 4.0f;
+	return (float)((int)((*seed >> 12) % 4001) - 2000) / 512.0f;
+}
+
+/* A booster trained by libxgboost on x with params (name, value pairs, NULL
+ * ended), and the native evaluator of its UBJSON. */
+static BoosterHandle ref_train(cairn_ctx *ctx, const struct cairn__xgb_api *api, const float *x,
+			       const float *y, const char *const *params,
+			       struct cairn__native_trees **t)
+{
+	BoosterHandle b = NULL;
+	DMatrixHandle dm = NULL;
+	const char *raw;
+	bst_ulong len;
+	json_t *doc;
+
+	*t = NULL;
+	if (api->dmatrix_create_from_mat_omp(x, REF_ROWS, REF_COLS, NAN, &dm, 1) ||
+	    api->dmatrix_set_float_info(dm, "label", y, REF_ROWS) ||
+	    api->booster_create(&dm, 1, &b)) {
+		unit_fail(__FILE__, __LINE__, "libxgboost: %s", api->get_last_error());
+		goto out;
+	}
+	for (int i = 0; params[i]; i += 2)
+		CHECK(!api->booster_set_param(b, params[i], params[i + 1]));
+	for (int i = 0; i < 12; i++)
+		CHECK(!api->booster_update_one_iter(b, i, dm));
+	CHECK(!api->booster_save_model_to_buffer(b, "{\"format\": \"ubj\"}", &len, &raw));
+	CHECK_OK(ctx, cairn__ubjson_load(ctx, "model.ubj", raw, len, &doc));
+	CHECK_OK(ctx, cairn__native_trees_build(ctx, "model.ubj", doc, REF_COLS, t));
+	CHECK(*t != NULL);
+	json_decref(doc);
+out:
+	api->dmatrix_free(dm);
+	return b;
+}
+
+/* The native evaluator's and libxgboost's margins and outputs for rows
+ * [first, first + n) of x are the same bytes. */
+static void ref_compare(const struct cairn__xgb_api *api, BoosterHandle b,
+			const struct cairn__native_trees *t, const float *x, size_t first, size_t n)
+{
+	size_t k = cairn__native_trees_groups(t);
+	float *out = cairn_xmalloc(n * k * sizeof(*out));
+	DMatrixHandle dm = NULL;
+
+	CHECK(!api->dmatrix_create_from_mat_omp(x + first * REF_COLS, n, REF_COLS, NAN, &dm, 1));
+	for (int margin = 0; margin < 2 && dm; margin++) {
+		const bst_ulong *shape;
+		const float *want;
+		bst_ulong dim;
+		cairn__native_trees_predict(t, x + first * REF_COLS, n, margin, out);
+		CHECK(!api->booster_predict_from_dmatrix(b, dm, margin ?
+			"{\"type\": 1, \"training\": false, \"iteration_begin\": 0, "
+			"\"iteration_end\": 0, \"strict_shape\": false}" :
+			"{\"type\": 0, \"training\": false, \"iteration_begin\": 0, "
+			"\"iteration_end\": 0, \"strict_shape\": false}", &shape, &dim, &want));
+		for (size_t i = 0; i < n * k; i++)
+			if (memcmp(&out[i], &want[i], sizeof(float))) {
+				unit_fail(__FILE__, __LINE__, "rows %zu of %zu from %zu, margin %d: row "
+					  "%zu output %zu: %a, libxgboost %a", n, n, first, margin,
+					  first + i / k, i % k, out[i], want[i]);
+				break;
+			}
+	}
+	api->dmatrix_free(dm);
+	free(out);
+}
+
+/* Any number of rows, whole blocks and lanes of rows or not, with and
+ * without missing values, predicts libxgboost's bytes: a binary model of
+ * depth 6 and a multiclass one of deep trees (walks longer than the levels
+ * between checks for arrival). */
+static void test_native_blocks_reference(void)
+{
+	static const char *const binary[] = { "objective", "binary:logistic", "max_depth", "6",
+					      "nthread", "1", "tree_method", "hist", NULL };
+	static const char *const multi[] = { "objective", "multi:softprob", "num_class", "3",
+					     "max_depth", "12", "min_child_weight", "0",
+					     "nthread", "1", "tree_method", "hist", NULL };
+	static const size_t counts[] = { 1, 7, 8, 63, 64, 71, 1001 };
+	const struct cairn__xgb_api *api;
+	cairn_ctx *ctx = cairn_ctx_new();
+	float *x = cairn_xmalloc(REF_ROWS * REF_COLS * sizeof(*x)), yb[REF_ROWS], ym[REF_ROWS];
+	unsigned seed = 7;
+
+	if (cairn__xgb(ctx, "the unit test", &api)) {
+		printf("skip: %s\n", cairn_errmsg(ctx));
+		goto out;
+	}
+	for (size_t i = 0; i < REF_ROWS; i++) {
+		float s = 0;
+		for (size_t j = 0; j < REF_COLS; j++) {
+			x[i * REF_COLS + j] = ref_value(&seed, i);
+			s += isnan(x[i * REF_COLS + j]) ? 0.5f : x[i * REF_COLS + j] * (float)(j % 3);
+		}
+		yb[i] = s > 0;
+		ym[i] = (float)((size_t)(fabsf(s) * 3) % 3);
+	}
+	for (int m = 0; m < 2; m++) {
+		struct cairn__native_trees *t;
+		BoosterHandle b = ref_train(ctx, api, x, m ? ym : yb, m ? multi : binary, &t);
+		for (size_t c = 0; t && c < sizeof(counts) / sizeof(counts[0]); c++) {
+			ref_compare(api, b, t, x, 0, counts[c]);
+			ref_compare(api, b, t, x, REF_COMPLETE - 3, counts[c]);
+		}
+		cairn__native_trees_free(t);
+		api->booster_free(b);
+	}
+out:
+	free(x);
+	cairn_ctx_free(ctx);
+}
+
 /* Models the evaluator does not cover get none (libxgboost predicts). */
 static void test_native_unsupported(void)
 {
@@ -320,6 +450,7 @@ const struct unit_test native_tests[] = {
 	{ "native_logistic", test_native_logistic },
 	{ "native_softmax", test_native_softmax },
 	{ "native_blocks", test_native_blocks },
+	{ "native_blocks_reference", test_native_blocks_reference },
 	{ "native_unsupported", test_native_unsupported },
 	{ "native_categorical", test_native_categorical },
 	{ "native_linear", test_native_linear },
