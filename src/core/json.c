@@ -31,7 +31,7 @@ int cairn_json_load_file(cairn_ctx *ctx, const char *path, json_t **out)
 	return rc;
 }
 
-static void append_string(cairn_buf *b, const char *s, size_t len)
+void cairn_json_append_string(cairn_buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 
@@ -67,6 +67,28 @@ static void append_string(cairn_buf *b, const char *s, size_t len)
 	cairn_buf_addch(b, '"');
 }
 
+void cairn_json_append_real(cairn_buf *b, double d)
+{
+	char *num;
+	size_t n;
+
+	if (!isfinite(d)) {
+		cairn_buf_adds(b, "null"); /* JSON has no NaN or infinity */
+		return;
+	}
+	/* Formatted in place: the prediction log writes thousands a line. */
+	cairn_buf_grow(b, 32 + 2);
+	num = b->buf + b->len;
+	n = cairn_format_double(d, num);
+	b->len += n;
+	/* Keep it a real when read back: "2" would be an integer. */
+	if (!memchr(num, '.', n) && !memchr(num, 'e', n) && !memchr(num, 'E', n)) {
+		b->buf[b->len++] = '.';
+		b->buf[b->len++] = '0';
+	}
+	b->buf[b->len] = '\0';
+}
+
 static void newline(cairn_buf *b, int pretty, int depth)
 {
 	if (!pretty)
@@ -83,7 +105,6 @@ static int cmp_keys(const void *a, const void *b)
 
 static void append_value(cairn_buf *b, const json_t *v, int pretty, int depth)
 {
-	char num[32];
 	size_t n, i;
 
 	switch (json_typeof(v)) {
@@ -106,7 +127,7 @@ static void append_value(cairn_buf *b, const json_t *v, int pretty, int depth)
 			if (i)
 				cairn_buf_addch(b, ',');
 			newline(b, pretty, depth + 1);
-			append_string(b, keys[i], strlen(keys[i]));
+			cairn_json_append_string(b, keys[i], strlen(keys[i]));
 			cairn_buf_adds(b, pretty ? ": " : ":");
 			append_value(b, json_object_get(v, keys[i]), pretty, depth + 1);
 		}
@@ -132,24 +153,14 @@ static void append_value(cairn_buf *b, const json_t *v, int pretty, int depth)
 		cairn_buf_addch(b, ']');
 		return;
 	case JSON_STRING:
-		append_string(b, json_string_value(v), json_string_length(v));
+		cairn_json_append_string(b, json_string_value(v), json_string_length(v));
 		return;
 	case JSON_INTEGER:
 		cairn_buf_addf(b, "%lld", (long long)json_integer_value(v));
 		return;
-	case JSON_REAL: {
-		double d = json_real_value(v);
-		if (!isfinite(d)) {
-			cairn_buf_adds(b, "null"); /* JSON has no NaN or infinity */
-			return;
-		}
-		n = cairn_format_double(d, num);
-		cairn_buf_add(b, num, n);
-		/* Keep it a real when read back: "2" would be an integer. */
-		if (!strpbrk(num, ".eE"))
-			cairn_buf_adds(b, ".0");
+	case JSON_REAL:
+		cairn_json_append_real(b, json_real_value(v));
 		return;
-	}
 	case JSON_TRUE:
 		cairn_buf_adds(b, "true");
 		return;

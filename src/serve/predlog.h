@@ -115,8 +115,24 @@ void cairn__predlog_stats(cairn__predlog *log, struct cairn__predlog_stats *out)
  * log. NULL is a no-op. Returns the first write error, if any. */
 int cairn__predlog_close(cairn_ctx *ctx, cairn__predlog *log);
 
-/* The record as one JSON line (with '\n') appended to out. */
+/* The record as one JSON line (with '\n') appended to out: the bytes
+ * cairn_json_append makes of the record as a JSON object (sorted keys; a
+ * string that is not UTF-8, which jansson refuses, leaves its field out). */
 void cairn__predlog_record_line(const struct cairn__predlog_record *r, cairn_buf *out);
+/* Appends one JSON value to out: a record's inputs or outputs written
+ * straight into its line, without a json_t per value. */
+typedef void cairn__predlog_value_fn(const void *arg, cairn_buf *out);
+struct cairn__predlog_values {
+	cairn__predlog_value_fn *inputs, *outputs;
+	const void *arg;
+};
+/* The same, with the inputs and outputs written by values (r->inputs and
+ * r->outputs unused). */
+void cairn__predlog_record_write(const struct cairn__predlog_record *r,
+				 const struct cairn__predlog_values *values, cairn_buf *out);
+/* Appends s as a JSON string and returns 1; returns 0, appending nothing,
+ * when s is not UTF-8 (what jansson's json_string refuses). */
+int cairn__predlog_string(cairn_buf *out, const char *s);
 
 /*
  * Reading.
