@@ -30,7 +30,7 @@
 /* The queued bytes that wake the thread early (or a quarter of
  * max_queue_bytes, when less): what the queue holds under load stays about
  * this, rather than a flush interval's worth of requests. */
-#define WAKE_BYTES ((size_t)4 << 20)
+#define WAKE_BYTES ((size_t)1 << 20)
 /* A flush of at least this many queued bytes gives memory back (give_back). */
 #define TRIM_BYTES ((size_t)1 << 20)
 
@@ -427,7 +427,7 @@ int cairn__predlog_open(cairn_ctx *ctx, const struct cairn__predlog_options *opt
 	if (!log->o.max_queue_bytes)
 		log->o.max_queue_bytes = (size_t)64 << 20;
 	if (!log->o.level)
-		log->o.level = 3;
+		log->o.level = 1;
 	/* A queue too short to have a quarter only flushes on time or when asked. */
 	log->wake_at = log->o.max_queue >= 4 ? log->o.max_queue / 4 : log->o.max_queue + 1;
 	log->wake_bytes = log->o.max_queue_bytes >= 4 ? log->o.max_queue_bytes / 4 : SIZE_MAX;
