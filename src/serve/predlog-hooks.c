@@ -351,20 +351,30 @@ void cairn__observe_record_line(const struct cairn__serve_record *rec, const dou
 
 /* A request's record on its way to the log: its line is made on the log's
  * thread, from the frame, outputs and model version the request handed
- * over (the version kept by a reference of its own). */
+ * over (the version kept by a reference of its own). What the queue holds
+ * under load, so kept to the fields the line needs, in one allocation
+ * with the cells and the id. */
 struct pending {
-	struct cairn__serve_record rec;
-	/* A frame of the model's columns, all numbers (as the server decodes
-	 * JSON), kept as one array (column c's row r at c * nrows + r, NaN for
-	 * missing) rather than the frame's allocations: what the queue holds
-	 * under load. */
-	double *cells;
-	size_t nrows;              /* the frame's (the record's are 0 when it was
-				      refused before its prediction) */
+	const struct cairn__model_version *model;
+	const struct cairn_frame *inputs;  /* a frame the log took over, or NULL */
+	const double *outputs;     /* nrows x noutputs, taken over */
+	size_t nrows, noutputs;
+	int64_t ts_ms;
+	double latency;
+	int status, proba, shadow;
+	enum cairn__serve_protocol protocol;
 	char *in;                  /* or the inputs already written (in_len
 				      bytes), when the frame of other columns
 				      stays the caller's */
 	size_t in_len;
+	/* Or a frame of the model's columns, all numbers (as the server
+	 * decodes JSON), kept as one array: column c's row r at
+	 * c * cell_rows + r, NaN for missing (cell_rows is the frame's: the
+	 * record's nrows are 0 when it was refused before its prediction). */
+	double *cells;
+	size_t cell_rows;
+	char *id;                  /* after the cells */
+	double data[];
 };
 
 static int numbers_only(const struct cairn_frame *f, const struct cairn__model_version *v)
@@ -380,15 +390,27 @@ static int numbers_only(const struct cairn_frame *f, const struct cairn__model_v
 static void record_line(void *arg, cairn_buf *out)
 {
 	struct pending *p = arg;
-	struct cairn__model_version *v = (struct cairn__model_version *)p->rec.model;
 
-	if (out)
-		cairn__observe_record_line(&p->rec, p->cells, p->nrows, p->in, p->in_len, out);
-	cairn_frame_free((struct cairn_frame *)p->rec.inputs);
-	free((double *)p->rec.outputs);
-	free(p->cells);
+	if (out) {
+		struct cairn__serve_record rec = { 0 };
+		memcpy(rec.id, p->id, strlen(p->id) + 1);
+		rec.ts_ms = p->ts_ms;
+		rec.protocol = p->protocol;
+		rec.model = p->model;
+		rec.status = p->status;
+		rec.latency = p->latency;
+		rec.inputs = p->inputs;
+		rec.outputs = p->outputs;
+		rec.nrows = p->nrows;
+		rec.noutputs = p->noutputs;
+		rec.proba = p->proba;
+		rec.shadow = p->shadow;
+		cairn__observe_record_line(&rec, p->cells, p->cell_rows, p->in, p->in_len, out);
+	}
+	cairn_frame_free((struct cairn_frame *)p->inputs);
+	free((double *)p->outputs);
 	free(p->in);
-	cairn__model_version_release(v);
+	cairn__model_version_release((struct cairn__model_version *)p->model);
 	free(p);
 }
 
@@ -398,7 +420,8 @@ void cairn__observe_request(struct cairn__serve_observe *ob, struct cairn__serve
 	struct cairn__model_version *v = (struct cairn__model_version *)rec->model;
 	const struct cairn__deployment *d = v ? v->deployment : NULL;
 	struct pending *p;
-	size_t bytes;
+	size_t bytes, cells, idlen;
+	int numbers;
 
 	/* A shadow's answer is logged, not counted as a request. The batch
 	 * size is observed per evaluation (serve/batch.c). */
@@ -413,32 +436,46 @@ void cairn__observe_request(struct cairn__serve_observe *ob, struct cairn__serve
 	/* The inputs and outputs pass to the log: the request path neither
 	 * copies nor serializes them (but a frame of numbers, copied as one
 	 * array, and a frame the caller keeps for a shadow, made into JSON). */
-	p = cairn_xmalloc(sizeof(*p));
-	p->rec = *rec;
-	p->rec.method = p->rec.path = p->rec.error = NULL;
-	p->cells = NULL;
+	numbers = rec->inputs && numbers_only(rec->inputs, v);
+	cells = numbers ? rec->inputs->nrows * rec->inputs->ncols : 0;
+	idlen = strlen(rec->id) + 1;
+	p = cairn_xmalloc(sizeof(*p) + cells * sizeof(double) + idlen);
+	p->model = v;
+	p->inputs = NULL;
+	p->outputs = rec->outputs;
+	p->nrows = rec->nrows;
+	p->noutputs = rec->noutputs;
+	p->ts_ms = rec->ts_ms;
+	p->latency = rec->latency;
+	p->status = rec->status;
+	p->proba = rec->proba;
+	p->shadow = rec->shadow;
+	p->protocol = rec->protocol;
 	p->in = NULL;
 	p->in_len = 0;
+	p->cells = NULL;
+	p->cell_rows = 0;
+	p->id = (char *)(p->data + cells);
+	memcpy(p->id, rec->id, idlen);
 	__atomic_add_fetch(&v->refs, 1, __ATOMIC_ACQ_REL);
 	/* What the queue holds: the estimate its bound counts. */
-	bytes = sizeof(*p) + 64 + rec->nrows * rec->noutputs * sizeof(double);
-	if (rec->inputs && numbers_only(rec->inputs, v)) {
+	bytes = sizeof(*p) + idlen + 64 + rec->nrows * rec->noutputs * sizeof(double);
+	if (numbers) {
 		const struct cairn_frame *f = rec->inputs;
-		p->cells = cairn_xmalloc((f->nrows ? f->nrows : 1) * f->ncols * sizeof(double));
+		p->cells = p->data;
 		for (size_t c = 0; c < f->ncols; c++)
 			memcpy(p->cells + c * f->nrows, f->cols[c].num, f->nrows * sizeof(double));
-		p->nrows = f->nrows;
-		p->rec.inputs = NULL;
-		bytes += f->nrows * f->ncols * sizeof(double);
+		p->cell_rows = f->nrows;
+		bytes += cells * sizeof(double);
 	} else if (rec->inputs && keep_inputs) {
 		cairn_buf in = CAIRN_BUF_INIT;
 		frame_value(rec->inputs, &in);
 		p->in = cairn_buf_detach(&in, &p->in_len);
-		p->rec.inputs = NULL;
 		bytes += p->in_len;
 	} else if (rec->inputs) {
-		rec->inputs = NULL;   /* the frame itself passes to the log */
-		bytes += p->rec.inputs->ncols * (96 + 16 * p->rec.inputs->nrows);
+		p->inputs = rec->inputs;   /* the frame itself passes to the log */
+		rec->inputs = NULL;
+		bytes += p->inputs->ncols * (96 + 16 * p->inputs->nrows);
 	}
 	rec->outputs = NULL;
 	cairn__predlog_append_deferred(ob->log, record_line, p, bytes,
