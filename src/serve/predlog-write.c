@@ -25,7 +25,7 @@
 /* A flush is written as frames of about this many bytes of lines (one line
  * longer makes its frame longer), so that the thread's buffers stay this
  * size whatever the flush. The ratio hardly changes: zstd's window at the
- * default level is 2 MiB anyway. */
+ * default level is smaller than a frame anyway. */
 #define FRAME_BYTES ((size_t)1 << 20)
 /* The queued bytes that wake the thread early (or a quarter of
  * max_queue_bytes, when less): what the queue holds under load stays about
