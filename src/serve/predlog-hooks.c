@@ -119,87 +119,262 @@ static const char *protocol_name(enum cairn__serve_protocol p)
 	return p == CAIRN_SERVE_MLFLOW ? "mlflow" : p == CAIRN_SERVE_V2 ? "v2" : "none";
 }
 
-/* {column: [values]} of the frame the model predicted. */
-static json_t *inputs_json(const struct cairn_frame *f)
-{
-	json_t *o = json_object();
-	cairn_buf cell = CAIRN_BUF_INIT;
+/*
+ * The record's inputs and outputs, written straight into the log's line
+ * (no json_t per value): the bytes cairn_json_append would make of the
+ * JSON the log used to build ({column: [values]}, sorted by column; the
+ * predictions), which the unit test checks.
+ */
 
-	for (size_t c = 0; c < f->ncols; c++) {
-		const struct cairn_column *col = &f->cols[c];
-		json_t *a = json_array();
-		for (size_t r = 0; r < f->nrows; r++) {
-			json_t *v;
-			if (!col->valid[r])
-				v = json_null();
-			else if (col->type == CAIRN_TYPE_STRING)
-				v = json_string(col->dict[col->code[r]]);
-			else if (col->type == CAIRN_TYPE_BOOL)
-				v = json_boolean(col->i64 ? col->i64[r] : col->num[r] != 0);
-			else if (col->type == CAIRN_TYPE_INT && col->i64)
-				v = json_integer(col->i64[r]);
-			else if (col->type == CAIRN_TYPE_FLOAT)
-				v = isfinite(col->num[r]) ? json_real(col->num[r]) : json_null();
-			else {
-				cairn_buf_reset(&cell);
-				cairn_frame_cell_text(f, r, c, &cell);
-				v = json_string(cell.buf);
-			}
-			json_array_append_new(a, v ? v : json_null());
-		}
-		json_object_set_new(o, col->name, a);
+struct key {
+	const char *name;
+	size_t col;
+};
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct key *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : x->col < y->col ? -1 : x->col > y->col;
+}
+
+/* The columns of an object in the order cairn_json_append writes them:
+ * sorted, a repeated name once with its last column (as json_object_set
+ * keeps it), a name that is not UTF-8 left out (jansson refuses it). keys
+ * holds n names; returns how many are kept, at its start. */
+static size_t object_order(struct key *keys, size_t n)
+{
+	cairn_buf probe = CAIRN_BUF_INIT;
+	size_t kept = 0;
+
+	qsort(keys, n, sizeof(*keys), cmp_key);
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n && !strcmp(keys[i].name, keys[i + 1].name))
+			continue;
+		cairn_buf_reset(&probe);
+		if (cairn__predlog_string(&probe, keys[i].name))
+			keys[kept++] = keys[i];
 	}
+	cairn_buf_release(&probe);
+	return kept;
+}
+
+/* "name":[ of the k-th column kept (a comma before all but the first). */
+static void column_start(cairn_buf *out, const struct key *keys, size_t k)
+{
+	if (k)
+		cairn_buf_addch(out, ',');
+	cairn__predlog_string(out, keys[k].name);
+	cairn_buf_adds(out, ":[");
+}
+
+/* One value of a JSON string, or null when s is not UTF-8 (as the log's
+ * JSON had it). */
+static void string_or_null(cairn_buf *out, const char *s)
+{
+	if (!cairn__predlog_string(out, s))
+		cairn_buf_adds(out, "null");
+}
+
+/* The frame the model predicted. */
+static void frame_value(const struct cairn_frame *f, cairn_buf *out)
+{
+	struct key *keys = cairn_xmalloc((f->ncols ? f->ncols : 1) * sizeof(*keys));
+	cairn_buf cell = CAIRN_BUF_INIT;
+	size_t n;
+
+	for (size_t c = 0; c < f->ncols; c++)
+		keys[c] = (struct key){ f->cols[c].name, c };
+	n = object_order(keys, f->ncols);
+	cairn_buf_addch(out, '{');
+	for (size_t k = 0; k < n; k++) {
+		const struct cairn_column *col = &f->cols[keys[k].col];
+		column_start(out, keys, k);
+		for (size_t r = 0; r < f->nrows; r++) {
+			if (r)
+				cairn_buf_addch(out, ',');
+			if (!col->valid[r]) {
+				cairn_buf_adds(out, "null");
+			} else if (col->type == CAIRN_TYPE_STRING) {
+				string_or_null(out, col->dict[col->code[r]]);
+			} else if (col->type == CAIRN_TYPE_BOOL) {
+				cairn_buf_adds(out, (col->i64 ? col->i64[r] != 0 : col->num[r] != 0) ?
+					       "true" : "false");
+			} else if (col->type == CAIRN_TYPE_INT && col->i64) {
+				cairn_buf_addf(out, "%lld", (long long)col->i64[r]);
+			} else if (col->type == CAIRN_TYPE_FLOAT) {
+				cairn_json_append_real(out, col->num[r]);
+			} else {
+				cairn_buf_reset(&cell);
+				cairn_frame_cell_text(f, r, keys[k].col, &cell);
+				string_or_null(out, cell.buf);
+			}
+		}
+		cairn_buf_addch(out, ']');
+	}
+	cairn_buf_addch(out, '}');
 	cairn_buf_release(&cell);
-	return o;
+	free(keys);
+}
+
+/* A frame of v's columns, all numbers, as one array (column c's row r at
+ * c * nrows + r). */
+static void cells_value(const double *cells, size_t nrows, const struct cairn__model_version *v,
+			cairn_buf *out)
+{
+	struct key *keys = cairn_xmalloc((v->ncols ? v->ncols : 1) * sizeof(*keys));
+	size_t n;
+
+	for (size_t c = 0; c < v->ncols; c++)
+		keys[c] = (struct key){ v->cols[c], c };
+	n = object_order(keys, v->ncols);
+	cairn_buf_addch(out, '{');
+	for (size_t k = 0; k < n; k++) {
+		const double *col = cells + keys[k].col * nrows;
+		column_start(out, keys, k);
+		for (size_t r = 0; r < nrows; r++) {
+			if (r)
+				cairn_buf_addch(out, ',');
+			cairn_json_append_real(out, col[r]);
+		}
+		cairn_buf_addch(out, ']');
+	}
+	cairn_buf_addch(out, '}');
+	free(keys);
 }
 
 /* The predictions as answered: a label, a cluster or a value per row, and
- * the per-class probabilities when they were asked for. */
-static json_t *outputs_json(const struct cairn__serve_record *rec, json_t **proba)
+ * {"predictions", "probabilities"} (the per-class probabilities of each
+ * classified row) when they were asked for. */
+static void outputs_value(const struct cairn__serve_record *rec, cairn_buf *out)
 {
 	const struct cairn__model_version *v = rec->model;
-	json_t *a = json_array();
+	int classes = v->task == CAIRN_TASK_CLASSIFICATION && v->nclasses;
+	size_t written = 0;
 
-	*proba = rec->proba ? json_array() : NULL;
+	cairn_buf_adds(out, rec->proba ? "{\"predictions\":[" : "[");
 	for (size_t r = 0; r < rec->nrows; r++) {
 		const double *row = rec->outputs + r * rec->noutputs;
-		if (v->task == CAIRN_TASK_CLASSIFICATION && v->nclasses) {
+		size_t at = out->len;
+		if (written)
+			cairn_buf_addch(out, ',');
+		written++;
+		if (classes) {
 			int best = 0;
-			json_t *p = *proba ? json_array() : NULL;
 			for (int k = 1; k < v->nclasses && (size_t)k < rec->noutputs; k++)
 				if (row[k] > row[best])
 					best = k;
-			json_array_append_new(a, json_string(v->classes[best]));
-			for (size_t k = 0; p && k < rec->noutputs; k++)
-				json_array_append_new(p, isfinite(row[k]) ? json_real(row[k])
-								    : json_null());
-			if (p)
-				json_array_append_new(*proba, p);
+			/* A label jansson refused was left out of the array. */
+			if (!cairn__predlog_string(out, v->classes[best])) {
+				cairn_buf_setlen(out, at);
+				written--;
+			}
 		} else if (!isfinite(row[0])) {
-			json_array_append_new(a, json_null());
+			cairn_buf_adds(out, "null");
 		} else if (v->task == CAIRN_TASK_CLUSTERING) {
-			json_array_append_new(a, json_integer((json_int_t)row[0]));
+			cairn_buf_addf(out, "%lld", (long long)(json_int_t)row[0]);
 		} else {
-			json_array_append_new(a, json_real(row[0]));
+			cairn_json_append_real(out, row[0]);
 		}
 	}
-	return a;
+	cairn_buf_addch(out, ']');
+	if (!rec->proba)
+		return;
+	cairn_buf_adds(out, ",\"probabilities\":[");
+	for (size_t r = 0; classes && r < rec->nrows; r++) {
+		const double *row = rec->outputs + r * rec->noutputs;
+		cairn_buf_adds(out, r ? ",[" : "[");
+		for (size_t k = 0; k < rec->noutputs; k++) {
+			if (k)
+				cairn_buf_addch(out, ',');
+			cairn_json_append_real(out, row[k]);
+		}
+		cairn_buf_addch(out, ']');
+	}
+	cairn_buf_adds(out, "]}");
+}
+
+/* What the line of a record is made from. */
+struct line_args {
+	const struct cairn__serve_record *rec;
+	const double *cells;
+	size_t nrows;
+	const char *in;
+	size_t in_len;
+};
+
+static void inputs_fn(const void *arg, cairn_buf *out)
+{
+	const struct line_args *a = arg;
+
+	if (a->cells)
+		cells_value(a->cells, a->nrows, a->rec->model, out);
+	else if (a->in)
+		cairn_buf_add(out, a->in, a->in_len);
+	else if (a->rec->inputs)
+		frame_value(a->rec->inputs, out);
+	else
+		cairn_buf_adds(out, "null");
+}
+
+static void outputs_fn(const void *arg, cairn_buf *out)
+{
+	const struct line_args *a = arg;
+
+	if (a->rec->outputs && a->rec->noutputs)
+		outputs_value(a->rec, out);
+	else
+		cairn_buf_adds(out, "null");
+}
+
+void cairn__observe_record_line(const struct cairn__serve_record *rec, const double *cells,
+				size_t nrows, const char *in, size_t in_len, cairn_buf *out)
+{
+	const struct cairn__model_version *v = rec->model;
+	const struct cairn__deployment *d = v->deployment;
+	struct line_args a = { rec, cells, nrows, in, in_len };
+	struct cairn__predlog_values values = { inputs_fn, outputs_fn, &a };
+	struct cairn__predlog_record r = { 0 };
+
+	r.request_id = rec->id;
+	r.time_ms = rec->ts_ms;
+	r.model = v->name;
+	r.version = d ? d->version : v->version;
+	r.deployment = d && d->id[0] ? d->id : NULL;
+	r.protocol = protocol_name(rec->protocol);
+	r.latency_s = rec->latency;
+	r.status = rec->status;
+	r.shadow = rec->shadow;
+	cairn__predlog_record_write(&r, &values, out);
 }
 
 /* A request's record on its way to the log: its line is made on the log's
  * thread, from the frame, outputs and model version the request handed
- * over (the version kept by a reference of its own). */
+ * over (the version kept by a reference of its own). What the queue holds
+ * under load, so kept to the fields the line needs, in one allocation
+ * with the cells and the id. */
 struct pending {
-	struct cairn__serve_record rec;
-	/* A frame of the model's columns, all numbers (as the server decodes
-	 * JSON), kept as one array (column c's row r at c * nrows + r, NaN for
-	 * missing) rather than the frame's allocations: what the queue holds
-	 * under load. */
+	const struct cairn__model_version *model;
+	const struct cairn_frame *inputs;  /* a frame the log took over, or NULL */
+	const double *outputs;     /* nrows x noutputs, taken over */
+	size_t nrows, noutputs;
+	int64_t ts_ms;
+	double latency;
+	int status, proba, shadow;
+	enum cairn__serve_protocol protocol;
+	char *in;                  /* or the inputs already written (in_len
+				      bytes), when the frame of other columns
+				      stays the caller's */
+	size_t in_len;
+	/* Or a frame of the model's columns, all numbers (as the server
+	 * decodes JSON), kept as one array: column c's row r at
+	 * c * cell_rows + r, NaN for missing (cell_rows is the frame's: the
+	 * record's nrows are 0 when it was refused before its prediction). */
 	double *cells;
-	size_t nrows;              /* the frame's (the record's are 0 when it was
-				      refused before its prediction) */
-	json_t *in;                /* or the inputs already made, when the frame
-				      of other columns stays the caller's */
+	size_t cell_rows;
+	char *id;                  /* after the cells */
+	double data[];
 };
 
 static int numbers_only(const struct cairn_frame *f, const struct cairn__model_version *v)
@@ -212,58 +387,30 @@ static int numbers_only(const struct cairn_frame *f, const struct cairn__model_v
 	return 1;
 }
 
-static json_t *cells_json(const double *cells, size_t nrows, const struct cairn__model_version *v)
-{
-	json_t *o = json_object();
-
-	for (size_t c = 0; c < v->ncols; c++) {
-		json_t *a = json_array();
-		for (size_t r = 0; r < nrows; r++) {
-			double d = cells[c * nrows + r];
-			json_array_append_new(a, isfinite(d) ? json_real(d) : json_null());
-		}
-		json_object_set_new(o, v->cols[c], a);
-	}
-	return o;
-}
-
 static void record_line(void *arg, cairn_buf *out)
 {
 	struct pending *p = arg;
-	struct cairn__serve_record *rec = &p->rec;
-	struct cairn__model_version *v = (struct cairn__model_version *)rec->model;
-	const struct cairn__deployment *d = v->deployment;
-	struct cairn__predlog_record r;
-	json_t *in = NULL, *o = NULL, *proba = NULL;
 
 	if (out) {
-		in = p->in ? p->in : p->cells ? cells_json(p->cells, p->nrows, v) :
-		     rec->inputs ? inputs_json(rec->inputs) : NULL;
-		p->in = NULL;
-		if (rec->outputs && rec->noutputs)
-			o = outputs_json(rec, &proba);
-		if (proba)
-			o = json_pack("{s:o, s:o}", "predictions", o, "probabilities", proba);
-		r.request_id = rec->id;
-		r.time_ms = rec->ts_ms;
-		r.model = v->name;
-		r.version = d ? d->version : v->version;
-		r.deployment = d && d->id[0] ? d->id : NULL;
-		r.protocol = protocol_name(rec->protocol);
-		r.inputs = in;
-		r.outputs = o;
-		r.latency_s = rec->latency;
-		r.status = rec->status;
-		r.shadow = rec->shadow;
-		cairn__predlog_record_line(&r, out);
-		json_decref(in);
-		json_decref(o);
+		struct cairn__serve_record rec = { 0 };
+		memcpy(rec.id, p->id, strlen(p->id) + 1);
+		rec.ts_ms = p->ts_ms;
+		rec.protocol = p->protocol;
+		rec.model = p->model;
+		rec.status = p->status;
+		rec.latency = p->latency;
+		rec.inputs = p->inputs;
+		rec.outputs = p->outputs;
+		rec.nrows = p->nrows;
+		rec.noutputs = p->noutputs;
+		rec.proba = p->proba;
+		rec.shadow = p->shadow;
+		cairn__observe_record_line(&rec, p->cells, p->cell_rows, p->in, p->in_len, out);
 	}
-	cairn_frame_free((struct cairn_frame *)rec->inputs);
-	free((double *)rec->outputs);
-	free(p->cells);
-	json_decref(p->in);
-	cairn__model_version_release(v);
+	cairn_frame_free((struct cairn_frame *)p->inputs);
+	free((double *)p->outputs);
+	free(p->in);
+	cairn__model_version_release((struct cairn__model_version *)p->model);
 	free(p);
 }
 
@@ -273,7 +420,8 @@ void cairn__observe_request(struct cairn__serve_observe *ob, struct cairn__serve
 	struct cairn__model_version *v = (struct cairn__model_version *)rec->model;
 	const struct cairn__deployment *d = v ? v->deployment : NULL;
 	struct pending *p;
-	size_t bytes;
+	size_t bytes, cells, idlen;
+	int numbers;
 
 	/* A shadow's answer is logged, not counted as a request. The batch
 	 * size is observed per evaluation (serve/batch.c). */
@@ -288,29 +436,46 @@ void cairn__observe_request(struct cairn__serve_observe *ob, struct cairn__serve
 	/* The inputs and outputs pass to the log: the request path neither
 	 * copies nor serializes them (but a frame of numbers, copied as one
 	 * array, and a frame the caller keeps for a shadow, made into JSON). */
-	p = cairn_xmalloc(sizeof(*p));
-	p->rec = *rec;
-	p->rec.method = p->rec.path = p->rec.error = NULL;
-	p->cells = NULL;
+	numbers = rec->inputs && numbers_only(rec->inputs, v);
+	cells = numbers ? rec->inputs->nrows * rec->inputs->ncols : 0;
+	idlen = strlen(rec->id) + 1;
+	p = cairn_xmalloc(sizeof(*p) + cells * sizeof(double) + idlen);
+	p->model = v;
+	p->inputs = NULL;
+	p->outputs = rec->outputs;
+	p->nrows = rec->nrows;
+	p->noutputs = rec->noutputs;
+	p->ts_ms = rec->ts_ms;
+	p->latency = rec->latency;
+	p->status = rec->status;
+	p->proba = rec->proba;
+	p->shadow = rec->shadow;
+	p->protocol = rec->protocol;
 	p->in = NULL;
+	p->in_len = 0;
+	p->cells = NULL;
+	p->cell_rows = 0;
+	p->id = (char *)(p->data + cells);
+	memcpy(p->id, rec->id, idlen);
 	__atomic_add_fetch(&v->refs, 1, __ATOMIC_ACQ_REL);
 	/* What the queue holds: the estimate its bound counts. */
-	bytes = sizeof(*p) + 64 + rec->nrows * rec->noutputs * sizeof(double);
-	if (rec->inputs && numbers_only(rec->inputs, v)) {
+	bytes = sizeof(*p) + idlen + 64 + rec->nrows * rec->noutputs * sizeof(double);
+	if (numbers) {
 		const struct cairn_frame *f = rec->inputs;
-		p->cells = cairn_xmalloc((f->nrows ? f->nrows : 1) * f->ncols * sizeof(double));
+		p->cells = p->data;
 		for (size_t c = 0; c < f->ncols; c++)
 			memcpy(p->cells + c * f->nrows, f->cols[c].num, f->nrows * sizeof(double));
-		p->nrows = f->nrows;
-		p->rec.inputs = NULL;
-		bytes += f->nrows * f->ncols * sizeof(double);
+		p->cell_rows = f->nrows;
+		bytes += cells * sizeof(double);
 	} else if (rec->inputs && keep_inputs) {
-		p->in = inputs_json(rec->inputs);
-		p->rec.inputs = NULL;
-		bytes += rec->inputs->ncols * (96 + 16 * rec->inputs->nrows);
+		cairn_buf in = CAIRN_BUF_INIT;
+		frame_value(rec->inputs, &in);
+		p->in = cairn_buf_detach(&in, &p->in_len);
+		bytes += p->in_len;
 	} else if (rec->inputs) {
-		rec->inputs = NULL;   /* the frame itself passes to the log */
-		bytes += p->rec.inputs->ncols * (96 + 16 * p->rec.inputs->nrows);
+		p->inputs = rec->inputs;   /* the frame itself passes to the log */
+		rec->inputs = NULL;
+		bytes += p->inputs->ncols * (96 + 16 * p->inputs->nrows);
 	}
 	rec->outputs = NULL;
 	cairn__predlog_append_deferred(ob->log, record_line, p, bytes,

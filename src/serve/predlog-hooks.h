@@ -53,6 +53,12 @@ int cairn__observe_route(struct cairn__serve_observe *ob, cairn_ctx *ctx,
  * answer, rec->shadow, is logged but not counted as a request.) */
 void cairn__observe_request(struct cairn__serve_observe *ob, struct cairn__serve_record *rec,
 			    int keep_inputs);
+/* The log's line of rec (made on the log's thread), appended to out: its
+ * inputs from cells (nrows rows of rec->model's columns, column c's row r
+ * at c * nrows + r) when not NULL, else the in_len bytes of JSON in when
+ * not NULL, else the frame rec->inputs. */
+void cairn__observe_record_line(const struct cairn__serve_record *rec, const double *cells,
+				size_t nrows, const char *in, size_t in_len, cairn_buf *out);
 /* Flushes and closes the log. NULL is a no-op. */
 void cairn__observe_close(struct cairn__serve_observe *ob);
 

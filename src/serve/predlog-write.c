@@ -14,21 +14,34 @@
 #include "cairn/workspace.h"
 #include "core/ctx-internal.h"
 #include "core/fs.h"
-#include "core/json.h"
 #include "core/log.h"
 #include "core/oom.h"
 #include "core/parallel.h"
 #include "serve/predlog.h"
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+/* A flush is written as frames of about this many bytes of lines (one line
+ * longer makes its frame longer), so that the thread's buffers stay this
+ * size whatever the flush. The ratio hardly changes: zstd's window at the
+ * default level is smaller than a frame anyway. */
+#define FRAME_BYTES ((size_t)1 << 20)
+/* The queued bytes that wake the thread early (or a quarter of
+ * max_queue_bytes, when less): what the queue holds under load stays about
+ * this, rather than a flush interval's worth of requests. */
+#define WAKE_BYTES ((size_t)1 << 20)
+/* A flush of at least this many queued bytes gives memory back (give_back). */
+#define TRIM_BYTES ((size_t)1 << 20)
 
 struct node {
 	struct node *next;
 	char *deployment;  /* inside the same allocation, or NULL */
-	/* A deferred record: its line made by the thread (text, len), from
-	 * fn(arg), which also frees arg; NULL once made, or for a line. */
+	/* A deferred record: its line made by the thread from fn(arg), which
+	 * also frees arg; NULL for a line, or once called. */
 	cairn__predlog_line_fn *fn;
 	void *arg;
-	char *text;
-	size_t len;
+	size_t len;        /* the line's, or the deferred record's estimate */
 	char line[];
 };
 
@@ -59,33 +72,6 @@ struct cairn__predlog {
 	cairn_buf batch, frame;
 };
 
-void cairn__predlog_record_line(const struct cairn__predlog_record *r, cairn_buf *out)
-{
-	json_t *o = json_object();
-	char when[32];
-
-	if (!o)
-		cairn__oom(0);
-	cairn_format_time(r->time_ms, when);
-	json_object_set_new(o, "id", json_string(r->request_id ? r->request_id : ""));
-	json_object_set_new(o, "time", json_string(when));
-	json_object_set_new(o, "time_ms", json_integer(r->time_ms));
-	json_object_set_new(o, "model", json_string(r->model ? r->model : ""));
-	json_object_set_new(o, "version", json_string(r->version ? r->version : ""));
-	if (r->deployment)
-		json_object_set_new(o, "deployment", json_string(r->deployment));
-	json_object_set_new(o, "protocol", json_string(r->protocol ? r->protocol : ""));
-	json_object_set(o, "inputs", r->inputs ? r->inputs : json_null());
-	json_object_set(o, "outputs", r->outputs ? r->outputs : json_null());
-	json_object_set_new(o, "latency_s", json_real(r->latency_s));
-	json_object_set_new(o, "status", json_integer(r->status));
-	if (r->shadow)
-		json_object_set_new(o, "shadow", json_true());
-	cairn_json_append(out, o, 0);
-	cairn_buf_addch(out, '\n');
-	json_decref(o);
-}
-
 static struct node *new_node(const char *line, size_t len, const char *deployment)
 {
 	size_t dlen = deployment ? strlen(deployment) + 1 : 0;
@@ -94,7 +80,6 @@ static struct node *new_node(const char *line, size_t len, const char *deploymen
 	n->next = NULL;
 	n->fn = NULL;
 	n->arg = NULL;
-	n->text = NULL;
 	n->len = len;
 	memcpy(n->line, line, len);
 	n->deployment = NULL;
@@ -136,7 +121,6 @@ static void free_node(struct node *n)
 {
 	if (n->fn)
 		n->fn(n->arg, NULL);
-	free(n->text);
 	free(n);
 }
 
@@ -230,60 +214,93 @@ static void announce(cairn__predlog *log, const struct node *list)
 	}
 }
 
-/* Writes list (count records) as one frame; frees nothing. */
-static int write_batch(cairn__predlog *log, const struct node *list, size_t count)
+/* Compresses the lines in log->batch into one frame, appends it to the
+ * segment (not synced) and adds its size to *bytes. */
+static int write_frame(cairn__predlog *log, size_t count, uint64_t *bytes)
 {
-	size_t cap, n;
-	int rc;
+	size_t cap = ZSTD_compressBound(log->batch.len), n;
 
-	if (log->fd < 0 || log->seg_bytes >= log->o.max_segment_bytes ||
-	    cairn_now_ms() - log->seg_started_ms >= log->o.max_segment_age_ms)
-		if ((rc = open_segment(log)))
-			return rc;
-	announce(log, list);
-	cairn_buf_reset(&log->batch);
-	for (const struct node *p = list; p; p = p->next)
-		cairn_buf_add(&log->batch, p->text ? p->text : p->line, p->len);
-	cap = ZSTD_compressBound(log->batch.len);
 	cairn_buf_reset(&log->frame);
 	cairn_buf_grow(&log->frame, cap);
 	n = ZSTD_compress2(log->zc, log->frame.buf, cap, log->batch.buf, log->batch.len);
 	if (ZSTD_isError(n))
 		return cairn_error(log->ctx, CAIRN_EINTERNAL, "cannot compress %zu predictions: %s",
 				   count, ZSTD_getErrorName(n));
-	if (cairn_write_full(log->fd, log->frame.buf, n) || fdatasync(log->fd)) {
-		rc = cairn_error_errno(log->ctx, "cannot write %zu predictions to '%s/%s'", count,
-				       log->dir, log->name);
-		/* A frame half written would read as corrupt in the middle of the
-		 * segment: cut it off, and start a fresh segment next time. */
-		if (ftruncate(log->fd, (off_t)log->seg_bytes))
-			cairn__log_debug(log->ctx, "cannot truncate '%s'", log->name);
-		close_segment(log);
-		return rc;
-	}
-	log->seg_bytes += n;
+	if (cairn_write_full(log->fd, log->frame.buf, n))
+		return cairn_error_errno(log->ctx, "cannot write %zu predictions to '%s/%s'", count,
+					 log->dir, log->name);
+	*bytes += n;
+	cairn_buf_reset(&log->batch);
 	return 0;
 }
 
-static void free_list(struct node *n)
+/* Writes list (count records) as frames of about FRAME_BYTES of lines and
+ * syncs them, making the lines of deferred records (off the request path)
+ * and freeing each record as soon as its line is made, so that a flush
+ * never holds all its lines at once. The whole list is freed, written or
+ * not. */
+static int write_list(cairn__predlog *log, struct node *list, size_t count)
 {
-	while (n) {
-		struct node *next = n->next;
+	uint64_t bytes = 0;
+	int rc = 0;
+
+	if (log->fd < 0 || log->seg_bytes >= log->o.max_segment_bytes ||
+	    cairn_now_ms() - log->seg_started_ms >= log->o.max_segment_age_ms)
+		rc = open_segment(log);
+	if (!rc)
+		announce(log, list);
+	cairn_buf_reset(&log->batch);
+	while (list) {
+		struct node *n = list;
+		list = n->next;
+		if (!rc) {
+			if (n->fn) {
+				n->fn(n->arg, &log->batch);
+				n->fn = NULL;
+			} else {
+				cairn_buf_add(&log->batch, n->line, n->len);
+			}
+			if (log->batch.len >= FRAME_BYTES || !list)
+				rc = write_frame(log, count, &bytes);
+		}
 		free_node(n);
-		n = next;
 	}
+	if (!rc && fdatasync(log->fd))
+		rc = cairn_error_errno(log->ctx, "cannot write %zu predictions to '%s/%s'", count,
+				       log->dir, log->name);
+	if (rc && log->fd >= 0) {
+		/* A frame half written would read as corrupt in the middle of the
+		 * segment: cut the flush off, and start a fresh segment next time. */
+		if (ftruncate(log->fd, (off_t)log->seg_bytes))
+			cairn__log_debug(log->ctx, "cannot truncate '%s'", log->name);
+		close_segment(log);
+	}
+	log->seg_bytes += rc ? 0 : bytes;
+	/* A line far longer than a frame (a huge request) leaves its buffers
+	 * behind only until the next flush. */
+	if (log->batch.alloc > 2 * FRAME_BYTES)
+		cairn_buf_release(&log->batch);
+	if (log->frame.alloc > 2 * ZSTD_compressBound(FRAME_BYTES))
+		cairn_buf_release(&log->frame);
+	return rc;
 }
 
-/* Makes the lines of the deferred records of list (off the request path). */
-static void make_lines(struct node *list)
+/* The records of a large flush were allocated by the request threads, in
+ * their malloc arenas, and freed here: glibc keeps those pages (an arena's
+ * heap shrinks only from its top, past a threshold that grows with the
+ * largest block freed) and RSS would climb to the longest queue ever
+ * held. malloc_trim gives the free pages of every arena back. */
+static void give_back(cairn__predlog *log)
 {
-	for (struct node *n = list; n; n = n->next)
-		if (n->fn) {
-			cairn_buf line = CAIRN_BUF_INIT;
-			n->fn(n->arg, &line);
-			n->fn = NULL;
-			n->text = cairn_buf_detach(&line, &n->len);
-		}
+#ifdef __GLIBC__
+	int64_t t0 = cairn_now_ms();
+
+	malloc_trim(0);
+	cairn__log_debug(log->ctx, "prediction log: malloc_trim took %lld ms",
+			 (long long)(cairn_now_ms() - t0));
+#else
+	(void)log;
+#endif
 }
 
 static void deadline(struct timespec *ts, int64_t ms)
@@ -305,7 +322,7 @@ static void *writer(void *arg)
 	deadline(&until, log->o.flush_interval_ms);
 	for (;;) {
 		struct node *list;
-		size_t count;
+		size_t count, bytes;
 		uint64_t asked, dropped;
 		int stop;
 
@@ -316,6 +333,7 @@ static void *writer(void *arg)
 			;
 		list = log->head;
 		count = log->count;
+		bytes = log->bytes;
 		log->head = log->tail = NULL;
 		log->count = 0;
 		log->bytes = 0;
@@ -325,8 +343,7 @@ static void *writer(void *arg)
 		deadline(&until, log->o.flush_interval_ms);
 
 		if (list) {
-			make_lines(list);
-			if (write_batch(log, list, count)) {
+			if (write_list(log, list, count)) {
 				__atomic_add_fetch(&log->write_errors, 1, __ATOMIC_RELAXED);
 				if (!log->first_error)
 					log->first_error = cairn_errcode(log->ctx);
@@ -336,7 +353,8 @@ static void *writer(void *arg)
 				__atomic_add_fetch(&log->written, count, __ATOMIC_RELAXED);
 			}
 			__atomic_add_fetch(&log->flushes, 1, __ATOMIC_RELAXED);
-			free_list(list);
+			if (bytes >= TRIM_BYTES)
+				give_back(log);
 		}
 		dropped = __atomic_load_n(&log->dropped, __ATOMIC_RELAXED);
 		if (dropped > log->dropped_warned) {
@@ -409,10 +427,12 @@ int cairn__predlog_open(cairn_ctx *ctx, const struct cairn__predlog_options *opt
 	if (!log->o.max_queue_bytes)
 		log->o.max_queue_bytes = (size_t)64 << 20;
 	if (!log->o.level)
-		log->o.level = 3;
+		log->o.level = 1;
 	/* A queue too short to have a quarter only flushes on time or when asked. */
 	log->wake_at = log->o.max_queue >= 4 ? log->o.max_queue / 4 : log->o.max_queue + 1;
 	log->wake_bytes = log->o.max_queue_bytes >= 4 ? log->o.max_queue_bytes / 4 : SIZE_MAX;
+	if (log->wake_bytes > WAKE_BYTES)
+		log->wake_bytes = WAKE_BYTES;
 	log->dir = cairn_xstrdup(opts->dir);
 	log->fd = -1;
 	cairn_buf_init(&log->batch);

@@ -6,11 +6,12 @@
  * Writing. cairn__predlog_open starts a background thread; the server calls
  * cairn__predlog_append on the request path, which serializes the record,
  * puts it on an in-memory queue and returns (it never waits on the disk).
- * Every flush interval (default 1 s), or sooner when a quarter of the queue
- * is waiting, the thread compresses what is queued into one zstd frame
- * (with a content checksum), appends it to the current segment and
- * fsyncs it. So a crash loses at most the records of the last flush
- * interval. When the queue is full (max_queue records, or max_queue_bytes
+ * Every flush interval (default 1 s), or sooner when a quarter of the
+ * queue's records or 1 MiB of them is waiting, the thread takes what is
+ * queued, makes the lines of deferred records, compresses them into zstd
+ * frames of about 1 MiB of lines each (with a content checksum), appends
+ * them to the current segment and fsyncs it. So a crash loses at most the
+ * records of the last flush interval. When the queue is full (max_queue records, or max_queue_bytes
  * of serialized records: large requests fill it sooner), append drops the
  * record and counts it (cairn__predlog_stats); the thread then warns once
  * per flush naming how many were dropped since the last warning. A request
@@ -56,7 +57,7 @@ struct cairn__predlog_options {
 	int64_t max_segment_age_ms;   /* 0: 1 hour */
 	size_t max_queue;             /* records waiting; 0: 65536 */
 	size_t max_queue_bytes;       /* their serialized bytes; 0: 64 MiB */
-	int level;                    /* zstd level; 0: 3 */
+	int level;                    /* zstd level; 0: 1 */
 	/* Record in the lineage, as each deployment's first record goes into a
 	 * segment, "deployment:D generated prediction_batch:SEGMENT" (needs a
 	 * workspace open on the opener's context; the thread opens its own
@@ -115,8 +116,24 @@ void cairn__predlog_stats(cairn__predlog *log, struct cairn__predlog_stats *out)
  * log. NULL is a no-op. Returns the first write error, if any. */
 int cairn__predlog_close(cairn_ctx *ctx, cairn__predlog *log);
 
-/* The record as one JSON line (with '\n') appended to out. */
+/* The record as one JSON line (with '\n') appended to out: the bytes
+ * cairn_json_append makes of the record as a JSON object (sorted keys; a
+ * string that is not UTF-8, which jansson refuses, leaves its field out). */
 void cairn__predlog_record_line(const struct cairn__predlog_record *r, cairn_buf *out);
+/* Appends one JSON value to out: a record's inputs or outputs written
+ * straight into its line, without a json_t per value. */
+typedef void cairn__predlog_value_fn(const void *arg, cairn_buf *out);
+struct cairn__predlog_values {
+	cairn__predlog_value_fn *inputs, *outputs;
+	const void *arg;
+};
+/* The same, with the inputs and outputs written by values (r->inputs and
+ * r->outputs unused). */
+void cairn__predlog_record_write(const struct cairn__predlog_record *r,
+				 const struct cairn__predlog_values *values, cairn_buf *out);
+/* Appends s as a JSON string and returns 1; returns 0, appending nothing,
+ * when s is not UTF-8 (what jansson's json_string refuses). */
+int cairn__predlog_string(cairn_buf *out, const char *s);
 
 /*
  * Reading.

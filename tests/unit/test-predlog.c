@@ -1,7 +1,9 @@
 /* Unit tests for the prediction log: records written and read back, a
  * torn last frame and a corrupt one, rotation, back-pressure, feedback
- * joined on export, time bounds and the lineage of a prediction. */
+ * joined on export, time bounds, the lineage of a prediction, and the
+ * record's line written directly as jansson made it. */
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,10 @@
 #include "cairn/run.h"
 #include "cairn/workspace.h"
 #include "core/fs.h"
+#include "core/json.h"
+#include "core/oom.h"
+#include "ml/learner.h"
+#include "serve/predlog-hooks.h"
 #include "serve/predlog.h"
 #include "tests/unit/suites.h"
 
@@ -390,6 +396,260 @@ static void test_predlog_lineage(void)
 	cairn_ctx_free(ctx);
 }
 
+/*
+ * The direct writer of a record's line against the oracle: the line as the
+ * log made it with jansson (a json_t per value, then cairn_json_append),
+ * the code kept here as it was.
+ */
+
+static json_t *oracle_inputs(const struct cairn_frame *f)
+{
+	json_t *o = json_object();
+	cairn_buf cell = CAIRN_BUF_INIT;
+
+	for (size_t c = 0; c < f->ncols; c++) {
+		const struct cairn_column *col = &f->cols[c];
+		json_t *a = json_array();
+		for (size_t r = 0; r < f->nrows; r++) {
+			json_t *v;
+			if (!col->valid[r])
+				v = json_null();
+			else if (col->type == CAIRN_TYPE_STRING)
+				v = json_string(col->dict[col->code[r]]);
+			else if (col->type == CAIRN_TYPE_BOOL)
+				v = json_boolean(col->i64 ? col->i64[r] : col->num[r] != 0);
+			else if (col->type == CAIRN_TYPE_INT && col->i64)
+				v = json_integer(col->i64[r]);
+			else if (col->type == CAIRN_TYPE_FLOAT)
+				v = isfinite(col->num[r]) ? json_real(col->num[r]) : json_null();
+			else {
+				cairn_buf_reset(&cell);
+				cairn_frame_cell_text(f, r, c, &cell);
+				v = json_string(cell.buf);
+			}
+			json_array_append_new(a, v ? v : json_null());
+		}
+		json_object_set_new(o, col->name, a);
+	}
+	cairn_buf_release(&cell);
+	return o;
+}
+
+static json_t *oracle_cells(const double *cells, size_t nrows,
+			    const struct cairn__model_version *v)
+{
+	json_t *o = json_object();
+
+	for (size_t c = 0; c < v->ncols; c++) {
+		json_t *a = json_array();
+		for (size_t r = 0; r < nrows; r++) {
+			double d = cells[c * nrows + r];
+			json_array_append_new(a, isfinite(d) ? json_real(d) : json_null());
+		}
+		json_object_set_new(o, v->cols[c], a);
+	}
+	return o;
+}
+
+static json_t *oracle_outputs(const struct cairn__serve_record *rec, json_t **proba)
+{
+	const struct cairn__model_version *v = rec->model;
+	json_t *a = json_array();
+
+	*proba = rec->proba ? json_array() : NULL;
+	for (size_t r = 0; r < rec->nrows; r++) {
+		const double *row = rec->outputs + r * rec->noutputs;
+		if (v->task == CAIRN_TASK_CLASSIFICATION && v->nclasses) {
+			int best = 0;
+			json_t *p = *proba ? json_array() : NULL;
+			for (int k = 1; k < v->nclasses && (size_t)k < rec->noutputs; k++)
+				if (row[k] > row[best])
+					best = k;
+			json_array_append_new(a, json_string(v->classes[best]));
+			for (size_t k = 0; p && k < rec->noutputs; k++)
+				json_array_append_new(p, isfinite(row[k]) ? json_real(row[k])
+								    : json_null());
+			if (p)
+				json_array_append_new(*proba, p);
+		} else if (!isfinite(row[0])) {
+			json_array_append_new(a, json_null());
+		} else if (v->task == CAIRN_TASK_CLUSTERING) {
+			json_array_append_new(a, json_integer((json_int_t)row[0]));
+		} else {
+			json_array_append_new(a, json_real(row[0]));
+		}
+	}
+	return a;
+}
+
+static void oracle_record_line(const struct cairn__predlog_record *r, cairn_buf *out)
+{
+	json_t *o = json_object();
+	char when[32];
+
+	cairn_format_time(r->time_ms, when);
+	json_object_set_new(o, "id", json_string(r->request_id ? r->request_id : ""));
+	json_object_set_new(o, "time", json_string(when));
+	json_object_set_new(o, "time_ms", json_integer(r->time_ms));
+	json_object_set_new(o, "model", json_string(r->model ? r->model : ""));
+	json_object_set_new(o, "version", json_string(r->version ? r->version : ""));
+	if (r->deployment)
+		json_object_set_new(o, "deployment", json_string(r->deployment));
+	json_object_set_new(o, "protocol", json_string(r->protocol ? r->protocol : ""));
+	json_object_set(o, "inputs", r->inputs ? r->inputs : json_null());
+	json_object_set(o, "outputs", r->outputs ? r->outputs : json_null());
+	json_object_set_new(o, "latency_s", json_real(r->latency_s));
+	json_object_set_new(o, "status", json_integer(r->status));
+	if (r->shadow)
+		json_object_set_new(o, "shadow", json_true());
+	cairn_json_append(out, o, 0);
+	cairn_buf_addch(out, '\n');
+	json_decref(o);
+}
+
+/* The line the log made of rec with jansson (predlog-hooks.c's record_line
+ * before the direct writer). */
+static void oracle_line(const struct cairn__serve_record *rec, const double *cells,
+			size_t nrows, json_t *in_json, cairn_buf *out)
+{
+	const struct cairn__model_version *v = rec->model;
+	const struct cairn__deployment *d = v->deployment;
+	struct cairn__predlog_record r;
+	json_t *in, *o = NULL, *proba = NULL;
+
+	in = in_json ? json_incref(in_json) : cells ? oracle_cells(cells, nrows, v) :
+	     rec->inputs ? oracle_inputs(rec->inputs) : NULL;
+	if (rec->outputs && rec->noutputs)
+		o = oracle_outputs(rec, &proba);
+	if (proba)
+		o = json_pack("{s:o, s:o}", "predictions", o, "probabilities", proba);
+	r.request_id = rec->id;
+	r.time_ms = rec->ts_ms;
+	r.model = v->name;
+	r.version = d ? d->version : v->version;
+	r.deployment = d && d->id[0] ? d->id : NULL;
+	r.protocol = rec->protocol == CAIRN_SERVE_MLFLOW ? "mlflow" :
+		     rec->protocol == CAIRN_SERVE_V2 ? "v2" : "none";
+	r.inputs = in;
+	r.outputs = o;
+	r.latency_s = rec->latency;
+	r.status = rec->status;
+	r.shadow = rec->shadow;
+	oracle_record_line(&r, out);
+	json_decref(in);
+	json_decref(o);
+}
+
+/* The direct line of rec (its inputs from cells, else from its frame,
+ * also as the text a shadow's request keeps) equals the oracle's. */
+static void check_line(const struct cairn__serve_record *rec, const double *cells, size_t nrows)
+{
+	cairn_buf want = CAIRN_BUF_INIT, got = CAIRN_BUF_INIT;
+
+	oracle_line(rec, cells, nrows, NULL, &want);
+	cairn__observe_record_line(rec, cells, nrows, NULL, 0, &got);
+	CHECK_STR(got.buf, want.buf);
+	if (!cells && rec->inputs) {
+		json_t *in = oracle_inputs(rec->inputs);
+		cairn_buf text = CAIRN_BUF_INIT;
+		cairn_json_append(&text, in, 0);
+		cairn_buf_reset(&got);
+		cairn__observe_record_line(rec, NULL, 0, text.buf, text.len, &got);
+		CHECK_STR(got.buf, want.buf);
+		cairn_buf_release(&text);
+		json_decref(in);
+	}
+	cairn_buf_release(&want);
+	cairn_buf_release(&got);
+}
+
+static void test_predlog_line_as_jansson(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	/* Column names out of order (sorted in the line), one repeated (its
+	 * last column kept), one not UTF-8 (left out, as jansson does). */
+	char *cols[] = { "b", "a10", "a", "a2", "\xc3\xa9t\xc3\xa9", "a", "\xff" };
+	const char *classes[] = { "setosa", "versi\"color\"\n", "\xe2\x82\xac", "\xc0\xaf" };
+	struct cairn__deployment d = { "01KBZ3M4Q8X2Y7", "iris@3" };
+	struct cairn__model_version v = { 0 };
+	struct cairn__serve_record rec = { 0 };
+	double cells[7 * 4];
+	/* The labels: the escaped one, the first of a tie, one not UTF-8 (left
+	 * out of the array), the euro. */
+	double out[4 * 4] = { 0.1, 10, NAN, -0.0, 0.25, 0.25, 0, -1.5e-7,
+			      0.1, 1e300, 0.1, INFINITY, 5e-324, -0.0, 1.0 / 3, NAN };
+	const double specials[] = { 0.1, -0.0, 2, 1e300, 5e-324, NAN, INFINITY, -1.5e-7,
+				    123456789012345680.0, 1.0 / 3 };
+	struct cairn_frame *f;
+	static const char csv[] =
+		"when,name,n,ok,x\n"
+		"2026-12-07T10:00:00Z,\"a \"\"q\"\" \\\\ \t b\",3,true,1.5\n"
+		",\xc3\xa9t\xc3\xa9,-9007199254740993,false,\n"
+		"2026-01-01T00:00:00.5Z,,0,,nan\n";
+
+	for (size_t i = 0; i < 7 * 4; i++)
+		cells[i] = specials[i % 10] * (i % 3 ? 1 : -1);
+	v.name = "iris";
+	v.version = "3";
+	v.ncols = 7;
+	v.cols = cols;
+	v.task = CAIRN_TASK_CLASSIFICATION;
+	v.nclasses = 4;
+	v.classes = classes;
+	v.deployment = &d;
+	snprintf(rec.id, sizeof(rec.id), "req-\"1\"");
+	rec.ts_ms = 1796000000123;
+	rec.protocol = CAIRN_SERVE_MLFLOW;
+	rec.model = &v;
+	rec.status = 200;
+	rec.latency = 0.000123;
+	rec.outputs = out;
+	rec.nrows = 4;
+	rec.noutputs = 4;
+
+	/* Numbers, NaN and infinities (null), labels, with and without
+	 * probabilities. */
+	check_line(&rec, cells, 4);
+	rec.proba = 1;
+	check_line(&rec, cells, 4);
+	rec.shadow = 1;
+	rec.status = 503;
+	check_line(&rec, cells, 0);
+	/* Regression (a NaN prediction is null), clustering, no deployment,
+	 * no outputs, a latency that is not a number (left out). */
+	v.task = CAIRN_TASK_REGRESSION;
+	v.deployment = NULL;
+	rec.noutputs = 1;
+	check_line(&rec, cells, 4);
+	v.task = CAIRN_TASK_CLUSTERING;
+	rec.proba = 0;
+	rec.protocol = CAIRN_SERVE_V2;
+	check_line(&rec, cells, 4);
+	rec.outputs = NULL;
+	rec.latency = NAN;
+	v.ncols = 0;
+	check_line(&rec, cells, 4);
+	check_line(&rec, NULL, 0);
+
+	/* A frame of strings (escaped, UTF-8), integers, booleans, numbers,
+	 * times (as text) and nulls. */
+	CHECK_OK(ctx, cairn_frame_load_mem(ctx, csv, sizeof(csv) - 1, "t.csv", NULL, &f));
+	rec.inputs = f;
+	rec.latency = 0.5;
+	v.task = CAIRN_TASK_CLASSIFICATION;
+	v.deployment = &d;
+	rec.outputs = out;
+	rec.noutputs = 4;
+	rec.nrows = 3;
+	rec.proba = 1;
+	check_line(&rec, NULL, 0);
+	free(f->cols[1].name);
+	f->cols[1].name = cairn_xstrdup("\xed\xa0\x80");   /* a surrogate: not UTF-8 */
+	check_line(&rec, NULL, 0);
+	cairn_frame_free(f);
+	cairn_ctx_free(ctx);
+}
+
 const struct unit_test predlog_tests[] = {
 	{ "predlog_roundtrip", test_predlog_roundtrip },
 	{ "predlog_torn_and_corrupt", test_predlog_torn_and_corrupt },
@@ -398,5 +658,6 @@ const struct unit_test predlog_tests[] = {
 	{ "predlog_feedback_joined", test_predlog_feedback_joined },
 	{ "predlog_parse_time", test_predlog_parse_time },
 	{ "predlog_lineage", test_predlog_lineage },
+	{ "predlog_line_as_jansson", test_predlog_line_as_jansson },
 	{ NULL, NULL }
 };
