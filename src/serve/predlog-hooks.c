@@ -244,6 +244,43 @@ static void cells_value(const double *cells, size_t nrows, const struct cairn__m
 	free(keys);
 }
 
+/* The same from the numbers' text in the request's body (spans: where
+ * column c's row r is, at 2 (c * nrows + r)): each value as the client
+ * wrote it, which reads back as the same double, made a real as
+ * cairn_json_append_real makes it ("5" as "5.0", "-0", read as the
+ * integer 0, as "0.0"); null as null. */
+static void spans_value(const char *text, const uint32_t *spans, size_t nrows,
+			const struct cairn__model_version *v, cairn_buf *out)
+{
+	struct key *keys = cairn_xmalloc((v->ncols ? v->ncols : 1) * sizeof(*keys));
+	size_t n;
+
+	for (size_t c = 0; c < v->ncols; c++)
+		keys[c] = (struct key){ v->cols[c], c };
+	n = object_order(keys, v->ncols);
+	cairn_buf_addch(out, '{');
+	for (size_t k = 0; k < n; k++) {
+		const uint32_t *at = spans + 2 * keys[k].col * nrows;
+		column_start(out, keys, k);
+		for (size_t r = 0; r < nrows; r++, at += 2) {
+			const char *t = text + at[0];
+			if (r)
+				cairn_buf_addch(out, ',');
+			if (at[1] == 2 && t[0] == '-' && t[1] == '0')
+				cairn_buf_adds(out, "0.0");
+			else {
+				cairn_buf_add(out, t, at[1]);
+				if (*t != 'n' && !memchr(t, '.', at[1]) && !memchr(t, 'e', at[1]) &&
+				    !memchr(t, 'E', at[1]))
+					cairn_buf_adds(out, ".0");
+			}
+		}
+		cairn_buf_addch(out, ']');
+	}
+	cairn_buf_addch(out, '}');
+	free(keys);
+}
+
 /* The predictions as answered: a label, a cluster or a value per row, and
  * {"predictions", "probabilities"} (the per-class probabilities of each
  * classified row) when they were asked for. */
@@ -302,13 +339,17 @@ struct line_args {
 	size_t nrows;
 	const char *in;
 	size_t in_len;
+	const char *text;          /* with spans: the inputs' text (spans_value) */
+	const uint32_t *spans;
 };
 
 static void inputs_fn(const void *arg, cairn_buf *out)
 {
 	const struct line_args *a = arg;
 
-	if (a->cells)
+	if (a->spans)
+		spans_value(a->text, a->spans, a->nrows, a->rec->model, out);
+	else if (a->cells)
 		cells_value(a->cells, a->nrows, a->rec->model, out);
 	else if (a->in)
 		cairn_buf_add(out, a->in, a->in_len);
@@ -333,7 +374,7 @@ void cairn__observe_record_line(const struct cairn__serve_record *rec, const dou
 {
 	const struct cairn__model_version *v = rec->model;
 	const struct cairn__deployment *d = v->deployment;
-	struct line_args a = { rec, cells, nrows, in, in_len };
+	struct line_args a = { rec, cells, nrows, in, in_len, rec->body, rec->spans };
 	struct cairn__predlog_values values = { inputs_fn, outputs_fn, &a };
 	struct cairn__predlog_record r = { 0 };
 
@@ -373,7 +414,12 @@ struct pending {
 	 * record's nrows are 0 when it was refused before its prediction). */
 	double *cells;
 	size_t cell_rows;
-	char *id;                  /* after the cells */
+	/* Or, for a body decoded straight (split.c), where each of those
+	 * numbers is in the body's text (a copy, after the id): the numbers
+	 * are copied, not formatted (spans_value). */
+	uint32_t *spans;
+	char *text;
+	char *id;                  /* after the cells or the spans */
 	double data[];
 };
 
@@ -405,6 +451,8 @@ static void record_line(void *arg, cairn_buf *out)
 		rec.noutputs = p->noutputs;
 		rec.proba = p->proba;
 		rec.shadow = p->shadow;
+		rec.spans = p->spans;
+		rec.body = p->text;
 		cairn__observe_record_line(&rec, p->cells, p->cell_rows, p->in, p->in_len, out);
 	}
 	cairn_frame_free((struct cairn_frame *)p->inputs);
@@ -414,13 +462,18 @@ static void record_line(void *arg, cairn_buf *out)
 	free(p);
 }
 
+int cairn__observe_logging(const struct cairn__serve_observe *ob)
+{
+	return ob->log != NULL;
+}
+
 void cairn__observe_request(struct cairn__serve_observe *ob, struct cairn__serve_record *rec,
 			    int keep_inputs)
 {
 	struct cairn__model_version *v = (struct cairn__model_version *)rec->model;
 	const struct cairn__deployment *d = v ? v->deployment : NULL;
 	struct pending *p;
-	size_t bytes, cells, idlen;
+	size_t bytes, cells, idlen, text;
 	int numbers;
 
 	/* A shadow's answer is logged, not counted as a request. The batch
@@ -438,8 +491,11 @@ void cairn__observe_request(struct cairn__serve_observe *ob, struct cairn__serve
 	 * array, and a frame the caller keeps for a shadow, made into JSON). */
 	numbers = rec->inputs && numbers_only(rec->inputs, v);
 	cells = numbers ? rec->inputs->nrows * rec->inputs->ncols : 0;
+	/* The text of the numbers rather than their values: 8 bytes of spans
+	 * a cell (as a double would take) and the body. */
+	text = numbers && rec->spans ? rec->body_len + 1 : 0;
 	idlen = strlen(rec->id) + 1;
-	p = cairn_xmalloc(sizeof(*p) + cells * sizeof(double) + idlen);
+	p = cairn_xmalloc(sizeof(*p) + cells * sizeof(double) + idlen + text);
 	p->model = v;
 	p->inputs = NULL;
 	p->outputs = rec->outputs;
@@ -455,12 +511,22 @@ void cairn__observe_request(struct cairn__serve_observe *ob, struct cairn__serve
 	p->in_len = 0;
 	p->cells = NULL;
 	p->cell_rows = 0;
+	p->spans = NULL;
+	p->text = NULL;
 	p->id = (char *)(p->data + cells);
 	memcpy(p->id, rec->id, idlen);
 	__atomic_add_fetch(&v->refs, 1, __ATOMIC_ACQ_REL);
 	/* What the queue holds: the estimate its bound counts. */
 	bytes = sizeof(*p) + idlen + 64 + rec->nrows * rec->noutputs * sizeof(double);
-	if (numbers) {
+	if (numbers && text) {
+		p->spans = (uint32_t *)(void *)p->data;
+		memcpy(p->spans, rec->spans, cells * 2 * sizeof(*p->spans));
+		p->text = p->id + idlen;
+		memcpy(p->text, rec->body, rec->body_len);
+		p->text[rec->body_len] = '\0';
+		p->cell_rows = rec->inputs->nrows;
+		bytes += cells * sizeof(double) + text;
+	} else if (numbers) {
 		const struct cairn_frame *f = rec->inputs;
 		p->cells = p->data;
 		for (size_t c = 0; c < f->ncols; c++)

@@ -48,6 +48,8 @@ void cairn__observe_loaded(cairn_ctx *ctx, struct cairn__serve_observe *ob, cons
 int cairn__observe_route(struct cairn__serve_observe *ob, cairn_ctx *ctx,
 			 const struct cairn__http_request *req, struct cairn__http_response *resp,
 			 struct cairn__serve_record *rec);
+/* Whether ob writes a prediction log. */
+int cairn__observe_logging(const struct cairn__serve_observe *ob);
 /* (Takes over rec's outputs and, unless keep_inputs, its inputs, which the
  * log's thread frees; taken, they are NULL in rec on return. A shadow's
  * answer, rec->shadow, is logged but not counted as a request.) */

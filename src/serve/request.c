@@ -275,6 +275,7 @@ static void mlflow_invocations(cairn_ctx *ctx, struct cairn__serve_state *s,
 	struct cairn__serve_input in = { 0 };
 	struct prediction p = { NULL, NULL, 0 };
 	struct cairn__serve_signature sig = { v->ncols, v->cols, v->types };
+	struct cairn__cell_spans spans = { NULL };
 	char type[64];
 	int csv, rc;
 
@@ -289,9 +290,13 @@ static void mlflow_invocations(cairn_ctx *ctx, struct cairn__serve_state *s,
 		cairn_buf_release(&msg);
 		return;
 	}
-	if (!csv && !cairn__mlflow_split_frame(req->body, req->body_len, &sig, &p.frame,
-					       &in.proba, NULL) &&
-	    (rc = cairn__mlflow_decode(ctx, req->body, req->body_len, &in))) {
+	if (!csv && cairn__mlflow_split_frame(req->body, req->body_len, &sig, &p.frame,
+					      &in.proba, s->observe &&
+					      cairn__observe_logging(s->observe) ? &spans : NULL)) {
+		rec->spans = spans.at;
+		rec->body = req->body;
+		rec->body_len = req->body_len;
+	} else if (!csv && (rc = cairn__mlflow_decode(ctx, req->body, req->body_len, &in))) {
 		answer_error(resp, rec, 400, cairn_errmsg(ctx));
 		goto out;
 	}
@@ -701,7 +706,10 @@ void cairn__serve_finish(struct cairn__serve_state *s, struct cairn__serve_recor
 	cairn_frame_free((struct cairn_frame *)rec->inputs);
 	free((double *)rec->outputs);
 	free((char *)rec->error);
+	free(rec->spans);
 	cairn__model_version_release((struct cairn__model_version *)rec->model);
+	rec->spans = NULL;
+	rec->body = NULL;
 	rec->inputs = NULL;
 	rec->outputs = NULL;
 	rec->error = NULL;

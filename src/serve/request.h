@@ -65,6 +65,13 @@ struct cairn__serve_record {
 	size_t batch_rows;             /* rows of the evaluation that gave the outputs */
 	const char *error;             /* the error message answered (4xx/5xx) */
 	int shadow;                    /* a shadow's answer (route.c), never returned */
+	/* For a body decoded straight into the frame (split.c), where each
+	 * input value's text is in it (decode.h's spans: owned, or NULL) and
+	 * the body itself (the request's): the prediction log copies the
+	 * numbers' text rather than format them again. */
+	uint32_t *spans;
+	const char *body;
+	size_t body_len;
 };
 
 struct cairn__serve_observe;
