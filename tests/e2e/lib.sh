@@ -10,7 +10,8 @@
 # test_cmp EXPECTED ACTUAL, test_grep PATTERN FILE, test_have TOOL, jq_py EXPR (a JSON value of stdin),
 # capped CMD (at most 1 GB of address space),
 # test_skip_all REASON, test_free_port.
-# Set TEST_VERBOSE=1 to see every body's output.
+# Set TEST_VERBOSE=1 to see every body's output, TEST_TIMES=1 to see the
+# seconds each test took (to find where a slow script spends its time).
 
 set -u
 TEST_NAME=$(basename "$0" .sh)
@@ -46,9 +47,12 @@ test_skipped=0
 
 test_expect_success() {
 	test_count=$((test_count + 1))
-	local desc="$1" body="$2" log="$TRASH/.test-$test_count.log" rc
+	local desc="$1" body="$2" log="$TRASH/.test-$test_count.log" rc start
+	[ "${TEST_TIMES:-}" = 1 ] && start=$(date +%s%N)
 	( set -e; eval "$body" ) </dev/null >"$log" 2>&1
 	rc=$?
+	[ "${TEST_TIMES:-}" = 1 ] &&
+		echo "# $((($(date +%s%N) - start) / 1000000)) ms: $desc"
 	if [ $rc -eq 0 ]; then
 		test_passed=$((test_passed + 1))
 		echo "ok $test_count - $desc"
