@@ -9,7 +9,8 @@
 # Helpers: test_must_fail CMD (fails, but did not crash), test_expect_code N CMD,
 # test_cmp EXPECTED ACTUAL, test_grep PATTERN FILE, test_have TOOL, jq_py EXPR (a JSON value of stdin),
 # capped CMD (at most 1 GB of address space),
-# test_skip_all REASON, test_free_port.
+# test_skip_all REASON, test_free_port, test_have_py MODULE... (Python has
+# them), py_version MODULE.
 # Set TEST_VERBOSE=1 to see every body's output, TEST_TIMES=1 to see the
 # seconds each test took (to find where a slow script spends its time).
 
@@ -146,6 +147,18 @@ capped() {
 
 test_have() {
 	command -v "$1" >/dev/null 2>&1
+}
+
+# Whether /usr/bin/python3 has the modules, and the version of one, found
+# without importing them: importing xgboost takes seconds.
+test_have_py() {
+	/usr/bin/python3 -c 'import importlib.util as u, sys
+sys.exit(any(u.find_spec(m) is None for m in sys.argv[1:]))' "$@" 2>/dev/null
+}
+
+py_version() {
+	/usr/bin/python3 -c 'import importlib.metadata as m, sys
+print(m.version(sys.argv[1]))' "$1" 2>/dev/null
 }
 
 # Prints a TCP port on 127.0.0.1 that nothing listens on now.

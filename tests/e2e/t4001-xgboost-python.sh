@@ -11,12 +11,11 @@
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
-version=$("$PY" -c 'import numpy, xgboost; print(xgboost.__version__)' 2>/dev/null)
-if [ -z "$version" ]; then
+if ! test_have_py numpy xgboost; then
 	test_skip_all "$PY cannot import xgboost (Debian package python3-xgboost)"
 fi
-if [ "$version" != 1.7.4 ]; then
-	test_skip_all "python xgboost is $version, not the 1.7.4 of libxgboost0"
+if [ "$(py_version xgboost)" != 1.7.4 ]; then
+	test_skip_all "python xgboost is $(py_version xgboost), not the 1.7.4 of libxgboost0"
 fi
 if ! test -f "$SRC_ROOT/libcairn.a"; then
 	test_skip_all "libcairn.a is not built (run make)"
