@@ -135,11 +135,12 @@ while [ $next -le "$total" ]; do
 done
 wait
 
-# The seconds of each script, for the order of the next run.
+# The seconds of each script, and of the unit tests (as "unit"), for the
+# order of the next run.
 n=0
 while read -r t; do
 	n=$((n + 1))
-	[ $n -gt 1 ] && echo "$(cut -d' ' -f2 "$tmp/$n.rc") $t"
+	echo "$(cut -d' ' -f2 "$tmp/$n.rc") $t"
 done <"$tmp/list" >"$tmp/times"
 awk 'NR == FNR { seen[$2] = 1; print; next } !($2 in seen)' \
 	"$tmp/times" "$times" 2>/dev/null >"$tmp/times.all"
