@@ -9,7 +9,7 @@ command -v clang >/dev/null 2>&1 ||
 	test_skip_all "clang (with libFuzzer) is missing, so no fuzz target is built"
 
 if [ -n "${FUZZ_SECONDS:-}" ]; then
-	run="-max_total_time=$FUZZ_SECONDS" done="Done [0-9]* runs" what="$FUZZ_SECONDS seconds"
+	run="-max_total_time=$FUZZ_SECONDS" done="Done [0-9]* runs" what="${FUZZ_SECONDS}s of fuzzing"
 else
 	run="-runs=5000 -seed=1" done="Done 5000 runs" what="5,000 inputs"
 fi
