@@ -207,14 +207,17 @@ build/examples/%-static: examples/%.c build/install/.installed
 
 examples: $(EXAMPLES)
 
-test: all build/tests/unit-tests $(EXAMPLES) fuzzers
+# What the tests need builds on every core when no -j was given.
+test:
+	@$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$$(nproc)) \
+		all build/tests/unit-tests $(EXAMPLES) fuzzers
 	@sh tests/run.sh
 
 # Fuzz targets (fuzz/fuzz-*.c) need clang's libFuzzer. The library is built
 # once with the fuzzer's coverage instrumentation and the sanitizers, into
 # build/fuzz/libcairn-fuzz.a, and every target links it. `make test` replays
-# a short run of each (tests/e2e/t0005-fuzz.sh); `make fuzz` runs each for
-# FUZZ_SECONDS.
+# each seed corpus and a short run of each (tests/e2e/t0005-fuzz.sh, for
+# FUZZ_SECONDS when set); `make fuzz` runs each for FUZZ_SECONDS.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZERS := $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz-*.c))

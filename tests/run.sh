@@ -6,15 +6,16 @@
 # Usage: tests/run.sh [PATTERN]  (runs only matching e2e scripts and unit
 # tests whose names contain PATTERN).
 #
-# TEST_JOBS scripts (default 4) run at a time, each in its own directory;
-# their results are printed in order, each with the seconds it took. Most
-# scripts spend their time waiting on processes, servers and signals rather
-# than computing, so more run at once than there are cores. The longest
-# (by tests/.e2e-times, kept from the last run, even by make clean) start
-# first.
+# TEST_JOBS scripts (default twice the cores, at least 4) run at a time,
+# each in its own directory; their results are printed in order, each with
+# the seconds it took. Most scripts spend their time waiting on processes,
+# servers and signals rather than computing, so more run at once than there
+# are cores. The longest (by tests/.e2e-times, kept from the last run, even
+# by make clean) start first.
 cd "$(dirname "$0")/.." || exit 1
 pattern=${1:-}
-jobs=${TEST_JOBS:-4}
+cores=$(nproc 2>/dev/null || echo 2)
+jobs=${TEST_JOBS:-$((cores > 2 ? 2 * cores : 4))}
 passed=0
 failed=0
 skipped=0
@@ -114,10 +115,18 @@ while read -r t; do
 	echo "${secs:-0} $n"
 done <"$tmp/list" | sort -k1,1nr -k2,2n | awk '{ print $2 }' >"$tmp/order"
 
+# Sets $finished to the number of finished jobs, without starting a process
+# (it runs five times a second).
+count_finished() {
+	set -- "$tmp"/*.rc
+	finished=$#
+	[ -e "$1" ] || finished=0
+}
+
 started=0
 while read -r n; do
 	# Wait for a free slot: fewer than $jobs started jobs unfinished.
-	while [ $((started - $(ls "$tmp" | grep -c '\.rc$'))) -ge "$jobs" ]; do
+	while count_finished && [ $((started - finished)) -ge "$jobs" ]; do
 		flush
 		sleep 0.2
 	done
@@ -135,11 +144,12 @@ while [ $next -le "$total" ]; do
 done
 wait
 
-# The seconds of each script, for the order of the next run.
+# The seconds of each script, and of the unit tests (as "unit"), for the
+# order of the next run.
 n=0
 while read -r t; do
 	n=$((n + 1))
-	[ $n -gt 1 ] && echo "$(cut -d' ' -f2 "$tmp/$n.rc") $t"
+	echo "$(cut -d' ' -f2 "$tmp/$n.rc") $t"
 done <"$tmp/list" >"$tmp/times"
 awk 'NR == FNR { seen[$2] = 1; print; next } !($2 in seen)' \
 	"$tmp/times" "$times" 2>/dev/null >"$tmp/times.all"

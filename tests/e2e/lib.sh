@@ -9,8 +9,10 @@
 # Helpers: test_must_fail CMD (fails, but did not crash), test_expect_code N CMD,
 # test_cmp EXPECTED ACTUAL, test_grep PATTERN FILE, test_have TOOL, jq_py EXPR (a JSON value of stdin),
 # capped CMD (at most 1 GB of address space),
-# test_skip_all REASON, test_free_port.
-# Set TEST_VERBOSE=1 to see every body's output.
+# test_skip_all REASON, test_free_port, test_have_py MODULE... (Python has
+# them), py_version MODULE.
+# Set TEST_VERBOSE=1 to see every body's output, TEST_TIMES=1 to see the
+# seconds each test took (to find where a slow script spends its time).
 
 set -u
 TEST_NAME=$(basename "$0" .sh)
@@ -46,9 +48,12 @@ test_skipped=0
 
 test_expect_success() {
 	test_count=$((test_count + 1))
-	local desc="$1" body="$2" log="$TRASH/.test-$test_count.log" rc
+	local desc="$1" body="$2" log="$TRASH/.test-$test_count.log" rc start
+	[ "${TEST_TIMES:-}" = 1 ] && start=$(date +%s%N)
 	( set -e; eval "$body" ) </dev/null >"$log" 2>&1
 	rc=$?
+	[ "${TEST_TIMES:-}" = 1 ] &&
+		echo "# $((($(date +%s%N) - start) / 1000000)) ms: $desc"
 	if [ $rc -eq 0 ]; then
 		test_passed=$((test_passed + 1))
 		echo "ok $test_count - $desc"
@@ -142,6 +147,18 @@ capped() {
 
 test_have() {
 	command -v "$1" >/dev/null 2>&1
+}
+
+# Whether /usr/bin/python3 has the modules, and the version of one, found
+# without importing them: importing xgboost takes seconds.
+test_have_py() {
+	/usr/bin/python3 -c 'import importlib.util as u, sys
+sys.exit(any(u.find_spec(m) is None for m in sys.argv[1:]))' "$@" 2>/dev/null
+}
+
+py_version() {
+	/usr/bin/python3 -c 'import importlib.metadata as m, sys
+print(m.version(sys.argv[1]))' "$1" 2>/dev/null
 }
 
 # Prints a TCP port on 127.0.0.1 that nothing listens on now.

@@ -72,8 +72,10 @@ test_expect_success 'a failing command records nothing' '
 test_expect_success 'an interrupted add leaves no temporary file' '
 	cairn data add --from-cmd "printf \"a,b\\n\"; sleep 2" --name slow &
 	pid=$! &&
-	sleep 0.5 &&
-	test -n "$(ls .cairn/tmp)" &&
+	i=0 &&
+	while test -z "$(ls .cairn/tmp)"; do
+		i=$((i + 1)) && test $i -lt 200 && sleep 0.01 || exit 1
+	done &&
 	kill -TERM $pid &&
 	{ wait $pid; test $? -eq 143; } &&
 	test -z "$(ls .cairn/tmp)" &&

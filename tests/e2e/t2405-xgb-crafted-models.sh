@@ -133,7 +133,7 @@ test_expect_success 'a damaged model.json in a package is refused by predict' '
 	test $(wc -l <out) -eq 151
 '
 
-if /usr/bin/python3 -c "import xgboost" 2>/dev/null; then
+if test_have_py xgboost; then
 test_expect_success 'the older binary format is checked once libxgboost has read it' '
 	python3 craft.py pkg/model.json split split.json &&
 	/usr/bin/python3 -c "

@@ -11,11 +11,11 @@
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
-if ! "$PY" -c 'import numpy, xgboost' 2>/dev/null; then
+if ! test_have_py numpy xgboost; then
 	test_skip_all "$PY cannot import xgboost (Debian package python3-xgboost)"
 fi
-if ! "$PY" -c 'import xgboost, sys; sys.exit(xgboost.__version__ != "1.7.4")'; then
-	test_skip_all "python xgboost is $("$PY" -c 'import xgboost; print(xgboost.__version__)'), not the 1.7.4 of libxgboost0"
+if [ "$(py_version xgboost)" != 1.7.4 ]; then
+	test_skip_all "python xgboost is $(py_version xgboost), not the 1.7.4 of libxgboost0"
 fi
 if ! test -f "$SRC_ROOT/libcairn.a"; then
 	test_skip_all "libcairn.a is not built (run make)"
@@ -23,7 +23,7 @@ fi
 
 cat >py.py <<'EOF'
 # Python's side: data generation, xgb.train, prediction, importance.
-import json, sys
+import json, sys, traceback
 import numpy as np
 import xgboost as xgb
 
@@ -95,11 +95,63 @@ def importance(argv):
     for i in range(int(argv[1])):
         print("%.6f" % (s.get("f%d" % i, 0) / t))
 
-{"gen": gen, "train": train, "predict": predict, "importance": importance}[sys.argv[1]](sys.argv[2:])
+def others(argv):
+    # A model with feature names (multi:softmax), one of an objective cairn
+    # does not read (rank:pairwise), and the rows "three" with their argmax.
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(300, 3)).astype(np.float32)
+    y = np.digitize(X[:, 0], [-0.5, 0.5]).astype(np.float32)
+    d = xgb.DMatrix(X, label=y, feature_names=["a", "b", "c"])
+    b = xgb.train({"objective": "multi:softmax", "num_class": 3, "seed": 1}, d, 5)
+    b.save_model("softmax.ubj")
+    m = b.predict(d, output_margin=True).astype(np.float64)
+    p = np.exp(m - m.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    np.savetxt("softmax-argmax", p.argmax(axis=1), fmt="%d")
+    yb = (X[:, 1] > 0).astype(np.float32)
+    xgb.train({"objective": "rank:pairwise"}, xgb.DMatrix(X, label=yb), 2).save_model("rank.json")
+    y.tofile("three.y")
+    X.tofile("three.x")
+    with open("three.shape", "w") as f:
+        f.write("300 3\n")
+
+commands = {"gen": gen, "train": train, "predict": predict, "importance": importance,
+            "others": others}
+
+# Importing xgboost takes seconds: one process serves every command. For
+# each line on standard input it runs the command whose arguments py.args
+# holds (NUL-separated), its output into py.out, and answers with its exit
+# status (1, and the traceback in py.err, when it raised).
+for line in sys.stdin:
+    with open("py.args", "rb") as f:
+        argv = [a.decode() for a in f.read().split(b"\0")[:-1]]
+    status = 0
+    with open("py.out", "w") as out, open("py.err", "w") as err:
+        sys.stdout = out
+        try:
+            commands[argv[0]](argv[1:])
+        except Exception:
+            traceback.print_exc(file=err)
+            status = 1
+        sys.stdout = sys.__stdout__
+    print(status, flush=True)
 EOF
 
+# py COMMAND ARGS...: runs COMMAND in the one process of py.py, started here
+# between two pipes.
+mkfifo py.to py.from
+"$PY" py.py <py.to >py.from &
+py_pid=$!
+exec 8>py.to 9<py.from
+
 py() {
-	"$PY" "$TRASH/py.py" "$@"
+	local status
+	printf "%s\0" "$@" >"$TRASH/py.args" &&
+	echo >&8 &&
+	read -r status <&9 &&
+	cat "$TRASH/py.out" &&
+	cat "$TRASH/py.err" >&2 &&
+	return "$status"
 }
 
 # same NAME NCLASSES VALID: cairn's c-NAME and Python's p-NAME hold the same
@@ -221,24 +273,7 @@ test_expect_success 'importance is the share of total gain that Python reports' 
 '
 
 test_expect_success 'a Python model with feature names and another objective loads' '
-	"$PY" - <<-\PYEOF &&
-	import numpy as np, xgboost as xgb
-	rng = np.random.default_rng(1)
-	X = rng.normal(size=(300, 3)).astype(np.float32)
-	y = np.digitize(X[:, 0], [-0.5, 0.5]).astype(np.float32)
-	d = xgb.DMatrix(X, label=y, feature_names=["a", "b", "c"])
-	b = xgb.train({"objective": "multi:softmax", "num_class": 3, "seed": 1}, d, 5)
-	b.save_model("softmax.ubj")
-	m = b.predict(d, output_margin=True).astype(np.float64)
-	p = np.exp(m - m.max(axis=1, keepdims=True))
-	p /= p.sum(axis=1, keepdims=True)
-	np.savetxt("softmax-argmax", p.argmax(axis=1), fmt="%d")
-	yb = (X[:, 1] > 0).astype(np.float32)
-	xgb.train({"objective": "rank:pairwise"}, xgb.DMatrix(X, label=yb), 2).save_model("rank.json")
-	save = lambda n, Y: (X.tofile(n + ".x"), Y.tofile(n + ".y"),
-			     open(n + ".shape", "w").write("300 3\n"))
-	save("three", y)
-	PYEOF
+	py others &&
 	./xgb-driver info softmax.ubj >info &&
 	echo "multi:softmax classification 3 3 5" >expect &&
 	test_cmp expect info &&
@@ -249,4 +284,6 @@ test_expect_success 'a Python model with feature names and another objective loa
 	test_grep "objective .rank:pairwise. is not supported" err
 '
 
+exec 8>&- 9<&-
+wait $py_pid
 test_done

@@ -10,7 +10,7 @@
 
 PY=/usr/bin/python3
 have_xgb=
-if "$PY" -c 'import numpy, xgboost' 2>/dev/null; then
+if test_have_py numpy xgboost; then
 	have_xgb=1
 fi
 

@@ -89,7 +89,7 @@ test_expect_success 'cairn predict refuses reordered columns, naming one (exit 5
 	test $(wc -l <pred) -eq 151
 '
 
-if ! "$PY" -c 'import xgboost, pandas, yaml' 2>/dev/null; then
+if ! test_have_py xgboost pandas yaml; then
 	test_skip 'Python xgboost loads the package as the pyfunc loader does' \
 		"$PY cannot import xgboost and pandas (Debian packages python3-xgboost, python3-pandas)"
 else

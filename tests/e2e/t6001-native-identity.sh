@@ -14,14 +14,14 @@
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
-if ! "$PY" -c 'import numpy' 2>/dev/null; then
+if ! test_have_py numpy; then
 	test_skip_all "$PY cannot import numpy (Debian package python3-numpy)"
 fi
 if ! test -f "$SRC_ROOT/libcairn.a"; then
 	test_skip_all "libcairn.a is not built (run make)"
 fi
 have_xgb=
-if "$PY" -c 'import xgboost, sys; sys.exit(xgboost.__version__ != "1.7.4")' 2>/dev/null; then
+if test_have_py xgboost && test "$(py_version xgboost)" = 1.7.4; then
 	have_xgb=1
 fi
 
