@@ -338,3 +338,13 @@ curl -sf "$serve_url/metrics" | awk '
 /^cairn_prediction_log_written_total / { w = $2 }
 /^cairn_prediction_log_dropped_total / { d = $2 }
 END { printf "cairn serve prediction log over the runs above: %.0f records written, %.0f dropped\n", w, d }'
+# The same 1,000-row requests with the prediction log off, as the peer
+# runs (it logs no predictions): what the log costs.
+kill "$serve_pid" && wait "$serve_pid" 2>/dev/null
+start cairn-nolog "$cairn" serve "$run" --host 127.0.0.1 --port 0 --threads "$cores" \
+	--access-log /dev/null --no-prediction-log
+post serve-1000-nolog "$url" rows-1000.jsonl -d "$seconds"
+awk -v c="$(field serve-1000-nolog requests_per_second)" -v p="$(field peer-1000 requests_per_second)" 'BEGIN {
+	printf "1,000-row dataframe_split requests, prediction log off: cairn serve %.0f rows/s vs Python peer %.0f rows/s = %.2fx\n",
+		c * 1000, p * 1000, c / p
+}'
