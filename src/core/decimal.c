@@ -14,6 +14,11 @@ static const uint64_t pow5[CAIRN__DECIMAL_MAX_EXP + 1] = {
 	1490116119384765625ull, 7450580596923828125ull
 };
 
+static const double exact_pow10[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
 static int bits128(u128 x)
 {
 	uint64_t hi = (uint64_t)(x >> 64);
@@ -87,6 +92,11 @@ int cairn__decimal_to_double(uint64_t m, int e10, double *out)
 		return 0;
 	if (!m) {
 		*out = 0.0;
+		return 1;
+	}
+	/* m and 10^|e10| exact doubles: one correctly rounded operation. */
+	if (m <= 1ull << 53 && e10 >= -22 && e10 <= 22) {
+		*out = e10 >= 0 ? (double)m * exact_pow10[e10] : (double)m / exact_pow10[-e10];
 		return 1;
 	}
 	if (e10 >= 0) {
