@@ -332,3 +332,9 @@ awk -v c="$(field serve-1000 requests_per_second)" -v p="$(field peer-1000 reque
 	printf "1,000-row dataframe_split requests: cairn serve %.0f rows/s vs Python peer %.0f rows/s = %.2fx (goal >= 10x)\n",
 		c * 1000, p * 1000, c / p
 }'
+# Every figure above is with the prediction log on (cairn serve's default):
+# its records written and dropped (a full queue drops rather than delays).
+curl -sf "$serve_url/metrics" | awk '
+/^cairn_prediction_log_written_total / { w = $2 }
+/^cairn_prediction_log_dropped_total / { d = $2 }
+END { printf "cairn serve prediction log over the runs above: %.0f records written, %.0f dropped\n", w, d }'

@@ -1,5 +1,7 @@
 /* Shared helpers of the command-line front end; see cli/cli.h. */
 #include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -154,12 +156,22 @@ cairn_ctx *cli_open_workspace(int *status)
 	return ctx;
 }
 
+/* Whether ref names a package directory: a directory with an MLmodel. */
+static int is_package_dir(const char *ref)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return snprintf(path, sizeof(path), "%s/MLmodel", ref) < (int)sizeof(path) &&
+	       !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
 cairn_ctx *cli_open_workspace_for_model(const char *modelref, int *status)
 {
 	const char *dir = getenv("CAIRN_DIR");
 	cairn_ctx *ctx;
 
-	if (!cairn_bundle_is_file(modelref))
+	if (!cairn_bundle_is_file(modelref) && !is_package_dir(modelref))
 		return cli_open_workspace(status);
 	ctx = cli_new_context();
 	if (dir && *dir ? cairn_workspace_open_dir(ctx, dir) : cairn_workspace_open(ctx, NULL))

@@ -58,7 +58,8 @@ int cli_output_write(cairn_ctx *ctx, const char *path, const void *data, size_t 
  * stores the exit status in *status and returns NULL. */
 cairn_ctx *cli_open_workspace(int *status);
 /* The same for a command given MODELREF: when no workspace is found and
- * MODELREF is a bundle file (cairn_bundle_is_file), a context without one. */
+ * MODELREF is a bundle file (cairn_bundle_is_file) or a package directory
+ * (a directory holding MLmodel), a context without one. */
 cairn_ctx *cli_open_workspace_for_model(const char *modelref, int *status);
 /* Creates a context without a workspace (exits on out of memory). */
 cairn_ctx *cli_new_context(void);

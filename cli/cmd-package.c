@@ -105,7 +105,7 @@ int cmd_package(int argc, char **argv)
 				       " --oci-archive");
 	if (out && oo.tag)
 		return cli_usage_error(usage, "--tag goes with --oci or --oci-archive");
-	if (!(ctx = cli_open_workspace(&status)))
+	if (!(ctx = cli_open_workspace_for_model(argv[optind], &status)))
 		return status;
 	if (out) {
 		bo.model = argv[optind];

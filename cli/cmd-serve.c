@@ -41,7 +41,7 @@ static const char usage[] =
 	"\n"
 	"Options:\n"
 	"  --bundle FILE        serve a bundle file (no workspace needed)\n"
-	"  --host ADDR          the IPv4 address to listen on (default 127.0.0.1)\n"
+	"  --host ADDR          the IPv4 or IPv6 address to listen on (default 127.0.0.1)\n"
 	"  --port N             the port (default 5000; 0: a free one, printed)\n"
 	"  --threads N          worker threads (default: the usable cores)\n"
 	"  --token-file FILE    require 'Authorization: Bearer TOKEN', TOKEN being\n"
@@ -146,7 +146,7 @@ int cmd_serve(int argc, char **argv)
 	cairn_buf token = CAIRN_BUF_INIT;
 	unsigned long long n;
 	size_t nrefs = 0, nbundles = 0, ncanaries = 0, nshadows = 0;
-	int c, json = 0, rc, status = 0, log_fd = STDERR_FILENO;
+	int c, json = 0, rc, status = 0, log_fd = STDERR_FILENO, v6;
 	double secs;
 	cairn_server *s = NULL;
 	cairn_ctx *ctx = NULL;
@@ -281,11 +281,15 @@ int cmd_serve(int argc, char **argv)
 		status = cli_fail(ctx, rc);
 		goto done;
 	}
+	/* An IPv6 address goes in brackets in a URL. */
+	v6 = strchr(o.host, ':') != NULL;
 	if (json)
-		printf("{\"listening\":\"http://%s:%d\",\"host\":\"%s\",\"port\":%d}\n", o.host,
-		       cairn_server_port(s), o.host, cairn_server_port(s));
+		printf("{\"listening\":\"http://%s%s%s:%d\",\"host\":\"%s\",\"port\":%d}\n",
+		       v6 ? "[" : "", o.host, v6 ? "]" : "", cairn_server_port(s), o.host,
+		       cairn_server_port(s));
 	else
-		printf("listening on http://%s:%d\n", o.host, cairn_server_port(s));
+		printf("listening on http://%s%s%s:%d\n", v6 ? "[" : "", o.host, v6 ? "]" : "",
+		       cairn_server_port(s));
 	fflush(stdout);
 	cairn_server_wait(s);
 	cairn_server_stop(s, 1);

@@ -69,24 +69,18 @@ void cairn_json_append_string(cairn_buf *b, const char *s, size_t len)
 
 void cairn_json_append_real(cairn_buf *b, double d)
 {
-	char *num;
+	char num[32];
 	size_t n;
 
 	if (!isfinite(d)) {
 		cairn_buf_adds(b, "null"); /* JSON has no NaN or infinity */
 		return;
 	}
-	/* Formatted in place: the prediction log writes thousands a line. */
-	cairn_buf_grow(b, 32 + 2);
-	num = b->buf + b->len;
 	n = cairn_format_double(d, num);
-	b->len += n;
+	cairn_buf_add(b, num, n);
 	/* Keep it a real when read back: "2" would be an integer. */
-	if (!memchr(num, '.', n) && !memchr(num, 'e', n) && !memchr(num, 'E', n)) {
-		b->buf[b->len++] = '.';
-		b->buf[b->len++] = '0';
-	}
-	b->buf[b->len] = '\0';
+	if (!memchr(num, '.', n) && !memchr(num, 'e', n))
+		cairn_buf_adds(b, ".0");
 }
 
 static void newline(cairn_buf *b, int pretty, int depth)

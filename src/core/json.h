@@ -22,8 +22,8 @@ int cairn_json_load_text(cairn_ctx *ctx, const char *what, const char *text,
  * line. Reals are written in their shortest exact form ("0.8", not
  * "0.80000000000000004"); NaN and infinities, which JSON lacks, as null. */
 void cairn_json_append(cairn_buf *b, const json_t *v, int pretty);
-/* Appends the JSON string of len bytes of s (escaped as cairn_json_append
- * does), or the JSON number d (as a real is written: null when not finite). */
+/* What cairn_json_append writes for a string of len bytes of UTF-8 (with
+ * its quotes, control characters escaped) and for a real. */
 void cairn_json_append_string(cairn_buf *b, const char *s, size_t len);
 void cairn_json_append_real(cairn_buf *b, double d);
 /* Writes v to f followed by a newline; returns 0 or -1 on a write error. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/value.h"
+#include "core/decimal.h"
 
 static const char *const type_names[] = {
 	[CAIRN_TYPE_NULL] = "null", [CAIRN_TYPE_BOOL] = "boolean",
@@ -120,7 +121,8 @@ int cairn_parse_float(const char *s, size_t len, double *out)
 	}
 	/* Clinger's fast path: up to 19 significant digits in m and a power of
 	 * ten small enough that one IEEE operation gives the correctly rounded
-	 * result when m fits in 53 bits; anything else goes to strtod. */
+	 * result when m fits in 53 bits; then core/decimal.h's integer
+	 * arithmetic up to 10^27; anything else goes to strtod. */
 	for (; p < e && (unsigned)(*p - '0') <= 9; p++, digits++)
 		if (sig < 19 && (m || *p != '0')) {
 			m = m * 10 + (uint64_t)(*p - '0');
@@ -161,6 +163,11 @@ int cairn_parse_float(const char *s, size_t len, double *out)
 		double v = (double)m;
 		v = exp10 < 0 ? v / exact_pow10[-exp10] : v * exact_pow10[exp10];
 		*out = neg ? -v : v;
+		return 1;
+	}
+	if (!truncated && cairn__decimal_to_double(m, exp10, out)) {
+		if (neg)
+			*out = -*out;
 		return 1;
 	}
 	return slow_float(s, len, out);

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "cairn/ctx.h"
 #include "cairn/frame.h"
 #include "cairn/value.h"
@@ -65,6 +66,8 @@ struct cairn__serve_signature {
 int cairn__serve_input_frame(cairn_ctx *ctx, const struct cairn__serve_input *in,
 			     const struct cairn__serve_signature *sig, struct cairn_frame **out);
 
+struct cairn__cell_spans;
+
 /*
  * The usual MLflow body straight into the frame, with no JSON tree
  * (split.c): a dataframe_split of numbers and nulls for a model whose
@@ -75,7 +78,17 @@ int cairn__serve_input_frame(cairn_ctx *ctx, const struct cairn__serve_input *in
  */
 int cairn__mlflow_split_frame(const char *body, size_t len,
 			      const struct cairn__serve_signature *sig, struct cairn_frame **out,
-			      int *proba);
+			      int *proba, struct cairn__cell_spans *spans);
+/* With spans (may be NULL), where each value is in the body, so that the
+ * prediction log can copy the numbers' text rather than format them again
+ * (it reads back as the same double): the value of signature column c,
+ * row r is the at[2i + 1] bytes at body + at[2i], i = c * nrows + r; at
+ * is NULL for a body of 4 GiB or more. Released with
+ * cairn__cell_spans_release. */
+struct cairn__cell_spans {
+	uint32_t *at;
+};
+void cairn__cell_spans_release(struct cairn__cell_spans *sp);
 
 /* Checks a frame read from CSV against the signature: every column known
  * and none missing (CAIRN_EINVAL naming it). */

@@ -88,6 +88,9 @@ static void reload(struct cairn__reloader *r, struct target *t,
 	if (r->state && r->state->observe)
 		cairn__observe_loaded(r->ctx, r->state->observe, cur->ref, v,
 				      cairn__serve_now() - start);
+	/* A load cut short because the server is stopping is no failure. */
+	if (rc && cairn_ctx_cancelled(r->ctx))
+		return;
 	if (rc) {
 		cairn__log_warn(r->ctx, "cannot reload '%s' (version %s keeps serving): %s",
 				cur->ref, cur->version, cairn_errmsg(r->ctx));
@@ -119,8 +122,9 @@ static int moved(struct cairn__reloader *r, struct target *t,
 	if (!cairn_registry_is_version_ref(cur->ref))
 		return 0;
 	if (cairn_registry_resolve(r->ctx, cur->ref, &ref)) {
-		/* An alias removed: the version serving stays; said once. */
-		if (strcmp(t->failed, "unresolved")) {
+		/* An alias removed: the version serving stays; said once (and
+		 * not at all when the server is stopping). */
+		if (strcmp(t->failed, "unresolved") && !cairn_ctx_cancelled(r->ctx)) {
 			cairn__log_warn(r->ctx, "cannot follow '%s' (version %s keeps serving): %s",
 					cur->ref, cur->version, cairn_errmsg(r->ctx));
 			snprintf(t->failed, sizeof(t->failed), "unresolved");

@@ -12,6 +12,7 @@
 #include "cairn/version.h"
 #include "core/format.h"
 #include "core/json.h"
+#include "core/utf8.h"
 #include "ml/learner.h"
 #include "serve/batch.h"
 #include "serve/decode.h"
@@ -33,12 +34,12 @@ double cairn__serve_now(void)
 
 static void json_string_add(cairn_buf *b, const char *s)
 {
-	json_t *v = json_string(s ? s : "");
+	size_t len = s ? strlen(s) : 0, bad;
 
-	if (!v)  /* not UTF-8: said as such rather than dropped */
-		v = json_string("(not UTF-8)");
-	cairn_json_append(b, v, 0);
-	json_decref(v);
+	if (!cairn_utf8_valid(s ? s : "", len, &bad))  /* said as such rather than dropped */
+		cairn_json_append_string(b, "(not UTF-8)", 11);
+	else
+		cairn_json_append_string(b, s ? s : "", len);
 }
 
 /* The name MLflow's error codes give a status. */
@@ -289,7 +290,7 @@ static void mlflow_invocations(cairn_ctx *ctx, struct cairn__serve_state *s,
 		return;
 	}
 	if (!csv && !cairn__mlflow_split_frame(req->body, req->body_len, &sig, &p.frame,
-					       &in.proba) &&
+					       &in.proba, NULL) &&
 	    (rc = cairn__mlflow_decode(ctx, req->body, req->body_len, &in))) {
 		answer_error(resp, rec, 400, cairn_errmsg(ctx));
 		goto out;
@@ -459,7 +460,10 @@ static void v2_models(cairn_ctx *ctx, struct cairn__serve_state *s,
 		answer_error(resp, rec, 404, msg.buf);
 		goto out;
 	}
-	v = cairn__route_pick(s->routes, v, rec->id, *version ? version : NULL);
+	/* Metadata and readiness of a model name describe its champion; only
+	 * inference is shared with a canary. */
+	v = cairn__route_pick(s->routes, v, strcmp(rest, "/infer") ? NULL : rec->id,
+			      *version ? version : NULL);
 	rec->model = v;
 	if (*version && strcmp(version, v->version)) {
 		cairn_buf_addf(&msg, "model '%s' has no version '%s' here (it serves version %s)",
@@ -620,34 +624,72 @@ void cairn__serve_log(struct cairn__serve_state *s, const cairn_buf *line)
 	pthread_mutex_unlock(s->log_lock);
 }
 
+/* A member "key": of a JSON object written key by key: a comma before
+ * every one but the first. */
+static void member(cairn_buf *b, const char *key)
+{
+	cairn_buf_adds(b, b->len > 1 ? ",\"" : "\"");
+	cairn_buf_adds(b, key);
+	cairn_buf_adds(b, "\":");
+}
+
+/* The access log's line for rec: one JSON object, its keys sorted as
+ * cairn_json_append sorts them, written straight (it is made for every
+ * request). */
+static void access_line(cairn_buf *b, const struct cairn__serve_state *s,
+			const struct cairn__serve_record *rec)
+{
+	char ts[32];
+
+	cairn_format_time(rec->ts_ms, ts);
+	cairn_buf_addch(b, '{');
+	if (rec->outputs && cairn__batching(s->batcher)) {
+		member(b, "batch_rows");
+		cairn_buf_addf(b, "%zu", rec->batch_rows);
+	}
+	member(b, "bytes_in");
+	cairn_buf_addf(b, "%llu", (unsigned long long)rec->bytes_in);
+	member(b, "bytes_out");
+	cairn_buf_addf(b, "%llu", (unsigned long long)rec->bytes_out);
+	if (rec->error) {
+		member(b, "error");
+		json_string_add(b, rec->error);
+	}
+	member(b, "id");
+	json_string_add(b, rec->id);
+	member(b, "latency_ms");
+	cairn_json_append_real(b, rec->latency * 1000);
+	member(b, "method");
+	json_string_add(b, rec->method);
+	if (rec->model) {
+		member(b, "model");
+		json_string_add(b, rec->model->name);
+	}
+	member(b, "path");
+	json_string_add(b, rec->path);
+	member(b, "protocol");
+	json_string_add(b, protocol_name(rec->protocol));
+	if (rec->inputs) {
+		member(b, "rows");
+		cairn_buf_addf(b, "%zu", rec->nrows);
+	}
+	member(b, "status");
+	cairn_buf_addf(b, "%d", rec->status);
+	member(b, "ts");
+	json_string_add(b, ts);
+	if (rec->model) {
+		member(b, "version");
+		json_string_add(b, rec->model->version);
+	}
+	cairn_buf_addch(b, '}');
+}
+
 void cairn__serve_finish(struct cairn__serve_state *s, struct cairn__serve_record *rec)
 {
 	if (s->access_log) {
-		char ts[32];
-		json_t *o;
 		cairn_buf line = CAIRN_BUF_INIT;
 
-		cairn_format_time(rec->ts_ms, ts);
-		o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:f, s:I, s:I}", "ts", ts, "id", rec->id,
-			      "method", rec->method ? rec->method : "", "path",
-			      rec->path ? rec->path : "", "status", rec->status, "protocol",
-			      protocol_name(rec->protocol), "latency_ms", rec->latency * 1000,
-			      "bytes_in", (json_int_t)rec->bytes_in, "bytes_out",
-			      (json_int_t)rec->bytes_out);
-		if (!o)
-			o = json_pack("{s:s, s:i}", "id", rec->id, "status", rec->status);
-		if (rec->model) {
-			json_object_set_new(o, "model", json_string(rec->model->name));
-			json_object_set_new(o, "version", json_string(rec->model->version));
-		}
-		if (rec->inputs)
-			json_object_set_new(o, "rows", json_integer((json_int_t)rec->nrows));
-		if (rec->outputs && cairn__batching(s->batcher))
-			json_object_set_new(o, "batch_rows", json_integer((json_int_t)rec->batch_rows));
-		if (rec->error)
-			json_object_set_new(o, "error", json_string(rec->error));
-		cairn_json_append(&line, o, 0);
-		json_decref(o);
+		access_line(&line, s, rec);
 		cairn__serve_log(s, &line);
 		cairn_buf_release(&line);
 	}

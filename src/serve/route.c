@@ -279,7 +279,7 @@ struct cairn__model_version *cairn__route_pick(struct cairn__routes *r,
 		}
 		return champion;
 	}
-	if (!(canary = find(r, champion->name, 0)) || cairn__route_bucket(id) >= canary->share)
+	if (!id || !(canary = find(r, champion->name, 0)) || cairn__route_bucket(id) >= canary->share)
 		return champion;
 	cairn__model_version_release(champion);
 	return cairn__models_acquire_at(canary->table, 0);

@@ -54,7 +54,8 @@ struct cairn__models *cairn__routes_table(struct cairn__routes *r, size_t i);
 /* The version that answers a request with id for the model of champion:
  * with want (a version asked for by number, may be NULL), the challenger
  * that has it, else the champion (which the caller finds is not want);
- * without, the canary for its share of ids, or the champion. The caller's
+ * without, the canary for its share of ids, or the champion (always
+ * when id is NULL: a request that predicts nothing). The caller's
  * reference to champion passes to the call; the one returned is the
  * caller's. r may be NULL. */
 struct cairn__model_version *cairn__route_pick(struct cairn__routes *r,

@@ -114,6 +114,9 @@ static void take_request(struct MHD_Connection *c, const char *url, const char *
 	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr,
 			  cr->addr, sizeof(cr->addr));
+	else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
+			  cr->addr, sizeof(cr->addr));
 	cr->req = req;
 	cairn_buf_init(&cr->resp.body);
 }
@@ -170,6 +173,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			cr->too_large = 1;
 			return answer(s, c, url, method, cr);
 		}
+		/* The room for an announced body, taken once. */
+		if (cl)
+			cairn_buf_grow(&cr->body, (size_t)strtoull(cl, NULL, 10));
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
@@ -300,16 +306,40 @@ static void stop_reload(struct cairn_server *s)
 	cairn__routes_stop(s->state.routes);
 }
 
+/* host (a numeric IPv4 or IPv6 address) and port as a socket address;
+ * -1 when host is neither. */
+static int listen_address(const char *host, int port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)port);
+		return 0;
+	}
+	return -1;
+}
+
 /* MHD_USE_ITC lets cairn_server_stop quiesce (stop listening) while the
  * requests in flight go on; suspending a connection is needed only when
  * batching hands requests to workers. */
-static struct MHD_Daemon *start_daemon(struct cairn_server *s, const struct sockaddr_in *sin,
-				       unsigned threads, const struct cairn_server_options *o)
+static struct MHD_Daemon *start_daemon(struct cairn_server *s,
+				       const struct sockaddr_storage *sin, unsigned threads,
+				       const struct cairn_server_options *o)
 {
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO;
 
 	if (s->workers)
 		flags |= MHD_ALLOW_SUSPEND_RESUME;
+	if (sin->ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
 	return MHD_start_daemon(flags, 0, on_accept, s, on_request, s,
 				MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)sin,
 				MHD_OPTION_THREAD_POOL_SIZE, threads,
@@ -325,20 +355,17 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 		       cairn_server **out)
 {
 	struct cairn_server *s;
-	struct sockaddr_in sin;
+	struct sockaddr_storage sin;
 	const union MHD_DaemonInfo *di;
 	unsigned threads = o->threads > 0 ? (unsigned)o->threads :
 			   (unsigned)cairn__usable_cores();
 	int rc;
 
 	*out = NULL;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)o->port);
 	if (o->port < 0 || o->port > 65535)
 		return cairn_error(ctx, CAIRN_EINVAL, "port %d is not between 0 and 65535", o->port);
-	if (inet_pton(AF_INET, o->host ? o->host : "127.0.0.1", &sin.sin_addr) != 1)
-		return cairn_error(ctx, CAIRN_EINVAL, "'%s' is not an IPv4 address", o->host);
+	if (listen_address(o->host ? o->host : "127.0.0.1", o->port, &sin))
+		return cairn_error(ctx, CAIRN_EINVAL, "'%s' is not an IPv4 or IPv6 address", o->host);
 	if (o->token && !o->token_len)
 		return cairn_error(ctx, CAIRN_EINVAL, "the token is empty");
 	s = cairn_xcalloc(1, sizeof(*s));

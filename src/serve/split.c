@@ -5,8 +5,10 @@
  * "index" and "params" ({"predict_method": ...}). No JSON tree is built:
  * each number goes from the body into its column's num[], read as jansson
  * reads it (an integer as its int64's double, else the correctly rounded
- * double: exactly when it has at most 15 digits and a power of ten of at
- * most 22, strtod otherwise), so the frame equals the general path's bit
+ * double: by one floating-point operation when its digits make at most
+ * 2^53 and its power of ten is at most 22, in integers (core/decimal.h) up
+ * to 19 digits and 10^27, by strtod otherwise), so the frame equals the
+ * general path's bit
  * for bit (fuzz/fuzz-serve-split.c checks it). Anything else, valid or
  * not, is left to the general path (cairn__mlflow_decode and
  * cairn__serve_input_frame), which also makes every error message.
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/buf.h"
+#include "core/decimal.h"
 #include "serve/decode.h"
 
 struct scan {
@@ -70,13 +73,66 @@ static int digit(const struct scan *s, const char *p)
 	return p < s->end && *p >= '0' && *p <= '9';
 }
 
+/* The digits at p (at most 8, fewer near the end): how many, and their
+ * value in *val. Eight bytes at once: a byte is a digit when its high
+ * nibble is 3 and its low one below 10. */
+static int digits8(const struct scan *s, const char *p, uint64_t *val)
+{
+	uint64_t x, nondigit, v;
+	int n;
+
+	if (s->end - p < 8) {
+		for (n = 0, v = 0; digit(s, p + n); n++)
+			v = v * 10 + (uint64_t)(p[n] - '0');
+		*val = v;
+		return n;
+	}
+	memcpy(&x, p, sizeof(x));
+	x ^= 0x3030303030303030ull;
+	nondigit = (x & 0xf0f0f0f0f0f0f0f0ull) |
+		   (((x & 0x0f0f0f0f0f0f0f0full) + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull);
+	n = nondigit ? __builtin_ctzll(nondigit) / 8 : 8;
+	if (!n) {
+		*val = 0;
+		return 0;
+	}
+	/* The n digits (first in the lowest byte) moved to the top bytes, then
+	 * combined in pairs, fours and eights. */
+	x <<= 8 * (8 - n);
+	x = x * 10 + (x >> 8);
+	x = (((x & 0x000000ff000000ffull) * (100 + (1000000ull << 32))) +
+	     (((x >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32)))) >> 32;
+	*val = x;
+	return n;
+}
+
+static const uint64_t ten_to[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+				   100000000 };
+
+/* A run of digits at *p: adds them to *w (exact while *nd, the digits so
+ * far, stays at most 19) and moves *p past them; how many. */
+static int digit_run(const struct scan *s, const char **p, uint64_t *w, int *nd)
+{
+	uint64_t v;
+	int n, total = 0;
+
+	do {
+		n = digits8(s, *p, &v);
+		*w = *w * ten_to[n] + v;
+		*p += n;
+		total += n;
+	} while (n == 8);
+	*nd += total;
+	return total;
+}
+
 /* A JSON number or null into *d (NaN for null), as jansson and the frame
  * builder read it. */
 static int number(struct scan *s, double *d)
 {
 	const char *p, *start;
 	uint64_t w = 0;
-	int neg = 0, real = 0, sig = 0, exp = 0, eneg = 0, frac = 0;
+	int neg = 0, real = 0, nd = 0, exp = 0, eneg = 0, frac = 0;
 
 	ws(s);
 	p = start = s->p;
@@ -93,22 +149,12 @@ static int number(struct scan *s, double *d)
 		return 0;
 	if (*p == '0' && digit(s, p + 1))
 		return 0;
-	for (; digit(s, p); p++)
-		if (sig || *p != '0') {
-			if (++sig <= 19)
-				w = w * 10 + (uint64_t)(*p - '0');
-		}
+	digit_run(s, &p, &w, &nd);
 	if (p < s->end && *p == '.') {
 		real = 1;
-		if (!digit(s, ++p))
+		p++;
+		if (!(frac = digit_run(s, &p, &w, &nd)))
 			return 0;
-		for (; digit(s, p); p++) {
-			if (sig || *p != '0') {
-				if (++sig <= 19)
-					w = w * 10 + (uint64_t)(*p - '0');
-			}
-			frac++;
-		}
 	}
 	if (p < s->end && (*p == 'e' || *p == 'E')) {
 		real = 1;
@@ -126,19 +172,20 @@ static int number(struct scan *s, double *d)
 		return 0;
 	s->p = p;
 	if (!real) {
-		if (sig > 18)
+		if (nd > 18)
 			return 0;  /* jansson's int64 may overflow: its error */
 		*d = (double)(neg ? -(int64_t)w : (int64_t)w);
 		return 1;
 	}
 	exp = (eneg ? -exp : exp) - frac;
-	if (sig <= 15 && exp >= -22 && exp <= 22) {
+	if (nd <= 19 && w <= (1ull << 53) && exp >= -22 && exp <= 22) {
 		*d = exp >= 0 ? (double)w * pow10[exp] : (double)w / pow10[-exp];
-		if (neg)
-			*d = -*d;
-		return 1;
+	} else if (nd > 19 || !cairn__decimal_to_double(w, exp, d)) {
+		*d = strtod(start, NULL);
+		return !isinf(*d);   /* jansson refuses an overflow */
 	}
-	*d = strtod(start, NULL);
+	if (neg)
+		*d = -*d;
 	return !isinf(*d);   /* jansson refuses an overflow */
 }
 
@@ -192,21 +239,39 @@ static int columns(struct scan *s, const struct cairn__serve_signature *sig, siz
 }
 
 /* [[v, ...], ...] of ncols numbers or nulls a row, into vals (row-major,
- * the body's column order). */
-static int data(struct scan *s, size_t ncols, cairn_buf *vals, size_t *nrows)
+ * the body's column order), each row read straight into room reserved for
+ * it; with where, each value's offset and length in the body too. */
+static int data(struct scan *s, const char *body, size_t ncols, cairn_buf *vals,
+		cairn_buf *where, size_t *nrows)
 {
-	double d;
+	double *row;
+	uint32_t *at = NULL;
 
 	if (!eat(s, '[') || eat(s, ']'))
 		return 0;
 	do {
 		if (!eat(s, '['))
 			return 0;
-		for (size_t c = 0; c < ncols; c++) {
-			if ((c && !eat(s, ',')) || !number(s, &d))
-				return 0;
-			cairn_buf_add(vals, &d, sizeof(d));
+		cairn_buf_grow(vals, ncols * sizeof(*row));
+		row = (double *)(void *)(vals->buf + vals->len);
+		if (where) {
+			cairn_buf_grow(where, 2 * ncols * sizeof(*at));
+			at = (uint32_t *)(void *)(where->buf + where->len);
 		}
+		for (size_t c = 0; c < ncols; c++) {
+			if (c && !eat(s, ','))
+				return 0;
+			ws(s);
+			if (at)
+				at[2 * c] = (uint32_t)(s->p - body);
+			if (!number(s, &row[c]))
+				return 0;
+			if (at)
+				at[2 * c + 1] = (uint32_t)(s->p - body) - at[2 * c];
+		}
+		vals->len += ncols * sizeof(*row);
+		if (where)
+			where->len += 2 * ncols * sizeof(*at);
 		if (!eat(s, ']'))
 			return 0;
 		(*nrows)++;
@@ -234,8 +299,8 @@ static int params(struct scan *s, int *proba)
 	return eat(s, '}');
 }
 
-static int split(struct scan *s, const struct cairn__serve_signature *sig, size_t *from,
-		 cairn_buf *vals, size_t *nrows)
+static int split(struct scan *s, const char *body, const struct cairn__serve_signature *sig,
+		 size_t *from, cairn_buf *vals, cairn_buf *where, size_t *nrows)
 {
 	int have_cols = 0, have_data = 0, have_index = 0;
 	const char *key;
@@ -250,7 +315,7 @@ static int split(struct scan *s, const struct cairn__serve_signature *sig, size_
 			if (!columns(s, sig, from))
 				return 0;
 		} else if (is_key(key, len, "data") && !have_data++ && have_cols) {
-			if (!data(s, sig->ncols, vals, nrows))
+			if (!data(s, body, sig->ncols, vals, where, nrows))
 				return 0;
 		} else if (is_key(key, len, "index") && !have_index++) {
 			if (!skip_index(s))
@@ -261,29 +326,48 @@ static int split(struct scan *s, const struct cairn__serve_signature *sig, size_
 	return have_data && eat(s, '}');
 }
 
+void cairn__cell_spans_release(struct cairn__cell_spans *sp)
+{
+	if (!sp)
+		return;
+	free(sp->at);
+	sp->at = NULL;
+}
+
 int cairn__mlflow_split_frame(const char *body, size_t len,
 			      const struct cairn__serve_signature *sig, struct cairn_frame **out,
-			      int *proba)
+			      int *proba, struct cairn__cell_spans *spans)
 {
 	struct scan s = { body, body + len };
 	size_t from[256], nrows = 0, n;
 	int have_split = 0, have_params = 0, p = 0;
-	cairn_buf vals = CAIRN_BUF_INIT;
+	cairn_buf vals = CAIRN_BUF_INIT, where = CAIRN_BUF_INIT, *wp = NULL;
 	struct cairn_frame *f;
 	const char *key;
 	const double *v;
+	const uint32_t *w;
 
 	*out = NULL;
+	if (spans)
+		spans->at = NULL;
 	for (size_t i = 0; i < sig->ncols; i++)
 		if (sig->types[i] == CAIRN_TYPE_STRING)
 			return 0;
 	if (!sig->ncols || !eat(&s, '{'))
 		return 0;
+	/* The doubles of a body of numbers: about as many bytes as its text
+	 * (a number and its comma take 8 bytes or more, most often), grown
+	 * once or twice if not. */
+	cairn_buf_grow(&vals, len);
+	if (spans && len <= UINT32_MAX) {
+		cairn_buf_grow(&where, len);
+		wp = &where;
+	}
 	do {
 		if (!string(&s, &key, &n) || !eat(&s, ':'))
 			goto bail;
 		if (is_key(key, n, "dataframe_split") && !have_split++) {
-			if (!split(&s, sig, from, &vals, &nrows))
+			if (!split(&s, body, sig, from, &vals, wp, &nrows))
 				goto bail;
 		} else if (is_key(key, n, "params") && !have_params++) {
 			if (!params(&s, &p))
@@ -316,11 +400,24 @@ int cairn__mlflow_split_frame(const char *body, size_t len,
 			col->nnull += isnan(d);
 		}
 	}
+	/* The spans by signature column, as the frame's columns are. */
+	if (wp) {
+		w = (const uint32_t *)(void *)where.buf;
+		spans->at = cairn_xmalloc(2 * nrows * sig->ncols * sizeof(*spans->at));
+		for (size_t c = 0; c < sig->ncols; c++)
+			for (size_t r = 0; r < nrows; r++) {
+				size_t i = 2 * (from[c] * nrows + r), j = 2 * (r * sig->ncols + c);
+				spans->at[i] = w[j];
+				spans->at[i + 1] = w[j + 1];
+			}
+	}
 	cairn_buf_release(&vals);
+	cairn_buf_release(&where);
 	*proba = p;
 	*out = f;
 	return 1;
 bail:
 	cairn_buf_release(&vals);
+	cairn_buf_release(&where);
 	return 0;
 }

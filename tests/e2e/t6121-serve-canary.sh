@@ -2,8 +2,9 @@
 # cairn serve --canary NAME@SEL=SHARE%: the canary answers its share of the
 # requests (within a tolerance over 2000 ids, and exactly the ids whose
 # FNV-1a hash modulo 10000 is below the share in hundredths of a percent),
-# a request id always gets the same version, the header names it, the
-# canary follows its alias, and a bad share is a usage error.
+# a request id always gets the same version, the header names it, v2
+# metadata of the name is the champion's, the canary follows its alias, and
+# a bad share is a usage error.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/helpers/serve.sh"
 . "$TEST_DIRECTORY/helpers/serve-reload.sh"
@@ -57,6 +58,15 @@ test_expect_success 'v2: a version asked for by number is the champion or the ca
 		http://127.0.0.1:$srv_port/v2/models/iris/versions/2/infer &&
 	tr -d "\r" <headers | grep -i "^X-Cairn-Model-Version: 2$" &&
 	jq_py "d[\"model_version\"]" <body >v2got && echo 2 >want && test_cmp want v2got
+'
+
+test_expect_success 'v2 metadata of the name is the champion, also for an id the canary answers' '
+	id=$(grep " 2$" got | head -n 1 | cut -d" " -f1) &&
+	curl -sS -o body -H "X-Request-ID: $id" http://127.0.0.1:$srv_port/v2/models/iris &&
+	jq_py "d[\"versions\"][0]" <body >meta && echo 1 >want && test_cmp want meta &&
+	curl -sS -o body -w "%{http_code}" -H "X-Request-ID: $id" \
+		http://127.0.0.1:$srv_port/v2/models/iris/versions/2 >status &&
+	test "$(cat status)" = 200
 '
 
 test_expect_success 'the canary follows its alias, the champion its own' '

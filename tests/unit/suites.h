@@ -19,6 +19,7 @@ extern const struct unit_test workspace_tests[];
 extern const struct unit_test fsck_tests[];
 extern const struct unit_test csv_tests[];
 extern const struct unit_test value_tests[];
+extern const struct unit_test decimal_tests[];
 extern const struct unit_test frame_tests[];
 extern const struct unit_test profile_tests[];
 extern const struct unit_test expect_tests[];
@@ -75,6 +76,7 @@ extern const struct unit_test serve_batch_tests[];
 	fsck_tests, \
 	csv_tests, \
 	value_tests, \
+	decimal_tests, \
 	profile_tests, \
 	expect_tests, \
 	derive_tests, \

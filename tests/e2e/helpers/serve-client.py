@@ -224,7 +224,9 @@ def drain(port, model, pidfile, body):
     while True:
         try:
             probe = socket.create_connection(("127.0.0.1", port), timeout=60)
-        except ConnectionRefusedError:
+        except (ConnectionRefusedError, ConnectionResetError):
+            # Refused, or reset when the listening socket closed with this
+            # probe in its backlog: not listening any more either way.
             break
         probe.close()
         time.sleep(0.01)

@@ -28,7 +28,7 @@ serve_start() {
 		kill -0 "$_pid" 2>/dev/null || { cat "$_name.err" >&2; return 1; }
 		sleep 0.05
 	done
-	eval "${_name}_port=$(sed -n 's/^listening on http:\/\/[^:]*:\([0-9]*\)$/\1/p' "$_name.out")"
+	eval "${_name}_port=$(sed -n 's/^listening on http:\/\/.*:\([0-9]*\)$/\1/p' "$_name.out")"
 }
 
 serve_stop() {
