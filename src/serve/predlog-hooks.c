@@ -218,39 +218,26 @@ static void frame_value(const struct cairn_frame *f, cairn_buf *out)
 	free(keys);
 }
 
-/* A frame of v's columns, all numbers, as one array (column c's row r at
- * c * nrows + r). */
-static void cells_value(const double *cells, size_t nrows, const struct cairn__model_version *v,
-			cairn_buf *out)
+/* A number's text from a request's body, as the client wrote it (it reads
+ * back as the same double), made a real as cairn_json_append_real makes
+ * it: "5" as "5.0", "-0" (read as the integer 0) as "0.0"; null as null. */
+static void number_text(const char *t, uint32_t len, cairn_buf *out)
 {
-	struct key *keys = cairn_xmalloc((v->ncols ? v->ncols : 1) * sizeof(*keys));
-	size_t n;
-
-	for (size_t c = 0; c < v->ncols; c++)
-		keys[c] = (struct key){ v->cols[c], c };
-	n = object_order(keys, v->ncols);
-	cairn_buf_addch(out, '{');
-	for (size_t k = 0; k < n; k++) {
-		const double *col = cells + keys[k].col * nrows;
-		column_start(out, keys, k);
-		for (size_t r = 0; r < nrows; r++) {
-			if (r)
-				cairn_buf_addch(out, ',');
-			cairn_json_append_real(out, col[r]);
-		}
-		cairn_buf_addch(out, ']');
+	if (len == 2 && t[0] == '-' && t[1] == '0') {
+		cairn_buf_adds(out, "0.0");
+		return;
 	}
-	cairn_buf_addch(out, '}');
-	free(keys);
+	cairn_buf_add(out, t, len);
+	if (*t != 'n' && !memchr(t, '.', len) && !memchr(t, 'e', len) && !memchr(t, 'E', len))
+		cairn_buf_adds(out, ".0");
 }
 
-/* The same from the numbers' text in the request's body (spans: where
- * column c's row r is, at 2 (c * nrows + r)): each value as the client
- * wrote it, which reads back as the same double, made a real as
- * cairn_json_append_real makes it ("5" as "5.0", "-0", read as the
- * integer 0, as "0.0"); null as null. */
-static void spans_value(const char *text, const uint32_t *spans, size_t nrows,
-			const struct cairn__model_version *v, cairn_buf *out)
+/* A frame of v's columns, all numbers: column c's row r is at
+ * i = c * nrows + r of cells, or, with spans, the text of the request's
+ * body at spans[2i] for spans[2i + 1] bytes (number_text). */
+static void numbers_value(const struct cairn__model_version *v, size_t nrows,
+			  const double *cells, const char *text, const uint32_t *spans,
+			  cairn_buf *out)
 {
 	struct key *keys = cairn_xmalloc((v->ncols ? v->ncols : 1) * sizeof(*keys));
 	size_t n;
@@ -260,20 +247,15 @@ static void spans_value(const char *text, const uint32_t *spans, size_t nrows,
 	n = object_order(keys, v->ncols);
 	cairn_buf_addch(out, '{');
 	for (size_t k = 0; k < n; k++) {
-		const uint32_t *at = spans + 2 * keys[k].col * nrows;
+		size_t i = keys[k].col * nrows;
 		column_start(out, keys, k);
-		for (size_t r = 0; r < nrows; r++, at += 2) {
-			const char *t = text + at[0];
+		for (size_t r = 0; r < nrows; r++, i++) {
 			if (r)
 				cairn_buf_addch(out, ',');
-			if (at[1] == 2 && t[0] == '-' && t[1] == '0')
-				cairn_buf_adds(out, "0.0");
-			else {
-				cairn_buf_add(out, t, at[1]);
-				if (*t != 'n' && !memchr(t, '.', at[1]) && !memchr(t, 'e', at[1]) &&
-				    !memchr(t, 'E', at[1]))
-					cairn_buf_adds(out, ".0");
-			}
+			if (spans)
+				number_text(text + spans[2 * i], spans[2 * i + 1], out);
+			else
+				cairn_json_append_real(out, cells[i]);
 		}
 		cairn_buf_addch(out, ']');
 	}
@@ -339,7 +321,7 @@ struct line_args {
 	size_t nrows;
 	const char *in;
 	size_t in_len;
-	const char *text;          /* with spans: the inputs' text (spans_value) */
+	const char *text;          /* with spans: the inputs' text (numbers_value) */
 	const uint32_t *spans;
 };
 
@@ -347,10 +329,8 @@ static void inputs_fn(const void *arg, cairn_buf *out)
 {
 	const struct line_args *a = arg;
 
-	if (a->spans)
-		spans_value(a->text, a->spans, a->nrows, a->rec->model, out);
-	else if (a->cells)
-		cells_value(a->cells, a->nrows, a->rec->model, out);
+	if (a->spans || a->cells)
+		numbers_value(a->rec->model, a->nrows, a->cells, a->text, a->spans, out);
 	else if (a->in)
 		cairn_buf_add(out, a->in, a->in_len);
 	else if (a->rec->inputs)
@@ -416,7 +396,7 @@ struct pending {
 	size_t cell_rows;
 	/* Or, for a body decoded straight (split.c), where each of those
 	 * numbers is in the body's text (a copy, after the id): the numbers
-	 * are copied, not formatted (spans_value). */
+	 * are copied, not formatted (number_text). */
 	uint32_t *spans;
 	char *text;
 	char *id;                  /* after the cells or the spans */
