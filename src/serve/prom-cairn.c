@@ -15,6 +15,13 @@ static const double rows_buckets[] = { 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 10
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The one series of a family without labels. */
+static struct cairn__prom_series *unlabelled(cairn__prom *p, enum cairn__prom_type type,
+					     const char *name, const char *help)
+{
+	return cairn__prom_series(cairn__prom_family(p, type, name, help, 0, NULL, NULL, 0), NULL);
+}
+
 void cairn__serve_metrics_init(struct cairn__serve_metrics *m)
 {
 	static const char *const request_labels[] = { "model", "version", "protocol", "status" };
@@ -39,25 +46,22 @@ void cairn__serve_metrics_init(struct cairn__serve_metrics *m)
 	m->batch = cairn__prom_family(p, CAIRN__PROM_HISTOGRAM, "cairn_batch_rows",
 		"Rows evaluated per model evaluation (a request, or a batch of them)", 1, model,
 		rows_buckets, N(rows_buckets));
-	m->in_flight = cairn__prom_series(cairn__prom_family(p, CAIRN__PROM_GAUGE,
-		"cairn_requests_in_flight", "Requests being answered now", 0, NULL, NULL, 0), NULL);
+	m->in_flight = unlabelled(p, CAIRN__PROM_GAUGE, "cairn_requests_in_flight",
+		"Requests being answered now");
 	m->load_duration = cairn__prom_family(p, CAIRN__PROM_HISTOGRAM,
 		"cairn_model_load_duration_seconds", "Time to load a model version (its _count:"
 		" the loads)", 1, model, load_buckets, N(load_buckets));
 	m->loads = cairn__prom_family(p, CAIRN__PROM_COUNTER, "cairn_model_loads_total",
 		"Model loads, by model and result (ok or error)", 2, model_result, NULL, 0);
-	m->log_queue = cairn__prom_series(cairn__prom_family(p, CAIRN__PROM_GAUGE,
-		"cairn_prediction_log_queue_records", "Records waiting for the prediction log's"
-		" next flush", 0, NULL, NULL, 0), NULL);
-	m->log_written = cairn__prom_series(cairn__prom_family(p, CAIRN__PROM_COUNTER,
-		"cairn_prediction_log_written_total", "Records written to the prediction log"
-		" and synced", 0, NULL, NULL, 0), NULL);
-	m->log_dropped = cairn__prom_series(cairn__prom_family(p, CAIRN__PROM_COUNTER,
-		"cairn_prediction_log_dropped_total", "Records not logged because the prediction"
-		" log's queue was full", 0, NULL, NULL, 0), NULL);
-	m->log_errors = cairn__prom_series(cairn__prom_family(p, CAIRN__PROM_COUNTER,
-		"cairn_prediction_log_write_errors_total", "Flushes of the prediction log that"
-		" failed (their records are lost)", 0, NULL, NULL, 0), NULL);
+	m->log_queue = unlabelled(p, CAIRN__PROM_GAUGE, "cairn_prediction_log_queue_records",
+		"Records waiting for the prediction log's next flush");
+	m->log_written = unlabelled(p, CAIRN__PROM_COUNTER, "cairn_prediction_log_written_total",
+		"Records written to the prediction log and synced");
+	m->log_dropped = unlabelled(p, CAIRN__PROM_COUNTER, "cairn_prediction_log_dropped_total",
+		"Records not logged because the prediction log's queue was full");
+	m->log_errors = unlabelled(p, CAIRN__PROM_COUNTER,
+		"cairn_prediction_log_write_errors_total",
+		"Flushes of the prediction log that failed (their records are lost)");
 }
 
 void cairn__serve_metrics_release(struct cairn__serve_metrics *m)

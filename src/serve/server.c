@@ -163,19 +163,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 	if (!cr) {
 		const char *cl = header(c, "Content-Length");
+		unsigned long long announced;
 		cr = cairn_xcalloc(1, sizeof(*cr));
 		cairn_buf_init(&cr->body);
 		cr->start = cairn__serve_now();
 		*con_cls = cr;
 		__atomic_add_fetch(&s->in_flight, 1, __ATOMIC_ACQ_REL);
 		/* A body announced too large is refused before it is read. */
-		if (cl && strtoull(cl, NULL, 10) > s->state.max_body) {
+		announced = cl ? strtoull(cl, NULL, 10) : 0;
+		if (announced > s->state.max_body) {
 			cr->too_large = 1;
 			return answer(s, c, url, method, cr);
 		}
 		/* The room for an announced body, taken once. */
-		if (cl)
-			cairn_buf_grow(&cr->body, (size_t)strtoull(cl, NULL, 10));
+		if (announced)
+			cairn_buf_grow(&cr->body, (size_t)announced);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
