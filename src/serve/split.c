@@ -25,14 +25,14 @@ struct scan {
 	const char *p, *end;
 };
 
-static void ws(struct scan *s)
+static inline void ws(struct scan *s)
 {
 	while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t'))
 		s->p++;
 }
 
 /* Skips c (after white space): 1, or 0 when the next byte is not c. */
-static int eat(struct scan *s, char c)
+static inline int eat(struct scan *s, char c)
 {
 	ws(s);
 	if (s->p < s->end && *s->p == c) {
@@ -73,12 +73,42 @@ static int digit(const struct scan *s, const char *p)
 	return p < s->end && *p >= '0' && *p <= '9';
 }
 
-/* The digits at p (at most 8, fewer near the end): how many, and their
- * value in *val. Eight bytes at once: a byte is a digit when its high
- * nibble is 3 and its low one below 10. */
-static int digits8(const struct scan *s, const char *p, uint64_t *val)
+/* Eight bytes of the body, each xor '0': a digit byte becomes its value. */
+static inline uint64_t load8(const char *p)
 {
-	uint64_t x, nondigit, v;
+	uint64_t x;
+
+	memcpy(&x, p, sizeof(x));
+	return x ^ 0x3030303030303030ull;
+}
+
+/* How many of the eight bytes x (from load8) are digits before the first
+ * that is not: a byte is a digit when its high nibble is 0 (3 before the
+ * xor) and its low one below 10. */
+static inline int leading_digits(uint64_t x)
+{
+	uint64_t nondigit = (x & 0xf0f0f0f0f0f0f0f0ull) |
+			    (((x & 0x0f0f0f0f0f0f0f0full) + 0x0606060606060606ull) &
+			     0xf0f0f0f0f0f0f0f0ull);
+
+	return nondigit ? __builtin_ctzll(nondigit) / 8 : 8;
+}
+
+/* The value of the first n (1 to 8) digits of x (from load8): moved to the
+ * top bytes, then combined in pairs, fours and eights. */
+static inline uint64_t digits_value(uint64_t x, int n)
+{
+	x <<= 8 * (8 - n);
+	x = x * 10 + (x >> 8);
+	return (((x & 0x000000ff000000ffull) * (100 + (1000000ull << 32))) +
+		(((x >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32)))) >> 32;
+}
+
+/* The digits at p (at most 8, fewer near the end): how many, and their
+ * value in *val. */
+static inline int digits8(const struct scan *s, const char *p, uint64_t *val)
+{
+	uint64_t x, v;
 	int n;
 
 	if (s->end - p < 8) {
@@ -87,22 +117,9 @@ static int digits8(const struct scan *s, const char *p, uint64_t *val)
 		*val = v;
 		return n;
 	}
-	memcpy(&x, p, sizeof(x));
-	x ^= 0x3030303030303030ull;
-	nondigit = (x & 0xf0f0f0f0f0f0f0f0ull) |
-		   (((x & 0x0f0f0f0f0f0f0f0full) + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull);
-	n = nondigit ? __builtin_ctzll(nondigit) / 8 : 8;
-	if (!n) {
-		*val = 0;
-		return 0;
-	}
-	/* The n digits (first in the lowest byte) moved to the top bytes, then
-	 * combined in pairs, fours and eights. */
-	x <<= 8 * (8 - n);
-	x = x * 10 + (x >> 8);
-	x = (((x & 0x000000ff000000ffull) * (100 + (1000000ull << 32))) +
-	     (((x >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32)))) >> 32;
-	*val = x;
+	x = load8(p);
+	n = leading_digits(x);
+	*val = n ? digits_value(x, n) : 0;
 	return n;
 }
 
@@ -111,7 +128,7 @@ static const uint64_t ten_to[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 100
 
 /* A run of digits at *p: adds them to *w (exact while *nd, the digits so
  * far, stays at most 19) and moves *p past them; how many. */
-static int digit_run(const struct scan *s, const char **p, uint64_t *w, int *nd)
+static inline int digit_run(const struct scan *s, const char **p, uint64_t *w, int *nd)
 {
 	uint64_t v;
 	int n, total = 0;
@@ -124,6 +141,37 @@ static int digit_run(const struct scan *s, const char **p, uint64_t *w, int *nd)
 	} while (n == 8);
 	*nd += total;
 	return total;
+}
+
+/*
+ * The most common number, digits, a point and digits with at most 7 on
+ * each side (and no sign: the caller has taken it), at p with 16 bytes of
+ * the body from p: its value in *d and its length, or 0 for anything else
+ * (a leading zero before more digits, an exponent, longer digits, too near
+ * the end), which the general code reads. Its two runs of digits are found
+ * and valued eight bytes at a time, each independently of the other; their
+ * at most 14 digits and the power of ten make exact doubles, so the one
+ * division is correctly rounded, as the general code's is.
+ */
+static inline int short_decimal(const struct scan *s, const char *p, double *d)
+{
+	uint64_t whole, frac;
+	int nw, nf;
+	char after;
+
+	if (s->end - p < 16)
+		return 0;
+	whole = load8(p);
+	nw = leading_digits(whole);
+	if (!nw || nw == 8 || p[nw] != '.' || (*p == '0' && nw > 1))
+		return 0;
+	frac = load8(p + nw + 1);
+	nf = leading_digits(frac);
+	after = p[nw + 1 + nf];
+	if (!nf || nf == 8 || after == 'e' || after == 'E')
+		return 0;
+	*d = (double)(digits_value(whole, nw) * ten_to[nf] + digits_value(frac, nf)) / pow10[nf];
+	return nw + 1 + nf;
 }
 
 /* A JSON number or null into *d (NaN for null), as jansson and the frame
@@ -187,6 +235,21 @@ static int number(struct scan *s, double *d)
 	if (neg)
 		*d = -*d;
 	return !isinf(*d);   /* jansson refuses an overflow */
+}
+
+/* A value of a row (after white space): the common short decimal read
+ * here, anything else by number. */
+static inline int cell(struct scan *s, double *d)
+{
+	const char *p = s->p;
+	int neg = p < s->end && *p == '-', n;
+
+	if (!(n = short_decimal(s, p + neg, d)))
+		return number(s, d);
+	s->p = p + neg + n;
+	if (neg)
+		*d = -*d;
+	return 1;
 }
 
 /* Skips a value of "index": a number or a string. */
@@ -264,7 +327,7 @@ static int data(struct scan *s, const char *body, size_t ncols, cairn_buf *vals,
 			ws(s);
 			if (at)
 				at[2 * c] = (uint32_t)(s->p - body);
-			if (!number(s, &row[c]))
+			if (!cell(s, &row[c]))
 				return 0;
 			if (at)
 				at[2 * c + 1] = (uint32_t)(s->p - body) - at[2 * c];
