@@ -220,16 +220,45 @@ static void frame_value(const struct cairn_frame *f, cairn_buf *out)
 
 /* A number's text from a request's body, as the client wrote it (it reads
  * back as the same double), made a real as cairn_json_append_real makes
- * it: "5" as "5.0", "-0" (read as the integer 0) as "0.0"; null as null. */
-static void number_text(const char *t, uint32_t len, cairn_buf *out)
+ * it: "5" as "5.0", "-0" (read as the integer 0) as "0.0"; null as null.
+ * Written at p, which has room for len + 2 bytes; returns the end. */
+static char *number_text(const char *t, uint32_t len, char *p)
 {
+	int real = *t == 'n';
+
 	if (len == 2 && t[0] == '-' && t[1] == '0') {
-		cairn_buf_adds(out, "0.0");
-		return;
+		memcpy(p, "0.0", 3);
+		return p + 3;
 	}
-	cairn_buf_add(out, t, len);
-	if (*t != 'n' && !memchr(t, '.', len) && !memchr(t, 'e', len) && !memchr(t, 'E', len))
-		cairn_buf_adds(out, ".0");
+	for (uint32_t i = 0; i < len && !real; i++)
+		real = t[i] == '.' || t[i] == 'e' || t[i] == 'E';
+	memcpy(p, t, len);
+	p += len;
+	if (!real) {
+		memcpy(p, ".0", 2);
+		p += 2;
+	}
+	return p;
+}
+
+/* Column c's nrows values from the spans' text, each followed by a comma
+ * but the last: room for all of them made once. */
+static void column_text(const char *text, const uint32_t *spans, size_t nrows, cairn_buf *out)
+{
+	size_t room = 0;
+	char *p;
+
+	for (size_t r = 0; r < nrows; r++)
+		room += spans[2 * r + 1] + 3;
+	cairn_buf_grow(out, room);
+	p = out->buf + out->len;
+	for (size_t r = 0; r < nrows; r++) {
+		if (r)
+			*p++ = ',';
+		p = number_text(text + spans[2 * r], spans[2 * r + 1], p);
+	}
+	out->len = (size_t)(p - out->buf);
+	out->buf[out->len] = '\0';
 }
 
 /* A frame of v's columns, all numbers: column c's row r is at
@@ -249,13 +278,12 @@ static void numbers_value(const struct cairn__model_version *v, size_t nrows,
 	for (size_t k = 0; k < n; k++) {
 		size_t i = keys[k].col * nrows;
 		column_start(out, keys, k);
-		for (size_t r = 0; r < nrows; r++, i++) {
+		if (spans)
+			column_text(text, spans + 2 * i, nrows, out);
+		for (size_t r = 0; r < nrows && !spans; r++, i++) {
 			if (r)
 				cairn_buf_addch(out, ',');
-			if (spans)
-				number_text(text + spans[2 * i], spans[2 * i + 1], out);
-			else
-				cairn_json_append_real(out, cells[i]);
+			cairn_json_append_real(out, cells[i]);
 		}
 		cairn_buf_addch(out, ']');
 	}
