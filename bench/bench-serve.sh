@@ -20,7 +20,7 @@
 # after BENCH_SERVE_REQUESTS (1,000,000) requests within 10% of its RSS
 # after 10,000; 1,000-row requests >= 10x the peer's rows/s. Every goal is
 # measured with cairn's prediction log on (its default in a workspace); the
-# records it wrote and dropped are printed, and the 1,000-row requests are
+# records it wrote, dropped and waited for are printed, and the 1,000-row requests are
 # measured again with the log off (the peer logs no predictions). Also checks
 # bench/loadgen.c against wrk (on a server answering after 10 ms, and on
 # nginx) and its count against nginx's own. Each run lasts
@@ -336,11 +336,13 @@ awk -v c="$(field serve-1000 requests_per_second)" -v p="$(field peer-1000 reque
 		c * 1000, p * 1000, c / p
 }'
 # Every figure above is with the prediction log on (cairn serve's default):
-# its records written and dropped (a full queue drops rather than delays).
+# its records written, and the requests that waited for room in its full
+# queue (the default; --prediction-log-full drop would drop them instead).
 curl -sf "$serve_url/metrics" | awk '
 /^cairn_prediction_log_written_total / { w = $2 }
 /^cairn_prediction_log_dropped_total / { d = $2 }
-END { printf "cairn serve prediction log over the runs above: %.0f records written, %.0f dropped\n", w, d }'
+/^cairn_prediction_log_waited_total / { q = $2 }
+END { printf "cairn serve prediction log over the runs above: %.0f records written, %.0f dropped, %.0f requests waited for room\n", w, d, q }'
 # The same 1,000-row requests with the prediction log off, as the peer
 # runs (it logs no predictions): what the log costs.
 kill "$serve_pid" && wait "$serve_pid" 2>/dev/null

@@ -20,7 +20,8 @@ static const char usage[] =
 	"                   [--max-connections N] [--max-batch N] [--max-delay-us U]\n"
 	"                   [--access-log FILE] [--reload-interval SECONDS]\n"
 	"                   [--canary MODELREF=SHARE%]... [--shadow MODELREF]...\n"
-	"                   [--predictions-flush-ms N | --no-prediction-log] [--json]\n"
+	"                   [--predictions-flush-ms N] [--prediction-log-full wait|drop]\n"
+	"                   [--no-prediction-log] [--json]\n"
 	"\n"
 	"Serves the models over HTTP until SIGTERM or SIGINT, which stop it\n"
 	"gracefully: no new connection, the requests in flight answered. MODELREF\n"
@@ -66,6 +67,10 @@ static const char usage[] =
 	"                       after answering; its answer goes to the log only\n"
 	"  --predictions-flush-ms N  write the prediction log every N ms (default\n"
 	"                       1000): a crash loses at most the last N ms of records\n"
+	"  --prediction-log-full wait|drop  when requests outrun the log's disk and\n"
+	"                       its queue is full: a request waits for room (wait,\n"
+	"                       the default: every prediction is logged) or its\n"
+	"                       record is dropped and counted (drop)\n"
 	"  --no-prediction-log  do not log predictions under .cairn/predictions/\n"
 	"  --json               print the listening line as JSON\n"
 	"  -h, --help           this help\n";
@@ -136,6 +141,7 @@ int cmd_serve(int argc, char **argv)
 		{ "shadow", required_argument, NULL, 'S' },
 		{ "predictions-flush-ms", required_argument, NULL, 'F' },
 		{ "no-prediction-log", no_argument, NULL, 'N' },
+		{ "prediction-log-full", required_argument, NULL, 'L' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -230,6 +236,14 @@ int cmd_serve(int argc, char **argv)
 			o.predictions_flush_ms = (int64_t)n;
 			break;
 		case 'N': o.no_predictions = 1; break;
+		case 'L':
+			if (!strcmp(optarg, "wait") || !strcmp(optarg, "drop")) {
+				o.predictions_drop_when_full = !strcmp(optarg, "drop");
+				break;
+			}
+			status = cli_usage_error(usage, "--prediction-log-full is wait or drop,"
+						 " not '%s'", optarg);
+			goto done;
 		case 'j': json = 1; break;
 		case 'h': status = cli_help(usage); goto done;
 		default: status = cli_bad_option(usage); goto done;

@@ -97,6 +97,10 @@ struct cairn_server_options {
 	int64_t predictions_flush_ms;   /* the flush interval (0: 1000): what a crash
 					   may lose */
 	int no_predictions;             /* no prediction log */
+	/* When the log's queue is full (requests outrun the disk): 0, the
+	 * request waits for room, so that every prediction is logged; 1, its
+	 * record is dropped (counted) and the request never waits. */
+	int predictions_drop_when_full;
 };
 
 /* Defaults: 127.0.0.1:5000, the usable cores, a 16 MiB body, 32 KiB of

@@ -43,6 +43,7 @@ int cairn__observe_open(cairn_ctx *ctx, const struct cairn_server_options *o,
 			cairn_path_join(&dir, ws, CAIRN__PREDLOG_DIR);
 		po.dir = dir.buf;
 		po.flush_interval_ms = o->predictions_flush_ms;
+		po.wait_when_full = !o->predictions_drop_when_full;
 		po.lineage = ws != NULL;
 		rc = cairn__predlog_open(ctx, &po, &ob->log);
 	}

@@ -56,6 +56,8 @@ struct cairn__predlog {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake, flushed;
+	pthread_cond_t room;       /* the thread took the queue */
+	size_t waiting;            /* appenders waiting for room (under lock) */
 	struct node *head, *tail;  /* under lock */
 	size_t count, bytes;
 	size_t wake_at;            /* queued records that wake the thread early */
@@ -63,7 +65,7 @@ struct cairn__predlog {
 	uint64_t flush_asked, flush_done;
 	int stop;
 	/* Counters: atomics, read without the lock. */
-	uint64_t appended, written, dropped, flushes, segments, write_errors;
+	uint64_t appended, written, dropped, waited, flushes, segments, write_errors;
 	uint64_t dropped_warned;   /* the thread's own */
 	int first_error;
 	/* The current segment (the thread's own). */
@@ -129,11 +131,30 @@ static void free_node(struct node *n)
 	free(n);
 }
 
+/* Whether the queue has no room for n (under lock). */
+static int full(const cairn__predlog *log, const struct node *n)
+{
+	return log->count >= log->o.max_queue || log->bytes + n->len > log->o.max_queue_bytes;
+}
+
 static int enqueue(cairn__predlog *log, struct node *n)
 {
+	int waited = 0;
+
 	pthread_mutex_lock(&log->lock);
-	if (log->stop || log->count >= log->o.max_queue ||
-	    log->bytes + n->len > log->o.max_queue_bytes) {
+	/* Waiting for room, when asked: the thread makes it as it takes the
+	 * queue. A record larger than the bounds alone goes onto an empty
+	 * queue rather than wait for ever. */
+	while (log->o.wait_when_full && !log->stop && log->count && full(log, n)) {
+		waited = 1;
+		log->waiting++;
+		pthread_cond_broadcast(&log->wake);
+		pthread_cond_wait(&log->room, &log->lock);
+		log->waiting--;
+	}
+	if (waited)
+		__atomic_add_fetch(&log->waited, 1, __ATOMIC_RELAXED);
+	if (log->stop || (full(log, n) && !(log->o.wait_when_full && !log->count))) {
 		pthread_mutex_unlock(&log->lock);
 		free_node(n);
 		__atomic_add_fetch(&log->dropped, 1, __ATOMIC_RELAXED);
@@ -158,6 +179,7 @@ void cairn__predlog_stats(cairn__predlog *log, struct cairn__predlog_stats *out)
 	out->appended = __atomic_load_n(&log->appended, __ATOMIC_RELAXED);
 	out->written = __atomic_load_n(&log->written, __ATOMIC_RELAXED);
 	out->dropped = __atomic_load_n(&log->dropped, __ATOMIC_RELAXED);
+	out->waited = __atomic_load_n(&log->waited, __ATOMIC_RELAXED);
 	out->flushes = __atomic_load_n(&log->flushes, __ATOMIC_RELAXED);
 	out->segments = __atomic_load_n(&log->segments, __ATOMIC_RELAXED);
 	out->write_errors = __atomic_load_n(&log->write_errors, __ATOMIC_RELAXED);
@@ -333,7 +355,7 @@ static void *writer(void *arg)
 		int stop;
 
 		pthread_mutex_lock(&log->lock);
-		while (!log->stop && log->flush_asked == log->flush_done &&
+		while (!log->stop && log->flush_asked == log->flush_done && !log->waiting &&
 		       log->count < log->wake_at && log->bytes < log->wake_bytes &&
 		       pthread_cond_timedwait(&log->wake, &log->lock, &until) != ETIMEDOUT)
 			;
@@ -343,6 +365,7 @@ static void *writer(void *arg)
 		log->head = log->tail = NULL;
 		log->count = 0;
 		log->bytes = 0;
+		pthread_cond_broadcast(&log->room);
 		asked = log->flush_asked;
 		stop = log->stop;
 		pthread_mutex_unlock(&log->lock);
@@ -402,6 +425,7 @@ static void free_log(cairn__predlog *log)
 	cairn_buf_release(&log->frame);
 	pthread_cond_destroy(&log->wake);
 	pthread_cond_destroy(&log->flushed);
+	pthread_cond_destroy(&log->room);
 	pthread_mutex_destroy(&log->lock);
 	cairn_ctx_free(log->ctx);
 	free(log->dir);
@@ -455,6 +479,7 @@ int cairn__predlog_open(cairn_ctx *ctx, const struct cairn__predlog_options *opt
 	pthread_cond_init(&log->wake, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&log->flushed, NULL);
+	pthread_cond_init(&log->room, NULL);
 	if (log->o.lineage && (!cairn_workspace_dir(ctx) ? (rc = CAIRN_ENOWORKSPACE) :
 			       (rc = cairn_workspace_open_dir(log->ctx, cairn_workspace_dir(ctx))))) {
 		rc = cairn_error(ctx, rc, "prediction log: %s", cairn_errmsg(log->ctx));

@@ -12,10 +12,12 @@
  * frames of about 1 MiB of lines each (with a content checksum), appends
  * them to the current segment and fsyncs it. So a crash loses at most the
  * records of the last flush interval. When the queue is full (max_queue records, or max_queue_bytes
- * of serialized records: large requests fill it sooner), append drops the
+ * of serialized records: large requests fill it sooner), append waits
+ * until the thread takes the queue (wait_when_full), or else drops the
  * record and counts it (cairn__predlog_stats); the thread then warns once
- * per flush naming how many were dropped since the last warning. A request
- * is never blocked by the log beyond one short mutex hold.
+ * per flush naming how many were dropped since the last warning. Without
+ * wait_when_full a request is never blocked by the log beyond one short
+ * mutex hold.
  *
  * Segments are named ID.jsonl.zst, ID a cairn id (time-sortable: its first
  * characters are the creation time in ms), created with O_EXCL, the
@@ -58,6 +60,8 @@ struct cairn__predlog_options {
 	size_t max_queue;             /* records waiting; 0: 65536 */
 	size_t max_queue_bytes;       /* their serialized bytes; 0: 64 MiB */
 	int level;                    /* zstd level; 0: 1 */
+	int wait_when_full;           /* a full queue makes append wait for
+					 room rather than drop the record */
 	/* Record in the lineage, as each deployment's first record goes into a
 	 * segment, "deployment:D generated prediction_batch:SEGMENT" (needs a
 	 * workspace open on the opener's context; the thread opens its own
@@ -85,6 +89,7 @@ struct cairn__predlog_stats {
 	uint64_t appended;            /* records accepted onto the queue */
 	uint64_t written;             /* records fsynced to a segment */
 	uint64_t dropped;             /* records refused by a full queue */
+	uint64_t waited;              /* records that waited for room */
 	uint64_t queued;              /* records waiting now */
 	uint64_t queued_bytes;        /* and their bytes */
 	uint64_t flushes;
@@ -98,8 +103,9 @@ typedef struct cairn__predlog cairn__predlog;
  * gives the thread's log sink (a sink must be thread-safe). */
 int cairn__predlog_open(cairn_ctx *ctx, const struct cairn__predlog_options *opts,
 			cairn__predlog **out);
-/* Queues one record; returns at once. 0 when queued, 1 when dropped
- * (queue full or log closing); never an error. Thread-safe. */
+/* Queues one record; returns at once, or once the queue has room with
+ * wait_when_full. 0 when queued, 1 when dropped (queue full or log
+ * closing); never an error. Thread-safe. */
 int cairn__predlog_append(cairn__predlog *log, const struct cairn__predlog_record *r);
 /* A record whose line the thread makes (off the request path): fn
  * appends the line (with '\n') to out and frees arg; it is called once,

@@ -59,6 +59,8 @@ void cairn__serve_metrics_init(struct cairn__serve_metrics *m)
 		"Records written to the prediction log and synced");
 	m->log_dropped = unlabelled(p, CAIRN__PROM_COUNTER, "cairn_prediction_log_dropped_total",
 		"Records not logged because the prediction log's queue was full");
+	m->log_waited = unlabelled(p, CAIRN__PROM_COUNTER, "cairn_prediction_log_waited_total",
+		"Requests that waited for room in the prediction log's full queue");
 	m->log_errors = unlabelled(p, CAIRN__PROM_COUNTER,
 		"cairn_prediction_log_write_errors_total",
 		"Flushes of the prediction log that failed (their records are lost)");
@@ -104,5 +106,6 @@ void cairn__serve_metrics_predlog(struct cairn__serve_metrics *m,
 	cairn__prom_set(m->log_queue, (double)st->queued);
 	cairn__prom_set(m->log_written, (double)st->written);
 	cairn__prom_set(m->log_dropped, (double)st->dropped);
+	cairn__prom_set(m->log_waited, (double)st->waited);
 	cairn__prom_set(m->log_errors, (double)st->write_errors);
 }

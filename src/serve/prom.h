@@ -74,13 +74,14 @@ void cairn__prom_expose(cairn__prom *p, cairn_buf *out);
  *   cairn_prediction_log_queue_records                 gauge
  *   cairn_prediction_log_written_total                 counter
  *   cairn_prediction_log_dropped_total                 counter
+ *   cairn_prediction_log_waited_total                  counter
  *   cairn_prediction_log_write_errors_total            counter
  */
 struct cairn__serve_metrics {
 	cairn__prom *registry;
 	struct cairn__prom_family *requests, *duration, *batch, *load_duration, *loads;
 	struct cairn__prom_series *in_flight;
-	struct cairn__prom_series *log_queue, *log_written, *log_dropped, *log_errors;
+	struct cairn__prom_series *log_queue, *log_written, *log_dropped, *log_waited, *log_errors;
 };
 
 /* Makes the registry and the families above (build info set to 1). */

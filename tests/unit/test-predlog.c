@@ -4,6 +4,7 @@
  * record's line written directly as jansson made it. */
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +289,76 @@ static void test_predlog_back_pressure(void)
 	CHECK_INT(st.dropped, ==, 1);
 	CHECK_OK(ctx, cairn__predlog_close(ctx, log));
 	cairn_buf_release(&w.text);
+	cairn_buf_release(&dir);
+	cairn_ctx_free(ctx);
+}
+
+struct appender {
+	cairn__predlog *log;
+	int refused;
+};
+
+static void *append_many(void *arg)
+{
+	struct appender *a = arg;
+
+	for (int i = 0; i < 200; i++) {
+		struct cairn__predlog_record r = { "w", 0, "iris", "", NULL, "", NULL, NULL, 0, 200, 0 };
+		a->refused += cairn__predlog_append(a->log, &r);
+	}
+	return NULL;
+}
+
+/* wait_when_full: a full queue makes appenders wait for the thread, never
+ * drop; a record larger than the byte bound goes onto an empty queue. */
+static void test_predlog_wait_when_full(void)
+{
+	cairn_ctx *ctx = workspace();
+	cairn_buf dir = CAIRN_BUF_INIT;
+	struct cairn__predlog_options o = { 0 };
+	struct cairn__predlog_stats st;
+	struct appender a[4];
+	pthread_t t[4];
+	cairn__predlog *log;
+
+	log_dir(ctx, &dir);
+	o.dir = dir.buf;
+	o.max_queue = 1;               /* the second record waits... */
+	o.flush_interval_ms = 600000;  /* ...for the thread, which only a waiter wakes */
+	o.wait_when_full = 1;
+	CHECK_OK(ctx, cairn__predlog_open(ctx, &o, &log));
+	for (int i = 0; i < 4; i++) {
+		a[i] = (struct appender){ log, 0 };
+		CHECK_INT(pthread_create(&t[i], NULL, append_many, &a[i]), ==, 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		CHECK_INT(a[i].refused, ==, 0);
+	}
+	CHECK_OK(ctx, cairn__predlog_flush(log));
+	cairn__predlog_stats(log, &st);
+	CHECK_INT(st.written, ==, 800);
+	CHECK_INT(st.dropped, ==, 0);
+	CHECK(st.waited >= 1);
+	CHECK_OK(ctx, cairn__predlog_close(ctx, log));
+
+	o.max_queue = 0;
+	o.max_queue_bytes = 1000;
+	CHECK_OK(ctx, cairn__predlog_open(ctx, &o, &log));
+	{
+		struct cairn__predlog_record r = { "small", 0, "m", "", NULL, "", NULL, NULL, 0, 200, 0 };
+		char big[2000];
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = 0;
+		CHECK_INT(cairn__predlog_append(log, &r), ==, 0);
+		r.request_id = big;
+		CHECK_INT(cairn__predlog_append(log, &r), ==, 0);
+	}
+	CHECK_OK(ctx, cairn__predlog_flush(log));
+	cairn__predlog_stats(log, &st);
+	CHECK_INT(st.written, ==, 2);
+	CHECK_INT(st.dropped, ==, 0);
+	CHECK_OK(ctx, cairn__predlog_close(ctx, log));
 	cairn_buf_release(&dir);
 	cairn_ctx_free(ctx);
 }
@@ -655,6 +726,7 @@ const struct unit_test predlog_tests[] = {
 	{ "predlog_torn_and_corrupt", test_predlog_torn_and_corrupt },
 	{ "predlog_rotation", test_predlog_rotation },
 	{ "predlog_back_pressure", test_predlog_back_pressure },
+	{ "predlog_wait_when_full", test_predlog_wait_when_full },
 	{ "predlog_feedback_joined", test_predlog_feedback_joined },
 	{ "predlog_parse_time", test_predlog_parse_time },
 	{ "predlog_lineage", test_predlog_lineage },
