@@ -1,0 +1,225 @@
+/*
+ * The native tree evaluator's wide path (see ml/native-trees.h): on a
+ * processor with AVX-512, a block's rows walk a tree sixteen to a
+ * register, with up to four registers' walks in flight, down the trees'
+ * complete layout. A level of up to 64 splits is looked up with permutes
+ * of registers holding it, and deeper levels and the rows' values with
+ * gathers; each row's leaf values are added in tree order, so the float32
+ * sums are the portable path's. Trees outside the complete layout
+ * (categorical, or deeper than WIDE_DEPTH) are walked by the portable
+ * code, in their turn. Elsewhere the layout is not built and this path is
+ * never chosen.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include "cairn/buf.h"
+#include "ml/native-trees.h"
+
+/* XGBoost's formulas have no multiply-add: keep any compiler from fusing. */
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HAVE_WIDE 1
+#include <immintrin.h>
+#endif
+
+/* Entries read past a level or a tree's leaves by a full register's load. */
+#define PAD 64
+
+/* Writes node i, at position p of level d of tree tr, and what lies below
+ * it into the complete layout; a leaf above the last level is copied down
+ * both ways (its rows all go left). */
+static void place(struct cairn__native_trees *t, const struct tree *tr, uint32_t i, uint32_t d,
+		  uint32_t p)
+{
+	const struct node *n = t->nodes + i;
+	size_t at = tr->inner + ((size_t)1 << d) - 1 + p;
+
+	if (d == tr->depth) {
+		t->leaf_values[tr->leaves + p] = t->values[i];
+		return;
+	}
+	if (n->left == i) {
+		t->features[at] = 0;
+		t->thresholds[at] = NAN;
+		place(t, tr, i, d + 1, 2 * p);
+		place(t, tr, i, d + 1, 2 * p + 1);
+		return;
+	}
+	t->features[at] = n->feature | (n->flags & MISSING_RIGHT ? MISSING_SIGN : 0);
+	t->thresholds[at] = n->threshold;
+	place(t, tr, n->left, d + 1, 2 * p);
+	place(t, tr, n->left + 1, d + 1, 2 * p + 1);
+}
+
+void cairn__native_trees_wide_build(struct cairn__native_trees *t)
+{
+	size_t inner = 0, leaves = 0;
+
+	t->wide = 0;
+#ifdef HAVE_WIDE
+	__builtin_cpu_init();
+	if (!__builtin_cpu_supports("avx512f"))
+		return;
+#else
+	return;
+#endif
+	/* a block's gathers index its values with 32-bit integers */
+	if (t->nfeatures > INT32_MAX / (BLOCK_ROWS + 1))
+		return;
+	for (size_t j = 0; j < t->ntrees; j++) {
+		struct tree *tr = &t->trees[j];
+		tr->complete = !tr->categorical && tr->depth <= WIDE_DEPTH;
+		if (!tr->complete)
+			continue;
+		tr->inner = (uint32_t)inner;
+		tr->leaves = (uint32_t)leaves;
+		inner += ((size_t)1 << tr->depth) - 1;
+		leaves += (size_t)1 << tr->depth;
+		t->wide = 1;
+	}
+	if (!t->wide)
+		return;
+	t->features = cairn_xcalloc(inner + PAD, sizeof(*t->features));
+	t->thresholds = cairn_xcalloc(inner + PAD, sizeof(*t->thresholds));
+	t->leaf_values = cairn_xcalloc(leaves + PAD, sizeof(*t->leaf_values));
+	for (size_t j = 0; j < t->ntrees; j++)
+		if (t->trees[j].complete)
+			place(t, &t->trees[j], t->trees[j].root, 0, 0);
+}
+
+#ifdef HAVE_WIDE
+#define WIDE static inline __attribute__((always_inline, target("avx512f")))
+/* Registers of rows in flight in a block. */
+#define REGS (BLOCK_ROWS / 16)
+
+/* Entry pos of each lane in the count entries (a power of 2) from table:
+ * permuted out of registers up to 64, gathered beyond. */
+WIDE __m512i lookup(const void *table, uint32_t count, __m512i pos)
+{
+	const int32_t *a = table;
+	__m512i lo, hi;
+
+	if (count <= 16)
+		return _mm512_permutexvar_epi32(pos, _mm512_loadu_si512(a));
+	lo = _mm512_permutex2var_epi32(_mm512_loadu_si512(a), pos, _mm512_loadu_si512(a + 16));
+	if (count == 32)
+		return lo;
+	if (count > 64)
+		return _mm512_i32gather_epi32(pos, a, 4);
+	hi = _mm512_permutex2var_epi32(_mm512_loadu_si512(a + 32), pos,
+				       _mm512_loadu_si512(a + 48));
+	return _mm512_mask_blend_epi32(_mm512_test_epi32_mask(pos, _mm512_set1_epi32(32)), lo, hi);
+}
+
+/* Adds tree tr's leaf values to acc, the sums of regs registers of rows
+ * whose values start at x + off (off: each lane's row times the columns). */
+WIDE void add_tree(const struct cairn__native_trees *t, const struct tree *tr, const float *x,
+		   const __m512i *off, __m512 *acc, const int regs)
+{
+	const __m512i one = _mm512_set1_epi32(1), sign = _mm512_set1_epi32((int)MISSING_SIGN);
+	const __m512i index = _mm512_set1_epi32((int)~MISSING_SIGN);
+	__m512i pos[REGS];
+
+	for (int g = 0; g < regs; g++)
+		pos[g] = _mm512_setzero_si512();
+	for (uint32_t d = 0; d < tr->depth; d++) {
+		uint32_t count = 1u << d;
+		const uint32_t *f = t->features + tr->inner + count - 1;
+		const float *th = t->thresholds + tr->inner + count - 1;
+		for (int g = 0; g < regs; g++) {
+			__m512i fv = lookup(f, count, pos[g]);
+			__m512 tv = _mm512_castsi512_ps(lookup(th, count, pos[g]));
+			__m512 v = _mm512_i32gather_ps(_mm512_add_epi32(off[g],
+						_mm512_and_si512(fv, index)), x, 4);
+			/* right: v >= threshold, or v missing and its flag set */
+			__mmask16 right = _mm512_cmp_ps_mask(v, tv, _CMP_GE_OQ) |
+				_mm512_mask_cmp_ps_mask(_mm512_test_epi32_mask(fv, sign), v, v,
+							_CMP_UNORD_Q);
+			pos[g] = _mm512_add_epi32(pos[g], pos[g]);
+			pos[g] = _mm512_mask_add_epi32(pos[g], right, pos[g], one);
+		}
+	}
+	for (int g = 0; g < regs; g++)
+		acc[g] = _mm512_add_ps(acc[g], _mm512_castsi512_ps(
+			lookup(t->leaf_values + tr->leaves, 1u << tr->depth, pos[g])));
+}
+
+/* The outputs of group k of the n rows from x, in regs registers. */
+WIDE void add_group(const struct cairn__native_trees *t, const float *x, size_t n, float *out,
+		    uint32_t k, const int regs)
+{
+	const size_t cols = t->nfeatures, groups = t->groups;
+	const __m512i lanes = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2,
+					       1, 0);
+	__m512i row[REGS], off[REGS];
+	__m512 acc[REGS];
+	float spill[BLOCK_ROWS];
+
+	for (int g = 0; g < regs; g++) {
+		/* the lanes past the last row repeat it */
+		row[g] = _mm512_min_epi32(_mm512_add_epi32(lanes, _mm512_set1_epi32(16 * g)),
+					  _mm512_set1_epi32((int)n - 1));
+		off[g] = _mm512_mullo_epi32(row[g], _mm512_set1_epi32((int)cols));
+		acc[g] = _mm512_set1_ps(t->base_margin);
+	}
+	for (size_t j = 0; j < t->ntrees; j++) {
+		const struct tree *tr = &t->trees[j];
+		if (tr->group != k)
+			continue;
+		if (tr->complete) {
+			add_tree(t, tr, x, off, acc, regs);
+			continue;
+		}
+		for (int g = 0; g < regs; g++)
+			_mm512_storeu_ps(spill + 16 * g, acc[g]);
+		for (size_t i = 0; i < n; i++)
+			spill[i] += t->values[cairn__native_trees_leaf(t, tr, x + i * cols)];
+		for (int g = 0; g < regs; g++)
+			acc[g] = _mm512_loadu_ps(spill + 16 * g);
+	}
+	for (int g = 0; g < regs; g++) {
+		size_t left = n - 16 * (size_t)g;
+		__mmask16 m = left >= 16 ? 0xffff : (__mmask16)((1u << left) - 1);
+		if (groups == 1)
+			_mm512_mask_storeu_ps(out + 16 * g, m, acc[g]);
+		else
+			_mm512_mask_i32scatter_ps(out + k, m, _mm512_mullo_epi32(row[g],
+						  _mm512_set1_epi32((int)groups)), acc[g], 4);
+	}
+}
+
+__attribute__((target("avx512f")))
+void cairn__native_trees_wide_block(const struct cairn__native_trees *t, const float *x,
+				    size_t n, float *out)
+{
+	/* as many registers as the rows fill, each a constant for the loops */
+	for (uint32_t k = 0; k < t->groups; k++)
+		switch ((n + 15) / 16) {
+		case 1:
+			add_group(t, x, n, out, k, 1);
+			break;
+		case 2:
+			add_group(t, x, n, out, k, 2);
+			break;
+		case 3:
+			add_group(t, x, n, out, k, 3);
+			break;
+		default:
+			add_group(t, x, n, out, k, 4);
+			break;
+		}
+}
+#else
+void cairn__native_trees_wide_block(const struct cairn__native_trees *t, const float *x,
+				    size_t n, float *out)
+{
+	(void)t, (void)x, (void)n, (void)out;
+	abort();
+}
+#endif
