@@ -117,37 +117,58 @@ WIDE __m512i lookup(const void *table, uint32_t count, __m512i pos)
 	return _mm512_mask_blend_epi32(_mm512_test_epi32_mask(pos, _mm512_set1_epi32(32)), lo, hi);
 }
 
-/* Adds tree tr's leaf values to acc, the sums of regs registers of rows
- * whose values start at x + off (off: each lane's row times the columns). */
-WIDE void add_tree(const struct cairn__native_trees *t, const struct tree *tr, const float *x,
-		   const __m512i *off, __m512 *acc, const int regs)
+/* Moves the rows at pos (regs registers, values at x + off) one level down
+ * from level d of tree tr. */
+WIDE void step(const struct cairn__native_trees *t, const struct tree *tr, uint32_t d,
+	       const float *x, const __m512i *off, __m512i *pos, const int regs)
 {
 	const __m512i one = _mm512_set1_epi32(1), sign = _mm512_set1_epi32((int)MISSING_SIGN);
 	const __m512i index = _mm512_set1_epi32((int)~MISSING_SIGN);
-	__m512i pos[REGS];
+	uint32_t count = 1u << d;
+	const uint32_t *f = t->features + tr->inner + count - 1;
+	const float *th = t->thresholds + tr->inner + count - 1;
+
+	for (int g = 0; g < regs; g++) {
+		__m512i fv = lookup(f, count, pos[g]);
+		__m512 tv = _mm512_castsi512_ps(lookup(th, count, pos[g]));
+		__m512 v = _mm512_i32gather_ps(_mm512_add_epi32(off[g], _mm512_and_si512(fv, index)),
+					       x, 4);
+		/* right: v >= threshold, or v missing and its flag set */
+		__mmask16 right = _mm512_cmp_ps_mask(v, tv, _CMP_GE_OQ) |
+			_mm512_mask_cmp_ps_mask(_mm512_test_epi32_mask(fv, sign), v, v,
+						_CMP_UNORD_Q);
+		pos[g] = _mm512_add_epi32(pos[g], pos[g]);
+		pos[g] = _mm512_mask_add_epi32(pos[g], right, pos[g], one);
+	}
+}
+
+/* Adds the leaf values of trees a and then b (when not NULL) to acc, the
+ * sums of regs registers of rows whose values start at x + off (off: each
+ * lane's row times the columns): two trees walked together keep twice the
+ * gathers in flight. */
+WIDE void add_trees(const struct cairn__native_trees *t, const struct tree *a,
+		    const struct tree *b, const float *x, const __m512i *off, __m512 *acc,
+		    const int regs)
+{
+	__m512i pa[REGS], pb[REGS];
+	uint32_t depth = b && b->depth > a->depth ? b->depth : a->depth;
 
 	for (int g = 0; g < regs; g++)
-		pos[g] = _mm512_setzero_si512();
-	for (uint32_t d = 0; d < tr->depth; d++) {
-		uint32_t count = 1u << d;
-		const uint32_t *f = t->features + tr->inner + count - 1;
-		const float *th = t->thresholds + tr->inner + count - 1;
-		for (int g = 0; g < regs; g++) {
-			__m512i fv = lookup(f, count, pos[g]);
-			__m512 tv = _mm512_castsi512_ps(lookup(th, count, pos[g]));
-			__m512 v = _mm512_i32gather_ps(_mm512_add_epi32(off[g],
-						_mm512_and_si512(fv, index)), x, 4);
-			/* right: v >= threshold, or v missing and its flag set */
-			__mmask16 right = _mm512_cmp_ps_mask(v, tv, _CMP_GE_OQ) |
-				_mm512_mask_cmp_ps_mask(_mm512_test_epi32_mask(fv, sign), v, v,
-							_CMP_UNORD_Q);
-			pos[g] = _mm512_add_epi32(pos[g], pos[g]);
-			pos[g] = _mm512_mask_add_epi32(pos[g], right, pos[g], one);
-		}
+		pa[g] = pb[g] = _mm512_setzero_si512();
+	for (uint32_t d = 0; d < depth; d++) {
+		if (d < a->depth)
+			step(t, a, d, x, off, pa, regs);
+		if (b && d < b->depth)
+			step(t, b, d, x, off, pb, regs);
 	}
 	for (int g = 0; g < regs; g++)
 		acc[g] = _mm512_add_ps(acc[g], _mm512_castsi512_ps(
-			lookup(t->leaf_values + tr->leaves, 1u << tr->depth, pos[g])));
+			lookup(t->leaf_values + a->leaves, 1u << a->depth, pa[g])));
+	if (!b)
+		return;
+	for (int g = 0; g < regs; g++)
+		acc[g] = _mm512_add_ps(acc[g], _mm512_castsi512_ps(
+			lookup(t->leaf_values + b->leaves, 1u << b->depth, pb[g])));
 }
 
 /* The outputs of group k of the n rows from x, in regs registers. */
@@ -169,11 +190,18 @@ WIDE void add_group(const struct cairn__native_trees *t, const float *x, size_t 
 		acc[g] = _mm512_set1_ps(t->base_margin);
 	}
 	for (size_t j = 0; j < t->ntrees; j++) {
-		const struct tree *tr = &t->trees[j];
+		const struct tree *tr = &t->trees[j], *next = NULL;
 		if (tr->group != k)
 			continue;
 		if (tr->complete) {
-			add_tree(t, tr, x, off, acc, regs);
+			/* the group's next tree, when it has the complete layout too */
+			while (++j < t->ntrees && t->trees[j].group != k)
+				;
+			if (j < t->ntrees && t->trees[j].complete)
+				next = &t->trees[j];
+			else
+				j--;
+			add_trees(t, tr, next, x, off, acc, regs);
 			continue;
 		}
 		for (int g = 0; g < regs; g++)
