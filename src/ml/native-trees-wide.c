@@ -95,6 +95,9 @@ void cairn__native_trees_wide_build(struct cairn__native_trees *t)
 
 #ifdef HAVE_WIDE
 #define WIDE static inline __attribute__((always_inline, target("avx512f")))
+/* The loops over a block's registers unrolled, so that their values stay
+ * in registers and their gathers overlap. */
+#define UNROLL _Pragma("GCC unroll 4")
 /* Registers of rows in flight in a block. */
 #define REGS (BLOCK_ROWS / 16)
 
@@ -117,10 +120,47 @@ WIDE __m512i lookup(const void *table, uint32_t count, __m512i pos)
 	return _mm512_mask_blend_epi32(_mm512_test_epi32_mask(pos, _mm512_set1_epi32(32)), lo, hi);
 }
 
-/* Moves the rows at pos (regs registers, values at x + off) one level down
- * from level d of tree tr. */
+/*
+ * A block's rows' values: gathered from x at off plus the feature shifted
+ * by shift, with, when the block fits WIDE_COLS, x its values copied
+ * column by column (BLOCK_ROWS to a column, off the lanes' rows, shift
+ * log2(BLOCK_ROWS)) so that the first levels' few features are loaded
+ * whole and blended rather than gathered; else x the rows as they come
+ * (off the lanes' rows times the columns, shift 0).
+ */
+struct rows {
+	const float *x;
+	int columns;
+	__m128i shift;
+	__m512i off[REGS];
+};
+
+/* Levels whose values are loaded from columns and blended. */
+#define BLENDED 2
+
+/* The values of registers g's rows at the features f[0, count) of level
+ * d < BLENDED, chosen by pos, from the rows copied column by column. */
+WIDE __m512 blend(const struct rows *r, const uint32_t *f, uint32_t count, __m512i pos, int g)
+{
+	const float *x = r->x + 16 * g;
+	__m512 v[4];
+	__mmask16 low = _mm512_test_epi32_mask(pos, _mm512_set1_epi32(1));
+
+	for (uint32_t i = 0; i < count; i++)
+		v[i] = _mm512_loadu_ps(x + (size_t)(f[i] & ~MISSING_SIGN) * BLOCK_ROWS);
+	if (count == 1)
+		return v[0];
+	v[0] = _mm512_mask_blend_ps(low, v[0], v[1]);
+	if (count == 2)
+		return v[0];
+	v[2] = _mm512_mask_blend_ps(low, v[2], v[3]);
+	return _mm512_mask_blend_ps(_mm512_test_epi32_mask(pos, _mm512_set1_epi32(2)), v[0], v[2]);
+}
+
+/* Moves the rows at pos (regs registers of r) one level down from level d
+ * of tree tr. */
 WIDE void step(const struct cairn__native_trees *t, const struct tree *tr, uint32_t d,
-	       const float *x, const __m512i *off, __m512i *pos, const int regs)
+	       const struct rows *r, __m512i *pos, const int regs)
 {
 	const __m512i one = _mm512_set1_epi32(1), sign = _mm512_set1_epi32((int)MISSING_SIGN);
 	const __m512i index = _mm512_set1_epi32((int)~MISSING_SIGN);
@@ -128,11 +168,13 @@ WIDE void step(const struct cairn__native_trees *t, const struct tree *tr, uint3
 	const uint32_t *f = t->features + tr->inner + count - 1;
 	const float *th = t->thresholds + tr->inner + count - 1;
 
+	UNROLL
 	for (int g = 0; g < regs; g++) {
 		__m512i fv = lookup(f, count, pos[g]);
 		__m512 tv = _mm512_castsi512_ps(lookup(th, count, pos[g]));
-		__m512 v = _mm512_i32gather_ps(_mm512_add_epi32(off[g], _mm512_and_si512(fv, index)),
-					       x, 4);
+		__m512 v = r->columns && d < BLENDED ? blend(r, f, count, pos[g], g) :
+			_mm512_i32gather_ps(_mm512_add_epi32(r->off[g], _mm512_sll_epi32(
+				_mm512_and_si512(fv, index), r->shift)), r->x, 4);
 		/* right: v >= threshold, or v missing and its flag set */
 		__mmask16 right = _mm512_cmp_ps_mask(v, tv, _CMP_GE_OQ) |
 			_mm512_mask_cmp_ps_mask(_mm512_test_epi32_mask(fv, sign), v, v,
@@ -143,50 +185,54 @@ WIDE void step(const struct cairn__native_trees *t, const struct tree *tr, uint3
 }
 
 /* Adds the leaf values of trees a and then b (when not NULL) to acc, the
- * sums of regs registers of rows whose values start at x + off (off: each
- * lane's row times the columns): two trees walked together keep twice the
- * gathers in flight. */
+ * sums of regs registers of the rows r: two trees walked together keep
+ * twice the gathers in flight. */
 WIDE void add_trees(const struct cairn__native_trees *t, const struct tree *a,
-		    const struct tree *b, const float *x, const __m512i *off, __m512 *acc,
-		    const int regs)
+		    const struct tree *b, const struct rows *r, __m512 *acc, const int regs)
 {
 	__m512i pa[REGS], pb[REGS];
 	uint32_t depth = b && b->depth > a->depth ? b->depth : a->depth;
 
+	UNROLL
 	for (int g = 0; g < regs; g++)
 		pa[g] = pb[g] = _mm512_setzero_si512();
 	for (uint32_t d = 0; d < depth; d++) {
 		if (d < a->depth)
-			step(t, a, d, x, off, pa, regs);
+			step(t, a, d, r, pa, regs);
 		if (b && d < b->depth)
-			step(t, b, d, x, off, pb, regs);
+			step(t, b, d, r, pb, regs);
 	}
+	UNROLL
 	for (int g = 0; g < regs; g++)
 		acc[g] = _mm512_add_ps(acc[g], _mm512_castsi512_ps(
 			lookup(t->leaf_values + a->leaves, 1u << a->depth, pa[g])));
 	if (!b)
 		return;
+	UNROLL
 	for (int g = 0; g < regs; g++)
 		acc[g] = _mm512_add_ps(acc[g], _mm512_castsi512_ps(
 			lookup(t->leaf_values + b->leaves, 1u << b->depth, pb[g])));
 }
 
-/* The outputs of group k of the n rows from x, in regs registers. */
-WIDE void add_group(const struct cairn__native_trees *t, const float *x, size_t n, float *out,
-		    uint32_t k, const int regs)
+/* The outputs of group k of the n rows from x (r: the same rows for the
+ * walks), in regs registers. */
+WIDE void add_group(const struct cairn__native_trees *t, const float *x, struct rows *r,
+		    size_t n, float *out, uint32_t k, const int regs)
 {
 	const size_t cols = t->nfeatures, groups = t->groups;
 	const __m512i lanes = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2,
 					       1, 0);
-	__m512i row[REGS], off[REGS];
+	__m512i row[REGS];
 	__m512 acc[REGS];
 	float spill[BLOCK_ROWS];
 
+	UNROLL
 	for (int g = 0; g < regs; g++) {
 		/* the lanes past the last row repeat it */
 		row[g] = _mm512_min_epi32(_mm512_add_epi32(lanes, _mm512_set1_epi32(16 * g)),
 					  _mm512_set1_epi32((int)n - 1));
-		off[g] = _mm512_mullo_epi32(row[g], _mm512_set1_epi32((int)cols));
+		r->off[g] = r->columns ? row[g] :
+			_mm512_mullo_epi32(row[g], _mm512_set1_epi32((int)cols));
 		acc[g] = _mm512_set1_ps(t->base_margin);
 	}
 	for (size_t j = 0; j < t->ntrees; j++) {
@@ -201,16 +247,19 @@ WIDE void add_group(const struct cairn__native_trees *t, const float *x, size_t 
 				next = &t->trees[j];
 			else
 				j--;
-			add_trees(t, tr, next, x, off, acc, regs);
+			add_trees(t, tr, next, r, acc, regs);
 			continue;
 		}
+		UNROLL
 		for (int g = 0; g < regs; g++)
 			_mm512_storeu_ps(spill + 16 * g, acc[g]);
 		for (size_t i = 0; i < n; i++)
 			spill[i] += t->values[cairn__native_trees_leaf(t, tr, x + i * cols)];
+		UNROLL
 		for (int g = 0; g < regs; g++)
 			acc[g] = _mm512_loadu_ps(spill + 16 * g);
 	}
+	UNROLL
 	for (int g = 0; g < regs; g++) {
 		size_t left = n - 16 * (size_t)g;
 		__mmask16 m = left >= 16 ? 0xffff : (__mmask16)((1u << left) - 1);
@@ -226,20 +275,35 @@ __attribute__((target("avx512f")))
 void cairn__native_trees_wide_block(const struct cairn__native_trees *t, const float *x,
 				    size_t n, float *out)
 {
+	const size_t cols = t->nfeatures;
+	float columns[WIDE_COLS * BLOCK_ROWS];
+	struct rows r = { .x = x, .shift = _mm_setzero_si128() };
+
+	if (cols <= WIDE_COLS) {
+		/* every row of the block, the last one repeated to its end */
+		for (size_t i = 0; i < BLOCK_ROWS; i++) {
+			const float *row = x + (i < n ? i : n - 1) * cols;
+			for (size_t c = 0; c < cols; c++)
+				columns[c * BLOCK_ROWS + i] = row[c];
+		}
+		r.x = columns;
+		r.columns = 1;
+		r.shift = _mm_cvtsi32_si128(__builtin_ctz(BLOCK_ROWS));
+	}
 	/* as many registers as the rows fill, each a constant for the loops */
 	for (uint32_t k = 0; k < t->groups; k++)
 		switch ((n + 15) / 16) {
 		case 1:
-			add_group(t, x, n, out, k, 1);
+			add_group(t, x, &r, n, out, k, 1);
 			break;
 		case 2:
-			add_group(t, x, n, out, k, 2);
+			add_group(t, x, &r, n, out, k, 2);
 			break;
 		case 3:
-			add_group(t, x, n, out, k, 3);
+			add_group(t, x, &r, n, out, k, 3);
 			break;
 		default:
-			add_group(t, x, n, out, k, 4);
+			add_group(t, x, &r, n, out, k, 4);
 			break;
 		}
 }

@@ -83,6 +83,9 @@ struct cairn__native_trees {
 #define MISSING_SIGN 0x80000000u
 /* The deepest trees given a complete layout (2^depth leaves each). */
 #define WIDE_DEPTH 8
+/* The most columns whose block the wide evaluator copies column by
+ * column (WIDE_COLS * BLOCK_ROWS floats on its stack). */
+#define WIDE_COLS 64
 /* The fewest rows of a call that the wide evaluator takes. */
 #define WIDE_ROWS 16
 /* Rows evaluated together, tree by tree, so that a tree's nodes stay in
