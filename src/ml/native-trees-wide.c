@@ -1,14 +1,15 @@
 /*
  * The native tree evaluator's wide path (see ml/native-trees.h): on a
- * processor with AVX-512, a block's rows walk a tree sixteen to a
- * register, with up to four registers' walks in flight, down the trees'
- * complete layout. A level of up to 64 splits is looked up with permutes
- * of registers holding it, and deeper levels and the rows' values with
- * gathers; each row's leaf values are added in tree order, so the float32
- * sums are the portable path's. Trees outside the complete layout
- * (categorical, or deeper than WIDE_DEPTH) are walked by the portable
- * code, in their turn. Elsewhere the layout is not built and this path is
- * never chosen.
+ * processor with AVX-512, a block's rows walk down the trees' complete
+ * layout sixteen to a register, four registers and two trees at once so
+ * that many loads are in flight. A level's splits (up to 64) are permuted
+ * out of registers, deeper levels' are gathered; the rows' values at the
+ * first three levels' few features are loaded from the block copied
+ * column by column and blended, deeper ones gathered. Each row adds its
+ * leaf values in tree order, so the float32 sums are the portable path's;
+ * trees outside the complete layout (categorical, or deeper than
+ * WIDE_DEPTH) are walked by the portable code in their turn. Elsewhere the
+ * layout is not built and this path is never chosen.
  */
 #include <math.h>
 #include <stdint.h>

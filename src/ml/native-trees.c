@@ -561,7 +561,7 @@ void cairn__native_trees_predict(const struct cairn__native_trees *t, const floa
 		float *o = out + r0 * k;
 		const float *xb = x + r0 * cols;
 
-		if (t->wide && rows >= WIDE_ROWS) {
+		if (t->wide && n >= WIDE_ROWS) {
 			cairn__native_trees_wide_block(t, xb, n, o);
 			continue;
 		}

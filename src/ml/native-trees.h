@@ -86,8 +86,9 @@ struct cairn__native_trees {
 /* The most columns whose block the wide evaluator copies column by
  * column (WIDE_COLS * BLOCK_ROWS floats on its stack). */
 #define WIDE_COLS 64
-/* The fewest rows of a call that the wide evaluator takes. */
-#define WIDE_ROWS 16
+/* The fewest rows of a block that the wide evaluator takes: below 8 or
+ * so, the portable one's walks of eight trees at once are faster. */
+#define WIDE_ROWS 12
 /* Rows evaluated together, tree by tree, so that a tree's nodes stay in
  * cache across the rows (XGBoost's CPU predictor takes 64 too). */
 #define BLOCK_ROWS 64
