@@ -4,7 +4,7 @@
  * layout sixteen to a register, four registers and two trees at once so
  * that many loads are in flight. A level's splits (up to 64) are permuted
  * out of registers, deeper levels' are gathered; the rows' values at the
- * first three levels' few features are loaded from the block copied
+ * first two levels' one or two features are loaded from the block copied
  * column by column and blended, deeper ones gathered. Each row adds its
  * leaf values in tree order, so the float32 sums are the portable path's;
  * trees outside the complete layout (categorical, or deeper than
@@ -136,7 +136,8 @@ struct rows {
 	__m512i off[REGS];
 };
 
-/* Levels whose values are loaded from columns and blended. */
+/* Levels whose values are loaded from columns and blended (more measure
+ * no faster). */
 #define BLENDED 2
 
 /* The values of registers g's rows at the features f[0, count) of level
@@ -144,18 +145,17 @@ struct rows {
 WIDE __m512 blend(const struct rows *r, const uint32_t *f, uint32_t count, __m512i pos, int g)
 {
 	const float *x = r->x + 16 * g;
-	__m512 v[4];
-	__mmask16 low = _mm512_test_epi32_mask(pos, _mm512_set1_epi32(1));
+	__m512 v[1 << (BLENDED - 1)];
 
 	for (uint32_t i = 0; i < count; i++)
 		v[i] = _mm512_loadu_ps(x + (size_t)(f[i] & ~MISSING_SIGN) * BLOCK_ROWS);
-	if (count == 1)
-		return v[0];
-	v[0] = _mm512_mask_blend_ps(low, v[0], v[1]);
-	if (count == 2)
-		return v[0];
-	v[2] = _mm512_mask_blend_ps(low, v[2], v[3]);
-	return _mm512_mask_blend_ps(_mm512_test_epi32_mask(pos, _mm512_set1_epi32(2)), v[0], v[2]);
+	/* pairs chosen by the position's low bit, then pairs of pairs... */
+	for (uint32_t half = 1; half < count; half *= 2) {
+		__mmask16 hi = _mm512_test_epi32_mask(pos, _mm512_set1_epi32((int)half));
+		for (uint32_t i = 0; i < count; i += 2 * half)
+			v[i] = _mm512_mask_blend_ps(hi, v[i], v[i + half]);
+	}
+	return v[0];
 }
 
 /* Moves the rows at pos (regs registers of r) one level down from level d
