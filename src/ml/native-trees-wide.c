@@ -70,8 +70,8 @@ void cairn__native_trees_wide_build(struct cairn__native_trees *t)
 #else
 	return;
 #endif
-	/* a block's gathers index its values with 32-bit integers */
-	if (t->nfeatures > INT32_MAX / (BLOCK_ROWS + 1))
+	/* a block's gathers and scatters index with 32-bit integers */
+	if (t->nfeatures > INT32_MAX / (BLOCK_ROWS + 1) || t->groups > INT32_MAX / BLOCK_ROWS)
 		return;
 	for (size_t j = 0; j < t->ntrees; j++) {
 		struct tree *tr = &t->trees[j];
