@@ -6,7 +6,7 @@
 #include <string.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
-#include "ml/native.h"
+#include "ml/native-trees.h"
 
 /* XGBoost's formulas have no multiply-add: keep any compiler from fusing. */
 #if defined(__clang__)
@@ -17,65 +17,11 @@
 /* The lanes' loops unrolled, so that their rows' indices stay in registers. */
 #define UNROLL _Pragma("GCC unroll 8")
 
-/* Rows evaluated together, tree by tree, so that a tree's nodes stay in
- * cache across the rows (XGBoost's CPU predictor takes 64 too). */
-#define BLOCK_ROWS 64
 /* Rows walked down a tree at once, level by level: their loads are
  * independent, so the processor overlaps them. */
 #define LANES 8
 /* Levels walked between checks that every lane has reached its leaf. */
 #define CHECK_LEVELS 8
-/* A split node's missing value goes right, and it is categorical. */
-#define MISSING_RIGHT 1u
-#define CATEGORICAL 2u
-/* XGBoost's largest category (common::OutOfRangeCat), exclusive. */
-#define CATEGORY_LIMIT 16777216.0f
-
-/*
- * One node, 16 bytes. A numeric split sends a row to left + 1 when its
- * feature's value >= threshold, to left when it is smaller, and a missing
- * value to left + (flags & MISSING_RIGHT): `value < threshold` goes left as
- * in XGBoost, since a threshold XGBoost would compare with as NaN (every
- * value right) is stored as -inf. A categorical split (flags &
- * CATEGORICAL) sends the categories of its set (a bitset at set in the
- * evaluator's sets) to left + 1 and the others left. A leaf points to
- * itself (left is its own index) with a NaN threshold, which no value
- * reaches or exceeds, so a walk of a fixed number of levels stays on it;
- * its value is in the evaluator's values at the same index. Indices are
- * the nodes' in the evaluator's array of all trees' nodes.
- */
-struct node {
-	union {
-		float threshold;
-		uint32_t set;
-	};
-	uint32_t feature;
-	uint32_t left;
-	uint32_t flags;        /* MISSING_RIGHT | CATEGORICAL */
-};
-
-struct tree {
-	uint32_t root;         /* its first node */
-	uint32_t group;        /* the output group it adds to */
-	uint32_t depth;        /* its deepest leaf's level (0: a single leaf) */
-	int categorical;       /* it has a categorical split */
-};
-
-enum link { LINK_IDENTITY, LINK_SIGMOID, LINK_SOFTMAX, LINK_ARGMAX, LINK_EXP, LINK_HINGE };
-
-struct cairn__native_trees {
-	struct node *nodes;    /* all trees' nodes, tree after tree */
-	float *values;         /* a leaf's value at its node's index */
-	struct tree *trees;    /* ntrees */
-	/* The categorical splits' sets: at a node's set, the number of 32-bit
-	 * words, then the words (bit c % 32 of word c / 32 for category c). */
-	uint32_t *sets;
-	size_t nsets, sets_alloc;
-	size_t ntrees, nfeatures, groups;
-	float base_margin;
-	enum link link;
-};
-
 /* How each objective XGBoost 1.7 predicts with turns its base score into a
  * margin (ProbToMargin) and margins into outputs (PredTransform). */
 enum base { BASE_IDENTITY, BASE_LOGIT, BASE_LOG };
@@ -108,6 +54,9 @@ void cairn__native_trees_free(struct cairn__native_trees *t)
 	free(t->values);
 	free(t->trees);
 	free(t->sets);
+	free(t->features);
+	free(t->thresholds);
+	free(t->leaf_values);
 	free(t);
 }
 
@@ -353,6 +302,7 @@ int cairn__native_trees_build(cairn_ctx *ctx, const char *what, const json_t *do
 		rc = add_tree(ctx, what, json_array_get(trees, i), i, t, &used);
 	}
 	if (rc == 1) {
+		cairn__native_trees_wide_build(t);
 		*out = t;
 		return 0;
 	}
@@ -437,6 +387,12 @@ static uint32_t leaf(const struct cairn__native_trees *t, const struct tree *tr,
 			i = n->left + (v >= n->threshold);
 	}
 	return i;
+}
+
+uint32_t cairn__native_trees_leaf(const struct cairn__native_trees *t, const struct tree *tr,
+				  const float *x)
+{
+	return leaf(t, tr, x);
 }
 
 /* Adds every tree's leaf value for the row x to its outputs out, in tree
@@ -605,6 +561,10 @@ void cairn__native_trees_predict(const struct cairn__native_trees *t, const floa
 		float *o = out + r0 * k;
 		const float *xb = x + r0 * cols;
 
+		if (t->wide && n >= WIDE_ROWS) {
+			cairn__native_trees_wide_block(t, xb, n, o);
+			continue;
+		}
 		for (size_t i = 0; i < n * k; i++)
 			o[i] = t->base_margin;
 		add_block(t, xb, n, o);

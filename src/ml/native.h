@@ -20,7 +20,9 @@
  * formulas. Models that evaluator does not cover (dart and gblinear
  * boosters, ranking and survival objectives, trees
  * whose right child is not next to the left one) get none, and predict
- * through libxgboost.
+ * through libxgboost. On a processor with AVX-512, chosen once when the
+ * evaluator is built, blocks of rows walk the shallow trees sixteen rows
+ * to a register (native-trees-wide.c), with the same sums.
  *
  * Linear models (native-linear.c) follow liblinear 2.x's predict_values and
  * predict_probability: the decision values sum w * x over the non-zero

@@ -6,7 +6,7 @@
 #include "cairn/buf.h"
 #include "cairn/error.h"
 #include "ml/linear-loader.h"
-#include "ml/native.h"
+#include "ml/native-trees.h"
 #include "ml/ubjson.h"
 #include "ml/xgb-loader.h"
 #include "tests/unit/suites.h"
@@ -250,9 +250,10 @@ static void ref_compare(const struct cairn__xgb_api *api, BoosterHandle b,
 			"\"iteration_end\": 0, \"strict_shape\": false}", &shape, &dim, &want));
 		for (size_t i = 0; i < n * k; i++)
 			if (memcmp(&out[i], &want[i], sizeof(float))) {
-				unit_fail(__FILE__, __LINE__, "rows %zu of %zu from %zu, margin %d: row "
-					  "%zu output %zu: %a, libxgboost %a", n, n, first, margin,
-					  first + i / k, i % k, out[i], want[i]);
+				unit_fail(__FILE__, __LINE__, "%s, rows %zu from %zu, margin %d: row "
+					  "%zu output %zu: %a, libxgboost %a", t->wide ? "wide" :
+					  "portable", n, first, margin, first + i / k, i % k, out[i],
+					  want[i]);
 				break;
 			}
 	}
@@ -262,8 +263,10 @@ static void ref_compare(const struct cairn__xgb_api *api, BoosterHandle b,
 
 /* Any number of rows, whole blocks and lanes of rows or not, with and
  * without missing values, predicts libxgboost's bytes: a binary model of
- * depth 6 and a multiclass one of deep trees (walks longer than the levels
- * between checks for arrival). */
+ * depth 6, a multiclass one of deep trees (walks longer than the levels
+ * between checks for arrival; deeper than the wide evaluator's layout)
+ * and a binary one of depth 8 (levels the wide evaluator gathers), on the
+ * wide evaluator where this processor has it and on the portable one. */
 static void test_native_blocks_reference(void)
 {
 	static const char *const binary[] = { "objective", "binary:logistic", "max_depth", "6",
@@ -271,7 +274,11 @@ static void test_native_blocks_reference(void)
 	static const char *const multi[] = { "objective", "multi:softprob", "num_class", "3",
 					     "max_depth", "12", "min_child_weight", "0",
 					     "nthread", "1", "tree_method", "hist", NULL };
-	static const size_t counts[] = { 1, 7, 8, 63, 64, 71, 1001 };
+	static const char *const deep[] = { "objective", "binary:logitraw", "max_depth", "8",
+					    "min_child_weight", "0", "nthread", "1",
+					    "tree_method", "hist", NULL };
+	static const char *const *const params[] = { binary, multi, deep };
+	static const size_t counts[] = { 1, 7, 8, 15, 16, 17, 63, 64, 65, 71, 1001 };
 	const struct cairn__xgb_api *api;
 	cairn_ctx *ctx = cairn_ctx_new();
 	float *x = cairn_xmalloc(REF_ROWS * REF_COLS * sizeof(*x)), yb[REF_ROWS], ym[REF_ROWS];
@@ -290,12 +297,15 @@ static void test_native_blocks_reference(void)
 		yb[i] = s > 0;
 		ym[i] = (float)((size_t)(fabsf(s) * 3) % 3);
 	}
-	for (int m = 0; m < 2; m++) {
+	for (int m = 0; m < 3; m++) {
 		struct cairn__native_trees *t;
-		BoosterHandle b = ref_train(ctx, api, x, m ? ym : yb, m ? multi : binary, &t);
-		for (size_t c = 0; t && c < sizeof(counts) / sizeof(counts[0]); c++) {
-			ref_compare(api, b, t, x, 0, counts[c]);
-			ref_compare(api, b, t, x, REF_COMPLETE - 3, counts[c]);
+		BoosterHandle b = ref_train(ctx, api, x, m == 1 ? ym : yb, params[m], &t);
+		for (int wide = t ? t->wide : -1; wide >= 0; wide--) {
+			t->wide = wide;
+			for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+				ref_compare(api, b, t, x, 0, counts[c]);
+				ref_compare(api, b, t, x, REF_COMPLETE - 3, counts[c]);
+			}
 		}
 		cairn__native_trees_free(t);
 		api->booster_free(b);
@@ -388,6 +398,90 @@ out:
 	cairn_ctx_free(ctx);
 }
 
+/* A tree of depth 9, deeper than the wide evaluator's layout: its splits
+ * are a chain of right children, each left child a leaf. */
+static void chain(cairn_buf *b)
+{
+	const char *const arrays[] = { "left_children", "right_children", "split_indices",
+				       "split_conditions", "default_left" };
+
+	cairn_buf_addch(b, '{');
+	for (int a = 0; a < 5; a++) {
+		cairn_buf_addf(b, "%s\"%s\": [", a ? ", " : "", arrays[a]);
+		for (int j = 0; j < 19; j++) {
+			int split = j % 2 == 0 && j < 18;
+			if (j)
+				cairn_buf_adds(b, ", ");
+			if (a < 2)
+				cairn_buf_addf(b, "%d", split ? j + 1 + a : -1);
+			else if (a == 2)
+				cairn_buf_addf(b, "%d", j / 2 % 2);
+			else if (a == 3)
+				cairn_buf_addf(b, "%g", split ? j * 0.25 - 2 : j * 0.5);
+			else
+				cairn_buf_addf(b, "%d", j / 2 % 3 == 0);
+		}
+		cairn_buf_addch(b, ']');
+	}
+	cairn_buf_addch(b, '}');
+}
+
+/* The wide evaluator walks a block's trees in their complete layout (a
+ * leaf above the last level passed through, a single leaf) and the others
+ * (categorical, deeper) in their turn, for two output groups: a block's
+ * rows predict as each row alone, and as the portable evaluator. */
+static void test_native_wide_mixed(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	cairn_buf trees = CAIRN_BUF_INIT;
+	struct cairn__native_trees *t = NULL;
+	float x[70][3], all[70][2], portable[70][2], one[2];
+	json_t *doc, *tree;
+
+	cairn_buf_adds(&trees, TREE("1, 3, -1, -1, -1", "2, 4, -1, -1, -1", "0, 1, 0, 0, 0",
+				    "0.5, -1, 1, 2, 3", "1, 0, 0, 0, 0") ", "
+		       TREE("1, -1, -1", "2, -1, -1", "2, 0, 0", "0, 10, 20", "0, 0, 0") ", ");
+	chain(&trees);
+	cairn_buf_adds(&trees, ", " LEAF("0.25") ", "
+		       TREE("1, -1, -1", "2, -1, -1", "2, 0, 0", "0, -4, 4", "0, 0, 0"));
+	doc = model("multi:softprob", "5E-1", 2, "gbtree", trees.buf, "0, 1, 1, 0, 1");
+	tree = json_array_get(json_object_get(json_object_get(json_object_get(
+		json_object_get(doc, "learner"), "gradient_booster"), "model"), "trees"), 1);
+	json_object_set_new(tree, "split_type", json_pack("[i, i, i]", 1, 0, 0));
+	json_object_set_new(tree, "categories_nodes", json_pack("[i]", 0));
+	json_object_set_new(tree, "categories_segments", json_pack("[i]", 0));
+	json_object_set_new(tree, "categories_sizes", json_pack("[i]", 2));
+	json_object_set_new(tree, "categories", json_pack("[i, i]", 1, 3));
+	t = build(ctx, doc);
+	CHECK(t != NULL);
+	if (!t)
+		goto out;
+	for (int i = 0; i < 70; i++) {
+		x[i][0] = i % 7 ? (float)(i % 5) - 2.0f : NAN;
+		x[i][1] = i % 11 ? (float)(i % 13) * 0.5f - 3.0f : NAN;
+		x[i][2] = i % 9 ? (float)(i % 4) : NAN;
+	}
+	cairn__native_trees_predict(t, &x[0][0], 70, 1, &all[0][0]);
+	t->wide = 0;
+	cairn__native_trees_predict(t, &x[0][0], 70, 1, &portable[0][0]);
+	for (int i = 0; i < 70; i++) {
+		cairn__native_trees_predict(t, x[i], 1, 1, one);
+		for (int k = 0; k < 2; k++) {
+			CHECK_BITS(all[i][k], one[k]);
+			CHECK_BITS(portable[i][k], one[k]);
+		}
+	}
+	/* row 1: -1 >= 0.5 no, -2.5 >= -1 no: 2; category 1: 20; the chain's
+	 * first split sends 1 >= -2 right, the next -2.5 < -1.5 left: 1.5;
+	 * 1 >= 0: 4 */
+	CHECK_BITS(all[1][0], 0.5f + 2.0f + 0.25f);
+	CHECK_BITS(all[1][1], 0.5f + 20.0f + 1.5f + 4.0f);
+out:
+	cairn__native_trees_free(t);
+	cairn_buf_release(&trees);
+	cairn_ctx_free(ctx);
+}
+
 /* liblinear's sparse row of a dense one (the non-zero values, the bias). */
 static void sparse(const float *v, int n, double bias, struct feature_node *out)
 {
@@ -453,6 +547,7 @@ const struct unit_test native_tests[] = {
 	{ "native_blocks_reference", test_native_blocks_reference },
 	{ "native_unsupported", test_native_unsupported },
 	{ "native_categorical", test_native_categorical },
+	{ "native_wide_mixed", test_native_wide_mixed },
 	{ "native_linear", test_native_linear },
 	{ NULL, NULL }
 };
