@@ -1,6 +1,7 @@
-/* The HTTP side of the server: libmicrohttpd's thread pool with epoll,
- * bodies read within their limit, the request handed to the request path
- * (request.c), and the drain at stop; see include/cairn/serve.h. */
+/* The HTTP side of the server: libmicrohttpd's thread pool with epoll, fed
+ * connections by the accepting thread (listen.c), bodies read within their
+ * limit, the request handed to the request path (request.c), and the drain
+ * at stop; see include/cairn/serve.h. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
@@ -14,6 +15,7 @@
 #include "cairn/serve.h"
 #include "core/cpu.h"
 #include "serve/batch.h"
+#include "serve/listen.h"
 #include "serve/predlog-hooks.h"
 #include "serve/reload.h"
 #include "serve/request.h"
@@ -22,6 +24,7 @@
 
 struct cairn_server {
 	struct MHD_Daemon *daemon;
+	struct cairn__listener *listener;
 	struct cairn__serve_state state;
 	struct cairn__reloader *reloader;
 	pthread_mutex_t log_lock;
@@ -329,21 +332,18 @@ static int listen_address(const char *host, int port, struct sockaddr_storage *s
 	return -1;
 }
 
-/* MHD_USE_ITC lets cairn_server_stop quiesce (stop listening) while the
- * requests in flight go on; suspending a connection is needed only when
- * batching hands requests to workers. */
-static struct MHD_Daemon *start_daemon(struct cairn_server *s,
-				       const struct sockaddr_storage *sin, unsigned threads,
+/* Connections come from the listener (MHD_USE_ITC wakes a pool thread
+ * for each); suspending a connection is needed only when batching hands
+ * requests to workers. */
+static struct MHD_Daemon *start_daemon(struct cairn_server *s, unsigned threads,
 				       const struct cairn_server_options *o)
 {
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO |
+			 MHD_USE_NO_LISTEN_SOCKET;
 
 	if (s->workers)
 		flags |= MHD_ALLOW_SUSPEND_RESUME;
-	if (sin->ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
 	return MHD_start_daemon(flags, 0, on_accept, s, on_request, s,
-				MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)sin,
 				MHD_OPTION_THREAD_POOL_SIZE, threads,
 				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 				MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout,
@@ -358,7 +358,6 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 {
 	struct cairn_server *s;
 	struct sockaddr_storage sin;
-	const union MHD_DaemonInfo *di;
 	unsigned threads = o->threads > 0 ? (unsigned)o->threads :
 			   (unsigned)cairn__usable_cores();
 	int rc;
@@ -395,17 +394,24 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 	if ((rc = start_reload(ctx, o, s)))
 		goto fail;
 	s->max_connections = o->max_connections ? o->max_connections : 1024u;
-	if (!(s->daemon = start_daemon(s, &sin, threads, o))) {
-		rc = cairn_error(ctx, CAIRN_EIO, "cannot listen on %s:%d (the address is in use or"
-				 " not this machine's)", o->host ? o->host : "127.0.0.1", o->port);
-		stop_reload(s);
-		goto fail;
+	s->port = o->port;
+	if ((rc = cairn__listener_open(ctx, &sin, o->host ? o->host : "127.0.0.1", &s->port,
+				       &s->listener)))
+		goto fail_reload;
+	if (!(s->daemon = start_daemon(s, threads, o))) {
+		rc = cairn_error(ctx, CAIRN_EIO, "cannot start the HTTP server's threads");
+		goto fail_reload;
 	}
-	di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	s->port = di ? di->port : o->port;
+	if ((rc = cairn__listener_start(ctx, s->listener, s->daemon))) {
+		MHD_stop_daemon(s->daemon);
+		goto fail_reload;
+	}
 	*out = s;
 	return 0;
 
+fail_reload:
+	cairn__listener_close(s->listener);
+	stop_reload(s);
 fail:
 	cairn__routes_free(s->state.routes);
 	cairn__models_free(s->state.models);
@@ -437,14 +443,11 @@ void cairn_server_wait(cairn_server *s)
 
 void cairn_server_stop(cairn_server *s, int drain)
 {
-	MHD_socket fd;
-
 	if (!s || s->stopped)
 		return;
 	s->stopped = 1;
-	fd = MHD_quiesce_daemon(s->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+	cairn__listener_close(s->listener);
+	s->listener = NULL;
 	/* Requests already begun are answered; idle keep-alive connections
 	 * are closed by the stop below. */
 	while (drain && __atomic_load_n(&s->in_flight, __ATOMIC_ACQUIRE) > 0)
