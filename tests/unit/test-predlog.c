@@ -243,6 +243,20 @@ static void test_predlog_rotation(void)
 	cairn_ctx_free(ctx);
 }
 
+/* Appends a small record, then one larger than a 1,000-byte bound, which
+ * append refuses (big_refused) or takes. */
+static void append_small_then_big(cairn__predlog *log, int big_refused)
+{
+	struct cairn__predlog_record r = { "small", 0, "m", "", NULL, "", NULL, NULL, 0, 200, 0 };
+	char big[2000];
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	CHECK_INT(cairn__predlog_append(log, &r), ==, 0);
+	r.request_id = big;
+	CHECK_INT(cairn__predlog_append(log, &r), ==, big_refused);
+}
+
 static void test_predlog_back_pressure(void)
 {
 	cairn_ctx *ctx = workspace();
@@ -276,15 +290,7 @@ static void test_predlog_back_pressure(void)
 	o.max_queue = 0;
 	o.max_queue_bytes = 1000;
 	CHECK_OK(ctx, cairn__predlog_open(ctx, &o, &log));
-	{
-		struct cairn__predlog_record r = { "small", 0, "m", "", NULL, "", NULL, NULL, 0, 200, 0 };
-		char big[2000];
-		memset(big, 'x', sizeof(big) - 1);
-		big[sizeof(big) - 1] = 0;
-		CHECK_INT(cairn__predlog_append(log, &r), ==, 0);
-		r.request_id = big;
-		CHECK_INT(cairn__predlog_append(log, &r), ==, 1);
-	}
+	append_small_then_big(log, 1);
 	cairn__predlog_stats(log, &st);
 	CHECK_INT(st.dropped, ==, 1);
 	CHECK_OK(ctx, cairn__predlog_close(ctx, log));
@@ -345,15 +351,7 @@ static void test_predlog_wait_when_full(void)
 	o.max_queue = 0;
 	o.max_queue_bytes = 1000;
 	CHECK_OK(ctx, cairn__predlog_open(ctx, &o, &log));
-	{
-		struct cairn__predlog_record r = { "small", 0, "m", "", NULL, "", NULL, NULL, 0, 200, 0 };
-		char big[2000];
-		memset(big, 'x', sizeof(big) - 1);
-		big[sizeof(big) - 1] = 0;
-		CHECK_INT(cairn__predlog_append(log, &r), ==, 0);
-		r.request_id = big;
-		CHECK_INT(cairn__predlog_append(log, &r), ==, 0);
-	}
+	append_small_then_big(log, 0);
 	CHECK_OK(ctx, cairn__predlog_flush(log));
 	cairn__predlog_stats(log, &st);
 	CHECK_INT(st.written, ==, 2);
