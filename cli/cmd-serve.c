@@ -2,6 +2,8 @@
  * and the Open Inference Protocol v2) until SIGTERM or SIGINT. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,19 +77,29 @@ static const char usage[] =
 	"  --json               print the listening line as JSON\n"
 	"  -h, --help           this help\n";
 
+/* One write per line, so that lines of threads never interleave: a write
+ * of at most PIPE_BUF bytes is atomic on a pipe (and any on a file opened
+ * for appending), so short lines go out together; a longer one is written
+ * alone. */
+static pthread_rwlock_t log_order = PTHREAD_RWLOCK_INITIALIZER;
+
 static void log_line(const char *line, size_t len, void *arg)
 {
-	int fd = *(int *)arg;
+	int fd = *(int *)arg, alone = len + 1 > PIPE_BUF;
 	char *copy = malloc(len + 1);
 
-	/* One write per line, so that lines of threads never interleave. */
 	if (!copy)
 		return;
 	memcpy(copy, line, len);
 	copy[len] = '\n';
+	if (alone)
+		pthread_rwlock_wrlock(&log_order);
+	else
+		pthread_rwlock_rdlock(&log_order);
 	if (cairn_write_full(fd, copy, len + 1) < 0) {
 		/* Nothing more to do: the log's reader went away. */
 	}
+	pthread_rwlock_unlock(&log_order);
 	free(copy);
 }
 

@@ -45,7 +45,9 @@ typedef struct cairn_server cairn_server;
 
 /* Called once per answered request with one JSON object (no line break),
  * and once per reload and per shadow answer (docs/commands/serve.md), from
- * any of the server's threads, never two at a time. */
+ * any of the server's threads, several at a time: the sink must be
+ * thread-safe (a lock held across a write would make the request threads
+ * wait on each other's system calls). */
 typedef void cairn_access_log_fn(const char *line, size_t len, void *arg);
 
 struct cairn_server_options {

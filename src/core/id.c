@@ -40,21 +40,30 @@ static int increment(unsigned char *r)
 
 void cairn_id_new(char out[CAIRN_ID_LEN + 1])
 {
-	unsigned char bytes[16];
+	unsigned char bytes[16], fresh[sizeof(last_rand)];
 	int64_t ms = cairn_now_ms();
+	int have_fresh = 0;
 
+	/* A new millisecond's random bytes are read before the lock is taken,
+	 * so that threads making ids together never wait on a system call. */
+	if (ms > __atomic_load_n(&last_ms, __ATOMIC_RELAXED)) {
+		fill_random(fresh, sizeof(fresh));
+		have_fresh = 1;
+	}
 	pthread_mutex_lock(&id_lock);
 	if (ms <= last_ms) {
 		/* Same (or an earlier, clock stepped back) millisecond: keep order. */
 		ms = last_ms;
 		if (increment(last_rand)) {
-			ms = ++last_ms;
+			ms = last_ms + 1;
 			fill_random(last_rand, sizeof(last_rand));
 		}
+	} else if (have_fresh) {
+		memcpy(last_rand, fresh, sizeof(last_rand));
 	} else {
 		fill_random(last_rand, sizeof(last_rand));
 	}
-	last_ms = ms;
+	__atomic_store_n(&last_ms, ms, __ATOMIC_RELAXED);
 	for (int i = 0; i < 6; i++)
 		bytes[i] = (unsigned char)((uint64_t)ms >> (8 * (5 - i)));
 	memcpy(bytes + 6, last_rand, 10);

@@ -624,9 +624,7 @@ void cairn__serve_log(struct cairn__serve_state *s, const cairn_buf *line)
 {
 	if (!s || !s->access_log)
 		return;
-	pthread_mutex_lock(s->log_lock);
 	s->access_log(line->buf, line->len, s->access_log_arg);
-	pthread_mutex_unlock(s->log_lock);
 }
 
 /* A member "key": of a JSON object written key by key: a comma before

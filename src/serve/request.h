@@ -85,7 +85,6 @@ struct cairn__serve_state {
 	size_t max_body;
 	cairn_access_log_fn *access_log;
 	void *access_log_arg;
-	void *log_lock;                /* a pthread_mutex_t serializing access_log */
 	struct cairn__batcher *batcher;  /* NULL: no batching */
 	struct cairn__routes *routes;  /* canaries and shadows (route.h), may be NULL */
 	struct cairn__serve_observe *observe;  /* metrics, prediction log, feedback */

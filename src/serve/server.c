@@ -27,7 +27,6 @@ struct cairn_server {
 	struct cairn__listener *listener;
 	struct cairn__serve_state state;
 	struct cairn__reloader *reloader;
-	pthread_mutex_t log_lock;
 	struct cairn_cancel *cancel;
 	int port;
 	int in_flight;             /* atomic: requests begun and not yet completed */
@@ -376,14 +375,12 @@ int cairn_server_start(cairn_ctx *ctx, const struct cairn_server_options *o,
 		free(s);
 		return rc;
 	}
-	pthread_mutex_init(&s->log_lock, NULL);
 	s->state.token = o->token;
 	s->state.token_len = o->token_len;
 	s->state.timeout = o->timeout;
 	s->state.max_body = o->max_body;
 	s->state.access_log = o->access_log;
 	s->state.access_log_arg = o->access_log_arg;
-	s->state.log_lock = &s->log_lock;
 	s->state.batcher = cairn__batcher_new(o->max_batch, o->max_delay_us, observe_batch,
 					      s->state.observe);
 	/* A request waiting for its batch holds a pool thread: enough of them
@@ -418,7 +415,6 @@ fail:
 	cairn__workers_free(s->workers);
 	cairn__batcher_free(s->state.batcher);
 	cairn__observe_close(s->state.observe);
-	pthread_mutex_destroy(&s->log_lock);
 	free(s);
 	return rc;
 }
@@ -474,6 +470,5 @@ void cairn_server_free(cairn_server *s)
 	cairn__models_free(s->state.models);
 	cairn__batcher_free(s->state.batcher);
 	cairn__observe_close(s->state.observe);
-	pthread_mutex_destroy(&s->log_lock);
 	free(s);
 }
