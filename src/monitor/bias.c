@@ -2,7 +2,7 @@
  * `cairn monitor bias`: the rows of a labelled frame the model predicts, or
  * of the prediction log joined with feedback, made binary against the
  * positive class and measured per group of the sensitive column
- * (bias-metrics.c). The contract is include/cairn/monitor.h.
+ * (ml's src/ml/metrics-fairness.c). The contract is include/cairn/monitor.h.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +11,7 @@
 #include "core/oom.h"
 #include "ml/model-internal.h"
 #include "ml/preprocess.h"
-#include "monitor/bias.h"
+#include "ml/fairness.h"
 #include "monitor/rows.h"
 
 /* The classes of m as "a, b, c" into out. */
@@ -140,7 +140,7 @@ int cairn_monitor_bias(cairn_ctx *ctx, const cairn_model *m,
 				 "the inputs of the %zu labelled predictions", o->sensitive, n);
 		goto out;
 	}
-	*out = cairn__bias_metrics(yt, yp, group, n);
+	*out = cairn__fairness_metrics(yt, yp, group, n);
 	if (json_object_update_new(*out, json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}",
 			"model", o->model_ref, "source", o->data ? "data" : "predictions",
 			"sensitive", o->sensitive, "positive", pos_name, "rows", (json_int_t)n,

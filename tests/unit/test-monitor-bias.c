@@ -1,12 +1,12 @@
 /* Unit tests for the bias figures of `cairn monitor bias` (Fairlearn's
- * definitions, src/monitor/bias.h) on groups computed by hand: a group
+ * definitions, src/ml/fairness.h) on groups computed by hand: a group
  * without positives (no TPR) or without negatives (no FPR) left out of
  * that difference, differences over fewer than two groups undefined, a
  * ratio without selections undefined. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "monitor/bias.h"
+#include "ml/fairness.h"
 #include "monitor/rows.h"
 #include "tests/unit/suites.h"
 
@@ -38,7 +38,7 @@ static void test_bias_groups(void)
 	static const int yp[] = { 1, 0, 1, 0, 0,  1, 1, 0, 0,  1, 1,  0 };
 	static const char *const g[] = { "a", "a", "a", "a", "a", "b", "b", "b", "b", "c", "c",
 					 NULL };
-	json_t *o = cairn__bias_metrics(yt, yp, g, 12);
+	json_t *o = cairn__fairness_metrics(yt, yp, g, 12);
 	static const char *const names[] = { "a", "b", "c" };
 	const char *key;
 	json_t *v;
@@ -83,20 +83,20 @@ static void test_bias_undefined(void)
 	/* Nothing selected: the ratio is undefined, and so the verdict. */
 	static const int none[] = { 0, 0, 0, 0, 0, 0 };
 	static const char *const one[] = { "x", "x", "x", "x", "x", "x" };
-	json_t *o = cairn__bias_metrics(yt, yp, g, 6);
+	json_t *o = cairn__fairness_metrics(yt, yp, g, 6);
 
 	CHECK(is_null(o, "x", "tpr") && is_null(o, "y", "tpr"));
 	CHECK_NEAR(num(o, NULL, "demographic_parity_difference"), 0.25);
 	CHECK_NEAR(num(o, NULL, "demographic_parity_ratio"), 0.5);
 	CHECK_NEAR(num(o, NULL, "equalized_odds_difference"), 0.25);
 	json_decref(o);
-	o = cairn__bias_metrics(yt, none, g, 6);
+	o = cairn__fairness_metrics(yt, none, g, 6);
 	CHECK_NEAR(num(o, NULL, "demographic_parity_difference"), 0);
 	CHECK(is_null(o, NULL, "demographic_parity_ratio"));
 	CHECK(is_null(o, NULL, "four_fifths"));
 	json_decref(o);
 	/* One group: no difference at all. */
-	o = cairn__bias_metrics(yt, yp, one, 6);
+	o = cairn__fairness_metrics(yt, yp, one, 6);
 	CHECK(is_null(o, NULL, "demographic_parity_difference"));
 	CHECK(is_null(o, NULL, "equalized_odds_difference"));
 	json_decref(o);
@@ -108,7 +108,7 @@ static void test_bias_four_fifths_edge(void)
 	static const int yt[] = { 1, 1, 1, 1, 1, 1 };
 	static const int yp[] = { 1, 1, 1, 1, 0, 1 };
 	static const char *const g[] = { "p", "p", "p", "p", "p", "q" };
-	json_t *o = cairn__bias_metrics(yt, yp, g, 6);
+	json_t *o = cairn__fairness_metrics(yt, yp, g, 6);
 
 	CHECK_NEAR(num(o, NULL, "disparate_impact"), 0.8);
 	CHECK_STR(json_string_value(json_object_get(o, "four_fifths")), "pass");

@@ -1,7 +1,8 @@
 /*
- * The bias figures of binary predictions across groups, as Fairlearn
+ * The fairness figures of binary predictions across groups, as Fairlearn
  * defines them (fairlearn.metrics, method "between_groups"): pure, over
- * arrays, the library of `cairn monitor bias` (include/cairn/monitor.h).
+ * arrays; behind `cairn monitor bias` (include/cairn/monitor.h) and the
+ * fairness gate of promotion (src/registry/gate-fairness.c).
  *
  *   count                n rows of the group
  *   selection_rate       P(pred = 1 | group)
@@ -22,8 +23,8 @@
  * equalized odds difference is the defined one of its two (null when
  * neither is).
  */
-#ifndef CAIRN_MONITOR_BIAS_H
-#define CAIRN_MONITOR_BIAS_H
+#ifndef CAIRN_ML_FAIRNESS_H
+#define CAIRN_ML_FAIRNESS_H
 
 #include <jansson.h>
 #include <stddef.h>
@@ -32,7 +33,7 @@
  * names row i's group (NULL: left out, counted in "left_out"). A new
  * object {groups: {NAME: {count, selection_rate, tpr, fpr, accuracy}},
  * the figures above, left_out}, the groups in name order. */
-json_t *cairn__bias_metrics(const int *y_true, const int *y_pred, const char *const *group,
+json_t *cairn__fairness_metrics(const int *y_true, const int *y_pred, const char *const *group,
 			    size_t n);
 
 #endif

@@ -1,13 +1,13 @@
 /*
- * The bias figures of binary predictions per group and between groups
- * (Fairlearn's definitions); see bias.h.
+ * The fairness figures of binary predictions per group and between groups
+ * (Fairlearn's definitions); see fairness.h.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/buf.h"
 #include "core/oom.h"
-#include "monitor/bias.h"
+#include "ml/fairness.h"
 
 struct group {
 	const char *name;
@@ -51,7 +51,7 @@ static double spread(const double *v, size_t n)
 	return range(v, n, &lo, &hi) >= 2 ? hi - lo : NAN;
 }
 
-json_t *cairn__bias_metrics(const int *y_true, const int *y_pred, const char *const *group,
+json_t *cairn__fairness_metrics(const int *y_true, const int *y_pred, const char *const *group,
 			    size_t n)
 {
 	struct group *g = cairn_xcalloc(n ? n : 1, sizeof(*g));
