@@ -9,6 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/helpers/serve.sh"
 . "$TEST_DIRECTORY/helpers/predictions.sh"
+. "$TEST_DIRECTORY/helpers/monitor.sh"
 
 # ask ID SL SW PL PW...: one request of the rows (4 numbers each) under
 # X-Request-ID ID, the probabilities asked for.
@@ -20,19 +21,11 @@ ask() {
 		rows="$rows${rows:+, }[$1, $2, $3, $4]"
 		shift 4
 	done
-	echo "{\"dataframe_split\": {\"columns\": [\"sepal_length\", \"sepal_width\", \"petal_length\", \"petal_width\"], \"data\": [$rows]}, \"params\": {\"predict_method\": \"predict_proba\"}}" >req.json &&
-	curl -sS -o body -w "%{http_code}\n" -X POST -H "Content-Type: application/json" \
-		-H "X-Request-ID: $id" --data-binary @req.json \
-		"http://127.0.0.1:$srv_port/models/iris/invocations" >status &&
-	test "$(cat status)" = 200
+	monitor_invoke iris "$id" "{\"dataframe_split\": {\"columns\": [\"sepal_length\", \"sepal_width\", \"petal_length\", \"petal_width\"], \"data\": [$rows]}, \"params\": {\"predict_method\": \"predict_proba\"}}"
 }
 
-# label ID LABEL: POST /feedback (LABEL is JSON).
 label() {
-	echo "{\"request_id\": \"$1\", \"label\": $2}" >fb.json &&
-	curl -sS -o body -w "%{http_code}\n" -X POST --data-binary @fb.json \
-		"http://127.0.0.1:$srv_port/feedback" >status &&
-	test "$(cat status)" = 201
+	monitor_label "$@"
 }
 
 test_expect_success 'setup: iris@1 registered' '

@@ -5,21 +5,15 @@
 # a column no request sent and a window without labels.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/helpers/serve.sh"
+. "$TEST_DIRECTORY/helpers/monitor.sh"
 
 # ask ID GARDEN SL SW PL PW: one row under X-Request-ID ID.
 ask() {
-	echo "{\"dataframe_records\": [{\"sepal_length\": $3, \"sepal_width\": $4, \"petal_length\": $5, \"petal_width\": $6, \"garden\": \"$2\"}]}" >req.json &&
-	curl -sS -o body -w "%{http_code}\n" -X POST -H "Content-Type: application/json" \
-		-H "X-Request-ID: $1" --data-binary @req.json \
-		"http://127.0.0.1:$srv_port/models/iris/invocations" >status &&
-	test "$(cat status)" = 200
+	monitor_invoke iris "$1" "{\"dataframe_records\": [{\"sepal_length\": $3, \"sepal_width\": $4, \"petal_length\": $5, \"petal_width\": $6, \"garden\": \"$2\"}]}"
 }
 
 label() {
-	echo "{\"request_id\": \"$1\", \"label\": \"$2\"}" >fb.json &&
-	curl -sS -o body -w "%{http_code}\n" -X POST --data-binary @fb.json \
-		"http://127.0.0.1:$srv_port/feedback" >status &&
-	test "$(cat status)" = 201
+	monitor_label "$1" "\"$2\""
 }
 
 test_expect_success 'setup: a model of iris with the garden of each flower, registered' '

@@ -5,20 +5,15 @@
 # apart; one window without --window.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/helpers/serve.sh"
+. "$TEST_DIRECTORY/helpers/monitor.sh"
 
+# ask ID SL SW PL: one row under X-Request-ID ID.
 ask() {
-	echo "{\"dataframe_split\": {\"columns\": [\"sepal_length\", \"sepal_width\", \"petal_length\"], \"data\": [[$2, $3, $4]]}}" >req.json &&
-	curl -sS -o body -w "%{http_code}\n" -X POST -H "Content-Type: application/json" \
-		-H "X-Request-ID: $1" --data-binary @req.json \
-		"http://127.0.0.1:$srv_port/models/width/invocations" >status &&
-	test "$(cat status)" = 200
+	monitor_invoke width "$1" "{\"dataframe_split\": {\"columns\": [\"sepal_length\", \"sepal_width\", \"petal_length\"], \"data\": [[$2, $3, $4]]}}"
 }
 
 label() {
-	echo "{\"request_id\": \"$1\", \"label\": $2}" >fb.json &&
-	curl -sS -o body -w "%{http_code}\n" -X POST --data-binary @fb.json \
-		"http://127.0.0.1:$srv_port/feedback" >status &&
-	test "$(cat status)" = 201
+	monitor_label "$@"
 }
 
 test_expect_success 'setup: a linear model of the petal width, registered' '
