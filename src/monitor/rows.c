@@ -125,54 +125,62 @@ static const json_t *row_label(const json_t *label, size_t i, size_t n)
 	return n == 1 ? label : NULL;
 }
 
+void cairn__mon_record_rows(const json_t *rec, const json_t *fb, const char *group,
+			    struct cairn__mon_rows *out)
+{
+	const json_t *outputs = json_object_get(rec, "outputs"), *preds = outputs, *probas = NULL;
+	const json_t *label = NULL, *groups = NULL;
+	int64_t t = json_integer_value(json_object_get(rec, "time_ms"));
+	size_t n, k = out->k > 0 ? (size_t)out->k : 0;
+	double *p;
+
+	if (json_is_object(outputs)) {
+		preds = json_object_get(outputs, "predictions");
+		probas = json_object_get(outputs, "probabilities");
+	}
+	if (!json_is_array(preds))
+		return;
+	n = json_array_size(preds);
+	if (fb) {
+		label = json_object_get(fb, "label");
+		if (!row_label(label, 0, n)) {
+			out->unjoined++;
+			label = NULL;
+		}
+	}
+	if (group)
+		groups = json_object_get(json_object_get(rec, "inputs"), group);
+	out->records++;
+	p = cairn_xmalloc((k ? k : 1) * sizeof(double));
+	for (size_t i = 0; i < n; i++) {
+		char *pred = cairn__mon_value_text(json_array_get(preds, i));
+		char *lab = label ? cairn__mon_value_text(row_label(label, i, n)) : NULL;
+		char *grp = cairn__mon_value_text(json_array_get(groups, i));
+		const json_t *pr = json_array_get(probas, i);
+		int have = k && json_array_size(pr) == k;
+		for (size_t c = 0; have && c < k; c++)
+			p[c] = json_number_value(json_array_get(pr, c));
+		cairn__mon_rows_add(out, t, pred, lab, grp, have ? p : NULL);
+		free(pred);
+		free(lab);
+		free(grp);
+	}
+	free(p);
+}
+
 static int take_record(void *arg, json_t *rec, const char *segment, uint64_t offset)
 {
 	struct log_state *s = arg;
-	const json_t *outputs = json_object_get(rec, "outputs"), *preds = outputs, *probas = NULL;
-	const json_t *fb, *label = NULL, *groups = NULL;
 	int64_t t = json_integer_value(json_object_get(rec, "time_ms"));
-	size_t n, k = s->o->k > 0 ? (size_t)s->o->k : 0;
-	double *p = k ? cairn_xmalloc(k * sizeof(double)) : NULL;
 
 	(void)segment;
 	(void)offset;
 	if (json_integer_value(json_object_get(rec, "status")) != 200 ||
 	    json_is_true(json_object_get(rec, "shadow")) || (s->o->since_ms && t < s->o->since_ms) ||
 	    !matches(s, rec))
-		goto out;
-	if (json_is_object(outputs)) {
-		preds = json_object_get(outputs, "predictions");
-		probas = json_object_get(outputs, "probabilities");
-	}
-	if (!json_is_array(preds))
-		goto out;
-	n = json_array_size(preds);
-	fb = json_object_get(s->feedback, json_string_value(json_object_get(rec, "id")) ?: "");
-	if (fb) {
-		label = json_object_get(fb, "label");
-		if (!row_label(label, 0, n)) {
-			s->out->unjoined++;
-			label = NULL;
-		}
-	}
-	if (s->o->group)
-		groups = json_object_get(json_object_get(rec, "inputs"), s->o->group);
-	s->out->records++;
-	for (size_t i = 0; i < n; i++) {
-		char *pred = cairn__mon_value_text(json_array_get(preds, i));
-		char *lab = label ? cairn__mon_value_text(row_label(label, i, n)) : NULL;
-		char *grp = groups ? cairn__mon_value_text(json_array_get(groups, i)) : NULL;
-		const json_t *pr = json_array_get(probas, i);
-		int have = k && json_array_size(pr) == k;
-		for (size_t c = 0; have && c < k; c++)
-			p[c] = json_number_value(json_array_get(pr, c));
-		cairn__mon_rows_add(s->out, t, pred, lab, grp, have ? p : NULL);
-		free(pred);
-		free(lab);
-		free(grp);
-	}
-out:
-	free(p);
+		return 0;
+	cairn__mon_record_rows(rec, json_object_get(s->feedback, json_string_value(
+				       json_object_get(rec, "id")) ?: ""), s->o->group, s->out);
 	return 0;
 }
 

@@ -43,6 +43,14 @@ int cairn__mon_log_rows(cairn_ctx *ctx, const struct cairn__mon_log_options *o,
 size_t cairn__mon_rows_add(struct cairn__mon_rows *r, int64_t time_ms, const char *pred,
 			   const char *label, const char *group, const double *proba);
 void cairn__mon_rows_release(struct cairn__mon_rows *r);
+/* Adds the rows of one log record rec (its outputs: an array, or
+ * {predictions, probabilities}; its inputs' column group, or none when
+ * NULL) with the label of fb ({label, ...}, or NULL), as out->k classes;
+ * a record without outputs adds nothing. Any JSON is taken: what does not
+ * fit is left out (a row's missing value is NULL, a label that fits no
+ * row counts in out->unjoined). */
+void cairn__mon_record_rows(const json_t *rec, const json_t *fb, const char *group,
+			    struct cairn__mon_rows *out);
 
 /* A JSON value as the text monitoring compares: a string as it is, an
  * integer in decimal, a real as cairn writes it, anything else (null) NULL.
