@@ -46,7 +46,7 @@ struct cairn_monitor_bias_options {
 
 /*
  * The bias of m's predictions: {model, source, sensitive, positive, rows,
- * unjoined, groups: {VALUE: {count, selection_rate, tpr, fpr, accuracy}},
+ * unjoined, left_out, groups: {VALUE: {count, selection_rate, tpr, fpr, accuracy}},
  * demographic_parity_difference, demographic_parity_ratio,
  * equalized_odds_difference, disparate_impact, four_fifths: "pass"|"fail"}
  * (a rate that is undefined is null). CAIRN_EINVAL for a model that is not
@@ -66,12 +66,13 @@ struct cairn_monitor_performance_options {
 };
 
 /*
- * m's performance on the log: {model, version, task, window: {ms | rows},
+ * m's performance on the log: {model, task, window: {ms} | {rows} | null,
  * baseline: the metrics stored with the version (null when the reference
  * is not a registered version or it has none), predictions, labelled,
- * unjoined, windows: [{start, end, predictions, labelled, metrics}]}
- * where metrics is null for a window without labels ("status": "no
- * labels"). Classification: accuracy, f1 (binary: of the second class;
+ * unjoined, windows: [{start, end, predictions, labelled, metrics,
+ * status}]} where metrics is null for a window without labels ("status":
+ * "no labels", or "no known labels" when none is a class of the model or
+ * a number, counted in unknown_labels). Classification: accuracy, f1 (binary: of the second class;
  * else macro), roc_auc when every labelled row of the window logged its
  * probabilities; regression: rmse, mae, r2.
  */
