@@ -107,7 +107,7 @@ int cairn_monitor_bias(cairn_ctx *ctx, const cairn_model *m,
 		if ((rc = frame_rows(ctx, m, o, &rows)))
 			goto out;
 	} else {
-		struct cairn__mon_log_options lo = { o->model_ref, o->since_ms, o->sensitive,
+		struct cairn__mon_log_options lo = { o->model_ref, m, o->since_ms, o->sensitive,
 						     cairn_model_nclasses(m) };
 		if ((rc = cairn__mon_log_rows(ctx, &lo, &rows)))
 			goto out;

@@ -239,7 +239,7 @@ int cairn_monitor_performance(cairn_ctx *ctx, const cairn_model *m,
 	struct cairn__mon_rows rows = { 0 };
 	struct perf p = { ctx, m, cairn_prep_task(cairn_model_prep(m)), cairn_model_nclasses(m),
 			  &rows, NULL };
-	struct cairn__mon_log_options lo = { o->model_ref, o->since_ms, NULL, p.k };
+	struct cairn__mon_log_options lo = { o->model_ref, m, o->since_ms, NULL, p.k };
 	json_t *base = NULL;
 	size_t labelled = 0;
 	int rc;

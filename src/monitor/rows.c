@@ -82,10 +82,14 @@ struct log_state {
 };
 
 /* Which records are the reference's: a registered version's "NAME@V", a
- * model's "NAME@..." (every version), else a run or package named by
- * itself. */
-static void match_of(cairn_ctx *ctx, const char *ref, struct log_state *s)
+ * model's "NAME@..." (every version); a package's, which the server names
+ * by its model_uuid (else its run id), those naming it; else those of the
+ * served name ref. */
+static void match_of(cairn_ctx *ctx, const char *ref, const cairn_model *m, struct log_state *s)
 {
+	const json_t *manifest = m ? cairn_model_manifest(m) : NULL;
+	const char *uuid = json_string_value(json_object_get(manifest, "model_uuid"));
+	const char *run = json_string_value(json_object_get(manifest, "run_id")), *id;
 	struct cairn_registry_ref r;
 	cairn_buf b = CAIRN_BUF_INIT;
 
@@ -98,6 +102,10 @@ static void match_of(cairn_ctx *ctx, const char *ref, struct log_state *s)
 		cairn_buf_addf(&b, "%s@", r.name);
 	} else {
 		cairn_error_clear(ctx);
+		if ((id = uuid && *uuid ? uuid : run && *run ? run : NULL)) {
+			s->exact = cairn_xstrdup(id);
+			return;
+		}
 		cairn_buf_adds(&b, ref);
 	}
 	s->prefix = cairn_buf_detach(&b, NULL);
@@ -106,15 +114,12 @@ static void match_of(cairn_ctx *ctx, const char *ref, struct log_state *s)
 static int matches(const struct log_state *s, json_t *rec)
 {
 	const char *v = json_string_value(json_object_get(rec, "version")) ?: "";
-	const char *at = strchr(v, '@');
 
 	if (s->exact)
 		return !strcmp(v, s->exact);
 	if (*s->prefix && s->prefix[strlen(s->prefix) - 1] == '@')
 		return !strncmp(v, s->prefix, strlen(s->prefix));
-	/* A run id (or its prefix) after the served name, or the name. */
-	return (at && !strncmp(at + 1, s->prefix, strlen(s->prefix))) ||
-	       !strcmp(json_string_value(json_object_get(rec, "model")) ?: "", s->prefix);
+	return !strcmp(json_string_value(json_object_get(rec, "model")) ?: "", s->prefix);
 }
 
 /* The label of row i of a record of n rows, or NULL. */
@@ -230,7 +235,7 @@ int cairn__mon_log_rows(cairn_ctx *ctx, const struct cairn__mon_log_options *o,
 	out->k = o->k;
 	if (!w)
 		return cairn_error(ctx, CAIRN_ENOWORKSPACE, "no workspace is open");
-	match_of(ctx, o->model_ref, &s);
+	match_of(ctx, o->model_ref, o->model, &s);
 	cairn_path_join(&dir, w, CAIRN__PREDLOG_DIR);
 	if ((rc = cairn__feedback_latest(ctx, &s.feedback)) ||
 	    (rc = cairn__predlog_segment_names(ctx, dir.buf, &names)))

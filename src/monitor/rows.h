@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <jansson.h>
 #include "cairn/ctx.h"
+#include "cairn/model.h"
 
 struct cairn__mon_rows {
 	size_t n, cap;
@@ -28,6 +29,7 @@ struct cairn__mon_rows {
 
 struct cairn__mon_log_options {
 	const char *model_ref;  /* the records of this model reference */
+	const cairn_model *model; /* opened from it (names a package's records) */
 	int64_t since_ms;       /* at or after (0: all) */
 	const char *group;      /* the input column of each row's group, or NULL */
 	int k;                  /* the model's classes (0: not a classifier) */

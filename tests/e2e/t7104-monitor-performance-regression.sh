@@ -2,14 +2,16 @@
 # cairn monitor performance of a regressor: rmse, mae and r2 of the served
 # predictions against numeric feedback, in windows of labelled predictions,
 # computed here from the export; a label that is not a number counted
-# apart; one window without --window.
+# apart; one window without --window; a run served as a package, its
+# records told apart from the registered version's.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/helpers/serve.sh"
 . "$TEST_DIRECTORY/helpers/monitor.sh"
 
-# ask ID SL SW PL: one row under X-Request-ID ID.
+# ask ID SL SW PL: one row of model $model under X-Request-ID ID.
+model=width
 ask() {
-	monitor_invoke width "$1" "{\"dataframe_split\": {\"columns\": [\"sepal_length\", \"sepal_width\", \"petal_length\"], \"data\": [[$2, $3, $4]]}}"
+	monitor_invoke $model "$1" "{\"dataframe_split\": {\"columns\": [\"sepal_length\", \"sepal_width\", \"petal_length\"], \"data\": [[$2, $3, $4]]}}"
 }
 
 label() {
@@ -67,6 +69,33 @@ test_expect_success 'without --window: one window of everything' '
 	echo "None 1 6 6" >want && test_cmp want got &&
 	cairn monitor performance width@1 >table &&
 	test_grep "rmse=[0-9.]+ mae=[0-9.]+ r2=" table
+'
+
+test_expect_success 'a run served as a package: its records by the run' '
+	run=$(jq_py "d[\"run_id\"]" <train.json) &&
+	cairn monitor performance $run --json >run.json &&
+	jq_py "d[\"predictions\"], d[\"baseline\"]" <run.json >got &&
+	echo "0 None" >want && test_cmp want got
+'
+
+run=$(jq_py "d[\"run_id\"]" <"$TRASH/train.json")
+serve_start srv $run --predictions-flush-ms 50
+
+test_expect_success 'predictions of the run, labelled' '
+	model=$run &&
+	ask g 5.1 3.5 1.4 && label g 0.3 &&
+	ask h 6.3 3.3 6.0 && label h 2.5
+'
+
+serve_stop srv
+
+test_expect_success 'the run'\''s records apart from the version'\''s' '
+	cairn monitor performance $run --json >run.json &&
+	jq_py "d[\"predictions\"], d[\"labelled\"]" <run.json >got &&
+	echo "2 2" >want && test_cmp want got &&
+	cairn monitor performance width@1 --json >all.json &&
+	jq_py "d[\"predictions\"]" <all.json >got &&
+	echo 6 >want && test_cmp want got
 '
 
 test_done
