@@ -128,6 +128,7 @@ int cmd_run(int argc, char **argv);
 int cmd_reproduce(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_predictions(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
 int cmd_lineage(int argc, char **argv);
 int cmd_ci(int argc, char **argv);
 int cmd_package(int argc, char **argv);

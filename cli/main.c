@@ -28,6 +28,7 @@ const struct cli_command cli_commands[] = {
 	{ "models", cmd_models, "the model registry (versions, aliases, audit log); import models trained elsewhere" },
 	{ "package", cmd_package, "a model as a verified bundle file or an OCI image (no container daemon)" },
 	{ "predictions", cmd_predictions, "the prediction log of served models (list, export) and feedback" },
+	{ "monitor", cmd_monitor, "the bias and the performance of a model on labelled or served predictions" },
 	{ "ci", cmd_ci, "a CI job: check data, train, register and promote through the gates of cairn.yaml" },
 	{ "sweep", cmd_sweep, "train over a grid of params as child runs and name the best" },
 	{ "object", cmd_object, "store, read and list content-addressed objects (plumbing)" },

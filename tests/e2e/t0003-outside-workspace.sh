@@ -57,6 +57,10 @@ args_for() {
 		echo "export --format csv"
 		echo "feedback req-1 1"
 		;;
+	monitor)
+		echo "bias iris@1 --sensitive species --data $DATASETS/iris.csv"
+		echo "performance iris@1 --window 1h --json"
+		;;
 	metrics)
 		echo "history 01m8 loss"
 		echo "history 01m8 loss --svg plot.svg"
