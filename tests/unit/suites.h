@@ -59,6 +59,7 @@ extern const struct unit_test serve_reload_tests[];
 extern const struct unit_test predlog_tests[];
 extern const struct unit_test prom_tests[];
 extern const struct unit_test serve_batch_tests[];
+extern const struct unit_test monitor_stats_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -115,6 +116,7 @@ extern const struct unit_test serve_batch_tests[];
 	serve_reload_tests, \
 	predlog_tests, \
 	prom_tests, \
-	serve_batch_tests,
+	serve_batch_tests, \
+	monitor_stats_tests,
 
 #endif

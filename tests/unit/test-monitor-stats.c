@@ -1,0 +1,157 @@
+/* Unit tests for the drift statistics (src/monitor/stats.h): cases whose
+ * answers can be checked by hand; t7001 compares them with SciPy at large. */
+#include <math.h>
+#include <stdlib.h>
+#include "cairn/ctx.h"
+#include "monitor/stats.h"
+#include "tests/unit/suites.h"
+
+#define CHECK_NEAR(a, b, tol) \
+	do { double a_ = (a), b_ = (b); \
+	     if (!(fabs(a_ - b_) <= (tol))) unit_fail(__FILE__, __LINE__, \
+			"%s ~ %s: %.17g vs %.17g", #a, #b, a_, b_); } while (0)
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_ks_identical(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	double x[] = {3, 1, 2, 5, 4};
+	struct cairn__ks_result r;
+	CHECK_OK(ctx, cairn__ks_2samp(ctx, x, N(x), x, N(x), &r));
+	CHECK(r.statistic == 0);
+	CHECK(r.pvalue == 1);
+	CHECK_INT(r.exact, ==, 1);
+	cairn_ctx_free(ctx);
+}
+
+/* Fully separated samples of n and n: D = 1, p = 2 / C(2n, n). */
+static void test_ks_separated(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	double x[] = {1, 2, 3}, y[] = {6, 5, 4};
+	struct cairn__ks_result r;
+	CHECK_OK(ctx, cairn__ks_2samp(ctx, x, N(x), y, N(y), &r));
+	CHECK(r.statistic == 1);
+	CHECK_NEAR(r.pvalue, 2.0 / 20, 1e-15);
+	CHECK_OK(ctx, cairn__ks_2samp(ctx, y, N(y), x, N(x), &r));
+	CHECK(r.statistic == 1);
+	/* n1 != n2: 2 / C(5, 2) = 0.2. */
+	double a[] = {1, 2}, b[] = {10, 11, 12};
+	CHECK_OK(ctx, cairn__ks_2samp(ctx, a, N(a), b, N(b), &r));
+	CHECK(r.statistic == 1);
+	CHECK_NEAR(r.pvalue, 0.2, 1e-15);
+	cairn_ctx_free(ctx);
+}
+
+/* Ties move both ECDFs at once: equal multisets in any order give D = 0;
+ * {0,0,1} against {0,1,1}: at 0, 2/3 - 1/3. */
+static void test_ks_ties(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	double x[] = {1, 0, 1, 0, 0}, y[] = {0, 0, 0, 1, 1};
+	struct cairn__ks_result r;
+	CHECK_OK(ctx, cairn__ks_2samp(ctx, x, N(x), y, N(y), &r));
+	CHECK(r.statistic == 0);
+	CHECK(r.pvalue == 1);
+	double a[] = {0, 0, 1}, b[] = {0, 1, 1};
+	CHECK_OK(ctx, cairn__ks_2samp(ctx, a, N(a), b, N(b), &r));
+	CHECK_NEAR(r.statistic, 1.0 / 3, 1e-15);
+	cairn_ctx_free(ctx);
+}
+
+/* n1 != n2, and the asymptotic regime above 10000 values. */
+static void test_ks_sizes(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	double x[] = {0.1, 0.4, 0.7}, y[] = {0.2, 0.3, 0.5, 0.6, 0.8, 0.9, 1.0};
+	struct cairn__ks_result r;
+	CHECK_OK(ctx, cairn__ks_2samp(ctx, x, N(x), y, N(y), &r));
+	CHECK(r.statistic > 0 && r.statistic < 1);
+	CHECK(r.pvalue > 0.5 && r.pvalue <= 1);
+	size_t n = 10001;
+	double *u = malloc(n * sizeof(*u)), *v = malloc(n * sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		u[i] = (double)i;
+		v[i] = (double)i + 0.5;
+	}
+	CHECK_OK(ctx, cairn__ks_2samp(ctx, u, n, v, n, &r));
+	CHECK_INT(r.exact, ==, 0);
+	CHECK_NEAR(r.statistic, 1.0 / (double)n, 1e-15);
+	CHECK(r.pvalue == 1);
+	free(u);
+	free(v);
+	cairn_ctx_free(ctx);
+}
+
+/* Empty samples and values that are not finite are refused: callers drop
+ * missing values first. */
+static void test_ks_refused(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	double x[] = {1, 2}, y[] = {1, NAN}, z[] = {INFINITY, 2};
+	struct cairn__ks_result r;
+	CHECK_ERR(ctx, cairn__ks_2samp(ctx, x, 0, x, 2, &r), CAIRN_EINVAL, "first sample is empty");
+	CHECK_ERR(ctx, cairn__ks_2samp(ctx, x, 2, x, 0, &r), CAIRN_EINVAL, "second sample is empty");
+	CHECK_ERR(ctx, cairn__ks_2samp(ctx, x, 2, y, 2, &r), CAIRN_EINVAL, "not finite (at 1)");
+	CHECK_ERR(ctx, cairn__ks_2samp_sorted(ctx, z, 2, x, 2, &r), CAIRN_EINVAL, "not finite");
+	cairn_ctx_free(ctx);
+}
+
+static void test_kolmogorov(void)
+{
+	/* Ruben-Gambino: P(D_n > d) = 2 (1 - d)^n for d >= 1 - 1/n. */
+	CHECK_NEAR(cairn__kolmogorov_sf(10, 0.95), 2 * pow(0.05, 10), 1e-25);
+	CHECK(cairn__kolmogorov_sf(10, 0.01) == 1);
+	CHECK(cairn__kolmogorov_sf(10, 1.0) == 0);
+	for (long long n = 1; n < 300000; n = n * 3 + 1)
+		for (double d = 0.001; d < 1; d *= 1.7) {
+			double sf = cairn__kolmogorov_sf(n, d), cdf = cairn__kolmogorov_cdf(n, d);
+			CHECK(sf >= 0 && sf <= 1);
+			/* Above n = 140 the tail and the body use different
+			 * methods (as SciPy's do): they agree to 1e-7. */
+			CHECK_NEAR(sf + cdf, 1, 1e-7);
+		}
+}
+
+static void test_gamma(void)
+{
+	/* Q(1, x) = e^-x; Q(2, x) = (1 + x) e^-x; P + Q = 1. */
+	for (double x = 0.01; x < 50; x *= 1.5) {
+		CHECK_NEAR(cairn__gammaincc(1, x) / exp(-x), 1, 1e-13);
+		CHECK_NEAR(cairn__gammaincc(2, x) / ((1 + x) * exp(-x)), 1, 1e-13);
+		CHECK_NEAR(cairn__gammainc(3.5, x) + cairn__gammaincc(3.5, x), 1, 1e-14);
+	}
+	CHECK(cairn__gammaincc(2, 0) == 1);
+	CHECK(isnan(cairn__gammaincc(0, 1)));
+	/* chi2 with 2 degrees of freedom: sf(x) = e^(-x/2). */
+	CHECK_NEAR(cairn__chi2_sf(3, 2), exp(-1.5), 1e-15);
+}
+
+static void test_chisquare(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	double o[] = {10, 20, 30}, e[] = {20, 20, 20}, s, p;
+	CHECK_OK(ctx, cairn__chisquare(ctx, o, e, 3, &s, &p));
+	CHECK_NEAR(s, 10, 1e-15);
+	CHECK_NEAR(p, exp(-5), 1e-15);
+	CHECK_OK(ctx, cairn__chisquare(ctx, e, e, 3, &s, &p));
+	CHECK(s == 0 && p == 1);
+	double z[] = {0, 30, 30}, bad[] = {10, 10, 10};
+	CHECK_ERR(ctx, cairn__chisquare(ctx, o, z, 3, &s, &p), CAIRN_EINVAL, "expected count 0");
+	CHECK_ERR(ctx, cairn__chisquare(ctx, o, bad, 3, &s, &p), CAIRN_EINVAL, "must agree");
+	CHECK_ERR(ctx, cairn__chisquare(ctx, o, e, 1, &s, &p), CAIRN_EINVAL, "at least 2");
+	cairn_ctx_free(ctx);
+}
+
+const struct unit_test monitor_stats_tests[] = {
+	{"ks_identical", test_ks_identical},
+	{"ks_separated", test_ks_separated},
+	{"ks_ties", test_ks_ties},
+	{"ks_sizes", test_ks_sizes},
+	{"ks_refused", test_ks_refused},
+	{"kolmogorov", test_kolmogorov},
+	{"gamma", test_gamma},
+	{"chisquare", test_chisquare},
+	{NULL, NULL},
+};
