@@ -8,13 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/alloc.h"
+#include "data/sketch.h"
 #include "monitor/stats.h"
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 static int check_sample(cairn_ctx *ctx, const char *what, const double *x, size_t n)
 {
@@ -204,8 +199,8 @@ int cairn__ks_2samp(cairn_ctx *ctx, const double *x, size_t n1, const double *y,
 	}
 	memcpy(xs, x, n1 * sizeof(*xs));
 	memcpy(ys, y, n2 * sizeof(*ys));
-	qsort(xs, n1, sizeof(*xs), cmp_double);
-	qsort(ys, n2, sizeof(*ys), cmp_double);
+	cairn__sort_doubles(xs, n1);
+	cairn__sort_doubles(ys, n2);
 	rc = cairn__ks_2samp_sorted(ctx, xs, n1, ys, n2, out);
 out:
 	free(xs);
