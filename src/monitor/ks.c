@@ -6,22 +6,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
-#include "core/alloc.h"
-#include "data/sketch.h"
 #include "monitor/stats.h"
-
-static int check_sample(cairn_ctx *ctx, const char *what, const double *x, size_t n)
-{
-	if (!n)
-		return cairn_error(ctx, CAIRN_EINVAL, "the %s sample is empty", what);
-	for (size_t i = 0; i < n; i++)
-		if (!isfinite(x[i]))
-			return cairn_error(ctx, CAIRN_EINVAL,
-					   "the %s sample has a value that is not finite "
-					   "(at %zu)", what, i);
-	return 0;
-}
 
 static unsigned long long gcd(unsigned long long a, unsigned long long b)
 {
@@ -152,8 +137,8 @@ int cairn__ks_2samp_sorted(cairn_ctx *ctx, const double *x, size_t n1, const dou
 			   size_t n2, struct cairn__ks_result *out)
 {
 	int rc;
-	if ((rc = check_sample(ctx, "first", x, n1)) ||
-	    (rc = check_sample(ctx, "second", y, n2)))
+	if ((rc = cairn__stats_check_sample(ctx, "first", x, n1)) ||
+	    (rc = cairn__stats_check_sample(ctx, "second", y, n2)))
 		return rc;
 	double d = ks_statistic(x, n1, y, n2);
 	double p = NAN;
@@ -186,23 +171,10 @@ int cairn__ks_2samp_sorted(cairn_ctx *ctx, const double *x, size_t n1, const dou
 int cairn__ks_2samp(cairn_ctx *ctx, const double *x, size_t n1, const double *y,
 		    size_t n2, struct cairn__ks_result *out)
 {
-	int rc;
-	if ((rc = check_sample(ctx, "first", x, n1)) ||
-	    (rc = check_sample(ctx, "second", y, n2)))
-		return rc;
-	double *xs = cairn__alloc_data(n1 * sizeof(*xs));
-	double *ys = cairn__alloc_data(n2 * sizeof(*ys));
-	if (!xs || !ys) {
-		rc = cairn_error(ctx, CAIRN_ENOMEM, "out of memory sorting %zu and %zu values",
-				 n1, n2);
-		goto out;
-	}
-	memcpy(xs, x, n1 * sizeof(*xs));
-	memcpy(ys, y, n2 * sizeof(*ys));
-	cairn__sort_doubles(xs, n1);
-	cairn__sort_doubles(ys, n2);
-	rc = cairn__ks_2samp_sorted(ctx, xs, n1, ys, n2, out);
-out:
+	double *xs, *ys;
+	int rc = cairn__stats_sorted_copies(ctx, x, n1, y, n2, &xs, &ys);
+	if (!rc)
+		rc = cairn__ks_2samp_sorted(ctx, xs, n1, ys, n2, out);
 	free(xs);
 	free(ys);
 	return rc;

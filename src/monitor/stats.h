@@ -11,9 +11,8 @@
  * cairn__ks_2samp copies and sorts its samples (2 blocks of n1 + n2
  * doubles in all); cairn__ks_2samp_sorted takes sorted samples and
  * allocates only the exact p-value's work row (at most n + 1 doubles) or
- * the asymptotic one's small matrices; the others allocate nothing but
- * cairn__wasserstein (a sorted copy of each sample). Out of memory is
- * CAIRN_ENOMEM.
+ * the asymptotic one's small matrices; cairn__wasserstein sorts copies
+ * too; the others allocate nothing. Out of memory is CAIRN_ENOMEM.
  */
 #ifndef CAIRN_MONITOR_STATS_H
 #define CAIRN_MONITOR_STATS_H
@@ -21,6 +20,15 @@
 #include <stddef.h>
 #include "cairn/ctx.h"
 #include "cairn/error.h"
+
+/* 0, or CAIRN_EINVAL naming the sample ("first", "second"...) when x is
+ * empty or holds a value that is not finite. */
+int cairn__stats_check_sample(cairn_ctx *ctx, const char *what, const double *x,
+			      size_t n);
+/* Checks x and y (as above, "first" and "second"), then sets *xs and *ys
+ * to sorted copies (the caller frees both, also on error: NULL then). */
+int cairn__stats_sorted_copies(cairn_ctx *ctx, const double *x, size_t n1,
+			       const double *y, size_t n2, double **xs, double **ys);
 
 /* The two-sided two-sample Kolmogorov-Smirnov test, SciPy's ks_2samp with
  * method='auto': the exact p-value when max(n1, n2) <= 10000 (and it is a
@@ -71,5 +79,58 @@ double cairn__chi2_sf(double x, double df);
  * relative, and so does this. */
 int cairn__chisquare(cairn_ctx *ctx, const double *observed, const double *expected,
 		     size_t n, double *statistic, double *pvalue);
+
+/* scipy.stats.wasserstein_distance(u, v) for unweighted samples: the area
+ * between the two ECDFs, sum over consecutive values w < w' of either
+ * sample of |F_u(w) - F_v(w)| (w' - w). cairn__wasserstein sorts copies;
+ * the _sorted form takes sorted samples and allocates nothing. */
+int cairn__wasserstein(cairn_ctx *ctx, const double *u, size_t nu, const double *v,
+		       size_t nv, double *distance);
+int cairn__wasserstein_sorted(cairn_ctx *ctx, const double *u, size_t nu,
+			      const double *v, size_t nv, double *distance);
+
+/* Functions of two distributions p and q over the same n bins or
+ * categories, given as shares or counts (each must be finite and >= 0,
+ * with a positive sum; each vector is normalized to sum 1 first, as
+ * SciPy does):
+ * - cairn__jensenshannon: scipy.spatial.distance.jensenshannon(p, q, base),
+ *   the square root of the Jensen-Shannon divergence, in logarithms of
+ *   base (0: natural logarithms; Evidently's drift test passes 2).
+ * - cairn__kl_divergence: scipy.stats.entropy(p, q), sum p ln(p / q)
+ *   (infinite when some q is 0 where p is not).
+ * - cairn__hellinger: sqrt(1 - min(1, sum sqrt(p q))), Evidently's.
+ * - cairn__psi: sum (p - q) ln(p / q), p the reference's shares and q the
+ *   current ones, NOT normalized (they are shares already), each vector's
+ *   zero shares floored first as Evidently floors them: to 0.0001, or to
+ *   the vector's smallest nonzero share / 10^6 when that is <= 0.0001. */
+int cairn__jensenshannon(cairn_ctx *ctx, const double *p, const double *q, size_t n,
+			 double base, double *distance);
+int cairn__kl_divergence(cairn_ctx *ctx, const double *p, const double *q, size_t n,
+			 double *divergence);
+int cairn__hellinger(cairn_ctx *ctx, const double *p, const double *q, size_t n,
+		     double *distance);
+int cairn__psi(cairn_ctx *ctx, const double *ref_share, const double *cur_share,
+	       size_t n, double *psi);
+
+/* The shares of sorted reference and current samples in nbins quantile
+ * bins of the reference (PSI's bins, nbins >= 1, 10 by default): the
+ * edges are the reference's quantiles at i / nbins, i = 1 .. nbins - 1,
+ * interpolated linearly between the closest ranks (numpy's default
+ * method); bin i holds the values in (edge[i-1], edge[i]], the first bin
+ * everything <= edge[0] and the last everything above edge[nbins-2].
+ * Tied edges leave empty bins in both samples (PSI then adds 0 for them).
+ * ref_share and cur_share hold nbins each. */
+#define CAIRN__PSI_BINS 10
+int cairn__quantile_bin_shares(cairn_ctx *ctx, const double *ref, size_t nref,
+			       const double *cur, size_t ncur, size_t nbins,
+			       double *ref_share, double *cur_share);
+
+/* Evidently's Z-test for a binary column: ones1 of n1 reference values and
+ * ones2 of n2 current ones (a "one" is any value but the smallest of the
+ * two that occur), z = (p1 - p2) / sqrt(P (1 - P) (1 / n1 + 1 / n2)) with
+ * P the pooled share, and the two-sided p-value 2 (1 - Phi(|z|)). When
+ * both samples hold only one and the same value, z = 0 and p = 1. */
+int cairn__ztest(cairn_ctx *ctx, size_t ones1, size_t n1, size_t ones2, size_t n2,
+		 double *z, double *pvalue);
 
 #endif

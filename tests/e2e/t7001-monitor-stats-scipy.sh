@@ -2,7 +2,10 @@
 # The drift statistics of src/monitor/stats.h equal SciPy 1.10's on many
 # generated cases (tests/e2e/helpers/stats-scipy.c runs cairn's side):
 # ks_2samp (exact and asymptotic regimes, ties, n1 == n2 and not, sizes
-# 1..20000), kstwo.sf, gammaincc/gammainc over a grid, chisquare.
+# 1..20000), kstwo.sf, gammaincc/gammainc over a grid, chisquare,
+# wasserstein_distance, jensenshannon, entropy (KL); Evidently's Hellinger
+# distance, PSI and Z-test written out with numpy and SciPy as Evidently
+# computes them, and PSI's quantile bins with numpy's quantile.
 # Statistics within 1e-9 relative, p-values within 1e-6 relative or 1e-12
 # absolute.
 #
@@ -90,6 +93,77 @@ for i in range(60):
     cases.append("chisquare %d %s %s" % (k, fmt(o), fmt(e)))
     expected.append("%r %r" % (float(r.statistic), float(r.pvalue)))
 
+for i in range(80):
+    n1 = int(rng.choice(sizes + [20000])) if i % 3 else int(rng.integers(1, 300))
+    n2 = n1 if i % 4 == 0 else int(rng.choice(sizes + [20000]))
+    kind = i % 5
+    x, y = sample(n1, kind), sample(n2, kind) * [1, 1.3][i % 2] + [0, 0.1, 2][i % 3]
+    cases.append("wasserstein %d %d %s %s" % (n1, n2, fmt(x), fmt(y)))
+    expected.append("%r" % float(stats.wasserstein_distance(x, y)))
+
+def floor_zeros(p):
+    p = p.copy()
+    least = min(p[p != 0])
+    np.place(p, p == 0, least / 10**6 if least <= 0.0001 else 0.0001)
+    return p
+
+def divergences(p, q, base):
+    js = distance.jensenshannon(p, q, base if base > 0 else None)
+    kl = stats.entropy(p, q)
+    pn, qn = p / p.sum(), q / q.sum()
+    he = np.sqrt(1 - np.clip(np.sum(np.sqrt(pn * qn)), 0, 1))
+    r, c = floor_zeros(p), floor_zeros(q)
+    psi = np.sum((r - c) * np.log(r / c))
+    cases.append("divergences %d %r %s %s" % (len(p), base, fmt(p), fmt(q)))
+    expected.append("%r %r %r %r" % (float(js), float(kl), float(he), float(psi)))
+
+from scipy.spatial import distance
+for i in range(60):
+    k = int(rng.integers(1, 40))
+    p = rng.integers(0, 50, size=k).astype(float)
+    q = p + rng.integers(0, 20, size=k) if i % 3 else rng.integers(1, 50, size=k).astype(float)
+    p[0] += 1
+    q[0] += 1
+    if i % 2:
+        p, q = p / p.sum(), q / q.sum()
+    divergences(p, q, [0, 2, 10][i % 3])
+
+def quantile_shares(x, y, nb):
+    edges = np.quantile(x, [i / nb for i in range(1, nb)])
+    cx = np.searchsorted(np.sort(x), edges, side="right")
+    cy = np.searchsorted(np.sort(y), edges, side="right")
+    cx = np.diff(np.concatenate(([0], cx, [len(x)]))) / len(x)
+    cy = np.diff(np.concatenate(([0], cy, [len(y)]))) / len(y)
+    return list(cx) + list(cy)
+
+for i in range(40):
+    n1 = int(rng.choice(sizes + [20000]))
+    n2 = int(rng.choice(sizes + [20000]))
+    kind = i % 5
+    nb = [10, 10, 1, 3, 20][i % 5]
+    x, y = sample(n1, kind), sample(n2, kind) + [0, 0.3][i % 2]
+    cases.append("psibins %d %d %d %s %s" % (nb, n1, n2, fmt(x), fmt(y)))
+    expected.append(" ".join(repr(float(v)) for v in quantile_shares(x, y, nb)))
+
+def ztest(k1, n1, k2, n2):
+    if (k1 == 0 and k2 == 0) or (k1 == n1 and k2 == n2):
+        z, p = 0.0, 1.0
+    else:
+        p1, p2 = float(k1) / n1, float(k2) / n2
+        P = float(p1 * n1 + p2 * n2) / (n1 + n2)
+        z = (p1 - p2) / np.sqrt(P * (1 - P) * (1.0 / n1 + 1.0 / n2))
+        p = 2 * (1 - stats.norm.cdf(np.abs(z)))
+    cases.append("ztest %d %d %d %d" % (k1, n1, k2, n2))
+    expected.append("%r %r" % (float(z), float(p)))
+
+for i in range(60):
+    n1, n2 = int(rng.integers(1, 5000)), int(rng.integers(1, 5000))
+    k1 = int(rng.integers(0, n1 + 1))
+    k2 = int(rng.binomial(n2, min(1.0, k1 / n1 + [0, 0.01, 0.1][i % 3])))
+    ztest(k1, n1, k2, n2)
+ztest(0, 10, 0, 20)
+ztest(10, 10, 0, 20)
+
 open("cases.txt", "w").write("\n".join(cases) + "\n")
 open("expected.txt", "w").write("\n".join(expected) + "\n")
 EOF
@@ -98,7 +172,8 @@ cat >cmp.py <<'EOF'
 # Compares the helper's answers (got.txt) with SciPy's (expected.txt):
 # the case kinds name which fields are statistics and which probabilities.
 import math, sys
-PROB = {"ks": [1], "kstwo": [0], "gammaincc": [0, 1], "chisquare": [1]}
+PROB = {"ks": [1], "kstwo": [0], "gammaincc": [0, 1], "chisquare": [1],
+        "wasserstein": [], "divergences": [], "psibins": [], "ztest": [1]}
 bad = 0
 cases = [l.split(" ", 1)[0] for l in open("cases.txt")]
 got = open("got.txt").read().splitlines()

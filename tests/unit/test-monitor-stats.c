@@ -144,6 +144,119 @@ static void test_chisquare(void)
 	cairn_ctx_free(ctx);
 }
 
+/* The area between the ECDFs: {0, 1} against {1, 2} is 1; a shift by c of
+ * the same sample is c; identical samples 0. */
+static void test_wasserstein(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	double a[] = {1, 0}, b[] = {2, 1}, c[] = {3, 1, 2, 2}, d, e[] = {5, 3, 4, 4};
+	CHECK_OK(ctx, cairn__wasserstein(ctx, a, 2, b, 2, &d));
+	CHECK_NEAR(d, 1, 1e-15);
+	CHECK_OK(ctx, cairn__wasserstein(ctx, c, 4, c, 4, &d));
+	CHECK(d == 0);
+	CHECK_OK(ctx, cairn__wasserstein(ctx, c, 4, e, 4, &d));
+	CHECK_NEAR(d, 2, 1e-15);
+	/* {0} against {0, 0, 3}: a third of the mass moves 3. */
+	double z[] = {0}, w[] = {0, 0, 3};
+	CHECK_OK(ctx, cairn__wasserstein(ctx, z, 1, w, 3, &d));
+	CHECK_NEAR(d, 1, 1e-15);
+	double bad[] = {NAN};
+	CHECK_ERR(ctx, cairn__wasserstein(ctx, a, 2, bad, 1, &d), CAIRN_EINVAL, "not finite");
+	CHECK_ERR(ctx, cairn__wasserstein(ctx, a, 0, b, 2, &d), CAIRN_EINVAL, "empty");
+	cairn_ctx_free(ctx);
+}
+
+static void test_divergences(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	double p[] = {1, 0}, q[] = {0, 1}, h[] = {0.5, 0.5}, c[] = {5, 5}, d;
+	/* Disjoint supports: JS divergence ln 2, distance sqrt(ln 2) (1 in
+	 * base 2); Hellinger 1; KL infinite. */
+	CHECK_OK(ctx, cairn__jensenshannon(ctx, p, q, 2, 0, &d));
+	CHECK_NEAR(d, sqrt(log(2)), 1e-15);
+	CHECK_OK(ctx, cairn__jensenshannon(ctx, p, q, 2, 2, &d));
+	CHECK_NEAR(d, 1, 1e-15);
+	CHECK_OK(ctx, cairn__hellinger(ctx, p, q, 2, &d));
+	CHECK_NEAR(d, 1, 1e-15);
+	CHECK_OK(ctx, cairn__kl_divergence(ctx, p, q, 2, &d));
+	CHECK(isinf(d));
+	/* Counts are normalized: {5, 5} is {0.5, 0.5}. */
+	CHECK_OK(ctx, cairn__jensenshannon(ctx, h, c, 2, 0, &d));
+	CHECK(d == 0);
+	CHECK_OK(ctx, cairn__kl_divergence(ctx, h, c, 2, &d));
+	CHECK(d == 0);
+	CHECK_OK(ctx, cairn__hellinger(ctx, h, c, 2, &d));
+	CHECK(d == 0);
+	double neg[] = {-1, 2}, zero[] = {0, 0};
+	CHECK_ERR(ctx, cairn__jensenshannon(ctx, neg, h, 2, 0, &d), CAIRN_EINVAL, "share 0");
+	CHECK_ERR(ctx, cairn__hellinger(ctx, h, zero, 2, &d), CAIRN_EINVAL, "sums to 0");
+	CHECK_ERR(ctx, cairn__jensenshannon(ctx, h, h, 2, 1, &d), CAIRN_EINVAL, "base");
+	cairn_ctx_free(ctx);
+}
+
+/* PSI: (r - c) ln(r / c) summed; a zero share is floored at 0.0001, or at
+ * the vector's least nonzero share / 10^6 when that is <= 0.0001. */
+static void test_psi(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	double r[] = {0.5, 0.5}, c[] = {0.25, 0.75}, d;
+	CHECK_OK(ctx, cairn__psi(ctx, r, c, 2, &d));
+	CHECK_NEAR(d, 0.25 * log(2) + -0.25 * log(0.5 / 0.75), 1e-15);
+	CHECK_OK(ctx, cairn__psi(ctx, r, r, 2, &d));
+	CHECK(d == 0);
+	double z[] = {1, 0};
+	CHECK_OK(ctx, cairn__psi(ctx, r, z, 2, &d));
+	CHECK_NEAR(d, (0.5 - 1) * log(0.5) + (0.5 - 0.0001) * log(0.5 / 0.0001), 1e-12);
+	double tiny[] = {1 - 0.00005, 0.00005, 0};
+	double even[] = {0.5, 0.25, 0.25};
+	CHECK_OK(ctx, cairn__psi(ctx, even, tiny, 3, &d));
+	double f = 0.00005 / 1e6;
+	CHECK_NEAR(d, (0.5 - tiny[0]) * log(0.5 / tiny[0]) +
+		   (0.25 - 0.00005) * log(0.25 / 0.00005) + (0.25 - f) * log(0.25 / f), 1e-12);
+	cairn_ctx_free(ctx);
+}
+
+/* Ten quantile bins of 0..99: ten values each; the current sample's
+ * values beyond the reference's range go to the first and last bins. */
+static void test_quantile_bins(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	double ref[100], cur[4] = {-50, 4.5, 50, 500}, rs[10], cs[10];
+	for (int i = 0; i < 100; i++)
+		ref[i] = i;
+	CHECK_OK(ctx, cairn__quantile_bin_shares(ctx, ref, 100, cur, 4, 10, rs, cs));
+	for (int i = 0; i < 10; i++)
+		CHECK_NEAR(rs[i], 0.1, 1e-15);
+	CHECK_NEAR(cs[0], 0.5, 1e-15);
+	CHECK_NEAR(cs[5], 0.25, 1e-15);
+	CHECK_NEAR(cs[9], 0.25, 1e-15);
+	/* A constant reference: every edge the same, one full bin each. */
+	double k[5] = {7, 7, 7, 7, 7};
+	CHECK_OK(ctx, cairn__quantile_bin_shares(ctx, k, 5, k, 5, 10, rs, cs));
+	CHECK(rs[0] == 1 && cs[0] == 1 && rs[9] == 0 && cs[9] == 0);
+	CHECK_ERR(ctx, cairn__quantile_bin_shares(ctx, k, 5, k, 0, 10, rs, cs), CAIRN_EINVAL,
+		  "current sample is empty");
+	cairn_ctx_free(ctx);
+}
+
+static void test_ztest(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	double z, p;
+	CHECK_OK(ctx, cairn__ztest(ctx, 0, 10, 0, 20, &z, &p));
+	CHECK(z == 0 && p == 1);
+	CHECK_OK(ctx, cairn__ztest(ctx, 5, 10, 10, 20, &z, &p));
+	CHECK(z == 0);
+	CHECK_NEAR(p, 1, 1e-15);
+	/* 50 of 100 against 30 of 100: P = 0.4, z = 0.2 / sqrt(0.24 * 0.02). */
+	CHECK_OK(ctx, cairn__ztest(ctx, 50, 100, 30, 100, &z, &p));
+	CHECK_NEAR(z, 0.2 / sqrt(0.24 * 0.02), 1e-12);
+	CHECK_NEAR(p, erfc(z / sqrt(2)), 1e-12);
+	CHECK_ERR(ctx, cairn__ztest(ctx, 11, 10, 0, 20, &z, &p), CAIRN_EINVAL, "11 ones");
+	CHECK_ERR(ctx, cairn__ztest(ctx, 0, 0, 0, 20, &z, &p), CAIRN_EINVAL, "first sample");
+	cairn_ctx_free(ctx);
+}
+
 const struct unit_test monitor_stats_tests[] = {
 	{"ks_identical", test_ks_identical},
 	{"ks_separated", test_ks_separated},
@@ -153,5 +266,10 @@ const struct unit_test monitor_stats_tests[] = {
 	{"kolmogorov", test_kolmogorov},
 	{"gamma", test_gamma},
 	{"chisquare", test_chisquare},
+	{"wasserstein", test_wasserstein},
+	{"divergences", test_divergences},
+	{"psi", test_psi},
+	{"quantile_bins", test_quantile_bins},
+	{"ztest", test_ztest},
 	{NULL, NULL},
 };

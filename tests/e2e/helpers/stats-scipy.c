@@ -6,15 +6,16 @@
  *   gammaincc A X               -> gammaincc gammainc
  *   chisquare N O... E...       -> statistic pvalue
  *   wasserstein N1 N2 X... Y... -> distance
- *   jensenshannon N P... Q...   -> distance
- *   psi N REF% ... CUR% ...     -> psi
- *   ztest N1 K1 N2 K2           -> z pvalue
+ *   divergences N BASE P... Q...-> jensenshannon kl hellinger psi
+ *   psibins NB N1 N2 X... Y...  -> NB reference shares, NB current ones
+ *   ztest K1 N1 K2 N2           -> z pvalue
  * An error prints "error: MESSAGE" for that case.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cairn/ctx.h"
+#include "data/sketch.h"
 #include "monitor/stats.h"
 
 static char *cur;
@@ -75,6 +76,46 @@ int main(void)
 				printf("%.17g %.17g\n", s, p);
 			free(o);
 			free(e);
+		} else if (!strcmp(op, "wasserstein")) {
+			size_t n1 = (size_t)num(), n2 = (size_t)num();
+			double *x = nums(n1), *y = nums(n2), d;
+			if (!(rc = cairn__wasserstein(ctx, x, n1, y, n2, &d)))
+				printf("%.17g\n", d);
+			free(x);
+			free(y);
+		} else if (!strcmp(op, "divergences")) {
+			size_t n = (size_t)num();
+			double base = num(), *p = nums(n), *q = nums(n), js, kl, he, psi;
+			if (!(rc = cairn__jensenshannon(ctx, p, q, n, base, &js)) &&
+			    !(rc = cairn__kl_divergence(ctx, p, q, n, &kl)) &&
+			    !(rc = cairn__hellinger(ctx, p, q, n, &he)) &&
+			    !(rc = cairn__psi(ctx, p, q, n, &psi)))
+				printf("%.17g %.17g %.17g %.17g\n", js, kl, he, psi);
+			free(p);
+			free(q);
+		} else if (!strcmp(op, "psibins")) {
+			size_t nb = (size_t)num(), n1 = (size_t)num(), n2 = (size_t)num();
+			double *x = nums(n1), *y = nums(n2);
+			double *rs = malloc(nb * sizeof(*rs)), *cs = malloc(nb * sizeof(*cs));
+			if (!rs || !cs)
+				return 3;
+			cairn__sort_doubles(x, n1);
+			cairn__sort_doubles(y, n2);
+			if (!(rc = cairn__quantile_bin_shares(ctx, x, n1, y, n2, nb, rs, cs))) {
+				for (size_t i = 0; i < 2 * nb; i++)
+					printf("%s%.17g", i ? " " : "", i < nb ? rs[i] : cs[i - nb]);
+				printf("\n");
+			}
+			free(x);
+			free(y);
+			free(rs);
+			free(cs);
+		} else if (!strcmp(op, "ztest")) {
+			size_t k1 = (size_t)num(), n1 = (size_t)num();
+			size_t k2 = (size_t)num(), n2 = (size_t)num();
+			double z, p;
+			if (!(rc = cairn__ztest(ctx, k1, n1, k2, n2, &z, &p)))
+				printf("%.17g %.17g\n", z, p);
 		} else {
 			fprintf(stderr, "stats-scipy: unknown case '%s'\n", op);
 			return 2;
