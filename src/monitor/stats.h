@@ -133,4 +133,16 @@ int cairn__quantile_bin_shares(cairn_ctx *ctx, const double *ref, size_t nref,
 int cairn__ztest(cairn_ctx *ctx, size_t ones1, size_t n1, size_t ones2, size_t n2,
 		 double *z, double *pvalue);
 
+/* scipy.stats.anderson_ksamp([x, y]) (midrank=True): Scholz and
+ * Stephens' standardized k-sample Anderson-Darling statistic for two
+ * samples and SciPy 1.10's p-value, exp of the quadratic fitted (least
+ * squares) to log(significance) against the critical values of its table,
+ * capped at 0.25 below the table and floored at 0.001 above it. At least 4
+ * values in all, of at least 2 distinct values. */
+int cairn__anderson_ksamp(cairn_ctx *ctx, const double *x, size_t n1, const double *y,
+			  size_t n2, double *statistic, double *pvalue);
+int cairn__anderson_ksamp_sorted(cairn_ctx *ctx, const double *x, size_t n1,
+				 const double *y, size_t n2, double *statistic,
+				 double *pvalue);
+
 #endif

@@ -3,7 +3,8 @@
 # generated cases (tests/e2e/helpers/stats-scipy.c runs cairn's side):
 # ks_2samp (exact and asymptotic regimes, ties, n1 == n2 and not, sizes
 # 1..20000), kstwo.sf, gammaincc/gammainc over a grid, chisquare,
-# wasserstein_distance, jensenshannon, entropy (KL); Evidently's Hellinger
+# wasserstein_distance, jensenshannon, entropy (KL), anderson_ksamp of
+# two samples (its p-value inside and outside its table); Evidently's Hellinger
 # distance, PSI and Z-test written out with numpy and SciPy as Evidently
 # computes them, and PSI's quantile bins with numpy's quantile.
 # Statistics within 1e-9 relative, p-values within 1e-6 relative or 1e-12
@@ -164,6 +165,17 @@ for i in range(60):
 ztest(0, 10, 0, 20)
 ztest(10, 10, 0, 20)
 
+import warnings
+warnings.simplefilter("ignore")       # anderson_ksamp warns when it caps
+for i in range(60):
+    n1 = int(rng.choice(sizes[3:] + [20000])) if i % 3 else int(rng.integers(2, 300))
+    n2 = n1 if i % 4 == 0 else int(rng.choice(sizes[3:]))
+    kind = i % 5
+    x, y = sample(n1, kind), sample(n2, kind) + [0, 0.02, 0.1, 1][i % 4]
+    r = stats.anderson_ksamp([x, y])
+    cases.append("anderson %d %d %s %s" % (n1, n2, fmt(x), fmt(y)))
+    expected.append("%r %r" % (float(r.statistic), float(r.significance_level)))
+
 open("cases.txt", "w").write("\n".join(cases) + "\n")
 open("expected.txt", "w").write("\n".join(expected) + "\n")
 EOF
@@ -173,7 +185,7 @@ cat >cmp.py <<'EOF'
 # the case kinds name which fields are statistics and which probabilities.
 import math, sys
 PROB = {"ks": [1], "kstwo": [0], "gammaincc": [0, 1], "chisquare": [1],
-        "wasserstein": [], "divergences": [], "psibins": [], "ztest": [1]}
+        "wasserstein": [], "divergences": [], "psibins": [], "ztest": [1], "anderson": [1]}
 bad = 0
 cases = [l.split(" ", 1)[0] for l in open("cases.txt")]
 got = open("got.txt").read().splitlines()

@@ -257,6 +257,31 @@ static void test_ztest(void)
 	cairn_ctx_free(ctx);
 }
 
+/* anderson_ksamp: the p-value is capped at 0.25 and floored at 0.001. */
+static void test_anderson(void)
+{
+	cairn_ctx *ctx = cairn_ctx_new();
+	double x[40], y[40], a2, p;
+	for (int i = 0; i < 40; i++) {
+		x[i] = i;
+		y[i] = i + 0.5;
+	}
+	CHECK_OK(ctx, cairn__anderson_ksamp(ctx, x, 40, y, 40, &a2, &p));
+	CHECK(a2 < 0);
+	CHECK(p == 0.25);
+	for (int i = 0; i < 40; i++)
+		y[i] = i + 100;
+	CHECK_OK(ctx, cairn__anderson_ksamp(ctx, x, 40, y, 40, &a2, &p));
+	CHECK(a2 > 10);
+	CHECK(p == 0.001);
+	double k[2] = {1, 1};
+	CHECK_ERR(ctx, cairn__anderson_ksamp(ctx, k, 2, k, 2, &a2, &p), CAIRN_EINVAL,
+		  "more than one distinct value");
+	CHECK_ERR(ctx, cairn__anderson_ksamp(ctx, x, 1, y, 2, &a2, &p), CAIRN_EINVAL,
+		  "at least 4 values");
+	cairn_ctx_free(ctx);
+}
+
 const struct unit_test monitor_stats_tests[] = {
 	{"ks_identical", test_ks_identical},
 	{"ks_separated", test_ks_separated},
@@ -271,5 +296,6 @@ const struct unit_test monitor_stats_tests[] = {
 	{"psi", test_psi},
 	{"quantile_bins", test_quantile_bins},
 	{"ztest", test_ztest},
+	{"anderson", test_anderson},
 	{NULL, NULL},
 };

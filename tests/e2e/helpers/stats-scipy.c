@@ -9,6 +9,7 @@
  *   divergences N BASE P... Q...-> jensenshannon kl hellinger psi
  *   psibins NB N1 N2 X... Y...  -> NB reference shares, NB current ones
  *   ztest K1 N1 K2 N2           -> z pvalue
+ *   anderson N1 N2 X... Y...    -> statistic pvalue
  * An error prints "error: MESSAGE" for that case.
  */
 #include <stdio.h>
@@ -116,6 +117,13 @@ int main(void)
 			double z, p;
 			if (!(rc = cairn__ztest(ctx, k1, n1, k2, n2, &z, &p)))
 				printf("%.17g %.17g\n", z, p);
+		} else if (!strcmp(op, "anderson")) {
+			size_t n1 = (size_t)num(), n2 = (size_t)num();
+			double *x = nums(n1), *y = nums(n2), a2, p;
+			if (!(rc = cairn__anderson_ksamp(ctx, x, n1, y, n2, &a2, &p)))
+				printf("%.17g %.17g\n", a2, p);
+			free(x);
+			free(y);
 		} else {
 			fprintf(stderr, "stats-scipy: unknown case '%s'\n", op);
 			return 2;
