@@ -61,6 +61,19 @@ double cairn__smirnov(long long n, double d)
 	return clip01(sum * d);
 }
 
+/* a = a b for m x m matrices, through tmp. */
+static void matmul(double *a, const double *b, double *tmp, size_t m)
+{
+	memset(tmp, 0, m * m * sizeof(double));
+	for (size_t r = 0; r < m; r++)
+		for (size_t l = 0; l < m; l++) {
+			double x = a[r * m + l];
+			for (size_t c = 0; c < m; c++)
+				tmp[r * m + c] += x * b[l * m + c];
+		}
+	memcpy(a, tmp, m * m * sizeof(double));
+}
+
 /* The Durbin matrix H^n of Marsaglia, Tsang and Wang: P(D_n < d). */
 static double durbin_cdf(long long n, double d)
 {
@@ -72,11 +85,11 @@ static double durbin_cdf(long long n, double d)
 	long long k = (long long)ceil(nd);
 	double h = (double)k - nd;
 	size_t m = (size_t)(2 * k - 1);
-	double *mem = calloc(4 * m * m + 2 * m, sizeof(double));
+	double *mem = calloc(3 * m * m + 2 * m, sizeof(double));
 	if (!mem)
 		return NAN;
-	double *hm = mem, *pw = hm + m * m, *tmp = pw + m * m, *sq = tmp + m * m;
-	double *v = sq + m * m, *w = v + m;
+	double *hm = mem, *pw = hm + m * m, *tmp = pw + m * m;
+	double *v = tmp + m * m, *w = v + m;
 	double fac = 1.0;
 	for (size_t j = 1; j <= m; j++) {
 		w[j - 1] = fac;
@@ -97,24 +110,10 @@ static double durbin_cdf(long long n, double d)
 	long long expnt = 0, hexpnt = 0;
 	for (long long nn = n; nn > 0; nn /= 2) {
 		if (nn % 2) {
-			memset(tmp, 0, m * m * sizeof(double));
-			for (size_t r = 0; r < m; r++)
-				for (size_t l = 0; l < m; l++) {
-					double a = pw[r * m + l];
-					for (size_t c = 0; c < m; c++)
-						tmp[r * m + c] += a * hm[l * m + c];
-				}
-			memcpy(pw, tmp, m * m * sizeof(double));
+			matmul(pw, hm, tmp, m);
 			expnt += hexpnt;
 		}
-		memset(sq, 0, m * m * sizeof(double));
-		for (size_t r = 0; r < m; r++)
-			for (size_t l = 0; l < m; l++) {
-				double a = hm[r * m + l];
-				for (size_t c = 0; c < m; c++)
-					sq[r * m + c] += a * hm[l * m + c];
-			}
-		memcpy(hm, sq, m * m * sizeof(double));
+		matmul(hm, hm, tmp, m);
 		hexpnt *= 2;
 		if (fabs(hm[(k - 1) * m + (k - 1)]) > ldexp(1.0, SCALE_EXP)) {
 			for (size_t i = 0; i < m * m; i++)
