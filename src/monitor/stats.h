@@ -8,11 +8,14 @@
  * cairn's callers drop missing values before a test, so a NaN or an
  * infinity here is refused with CAIRN_EINVAL, as is an empty sample. The
  * functions never print and keep no state; they are thread-safe. Memory:
- * cairn__ks_2samp copies and sorts its samples (2 blocks of n1 + n2
- * doubles in all); cairn__ks_2samp_sorted takes sorted samples and
+ * the unsorted two-sample forms (cairn__ks_2samp, cairn__wasserstein,
+ * cairn__anderson_ksamp) copy and sort their samples (the copies, and the
+ * radix sort's keys: cairn__sort_doubles, which ends the process when
+ * memory is exhausted); the _sorted forms take sorted samples, so that a
+ * reference sorted once serves every comparison. cairn__ks_2samp_sorted
  * allocates only the exact p-value's work row (at most n + 1 doubles) or
- * the asymptotic one's small matrices; cairn__wasserstein sorts copies
- * too; the others allocate nothing. Out of memory is CAIRN_ENOMEM.
+ * the asymptotic one's small matrices; the others allocate nothing. Out of
+ * memory is CAIRN_ENOMEM.
  */
 #ifndef CAIRN_MONITOR_STATS_H
 #define CAIRN_MONITOR_STATS_H
