@@ -29,7 +29,7 @@
 int cairn__stats_check_sample(cairn_ctx *ctx, const char *what, const double *x,
 			      size_t n);
 /* Checks x and y (as above, "first" and "second"), then sets *xs and *ys
- * to sorted copies (the caller frees both, also on error: NULL then). */
+ * to sorted copies (the caller frees both, also on error). */
 int cairn__stats_sorted_copies(cairn_ctx *ctx, const double *x, size_t n1,
 			       const double *y, size_t n2, double **xs, double **ys);
 
