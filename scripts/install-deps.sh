@@ -37,6 +37,7 @@ python3-fastapi      # make bench: the Python scoring server cairn serve is comp
 python3-uvicorn      # make bench: the ASGI server of bench/serve-peer.py, as MLflow's scoring server runs
 nginx-light          # make bench: nginx returning a fixed body, the HTTP bound of cairn serve (bench/bench-serve.sh)
 wrk                  # make bench checks bench/loadgen.c's rate against wrk's (bench/bench-serve.sh)
+python3-scipy        # tests only: t7001 checks the drift statistics of src/monitor/stats.h against SciPy
 python3-jsonschema   # t3006 validates OpenLineage events against the published 2-0-2 schema
 graphviz             # t3006 checks that `dot` accepts `cairn lineage --format dot`
 time                 # /usr/bin/time measures peak memory in t1005

@@ -60,6 +60,7 @@ extern const struct unit_test predlog_tests[];
 extern const struct unit_test prom_tests[];
 extern const struct unit_test serve_batch_tests[];
 extern const struct unit_test monitor_bias_tests[];
+extern const struct unit_test monitor_stats_tests[];
 
 #define UNIT_SUITES \
 	buf_tests, \
@@ -117,6 +118,7 @@ extern const struct unit_test monitor_bias_tests[];
 	predlog_tests, \
 	prom_tests, \
 	serve_batch_tests, \
-	monitor_bias_tests,
+	monitor_bias_tests, \
+	monitor_stats_tests,
 
 #endif
