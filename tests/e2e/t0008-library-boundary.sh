@@ -23,7 +23,7 @@ test_expect_success 'the exceptions are the ones docs/internals/core.md lists' '
 
 # Prints "file: header" for each include of a module above file's own.
 upward_includes() {
-	for pair in "core:store data track ml registry serve" "store:data track ml registry serve" "data:track ml registry serve" "track:ml registry serve" "ml:registry serve" "registry:serve"; do
+	for pair in "core:store data track ml registry serve monitor" "store:data track ml registry serve monitor" "data:track ml registry serve monitor" "track:ml registry serve monitor" "ml:registry serve monitor" "registry:serve monitor" "serve:monitor"; do
 		mod=${pair%%:*}
 		for above in ${pair#*:}; do
 			grep -Hn "#include \"$above/" "$src/$mod"/*.[ch] || true
