@@ -105,6 +105,10 @@ void cairn__alert_condition_format(const struct cairn__alert_condition *c, char 
 
 	int prec;
 
+	if (c->threshold == floor(c->threshold) && fabs(c->threshold) < 1e15) {
+		snprintf(out, 64, "%s %.0f", ops[c->op], c->threshold);
+		return;
+	}
 	/* The shortest text that reads back as the threshold. */
 	for (prec = 1; prec < 17; prec++) {
 		snprintf(out, 64, "%s %.*g", ops[c->op], prec, c->threshold);

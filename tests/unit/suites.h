@@ -58,6 +58,7 @@ extern const struct unit_test serve_tests[];
 extern const struct unit_test serve_reload_tests[];
 extern const struct unit_test predlog_tests[];
 extern const struct unit_test prom_tests[];
+extern const struct unit_test monitor_alerts_tests[];
 extern const struct unit_test serve_batch_tests[];
 
 #define UNIT_SUITES \
@@ -115,6 +116,7 @@ extern const struct unit_test serve_batch_tests[];
 	serve_reload_tests, \
 	predlog_tests, \
 	prom_tests, \
-	serve_batch_tests,
+	serve_batch_tests, \
+	monitor_alerts_tests,
 
 #endif
