@@ -57,6 +57,12 @@ args_for() {
 		echo "export --format csv"
 		echo "feedback req-1 1"
 		;;
+	monitor) echo "watch --once --json" ;;
+	alerts)
+		echo "list --json"
+		echo "show 01m9"
+		echo "ack 01m9"
+		;;
 	metrics)
 		echo "history 01m8 loss"
 		echo "history 01m8 loss --svg plot.svg"
