@@ -93,8 +93,11 @@ int cairn__alerts_evaluate(cairn_ctx *ctx, const struct cairn__alert_rules *rule
 			json_object_set_new(entry, "pending_since", json_string(when));
 		}
 		json_array_append_new(entries, entry);
-		if ((rc = cairn__alert_state_save(ctx, r->name, &st, now_ms)) ||
-		    (step == CAIRN__STEP_FIRE && (rc = fire(ctx, rules, r, value, now_ms, &alert)))) {
+		/* Fired before the state is saved: a store error in between
+		 * fires again at the next pass rather than losing the alert. */
+		if ((step == CAIRN__STEP_FIRE && (rc = fire(ctx, rules, r, value, now_ms, &alert))) ||
+		    (rc = cairn__alert_state_save(ctx, r->name, &st, now_ms))) {
+			json_decref(alert);
 			cairn__alert_state_release(&st);
 			break;
 		}
