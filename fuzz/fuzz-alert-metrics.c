@@ -44,8 +44,11 @@ static int on_sample(void *arg, const char *name, const struct cairn__prom_label
 	for (size_t i = 0; i < nl; i++)
 		if (!valid_name(l[i].name) || !l[i].value)
 			abort();
-	if (s->n < MAX && !isnan(value))
-		s->b[s->n++] = (struct cairn__prom_bucket){ (double)s->n, fabs(value) };
+	if (s->n < MAX && !isnan(value)) {
+		s->b[s->n].le = (double)s->n;
+		s->b[s->n].count = fabs(value);
+		s->n++;
+	}
 	return 0;
 }
 
