@@ -1,5 +1,6 @@
-/* cairn monitor: the bias of a model's predictions across groups, and its
- * performance over windows of served predictions joined with feedback. */
+/* cairn monitor: the bias of a model's predictions across groups, its
+ * performance over windows of served predictions joined with feedback,
+ * and watch (the alert rules, cli/monitor-watch.c). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,13 +306,15 @@ done:
 static const struct cli_command monitor_commands[] = {
 	{ "bias", monitor_bias, "the bias of a model's predictions across the groups of a column" },
 	{ "performance", monitor_performance, "a model's metrics per window of served predictions" },
+	{ "watch", cli_monitor_watch, "evaluate the alert rules of cairn.yaml on a schedule" },
 	{ NULL, NULL, NULL }
 };
 
 int cmd_monitor(int argc, char **argv)
 {
 	return cli_dispatch("monitor",
-			    "Monitoring a model: the bias of its predictions across groups, and its\n"
-			    "performance on served predictions joined with their feedback labels.\n",
+			    "Monitoring a model: the bias of its predictions across groups, its\n"
+			    "performance on served predictions joined with their feedback labels,\n"
+			    "and the alert rules of cairn.yaml evaluated on a schedule.\n",
 			    monitor_commands, argc, argv);
 }

@@ -30,6 +30,8 @@ const struct cli_command cli_commands[] = {
 	{ "predictions", cmd_predictions, "the prediction log of served models (list, export) and feedback" },
 	{ "monitor", cmd_monitor, "the bias and the performance of a model on labelled or served predictions" },
 	{ "ci", cmd_ci, "a CI job: check data, train, register and promote through the gates of cairn.yaml" },
+	{ "monitor", cmd_monitor, "monitor served models: evaluate alert rules on a schedule (watch)" },
+	{ "alerts", cmd_alerts, "the alerts fired by the rules of cairn.yaml (list, show, ack)" },
 	{ "sweep", cmd_sweep, "train over a grid of params as child runs and name the best" },
 	{ "object", cmd_object, "store, read and list content-addressed objects (plumbing)" },
 	{ "fsck", cmd_fsck, "verify the object store" },

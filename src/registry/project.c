@@ -13,7 +13,7 @@
 #include "registry/project.h"
 
 /* The sections a project file may have; each has its reader elsewhere. */
-static const char *const sections[] = { "models", NULL };
+static const char *const sections[] = { "models", "alerts", NULL };
 
 int cairn__project_fail(struct cairn__project *p, const yaml_node_t *at, const char *key,
 			const char *fmt, ...)

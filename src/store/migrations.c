@@ -219,6 +219,27 @@ static const struct cairn__migration migrations[] = {
 	  "  time_ms BIGINT NOT NULL"
 	  "){table_options};"
 	  "CREATE INDEX prediction_feedback_by_request ON prediction_feedback(request_id, id);" },
+	{ 8, "alert rules' state and fired alerts",
+	  "CREATE TABLE alert_rule_state ("
+	  "  rule TEXT PRIMARY KEY,"
+	  "  pending_since_ms BIGINT,"
+	  "  last_fired_ms BIGINT,"
+	  "  samples TEXT NOT NULL DEFAULT '[]',"
+	  "  updated_ms BIGINT NOT NULL"
+	  "){table_options};"
+	  "CREATE TABLE alerts ("
+	  "  id TEXT PRIMARY KEY,"
+	  "  rule TEXT NOT NULL,"
+	  "  model TEXT,"
+	  "  signal TEXT NOT NULL,"
+	  "  value DOUBLE PRECISION NOT NULL,"
+	  "  condition TEXT NOT NULL,"
+	  "  severity TEXT NOT NULL,"
+	  "  fired_ms BIGINT NOT NULL,"
+	  "  acked_ms BIGINT,"
+	  "  actions TEXT NOT NULL DEFAULT '[]'"
+	  "){table_options};"
+	  "CREATE INDEX alerts_by_rule ON alerts(rule, fired_ms);" },
 };
 
 const struct cairn__migration *cairn__migrations(int *n)

@@ -60,6 +60,12 @@ args_for() {
 	monitor)
 		echo "bias iris@1 --sensitive species --data $DATASETS/iris.csv"
 		echo "performance iris@1 --window 1h --json"
+		echo "watch --once --json"
+		;;
+	alerts)
+		echo "list --json"
+		echo "show 01m9"
+		echo "ack 01m9"
 		;;
 	metrics)
 		echo "history 01m8 loss"

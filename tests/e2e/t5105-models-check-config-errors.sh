@@ -77,7 +77,7 @@ test_expect_success 'a misspelt metric, a missing holdout, an unknown section' '
       metrics: { accuracy: \">= 0.9\" }" \
 		"line 3 column 5: models.iris: missing .holdout." &&
 	refused "modles:
-  iris: {}" "line 1 column 1: unknown key .modles. \(a project file takes models\)"
+  iris: {}" "line 1 column 1: unknown key .modles. \(a project file takes models, alerts\)"
 '
 
 test_expect_success 'malformed YAML names the line' '

@@ -58,6 +58,7 @@ extern const struct unit_test serve_tests[];
 extern const struct unit_test serve_reload_tests[];
 extern const struct unit_test predlog_tests[];
 extern const struct unit_test prom_tests[];
+extern const struct unit_test monitor_alerts_tests[];
 extern const struct unit_test serve_batch_tests[];
 extern const struct unit_test monitor_bias_tests[];
 extern const struct unit_test monitor_stats_tests[];
@@ -119,6 +120,7 @@ extern const struct unit_test monitor_stats_tests[];
 	prom_tests, \
 	serve_batch_tests, \
 	monitor_bias_tests, \
-	monitor_stats_tests,
+	monitor_stats_tests, \
+	monitor_alerts_tests,
 
 #endif
