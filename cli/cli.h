@@ -132,7 +132,6 @@ int cmd_monitor(int argc, char **argv);
 int cmd_lineage(int argc, char **argv);
 int cmd_ci(int argc, char **argv);
 int cmd_package(int argc, char **argv);
-int cmd_monitor(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 /* cairn monitor watch (cli/monitor-watch.c). */
 int cli_monitor_watch(int argc, char **argv);
