@@ -1,6 +1,8 @@
 /* Cancelling inside libcairn; see core/cancel.h. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "cairn/error.h"
 #include "core/cancel.h"
 #include "core/ctx-internal.h"
@@ -25,4 +27,12 @@ int cairn__interrupted(cairn_ctx *ctx)
 		return cairn_error(ctx, CAIRN_EINTERRUPTED, "interrupted");
 	cairn__signal_name(sig, name);
 	return cairn_error(ctx, CAIRN_EINTERRUPTED, "interrupted by %s", name);
+}
+
+void cairn__sleep_ms(int64_t ms)
+{
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
 }

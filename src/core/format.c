@@ -165,7 +165,7 @@ size_t cairn_format_double(double v, char out[32])
 {
 	double a = fabs(v), back;
 	uint64_t n, n17, bits;
-	int e2, x0, x, x17, shorter;
+	int e2, x0, x, x17 = 0, shorter;
 
 	if (isnan(v))
 		return (size_t)snprintf(out, 32, "nan");

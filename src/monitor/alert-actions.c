@@ -12,30 +12,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
 #include "core/child.h"
+#include "core/cancel.h"
 #include "core/curl-loader.h"
 #include "core/log.h"
 #include "core/oom.h"
 #include "monitor/alerts-internal.h"
-
-static void sleep_ms(int64_t ms)
-{
-	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
 
 /* Waits ms unless ctx is cancelled first; 1 when cancelled. */
 static int wait_or_cancel(cairn_ctx *ctx, int64_t ms)
 {
 	while (ms > 0 && !cairn_ctx_cancelled(ctx)) {
 		int64_t step = ms < 50 ? ms : 50;
-		sleep_ms(step);
+		cairn__sleep_ms(step);
 		ms -= step;
 	}
 	return cairn_ctx_cancelled(ctx) != 0;
@@ -234,7 +226,7 @@ static json_t *run_command(cairn_ctx *ctx, const struct cairn__alert_rules *rule
 				       (long long)a->timeout_ms);
 			break;
 		}
-		sleep_ms(10);
+		cairn__sleep_ms(10);
 		waited += 10;
 	}
 	if (child_errno)

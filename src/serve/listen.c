@@ -7,10 +7,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 #include "cairn/buf.h"
 #include "cairn/error.h"
+#include "core/cancel.h"
 #include "serve/listen.h"
 
 struct cairn__listener {
@@ -57,13 +57,6 @@ int cairn__listener_open(cairn_ctx *ctx, const struct sockaddr_storage *addr, co
 	return 0;
 }
 
-static void nap_ms(long ms)
-{
-	struct timespec ts = { 0, ms * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /* Accepts every pending connection; 1 when the socket is done for (an
  * error other than running out of descriptors or memory, which pass). */
 static int accept_pending(struct cairn__listener *l)
@@ -81,7 +74,7 @@ static int accept_pending(struct cairn__listener *l)
 				continue;
 			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 			    errno == ENOMEM) {
-				nap_ms(10);   /* until a connection closes */
+				cairn__sleep_ms(10);   /* until a connection closes */
 				return 0;
 			}
 			return 1;

@@ -154,7 +154,7 @@ static int enqueue(cairn__predlog *log, struct node *n)
 	}
 	if (waited)
 		__atomic_add_fetch(&log->waited, 1, __ATOMIC_RELAXED);
-	if (log->stop || (full(log, n) && !(log->o.wait_when_full && !log->count))) {
+	if (log->stop || (!log->o.wait_when_full && full(log, n))) {
 		pthread_mutex_unlock(&log->lock);
 		free_node(n);
 		__atomic_add_fetch(&log->dropped, 1, __ATOMIC_RELAXED);

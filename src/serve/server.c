@@ -9,10 +9,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include "cairn/error.h"
 #include "cairn/serve.h"
+#include "core/cancel.h"
 #include "core/cpu.h"
 #include "serve/batch.h"
 #include "serve/listen.h"
@@ -424,17 +424,10 @@ int cairn_server_port(const cairn_server *s)
 	return s->port;
 }
 
-static void nap(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 void cairn_server_wait(cairn_server *s)
 {
 	while (s->cancel && !s->cancel->requested)
-		nap(50);
+		cairn__sleep_ms(50);
 }
 
 void cairn_server_stop(cairn_server *s, int drain)
@@ -447,7 +440,7 @@ void cairn_server_stop(cairn_server *s, int drain)
 	/* Requests already begun are answered; idle keep-alive connections
 	 * are closed by the stop below. */
 	while (drain && __atomic_load_n(&s->in_flight, __ATOMIC_ACQUIRE) > 0)
-		nap(5);
+		cairn__sleep_ms(5);
 	/* Suspended connections are resumed before the daemon stops. */
 	cairn__workers_free(s->workers);
 	s->workers = NULL;
